@@ -1,0 +1,2 @@
+#include <windows.h>
+HRESULT WINAPI DllRegisterServer(void) { return S_OK; }

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs every Debian package comstress needs to build and test, on a
+# fresh Debian 12 machine, as root. Idempotent: does nothing when all are
+# present. Adds a deb-src line (mirroring the existing deb lines) so the
+# build can fetch check's source package.
+set -eu
+
+PKGS="gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+
+need_src=1
+if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ || grep -qs '^deb-src' /etc/apt/sources.list; then
+    need_src=0
+fi
+
+if [ "$need_src" = 1 ]; then
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+        sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+            > /etc/apt/sources.list.d/comstress-src.sources
+    else
+        grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' \
+            > /etc/apt/sources.list.d/comstress-src.list
+    fi
+fi
+
+if [ -n "$missing" ] || [ "$need_src" = 1 ] || [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists 2>/dev/null | grep -i source)" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+fi
+if [ -n "$missing" ]; then
+    echo "install-deps: installing$missing"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+echo "install-deps: all packages present"

@@ -1,0 +1,102 @@
+/*
+ * The data model shared by the stress loop, the statistics and the report
+ * writers. Pure C: no Win32 types, so the statistics and writers build and
+ * test without Windows knowledge.
+ *
+ * Samples are streamed to samples.csv as they are taken and never held for
+ * a whole run; reports are built by reading that CSV back (which is also
+ * what `comstress report DIR` does after a crash or hang).
+ */
+#ifndef CS_MODEL_H
+#define CS_MODEL_H
+
+#include <stddef.h>
+
+/* Every metric a sample can carry. A sample holds NaN for a metric that was
+ * not measured (no probe on the target, no malloc spy, ...). The names are
+ * the CSV column names and the keys of run.json's "verdicts" object. */
+typedef enum cs_metric {
+    CS_M_HEAP_BYTES,        /* live bytes over every process heap (HeapWalk) */
+    CS_M_HEAP_BLOCKS,       /* live blocks, same walk */
+    CS_M_WORKING_SET,       /* GetProcessMemoryInfo WorkingSetSize */
+    CS_M_PAGEFILE,          /* GetProcessMemoryInfo PagefileUsage */
+    CS_M_HANDLES,           /* GetProcessHandleCount */
+    CS_M_THREADS,           /* threads of this process */
+    CS_M_LIVE_OBJECTS,      /* probe: live server objects, Probe excluded */
+    CS_M_SERVER_LOCKS,      /* probe: LockServer count */
+    CS_M_COTASKMEM_BYTES,   /* IMallocSpy: live CoTaskMem bytes */
+    CS_M_CACHE_ENTRIES,     /* binding cache entries held */
+    CS_M_CACHE_BYTES,       /* bytes held by the binding cache */
+    CS_M_COUNT
+} cs_metric;
+
+/* "heap_bytes", "working_set_bytes", ... (stable: never renamed). */
+const char *cs_metric_name(cs_metric m);
+/* Unit word for reports: "bytes", "blocks", "handles", "objects", ... */
+const char *cs_metric_unit(cs_metric m);
+/* Looks a metric up by name; returns CS_M_COUNT when unknown. */
+cs_metric cs_metric_from_name(const char *name);
+
+typedef struct cs_sample {
+    long long iteration;      /* iterations completed when taken */
+    double elapsed_s;         /* seconds since the run started */
+    double v[CS_M_COUNT];     /* NaN when not measured */
+} cs_sample;
+
+typedef enum cs_verdict_kind {
+    CS_V_CLEAN,
+    CS_V_LEAK,
+    CS_V_PLATEAU,
+    CS_V_INCONCLUSIVE,
+    CS_V_NOT_MEASURED
+} cs_verdict_kind;
+
+const char *cs_verdict_name(cs_verdict_kind k);  /* "clean", "leak", ... */
+
+typedef struct cs_verdict {
+    cs_metric metric;
+    cs_verdict_kind kind;
+    double per_iteration;     /* robust slope after warm-up, unit/iteration */
+    double ci_low, ci_high;   /* 95% confidence interval of the slope */
+    long long warmup;         /* iterations excluded as warm-up */
+    size_t samples;           /* samples the verdict used */
+} cs_verdict;
+
+/* One run: one workload under one cache policy. Strings are owned by the
+ * caller; writers only read them. */
+typedef struct cs_run {
+    const char *name;         /* "run", or "compare/type" ... */
+    const char *target;       /* ProgID or {CLSID} as given */
+    const char *calls;        /* the --call texts joined with "; " */
+    const char *cache;        /* "none", "type", "instance", "instance-unbounded" */
+    long long iterations;
+    long long warmup;
+    double seconds;
+    double calls_per_second;
+    long live_objects_end;    /* -1 when the target has no probe */
+    long server_locks_end;    /* -1 when the target has no probe */
+    size_t samples;
+    /* binding cache figures (issue 3) */
+    long long binds;
+    long long getidsofnames_calls;
+    long long cache_entries_end;
+    long long cache_bytes_end;
+    long long type_fallbacks; /* type policy that fell back to per-instance */
+    double heap_bytes_per_iteration;
+    /* verdicts, one per metric measured */
+    cs_verdict verdicts[CS_M_COUNT];
+    size_t nverdicts;
+    const char *error;        /* NULL, or the one-line error that ended it */
+} cs_run;
+
+/* The context block of run.json (google/benchmark style). */
+typedef struct cs_context {
+    const char *date;         /* ISO 8601, local time with offset */
+    const char *host;
+    const char *os_version;   /* "Wine 8.0" or "Windows 10.0.19045" */
+    const char *build_type;
+    const char *version;      /* comstress version */
+    const char *command_line;
+} cs_context;
+
+#endif
