@@ -1,2 +1,235 @@
+/*
+ * comstress: a COM interop stress tester. Entry point and the run /
+ * compare / list commands; the loop itself is in runner.c, the reports in
+ * reports.c and the report writers, the lifecycle suite in suite.c.
+ */
+#include <windows.h>
 #include <stdio.h>
-int main(void) { puts("comstress " COMSTRESS_VERSION); return 0; }
+#include <string.h>
+#include <math.h>
+#include "options.h"
+#include "target.h"
+#include "runner.h"
+#include "reports.h"
+#include "context.h"
+#include "report_csv.h"
+#include "app.h"
+
+static const char *const all_policies[] = { "none", "type", "instance", "instance-unbounded" };
+
+/* Calls used when none are given: only the reference server's members are
+ * known in advance; any other target needs --call. */
+static int default_calls(cs_options *o, const cs_target *t)
+{
+    if (o->ncalls)
+        return CS_EXIT_OK;
+    if (o->scenario == CS_SCEN_PASS_INSTANCE) {
+        o->calls[o->ncalls++] = "Consume(@obj)";
+        return CS_EXIT_OK;
+    }
+    if (!t->probe) {
+        fprintf(stderr, "comstress: --call: give at least one call for target '%s' (e.g. --call \"Method(1)\")\n", t->name);
+        return CS_EXIT_USAGE;
+    }
+    o->calls[o->ncalls++] = "Add(1)";
+    o->calls[o->ncalls++] = "Echo('x')";
+    return CS_EXIT_OK;
+}
+
+/* Joins the call texts for the report ("Add(1); Echo('x')"). */
+static void join_calls(const cs_options *o, char *buf, size_t len)
+{
+    size_t i, used = 0;
+
+    buf[0] = 0;
+    for (i = 0; i < o->ncalls && used < len; i++)
+        used += snprintf(buf + used, len - used, "%s%s", i ? "; " : "", o->calls[i]);
+}
+
+/* Prints one run's summary lines. */
+static void print_run(const cs_run *r)
+{
+    size_t i;
+
+    printf("%s: %lld iterations in %.2f s, %.0f calls/s, cache %s: %lld binds, %lld GetIDsOfNames\n",
+           r->name, r->iterations, r->seconds, r->calls_per_second, r->cache,
+           r->binds, r->getidsofnames_calls);
+    for (i = 0; i < r->nverdicts; i++) {
+        const cs_verdict *v = &r->verdicts[i];
+        if (v->kind == CS_V_NOT_MEASURED)
+            continue;
+        printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
+               cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
+    }
+    if (r->live_objects_end >= 0)
+        printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
+}
+
+/* The compare table: one row per policy. */
+static void print_compare(const cs_run *runs, size_t n)
+{
+    size_t i;
+
+    printf("\n%-19s %10s %9s %13s %9s %11s %12s  %s\n", "policy", "iterations", "binds",
+           "GetIDsOfNames", "entries", "calls/s", "heap B/iter", "heap verdict");
+    for (i = 0; i < n; i++) {
+        const cs_run *r = &runs[i];
+        const char *verdict = "-";
+        size_t k;
+
+        for (k = 0; k < r->nverdicts; k++)
+            if (r->verdicts[k].metric == CS_M_HEAP_BYTES)
+                verdict = cs_verdict_name(r->verdicts[k].kind);
+        printf("%-19s %10lld %9lld %13lld %9lld %11.0f %12.1f  %s%s\n", r->cache, r->iterations,
+               r->binds, r->getidsofnames_calls, r->cache_entries_end, r->calls_per_second,
+               r->heap_bytes_per_iteration, verdict, r->error ? "  (error)" : "");
+    }
+}
+
+static int has_leak(const cs_run *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nverdicts; i++)
+        if (r->verdicts[i].kind == CS_V_LEAK)
+            return 1;
+    return 0;
+}
+
+/* run and compare: open the target and the output, run each policy, write
+ * the reports (also after a failure: nothing gathered is lost). */
+static int cmd_run(cs_options *o, int argc, char **argv)
+{
+    const char *policies[4];
+    size_t npol = 0, i;
+    cs_run runs[4];
+    char names[4][64], errs[4][600], calls[2048], err[600];
+    cs_context_store ctx;
+    cs_target t;
+    cs_csv_writer *csv = NULL;
+    cs_verdict_params vp;
+    int rc = CS_EXIT_OK, leak = 0;
+
+    if (o->command == CS_CMD_COMPARE)
+        for (npol = 0; npol < 4; npol++)
+            policies[npol] = all_policies[npol];
+    else
+        policies[npol++] = o->cache;
+    if ((rc = cs_app_prepare_out(o->out_dir, &csv)))
+        return rc;
+    if (FAILED(cs_target_open(o->target, &t, err, sizeof(err)))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        cs_csv_close(csv);
+        return CS_EXIT_TARGET;
+    }
+    if ((rc = default_calls(o, &t)))
+        goto out_close;
+    if (o->fault && FAILED(cs_target_set_fault(&t, o->fault, err, sizeof(err)))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        rc = CS_EXIT_USAGE;
+        goto out_close;
+    }
+    cs_context_fill(&ctx, argc, argv);
+    join_calls(o, calls, sizeof(calls));
+    vp.max_leak_bytes = o->max_leak >= 0 ? o->max_leak : 4.0;
+    vp.warmup = o->warmup >= 0 ? o->warmup : o->iterations / 10;
+    memset(runs, 0, sizeof(runs));
+    for (i = 0; i < npol; i++) {
+        cs_run_config cfg = { o, &t, names[i], policies[i], 0, csv };
+        cs_run *r = &runs[i];
+
+        snprintf(names[i], sizeof(names[i]), "%s/%s", o->command == CS_CMD_COMPARE ? "compare" : "run", policies[i]);
+        cfg.sample_every = o->sample_every ? o->sample_every : (o->iterations / 200 > 0 ? o->iterations / 200 : 1);
+        r->name = names[i];
+        r->target = o->target;
+        r->calls = calls;
+        r->cache = policies[i];
+        r->warmup = vp.warmup;
+        rc = cs_run_workload(&cfg, r, errs[i], sizeof(errs[i]));
+        cs_reports_verdicts(o->out_dir, r, &vp);
+        print_run(r);
+        leak |= has_leak(r);
+        if (rc) {
+            fprintf(stderr, "comstress: %s\n", r->error);
+            npol = i + 1;
+            break;
+        }
+    }
+    if (o->command == CS_CMD_COMPARE)
+        print_compare(runs, npol);
+    if (cs_reports_write(o->out_dir, &ctx.ctx, runs, npol, err, sizeof(err))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        if (!rc)
+            rc = CS_EXIT_OUTPUT;
+    } else {
+        printf("reports: %s (run.json, samples.csv, memory.svg, report.html, junit.xml)\n", o->out_dir);
+    }
+    if (!rc && leak && o->fail_on_leak)
+        rc = CS_EXIT_VERDICT;
+out_close:
+    cs_csv_close(csv);
+    cs_target_close(&t);
+    return rc;
+}
+
+/* list faults | policies */
+static int cmd_list(const cs_options *o)
+{
+    cs_target t;
+    char err[600], *cat;
+    size_t i;
+
+    if (!strcmp(o->list_what, "policies")) {
+        for (i = 0; i < 4; i++)
+            printf("%s\n", all_policies[i]);
+        return CS_EXIT_OK;
+    }
+    if (FAILED(cs_target_open(o->target, &t, err, sizeof(err)))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return CS_EXIT_TARGET;
+    }
+    cat = cs_target_fault_catalogue(&t);
+    cs_target_close(&t);
+    if (!cat) {
+        fprintf(stderr, "comstress: target '%s' has no fault catalogue (no comstress probe)\n", o->target);
+        return CS_EXIT_TARGET;
+    }
+    fputs(cat, stdout);
+    if (*cat && cat[strlen(cat) - 1] != '\n')
+        putchar('\n');
+    free(cat);
+    return CS_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    cs_options o;
+    char err[600];
+    int rc;
+    HRESULT hr;
+
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if ((rc = cs_app_dispatch_extra(argc, argv)) >= 0)
+        return rc;
+    if ((rc = cs_options_parse(argc, argv, &o, err, sizeof(err)))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return rc;
+    }
+    if (o.command == CS_CMD_HELP) {
+        fputs(cs_usage(), stdout);
+        return CS_EXIT_OK;
+    }
+    if (o.command == CS_CMD_VERSION) {
+        printf("comstress %s (%s)\n", COMSTRESS_VERSION, COMSTRESS_BUILD_TYPE);
+        return CS_EXIT_OK;
+    }
+    if (o.command == CS_CMD_REPORT)
+        return cs_app_report(o.report_dir);
+    if (FAILED(hr = CoInitializeEx(NULL, COINIT_MULTITHREADED))) {
+        fprintf(stderr, "comstress: CoInitializeEx failed (0x%08lx)\n", (unsigned long)hr);
+        return CS_EXIT_INTERNAL;
+    }
+    rc = o.command == CS_CMD_LIST ? cmd_list(&o) : cmd_run(&o, argc, argv);
+    CoUninitialize();
+    return rc;
+}

@@ -1,0 +1,262 @@
+/* Command-line parsing for comstress: see options.h for the contract. */
+#include "options.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+"usage: comstress COMMAND [options]\n"
+"\n"
+"commands:\n"
+"  run            create / call / release loop against one target\n"
+"  compare        the same workload under every binding-cache policy\n"
+"  report DIR     rebuild run.json, memory.svg, report.html, junit.xml\n"
+"                 from DIR/samples.csv and DIR/runs.jsonl\n"
+"  list faults    the reference server's fault catalogue\n"
+"  list policies  the binding-cache policies\n"
+"  suite          DLL lifecycle and isolation scenarios (see --help there)\n"
+"\n"
+"options for run and compare:\n"
+"  --target PROGID|{CLSID}  object to stress (default ComStress.Target)\n"
+"  --call TEXT              a late-bound call, repeatable: Add(1), Echo('x'),\n"
+"                           Value, Value=5, Consume(@obj)\n"
+"  --scenario NAME          calls (default): calls on each new object;\n"
+"                           pass-instance: each new object is passed as @obj\n"
+"                           to calls on one long-lived sink object\n"
+"  --iterations N           create/call/release iterations (default 20000)\n"
+"  --warmup N               iterations left out of verdicts (default 10%)\n"
+"  --sample-every K         sample every K iterations (default: ~200 samples)\n"
+"  --cache POLICY           none, type (default), instance, instance-unbounded\n"
+"  --activation HOW         factory (default: class factory kept, as a host\n"
+"                           caches it) or cocreate (CoCreateInstance each time)\n"
+"  --threads T              worker threads, each its own loop (default 1)\n"
+"  --apartment sta|mta      apartment of the worker threads (default sta)\n"
+"  --max-leak BYTES         heap bytes per iteration tolerated (default 4)\n"
+"  --fail-on leak|none      exit 1 on a leak verdict (default leak)\n"
+"  --fault NAME[:PARAM]     select a reference-server fault (list faults)\n"
+"  --out DIR                where reports go (default comstress-out)\n"
+"\n"
+"  --help, --version\n"
+"\n"
+"exit codes: 0 ok, 1 leak or release check failed, 2 bad command line,\n"
+"3 target not registered, 4 call failed, 5 output not writable, 6 internal\n";
+
+const char *cs_usage(void)
+{
+    return usage_text;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return CS_EXIT_USAGE;
+}
+
+/* Parses a whole non-negative decimal integer; rejects signs, spaces,
+ * trailing text and overflow. */
+static int parse_count(const char *s, long long *out)
+{
+    char *end;
+    long long v;
+
+    if (!s || *s < '0' || *s > '9')
+        return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    *out = strtod(s, &end);
+    return !errno && !*end && *out >= 0;
+}
+
+static void set_defaults(cs_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->target = "ComStress.Target";
+    o->iterations = 20000;
+    o->warmup = -1;
+    o->out_dir = "comstress-out";
+    o->cache = "type";
+    o->threads = 1;
+    o->max_leak = -1;
+    o->fail_on_leak = 1;
+}
+
+/* Handles one option that takes a value; returns CS_EXIT_OK, or
+ * CS_EXIT_USAGE with err set. */
+static int take_value(cs_options *o, const char *name, const char *val,
+                      char *err, size_t errlen)
+{
+    long long n;
+
+    if (!strcmp(name, "--target")) {
+        if (!*val)
+            return fail(err, errlen, "--target: empty ProgID/CLSID");
+        o->target = val;
+    } else if (!strcmp(name, "--call")) {
+        if (o->ncalls == CS_MAX_CALLS)
+            return fail(err, errlen, "--call: at most %d calls", CS_MAX_CALLS);
+        if (!*val)
+            return fail(err, errlen, "--call: empty call text");
+        o->calls[o->ncalls++] = val;
+    } else if (!strcmp(name, "--iterations")) {
+        if (!parse_count(val, &o->iterations) || o->iterations < 1)
+            return fail(err, errlen, "--iterations: '%s' is not a positive whole number", val);
+    } else if (!strcmp(name, "--warmup")) {
+        if (!parse_count(val, &o->warmup))
+            return fail(err, errlen, "--warmup: '%s' is not a whole number", val);
+    } else if (!strcmp(name, "--sample-every")) {
+        if (!parse_count(val, &o->sample_every) || o->sample_every < 1)
+            return fail(err, errlen, "--sample-every: '%s' is not a positive whole number", val);
+    } else if (!strcmp(name, "--out")) {
+        if (!*val)
+            return fail(err, errlen, "--out: empty directory name");
+        o->out_dir = val;
+    } else if (!strcmp(name, "--cache")) {
+        if (strcmp(val, "none") && strcmp(val, "type") && strcmp(val, "instance")
+            && strcmp(val, "instance-unbounded"))
+            return fail(err, errlen, "--cache: unknown policy '%s' (none, type, instance, instance-unbounded)", val);
+        o->cache = val;
+    } else if (!strcmp(name, "--scenario")) {
+        if (!strcmp(val, "calls"))
+            o->scenario = CS_SCEN_CALLS;
+        else if (!strcmp(val, "pass-instance"))
+            o->scenario = CS_SCEN_PASS_INSTANCE;
+        else
+            return fail(err, errlen, "--scenario: unknown scenario '%s' (calls, pass-instance)", val);
+    } else if (!strcmp(name, "--activation")) {
+        if (!strcmp(val, "factory"))
+            o->activation = CS_ACT_FACTORY;
+        else if (!strcmp(val, "cocreate"))
+            o->activation = CS_ACT_COCREATE;
+        else
+            return fail(err, errlen, "--activation: unknown value '%s' (factory, cocreate)", val);
+    } else if (!strcmp(name, "--threads")) {
+        if (!parse_count(val, &n) || n < 1 || n > 64)
+            return fail(err, errlen, "--threads: '%s' is not a number from 1 to 64", val);
+        o->threads = (int)n;
+    } else if (!strcmp(name, "--apartment")) {
+        if (!strcmp(val, "sta"))
+            o->apartment_mta = 0;
+        else if (!strcmp(val, "mta"))
+            o->apartment_mta = 1;
+        else
+            return fail(err, errlen, "--apartment: '%s' is not sta or mta", val);
+    } else if (!strcmp(name, "--max-leak")) {
+        if (!parse_double(val, &o->max_leak))
+            return fail(err, errlen, "--max-leak: '%s' is not a non-negative number of bytes", val);
+    } else if (!strcmp(name, "--fail-on")) {
+        if (!strcmp(val, "leak"))
+            o->fail_on_leak = 1;
+        else if (!strcmp(val, "none"))
+            o->fail_on_leak = 0;
+        else
+            return fail(err, errlen, "--fail-on: '%s' is not leak or none", val);
+    } else if (!strcmp(name, "--fault")) {
+        if (!*val)
+            return fail(err, errlen, "--fault: empty fault name");
+        o->fault = val;
+    } else {
+        return fail(err, errlen, "unknown option '%s' (see --help)", name);
+    }
+    return CS_EXIT_OK;
+}
+
+static int parse_command(const char *word, cs_options *o, char *err, size_t errlen)
+{
+    if (!strcmp(word, "run"))
+        o->command = CS_CMD_RUN;
+    else if (!strcmp(word, "compare"))
+        o->command = CS_CMD_COMPARE;
+    else if (!strcmp(word, "report"))
+        o->command = CS_CMD_REPORT;
+    else if (!strcmp(word, "list"))
+        o->command = CS_CMD_LIST;
+    else if (!strcmp(word, "--help") || !strcmp(word, "-h") || !strcmp(word, "help"))
+        o->command = CS_CMD_HELP;
+    else if (!strcmp(word, "--version"))
+        o->command = CS_CMD_VERSION;
+    else
+        return fail(err, errlen, "unknown command '%s' (run, compare, report, list, suite; see --help)", word);
+    return CS_EXIT_OK;
+}
+
+/* Positional arguments: `report DIR` and `list WHAT`. */
+static int take_positional(cs_options *o, const char *arg, char *err, size_t errlen)
+{
+    if (o->command == CS_CMD_REPORT && !o->report_dir) {
+        o->report_dir = arg;
+    } else if (o->command == CS_CMD_LIST && !o->list_what) {
+        if (strcmp(arg, "faults") && strcmp(arg, "policies"))
+            return fail(err, errlen, "list: unknown list '%s' (faults, policies)", arg);
+        o->list_what = arg;
+    } else {
+        return fail(err, errlen, "unexpected argument '%s' (see --help)", arg);
+    }
+    return CS_EXIT_OK;
+}
+
+int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t errlen)
+{
+    int i, rc;
+
+    set_defaults(o);
+    err[0] = 0;
+    if (argc < 2)
+        return fail(err, errlen, "no command given (run, compare, report, list, suite; see --help)");
+    if ((rc = parse_command(argv[1], o, err, errlen)))
+        return rc;
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i], *eq;
+        char name[32];
+
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            o->command = CS_CMD_HELP;
+            return CS_EXIT_OK;
+        }
+        if (a[0] != '-' || a[1] != '-') {
+            if ((rc = take_positional(o, a, err, errlen)))
+                return rc;
+            continue;
+        }
+        eq = strchr(a, '=');
+        if (eq && (size_t)(eq - a) < sizeof(name)) {   /* --name=value */
+            memcpy(name, a, (size_t)(eq - a));
+            name[eq - a] = 0;
+            rc = take_value(o, name, eq + 1, err, errlen);
+        } else if (i + 1 < argc) {
+            rc = take_value(o, a, argv[++i], err, errlen);
+        } else {
+            /* last word and no value: unknown option, or a missing value */
+            rc = take_value(o, a, "", err, errlen);
+            if (!strstr(err, "unknown option"))
+                rc = fail(err, errlen, "%s: missing value", a);
+        }
+        if (rc)
+            return rc;
+    }
+    if (o->command == CS_CMD_REPORT && !o->report_dir)
+        return fail(err, errlen, "report: missing DIR (comstress report DIR)");
+    if (o->command == CS_CMD_LIST && !o->list_what)
+        return fail(err, errlen, "list: say what to list (faults, policies)");
+    if (o->warmup >= o->iterations && o->command != CS_CMD_REPORT)
+        return fail(err, errlen, "--warmup: %lld is not below --iterations %lld", o->warmup, o->iterations);
+    return CS_EXIT_OK;
+}

@@ -1,0 +1,26 @@
+/*
+ * From a finished (or interrupted) set of runs to the report files: reads
+ * the streamed samples back, computes the verdicts, writes run.json,
+ * memory.svg, report.html and junit.xml into the output directory.
+ */
+#ifndef CS_REPORTS_H
+#define CS_REPORTS_H
+
+#include <stddef.h>
+#include "model.h"
+
+typedef struct cs_verdict_params {
+    double max_leak_bytes;   /* bytes metrics: tolerated per iteration */
+    long long warmup;        /* iterations left out */
+} cs_verdict_params;
+
+/* Computes r->verdicts (and heap_bytes_per_iteration) from the samples of
+ * run r->name in dir/samples.csv. Returns the number of verdicts. */
+size_t cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p);
+
+/* Writes every report file for runs[0..n). Returns 0, or -1 with a
+ * one-line message in err naming the file that could not be written. */
+int cs_reports_write(const char *dir, const cs_context *ctx, const cs_run *runs, size_t n,
+                     char *err, size_t errlen);
+
+#endif

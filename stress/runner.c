@@ -1,0 +1,312 @@
+/* The create / call / release loop; see runner.h for the contract. */
+#include "runner.h"
+#include "samplers.h"
+#include "report_csv.h"
+#include "lb.h"
+#include <stdio.h>
+#include <string.h>
+#include <math.h>
+
+/* State shared by the workers and the sampling thread of one run. */
+typedef struct run_shared {
+    const cs_run_config *cfg;
+    volatile LONG64 done;        /* iterations completed, all threads */
+    volatile LONG stop;          /* set on the first error */
+    volatile LONG64 calls_ok;
+    CRITICAL_SECTION lock;       /* guards err, stats and sample writing */
+    char err[512];
+    int exit_code;
+    lb_stats stats;              /* summed by workers when they end */
+    LONG64 next_sample;          /* next multiple of sample_every to sample */
+    LARGE_INTEGER t0, freq;
+    size_t samples;
+    lb_dispatcher *live[64];     /* per-thread dispatchers, for cache figures */
+    int nthreads;
+} run_shared;
+
+typedef struct worker {
+    run_shared *sh;
+    int index;
+    long long iterations;
+} worker;
+
+static double elapsed(run_shared *sh)
+{
+    LARGE_INTEGER now;
+
+    QueryPerformanceCounter(&now);
+    return (double)(now.QuadPart - sh->t0.QuadPart) / (double)sh->freq.QuadPart;
+}
+
+/* Records the first error of the run and asks every thread to stop. */
+static void run_fail(run_shared *sh, int code, const char *msg)
+{
+    EnterCriticalSection(&sh->lock);
+    if (!sh->err[0]) {
+        snprintf(sh->err, sizeof(sh->err), "%s", msg);
+        sh->exit_code = code;
+    }
+    LeaveCriticalSection(&sh->lock);
+    InterlockedExchange(&sh->stop, 1);
+}
+
+/* Takes one sample now and streams it. Caller holds sh->lock. */
+static void take_sample(run_shared *sh, long long iteration)
+{
+    cs_sample s;
+    lb_stats st;
+    double entries = 0, bytes = 0;
+    int i;
+
+    cs_sample_clear(&s);
+    s.iteration = iteration;
+    s.elapsed_s = elapsed(sh);
+    cs_sample_process(&s);
+    cs_target_sample(sh->cfg->target, &s);
+    for (i = 0; i < sh->nthreads; i++) {
+        if (!sh->live[i])
+            continue;
+        lb_dispatcher_stats(sh->live[i], &st);
+        entries += (double)st.entries;
+        bytes += (double)st.bytes;
+    }
+    s.v[CS_M_CACHE_ENTRIES] = entries;
+    s.v[CS_M_CACHE_BYTES] = bytes;
+    if (sh->cfg->csv)
+        cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s);
+    sh->samples++;
+}
+
+/* Samples when the run has crossed the next sampling point. */
+static void maybe_sample(run_shared *sh)
+{
+    LONG64 done = sh->done;
+
+    if (done < sh->next_sample)
+        return;
+    EnterCriticalSection(&sh->lock);
+    if (done >= sh->next_sample) {
+        take_sample(sh, done);
+        while (sh->next_sample <= done)
+            sh->next_sample += sh->cfg->sample_every;
+    }
+    LeaveCriticalSection(&sh->lock);
+}
+
+/* Creates one instance of the target as IDispatch. */
+static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch **out)
+{
+    *out = NULL;
+    if (cf)
+        return IClassFactory_CreateInstance(cf, NULL, &IID_IDispatch, (void **)out);
+    return CoCreateInstance(&cfg->target->clsid, NULL, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
+                            &IID_IDispatch, (void **)out);
+}
+
+/* One iteration: create, make every call (on the new object, or on the
+ * sink with the new object as @obj), release. Returns FALSE on error (the
+ * run is then stopped with the message recorded). */
+static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFactory *cf,
+                    IDispatch *sink)
+{
+    const cs_run_config *cfg = sh->cfg;
+    IDispatch *obj;
+    lb_ref items[2];
+    lb_refs refs = { items, 0 };
+    lb_error e;
+    VARIANT res;
+    size_t i;
+    HRESULT hr;
+    char msg[600];
+
+    if (FAILED(hr = create_obj(cfg, cf, &obj))) {
+        snprintf(msg, sizeof(msg), "target '%s': creating an instance failed (0x%08lx)",
+                 cfg->target->name, (unsigned long)hr);
+        run_fail(sh, CS_EXIT_TARGET, msg);
+        return FALSE;
+    }
+    items[refs.count].name = "obj";
+    items[refs.count++].disp = obj;
+    if (sink) {
+        items[refs.count].name = "sink";
+        items[refs.count++].disp = sink;
+    }
+    for (i = 0; i < cfg->opt->ncalls; i++) {
+        VariantInit(&res);
+        hr = lb_call(d, sites[i], sink ? sink : obj, &refs, &res, &e);
+        VariantClear(&res);
+        if (FAILED(hr)) {
+            snprintf(msg, sizeof(msg), "%s: %s", cfg->target->name, e.message);
+            run_fail(sh, CS_EXIT_CALL, msg);
+            break;
+        }
+        InterlockedIncrement64(&sh->calls_ok);
+    }
+    lb_dispatcher_forget(d, (IUnknown *)obj);
+    IDispatch_Release(obj);
+    return !sh->stop;
+}
+
+/* Parses every --call into a call site; on error records it. */
+static BOOL parse_sites(run_shared *sh, lb_site **sites)
+{
+    const cs_options *o = sh->cfg->opt;
+    lb_error e;
+    size_t i;
+    char msg[600];
+
+    for (i = 0; i < o->ncalls; i++) {
+        if (FAILED(lb_site_parse(o->calls[i], &sites[i], &e))) {
+            snprintf(msg, sizeof(msg), "--call '%s': %s", o->calls[i], e.message);
+            run_fail(sh, CS_EXIT_USAGE, msg);
+            while (i > 0)
+                lb_site_free(sites[--i]);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* Per-thread loop: its own apartment, class factory, sink, dispatcher. */
+static DWORD WINAPI worker_main(void *arg)
+{
+    worker *w = arg;
+    run_shared *sh = w->sh;
+    const cs_run_config *cfg = sh->cfg;
+    lb_site *sites[CS_MAX_CALLS] = { 0 };
+    IClassFactory *cf = NULL;
+    IDispatch *sink = NULL;
+    lb_dispatcher *d = NULL;
+    lb_policy policy;
+    lb_stats st;
+    long long i;
+    HRESULT hr;
+    char msg[600];
+
+    hr = CoInitializeEx(NULL, cfg->opt->apartment_mta ? COINIT_MULTITHREADED : COINIT_APARTMENTTHREADED);
+    if (FAILED(hr)) {
+        run_fail(sh, CS_EXIT_INTERNAL, "CoInitializeEx failed in a worker thread");
+        return 0;
+    }
+    if (!parse_sites(sh, sites))
+        goto out_uninit;
+    lb_policy_from_name(cfg->policy, &policy);
+    if (!(d = lb_dispatcher_new(policy))) {
+        run_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
+        goto out_sites;
+    }
+    if (cfg->opt->activation == CS_ACT_FACTORY
+        && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
+                                        NULL, &IID_IClassFactory, (void **)&cf))) {
+        snprintf(msg, sizeof(msg), "target '%s': no class factory (0x%08lx); try --activation cocreate",
+                 cfg->target->name, (unsigned long)hr);
+        run_fail(sh, CS_EXIT_TARGET, msg);
+        goto out_dispatcher;
+    }
+    if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = create_obj(cfg, cf, &sink))) {
+        snprintf(msg, sizeof(msg), "target '%s': creating the sink failed (0x%08lx)",
+                 cfg->target->name, (unsigned long)hr);
+        run_fail(sh, CS_EXIT_TARGET, msg);
+        goto out_factory;
+    }
+    sh->live[w->index] = d;
+    for (i = 0; i < w->iterations && !sh->stop; i++) {
+        if (!iterate(sh, d, sites, cf, sink))
+            break;
+        InterlockedIncrement64(&sh->done);
+        maybe_sample(sh);
+    }
+    if (sink) {
+        lb_dispatcher_forget(d, (IUnknown *)sink);
+        IDispatch_Release(sink);
+    }
+out_factory:
+    if (cf)
+        IClassFactory_Release(cf);
+out_dispatcher:
+    EnterCriticalSection(&sh->lock);
+    lb_dispatcher_stats(d, &st);
+    sh->live[w->index] = NULL;
+    sh->stats.calls += st.calls;
+    sh->stats.binds += st.binds;
+    sh->stats.getidsofnames_calls += st.getidsofnames_calls;
+    sh->stats.type_fallbacks += st.type_fallbacks;
+    sh->stats.entries += st.entries;
+    sh->stats.bytes += st.bytes;
+    LeaveCriticalSection(&sh->lock);
+    lb_dispatcher_free(d);
+out_sites:
+    for (i = 0; i < (long long)cfg->opt->ncalls; i++)
+        if (sites[i])
+            lb_site_free(sites[i]);
+out_uninit:
+    CoUninitialize();
+    return 0;
+}
+
+/* Starts the workers, waits for them, fills r. */
+static void run_threads(run_shared *sh, cs_run *r)
+{
+    const cs_options *o = sh->cfg->opt;
+    HANDLE th[64];
+    worker w[64];
+    int t;
+
+    for (t = 0; t < o->threads; t++) {
+        w[t].sh = sh;
+        w[t].index = t;
+        w[t].iterations = o->iterations / o->threads + (t < o->iterations % o->threads ? 1 : 0);
+        th[t] = CreateThread(NULL, 0, worker_main, &w[t], 0, NULL);
+        if (!th[t]) {
+            run_fail(sh, CS_EXIT_INTERNAL, "CreateThread failed");
+            break;
+        }
+    }
+    WaitForMultipleObjects(t, th, TRUE, INFINITE);
+    while (t > 0)
+        CloseHandle(th[--t]);
+    r->seconds = elapsed(sh);
+}
+
+int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
+{
+    run_shared sh;
+    cs_sample last;
+
+    memset(&sh, 0, sizeof(sh));
+    sh.cfg = cfg;
+    sh.nthreads = cfg->opt->threads;
+    sh.next_sample = cfg->sample_every;
+    InitializeCriticalSection(&sh.lock);
+    QueryPerformanceFrequency(&sh.freq);
+    QueryPerformanceCounter(&sh.t0);
+
+    EnterCriticalSection(&sh.lock);
+    take_sample(&sh, 0);                     /* the baseline */
+    LeaveCriticalSection(&sh.lock);
+    run_threads(&sh, r);
+    EnterCriticalSection(&sh.lock);
+    if (sh.done % cfg->sample_every)         /* the end point */
+        take_sample(&sh, sh.done);
+    LeaveCriticalSection(&sh.lock);
+
+    r->iterations = sh.done;
+    r->calls_per_second = r->seconds > 0 ? (double)sh.calls_ok / r->seconds : 0;
+    r->samples = sh.samples;
+    r->binds = sh.stats.binds;
+    r->getidsofnames_calls = sh.stats.getidsofnames_calls;
+    r->cache_entries_end = sh.stats.entries;
+    r->cache_bytes_end = sh.stats.bytes;
+    r->type_fallbacks = sh.stats.type_fallbacks;
+    cs_sample_clear(&last);
+    cs_target_sample(cfg->target, &last);
+    r->live_objects_end = isnan(last.v[CS_M_LIVE_OBJECTS]) ? -1 : (long)last.v[CS_M_LIVE_OBJECTS];
+    r->server_locks_end = isnan(last.v[CS_M_SERVER_LOCKS]) ? -1 : (long)last.v[CS_M_SERVER_LOCKS];
+    DeleteCriticalSection(&sh.lock);
+    if (sh.err[0]) {
+        snprintf(err_buf, errlen, "%s", sh.err);
+        r->error = err_buf;
+        return sh.exit_code;
+    }
+    return CS_EXIT_OK;
+}

@@ -1,0 +1,30 @@
+/*
+ * One stress run: T worker threads, each in its own apartment, each running
+ * create / call / release iterations through its own caching dispatcher,
+ * while samples are taken every K iterations and streamed to the CSV.
+ */
+#ifndef CS_RUNNER_H
+#define CS_RUNNER_H
+
+#include "options.h"
+#include "target.h"
+#include "model.h"
+
+struct cs_csv_writer;
+
+typedef struct cs_run_config {
+    const cs_options *opt;
+    cs_target *target;
+    const char *run_name;       /* CSV "run" column and run.json name */
+    const char *policy;         /* binding-cache policy name */
+    long long sample_every;
+    struct cs_csv_writer *csv;  /* sample stream, may be NULL */
+} cs_run_config;
+
+/* Runs the workload and fills r (everything but verdicts). Returns
+ * CS_EXIT_OK, or CS_EXIT_CALL / CS_EXIT_TARGET / CS_EXIT_INTERNAL with
+ * r->error set to a one-line message (err_buf holds it); samples taken
+ * before the failure are already in the CSV. */
+int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen);
+
+#endif

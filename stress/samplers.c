@@ -1,0 +1,98 @@
+/* Process samplers: see samplers.h for the contracts. */
+#include "samplers.h"
+#include <psapi.h>
+#include <tlhelp32.h>
+#include <math.h>
+
+/* Adds the busy blocks of one heap. The heap is locked during the walk so
+ * another thread's allocation cannot corrupt the enumeration. */
+static BOOL walk_heap(HANDLE heap, double *bytes, double *blocks)
+{
+    PROCESS_HEAP_ENTRY e = { 0 };
+    BOOL ok = HeapLock(heap);
+
+    if (!ok)
+        return FALSE;
+    while (HeapWalk(heap, &e)) {
+        if (e.wFlags & PROCESS_HEAP_ENTRY_BUSY) {
+            *bytes += e.cbData;
+            *blocks += 1;
+        }
+    }
+    HeapUnlock(heap);
+    return TRUE;
+}
+
+BOOL cs_heap_totals(double *bytes, double *blocks)
+{
+    HANDLE heaps[64];
+    DWORD n = GetProcessHeaps(64, heaps), i;
+    BOOL any = FALSE;
+
+    *bytes = 0;
+    *blocks = 0;
+    if (n > 64)
+        n = 64;
+    for (i = 0; i < n; i++)
+        any |= walk_heap(heaps[i], bytes, blocks);
+    return any;
+}
+
+BOOL cs_memory_counters(double *working_set, double *pagefile)
+{
+    PROCESS_MEMORY_COUNTERS pmc = { sizeof(pmc) };
+
+    if (!GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof(pmc))) {
+        *working_set = *pagefile = NAN;
+        return FALSE;
+    }
+    *working_set = (double)pmc.WorkingSetSize;
+    *pagefile = (double)pmc.PagefileUsage;
+    return TRUE;
+}
+
+/* Counts this process's threads in a toolhelp snapshot. */
+static double count_threads(void)
+{
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    THREADENTRY32 te = { sizeof(te) };
+    DWORD pid = GetCurrentProcessId();
+    double n = 0;
+
+    if (snap == INVALID_HANDLE_VALUE)
+        return NAN;
+    if (Thread32First(snap, &te)) {
+        do {
+            if (te.th32OwnerProcessID == pid)
+                n += 1;
+        } while (Thread32Next(snap, &te));
+    }
+    CloseHandle(snap);
+    return n;
+}
+
+void cs_handle_thread_counts(double *handles, double *threads)
+{
+    DWORD h = 0;
+
+    *handles = GetProcessHandleCount(GetCurrentProcess(), &h) ? (double)h : NAN;
+    *threads = count_threads();
+}
+
+void cs_sample_clear(cs_sample *s)
+{
+    int i;
+
+    s->iteration = 0;
+    s->elapsed_s = 0;
+    for (i = 0; i < CS_M_COUNT; i++)
+        s->v[i] = NAN;
+}
+
+void cs_sample_process(cs_sample *s)
+{
+    if (!cs_heap_totals(&s->v[CS_M_HEAP_BYTES], &s->v[CS_M_HEAP_BLOCKS]))
+        s->v[CS_M_HEAP_BYTES] = s->v[CS_M_HEAP_BLOCKS] = NAN;
+    cs_memory_counters(&s->v[CS_M_WORKING_SET], &s->v[CS_M_PAGEFILE]);
+    cs_handle_thread_counts(&s->v[CS_M_HANDLES], &s->v[CS_M_THREADS]);
+}

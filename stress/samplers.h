@@ -1,0 +1,32 @@
+/*
+ * Samplers: each reads one or more process metrics into a cs_sample
+ * (stress/model.h). Win32 glue; the figures they produce feed the pure
+ * statistics and writers.
+ */
+#ifndef CS_SAMPLERS_H
+#define CS_SAMPLERS_H
+
+#include <windows.h>
+#include "model.h"
+
+/* Live bytes and blocks over every heap of the process (HeapWalk). Exact
+ * under Wine, unlike working set; cost grows with the heap. Returns FALSE
+ * if no heap could be walked. */
+BOOL cs_heap_totals(double *bytes, double *blocks);
+
+/* Working set and pagefile usage (GetProcessMemoryInfo; Wine leaves
+ * PrivateUsage empty, so it is not used). */
+BOOL cs_memory_counters(double *working_set, double *pagefile);
+
+/* Handles (GetProcessHandleCount) and threads (toolhelp snapshot) of this
+ * process; NaN when unavailable. */
+void cs_handle_thread_counts(double *handles, double *threads);
+
+/* Fills every process metric of s (heap, working set, pagefile, handles,
+ * threads); leaves the others untouched. */
+void cs_sample_process(cs_sample *s);
+
+/* Sets every metric of s to NaN. */
+void cs_sample_clear(cs_sample *s);
+
+#endif
