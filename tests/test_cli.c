@@ -1,0 +1,236 @@
+/*
+ * The comstress command end to end: comstress.exe runs as a child process
+ * against the registered reference server; its exit code, its output and
+ * the files it writes are checked. Every bad input gets one named line and
+ * its own exit code, and nothing measured before a failure is lost.
+ */
+#include "cs_check.h"
+#include "options.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+static cs_run_result res;
+
+/* Runs "comstress.exe <args>" and waits up to two minutes. */
+static void comstress(const char *args)
+{
+    char cmd[4096];
+
+    snprintf(cmd, sizeof(cmd), "\"%s\" %s", cs_env("COMSTRESS_EXE"), args);
+    ck_assert_msg(cs_run(cmd, NULL, 120000, &res), "cannot start %s", cmd);
+    ck_assert_msg(res.exit_code != CS_RUN_TIMEOUT, "comstress %s: timed out", args);
+}
+
+#define ck_assert_out_has(needle) \
+    ck_assert_msg(strstr(res.out, needle) != NULL, "output lacks '%s':\n%s", needle, res.out)
+
+#define ck_assert_exit(code) \
+    ck_assert_msg(res.exit_code == (DWORD)(code), "exit %lu, expected %d; output:\n%s", \
+                  (unsigned long)res.exit_code, (code), res.out)
+
+/* The number after the n-th (0-based) "key": in a JSON text; NAN if absent. */
+static double json_number(const char *json, const char *key, int nth)
+{
+    char pat[128];
+    const char *p = json;
+
+    snprintf(pat, sizeof(pat), "\"%s\"", key);
+    while (p && (p = strstr(p, pat)) && nth-- > 0)
+        p += strlen(pat);
+    if (!p)
+        return NAN;
+    p += strlen(pat);
+    while (*p == ' ' || *p == ':')
+        p++;
+    return strtod(p, NULL);
+}
+
+/* Lines of a text file (0 when it cannot be read). */
+static int count_lines(const char *path)
+{
+    char *text = cs_read_file(path), *p;
+    int n = 0;
+
+    if (!text)
+        return 0;
+    for (p = text; *p; p++)
+        n += *p == '\n';
+    free(text);
+    return n;
+}
+
+static char *read_out(const char *dir, const char *file)
+{
+    char path[MAX_PATH];
+
+    snprintf(path, sizeof(path), "%s\\%s", dir, file);
+    return cs_read_file(path);
+}
+
+START_TEST(version_and_help)
+{
+    comstress("--version");
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("comstress " COMSTRESS_VERSION);
+    comstress("--help");
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("--iterations");
+}
+END_TEST
+
+START_TEST(unknown_progid)
+{
+    const char *dir = cs_temp_dir("cli-progid");
+    char args[1024];
+
+    snprintf(args, sizeof(args), "run --target No.Such.Thing --iterations 10 --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("'No.Such.Thing' is not registered");
+    ck_assert_out_has("0x800401f3");
+}
+END_TEST
+
+START_TEST(unknown_clsid)
+{
+    const char *dir = cs_temp_dir("cli-clsid");
+    char args[1024];
+
+    snprintf(args, sizeof(args), "run --target {00000000-1111-2222-3333-444444444444} --iterations 10 --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("'{00000000-1111-2222-3333-444444444444}' is not registered");
+}
+END_TEST
+
+START_TEST(unknown_member_keeps_report)
+{
+    const char *dir = cs_temp_dir("cli-member");
+    char args[1024], *json;
+
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --call \"Frobnicate(1)\" --iterations 10 --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_CALL);
+    ck_assert_out_has("Frobnicate");
+    ck_assert_out_has("DISP_E_UNKNOWNNAME");
+    json = read_out(dir, "run.json");
+    ck_assert_msg(json != NULL, "run.json not written after a failed call");
+    ck_assert_msg(strstr(json, "Frobnicate") != NULL, "run.json lacks the error:\n%s", json);
+    free(json);
+}
+END_TEST
+
+START_TEST(wrong_argument_type)
+{
+    const char *dir = cs_temp_dir("cli-argtype");
+    char args[1024];
+
+    snprintf(args, sizeof(args), "run --call \"Add('not a number')\" --iterations 10 --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_CALL);
+    ck_assert_out_has("Add");
+    ck_assert_out_has("argument 1");
+}
+END_TEST
+
+START_TEST(wrong_argument_count)
+{
+    const char *dir = cs_temp_dir("cli-argcount");
+    char args[1024];
+
+    snprintf(args, sizeof(args), "run --call \"Add(1, 2)\" --iterations 10 --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_CALL);
+    ck_assert_out_has("Add");
+}
+END_TEST
+
+START_TEST(malformed_call)
+{
+    const char *dir = cs_temp_dir("cli-malformed");
+    char args[1024];
+
+    snprintf(args, sizeof(args), "run --call \"Add(1,\" --iterations 10 --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("Add(1,");
+    ck_assert_out_has("column");
+}
+END_TEST
+
+START_TEST(bad_iterations)
+{
+    comstress("run --iterations lots");
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("--iterations: 'lots'");
+    comstress("run --iterations");
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("--iterations: missing value");
+}
+END_TEST
+
+START_TEST(unwritable_out)
+{
+    const char *dir = cs_temp_dir("cli-unwritable");
+    char file[MAX_PATH], args[1024];
+    FILE *f;
+
+    snprintf(file, sizeof(file), "%s\\plainfile", dir);
+    f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    snprintf(args, sizeof(args), "run --iterations 10 --out \"%s\\sub\"", file);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_OUTPUT);
+    ck_assert_out_has("plainfile");
+    ck_assert_msg(strstr(res.out, "iterations in") == NULL, "the run started despite a bad --out:\n%s", res.out);
+}
+END_TEST
+
+/* Issue 2's "done when": 20,000 iterations, two calls, clean end. */
+START_TEST(run_20000)
+{
+    const char *dir = cs_temp_dir("cli-run");
+    char args[1024], path[MAX_PATH], *json;
+    double samples;
+
+    snprintf(args, sizeof(args), "run --iterations 20000 --call \"Add(1)\" --call \"Echo('x')\" --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_OK);
+    json = read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_double_eq(json_number(json, "schema_version", 0), 1);
+    ck_assert_double_eq(json_number(json, "iterations", 0), 20000);
+    ck_assert_double_eq(json_number(json, "live_objects_end", 0), 0);
+    ck_assert_double_eq(json_number(json, "server_locks_end", 0), 0);
+    samples = json_number(json, "samples", 0);
+    ck_assert_msg(samples >= 100, "too few samples: %g", samples);
+    snprintf(path, sizeof(path), "%s\\samples.csv", dir);
+    ck_assert_int_eq(count_lines(path), (int)samples + 1);
+    ck_assert_msg(strstr(json, "\"heap_bytes\"") != NULL, "no heap verdict:\n%s", json);
+    free(json);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *bad = tcase_create("bad_input"), *good = tcase_create("runs");
+
+    tcase_set_timeout(bad, 0);
+    tcase_add_test(bad, version_and_help);
+    tcase_add_test(bad, unknown_progid);
+    tcase_add_test(bad, unknown_clsid);
+    tcase_add_test(bad, unknown_member_keeps_report);
+    tcase_add_test(bad, wrong_argument_type);
+    tcase_add_test(bad, wrong_argument_count);
+    tcase_add_test(bad, malformed_call);
+    tcase_add_test(bad, bad_iterations);
+    tcase_add_test(bad, unwritable_out);
+    tcase_add_test(good, run_20000);
+    suite_add_tcase(s, bad);
+    suite_add_tcase(s, good);
+    return cs_run_suite(s);
+}
