@@ -23,6 +23,32 @@ static BOOL walk_heap(HANDLE heap, double *bytes, double *blocks)
     return TRUE;
 }
 
+static HANDLE excluded[8];
+static LONG nexcluded;
+
+void cs_samplers_exclude_heap(HANDLE heap)
+{
+    LONG i;
+
+    if (!heap)
+        return;
+    for (i = 0; i < nexcluded; i++)
+        if (excluded[i] == heap)
+            return;
+    if (nexcluded < 8)
+        excluded[nexcluded++] = heap;
+}
+
+static BOOL is_excluded(HANDLE heap)
+{
+    LONG i;
+
+    for (i = 0; i < nexcluded; i++)
+        if (excluded[i] == heap)
+            return TRUE;
+    return FALSE;
+}
+
 BOOL cs_heap_totals(double *bytes, double *blocks)
 {
     HANDLE heaps[64];
@@ -34,7 +60,8 @@ BOOL cs_heap_totals(double *bytes, double *blocks)
     if (n > 64)
         n = 64;
     for (i = 0; i < n; i++)
-        any |= walk_heap(heaps[i], bytes, blocks);
+        if (!is_excluded(heaps[i]))
+            any |= walk_heap(heaps[i], bytes, blocks);
     return any;
 }
 

@@ -14,6 +14,10 @@
  * if no heap could be walked. */
 BOOL cs_heap_totals(double *bytes, double *blocks);
 
+/* Leaves heap out of cs_heap_totals (the harness's own bookkeeping, such
+ * as the refcount ledger's private heap). At most 8; NULL is ignored. */
+void cs_samplers_exclude_heap(HANDLE heap);
+
 /* Working set and pagefile usage (GetProcessMemoryInfo; Wine leaves
  * PrivateUsage empty, so it is not used). */
 BOOL cs_memory_counters(double *working_set, double *pagefile);

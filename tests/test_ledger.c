@@ -1,0 +1,174 @@
+/* The refcount ledger (client/ledger.c) against a fake IDispatch whose own
+ * count the test can read. */
+#include "cs_check.h"
+#include "ledger.h"
+
+typedef struct fake {
+    IDispatch IDispatch_iface;
+    LONG ref;
+} fake;
+
+static inline fake *fake_from(IDispatch *iface)
+{
+    return CONTAINING_RECORD(iface, fake, IDispatch_iface);
+}
+
+static HRESULT WINAPI fake_QueryInterface(IDispatch *iface, REFIID riid, void **out)
+{
+    *out = NULL;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)) {
+        *out = iface;
+        IDispatch_AddRef(iface);
+        return S_OK;
+    }
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI fake_AddRef(IDispatch *iface) { return InterlockedIncrement(&fake_from(iface)->ref); }
+static ULONG WINAPI fake_Release(IDispatch *iface) { return InterlockedDecrement(&fake_from(iface)->ref); }
+static HRESULT WINAPI fake_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 7; return S_OK; }
+static HRESULT WINAPI fake_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti) { *ti = NULL; return E_NOTIMPL; }
+static HRESULT WINAPI fake_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *n, UINT c, LCID l, DISPID *id) { *id = 42; return S_OK; }
+static HRESULT WINAPI fake_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
+                                  VARIANT *res, EXCEPINFO *ei, UINT *ae)
+{
+    if (res) {
+        V_VT(res) = VT_I4;
+        V_I4(res) = id;
+    }
+    return S_OK;
+}
+
+static const IDispatchVtbl fake_vtbl = {
+    .QueryInterface = fake_QueryInterface, .AddRef = fake_AddRef, .Release = fake_Release,
+    .GetTypeInfoCount = fake_GetTypeInfoCount, .GetTypeInfo = fake_GetTypeInfo,
+    .GetIDsOfNames = fake_GetIDsOfNames, .Invoke = fake_Invoke,
+};
+
+static fake obj;
+static cs_ledger *ledger;
+
+static void setup(void)
+{
+    obj.IDispatch_iface.lpVtbl = &fake_vtbl;
+    obj.ref = 1;
+    ledger = cs_ledger_new();
+    ck_assert_ptr_nonnull(ledger);
+}
+
+static void teardown(void)
+{
+    cs_ledger_free(ledger);
+}
+
+START_TEST(balanced_references_leave_nothing)
+{
+    IDispatch *w = cs_ledger_wrap(ledger, &obj.IDispatch_iface, "CreateInstance", 1);
+    cs_ledger_totals t;
+    UINT n = 0;
+
+    ck_assert_ptr_ne(w, &obj.IDispatch_iface);
+    ck_assert_ok(IDispatch_GetTypeInfoCount(w, &n));
+    ck_assert_uint_eq(n, 7);                    /* forwarded */
+    IDispatch_AddRef(w);
+    IDispatch_Release(w);
+    ck_assert_int_eq(obj.ref, 1);               /* the wrapper holds one */
+    ck_assert_uint_eq(IDispatch_Release(w), 0);
+    ck_assert_int_eq(obj.ref, 0);               /* released exactly once */
+    cs_ledger_totals_get(ledger, &t);
+    ck_assert_int_eq(t.wrapped, 1);
+    ck_assert_int_eq(t.addrefs, 1);
+    ck_assert_int_eq(t.releases, 2);
+    ck_assert_int_eq(t.outstanding_refs, 0);
+    ck_assert_uint_eq(cs_ledger_findings(ledger, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(outstanding_reference_is_attributed)
+{
+    IDispatch *w = cs_ledger_wrap(ledger, &obj.IDispatch_iface, "CreateChild", 17);
+    cs_ledger_finding f[4];
+
+    IDispatch_AddRef(w);                       /* never released */
+    IDispatch_Release(w);
+    IDispatch_AddRef(w);
+    ck_assert_uint_eq(cs_ledger_findings(ledger, f, 4), 1);
+    ck_assert_str_eq(f[0].origin, "CreateChild");
+    ck_assert_int_eq(f[0].pointers, 1);
+    ck_assert_int_eq(f[0].refs, 2);
+    ck_assert_int_eq(f[0].first_iteration, 17);
+    IDispatch_Release(w);
+    IDispatch_Release(w);
+    ck_assert_uint_eq(cs_ledger_findings(ledger, f, 4), 0);
+}
+END_TEST
+
+START_TEST(use_after_release_is_caught_not_crashed)
+{
+    IDispatch *w = cs_ledger_wrap(ledger, &obj.IDispatch_iface, "CreateInstance", 3);
+    cs_ledger_finding f[4];
+    cs_ledger_totals t;
+    DISPID id;
+    LPOLESTR name = L"Add";
+
+    IDispatch_Release(w);
+    ck_assert_hr(IDispatch_GetIDsOfNames(w, &IID_NULL, &name, 1, 0, &id), RPC_E_DISCONNECTED);
+    ck_assert_uint_eq(IDispatch_Release(w), 0);
+    ck_assert_int_eq(obj.ref, 0);              /* not released twice */
+    cs_ledger_totals_get(ledger, &t);
+    ck_assert_int_eq(t.use_after_release, 2);
+    ck_assert_uint_eq(cs_ledger_findings(ledger, f, 4), 1);
+    ck_assert_int_eq(f[0].use_after_release, 2);
+}
+END_TEST
+
+START_TEST(query_interface_rules)
+{
+    IDispatch *w = cs_ledger_wrap(ledger, &obj.IDispatch_iface, "CreateInstance", 1);
+    IUnknown *unk = NULL;
+    void *other = (void *)1;
+
+    ck_assert_ok(IDispatch_QueryInterface(w, &IID_IUnknown, (void **)&unk));
+    ck_assert_ptr_eq(unk, w);
+    ck_assert_uint_eq(cs_refcount(unk), 2);
+    IUnknown_Release(unk);
+    ck_assert_hr(IDispatch_QueryInterface(w, &IID_IClassFactory, &other), E_NOINTERFACE);
+    ck_assert_ptr_null(other);
+    IDispatch_Release(w);
+    ck_assert_int_eq(obj.ref, 0);
+}
+END_TEST
+
+START_TEST(variant_results_are_wrapped)
+{
+    VARIANT v;
+    cs_ledger_totals t;
+
+    V_VT(&v) = VT_UNKNOWN;
+    V_UNKNOWN(&v) = (IUnknown *)&obj.IDispatch_iface;
+    cs_ledger_wrap_variant(ledger, &v, "CreateChild", 5);
+    ck_assert_int_eq(V_VT(&v), VT_DISPATCH);
+    ck_assert_ptr_ne(V_DISPATCH(&v), &obj.IDispatch_iface);
+    ck_assert_int_eq(obj.ref, 1);
+    VariantClear(&v);
+    ck_assert_int_eq(obj.ref, 0);
+    cs_ledger_totals_get(ledger, &t);
+    ck_assert_int_eq(t.wrapped, 1);
+    ck_assert_int_eq(t.outstanding_ptrs, 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("ledger");
+    TCase *tc = tcase_create("wrapper");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, balanced_references_leave_nothing);
+    tcase_add_test(tc, outstanding_reference_is_attributed);
+    tcase_add_test(tc, use_after_release_is_caught_not_crashed);
+    tcase_add_test(tc, query_interface_rules);
+    tcase_add_test(tc, variant_results_are_wrapped);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}
