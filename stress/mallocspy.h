@@ -1,0 +1,40 @@
+/*
+ * CoTaskMem / BSTR accounting through IMallocSpy. Every block allocated
+ * while the spy is registered carries a small header with its size and the
+ * call site that was current on the allocating thread, so live blocks and
+ * bytes are known per site without any table.
+ *
+ * oleaut32 caches freed BSTRs, which hides frees: cs_spy_start turns the
+ * cache off (SetOaNoCache) unless told to keep it, and reports whether it
+ * is off so reports can say so.
+ */
+#ifndef CS_MALLOCSPY_H
+#define CS_MALLOCSPY_H
+
+#include <windows.h>
+
+#define CS_SPY_SITES 32      /* site 0: outside any call; 1..31: call sites */
+
+typedef struct cs_spy_site_stats {
+    long long allocs, frees;
+    long long live_blocks, live_bytes;
+} cs_spy_site_stats;
+
+/* Registers the spy (CoRegisterMallocSpy). keep_bstr_cache: leave
+ * oleaut32's BSTR cache on. Returns S_OK or the failure. */
+HRESULT cs_spy_start(BOOL keep_bstr_cache);
+
+/* Revokes the spy; blocks still live stay counted. */
+void cs_spy_stop(void);
+
+/* TRUE when the BSTR cache was turned off by cs_spy_start. */
+BOOL cs_spy_bstr_cache_off(void);
+
+/* The call site the current thread is in (0 = none); cheap (TLS). */
+void cs_spy_set_site(int site);
+
+/* Totals over every site, and one site's figures. */
+void cs_spy_totals(cs_spy_site_stats *out);
+void cs_spy_site(int site, cs_spy_site_stats *out);
+
+#endif
