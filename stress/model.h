@@ -62,6 +62,25 @@ typedef struct cs_verdict {
     size_t samples;           /* samples the verdict used */
 } cs_verdict;
 
+/* Release discipline at the end of a run (run.json "release" object).
+ * Fields are -1 when not measured (no probe, no ledger, not in-process). */
+typedef struct cs_release {
+    int measured;               /* 0: no release checks were made */
+    long long outstanding_refs; /* ledger: references never released */
+    long long use_after_release;/* ledger: calls through released pointers */
+    long live_objects_end;      /* probe */
+    long locks_end;             /* probe */
+    int can_unload;             /* DllCanUnloadNow said S_OK (1/0/-1) */
+    int unloaded;               /* module gone after CoFreeUnusedLibrariesEx */
+    long long cotaskmem_live_blocks;  /* malloc spy, -1 when off */
+    long long cotaskmem_live_bytes;
+    int bstr_cache_off;         /* 1 when the BSTR cache was off */
+    /* classified findings, one line each ("refcount leak: ...") */
+    const char *findings[16];
+    size_t nfindings;
+    int failed;                 /* any release check failed */
+} cs_release;
+
 /* One run: one workload under one cache policy. Strings are owned by the
  * caller; writers only read them. */
 typedef struct cs_run {
@@ -87,6 +106,11 @@ typedef struct cs_run {
     cs_verdict verdicts[CS_M_COUNT];
     size_t nverdicts;
     const char *error;        /* NULL, or the one-line error that ended it */
+    cs_release release;       /* release checks (issue 5) */
+    int threads;              /* worker threads */
+    const char *apartment;    /* "sta" or "mta" */
+    const char *activation;   /* "factory" or "cocreate" */
+    const char *scenario;     /* "calls" or "pass-instance" */
 } cs_run;
 
 /* The context block of run.json (google/benchmark style). */
