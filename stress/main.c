@@ -14,6 +14,11 @@
 #include "context.h"
 #include "report_csv.h"
 #include "app.h"
+#include "release.h"
+#include "ledger.h"
+#include "mallocspy.h"
+#include "samplers.h"
+#include "lb.h"
 
 static const char *const all_policies[] = { "none", "type", "instance", "instance-unbounded" };
 
@@ -63,6 +68,8 @@ static void print_run(const cs_run *r)
     }
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
+    for (i = 0; i < r->release.nfindings; i++)
+        printf("  %s\n", r->release.findings[i]);
 }
 
 /* The compare table: one row per policy. */
@@ -108,7 +115,9 @@ static int cmd_run(cs_options *o, int argc, char **argv)
     cs_target t;
     cs_csv_writer *csv = NULL;
     cs_verdict_params vp;
-    int rc = CS_EXIT_OK, leak = 0;
+    cs_ledger *ledger = NULL;
+    static cs_release_store rel[4];
+    int rc = CS_EXIT_OK, leak = 0, spy_on, released_bad = 0;
 
     if (o->command == CS_CMD_COMPARE)
         for (npol = 0; npol < 4; npol++)
@@ -129,13 +138,20 @@ static int cmd_run(cs_options *o, int argc, char **argv)
         rc = CS_EXIT_USAGE;
         goto out_close;
     }
+    if (o->ledger && !(ledger = cs_ledger_new())) {
+        fprintf(stderr, "comstress: out of memory creating the refcount ledger\n");
+        rc = CS_EXIT_INTERNAL;
+        goto out_close;
+    }
+    cs_samplers_exclude_heap(cs_ledger_heap(ledger));
+    spy_on = SUCCEEDED(cs_spy_start(o->bstr_cache));
     cs_context_fill(&ctx, argc, argv);
     join_calls(o, calls, sizeof(calls));
     vp.max_leak_bytes = o->max_leak >= 0 ? o->max_leak : 4.0;
     vp.warmup = o->warmup >= 0 ? o->warmup : o->iterations / 10;
     memset(runs, 0, sizeof(runs));
     for (i = 0; i < npol; i++) {
-        cs_run_config cfg = { o, &t, names[i], policies[i], 0, csv };
+        cs_run_config cfg = { o, &t, names[i], policies[i], 0, csv, ledger, spy_on };
         cs_run *r = &runs[i];
 
         snprintf(names[i], sizeof(names[i]), "%s/%s", o->command == CS_CMD_COMPARE ? "compare" : "run", policies[i]);
@@ -145,7 +161,17 @@ static int cmd_run(cs_options *o, int argc, char **argv)
         r->calls = calls;
         r->cache = policies[i];
         r->warmup = vp.warmup;
+        r->threads = o->threads;
+        r->apartment = o->apartment_mta ? "mta" : "sta";
+        r->activation = o->activation == CS_ACT_FACTORY ? "factory" : "cocreate";
+        r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance" : "calls";
+        if (spy_on)
+            cs_spy_mark();
         rc = cs_run_workload(&cfg, r, errs[i], sizeof(errs[i]));
+        cs_release_collect(&r->release, &rel[i], &t, ledger, spy_on, o->calls, o->ncalls, r->iterations);
+        if (i + 1 == npol || rc)
+            cs_release_unload(&r->release, &rel[i], &t);
+        released_bad |= r->release.failed;
         cs_reports_verdicts(o->out_dir, r, &vp);
         print_run(r);
         leak |= has_leak(r);
@@ -164,11 +190,13 @@ static int cmd_run(cs_options *o, int argc, char **argv)
     } else {
         printf("reports: %s (run.json, samples.csv, memory.svg, report.html, junit.xml)\n", o->out_dir);
     }
-    if (!rc && leak && o->fail_on_leak)
+    if (!rc && ((leak && o->fail_on_leak) || released_bad))
         rc = CS_EXIT_VERDICT;
 out_close:
     cs_csv_close(csv);
     cs_target_close(&t);
+    cs_spy_stop();
+    cs_ledger_free(ledger);
     return rc;
 }
 

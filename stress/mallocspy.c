@@ -217,16 +217,30 @@ BOOL cs_spy_bstr_cache_off(void)
     return cache_off;
 }
 
+static cs_spy_site_stats baseline[CS_SPY_SITES];
+
+void cs_spy_mark(void)
+{
+    int i;
+
+    for (i = 0; i < CS_SPY_SITES; i++) {
+        baseline[i].allocs = st_allocs[i];
+        baseline[i].frees = st_frees[i];
+        baseline[i].live_blocks = st_blocks[i];
+        baseline[i].live_bytes = st_bytes[i];
+    }
+}
+
 void cs_spy_site(int site, cs_spy_site_stats *out)
 {
     if (site < 0 || site >= CS_SPY_SITES) {
         memset(out, 0, sizeof(*out));
         return;
     }
-    out->allocs = st_allocs[site];
-    out->frees = st_frees[site];
-    out->live_blocks = st_blocks[site];
-    out->live_bytes = st_bytes[site];
+    out->allocs = st_allocs[site] - baseline[site].allocs;
+    out->frees = st_frees[site] - baseline[site].frees;
+    out->live_blocks = st_blocks[site] - baseline[site].live_blocks;
+    out->live_bytes = st_bytes[site] - baseline[site].live_bytes;
 }
 
 void cs_spy_totals(cs_spy_site_stats *out)

@@ -33,7 +33,11 @@ BOOL cs_spy_bstr_cache_off(void);
 /* The call site the current thread is in (0 = none); cheap (TLS). */
 void cs_spy_set_site(int site);
 
-/* Totals over every site, and one site's figures. */
+/* Makes the current figures the zero of later cs_spy_site/cs_spy_totals
+ * readings (one run after another in the same process). */
+void cs_spy_mark(void);
+
+/* Totals over every site, and one site's figures, since the last mark. */
 void cs_spy_totals(cs_spy_site_stats *out);
 void cs_spy_site(int site, cs_spy_site_stats *out);
 

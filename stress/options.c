@@ -36,6 +36,10 @@ static const char usage_text[] =
 "  --max-leak BYTES         heap bytes per iteration tolerated (default 4)\n"
 "  --fail-on leak|none      exit 1 on a leak verdict (default leak)\n"
 "  --fault NAME[:PARAM]     select a reference-server fault (list faults)\n"
+"  --client-fault NAME      a fault in the harness itself: missing-release,\n"
+"                           missing-variantclear, missing-sysfreestring\n"
+"  --ledger                 wrap every interface pointer in the refcount ledger\n"
+"  --bstr-cache on|off      oleaut32's BSTR cache (default off: exact counts)\n"
 "  --out DIR                where reports go (default comstress-out)\n"
 "\n"
 "  --help, --version\n"
@@ -169,6 +173,18 @@ static int take_value(cs_options *o, const char *name, const char *val,
             o->fail_on_leak = 0;
         else
             return fail(err, errlen, "--fail-on: '%s' is not leak or none", val);
+    } else if (!strcmp(name, "--client-fault")) {
+        if (strcmp(val, "missing-release") && strcmp(val, "missing-variantclear")
+            && strcmp(val, "missing-sysfreestring"))
+            return fail(err, errlen, "--client-fault: unknown fault '%s' (missing-release, missing-variantclear, missing-sysfreestring)", val);
+        o->client_fault = val;
+    } else if (!strcmp(name, "--bstr-cache")) {
+        if (!strcmp(val, "on"))
+            o->bstr_cache = 1;
+        else if (!strcmp(val, "off"))
+            o->bstr_cache = 0;
+        else
+            return fail(err, errlen, "--bstr-cache: '%s' is not on or off", val);
     } else if (!strcmp(name, "--fault")) {
         if (!*val)
             return fail(err, errlen, "--fault: empty fault name");
@@ -230,6 +246,10 @@ int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t err
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             o->command = CS_CMD_HELP;
             return CS_EXIT_OK;
+        }
+        if (!strcmp(a, "--ledger")) {
+            o->ledger = 1;
+            continue;
         }
         if (a[0] != '-' || a[1] != '-') {
             if ((rc = take_positional(o, a, err, errlen)))

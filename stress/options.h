@@ -53,6 +53,9 @@ typedef struct cs_options {
     double max_leak;                  /* bytes per iteration, <0: default */
     int fail_on_leak;                 /* 1: exit CS_EXIT_VERDICT on a leak */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
+    int ledger;                       /* wrap every pointer in the refcount ledger */
+    int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
+    const char *client_fault;         /* harness fault, NULL: none */
     const char *list_what;            /* for `list`: "faults", "policies" */
     const char *report_dir;           /* for `report DIR` */
 } cs_options;

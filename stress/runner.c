@@ -3,6 +3,8 @@
 #include "samplers.h"
 #include "report_csv.h"
 #include "lb.h"
+#include "ledger.h"
+#include "mallocspy.h"
 #include <stdio.h>
 #include <string.h>
 #include <math.h>
@@ -70,6 +72,11 @@ static void take_sample(run_shared *sh, long long iteration)
         entries += (double)st.entries;
         bytes += (double)st.bytes;
     }
+    if (sh->cfg->spy_on) {
+        cs_spy_site_stats spy;
+        cs_spy_totals(&spy);
+        s.v[CS_M_COTASKMEM_BYTES] = (double)spy.live_bytes;
+    }
     s.v[CS_M_CACHE_ENTRIES] = entries;
     s.v[CS_M_CACHE_BYTES] = bytes;
     if (sh->cfg->csv)
@@ -103,20 +110,55 @@ static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch
                             &IID_IDispatch, (void **)out);
 }
 
+/* Is the harness fault `name` selected? */
+static BOOL client_fault(const cs_run_config *cfg, const char *name)
+{
+    return cfg->opt->client_fault && !strcmp(cfg->opt->client_fault, name);
+}
+
+/* Makes the calls of one iteration; FALSE on the first failure. Each call
+ * runs under its own malloc-spy site so leaked blocks name the call. */
+static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispatch *obj,
+                       IDispatch *sink, const lb_refs *refs, long long iteration)
+{
+    const cs_run_config *cfg = sh->cfg;
+    lb_error e;
+    VARIANT res;
+    size_t i;
+    HRESULT hr;
+    char msg[600];
+
+    for (i = 0; i < cfg->opt->ncalls; i++) {
+        VariantInit(&res);
+        cs_spy_set_site((int)i + 1);
+        hr = lb_call(d, sites[i], sink ? sink : obj, refs, &res, &e);
+        cs_spy_set_site(0);
+        if (FAILED(hr)) {
+            snprintf(msg, sizeof(msg), "%s: %s", cfg->target->name, e.message);
+            run_fail(sh, CS_EXIT_CALL, msg);
+            return FALSE;
+        }
+        if (cfg->ledger)
+            cs_ledger_wrap_variant(cfg->ledger, &res, lb_site_member(sites[i]), iteration);
+        if (!client_fault(cfg, "missing-variantclear"))
+            VariantClear(&res);
+        InterlockedIncrement64(&sh->calls_ok);
+    }
+    return TRUE;
+}
+
 /* One iteration: create, make every call (on the new object, or on the
  * sink with the new object as @obj), release. Returns FALSE on error (the
  * run is then stopped with the message recorded). */
 static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFactory *cf,
-                    IDispatch *sink)
+                    IDispatch *sink, long long iteration)
 {
     const cs_run_config *cfg = sh->cfg;
     IDispatch *obj;
     lb_ref items[2];
     lb_refs refs = { items, 0 };
-    lb_error e;
-    VARIANT res;
-    size_t i;
     HRESULT hr;
+    BOOL ok;
     char msg[600];
 
     if (FAILED(hr = create_obj(cfg, cf, &obj))) {
@@ -125,26 +167,21 @@ static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFac
         run_fail(sh, CS_EXIT_TARGET, msg);
         return FALSE;
     }
+    if (cfg->ledger)
+        obj = cs_ledger_wrap(cfg->ledger, obj, "CreateInstance", iteration);
     items[refs.count].name = "obj";
     items[refs.count++].disp = obj;
     if (sink) {
         items[refs.count].name = "sink";
         items[refs.count++].disp = sink;
     }
-    for (i = 0; i < cfg->opt->ncalls; i++) {
-        VariantInit(&res);
-        hr = lb_call(d, sites[i], sink ? sink : obj, &refs, &res, &e);
-        VariantClear(&res);
-        if (FAILED(hr)) {
-            snprintf(msg, sizeof(msg), "%s: %s", cfg->target->name, e.message);
-            run_fail(sh, CS_EXIT_CALL, msg);
-            break;
-        }
-        InterlockedIncrement64(&sh->calls_ok);
-    }
+    ok = make_calls(sh, d, sites, obj, sink, &refs, iteration);
+    if (client_fault(cfg, "missing-sysfreestring"))
+        SysAllocString(L"comstress: a BSTR the harness forgets to free");
     lb_dispatcher_forget(d, (IUnknown *)obj);
-    IDispatch_Release(obj);
-    return !sh->stop;
+    if (!client_fault(cfg, "missing-release"))
+        IDispatch_Release(obj);
+    return ok && !sh->stop;
 }
 
 /* Parses every --call into a call site; on error records it. */
@@ -209,9 +246,11 @@ static DWORD WINAPI worker_main(void *arg)
         run_fail(sh, CS_EXIT_TARGET, msg);
         goto out_factory;
     }
+    if (sink && cfg->ledger)
+        sink = cs_ledger_wrap(cfg->ledger, sink, "sink", 0);
     sh->live[w->index] = d;
     for (i = 0; i < w->iterations && !sh->stop; i++) {
-        if (!iterate(sh, d, sites, cf, sink))
+        if (!iterate(sh, d, sites, cf, sink, sh->done + 1))
             break;
         InterlockedIncrement64(&sh->done);
         maybe_sample(sh);

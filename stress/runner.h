@@ -19,6 +19,8 @@ typedef struct cs_run_config {
     const char *policy;         /* binding-cache policy name */
     long long sample_every;
     struct cs_csv_writer *csv;  /* sample stream, may be NULL */
+    struct cs_ledger *ledger;   /* wrap every pointer, may be NULL */
+    int spy_on;                 /* the malloc spy is registered */
 } cs_run_config;
 
 /* Runs the workload and fills r (everything but verdicts). Returns

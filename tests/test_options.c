@@ -45,7 +45,8 @@ START_TEST(all_options)
                            "--warmup", "50", "--sample-every", "5", "--out", "Z:/tmp/x",
                            "--cache", "instance-unbounded", "--scenario", "pass-instance",
                            "--activation", "cocreate", "--threads", "8", "--apartment", "mta",
-                           "--max-leak", "2.5", "--fail-on", "none", "--fault", "leak-bytes:24", NULL),
+                           "--max-leak", "2.5", "--fail-on", "none", "--fault", "leak-bytes:24",
+                           "--ledger", "--client-fault", "missing-release", "--bstr-cache", "on", NULL),
                      CS_EXIT_OK);
     ck_assert_int_eq(o.command, CS_CMD_COMPARE);
     ck_assert_uint_eq(o.ncalls, 2);
@@ -62,6 +63,9 @@ START_TEST(all_options)
     ck_assert(o.max_leak == 2.5);
     ck_assert_int_eq(o.fail_on_leak, 0);
     ck_assert_str_eq(o.fault, "leak-bytes:24");
+    ck_assert_int_eq(o.ledger, 1);
+    ck_assert_str_eq(o.client_fault, "missing-release");
+    ck_assert_int_eq(o.bstr_cache, 1);
 }
 END_TEST
 
@@ -95,6 +99,8 @@ START_TEST(bad_inputs)
     bad(parse("list", "cats", NULL), "unknown list 'cats'");
     bad(parse("report", NULL), "missing DIR");
     bad(parse("run", "--max-leak", "-1", NULL), "--max-leak");
+    bad(parse("run", "--client-fault", "typo", NULL), "unknown fault 'typo'");
+    bad(parse("run", "--bstr-cache", "maybe", NULL), "'maybe' is not on or off");
 }
 END_TEST
 
