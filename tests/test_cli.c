@@ -214,10 +214,137 @@ START_TEST(run_20000)
 }
 END_TEST
 
+/* Runs `run` with extra args on a fresh output dir; returns the dir. */
+static const char *run_with(const char *tag, const char *extra)
+{
+    const char *dir = cs_temp_dir(tag);
+    char args[2048];
+
+    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --fail-on none --out \"%s\" %s", dir, extra);
+    comstress(args);
+    return dir;
+}
+
+/* A fault must end in exit 1 with exactly this classified line. */
+static void expect_finding(const char *tag, const char *extra, const char *line)
+{
+    run_with(tag, extra);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(line);
+}
+
+START_TEST(clean_run_passes_every_release_check)
+{
+    const char *dir = run_with("rel-clean", "--ledger --call \"Add(1)\" --call \"Echo('x')\" --call CreateChild --call \"Consume(@obj)\"");
+    char *json;
+
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_msg(strstr(res.out, "leak:") == NULL, "finding on a clean run:\n%s", res.out);
+    json = read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_double_eq(json_number(json, "outstanding_refs", 0), 0);
+    ck_assert_msg(strstr(json, "\"unloaded\": true") || strstr(json, "\"unloaded\":true"),
+                  "the DLL did not unload after a clean run:\n%s", json);
+    free(json);
+}
+END_TEST
+
+START_TEST(server_extra_addref)
+{
+    expect_finding("rel-addref", "--fault extra-addref --call \"Add(1)\"",
+                   "object leak: server objects 1 never freed per iteration");
+}
+END_TEST
+
+START_TEST(server_child_extra_ref)
+{
+    expect_finding("rel-child", "--ledger --fault child-extra-ref --call CreateChild",
+                   "object leak: server objects 1 never freed per iteration");
+}
+END_TEST
+
+START_TEST(server_internal_child_leak)
+{
+    expect_finding("rel-internal", "--fault internal-child-leak --call \"Add(1)\"",
+                   "object leak: server objects 1 never freed per iteration");
+}
+END_TEST
+
+START_TEST(server_echo_leaks_bstr)
+{
+    expect_finding("rel-echo", "--fault echo-leak-bstr --call \"Add(1)\" --call \"Echo('x')\"",
+                   "BSTR/CoTaskMem leak: Echo('x'), 1.0 blocks");
+    ck_assert_msg(strstr(res.out, "leak: Add(1)") == NULL, "Add blamed too:\n%s", res.out);
+}
+END_TEST
+
+START_TEST(server_variant_leak_bstr)
+{
+    expect_finding("rel-variant", "--fault variant-leak --call \"Consume('abc')\"",
+                   "BSTR/CoTaskMem leak: Consume('abc'), 1.0 blocks");
+}
+END_TEST
+
+START_TEST(server_variant_leak_object)
+{
+    expect_finding("rel-variant-obj", "--ledger --fault variant-leak --scenario pass-instance",
+                   "refcount leak: IDispatch from CreateInstance, 1 outstanding per iteration");
+}
+END_TEST
+
+START_TEST(server_lock_leak_blocks_unload)
+{
+    expect_finding("rel-lock", "--fault lock-leak --call \"Add(1)\"", "lock leak: 300 server locks never released");
+    ck_assert_out_has("unload: the server DLL is still loaded");
+}
+END_TEST
+
+START_TEST(server_cannot_unload)
+{
+    expect_finding("rel-unload", "--fault cannot-unload --call \"Add(1)\"",
+                   "unload: DllCanUnloadNow says S_FALSE");
+}
+END_TEST
+
+START_TEST(client_missing_release)
+{
+    expect_finding("rel-cmr", "--ledger --client-fault missing-release --call \"Add(1)\"",
+                   "refcount leak: IDispatch from CreateInstance, 1 outstanding per iteration");
+}
+END_TEST
+
+START_TEST(client_missing_variantclear)
+{
+    expect_finding("rel-cmv", "--ledger --client-fault missing-variantclear --call CreateChild --call \"Echo('x')\"",
+                   "refcount leak: IDispatch from CreateChild, 1 outstanding per iteration");
+    ck_assert_out_has("BSTR/CoTaskMem leak: Echo('x'), 1.0 blocks");
+}
+END_TEST
+
+START_TEST(client_missing_sysfreestring)
+{
+    expect_finding("rel-cms", "--client-fault missing-sysfreestring --call \"Add(1)\"",
+                   "BSTR/CoTaskMem leak: in the harness outside calls, 1.0 blocks");
+}
+END_TEST
+
+START_TEST(list_faults)
+{
+    comstress("list faults");
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("extra-addref\t");
+    ck_assert_out_has("leak-bytes\t");
+    comstress("run --fault no-such-fault --iterations 10");
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("unknown fault 'no-such-fault'");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
     TCase *bad = tcase_create("bad_input"), *good = tcase_create("runs");
+    TCase *faults = tcase_create("release_faults");
 
     tcase_set_timeout(bad, 0);
     tcase_add_test(bad, version_and_help);
@@ -230,6 +357,20 @@ int main(void)
     tcase_add_test(bad, bad_iterations);
     tcase_add_test(bad, unwritable_out);
     tcase_add_test(good, run_20000);
+    tcase_add_test(faults, clean_run_passes_every_release_check);
+    tcase_add_test(faults, server_extra_addref);
+    tcase_add_test(faults, server_child_extra_ref);
+    tcase_add_test(faults, server_internal_child_leak);
+    tcase_add_test(faults, server_echo_leaks_bstr);
+    tcase_add_test(faults, server_variant_leak_bstr);
+    tcase_add_test(faults, server_variant_leak_object);
+    tcase_add_test(faults, server_lock_leak_blocks_unload);
+    tcase_add_test(faults, server_cannot_unload);
+    tcase_add_test(faults, client_missing_release);
+    tcase_add_test(faults, client_missing_variantclear);
+    tcase_add_test(faults, client_missing_sysfreestring);
+    tcase_add_test(faults, list_faults);
+    suite_add_tcase(s, faults);
     suite_add_tcase(s, bad);
     suite_add_tcase(s, good);
     return cs_run_suite(s);
