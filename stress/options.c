@@ -33,6 +33,9 @@ static const char usage_text[] =
 "                           caches it) or cocreate (CoCreateInstance each time)\n"
 "  --threads T              worker threads, each its own loop (default 1)\n"
 "  --apartment sta|mta      apartment of the worker threads (default sta)\n"
+"  --sink-apartment sta|same  pass-instance: keep the sink in a thread of its\n"
+"                           own (STA) so every call crosses apartments through\n"
+"                           the marshaller (default same)\n"
 "  --max-leak BYTES         heap bytes per iteration tolerated (default 4)\n"
 "  --fail-on leak|none      exit 1 on a leak verdict (default leak)\n"
 "  --fault NAME[:PARAM]     select a reference-server fault (list faults)\n"
@@ -163,6 +166,13 @@ static int take_value(cs_options *o, const char *name, const char *val,
             o->apartment_mta = 1;
         else
             return fail(err, errlen, "--apartment: '%s' is not sta or mta", val);
+    } else if (!strcmp(name, "--sink-apartment")) {
+        if (!strcmp(val, "sta"))
+            o->sink_sta = 1;
+        else if (!strcmp(val, "same"))
+            o->sink_sta = 0;
+        else
+            return fail(err, errlen, "--sink-apartment: '%s' is not sta or same", val);
     } else if (!strcmp(name, "--max-leak")) {
         if (!parse_double(val, &o->max_leak))
             return fail(err, errlen, "--max-leak: '%s' is not a non-negative number of bytes", val);
@@ -276,6 +286,8 @@ int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t err
         return fail(err, errlen, "report: missing DIR (comstress report DIR)");
     if (o->command == CS_CMD_LIST && !o->list_what)
         return fail(err, errlen, "list: say what to list (faults, policies)");
+    if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
+        return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
     if (o->warmup >= o->iterations && o->command != CS_CMD_REPORT)
         return fail(err, errlen, "--warmup: %lld is not below --iterations %lld", o->warmup, o->iterations);
     return CS_EXIT_OK;

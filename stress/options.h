@@ -50,6 +50,7 @@ typedef struct cs_options {
     cs_activation activation;
     int threads;
     int apartment_mta;                /* 0: STA, 1: MTA */
+    int sink_sta;                     /* pass-instance: sink in its own STA */
     double max_leak;                  /* bytes per iteration, <0: default */
     int fail_on_leak;                 /* 1: exit CS_EXIT_VERDICT on a leak */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */

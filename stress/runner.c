@@ -24,6 +24,9 @@ typedef struct run_shared {
     size_t samples;
     lb_dispatcher *live[64];     /* per-thread dispatchers, for cache figures */
     int nthreads;
+    DWORD sink_cookie;           /* GIT cookie of the STA sink, 0: none */
+    HANDLE sink_ready, sink_stop, sink_thread;
+    HRESULT sink_hr;
 } run_shared;
 
 typedef struct worker {
@@ -204,6 +207,58 @@ static BOOL parse_sites(run_shared *sh, lb_site **sites)
     return TRUE;
 }
 
+/* The sink's own STA: creates the sink, publishes it in the global
+ * interface table, then pumps messages (the marshalled calls arrive as
+ * messages) until the run is over. */
+static DWORD WINAPI sink_thread(void *arg)
+{
+    run_shared *sh = arg;
+    IGlobalInterfaceTable *git = NULL;
+    IDispatch *sink = NULL;
+    MSG msg;
+
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    sh->sink_hr = create_obj(sh->cfg, NULL, &sink);
+    if (SUCCEEDED(sh->sink_hr))
+        sh->sink_hr = CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
+                                       &IID_IGlobalInterfaceTable, (void **)&git);
+    if (SUCCEEDED(sh->sink_hr))
+        sh->sink_hr = IGlobalInterfaceTable_RegisterInterfaceInGlobal(git, (IUnknown *)sink,
+                                                                      &IID_IDispatch, &sh->sink_cookie);
+    SetEvent(sh->sink_ready);
+    while (SUCCEEDED(sh->sink_hr)
+           && MsgWaitForMultipleObjects(1, &sh->sink_stop, FALSE, INFINITE, QS_ALLINPUT) != WAIT_OBJECT_0) {
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE))
+            DispatchMessageW(&msg);
+    }
+    if (sh->sink_cookie)
+        IGlobalInterfaceTable_RevokeInterfaceFromGlobal(git, sh->sink_cookie);
+    if (git)
+        IGlobalInterfaceTable_Release(git);
+    if (sink)
+        IDispatch_Release(sink);
+    CoUninitialize();
+    return 0;
+}
+
+/* The sink for a pass-instance worker: its own object, or a proxy to the
+ * STA sink. */
+static HRESULT get_sink(run_shared *sh, IClassFactory *cf, IDispatch **sink)
+{
+    IGlobalInterfaceTable *git;
+    HRESULT hr;
+
+    if (!sh->sink_cookie)
+        return create_obj(sh->cfg, cf, sink);
+    hr = CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
+                          &IID_IGlobalInterfaceTable, (void **)&git);
+    if (FAILED(hr))
+        return hr;
+    hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, sh->sink_cookie, &IID_IDispatch, (void **)sink);
+    IGlobalInterfaceTable_Release(git);
+    return hr;
+}
+
 /* Per-thread loop: its own apartment, class factory, sink, dispatcher. */
 static DWORD WINAPI worker_main(void *arg)
 {
@@ -240,7 +295,7 @@ static DWORD WINAPI worker_main(void *arg)
         run_fail(sh, CS_EXIT_TARGET, msg);
         goto out_dispatcher;
     }
-    if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = create_obj(cfg, cf, &sink))) {
+    if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, cf, &sink))) {
         snprintf(msg, sizeof(msg), "target '%s': creating the sink failed (0x%08lx)",
                  cfg->target->name, (unsigned long)hr);
         run_fail(sh, CS_EXIT_TARGET, msg);
@@ -283,6 +338,19 @@ out_uninit:
     return 0;
 }
 
+/* Stops the sink thread (if any) and waits for it. */
+static void stop_sink(run_shared *sh)
+{
+    if (!sh->sink_thread)
+        return;
+    SetEvent(sh->sink_stop);
+    WaitForSingleObject(sh->sink_thread, INFINITE);
+    CloseHandle(sh->sink_thread);
+    CloseHandle(sh->sink_ready);
+    CloseHandle(sh->sink_stop);
+    sh->sink_thread = NULL;
+}
+
 /* Starts the workers, waits for them, fills r. */
 static void run_threads(run_shared *sh, cs_run *r)
 {
@@ -307,6 +375,26 @@ static void run_threads(run_shared *sh, cs_run *r)
     r->seconds = elapsed(sh);
 }
 
+/* Starts the STA sink thread and waits until the sink is published. */
+static BOOL start_sink(run_shared *sh, char *err, size_t errlen)
+{
+    sh->sink_ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+    sh->sink_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+    sh->sink_thread = CreateThread(NULL, 0, sink_thread, sh, 0, NULL);
+    if (!sh->sink_thread) {
+        snprintf(err, errlen, "cannot start the sink's STA thread");
+        return FALSE;
+    }
+    WaitForSingleObject(sh->sink_ready, INFINITE);
+    if (FAILED(sh->sink_hr)) {
+        snprintf(err, errlen, "target '%s': creating the STA sink failed (0x%08lx)",
+                 sh->cfg->target->name, (unsigned long)sh->sink_hr);
+        stop_sink(sh);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
 {
     run_shared sh;
@@ -320,10 +408,16 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     QueryPerformanceFrequency(&sh.freq);
     QueryPerformanceCounter(&sh.t0);
 
+    if (cfg->opt->sink_sta && !start_sink(&sh, err_buf, errlen)) {
+        r->error = err_buf;
+        DeleteCriticalSection(&sh.lock);
+        return CS_EXIT_TARGET;
+    }
     EnterCriticalSection(&sh.lock);
     take_sample(&sh, 0);                     /* the baseline */
     LeaveCriticalSection(&sh.lock);
     run_threads(&sh, r);
+    stop_sink(&sh);
     EnterCriticalSection(&sh.lock);
     if (sh.done % cfg->sample_every)         /* the end point */
         take_sample(&sh, sh.done);

@@ -101,6 +101,8 @@ START_TEST(bad_inputs)
     bad(parse("run", "--max-leak", "-1", NULL), "--max-leak");
     bad(parse("run", "--client-fault", "typo", NULL), "unknown fault 'typo'");
     bad(parse("run", "--bstr-cache", "maybe", NULL), "'maybe' is not on or off");
+    bad(parse("run", "--sink-apartment", "sta", NULL), "needs --scenario pass-instance");
+    bad(parse("run", "--sink-apartment", "xyz", NULL), "'xyz' is not sta or same");
 }
 END_TEST
 
