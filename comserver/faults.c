@@ -1,0 +1,106 @@
+/* The fault catalogue (see faults.h): a table, a lookup and a parser. */
+#include "faults.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    const char *description;
+} catalogue[CS_FAULT_COUNT] = {
+    [CS_FAULT_NONE] = { "", "no fault" },
+    [CS_FAULT_EXTRA_ADDREF] = { "extra-addref",
+        "Add calls AddRef on the object once more: the object is never freed" },
+    [CS_FAULT_CHILD_EXTRA_REF] = { "child-extra-ref",
+        "CreateChild returns the child with one reference too many" },
+    [CS_FAULT_INTERNAL_CHILD_LEAK] = { "internal-child-leak",
+        "each Target creates an internal child and never releases it" },
+    [CS_FAULT_ECHO_LEAK_BSTR] = { "echo-leak-bstr",
+        "Echo allocates its result and leaks a second BSTR" },
+    [CS_FAULT_VARIANT_LEAK] = { "variant-leak",
+        "Consume copies its VARIANT argument and never clears the copy" },
+    [CS_FAULT_LOCK_LEAK] = { "lock-leak",
+        "every new object takes a server lock it never releases (no unload)" },
+    [CS_FAULT_CANNOT_UNLOAD] = { "cannot-unload",
+        "DllCanUnloadNow always says S_FALSE" },
+    [CS_FAULT_LEAK_BYTES] = { "leak-bytes",
+        "every method call leaks param bytes (default 24) of the process heap" },
+};
+
+const char *cs_fault_name(cs_fault f)
+{
+    return (unsigned)f < CS_FAULT_COUNT ? catalogue[f].name : "";
+}
+
+const char *cs_fault_description(cs_fault f)
+{
+    return (unsigned)f < CS_FAULT_COUNT ? catalogue[f].description : "";
+}
+
+cs_fault cs_fault_from_name(const char *name)
+{
+    int f;
+
+    if (!name)
+        return CS_FAULT_COUNT;
+    for (f = 0; f < CS_FAULT_COUNT; f++)
+        if (!strcmp(name, catalogue[f].name))
+            return (cs_fault)f;
+    return CS_FAULT_COUNT;
+}
+
+int cs_fault_parse(const char *text, cs_fault *fault, long *param)
+{
+    char name[64], *end;
+    const char *colon, *stop;
+    size_t len;
+    long value = 0;
+    cs_fault f;
+
+    if (!text)
+        return -1;
+    while (isspace((unsigned char)*text))
+        text++;
+    stop = text + strlen(text);
+    while (stop > text && isspace((unsigned char)stop[-1]))
+        stop--;
+    colon = memchr(text, ':', (size_t)(stop - text));
+    len = (size_t)((colon ? colon : stop) - text);
+    if (len >= sizeof(name))
+        return -1;
+    memcpy(name, text, len);
+    name[len] = 0;
+    if ((f = cs_fault_from_name(name)) == CS_FAULT_COUNT)
+        return -1;
+    if (colon) {
+        /* The text after ':' must be one whole integer. */
+        if (colon + 1 == stop)
+            return -1;
+        errno = 0;
+        value = strtol(colon + 1, &end, 10);
+        if (end != stop || errno == ERANGE)
+            return -1;
+    }
+    *fault = f;
+    *param = value;
+    return 0;
+}
+
+size_t cs_fault_catalogue(char *buf, size_t size)
+{
+    size_t need = 0;
+    int f, n;
+
+    if (size)
+        buf[0] = 0;
+    for (f = CS_FAULT_NONE + 1; f < CS_FAULT_COUNT; f++) {
+        n = snprintf(need < size ? buf + need : NULL, need < size ? size - need : 0,
+                     "%s\t%s\n", catalogue[f].name, catalogue[f].description);
+        if (n > 0)
+            need += (size_t)n;
+    }
+    return need;
+}

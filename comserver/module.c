@@ -1,0 +1,271 @@
+/*
+ * DllMain, DllGetClassObject, DllCanUnloadNow and the state they share:
+ * per-class counters, server locks, the type information cache and the
+ * selected fault.
+ */
+#include "module.h"
+#include "classes.h"
+
+#include <stdio.h>
+
+HINSTANCE cs_module_instance;
+
+typedef struct class_counters {
+    LONG live;
+    LONG peak;
+    LONG addrefs;
+    LONG releases;
+} class_counters;
+
+static class_counters counters[CS_CLASS_COUNT];
+static LONG server_locks;
+
+/* Fault selected for new objects: the fault in the high half, the param in
+ * the low half, so one interlocked exchange publishes both. */
+static volatile LONG64 selected_fault;
+/* COMSTRESS_FAULT as read at load, when it names no known fault. */
+static char bad_env_fault[128];
+
+static SRWLOCK cache_lock = SRWLOCK_INIT;
+static ITypeLib *typelib;
+static ITypeInfo *typeinfos[CS_TID_COUNT];
+static const IID *const tid_iids[CS_TID_COUNT] = {
+    [CS_TID_STRESS_TARGET] = &IID_IStressTarget,
+    [CS_TID_STRESS_PROBE] = &IID_IStressProbe,
+};
+
+static const char *const class_names[CS_CLASS_COUNT] = {
+    [CS_CLASS_TARGET] = "Target",
+    [CS_CLASS_UNTYPED] = "Untyped",
+    [CS_CLASS_SHIFTING] = "Shifting",
+    [CS_CLASS_PROBE] = "Probe",
+};
+
+const char *cs_class_name(cs_class c)
+{
+    return (unsigned)c < CS_CLASS_COUNT ? class_names[c] : NULL;
+}
+
+cs_class cs_class_from_name(const WCHAR *name)
+{
+    WCHAR wide[32];
+    int c;
+
+    for (c = 0; c < CS_CLASS_COUNT; c++) {
+        MultiByteToWideChar(CP_ACP, 0, class_names[c], -1, wide, ARRAY_SIZE(wide));
+        if (name && !lstrcmpiW(name, wide))
+            return (cs_class)c;
+    }
+    return CS_CLASS_COUNT;
+}
+
+void cs_object_created(cs_class c)
+{
+    LONG live = InterlockedIncrement(&counters[c].live), peak;
+
+    /* Raise the peak unless another thread already raised it further. */
+    while ((peak = counters[c].peak) < live)
+        if (InterlockedCompareExchange(&counters[c].peak, live, peak) == peak)
+            break;
+    cs_count_addref(c);
+}
+
+void cs_object_destroyed(cs_class c)
+{
+    InterlockedDecrement(&counters[c].live);
+}
+
+void cs_count_addref(cs_class c)
+{
+    if (c != CS_CLASS_PROBE)
+        InterlockedIncrement(&counters[c].addrefs);
+}
+
+void cs_count_release(cs_class c)
+{
+    if (c != CS_CLASS_PROBE)
+        InterlockedIncrement(&counters[c].releases);
+}
+
+void cs_lock_server(void)
+{
+    InterlockedIncrement(&server_locks);
+}
+
+void cs_unlock_server(void)
+{
+    InterlockedDecrement(&server_locks);
+}
+
+/* Sums one counter field over the classes the filter selects. */
+static LONG sum_counter(cs_class filter, size_t field)
+{
+    LONG total = 0;
+    int c;
+
+    for (c = 0; c < CS_CLASS_COUNT; c++) {
+        if (filter == CS_CLASS_COUNT ? c == CS_CLASS_PROBE : c != (int)filter)
+            continue;
+        total += *(volatile LONG *)((char *)&counters[c] + field);
+    }
+    return total;
+}
+
+LONG cs_live_objects(cs_class f) { return sum_counter(f, offsetof(class_counters, live)); }
+LONG cs_peak_objects(cs_class f) { return sum_counter(f, offsetof(class_counters, peak)); }
+LONG cs_server_locks(void) { return server_locks; }
+LONG cs_addref_total(void) { return sum_counter(CS_CLASS_COUNT, offsetof(class_counters, addrefs)); }
+LONG cs_release_total(void) { return sum_counter(CS_CLASS_COUNT, offsetof(class_counters, releases)); }
+
+BOOL cs_module_path(WCHAR *buf, DWORD size)
+{
+    DWORD n = GetModuleFileNameW(cs_module_instance, buf, size);
+    return n > 0 && n < size;
+}
+
+/* Loads the embedded type library; the caller holds cache_lock. */
+static HRESULT load_typelib(void)
+{
+    WCHAR path[MAX_PATH];
+
+    if (typelib)
+        return S_OK;
+    if (!cs_module_path(path, ARRAY_SIZE(path)))
+        return HRESULT_FROM_WIN32(GetLastError());
+    return LoadTypeLibEx(path, REGKIND_NONE, &typelib);
+}
+
+HRESULT cs_get_typeinfo(cs_tid tid, ITypeInfo **out)
+{
+    HRESULT hr = S_OK;
+
+    *out = NULL;
+    AcquireSRWLockExclusive(&cache_lock);
+    if (!typeinfos[tid]) {
+        if (SUCCEEDED(hr = load_typelib()))
+            hr = ITypeLib_GetTypeInfoOfGuid(typelib, tid_iids[tid], &typeinfos[tid]);
+    }
+    if (SUCCEEDED(hr)) {
+        *out = typeinfos[tid];
+        ITypeInfo_AddRef(*out);
+    }
+    ReleaseSRWLockExclusive(&cache_lock);
+    return hr;
+}
+
+/* Drops the type information cache; the caller holds cache_lock. */
+static void release_typeinfo_cache(void)
+{
+    int i;
+
+    for (i = 0; i < CS_TID_COUNT; i++) {
+        if (typeinfos[i])
+            ITypeInfo_Release(typeinfos[i]);
+        typeinfos[i] = NULL;
+    }
+    if (typelib)
+        ITypeLib_Release(typelib);
+    typelib = NULL;
+}
+
+cs_fault cs_current_fault(LONG *param)
+{
+    LONG64 v = InterlockedCompareExchange64(&selected_fault, 0, 0);
+
+    if (param)
+        *param = (LONG)(ULONG)(v & 0xffffffff);
+    return (cs_fault)(v >> 32);
+}
+
+void cs_set_fault(cs_fault fault, LONG param)
+{
+    InterlockedExchange64(&selected_fault, ((LONG64)fault << 32) | (ULONG)param);
+}
+
+HRESULT cs_set_error(REFIID iid, HRESULT hr, const WCHAR *description)
+{
+    ICreateErrorInfo *create;
+    IErrorInfo *info;
+
+    if (FAILED(CreateErrorInfo(&create)))
+        return hr;
+    ICreateErrorInfo_SetGUID(create, iid);
+    ICreateErrorInfo_SetSource(create, (WCHAR *)L"ComStress");
+    ICreateErrorInfo_SetDescription(create, (WCHAR *)description);
+    if (SUCCEEDED(ICreateErrorInfo_QueryInterface(create, &IID_IErrorInfo, (void **)&info))) {
+        SetErrorInfo(0, info);
+        IErrorInfo_Release(info);
+    }
+    ICreateErrorInfo_Release(create);
+    return hr;
+}
+
+/*
+ * Applies COMSTRESS_FAULT=name[:param] at load. Reading the environment and
+ * parsing are safe under the loader lock; an unknown name is only recorded
+ * here and reported by DllGetClassObject, where printing is allowed.
+ */
+static void read_env_fault(void)
+{
+    char text[128];
+    DWORD n = GetEnvironmentVariableA("COMSTRESS_FAULT", text, sizeof(text));
+    cs_fault fault;
+    long param;
+
+    if (n == 0 || n >= sizeof(text))
+        return;
+    if (cs_fault_parse(text, &fault, &param) == 0)
+        cs_set_fault(fault, (LONG)param);
+    else
+        lstrcpynA(bad_env_fault, text, sizeof(bad_env_fault));
+}
+
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
+{
+    if (reason == DLL_PROCESS_ATTACH) {
+        cs_module_instance = instance;
+        DisableThreadLibraryCalls(instance);
+        read_env_fault();
+    }
+    return TRUE;
+}
+
+HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out)
+{
+    const cs_class_info *info = cs_class_by_clsid(clsid);
+
+    *out = NULL;
+    if (bad_env_fault[0]) {
+        fprintf(stderr, "comstress_server: COMSTRESS_FAULT=%s names no known fault "
+                "(see IStressProbe::FaultCatalogue)\n", bad_env_fault);
+        return E_INVALIDARG;
+    }
+    if (!info)
+        return CLASS_E_CLASSNOTAVAILABLE;
+    return cs_class_factory_create(info->create, riid, out);
+}
+
+/*
+ * S_OK when no object of any class (Probe included) and no lock is alive,
+ * and then also frees the type information cache so that an unload leaves
+ * nothing behind. The check and the release happen under the cache lock, so
+ * a concurrent creation either sees the cache intact or reloads it.
+ */
+HRESULT WINAPI DllCanUnloadNow(void)
+{
+    HRESULT hr = S_FALSE;
+    int c;
+    LONG live = 0;
+
+    if (cs_current_fault(NULL) == CS_FAULT_CANNOT_UNLOAD)
+        return S_FALSE;
+    AcquireSRWLockExclusive(&cache_lock);
+    for (c = 0; c < CS_CLASS_COUNT; c++)
+        live += counters[c].live;
+    if (live == 0 && server_locks == 0) {
+        release_typeinfo_cache();
+        hr = S_OK;
+    }
+    ReleaseSRWLockExclusive(&cache_lock);
+    return hr;
+}

@@ -1,2 +1,0 @@
-#include <windows.h>
-HRESULT WINAPI DllRegisterServer(void) { return S_OK; }

@@ -1,0 +1,380 @@
+/*
+ * Class "Target": IStressTarget (dual) with IDispatch served from the type
+ * library, ISupportErrorInfo, and the fault catalogue applied per object.
+ */
+#include "module.h"
+
+typedef struct target {
+    IStressTarget IStressTarget_iface;
+    ISupportErrorInfo ISupportErrorInfo_iface;
+    LONG ref;
+    LONG value;
+    ITypeInfo *typeinfo;
+    cs_fault fault;            /* selected when the object was created */
+    LONG fault_param;
+    IStressTarget *internal_child;
+} target;
+
+static HRESULT target_construct(cs_fault fault, LONG param, target **out);
+
+/* Swap's [id(7)] in idl/comstress.idl. */
+enum { DISPID_STRESSTARGET_SWAP = 7 };
+
+static inline target *impl_from_IStressTarget(IStressTarget *iface)
+{
+    return CONTAINING_RECORD(iface, target, IStressTarget_iface);
+}
+
+static inline target *impl_from_ISupportErrorInfo(ISupportErrorInfo *iface)
+{
+    return CONTAINING_RECORD(iface, target, ISupportErrorInfo_iface);
+}
+
+/* The leak-bytes fault: every IStressTarget member leaks param bytes of the
+ * process heap, where a heap walk sees them. */
+static void target_on_call(target *This)
+{
+    if (This->fault == CS_FAULT_LEAK_BYTES) {
+        LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_LEAK_BYTES_DEFAULT;
+        HeapAlloc(GetProcessHeap(), 0, (SIZE_T)n);
+    }
+}
+
+static HRESULT WINAPI target_QueryInterface(IStressTarget *iface, REFIID riid, void **out)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    *out = NULL;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)
+        || IsEqualIID(riid, &IID_IStressTarget))
+        *out = &This->IStressTarget_iface;
+    else if (IsEqualIID(riid, &IID_ISupportErrorInfo))
+        *out = &This->ISupportErrorInfo_iface;
+    else
+        return E_NOINTERFACE;
+    IUnknown_AddRef((IUnknown *)*out);
+    return S_OK;
+}
+
+static ULONG WINAPI target_AddRef(IStressTarget *iface)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    cs_count_addref(CS_CLASS_TARGET);
+    return InterlockedIncrement(&This->ref);
+}
+
+static ULONG WINAPI target_Release(IStressTarget *iface)
+{
+    target *This = impl_from_IStressTarget(iface);
+    LONG ref;
+
+    cs_count_release(CS_CLASS_TARGET);
+    ref = InterlockedDecrement(&This->ref);
+    if (ref)
+        return ref;
+    /* internal-child-leak: the internal child is deliberately never
+     * released, so it outlives its parent. */
+    if (This->typeinfo)
+        ITypeInfo_Release(This->typeinfo);
+    HeapFree(GetProcessHeap(), 0, This);
+    cs_object_destroyed(CS_CLASS_TARGET);
+    return 0;
+}
+
+static HRESULT WINAPI target_GetTypeInfoCount(IStressTarget *iface, UINT *count)
+{
+    *count = 1;
+    return S_OK;
+}
+
+static HRESULT WINAPI target_GetTypeInfo(IStressTarget *iface, UINT index, LCID lcid,
+                                         ITypeInfo **info)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    *info = NULL;
+    if (index != 0)
+        return DISP_E_BADINDEX;
+    *info = This->typeinfo;
+    ITypeInfo_AddRef(*info);
+    return S_OK;
+}
+
+static HRESULT WINAPI target_GetIDsOfNames(IStressTarget *iface, REFIID riid, LPOLESTR *names,
+                                           UINT count, LCID lcid, DISPID *dispids)
+{
+    target *This = impl_from_IStressTarget(iface);
+    return ITypeInfo_GetIDsOfNames(This->typeinfo, names, count, dispids);
+}
+
+/*
+ * Script engines pass variables by reference as VT_BYREF|VT_VARIANT. Wine's
+ * ITypeInfo::Invoke rejects those for an [in, out] LONG* (Windows coerces),
+ * so Swap's arguments are rewritten to VT_BYREF|VT_I4 into the referenced
+ * variants, converted in place. fixed[] receives the rewritten arguments;
+ * returns params itself when nothing needs rewriting.
+ */
+static DISPPARAMS *byref_long_args(DISPID dispid, DISPPARAMS *params, DISPPARAMS *copy,
+                                   VARIANT *fixed, UINT nfixed)
+{
+    UINT i;
+    VARIANT *inner;
+
+    if (dispid != DISPID_STRESSTARGET_SWAP || !params || params->cArgs > nfixed)
+        return params;
+    *copy = *params;
+    copy->rgvarg = fixed;
+    for (i = 0; i < params->cArgs; i++) {
+        fixed[i] = params->rgvarg[i];
+        if (V_VT(&fixed[i]) != (VT_BYREF | VT_VARIANT) || !(inner = V_VARIANTREF(&fixed[i])))
+            continue;
+        if (FAILED(VariantChangeType(inner, inner, 0, VT_I4)))
+            continue;
+        V_VT(&fixed[i]) = VT_BYREF | VT_I4;
+        V_I4REF(&fixed[i]) = &V_I4(inner);
+    }
+    return copy;
+}
+
+static HRESULT WINAPI target_Invoke(IStressTarget *iface, DISPID dispid, REFIID riid, LCID lcid,
+                                    WORD flags, DISPPARAMS *params, VARIANT *result,
+                                    EXCEPINFO *excepinfo, UINT *argerr)
+{
+    target *This = impl_from_IStressTarget(iface);
+    DISPPARAMS copy;
+    VARIANT fixed[2];
+
+    if (!IsEqualIID(riid, &IID_NULL))
+        return DISP_E_UNKNOWNINTERFACE;
+    params = byref_long_args(dispid, params, &copy, fixed, ARRAY_SIZE(fixed));
+    return ITypeInfo_Invoke(This->typeinfo, &This->IStressTarget_iface, dispid, flags, params,
+                            result, excepinfo, argerr);
+}
+
+static HRESULT WINAPI target_Add(IStressTarget *iface, LONG n, LONG *result)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    target_on_call(This);
+    *result = InterlockedAdd(&This->value, n);
+    if (This->fault == CS_FAULT_EXTRA_ADDREF)
+        IStressTarget_AddRef(iface);
+    return S_OK;
+}
+
+static HRESULT WINAPI target_get_Value(IStressTarget *iface, LONG *value)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    target_on_call(This);
+    *value = This->value;
+    return S_OK;
+}
+
+static HRESULT WINAPI target_put_Value(IStressTarget *iface, LONG value)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    target_on_call(This);
+    InterlockedExchange(&This->value, value);
+    return S_OK;
+}
+
+static HRESULT WINAPI target_Echo(IStressTarget *iface, BSTR text, BSTR *result)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    *result = NULL;
+    target_on_call(This);
+    if (!(*result = SysAllocStringLen(text, SysStringLen(text))))
+        return E_OUTOFMEMORY;
+    if (This->fault == CS_FAULT_ECHO_LEAK_BSTR)
+        SysAllocStringLen(text, SysStringLen(text));
+    return S_OK;
+}
+
+/* Follows VT_BYREF|VT_VARIANT links (script engines pass variables so). */
+static VARIANT *deref_variant(VARIANT *v)
+{
+    while (V_VT(v) == (VT_BYREF | VT_VARIANT) && V_VARIANTREF(v))
+        v = V_VARIANTREF(v);
+    return v;
+}
+
+static HRESULT WINAPI target_Consume(IStressTarget *iface, VARIANT item, LONG *result)
+{
+    target *This = impl_from_IStressTarget(iface);
+    VARIANT *v = deref_variant(&item), leaked;
+    VARTYPE vt = V_VT(v) & ~VT_BYREF;
+
+    *result = 0;
+    target_on_call(This);
+    if (vt == VT_DISPATCH || vt == VT_UNKNOWN)
+        *result = (V_VT(v) & VT_BYREF) ? (*V_UNKNOWNREF(v) != NULL) : (V_UNKNOWN(v) != NULL);
+    if (This->fault == CS_FAULT_VARIANT_LEAK) {
+        /* The copy owns a BSTR or a reference; it is never cleared. */
+        VariantInit(&leaked);
+        VariantCopyInd(&leaked, v);
+    }
+    return S_OK;
+}
+
+static HRESULT WINAPI target_CreateChild(IStressTarget *iface, IDispatch **child)
+{
+    target *This = impl_from_IStressTarget(iface), *created;
+    LONG param;
+    cs_fault fault = cs_current_fault(&param);
+    HRESULT hr;
+
+    *child = NULL;
+    target_on_call(This);
+    if (FAILED(hr = target_construct(fault, param, &created)))
+        return hr;
+    hr = IStressTarget_QueryInterface(&created->IStressTarget_iface, &IID_IDispatch,
+                                      (void **)child);
+    if (SUCCEEDED(hr) && This->fault == CS_FAULT_CHILD_EXTRA_REF)
+        IDispatch_AddRef(*child);
+    IStressTarget_Release(&created->IStressTarget_iface);
+    return hr;
+}
+
+static HRESULT WINAPI target_Divide(IStressTarget *iface, LONG a, LONG b, DOUBLE *result)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    *result = 0;
+    target_on_call(This);
+    if (b == 0)
+        return cs_set_error(&IID_IStressTarget, DISP_E_DIVBYZERO, L"Divide: division by zero");
+    *result = (DOUBLE)a / (DOUBLE)b;
+    return S_OK;
+}
+
+static HRESULT WINAPI target_Swap(IStressTarget *iface, LONG *a, LONG *b)
+{
+    target *This = impl_from_IStressTarget(iface);
+    LONG t;
+
+    target_on_call(This);
+    if (!a || !b)
+        return E_POINTER;
+    t = *a;
+    *a = *b;
+    *b = t;
+    return S_OK;
+}
+
+static HRESULT WINAPI target_get_Name(IStressTarget *iface, BSTR *name)
+{
+    target *This = impl_from_IStressTarget(iface);
+
+    target_on_call(This);
+    *name = SysAllocString(L"Target");
+    return *name ? S_OK : E_OUTOFMEMORY;
+}
+
+static const IStressTargetVtbl target_vtbl = {
+    .QueryInterface = target_QueryInterface,
+    .AddRef = target_AddRef,
+    .Release = target_Release,
+    .GetTypeInfoCount = target_GetTypeInfoCount,
+    .GetTypeInfo = target_GetTypeInfo,
+    .GetIDsOfNames = target_GetIDsOfNames,
+    .Invoke = target_Invoke,
+    .Add = target_Add,
+    .get_Value = target_get_Value,
+    .put_Value = target_put_Value,
+    .Echo = target_Echo,
+    .Consume = target_Consume,
+    .CreateChild = target_CreateChild,
+    .Divide = target_Divide,
+    .Swap = target_Swap,
+    .get_Name = target_get_Name,
+};
+
+static HRESULT WINAPI target_errorinfo_QueryInterface(ISupportErrorInfo *iface, REFIID riid,
+                                                      void **out)
+{
+    target *This = impl_from_ISupportErrorInfo(iface);
+    return IStressTarget_QueryInterface(&This->IStressTarget_iface, riid, out);
+}
+
+static ULONG WINAPI target_errorinfo_AddRef(ISupportErrorInfo *iface)
+{
+    target *This = impl_from_ISupportErrorInfo(iface);
+    return IStressTarget_AddRef(&This->IStressTarget_iface);
+}
+
+static ULONG WINAPI target_errorinfo_Release(ISupportErrorInfo *iface)
+{
+    target *This = impl_from_ISupportErrorInfo(iface);
+    return IStressTarget_Release(&This->IStressTarget_iface);
+}
+
+static HRESULT WINAPI target_errorinfo_InterfaceSupportsErrorInfo(ISupportErrorInfo *iface,
+                                                                  REFIID riid)
+{
+    return IsEqualIID(riid, &IID_IStressTarget) ? S_OK : S_FALSE;
+}
+
+static const ISupportErrorInfoVtbl target_errorinfo_vtbl = {
+    .QueryInterface = target_errorinfo_QueryInterface,
+    .AddRef = target_errorinfo_AddRef,
+    .Release = target_errorinfo_Release,
+    .InterfaceSupportsErrorInfo = target_errorinfo_InterfaceSupportsErrorInfo,
+};
+
+/*
+ * Creates a Target holding one reference, with the given fault. The
+ * lock-leak and internal-child-leak faults act here; the internal child is
+ * created without a fault (it would otherwise recurse).
+ */
+static HRESULT target_construct(cs_fault fault, LONG param, target **out)
+{
+    target *This;
+    HRESULT hr;
+
+    *out = NULL;
+    if (!(This = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*This))))
+        return E_OUTOFMEMORY;
+    This->IStressTarget_iface.lpVtbl = &target_vtbl;
+    This->ISupportErrorInfo_iface.lpVtbl = &target_errorinfo_vtbl;
+    This->ref = 1;
+    This->fault = fault;
+    This->fault_param = param;
+    cs_object_created(CS_CLASS_TARGET);
+    if (FAILED(hr = cs_get_typeinfo(CS_TID_STRESS_TARGET, &This->typeinfo)))
+        goto out_release;
+    if (fault == CS_FAULT_LOCK_LEAK)
+        cs_lock_server();
+    if (fault == CS_FAULT_INTERNAL_CHILD_LEAK) {
+        target *child;
+        if (FAILED(hr = target_construct(CS_FAULT_NONE, 0, &child)))
+            goto out_release;
+        This->internal_child = &child->IStressTarget_iface;
+    }
+    *out = This;
+    return S_OK;
+
+out_release:
+    IStressTarget_Release(&This->IStressTarget_iface);
+    return hr;
+}
+
+HRESULT target_create(IUnknown *outer, REFIID riid, void **out)
+{
+    target *This;
+    LONG param;
+    cs_fault fault = cs_current_fault(&param);
+    HRESULT hr;
+
+    *out = NULL;
+    if (outer)
+        return CLASS_E_NOAGGREGATION;
+    if (FAILED(hr = target_construct(fault, param, &This)))
+        return hr;
+    hr = IStressTarget_QueryInterface(&This->IStressTarget_iface, riid, out);
+    IStressTarget_Release(&This->IStressTarget_iface);
+    return hr;
+}

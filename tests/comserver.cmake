@@ -1,0 +1,12 @@
+# Suites owned by the reference server (comserver/): the check suite, and
+# Wine's VBScript engine as an independent late-binding client.
+comstress_add_check_test(test_comserver SOURCES test_comserver.c LIBS cs_faults comstress_idl)
+add_dependencies(test_comserver comserver)
+
+# cscript exits 0 even on a script error: the test passes only on the
+# closing line the script prints when every check passed.
+add_test(NAME comserver_vbs
+  COMMAND ${COMSTRESS_WINE_RUN} cscript //nologo Z:${CMAKE_CURRENT_SOURCE_DIR}/vbs/target.vbs)
+set_tests_properties(comserver_vbs PROPERTIES FIXTURES_REQUIRED wine TIMEOUT 120
+  PASS_REGULAR_EXPRESSION "target\\.vbs: all [0-9]+ checks passed"
+  FAIL_REGULAR_EXPRESSION "FAIL ")
