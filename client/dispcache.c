@@ -1,0 +1,319 @@
+/*
+ * The dispatcher: the cache policies between resolve and invoke (see lb.h).
+ *
+ * A rule's key is the site's signature (call kind, argument count, member)
+ * followed by one restriction per object involved, the receiver first,
+ * then every @object argument in order:
+ *   'T' + 16-byte TYPEATTR guid   (type policy, object with type info)
+ *   'I' + 8-byte identity serial  (instance policies, and the type
+ *                                  policy's fallback for untyped objects)
+ * Rules made only of type restrictions live in the type map; rules naming
+ * an instance live in the DLR levels (instance, and type's fallback) or in
+ * the never-evicting instance map (instance-unbounded).
+ *
+ * Weak identity trade-off: identity records are keyed by the pointer value
+ * the caller passes (not the canonical IUnknown, which would cost a
+ * QueryInterface per call); two different pointers to one object are two
+ * identities, which only costs an extra bind. Records hold no reference,
+ * so they cannot tell that an object died: lb_dispatcher_forget must be
+ * called before the last Release, or a new object at the same address
+ * would inherit the old record (its serial, its type). With forget, an
+ * address reused by a new object gets a new serial and never matches.
+ */
+#include "lb_internal.h"
+#include "bindcache.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define ID_VT_CHECKED 1   /* QueryInterface(vtable iid) compared with the pointer */
+#define ID_VT_SAME    2   /* ... and it was the same pointer: the slot is callable */
+
+#define KEY_MAX 1024
+
+typedef struct site_slot {
+    const lb_site *site;
+    unsigned long long serial;
+    bc_site *levels;
+} site_slot;
+
+struct lb_dispatcher {
+    lb_policy policy;
+    BOOL use_vtable;
+    bc_cache *cache;
+    site_slot *slots;
+    size_t nslots, capslots, last;
+    lb_counts n;
+    long long calls, type_fallbacks;
+};
+
+lb_dispatcher *lb_dispatcher_new(lb_policy policy)
+{
+    lb_dispatcher *d = calloc(1, sizeof(*d));
+
+    if (!d)
+        return NULL;
+    if (!(d->cache = bc_new(free))) {
+        free(d);
+        return NULL;
+    }
+    d->policy = policy;
+    d->use_vtable = TRUE;
+    return d;
+}
+
+void lb_dispatcher_free(lb_dispatcher *d)
+{
+    if (!d)
+        return;
+    bc_free(d->cache);
+    free(d->slots);
+    free(d);
+}
+
+void lb_dispatcher_use_vtable(lb_dispatcher *d, BOOL enable)
+{
+    d->use_vtable = enable;
+}
+
+/* The per-site levels (L0/L1) this dispatcher keeps for site; NULL on OOM.
+ * The last site used is checked first: a stress loop calls few sites. */
+static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
+{
+    size_t i;
+    site_slot *slots;
+
+    if (d->nslots && d->slots[d->last].site == site && d->slots[d->last].serial == site->serial)
+        return d->slots[d->last].levels;
+    for (i = 0; i < d->nslots; i++) {
+        if (d->slots[i].site == site && d->slots[i].serial == site->serial) {
+            d->last = i;
+            return d->slots[i].levels;
+        }
+    }
+    if (d->nslots == d->capslots) {
+        size_t cap = d->capslots ? d->capslots * 2 : 8;
+        if (!(slots = realloc(d->slots, cap * sizeof(*slots))))
+            return NULL;
+        d->slots = slots;
+        d->capslots = cap;
+    }
+    if (!(d->slots[d->nslots].levels = bc_site_new(d->cache)))
+        return NULL;
+    d->slots[d->nslots].site = site;
+    d->slots[d->nslots].serial = site->serial;
+    d->last = d->nslots++;
+    return d->slots[d->last].levels;
+}
+
+/* The TYPEATTR guid of obj's GetTypeInfo(0); FALSE when it has no usable
+ * type information (none, or GetTypeInfo / GetTypeAttr fail). */
+static BOOL type_identity(IDispatch *obj, GUID *guid)
+{
+    ITypeInfo *ti = NULL;
+    TYPEATTR *ta;
+    UINT count = 0;
+    BOOL ok = FALSE;
+
+    if (FAILED(IDispatch_GetTypeInfoCount(obj, &count)) || !count
+        || FAILED(IDispatch_GetTypeInfo(obj, 0, LOCALE_USER_DEFAULT, &ti)) || !ti)
+        return FALSE;
+    if (SUCCEEDED(ITypeInfo_GetTypeAttr(ti, &ta))) {
+        *guid = ta->guid;
+        ok = TRUE;
+        ITypeInfo_ReleaseTypeAttr(ti, ta);
+    }
+    ITypeInfo_Release(ti);
+    return ok;
+}
+
+/* The identity record of p (made on first sight); under the type policy,
+ * probes its type once and counts an object that has none. */
+static bc_ident *identity(lb_dispatcher *d, IDispatch *p)
+{
+    bc_ident *id = bc_ident_find(d->cache, (uintptr_t)p);
+    GUID g;
+
+    if (!id && !(id = bc_ident_add(d->cache, (uintptr_t)p)))
+        return NULL;
+    if (d->policy == LB_CACHE_TYPE && id->has_type < 0) {
+        id->has_type = type_identity(p, &g) ? 1 : 0;
+        if (id->has_type)
+            memcpy(id->type_key, &g, sizeof(g));
+        else
+            d->type_fallbacks++;
+    }
+    return id;
+}
+
+/* Appends one object's restriction to the key; *typed_only is cleared
+ * when it names an instance. */
+static size_t key_object(lb_dispatcher *d, const bc_ident *id, unsigned char *k, BOOL *typed_only)
+{
+    if (d->policy == LB_CACHE_TYPE && id->has_type == 1) {
+        k[0] = 'T';
+        memcpy(k + 1, id->type_key, 16);
+        return 17;
+    }
+    *typed_only = FALSE;
+    k[0] = 'I';
+    memcpy(k + 1, &id->serial, sizeof(id->serial));
+    return 1 + sizeof(id->serial);
+}
+
+/* Builds the rule key for this call into k and picks the store. Returns
+ * the key length, 0 on OOM or when the key would not fit (the call is
+ * then resolved without the cache). */
+static size_t build_key(lb_dispatcher *d, const lb_site *site, IDispatch *obj, IDispatch **objs,
+                        unsigned char *k, bc_store *store, bc_ident **recv)
+{
+    size_t len = site->siglen, i, nrefs = cs_callspec_refs(site->spec);
+    BOOL typed_only = TRUE;
+    bc_ident *id;
+
+    if (len + (1 + nrefs) * 17 > KEY_MAX || !(*recv = identity(d, obj)))
+        return 0;
+    memcpy(k, site->sig, len);
+    len += key_object(d, *recv, k + len, &typed_only);
+    for (i = 0; i < nrefs; i++) {
+        if (!(id = identity(d, objs[i])))
+            return 0;
+        len += key_object(d, id, k + len, &typed_only);
+    }
+    *store = d->policy == LB_CACHE_INSTANCE_UNBOUNDED ? BC_STORE_INSTANCE_MAP
+           : d->policy == LB_CACHE_TYPE && typed_only ? BC_STORE_TYPE_MAP : BC_STORE_DLR;
+    return len;
+}
+
+/* Finds or makes the binding for this call. *out points into the cache
+ * (valid until the next lookup) or at tmp (uncached). A failed resolve
+ * adds nothing. */
+static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, IDispatch **objs,
+                    const lb_binding **out, lb_binding *tmp, bc_ident **recv, lb_error *err)
+{
+    unsigned char key[KEY_MAX];
+    bc_store store;
+    bc_level level;
+    bc_site *levels;
+    bc_rule *rule;
+    lb_binding *nb;
+    size_t len;
+    HRESULT hr;
+
+    *recv = NULL;
+    *out = tmp;
+    if (d->policy == LB_CACHE_NONE || !(len = build_key(d, site, obj, objs, key, &store, recv))
+        || !(levels = site_levels(d, site)))
+        return lb_resolve(obj, site, tmp, &d->n, err);
+    if ((rule = bc_lookup(d->cache, levels, store, key, len, &level))) {
+        *out = rule->binding;
+        return S_OK;
+    }
+    if (!(nb = malloc(sizeof(*nb))))
+        return lb_resolve(obj, site, tmp, &d->n, err);
+    if (FAILED(hr = lb_resolve(obj, site, nb, &d->n, err))) {
+        free(nb);
+        return hr;
+    }
+    if ((rule = bc_add(d->cache, levels, store, key, len, nb, sizeof(*nb))))
+        *out = rule->binding;
+    else if (FAILED(hr = lb_resolve(obj, site, tmp, &d->n, err)))
+        return hr;
+    return S_OK;
+}
+
+/* Whether the vtable slot of b may be called through obj: the type policy
+ * on a typed receiver whose QueryInterface for the dual interface returns
+ * obj itself (checked once per identity; nothing is kept). */
+static BOOL vtable_usable(lb_dispatcher *d, IDispatch *obj, const lb_binding *b, bc_ident *recv)
+{
+    void *p = NULL;
+
+    if (d->policy != LB_CACHE_TYPE || !d->use_vtable || !b->vtable || !recv || recv->has_type != 1)
+        return FALSE;
+    if (!(recv->flags & ID_VT_CHECKED)) {
+        recv->flags |= ID_VT_CHECKED;
+        if (SUCCEEDED(IDispatch_QueryInterface(obj, &b->iid, &p)) && p) {
+            if (p == (void *)obj)
+                recv->flags |= ID_VT_SAME;
+            IUnknown_Release((IUnknown *)p);
+        }
+    }
+    return (recv->flags & ID_VT_SAME) != 0;
+}
+
+HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
+                const lb_refs *refs, VARIANT *result, lb_error *err)
+{
+    VARIANT local, *res = result ? result : &local;
+    IDispatch *objs[LB_MAX_ARGS];
+    VARIANT args[LB_MAX_ARGS];
+    const lb_binding *b;
+    lb_binding tmp;
+    bc_ident *recv;
+    BOOL fallback = TRUE;
+    HRESULT hr;
+
+    VariantInit(res);
+    err->hr = S_OK;
+    err->message[0] = 0;
+    d->calls++;
+    if (!obj) {
+        lb_error_set(err, E_POINTER, site->spec->member, "no object to call");
+        return E_POINTER;
+    }
+    if (FAILED(hr = lb_args_refs(site, refs, objs, err)) || FAILED(hr = bind_site(d, site, obj, objs, &b, &tmp, &recv, err)))
+        return hr;
+    if (FAILED(hr = lb_args_build(site, objs, args, err)))
+        return hr;
+    if (vtable_usable(d, obj, b, recv)) {
+        hr = lb_invoke_vtable(obj, site, b, args, res, err, &fallback);
+        d->n.vtable_calls += !fallback;
+    }
+    if (fallback) {
+        d->n.invoke_calls++;
+        hr = lb_invoke(obj, site, b, args, res, err);
+    }
+    lb_args_clear(args, site->spec->nargs);
+    if (!result)
+        VariantClear(&local);
+    return hr;
+}
+
+void lb_dispatcher_forget(lb_dispatcher *d, IUnknown *obj)
+{
+    IUnknown *unk = NULL;
+    IDispatch *disp = NULL;
+
+    if (!obj)
+        return;
+    bc_ident_forget(d->cache, (uintptr_t)obj);
+    if (SUCCEEDED(IUnknown_QueryInterface(obj, &IID_IUnknown, (void **)&unk)) && unk) {
+        bc_ident_forget(d->cache, (uintptr_t)unk);
+        IUnknown_Release(unk);
+    }
+    if (SUCCEEDED(IUnknown_QueryInterface(obj, &IID_IDispatch, (void **)&disp)) && disp) {
+        bc_ident_forget(d->cache, (uintptr_t)disp);
+        IDispatch_Release(disp);
+    }
+}
+
+void lb_dispatcher_stats(const lb_dispatcher *d, lb_stats *out)
+{
+    bc_counters c;
+
+    bc_counters_get(d->cache, &c);
+    memset(out, 0, sizeof(*out));
+    out->calls = d->calls;
+    out->binds = d->n.binds;
+    out->getidsofnames_calls = d->n.getidsofnames_calls;
+    out->vtable_calls = d->n.vtable_calls;
+    out->invoke_calls = d->n.invoke_calls;
+    out->type_fallbacks = d->type_fallbacks;
+    out->hits_l0 = c.hits_l0;
+    out->hits_l1 = c.hits_l1;
+    out->hits_l2 = c.hits_l2;
+    out->misses = c.misses;
+    out->evictions = c.evictions;
+    out->entries = c.entries;
+    out->bytes = c.bytes + (long long)(sizeof(*d) + d->capslots * sizeof(site_slot));
+}

@@ -1,0 +1,84 @@
+/*
+ * Internals of the late-binding layer shared by its files: the site, the
+ * binding (call plan), resolve, argument conversion, invoke, errors.
+ */
+#ifndef CS_LB_INTERNAL_H
+#define CS_LB_INTERNAL_H
+
+#include "lb.h"
+#include "callspec.h"
+
+struct lb_site {
+    cs_callspec *spec;
+    WCHAR *wmember;            /* the member name for GetIDsOfNames */
+    unsigned long long serial; /* distinguishes sites at a reused address */
+    size_t siglen;             /* call kind, argument count, member (lower case) */
+    unsigned char sig[];
+};
+
+/*
+ * A binding: everything needed to invoke one member of one kind of object.
+ * Plain data: no interface pointers, so a cached binding keeps nothing
+ * alive. typed says the parameter facts come from the type information.
+ */
+typedef struct lb_binding {
+    DISPID dispid;
+    WORD flags;                     /* DISPATCH_* for Invoke */
+    BOOL typed;
+    SHORT nparams;                  /* parameters a caller passes (retval excluded) */
+    VARTYPE ptypes[LB_MAX_ARGS];    /* their types (VT_BYREF|base for pointers), VT_EMPTY unknown */
+    /* The vtable plan (dual interfaces): valid when vtable is TRUE. */
+    BOOL vtable;
+    IID iid;                        /* the dual interface to call */
+    SHORT ovft;                     /* byte offset of the slot */
+    VARTYPE retval;                 /* VT_EMPTY when the method has no retval */
+} lb_binding;
+
+/* Counters resolve and invoke update (a subset of lb_stats). */
+typedef struct lb_counts {
+    long long binds, getidsofnames_calls, vtable_calls, invoke_calls;
+} lb_counts;
+
+/* Resolves site on obj into b (GetIDsOfNames, then the type information
+ * when the object has some). Fails with a message naming the member for an
+ * unknown name, a member of the wrong kind (property called as a method,
+ * assignment to a method or read-only property) or a wrong argument count
+ * (known only with type information). */
+HRESULT lb_resolve(IDispatch *obj, const lb_site *site, lb_binding *b, lb_counts *n, lb_error *err);
+
+/* The @object arguments of site looked up in refs, in text order; fails
+ * with a message naming the first unknown reference. */
+HRESULT lb_args_refs(const lb_site *site, const lb_refs *refs, IDispatch **objs, lb_error *err);
+
+/* Converts the site's arguments into v (text order, site->spec->nargs of
+ * them); objs are the @objects from lb_args_refs (borrowed, not AddRef'd).
+ * Strings become BSTRs owned by v: free with lb_args_clear. */
+HRESULT lb_args_build(const lb_site *site, IDispatch *const *objs, VARIANT *v, lb_error *err);
+void lb_args_clear(VARIANT *v, size_t n);
+
+/* Invokes through IDispatch::Invoke. result is never NULL here. */
+HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
+                  VARIANT *result, lb_error *err);
+
+/* Calls the vtable slot of b on iface (a pointer to b->iid). Sets
+ * *fallback, with nothing called, when an argument cannot be converted to
+ * its parameter's type: the caller then uses lb_invoke, whose error
+ * message for that argument is the reference. */
+HRESULT lb_invoke_vtable(void *iface, const lb_site *site, const lb_binding *b, VARIANT *args,
+                         VARIANT *result, lb_error *err, BOOL *fallback);
+
+/* "MEMBER: DETAIL (NAME, 0xHR)", or without NAME when hr has none. */
+void lb_error_set(lb_error *err, HRESULT hr, const char *member, const char *fmt, ...);
+
+/* The message for a failing hr with optional source and description (from
+ * EXCEPINFO or IErrorInfo): "MEMBER: SOURCE: DESCRIPTION (NAME, 0xHR)". */
+void lb_error_rich(lb_error *err, HRESULT hr, const char *member, BSTR source, BSTR description);
+
+/* After a failed call: fills err from the thread's IErrorInfo if there is
+ * one, else from hr alone, adding the argument position when known. */
+void lb_error_from_errorinfo(lb_error *err, HRESULT hr, const char *member);
+
+/* The default detail text for hr ("type mismatch", ...). */
+const char *lb_hr_text(HRESULT hr);
+
+#endif

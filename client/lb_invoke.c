@@ -1,0 +1,241 @@
+/* Invoke: a binding carried out, through Invoke or the vtable slot. */
+#include "lb_internal.h"
+#include <string.h>
+
+/*
+ * 1-based text position of the argument the callee refused, 0 when
+ * unknown. puArgErr first (an index into the reversed rgvarg); Wine's
+ * DispInvoke leaves it unset, so with type information each argument is
+ * tried against its parameter's type with VariantChangeType.
+ */
+static unsigned bad_arg_position(const lb_site *site, const lb_binding *b, VARIANT *args, UINT argerr)
+{
+    size_t n = site->spec->nargs, i;
+    VARIANT tmp;
+    VARTYPE pt;
+    HRESULT hr;
+
+    if (argerr < n)
+        return (unsigned)(n - argerr);
+    for (i = 0; b->typed && i < n && i < (size_t)b->nparams; i++) {
+        pt = b->ptypes[i] & ~VT_BYREF;
+        if (pt == VT_EMPTY || pt == VT_VARIANT)
+            continue;
+        VariantInit(&tmp);
+        hr = VariantChangeType(&tmp, &args[i], 0, pt);
+        VariantClear(&tmp);
+        if (FAILED(hr))
+            return (unsigned)i + 1;
+    }
+    return 0;
+}
+
+/* The message for a failing hr that carries no rich error information. */
+static void plain_error(const lb_site *site, const lb_binding *b, VARIANT *args, HRESULT hr,
+                        UINT argerr, lb_error *err)
+{
+    const cs_callspec *s = site->spec;
+    unsigned pos;
+
+    if (hr == DISP_E_TYPEMISMATCH || hr == DISP_E_PARAMNOTFOUND || hr == DISP_E_OVERFLOW) {
+        if ((pos = bad_arg_position(site, b, args, argerr)))
+            lb_error_set(err, hr, s->member, "argument %u: %s", pos, lb_hr_text(hr));
+        else
+            lb_error_set(err, hr, s->member, "%s", lb_hr_text(hr));
+    } else if (hr == DISP_E_BADPARAMCOUNT) {
+        lb_error_set(err, hr, s->member, "wrong number of arguments: %u given", (unsigned)s->nargs);
+    } else if (hr == DISP_E_MEMBERNOTFOUND && s->kind == CS_CALL_METHOD) {
+        lb_error_set(err, hr, s->member, "member not found (if it is a property, write it without parentheses)");
+    } else if (hr == DISP_E_MEMBERNOTFOUND && s->kind == CS_CALL_PUT) {
+        lb_error_set(err, hr, s->member, "cannot be assigned");
+    } else {
+        lb_error_set(err, hr, s->member, "%s", lb_hr_text(hr));
+    }
+}
+
+/* Turns a failed Invoke into err; returns the real error (an exception's
+ * scode). Frees the EXCEPINFO strings. */
+static HRESULT invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args, HRESULT hr,
+                            EXCEPINFO *ei, UINT argerr, lb_error *err)
+{
+    if (hr == DISP_E_EXCEPTION) {
+        if (ei->pfnDeferredFillIn)
+            ei->pfnDeferredFillIn(ei);
+        if (ei->scode)
+            hr = ei->scode;
+        lb_error_rich(err, hr, site->spec->member, ei->bstrSource, ei->bstrDescription);
+    } else {
+        plain_error(site, b, args, hr, argerr, err);
+    }
+    SysFreeString(ei->bstrSource);
+    SysFreeString(ei->bstrDescription);
+    SysFreeString(ei->bstrHelpFile);
+    return err->hr = hr;
+}
+
+HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
+                  VARIANT *result, lb_error *err)
+{
+    size_t n = site->spec->nargs, i;
+    VARIANT rgv[LB_MAX_ARGS];
+    DISPID put = DISPID_PROPERTYPUT;
+    DISPPARAMS dp = { rgv, NULL, (UINT)n, 0 };
+    EXCEPINFO ei;
+    UINT argerr = (UINT)-1;
+    HRESULT hr;
+
+    for (i = 0; i < n; i++)
+        rgv[n - 1 - i] = args[i];     /* shallow: args keep ownership */
+    if (b->flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF)) {
+        dp.rgdispidNamedArgs = &put;
+        dp.cNamedArgs = 1;
+    }
+    memset(&ei, 0, sizeof(ei));
+    VariantInit(result);
+    hr = IDispatch_Invoke(obj, b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, b->flags, &dp, result, &ei, &argerr);
+    if (SUCCEEDED(hr))
+        return hr;
+    VariantClear(result);
+    return invoke_error(site, b, args, hr, &ei, argerr, err);
+}
+
+/* The argument slots of a vtable call: values converted to the parameter
+ * types, and VT_BYREF views for pointer parameters. */
+typedef struct vt_frame {
+    VARIANT conv[LB_MAX_ARGS];
+    BOOL owned[LB_MAX_ARGS];
+    VARIANT ref[LB_MAX_ARGS + 1];
+    VARIANT *pv[LB_MAX_ARGS + 1];
+    VARTYPE vts[LB_MAX_ARGS + 1];
+} vt_frame;
+
+static void frame_clear(vt_frame *f, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (f->owned[i])
+            VariantClear(&f->conv[i]);
+}
+
+/* Fills slot i from args[i]; FALSE when the value does not convert to the
+ * parameter's type (the Invoke plan then reports it exactly). By-value
+ * arguments of the right type are passed as they are; conversions and
+ * by-reference slots get a private copy, so the callee can change it. */
+static BOOL frame_arg(vt_frame *f, size_t i, VARTYPE pt, VARIANT *arg)
+{
+    VARTYPE base = pt & ~VT_BYREF;
+
+    f->owned[i] = FALSE;
+    if (base == VT_VARIANT && !(pt & VT_BYREF)) {
+        f->vts[i] = VT_VARIANT;
+        f->pv[i] = arg;
+        return TRUE;
+    }
+    memset(&f->conv[i], 0, sizeof(f->conv[i]));
+    if (V_VT(arg) == base && !(pt & VT_BYREF)) {
+        f->conv[i] = *arg;
+    } else if (base == VT_VARIANT) {
+        if (FAILED(VariantCopy(&f->conv[i], arg)))
+            return FALSE;
+        f->owned[i] = TRUE;
+    } else {
+        if (FAILED(VariantChangeType(&f->conv[i], arg, 0, base)))
+            return FALSE;
+        f->owned[i] = TRUE;
+    }
+    f->vts[i] = pt;
+    f->pv[i] = &f->conv[i];
+    if (pt & VT_BYREF) {
+        V_VT(&f->ref[i]) = pt;
+        V_BYREF(&f->ref[i]) = base == VT_VARIANT ? (void *)&f->conv[i] : (void *)&V_I8(&f->conv[i]);
+        f->pv[i] = &f->ref[i];
+    }
+    return TRUE;
+}
+
+/*
+ * The common case without DispCallFunc's generic marshalling: on x86-64
+ * every argument that is not floating point travels in an integer register
+ * or stack slot, in the form DispCallFunc would give it (the value, or a
+ * pointer for by-reference and VARIANT parameters), so up to six of them
+ * can be passed through a function pointer of ULONG_PTR parameters.
+ * Returns FALSE when the frame has a float or more than six slots.
+ */
+static BOOL call_direct(void *iface, SHORT ovft, const vt_frame *f, size_t count, HRESULT *hr)
+{
+#if defined(__x86_64__)
+    typedef ULONG_PTR P;
+    void *fn = (*(void ***)iface)[ovft / (SHORT)sizeof(void *)];
+    P a[6];
+    size_t i;
+
+    if (count > 6)
+        return FALSE;
+    for (i = 0; i < count; i++) {
+        if (f->vts[i] == VT_R4 || f->vts[i] == VT_R8)
+            return FALSE;
+        a[i] = f->vts[i] == VT_VARIANT ? (P)f->pv[i] : V_UI8(f->pv[i]);
+    }
+    switch (count) {
+    case 0: *hr = ((HRESULT (WINAPI *)(void *))fn)(iface); break;
+    case 1: *hr = ((HRESULT (WINAPI *)(void *, P))fn)(iface, a[0]); break;
+    case 2: *hr = ((HRESULT (WINAPI *)(void *, P, P))fn)(iface, a[0], a[1]); break;
+    case 3: *hr = ((HRESULT (WINAPI *)(void *, P, P, P))fn)(iface, a[0], a[1], a[2]); break;
+    case 4: *hr = ((HRESULT (WINAPI *)(void *, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3]); break;
+    case 5: *hr = ((HRESULT (WINAPI *)(void *, P, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3], a[4]); break;
+    default: *hr = ((HRESULT (WINAPI *)(void *, P, P, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3], a[4], a[5]); break;
+    }
+    return TRUE;
+#else
+    return FALSE;
+#endif
+}
+
+HRESULT lb_invoke_vtable(void *iface, const lb_site *site, const lb_binding *b, VARIANT *args,
+                         VARIANT *result, lb_error *err, BOOL *fallback)
+{
+    size_t n = site->spec->nargs, i, count = n;
+    vt_frame f;
+    VARIANT ret;
+    HRESULT hr;
+
+    *fallback = FALSE;
+    for (i = 0; i < n; i++) {
+        if (!frame_arg(&f, i, b->ptypes[i], &args[i])) {
+            frame_clear(&f, i);
+            *fallback = TRUE;
+            return S_OK;
+        }
+    }
+    memset(result, 0, sizeof(*result));
+    if (b->retval != VT_EMPTY) {
+        V_VT(&f.ref[n]) = VT_BYREF | b->retval;
+        V_BYREF(&f.ref[n]) = b->retval == VT_VARIANT ? (void *)result : (void *)&V_I8(result);
+        f.vts[n] = VT_BYREF | b->retval;
+        f.pv[n] = &f.ref[n];
+        count++;
+    }
+    VariantInit(&ret);
+    if (call_direct(iface, b->ovft, &f, count, &hr)) {
+        V_VT(&ret) = VT_ERROR;
+        V_ERROR(&ret) = hr;
+        hr = S_OK;
+    } else {
+        hr = DispCallFunc(iface, (ULONG_PTR)b->ovft, CC_STDCALL, VT_ERROR, (UINT)count, f.vts, f.pv, &ret);
+    }
+    frame_clear(&f, n);
+    if (FAILED(hr)) {
+        VariantInit(result);
+        lb_error_set(err, hr, site->spec->member, "vtable call failed");
+        return hr;
+    }
+    if (FAILED(hr = V_ERROR(&ret))) {
+        VariantInit(result);
+        lb_error_from_errorinfo(err, hr, site->spec->member);
+        return hr;
+    }
+    if (b->retval != VT_EMPTY && b->retval != VT_VARIANT)
+        V_VT(result) = b->retval;
+    return hr;
+}
