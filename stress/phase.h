@@ -1,0 +1,87 @@
+/*
+ * Phase recording for child processes run under the watchdog (isolate.h).
+ *
+ * A child writes, before each step, what it is about to do ("LoadLibrary
+ * cs_tls_leak.dll", "inside FreeLibrary of cs_unload_deadlock.dll") into a
+ * small line file, flushed to disk at once, so the watchdog can still read
+ * it after killing a hung child. An unhandled exception is written to the
+ * same file, code and name, before the process dies: under Wine the exit
+ * code keeps only the low byte of the NTSTATUS.
+ *
+ * File format, one record a line, appended, never rewritten:
+ *     phase <text>          the step now starting
+ *     note <text>           a fact worth keeping ("worker thread returned")
+ *     summary <text>        the scenario's one-line outcome
+ *     exception 0x<code> <name> [at 0x<address>]
+ *     end <status>          the child finished normally
+ *
+ * The same writer streams results.jsonl (cs_stream).
+ *
+ * This header has no Win32 types: the parser and the exception names are
+ * pure and unit-tested; the writers are Win32 (phase.c).
+ */
+#ifndef CS_PHASE_H
+#define CS_PHASE_H
+
+#include <stddef.h>
+
+#define CS_PHASE_FILE    "phase.txt"
+#define CS_RESULTS_FILE  "results.jsonl"
+
+/* Notes the classification looks for (isolate.c). */
+#define CS_NOTE_WORKER_RETURNED "worker thread returned"
+#define CS_PHASE_IN_FREELIBRARY "inside FreeLibrary of "
+
+/* ---- writers (Win32) ---- */
+
+/* An append-only line file, each line written with one WriteFile and
+ * flushed to disk (FlushFileBuffers) before the call returns. Safe to use
+ * from several threads; never allocates after open. */
+typedef struct cs_stream cs_stream;
+
+/* Creates (truncates) path. Returns NULL when it cannot be created. */
+cs_stream *cs_stream_open(const char *path);
+/* Appends one line (a '\n' is added); longer than 2 KB is truncated.
+ * Returns 0, or -1 when the write failed or s is NULL. */
+int cs_stream_printf(cs_stream *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cs_stream_close(cs_stream *s);
+
+/*
+ * Opens the process's phase file and installs the crash recorder (an
+ * unhandled-exception filter, plus a vectored handler for stack overflow,
+ * where the filter may have no stack left to run on). One per process;
+ * a second call replaces the file. Returns 0, or -1 if path cannot be
+ * created (recording is then a no-op; the child still runs).
+ */
+int cs_phase_open(const char *path);
+/* Records the step about to start. No-ops when no phase file is open. */
+void cs_phase_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cs_phase_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cs_phase_summary(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Records a normal end ("end passed") and closes the file. */
+void cs_phase_end(const char *status);
+
+/* ---- pure ---- */
+
+/* "access violation", "stack overflow", ... for an NTSTATUS exception
+ * code; "unknown exception" for any other code. Never NULL. */
+const char *cs_exception_name(unsigned long code);
+
+/* What a phase file says, as the watchdog reads it after the child ended. */
+typedef struct cs_phase_info {
+    char phase[256];          /* last "phase" line's text, "" if none */
+    char summary[256];        /* last "summary" text, "" if none */
+    char notes[1024];         /* every note, joined with "; " (truncated) */
+    char exception[160];      /* "0xc0000005 access violation ...", or "" */
+    unsigned long exception_code;
+    int has_exception;
+    int ended;                /* an "end" line was written */
+    char end_status[64];
+} cs_phase_info;
+
+/* Parses the text of a phase file (NULL or "" gives an empty info). A
+ * truncated last line (the child died mid-write) is used as it stands. */
+void cs_phase_parse(const char *text, cs_phase_info *pi);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * Suite "isolate": the phase file parser, exception names and the
+ * classification (pure), then real children under the watchdog: a crashing
+ * child and a hung child still leave their phase and results on disk.
+ * Children are cs_lifecycle_driver (COMSTRESS_LIFECYCLE_EXE).
+ */
+#include "cs_check.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "isolate.h"
+
+/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
+ * checking rejects (a -Wformat warning per use): compare as long instead. */
+#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
+                                      #x, (long)(x), (long)(y))
+
+START_TEST(exception_names)
+{
+    ck_assert_str_eq(cs_exception_name(0xc0000005), "access violation");
+    ck_assert_str_eq(cs_exception_name(0xc00000fd), "stack overflow");
+    ck_assert_str_eq(cs_exception_name(0xc000001d), "illegal instruction");
+    ck_assert_str_eq(cs_exception_name(0xc0000094), "integer divide by zero");
+    ck_assert_str_eq(cs_exception_name(0x12345678), "unknown exception");
+}
+END_TEST
+
+START_TEST(parse_phase_file)
+{
+    cs_phase_info pi;
+
+    cs_phase_parse("phase one\nnote a\nphase two\r\nnote b\nsummary leak: 5 B\n"
+                   "exception 0xc0000005 access violation at 0x1 (unhandled)\nphase thr", &pi);
+    ck_assert_str_eq(pi.phase, "thr");
+    ck_assert_str_eq(pi.notes, "a; b");
+    ck_assert_str_eq(pi.summary, "leak: 5 B");
+    ck_int_eq(pi.has_exception, 1);
+    ck_int_eq(pi.exception_code, 0xc0000005);
+    ck_int_eq(pi.ended, 0);
+    cs_phase_parse("phase x\nend passed\n", &pi);
+    ck_int_eq(pi.ended, 1);
+    ck_assert_str_eq(pi.end_status, "passed");
+    cs_phase_parse(NULL, &pi);
+    ck_assert_str_eq(pi.phase, "");
+}
+END_TEST
+
+static cs_child_result classify_text(const char *text, int timed_out, unsigned long code)
+{
+    cs_child_result r;
+    cs_phase_info pi;
+
+    memset(&r, 0, sizeof(r));
+    cs_phase_parse(text, &pi);
+    cs_classify(timed_out, code, 3, 5.0, &pi, &r);
+    return r;
+}
+
+START_TEST(classify_ends)
+{
+    cs_child_result r;
+
+    r = classify_text("phase a\nsummary clean\nend passed\n", 0, 0);
+    ck_int_eq(r.end, CS_END_PASSED);
+    r = classify_text("phase a\nsummary leak: 9 B/cycle\nend failed\n", 0, 1);
+    ck_int_eq(r.end, CS_END_FAILED);
+    ck_assert_ptr_nonnull(strstr(r.text, "leak: 9 B/cycle"));
+    r = classify_text("", 0, 3);
+    ck_int_eq(r.end, CS_END_ERROR);
+    /* Wine's exit code 5 is the low byte of 0xc0000005: the record decides. */
+    r = classify_text("phase p\nexception 0xc0000005 access violation at 0x0 (unhandled)\n", 0, 5);
+    ck_int_eq(r.end, CS_END_CRASHED);
+    ck_assert_ptr_nonnull(strstr(r.text, "access violation"));
+    ck_assert_ptr_nonnull(strstr(r.text, "'p'"));
+    r = classify_text("phase p\n", 0, 5);
+    ck_int_eq(r.end, CS_END_CRASHED);
+    r = classify_text("", 0, 0xfd);
+    ck_int_eq(r.end, CS_END_CRASHED);
+}
+END_TEST
+
+START_TEST(classify_hangs)
+{
+    cs_child_result r;
+
+    r = classify_text("phase inside FreeLibrary of x.dll\nnote " CS_NOTE_WORKER_RETURNED " from f\n", 1, 0);
+    ck_int_eq(r.end, CS_END_HUNG);
+    ck_assert_ptr_nonnull(strstr(r.text, CS_TEXT_UNLOAD_DEADLOCK));
+    r = classify_text("phase inside FreeLibrary of x.dll\n", 1, 0);
+    ck_int_eq(r.end, CS_END_HUNG);
+    ck_assert_ptr_null(strstr(r.text, CS_TEXT_UNLOAD_DEADLOCK));
+    r = classify_text("phase p\nexception 0xc0000005 access violation at 0x0 (unhandled)\n", 1, 0);
+    ck_int_eq(r.end, CS_END_CRASHED);
+    ck_assert_ptr_nonnull(strstr(r.text, "then hung while exiting"));
+    r = classify_text("phase waiting\nnote " CS_NOTE_WORKER_RETURNED "\n", 1, 0);
+    ck_assert_ptr_null(strstr(r.text, CS_TEXT_UNLOAD_DEADLOCK));
+    ck_assert_ptr_nonnull(strstr(r.text, "waiting"));
+}
+END_TEST
+
+/* Runs the driver as a child: args after the program, output in a fresh
+ * directory named tag. Returns the directory (static). */
+static const char *run_child(const char *tag, const char *args, double timeout, cs_child_result *r)
+{
+    static char dir[MAX_PATH];
+    char full[MAX_PATH + 200];
+    cs_child_spec spec;
+
+    snprintf(dir, sizeof(dir), "%s", cs_temp_dir(tag));
+    snprintf(full, sizeof(full), "%s --out \"%s\"", args, dir);
+    spec.exe = cs_env("COMSTRESS_LIFECYCLE_EXE");
+    spec.args = full;
+    spec.out_dir = dir;
+    spec.timeout_s = timeout;
+    ck_int_eq(cs_isolate_run(&spec, r), 0);
+    return dir;
+}
+
+/* Asserts dir/name exists and contains needle. */
+static void assert_file_has(const char *dir, const char *name, const char *needle)
+{
+    char path[MAX_PATH], *text;
+
+    snprintf(path, sizeof(path), "%s\\%s", dir, name);
+    text = cs_read_file(path);
+    ck_assert_msg(text != NULL, "%s was not written", path);
+    ck_assert_msg(strstr(text, needle) != NULL, "%s lacks '%s':\n%s", path, needle, text);
+    free(text);
+}
+
+static const struct { const char *kind, *name; } crashes[] = {
+    { "av", "access violation" },
+    { "illegal", "illegal instruction" },
+    { "stack", "stack overflow" },
+};
+
+START_TEST(crashed_child_keeps_phase_and_results)
+{
+    cs_child_result r;
+    char args[64];
+    const char *dir;
+
+    snprintf(args, sizeof(args), "child crash --kind %s", crashes[_i].kind);
+    dir = run_child(crashes[_i].kind, args, 30, &r);
+    ck_assert_msg(r.end == CS_END_CRASHED, "%s: ended %s: %s", crashes[_i].kind, cs_end_name(r.end), r.text);
+    ck_assert_msg(strstr(r.text, crashes[_i].name) != NULL, "%s: '%s'", crashes[_i].kind, r.text);
+    ck_assert_ptr_nonnull(strstr(r.phase.phase, "crash: about to raise"));
+    assert_file_has(dir, CS_PHASE_FILE, crashes[_i].name);
+    assert_file_has(dir, CS_RESULTS_FILE, "before-crash");
+}
+END_TEST
+
+START_TEST(hung_child_is_killed_and_keeps_phase_and_results)
+{
+    cs_child_result r;
+    const char *dir = run_child("hang", "child hang", 2, &r);
+
+    ck_assert_msg(r.end == CS_END_HUNG, "ended %s: %s", cs_end_name(r.end), r.text);
+    ck_int_eq(r.timed_out, 1);
+    ck_assert_msg(r.seconds >= 1.9 && r.seconds < 15, "killed after %.1f s", r.seconds);
+    ck_assert_ptr_nonnull(strstr(r.text, "hang: sleeping forever"));
+    assert_file_has(dir, CS_PHASE_FILE, "phase hang: sleeping forever");
+    assert_file_has(dir, CS_RESULTS_FILE, "before-hang");
+}
+END_TEST
+
+START_TEST(usage_error_is_an_error_with_its_message)
+{
+    cs_child_result r;
+
+    run_child("usage", "child no-such-scenario", 30, &r);
+    ck_int_eq(r.end, CS_END_ERROR);
+    ck_assert_msg(strstr(r.text, "unknown scenario 'no-such-scenario'") != NULL, "%s", r.text);
+}
+END_TEST
+
+START_TEST(missing_program_is_named)
+{
+    cs_child_result r;
+    cs_child_spec spec = { "Z:\\no\\such\\prog.exe", "child hang", NULL, 5 };
+
+    spec.out_dir = cs_temp_dir("missing");
+    ck_int_eq(cs_isolate_run(&spec, &r), -1);
+    ck_int_eq(r.end, CS_END_ERROR);
+    ck_assert_ptr_nonnull(strstr(r.text, "prog.exe"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("isolate");
+    TCase *pure = tcase_create("pure"), *child = tcase_create("child");
+
+    tcase_add_test(pure, exception_names);
+    tcase_add_test(pure, parse_phase_file);
+    tcase_add_test(pure, classify_ends);
+    tcase_add_test(pure, classify_hangs);
+    tcase_add_loop_test(child, crashed_child_keeps_phase_and_results, 0, sizeof(crashes) / sizeof(crashes[0]));
+    tcase_add_test(child, hung_child_is_killed_and_keeps_phase_and_results);
+    tcase_add_test(child, usage_error_is_an_error_with_its_message);
+    tcase_add_test(child, missing_program_is_named);
+    suite_add_tcase(s, pure);
+    suite_add_tcase(s, child);
+    return cs_run_suite(s);
+}
