@@ -17,6 +17,9 @@ function(comstress_add_check_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS;ARGS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE check::check cs_testutil ${T_LIBS})
+  # check's ck_assert_int_eq prints with %jd: use the C99 printf family so
+  # the format checks (and the output) are right under mingw.
+  target_compile_definitions(${name} PRIVATE __USE_MINGW_ANSI_STDIO=1)
   add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES
     ENVIRONMENT "CK_FORK=no;CK_VERBOSITY=normal;COMSTRESS_SERVER_DLL=Z:$<TARGET_FILE:comserver>;COMSTRESS_EXE=Z:$<TARGET_FILE:comstress>;COMSTRESS_SOURCE_DIR=Z:${CMAKE_SOURCE_DIR}"

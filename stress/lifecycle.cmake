@@ -1,11 +1,10 @@
 # DLL lifecycle scenarios, child-process isolation and the suite (issue 6).
 #
 # cs_lifecycle: phase recording, the watchdog, the scenarios, `suite` and
-# `child`. It calls cs_heap_totals() (samplers.c), which comstress compiles
-# itself; other programs linking cs_lifecycle add samplers.c as a source.
+# `child`. It measures heaps with cs_heap_totals() (cs_samplers).
 add_library(cs_lifecycle STATIC phase.c isolate.c lifecycle.c suite.c)
 target_include_directories(cs_lifecycle PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(cs_lifecycle PUBLIC ole32 oleaut32 uuid psapi)
+target_link_libraries(cs_lifecycle PUBLIC cs_samplers ole32 oleaut32 uuid psapi)
 if(TARGET cs_tls_leak)
   add_dependencies(cs_lifecycle cs_tls_leak cs_unload_deadlock)
 endif()
@@ -33,5 +32,5 @@ int main(int argc, char **argv)
 }
 ]=])
 configure_file(${_drv}.in ${_drv} COPYONLY)
-add_executable(cs_lifecycle_driver ${_drv} ${CMAKE_CURRENT_SOURCE_DIR}/samplers.c)
+add_executable(cs_lifecycle_driver ${_drv})
 target_link_libraries(cs_lifecycle_driver PRIVATE cs_lifecycle)

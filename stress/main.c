@@ -59,6 +59,9 @@ static void print_run(const cs_run *r)
     printf("%s: %lld iterations in %.2f s, %.0f calls/s, cache %s: %lld binds, %lld GetIDsOfNames\n",
            r->name, r->iterations, r->seconds, r->calls_per_second, r->cache,
            r->binds, r->getidsofnames_calls);
+    printf("  sampling: %zu samples (every %lld iterations at the end), %.3f s = %.1f%% of the run\n",
+           r->samples, r->sample_every_end, r->sampling_seconds,
+           r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);
     for (i = 0; i < r->nverdicts; i++) {
         const cs_verdict *v = &r->verdicts[i];
         if (v->kind == CS_V_NOT_MEASURED)

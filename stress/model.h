@@ -95,6 +95,8 @@ typedef struct cs_run {
     long live_objects_end;    /* -1 when the target has no probe */
     long server_locks_end;    /* -1 when the target has no probe */
     size_t samples;
+    double sampling_seconds;  /* time the samplers took (their overhead) */
+    long long sample_every_end; /* sampling interval at the end (it adapts) */
     /* binding cache figures (issue 3) */
     long long binds;
     long long getidsofnames_calls;

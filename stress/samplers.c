@@ -102,8 +102,9 @@ void cs_handle_thread_counts(double *handles, double *threads)
 {
     DWORD h = 0;
 
-    *handles = GetProcessHandleCount(GetCurrentProcess(), &h) ? (double)h : NAN;
-    *threads = count_threads();
+    *handles = GetProcessHandleCount(GetCurrentProcess(), &h) && h > 0 ? (double)h : NAN;
+    if (threads)
+        *threads = count_threads();
 }
 
 void cs_sample_clear(cs_sample *s)
@@ -116,10 +117,10 @@ void cs_sample_clear(cs_sample *s)
         s->v[i] = NAN;
 }
 
-void cs_sample_process(cs_sample *s)
+void cs_sample_process(cs_sample *s, int with_threads)
 {
     if (!cs_heap_totals(&s->v[CS_M_HEAP_BYTES], &s->v[CS_M_HEAP_BLOCKS]))
         s->v[CS_M_HEAP_BYTES] = s->v[CS_M_HEAP_BLOCKS] = NAN;
     cs_memory_counters(&s->v[CS_M_WORKING_SET], &s->v[CS_M_PAGEFILE]);
-    cs_handle_thread_counts(&s->v[CS_M_HANDLES], &s->v[CS_M_THREADS]);
+    cs_handle_thread_counts(&s->v[CS_M_HANDLES], with_threads ? &s->v[CS_M_THREADS] : NULL);
 }

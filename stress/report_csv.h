@@ -1,0 +1,64 @@
+/*
+ * samples.csv: the sample stream of every run, one row per sample, written
+ * as samples are taken and flushed row by row so a crash or a hang loses
+ * nothing already sampled; and the reader that turns the file back into
+ * per-run sample arrays for the reports (`comstress report DIR`).
+ *
+ * Columns: run,iteration,elapsed_s, then cs_metric_name() of every metric
+ * in model order. A metric not measured is an empty field.
+ */
+#ifndef CS_REPORT_CSV_H
+#define CS_REPORT_CSV_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "model.h"
+
+typedef struct cs_csv_writer cs_csv_writer;
+
+/* Creates (truncates) path and writes the header row. NULL when the file
+ * cannot be created or written. */
+cs_csv_writer *cs_csv_open(const char *path);
+
+/* Writes one sample of run `run` and flushes it. Returns 0, or -1 on a
+ * write error (the writer stays usable; later rows are still attempted). */
+int cs_csv_write(cs_csv_writer *w, const char *run, const cs_sample *s);
+
+/* Rows written so far (header excluded). */
+size_t cs_csv_rows(const cs_csv_writer *w);
+
+/* Closes the file; NULL is accepted. Returns 0, or -1 when a write or the
+ * close failed at any point. */
+int cs_csv_close(cs_csv_writer *w);
+
+/* The samples of one run, in file order. */
+typedef struct cs_csv_run {
+    char *name;
+    cs_sample *samples;
+    size_t n, cap;
+} cs_csv_run;
+
+/* Everything read back from one samples.csv. */
+typedef struct cs_csv_data {
+    cs_csv_run *runs;      /* in order of first appearance */
+    size_t nruns, cap;
+    size_t skipped;        /* malformed or partial rows left out */
+} cs_csv_data;
+
+/* Reads path into d (which the caller frees with cs_csv_free, also after
+ * a failure). Columns are matched by header name: unknown columns are
+ * ignored, missing metrics read as NaN. Rows that do not parse, and a
+ * last line without its newline (a crash mid-write), are skipped and
+ * counted. Returns 0, or -1 with a one-line message in err naming the
+ * file (cannot open, no header, out of memory). */
+int cs_csv_read(const char *path, cs_csv_data *d, char *err, size_t errlen);
+
+/* The same from an open stream (read to its end). */
+int cs_csv_read_stream(FILE *f, const char *name, cs_csv_data *d, char *err, size_t errlen);
+
+/* The run called name, or NULL. */
+const cs_csv_run *cs_csv_find(const cs_csv_data *d, const char *name);
+
+void cs_csv_free(cs_csv_data *d);
+
+#endif

@@ -1,0 +1,226 @@
+/* memory.svg writer; see report_svg.h. */
+#include "report_svg.h"
+#include "report_util.h"
+#include "stats.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIDTH    820
+#define PANEL_H  280
+#define LEFT     90      /* room for the y tick labels */
+#define RIGHT    20
+#define TOP      36      /* panel title */
+#define BOTTOM   44      /* x tick labels and axis title */
+#define LEGEND_ROW 20
+
+static const char *const palette[] = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+};
+#define NCOLORS (sizeof(palette) / sizeof(palette[0]))
+
+/* Data-to-pixel mapping of one panel. */
+typedef struct panel {
+    double x0, x1, y0, y1;        /* data ranges */
+    double px, py, pw, ph;        /* plot area in pixels */
+} panel;
+
+static double map_x(const panel *p, double x)
+{
+    return p->px + (x - p->x0) / (p->x1 - p->x0) * p->pw;
+}
+
+static double map_y(const panel *p, double y)
+{
+    return p->py + p->ph - (y - p->y0) / (p->y1 - p->y0) * p->ph;
+}
+
+/* A "nice" tick step (1, 2 or 5 times a power of 10 or of 1024 for
+ * bytes) giving about `want` intervals over span. */
+static double nice_step(double span, int want, int bytes)
+{
+    double raw = span / want, base = 1, m;
+
+    if (bytes && raw >= 1024)
+        while (base * 1024 <= raw)
+            base *= 1024;
+    m = pow(10, floor(log10(raw / base)));
+    raw /= base * m;
+    return base * m * (raw <= 1 ? 1 : raw <= 2 ? 2 : raw <= 5 ? 5 : 10);
+}
+
+/* Data ranges of metric m over every run; 0 when nothing was measured. */
+static int data_range(const cs_chart_run *runs, size_t n, cs_metric m, panel *p)
+{
+    size_t r, i;
+    int any = 0;
+
+    p->x0 = 0, p->x1 = 1, p->y0 = INFINITY, p->y1 = -INFINITY;
+    for (r = 0; r < n; r++) {
+        for (i = 0; i < runs[r].n; i++) {
+            double y = runs[r].samples[i].v[m], x = (double)runs[r].samples[i].iteration;
+            if (!isfinite(y))
+                continue;
+            any = 1;
+            p->x1 = x > p->x1 ? x : p->x1;
+            p->y0 = y < p->y0 ? y : p->y0;
+            p->y1 = y > p->y1 ? y : p->y1;
+        }
+    }
+    if (any && p->y1 - p->y0 < 1024)
+        p->y0 -= 512, p->y1 += 512;
+    if (any) {
+        double pad = (p->y1 - p->y0) * 0.05;
+        p->y0 -= pad;
+        p->y1 += pad;
+    }
+    return any;
+}
+
+/* Axes, grid and tick labels (bytes on y, iterations on x). */
+static void draw_axes(FILE *f, const panel *p)
+{
+    double step = nice_step(p->y1 - p->y0, 5, 1), v;
+    char buf[32];
+
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n",
+            p->px, p->py, p->pw, p->ph);
+    for (v = ceil(p->y0 / step) * step; v <= p->y1; v += step) {
+        fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+                p->px, p->px + p->pw, map_y(p, v), map_y(p, v),
+                p->px - 6, map_y(p, v) + 4, cs_format_bytes(v, buf, sizeof(buf)));
+    }
+    step = nice_step(p->x1 - p->x0, 8, 0);
+    for (v = 0; v <= p->x1; v += step)
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n",
+                map_x(p, v), p->py + p->ph + 16, v);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">iterations</text>\n",
+            p->px + p->pw / 2, p->py + p->ph + 34);
+}
+
+/* The run's fitted line after warm-up, dashed, from warm-up to the end. */
+static void draw_fit(FILE *f, const panel *p, const cs_chart_run *cr, cs_metric m, const char *color)
+{
+    double *x = malloc((cr->n ? cr->n : 1) * 2 * sizeof(*x)), *y;
+    size_t i, k = 0;
+    cs_fit fit;
+    double xa, xb;
+
+    if (!x)
+        return;
+    y = x + (cr->n ? cr->n : 1);
+    for (i = 0; i < cr->n; i++) {
+        if ((double)cr->samples[i].iteration >= (double)cr->run->warmup && isfinite(cr->samples[i].v[m])) {
+            x[k] = (double)cr->samples[i].iteration;
+            y[k++] = cr->samples[i].v[m];
+        }
+    }
+    if (k >= 2 && !cs_theil_sen(x, y, k, &fit)) {
+        xa = x[0], xb = x[k - 1];
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                "stroke-width=\"1.5\" stroke-dasharray=\"6 4\" opacity=\"0.8\"/>\n",
+                map_x(p, xa), map_y(p, fit.intercept + fit.slope * xa),
+                map_x(p, xb), map_y(p, fit.intercept + fit.slope * xb), color);
+    }
+    free(x);
+}
+
+static void draw_series(FILE *f, const panel *p, const cs_chart_run *cr, cs_metric m, const char *color)
+{
+    size_t i;
+    int open = 0;
+
+    for (i = 0; i < cr->n; i++) {
+        double y = cr->samples[i].v[m];
+        if (!isfinite(y))
+            continue;
+        fprintf(f, "%s%.1f,%.1f", open ? " " : "<polyline fill=\"none\" stroke-width=\"1.5\" points=\"",
+                map_x(p, (double)cr->samples[i].iteration), map_y(p, y));
+        open = 1;
+    }
+    if (open)
+        fprintf(f, "\" stroke=\"%s\"/>\n", color);
+    draw_fit(f, p, cr, m, color);
+}
+
+/* One panel at vertical offset top: title, warm-up band, lines, fits. */
+static void draw_panel(FILE *f, double top, const char *title, cs_metric m,
+                       const cs_chart_run *runs, size_t n)
+{
+    panel p;
+    long long warmup = 0;
+    size_t r;
+
+    fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-weight=\"bold\" font-size=\"14\">", LEFT, top + 20);
+    cs_put_xml(f, title);
+    fputs("</text>\n", f);
+    p.px = LEFT, p.py = top + TOP, p.pw = WIDTH - LEFT - RIGHT, p.ph = PANEL_H - TOP - BOTTOM;
+    if (!data_range(runs, n, m, &p)) {
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\">not measured</text>\n",
+                p.px + p.pw / 2, p.py + p.ph / 2);
+        return;
+    }
+    for (r = 0; r < n; r++)
+        warmup = runs[r].run->warmup > warmup ? runs[r].run->warmup : warmup;
+    if (warmup > 0)
+        fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#eee\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\" fill=\"#888\">warm-up</text>\n",
+                p.px, p.py, map_x(&p, warmup < p.x1 ? (double)warmup : p.x1) - p.px, p.ph,
+                p.px + 4, p.py + 14);
+    draw_axes(f, &p);
+    for (r = 0; r < n; r++)
+        draw_series(f, &p, &runs[r], m, palette[r % NCOLORS]);
+}
+
+static void draw_legend(FILE *f, double top, const cs_chart_run *runs, size_t n)
+{
+    char buf[32];
+    size_t r;
+
+    for (r = 0; r < n; r++) {
+        double y = top + r * LEGEND_ROW;
+        fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>"
+                "<text x=\"%d\" y=\"%.1f\">", LEFT, LEFT + 24, y - 4, y - 4, palette[r % NCOLORS], LEFT + 32, y);
+        cs_put_xml(f, runs[r].run->name);
+        fprintf(f, " (heap %s bytes/iteration)</text>\n",
+                cs_format_figure(runs[r].run->heap_bytes_per_iteration, buf, sizeof(buf)));
+    }
+    fprintf(f, "<text x=\"%d\" y=\"%.1f\" fill=\"#666\">dashed: Theil-Sen fit after warm-up; shaded: warm-up</text>\n",
+            LEFT, top + n * LEGEND_ROW);
+}
+
+int cs_svg_write(FILE *f, const cs_chart_run *runs, size_t n)
+{
+    double height = 2 * PANEL_H + (n + 1) * LEGEND_ROW + 10;
+
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
+            "viewBox=\"0 0 %d %.0f\" font-family=\"sans-serif\" font-size=\"11\">\n"
+            "<title>comstress memory</title>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
+            WIDTH, height, WIDTH, height);
+    draw_panel(f, 0, "Heap bytes (live, all process heaps)", CS_M_HEAP_BYTES, runs, n);
+    draw_panel(f, PANEL_H, "Working set", CS_M_WORKING_SET, runs, n);
+    draw_legend(f, 2 * PANEL_H + 10, runs, n);
+    fputs("</svg>\n", f);
+    return fflush(f) || ferror(f) ? -1 : 0;
+}
+
+int cs_svg_write_path(const char *path, const cs_chart_run *runs, size_t n,
+                      char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+    int rc;
+
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+    rc = cs_svg_write(f, runs, n);
+    if (fclose(f) || rc) {
+        snprintf(err, errlen, "cannot write %s: write error", path);
+        return -1;
+    }
+    return 0;
+}

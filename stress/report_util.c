@@ -1,0 +1,93 @@
+/* Escaping and number formatting for the report writers; see report_util.h. */
+#include "report_util.h"
+#include <math.h>
+#include <string.h>
+
+void cs_put_json_string(FILE *f, const char *s)
+{
+    const unsigned char *p;
+
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':  fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+void cs_put_json_number(FILE *f, double v)
+{
+    if (!isfinite(v))
+        fputs("null", f);
+    else if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+        fprintf(f, "%.0f", v);
+    else
+        fprintf(f, "%.17g", v);
+}
+
+void cs_put_xml(FILE *f, const char *s)
+{
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)s; p && *p; p++) {
+        switch (*p) {
+        case '&':  fputs("&amp;", f); break;
+        case '<':  fputs("&lt;", f); break;
+        case '>':  fputs("&gt;", f); break;
+        case '"':  fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default:
+            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                fputs("&#xFFFD;", f);
+            else
+                fputc(*p, f);
+        }
+    }
+}
+
+char *cs_format_bytes(double v, char *buf, size_t len)
+{
+    static const char *const units[] = { "KB", "MB", "GB", "TB" };
+    double a = fabs(v);
+    int u = -1;
+
+    if (!isfinite(v)) {
+        snprintf(buf, len, "n/a");
+        return buf;
+    }
+    while (a >= 1024 && u < 3) {
+        a /= 1024;
+        v /= 1024;
+        u++;
+    }
+    if (u < 0)
+        snprintf(buf, len, "%.0f B", v);
+    else
+        snprintf(buf, len, a < 10 ? "%.2f %s" : a < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    return buf;
+}
+
+char *cs_format_figure(double v, char *buf, size_t len)
+{
+    if (!isfinite(v))
+        snprintf(buf, len, "n/a");
+    else
+        snprintf(buf, len, "%.2f", v);
+    return buf;
+}

@@ -1,0 +1,32 @@
+/*
+ * Small helpers shared by the report writers: escaping for JSON, XML and
+ * HTML, and human-readable numbers. Pure C.
+ */
+#ifndef CS_REPORT_UTIL_H
+#define CS_REPORT_UTIL_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+/* Writes s as a JSON string literal, quotes included: quote, backslash
+ * and control characters escaped, other bytes (UTF-8) passed through.
+ * NULL is written as null. */
+void cs_put_json_string(FILE *f, const char *s);
+
+/* Writes a number as JSON: NaN and infinities as null. Integral values
+ * up to 2^53 are written without a fraction. */
+void cs_put_json_number(FILE *f, double v);
+
+/* Writes s escaped for XML and HTML text and attribute values (& < > " '
+ * as entities; control characters other than tab, LF and CR, which XML
+ * 1.0 forbids, as U+FFFD). NULL writes nothing. */
+void cs_put_xml(FILE *f, const char *s);
+
+/* "512 B", "12.3 KB", "4.00 MB", "1.50 GB" (binary units); "n/a" for NaN or infinity.
+ * Returns buf. */
+char *cs_format_bytes(double v, char *buf, size_t len);
+
+/* A figure for tables: "%.2f", or "n/a" for NaN or infinity. Returns buf. */
+char *cs_format_figure(double v, char *buf, size_t len);
+
+#endif
