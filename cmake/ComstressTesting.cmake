@@ -23,5 +23,5 @@ function(comstress_add_check_test name)
   add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES
     ENVIRONMENT "CK_FORK=no;CK_VERBOSITY=normal;COMSTRESS_SERVER_DLL=Z:$<TARGET_FILE:comserver>;COMSTRESS_EXE=Z:$<TARGET_FILE:comstress>;COMSTRESS_SOURCE_DIR=Z:${CMAKE_SOURCE_DIR}"
-    FIXTURES_REQUIRED wine TIMEOUT 600)
+    FIXTURES_REQUIRED wine TIMEOUT 300)
 endfunction()

@@ -148,6 +148,7 @@ static int cmd_run(cs_options *o, int argc, char **argv)
     }
     cs_samplers_exclude_heap(cs_ledger_heap(ledger));
     spy_on = SUCCEEDED(cs_spy_start(o->bstr_cache));
+    cs_samplers_exclude_heap(cs_spy_heap());
     cs_context_fill(&ctx, argc, argv);
     join_calls(o, calls, sizeof(calls));
     vp.max_leak_bytes = o->max_leak >= 0 ? o->max_leak : 4.0;

@@ -1,8 +1,11 @@
 /*
  * CoTaskMem / BSTR accounting through IMallocSpy. Every block allocated
- * while the spy is registered carries a small header with its size and the
- * call site that was current on the allocating thread, so live blocks and
- * bytes are known per site without any table.
+ * while the spy is registered is recorded (address -> size and the call
+ * site current on the allocating thread) in a table kept in a private heap,
+ * so live blocks and bytes are known per site. Blocks get no headers:
+ * Wine frees some CoTaskMem blocks by other routes, and a changed block
+ * layout turned that into heap corruption (a failing type-library name
+ * look-up crashed the process).
  *
  * oleaut32 caches freed BSTRs, which hides frees: cs_spy_start turns the
  * cache off (SetOaNoCache) unless told to keep it, and reports whether it
@@ -26,6 +29,9 @@ HRESULT cs_spy_start(BOOL keep_bstr_cache);
 
 /* Revokes the spy; blocks still live stay counted. */
 void cs_spy_stop(void);
+
+/* The private heap of the spy's table (for cs_samplers_exclude_heap). */
+HANDLE cs_spy_heap(void);
 
 /* TRUE when the BSTR cache was turned off by cs_spy_start. */
 BOOL cs_spy_bstr_cache_off(void);

@@ -79,6 +79,23 @@ START_TEST(leaked_bstr_stays_live)
 }
 END_TEST
 
+/* Regression: a failing name look-up through the type library while the
+ * spy is registered crashed the process (heap corruption in the spy). */
+START_TEST(failed_lookup_under_spy_survives)
+{
+    IDispatch *d = NULL;
+    CLSID clsid;
+    LPOLESTR name = L"Frobnicate";
+    DISPID id;
+
+    ck_assert_ok(CLSIDFromProgID(L"ComStress.Target", &clsid));
+    ck_assert_ok(CoCreateInstance(&clsid, NULL, CLSCTX_INPROC_SERVER, &IID_IDispatch, (void **)&d));
+    ck_assert_hr(IDispatch_GetIDsOfNames(d, &IID_NULL, &name, 1, 0, &id), DISP_E_UNKNOWNNAME);
+    ck_assert_hr(IDispatch_GetIDsOfNames(d, &IID_NULL, &name, 1, 0, &id), DISP_E_UNKNOWNNAME);
+    IDispatch_Release(d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("mallocspy");
@@ -88,6 +105,7 @@ int main(void)
     tcase_add_test(tc, cotaskmem_counted_per_site);
     tcase_add_test(tc, bstr_pairs_exact_with_cache_off);
     tcase_add_test(tc, leaked_bstr_stays_live);
+    tcase_add_test(tc, failed_lookup_under_spy_survives);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
