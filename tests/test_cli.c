@@ -214,6 +214,94 @@ START_TEST(run_20000)
 }
 END_TEST
 
+/* The value of "key" in the run whose "cache" is policy (run.json). */
+static double run_field(const char *json, const char *policy, const char *key)
+{
+    char pat[64];
+    const char *p;
+
+    snprintf(pat, sizeof(pat), "\"cache\": \"%s\"", policy);
+    if (!(p = strstr(json, pat)))
+        return NAN;
+    return json_number(p, key, 0);
+}
+
+/* The heap_bytes verdict word of the run with cache policy. */
+static char *heap_verdict(const char *json, const char *policy, char *buf, size_t len)
+{
+    char pat[64];
+    const char *p;
+
+    snprintf(pat, sizeof(pat), "\"cache\": \"%s\"", policy);
+    buf[0] = 0;
+    if ((p = strstr(json, pat)) && (p = strstr(p, "\"heap_bytes\"")) && (p = strstr(p, "\"verdict\"")))
+        sscanf(p, "\"verdict\": \"%31[a-z]", buf);
+    return buf;
+}
+
+/* Issue 3's main job: the pass-instance workload under the four policies.
+ * Bind counts exactly, memory through the slope verdict. */
+START_TEST(compare_shapes)
+{
+    const char *dir = cs_temp_dir("cli-compare");
+    char args[1024], *json, v[32];
+    const double n = 3000;
+
+    snprintf(args, sizeof(args), "compare --scenario pass-instance --iterations 3000 --fail-on none --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("instance-unbounded");
+    json = read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    /* none: one bind per call; type: one bind in all; instance: one per object */
+    ck_assert_double_eq(run_field(json, "none", "binds"), n);
+    ck_assert_double_eq(run_field(json, "type", "binds"), 1);
+    ck_assert_double_eq(run_field(json, "type", "getidsofnames_calls"), 1);
+    ck_assert_double_eq(run_field(json, "instance", "binds"), n);
+    ck_assert_double_eq(run_field(json, "instance-unbounded", "binds"), n);
+    /* instance stays within L1 + L2; unbounded keeps a rule per object */
+    ck_assert_msg(run_field(json, "instance", "cache_entries_end") <= 10 + 128, "instance cache not bounded");
+    ck_assert_double_eq(run_field(json, "instance-unbounded", "cache_entries_end"), n);
+    ck_assert_str_eq(heap_verdict(json, "type", v, sizeof(v)), "clean");
+    ck_assert_str_eq(heap_verdict(json, "instance", v, sizeof(v)), "clean");
+    ck_assert_str_eq(heap_verdict(json, "instance-unbounded", v, sizeof(v)), "leak");
+    ck_assert_msg(run_field(json, "instance-unbounded", "heap_bytes_per_iteration") > 50,
+                  "unbounded growth too small: %g", run_field(json, "instance-unbounded", "heap_bytes_per_iteration"));
+    ck_assert_double_eq(run_field(json, "type", "live_objects_end"), 0);
+    ck_assert_double_eq(run_field(json, "instance-unbounded", "live_objects_end"), 0);
+    free(json);
+}
+END_TEST
+
+/* Threads and apartments: T workers, each with its own loop, in STA or
+ * MTA; and the sink in its own STA called through the marshaller. */
+START_TEST(threads_and_apartments)
+{
+    static const char *const variants[] = {
+        "--threads 2 --apartment sta", "--threads 8 --apartment mta",
+        "--threads 2 --apartment mta --scenario pass-instance --sink-apartment sta --ledger",
+    };
+    char args[1024], *json;
+    size_t i;
+
+    for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+        const char *dir = cs_temp_dir("cli-threads");
+
+        snprintf(args, sizeof(args), "run --iterations 800 --call \"Add(1)\" --out \"%s\" %s", dir, variants[i]);
+        if (strstr(variants[i], "pass-instance"))
+            snprintf(args, sizeof(args), "run --iterations 400 --out \"%s\" %s", dir, variants[i]);
+        comstress(args);
+        ck_assert_exit(CS_EXIT_OK);
+        json = read_out(dir, "run.json");
+        ck_assert_ptr_nonnull(json);
+        ck_assert_double_eq(json_number(json, "iterations", 0), strstr(variants[i], "pass") ? 400 : 800);
+        ck_assert_double_eq(json_number(json, "live_objects_end", 0), 0);
+        ck_assert_double_eq(json_number(json, "server_locks_end", 0), 0);
+        free(json);
+    }
+}
+END_TEST
+
 /* Runs `run` with extra args on a fresh output dir; returns the dir. */
 static const char *run_with(const char *tag, const char *extra)
 {
@@ -357,6 +445,8 @@ int main(void)
     tcase_add_test(bad, bad_iterations);
     tcase_add_test(bad, unwritable_out);
     tcase_add_test(good, run_20000);
+    tcase_add_test(good, compare_shapes);
+    tcase_add_test(good, threads_and_apartments);
     tcase_add_test(faults, clean_run_passes_every_release_check);
     tcase_add_test(faults, server_extra_addref);
     tcase_add_test(faults, server_child_extra_ref);
