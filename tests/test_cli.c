@@ -302,6 +302,34 @@ START_TEST(threads_and_apartments)
 }
 END_TEST
 
+/* `comstress suite` through comstress.exe itself: the clean
+ * create/call/release entries with 1, 2 and 8 threads in both apartment
+ * models, each an isolated child with its own run.json. */
+START_TEST(suite_run_entries)
+{
+    const char *dir = cs_temp_dir("cli-suite");
+    char args[1024], *json, *run;
+    const char *p;
+    int entries = 0;
+
+    snprintf(args, sizeof(args), "suite --only run --timeout 60 --out \"%s\"", dir);
+    comstress(args);
+    ck_assert_exit(0);
+    ck_assert_out_has("6 of 6 scenarios ended as expected");
+    json = read_out(dir, "suite.json");
+    ck_assert_ptr_nonnull(json);
+    for (p = json; (p = strstr(p, "\"as_expected\":true")); p++)
+        entries++;
+    ck_assert_int_eq(entries, 6);
+    free(json);
+    run = read_out(dir, "run-8t-mta\\run.json");
+    ck_assert_msg(run != NULL, "the 8-thread MTA child left no run.json");
+    ck_assert_double_eq(json_number(run, "threads", 0), 8);
+    ck_assert_double_eq(json_number(run, "live_objects_end", 0), 0);
+    free(run);
+}
+END_TEST
+
 /* Runs `run` with extra args on a fresh output dir; returns the dir. */
 static const char *run_with(const char *tag, const char *extra)
 {
@@ -447,6 +475,7 @@ int main(void)
     tcase_add_test(good, run_20000);
     tcase_add_test(good, compare_shapes);
     tcase_add_test(good, threads_and_apartments);
+    tcase_add_test(good, suite_run_entries);
     tcase_add_test(faults, clean_run_passes_every_release_check);
     tcase_add_test(faults, server_extra_addref);
     tcase_add_test(faults, server_child_extra_ref);
