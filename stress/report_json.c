@@ -132,12 +132,12 @@ static void write_run(FILE *f, const cs_run *r)
     kv_count(f, 6, "live_objects_end", r->live_objects_end);
     kv_count(f, 6, "server_locks_end", r->server_locks_end);
     kv_num(f, 6, "samples", (double)r->samples);
-    kv_num(f, 6, "binds", (double)r->binds);
-    kv_num(f, 6, "getidsofnames_calls", (double)r->getidsofnames_calls);
-    kv_num(f, 6, "cache_entries_end", (double)r->cache_entries_end);
-    kv_num(f, 6, "cache_bytes_end", (double)r->cache_bytes_end);
+    kv_count(f, 6, "binds", r->binds);
+    kv_count(f, 6, "getidsofnames_calls", r->getidsofnames_calls);
+    kv_count(f, 6, "cache_entries_end", r->cache_entries_end);
+    kv_count(f, 6, "cache_bytes_end", r->cache_bytes_end);
     kv_num(f, 6, "heap_bytes_per_iteration", r->heap_bytes_per_iteration);
-    kv_num(f, 6, "type_fallbacks", (double)r->type_fallbacks);
+    kv_count(f, 6, "type_fallbacks", r->type_fallbacks);
     kv_str(f, 6, "error", r->error);
     write_verdicts(f, r);
     write_release(f, &r->release);
