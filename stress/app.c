@@ -10,9 +10,7 @@
 #include "stats.h"
 #include "options.h"
 #include "report_csv.h"
-#ifdef COMSTRESS_HAVE_SUITE
 #include "suite.h"
-#endif
 
 /* Creates every missing directory of path ('/' or '\\' separated). */
 static BOOL make_dirs(const char *path)
@@ -56,12 +54,10 @@ int cs_app_prepare_out(const char *dir, struct cs_csv_writer **csv)
 
 int cs_app_dispatch_extra(int argc, char **argv)
 {
-#ifdef COMSTRESS_HAVE_SUITE
     if (argc > 1 && !strcmp(argv[1], "suite"))
         return cs_suite_main(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "child"))
         return cs_child_main(argc, argv);
-#endif
     return -1;
 }
 

@@ -19,6 +19,7 @@
 #include "mallocspy.h"
 #include "samplers.h"
 #include "lb.h"
+#include "phase.h"
 
 static const char *const all_policies[] = { "none", "type", "instance", "instance-unbounded" };
 
@@ -129,6 +130,11 @@ static int cmd_run(cs_options *o, int argc, char **argv)
         policies[npol++] = o->cache;
     if ((rc = cs_app_prepare_out(o->out_dir, &csv)))
         return rc;
+    /* The phase file and crash recorder: a watchdog (comstress suite) reads
+     * where a crashed or hung run was, and its exception by name. */
+    snprintf(err, sizeof(err), "%s/%s", o->out_dir, CS_PHASE_FILE);
+    cs_phase_open(err);
+    cs_phase_set("opening target %s", o->target);
     if (FAILED(cs_target_open(o->target, &t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
         cs_csv_close(csv);
@@ -171,10 +177,14 @@ static int cmd_run(cs_options *o, int argc, char **argv)
         r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance" : "calls";
         if (spy_on)
             cs_spy_mark();
+        cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
         rc = cs_run_workload(&cfg, r, errs[i], sizeof(errs[i]));
+        cs_phase_set("%s: release checks", r->name);
         cs_release_collect(&r->release, &rel[i], &t, ledger, spy_on, o->calls, o->ncalls, r->iterations);
-        if (i + 1 == npol || rc)
+        if (i + 1 == npol || rc) {
+            cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", t.server_path);
             cs_release_unload(&r->release, &rel[i], &t);
+        }
         released_bad |= r->release.failed;
         cs_reports_verdicts(o->out_dir, r, &vp);
         print_run(r);
@@ -187,6 +197,7 @@ static int cmd_run(cs_options *o, int argc, char **argv)
     }
     if (o->command == CS_CMD_COMPARE)
         print_compare(runs, npol);
+    cs_phase_set("writing reports");
     if (cs_reports_write(o->out_dir, &ctx.ctx, runs, npol, err, sizeof(err))) {
         fprintf(stderr, "comstress: %s\n", err);
         if (!rc)
@@ -196,6 +207,7 @@ static int cmd_run(cs_options *o, int argc, char **argv)
     }
     if (!rc && ((leak && o->fail_on_leak) || released_bad))
         rc = CS_EXIT_VERDICT;
+    cs_phase_end(rc == CS_EXIT_OK ? "passed" : rc == CS_EXIT_VERDICT ? "failed" : "error");
 out_close:
     cs_csv_close(csv);
     cs_target_close(&t);
