@@ -57,9 +57,12 @@ static void print_run(const cs_run *r)
 {
     size_t i;
 
-    printf("%s: %lld iterations in %.2f s, %.0f calls/s, cache %s: %lld binds, %lld GetIDsOfNames\n",
+    printf("%s: %lld iterations in %.2f s, %.0f calls/s (sampling excluded), cache %s: %lld binds, %lld GetIDsOfNames\n",
            r->name, r->iterations, r->seconds, r->calls_per_second, r->cache,
            r->binds, r->getidsofnames_calls);
+    if (r->type_fallbacks > 0)
+        printf("  type policy: %lld objects had no type information: bound per instance instead "
+               "(the path that made .NET re-bind every COM object)\n", r->type_fallbacks);
     printf("  sampling: %zu samples (every %lld iterations at the end), %.3f s = %.1f%% of the run\n",
            r->samples, r->sample_every_end, r->sampling_seconds,
            r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);

@@ -132,6 +132,8 @@ static void write_run(FILE *f, const cs_run *r)
     kv_count(f, 6, "live_objects_end", r->live_objects_end);
     kv_count(f, 6, "server_locks_end", r->server_locks_end);
     kv_num(f, 6, "samples", (double)r->samples);
+    kv_num(f, 6, "sampling_seconds", r->sampling_seconds);
+    kv_num(f, 6, "sample_every_end", (double)r->sample_every_end);
     kv_count(f, 6, "binds", r->binds);
     kv_count(f, 6, "getidsofnames_calls", r->getidsofnames_calls);
     kv_count(f, 6, "cache_entries_end", r->cache_entries_end);
