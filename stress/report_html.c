@@ -11,7 +11,9 @@ static const char style[] =
     "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top}"
     "th{background:#f0f0f0}td.num{text-align:right}"
     ".leak{color:#b00;font-weight:bold}.plateau{color:#a60}.clean{color:#070}"
-    ".inconclusive{color:#666}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}";
+    ".inconclusive{color:#666}tr.verdicts td{font-size:90%;border-top:none}"
+    "span.v{white-space:nowrap;margin-right:1.5em;display:inline-block}"
+    "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}";
 
 /* <td>escaped text</td> */
 static void td_text(FILE *f, const char *s)
@@ -33,23 +35,25 @@ static void td_num(FILE *f, double v, const char *fmt)
     }
 }
 
-/* Each verdict on its own line: metric, verdict, figure and interval. */
-static void td_verdicts(FILE *f, const cs_run *r)
+/* A row under the run's row, spanning the table: every verdict with its
+ * figure and interval, each kept on one line, flowing across the width
+ * (a column of them made the table too wide to read). */
+static void verdict_row(FILE *f, const cs_run *r, int columns)
 {
     size_t i;
 
-    fputs("<td>", f);
+    fprintf(f, "<tr class=\"verdicts\"><td colspan=\"%d\">", columns);
     for (i = 0; i < r->nverdicts && i < CS_M_COUNT; i++) {
         const cs_verdict *v = &r->verdicts[i];
         char a[32], b[32], c[32];
 
-        fprintf(f, "%s%s: <span class=\"%s\">%s</span> %s %s/iteration [%s, %s]",
-                i ? "<br>" : "", cs_metric_name(v->metric), cs_verdict_name(v->kind),
+        fprintf(f, "<span class=\"v\">%s: <span class=\"%s\">%s</span> %s %s/iteration [%s, %s]</span>\n",
+                cs_metric_name(v->metric), cs_verdict_name(v->kind),
                 cs_verdict_name(v->kind), cs_format_figure(v->per_iteration, a, sizeof(a)),
                 cs_metric_unit(v->metric), cs_format_figure(v->ci_low, b, sizeof(b)),
                 cs_format_figure(v->ci_high, c, sizeof(c)));
     }
-    fputs("</td>", f);
+    fputs("</td></tr>\n", f);
 }
 
 static void write_summary(FILE *f, const cs_chart_run *runs, size_t n)
@@ -58,8 +62,8 @@ static void write_summary(FILE *f, const cs_chart_run *runs, size_t n)
 
     fputs("<h2>Summary</h2>\n<table>\n<tr><th>run</th><th>target</th><th>calls</th><th>policy</th>"
           "<th>iterations</th><th>calls/s</th><th>binds</th><th>GetIDsOfNames calls</th>"
-          "<th>cache entries</th><th>heap bytes/iteration</th><th>verdicts (95% CI)</th>"
-          "<th>error</th></tr>\n", f);
+          "<th>cache entries</th><th>heap bytes/iteration</th><th>error</th></tr>\n"
+          "<tr class=\"verdicts\"><th colspan=\"11\">verdicts per metric (95% CI)</th></tr>\n", f);
     for (i = 0; i < n; i++) {
         const cs_run *r = runs[i].run;
         fputs("<tr>", f);
@@ -73,9 +77,9 @@ static void write_summary(FILE *f, const cs_chart_run *runs, size_t n)
         td_num(f, (double)r->getidsofnames_calls, "%.0f");
         td_num(f, (double)r->cache_entries_end, "%.0f");
         td_num(f, r->heap_bytes_per_iteration, "%.2f");
-        td_verdicts(f, r);
         td_text(f, r->error);
         fputs("</tr>\n", f);
+        verdict_row(f, r, 11);
     }
     fputs("</table>\n", f);
 }

@@ -76,8 +76,8 @@ char *cs_format_bytes(double v, char *buf, size_t len)
         v /= 1024;
         u++;
     }
-    if (u < 0)
-        snprintf(buf, len, "%.0f B", v);
+    if (u < 0)   /* a tick a hair below zero would print as "-0 B" */
+        snprintf(buf, len, "%.0f B", fabs(v) < 0.5 ? 0.0 : v);
     else
         snprintf(buf, len, a < 10 ? "%.2f %s" : a < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
     return buf;
