@@ -58,10 +58,8 @@ static void run_fail(run_shared *sh, int code, const char *msg)
     InterlockedExchange(&sh->stop, 1);
 }
 
-/* Takes one sample now and streams it. Caller holds sh->lock. Threads are
- * counted on every 10th sample and the last one only (the count is costly
- * under Wine); in between the column stays empty. */
-static void take_sample(run_shared *sh, long long iteration, int last)
+/* Takes one sample now and streams it. Caller holds sh->lock. */
+static void take_sample(run_shared *sh, long long iteration)
 {
     cs_sample s;
     lb_stats st;
@@ -73,7 +71,7 @@ static void take_sample(run_shared *sh, long long iteration, int last)
     cs_sample_clear(&s);
     s.iteration = iteration;
     s.elapsed_s = t0;
-    cs_sample_process(&s, last || sh->samples % 10 == 0);
+    cs_sample_process(&s, 1);
     t1 = elapsed(sh);
     cs_target_sample(sh->cfg->target, &s);
     t2 = elapsed(sh);
@@ -125,7 +123,7 @@ static void maybe_sample(run_shared *sh)
         return;
     EnterCriticalSection(&sh->lock);
     if (done >= sh->next_sample) {
-        take_sample(sh, done, 0);
+        take_sample(sh, done);
         adapt_interval(sh);
         while (sh->next_sample <= done)
             sh->next_sample += sh->every;
@@ -445,13 +443,13 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
         return CS_EXIT_TARGET;
     }
     EnterCriticalSection(&sh.lock);
-    take_sample(&sh, 0, 1);                  /* the baseline */
+    take_sample(&sh, 0);                  /* the baseline */
     LeaveCriticalSection(&sh.lock);
     run_threads(&sh, r);
     stop_sink(&sh);
     EnterCriticalSection(&sh.lock);
     if (sh.done % sh.every)                  /* the end point */
-        take_sample(&sh, sh.done, 1);
+        take_sample(&sh, sh.done);
     LeaveCriticalSection(&sh.lock);
 
     r->iterations = sh.done;

@@ -78,8 +78,9 @@ BOOL cs_memory_counters(double *working_set, double *pagefile)
     return TRUE;
 }
 
-/* Counts this process's threads in a toolhelp snapshot. */
-static double count_threads(void)
+/* Counts this process's threads in a toolhelp snapshot: exact, but it
+ * walks every process through the wineserver (5 to 13 ms under Wine). */
+double cs_thread_count_snapshot(void)
 {
     HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
     THREADENTRY32 te = { sizeof(te) };
@@ -98,13 +99,34 @@ static double count_threads(void)
     return n;
 }
 
+/* Live threads, counted for free: every thread passes through the
+ * executable's TLS callback when it starts and when it ends. Starts at 1,
+ * the main thread. */
+static volatile LONG live_threads = 1;
+
+static void NTAPI thread_counter(PVOID module, DWORD reason, PVOID reserved)
+{
+    if (reason == DLL_THREAD_ATTACH)
+        InterlockedIncrement(&live_threads);
+    else if (reason == DLL_THREAD_DETACH)
+        InterlockedDecrement(&live_threads);
+}
+
+/* mingw-w64's CRT calls every callback placed between .CRT$XLA and .CRT$XLZ. */
+__attribute__((section(".CRT$XLC"), used)) const PIMAGE_TLS_CALLBACK cs_thread_counter_cb = thread_counter;
+
+double cs_thread_count(void)
+{
+    return (double)live_threads;
+}
+
 void cs_handle_thread_counts(double *handles, double *threads)
 {
     DWORD h = 0;
 
     *handles = GetProcessHandleCount(GetCurrentProcess(), &h) && h > 0 ? (double)h : NAN;
     if (threads)
-        *threads = count_threads();
+        *threads = cs_thread_count();
 }
 
 void cs_sample_clear(cs_sample *s)

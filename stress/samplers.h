@@ -22,10 +22,17 @@ void cs_samplers_exclude_heap(HANDLE heap);
  * PrivateUsage empty, so it is not used). */
 BOOL cs_memory_counters(double *working_set, double *pagefile);
 
-/* Handles (GetProcessHandleCount) and threads (toolhelp snapshot) of this
- * process; NaN when unavailable (Wine 8 reports 0 handles: NaN). threads
- * NULL skips the thread count, which costs ~13 ms under Wine (the snapshot
- * walks every process through the wineserver). */
+/* Live threads of this process from the executable's TLS callback: free,
+ * so it is read on every sample. Threads created with
+ * THREAD_CREATE_FLAGS_SKIP_THREAD_ATTACH are not seen. Valid only in a
+ * program that links this file (the callback lives in the executable). */
+double cs_thread_count(void);
+
+/* The same count from a toolhelp snapshot (costly: for cross-checks). */
+double cs_thread_count_snapshot(void);
+
+/* Handles (GetProcessHandleCount; Wine 8 reports 0: NaN) and threads of
+ * this process; threads may be NULL. */
 void cs_handle_thread_counts(double *handles, double *threads);
 
 /* Fills every process metric of s (heap, working set, pagefile, handles,

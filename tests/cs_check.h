@@ -45,7 +45,7 @@ typedef struct cs_run_result {
  * variables in env_extra ("NAME=value" strings, NULL-terminated list, may be
  * NULL), waits up to timeout_ms, captures its output. Returns TRUE when the
  * process could be started. */
-BOOL cs_run(const char *cmdline, const char *const *env_extra,
+BOOL cs_spawn(const char *cmdline, const char *const *env_extra,
             DWORD timeout_ms, cs_run_result *res);
 
 /* A fresh empty directory under the build tree's temp area, named after tag

@@ -88,7 +88,7 @@ static DWORD WINAPI reader_thread(void *arg)
     return 0;
 }
 
-BOOL cs_run(const char *cmdline, const char *const *env_extra,
+BOOL cs_spawn(const char *cmdline, const char *const *env_extra,
             DWORD timeout_ms, cs_run_result *res)
 {
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };

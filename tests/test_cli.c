@@ -19,7 +19,7 @@ static void comstress(const char *args)
     char cmd[4096];
 
     snprintf(cmd, sizeof(cmd), "\"%s\" %s", cs_env("COMSTRESS_EXE"), args);
-    ck_assert_msg(cs_run(cmd, NULL, 120000, &res), "cannot start %s", cmd);
+    ck_assert_msg(cs_spawn(cmd, NULL, 120000, &res), "cannot start %s", cmd);
     ck_assert_msg(res.exit_code != CS_RUN_TIMEOUT, "comstress %s: timed out", args);
 }
 
@@ -287,9 +287,12 @@ START_TEST(threads_and_apartments)
     for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
         const char *dir = cs_temp_dir("cli-threads");
 
-        snprintf(args, sizeof(args), "run --iterations 800 --call \"Add(1)\" --out \"%s\" %s", dir, variants[i]);
+        /* Release discipline is what is checked here; memory verdicts of
+         * such short runs (the marshaller warming up) are not. */
+        snprintf(args, sizeof(args), "run --iterations 800 --call \"Add(1)\" --fail-on none --out \"%s\" %s",
+                 dir, variants[i]);
         if (strstr(variants[i], "pass-instance"))
-            snprintf(args, sizeof(args), "run --iterations 400 --out \"%s\" %s", dir, variants[i]);
+            snprintf(args, sizeof(args), "run --iterations 400 --fail-on none --out \"%s\" %s", dir, variants[i]);
         comstress(args);
         ck_assert_exit(CS_EXIT_OK);
         json = read_out(dir, "run.json");

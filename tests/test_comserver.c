@@ -817,9 +817,9 @@ START_TEST(env_selects_fault_at_load)
 
     GetModuleFileNameA(NULL, self, MAX_PATH);
     snprintf(cmd, sizeof(cmd), "\"%s\" --env-fault-child", self);
-    ck_assert(cs_run(cmd, good, 60000, res));
+    ck_assert(cs_spawn(cmd, good, 60000, res));
     ck_assert_msg(strstr(res->out, "fault=leak-bytes") != NULL, "child said: %s", res->out);
-    ck_assert(cs_run(cmd, bad, 60000, res));
+    ck_assert(cs_spawn(cmd, bad, 60000, res));
     ck_assert_msg(res->exit_code == 2 && strstr(res->out, "COMSTRESS_FAULT=bogus names no known fault"),
                   "child said (%lu): %s", res->exit_code, res->out);
     free(res);

@@ -199,7 +199,7 @@ START_TEST(suite_runs_selected_scenarios_and_writes_reports)
 
     snprintf(cmd, sizeof(cmd), "\"%s\" suite --only unload-deadlock --timeout 5 --out \"%s\"",
              cs_env("COMSTRESS_LIFECYCLE_EXE"), dir);
-    ck_assert(cs_run(cmd, NULL, 60000, res));
+    ck_assert(cs_spawn(cmd, NULL, 60000, res));
     ck_assert_msg(res->exit_code == 0, "suite exit %lu:\n%s", res->exit_code, res->out);
     ck_assert_ptr_nonnull(strstr(res->out, "unload-deadlock/leaky"));
     json = read_out(dir, "suite.json");
@@ -211,7 +211,7 @@ START_TEST(suite_runs_selected_scenarios_and_writes_reports)
     free(json);
     free(junit);
     snprintf(cmd, sizeof(cmd), "\"%s\" suite --only nothing --out \"%s\"", cs_env("COMSTRESS_LIFECYCLE_EXE"), dir);
-    ck_assert(cs_run(cmd, NULL, 60000, res));
+    ck_assert(cs_spawn(cmd, NULL, 60000, res));
     ck_int_eq(res->exit_code, 2);
     ck_assert_ptr_nonnull(strstr(res->out, "--only 'nothing'"));
     free(res);

@@ -1,6 +1,6 @@
 /* Suite "reports": every report writer on a small model with hostile
  * strings; the CSV reader round trip, including a crash-truncated row. */
-#include <check.h>
+#include "cs_check.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +11,6 @@
 #include "report_svg.h"
 #include "report_html.h"
 #include "report_junit.h"
-
-/* From cs_testutil (cs_check.h clashes with model.h's cs_run type). */
-int cs_run_suite(Suite *s);
-char *cs_read_file(const char *path);
 
 #define NS 121   /* samples per run: 0..12,000 iterations, every 100 */
 

@@ -1,13 +1,9 @@
 /* Suite "stats": Theil-Sen and the leak verdict on synthetic series with
  * deterministic pseudo-random noise, plus the model's name tables. */
-#include <check.h>
+#include "cs_check.h"
 #include <math.h>
 #include <stdlib.h>
 #include "stats.h"
-
-/* From cs_testutil. cs_check.h itself cannot be included next to model.h:
- * its cs_run() function clashes with model.h's cs_run type. */
-int cs_run_suite(Suite *s);
 
 #define NPTS 201            /* 0..20,000 iterations, a sample every 100 */
 #define STEP 100

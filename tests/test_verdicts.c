@@ -21,7 +21,7 @@ static void comstress(const char *args)
     char cmd[4096];
 
     snprintf(cmd, sizeof(cmd), "\"%s\" %s", cs_env("COMSTRESS_EXE"), args);
-    ck_assert_msg(cs_run(cmd, NULL, 120000, &res), "cannot start %s", cmd);
+    ck_assert_msg(cs_spawn(cmd, NULL, 120000, &res), "cannot start %s", cmd);
     ck_assert_msg(res.exit_code != CS_RUN_TIMEOUT, "comstress %s: timed out", args);
 }
 
