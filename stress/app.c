@@ -10,36 +10,15 @@
 #include "stats.h"
 #include "options.h"
 #include "report_csv.h"
+#include "isolate.h"
 #include "suite.h"
-
-/* Creates every missing directory of path ('/' or '\\' separated). */
-static BOOL make_dirs(const char *path)
-{
-    char buf[MAX_PATH];
-    size_t i, n = strlen(path);
-
-    if (n == 0 || n >= sizeof(buf))
-        return FALSE;
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\\' || buf[i] == 0) {
-            char c = buf[i];
-            buf[i] = 0;
-            if (i > 2 || buf[1] != ':')
-                CreateDirectoryA(buf, NULL);
-            buf[i] = c;
-        }
-    }
-    return (GetFileAttributesA(path) & FILE_ATTRIBUTE_DIRECTORY) != 0
-           && GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES;
-}
 
 int cs_app_prepare_out(const char *dir, struct cs_csv_writer **csv)
 {
     char path[MAX_PATH];
 
     *csv = NULL;
-    if (!make_dirs(dir)) {
+    if (cs_make_dirs(dir)) {
         fprintf(stderr, "comstress: --out '%s': cannot create the directory (error %lu)\n",
                 dir, GetLastError());
         return CS_EXIT_OUTPUT;

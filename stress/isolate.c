@@ -91,8 +91,7 @@ int cs_isolate_self(char *buf, size_t n)
     return len > 0 && len < n ? 0 : -1;
 }
 
-/* Creates every missing directory of path. Returns 0 when it exists. */
-static int make_dirs(const char *path)
+int cs_make_dirs(const char *path)
 {
     char buf[MAX_PATH];
     size_t i, n = strlen(path);
@@ -217,7 +216,7 @@ int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
     r->end = CS_END_ERROR;
     if (!exe && cs_isolate_self(self, sizeof(self)) == 0)
         exe = self;
-    if (!exe || make_dirs(spec->out_dir)) {
+    if (!exe || cs_make_dirs(spec->out_dir)) {
         snprintf(r->text, sizeof(r->text), "error: output directory '%s' cannot be created", spec->out_dir);
         return -1;
     }

@@ -74,4 +74,8 @@ int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r);
 /* Full path of this process's program, into buf (size n). Returns 0 or -1. */
 int cs_isolate_self(char *buf, size_t n);
 
+/* Creates every missing directory of path ('/' or '\\' separated).
+ * Returns 0 when the directory exists afterwards, -1 otherwise. */
+int cs_make_dirs(const char *path);
+
 #endif

@@ -209,18 +209,10 @@ int cs_svg_write(FILE *f, const cs_chart_run *runs, size_t n)
 int cs_svg_write_path(const char *path, const cs_chart_run *runs, size_t n,
                       char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "wb");
-    int rc;
+    FILE *f = cs_report_open(path, err, errlen);
 
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    if (!f)
         return -1;
-    }
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-    rc = cs_svg_write(f, runs, n);
-    if (fclose(f) || rc) {
-        snprintf(err, errlen, "cannot write %s: write error", path);
-        return -1;
-    }
-    return 0;
+    return cs_report_close(f, cs_svg_write(f, runs, n), path, err, errlen);
 }

@@ -91,3 +91,21 @@ char *cs_format_figure(double v, char *buf, size_t len)
         snprintf(buf, len, "%.2f", v);
     return buf;
 }
+
+FILE *cs_report_open(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "wb");
+
+    if (!f)
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    return f;
+}
+
+int cs_report_close(FILE *f, int write_rc, const char *path, char *err, size_t errlen)
+{
+    if (fclose(f) || write_rc) {
+        snprintf(err, errlen, "cannot write %s: write error", path);
+        return -1;
+    }
+    return 0;
+}

@@ -26,6 +26,15 @@ void cs_put_xml(FILE *f, const char *s);
  * Returns buf. */
 char *cs_format_bytes(double v, char *buf, size_t len);
 
+/* Opens path for a report file; NULL with "cannot write PATH: reason" in
+ * err when it cannot be created. */
+FILE *cs_report_open(const char *path, char *err, size_t errlen);
+
+/* Closes a report file opened by cs_report_open. write_rc is the writer's
+ * result. Returns 0, or -1 with "cannot write PATH: write error" in err
+ * when the writer or the close failed. */
+int cs_report_close(FILE *f, int write_rc, const char *path, char *err, size_t errlen);
+
 /* A figure for tables: "%.2f", or "n/a" for NaN or infinity. Returns buf. */
 char *cs_format_figure(double v, char *buf, size_t len);
 
