@@ -55,6 +55,22 @@ const char *cs_temp_dir(const char *tag);
 /* Reads a whole file into a malloc'd NUL-terminated buffer, or NULL. */
 char *cs_read_file(const char *path);
 
+/* Runs "comstress.exe <args>" (COMSTRESS_EXE) and waits up to two
+ * minutes; fails the test when it cannot start or times out. */
+void cs_comstress(const char *args, cs_run_result *res);
+
+/* Asserts the exit code of res, printing its output otherwise. */
+#define ck_assert_exit_of(res, code) \
+    ck_assert_msg((res).exit_code == (DWORD)(code), "exit %lu, expected %d; output:\n%s", \
+                  (unsigned long)(res).exit_code, (code), (res).out)
+
+/* dir\file read whole (malloc'd), or NULL. */
+char *cs_read_out(const char *dir, const char *file);
+
+/* The number after the n-th (0-based) "key": in a JSON text; NaN when
+ * absent. Enough for run.json's flat figures. */
+double cs_json_number(const char *json, const char *key, int nth);
+
 /* Runs the suite in CK_NOFORK mode and returns the process exit code. */
 int cs_run_suite(Suite *s);
 

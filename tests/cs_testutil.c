@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 ULONG cs_refcount(IUnknown *unk)
 {
@@ -204,4 +205,37 @@ int cs_run_suite(Suite *s)
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+void cs_comstress(const char *args, cs_run_result *res)
+{
+    char cmd[4096];
+
+    snprintf(cmd, sizeof(cmd), "\"%s\" %s", cs_env("COMSTRESS_EXE"), args);
+    ck_assert_msg(cs_spawn(cmd, NULL, 120000, res), "cannot start %s", cmd);
+    ck_assert_msg(res->exit_code != CS_RUN_TIMEOUT, "comstress %s: timed out", args);
+}
+
+char *cs_read_out(const char *dir, const char *file)
+{
+    char path[MAX_PATH];
+
+    snprintf(path, sizeof(path), "%s\\%s", dir, file);
+    return cs_read_file(path);
+}
+
+double cs_json_number(const char *json, const char *key, int nth)
+{
+    char pat[128];
+    const char *p = json;
+
+    snprintf(pat, sizeof(pat), "\"%s\"", key);
+    while (p && (p = strstr(p, pat)) && nth-- > 0)
+        p += strlen(pat);
+    if (!p)
+        return NAN;
+    p += strlen(pat);
+    while (*p == ' ' || *p == ':')
+        p++;
+    return strtod(p, NULL);
 }

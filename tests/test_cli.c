@@ -13,39 +13,10 @@
 
 static cs_run_result res;
 
-/* Runs "comstress.exe <args>" and waits up to two minutes. */
-static void comstress(const char *args)
-{
-    char cmd[4096];
-
-    snprintf(cmd, sizeof(cmd), "\"%s\" %s", cs_env("COMSTRESS_EXE"), args);
-    ck_assert_msg(cs_spawn(cmd, NULL, 120000, &res), "cannot start %s", cmd);
-    ck_assert_msg(res.exit_code != CS_RUN_TIMEOUT, "comstress %s: timed out", args);
-}
-
 #define ck_assert_out_has(needle) \
     ck_assert_msg(strstr(res.out, needle) != NULL, "output lacks '%s':\n%s", needle, res.out)
 
-#define ck_assert_exit(code) \
-    ck_assert_msg(res.exit_code == (DWORD)(code), "exit %lu, expected %d; output:\n%s", \
-                  (unsigned long)res.exit_code, (code), res.out)
-
-/* The number after the n-th (0-based) "key": in a JSON text; NAN if absent. */
-static double json_number(const char *json, const char *key, int nth)
-{
-    char pat[128];
-    const char *p = json;
-
-    snprintf(pat, sizeof(pat), "\"%s\"", key);
-    while (p && (p = strstr(p, pat)) && nth-- > 0)
-        p += strlen(pat);
-    if (!p)
-        return NAN;
-    p += strlen(pat);
-    while (*p == ' ' || *p == ':')
-        p++;
-    return strtod(p, NULL);
-}
+#define ck_assert_exit(code) ck_assert_exit_of(res, code)
 
 /* Lines of a text file (0 when it cannot be read). */
 static int count_lines(const char *path)
@@ -61,20 +32,12 @@ static int count_lines(const char *path)
     return n;
 }
 
-static char *read_out(const char *dir, const char *file)
-{
-    char path[MAX_PATH];
-
-    snprintf(path, sizeof(path), "%s\\%s", dir, file);
-    return cs_read_file(path);
-}
-
 START_TEST(version_and_help)
 {
-    comstress("--version");
+    cs_comstress("--version", &res);
     ck_assert_exit(CS_EXIT_OK);
     ck_assert_out_has("comstress " COMSTRESS_VERSION);
-    comstress("--help");
+    cs_comstress("--help", &res);
     ck_assert_exit(CS_EXIT_OK);
     ck_assert_out_has("--iterations");
 }
@@ -86,7 +49,7 @@ START_TEST(unknown_progid)
     char args[1024];
 
     snprintf(args, sizeof(args), "run --target No.Such.Thing --iterations 10 --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_TARGET);
     ck_assert_out_has("'No.Such.Thing' is not registered");
     ck_assert_out_has("0x800401f3");
@@ -99,7 +62,7 @@ START_TEST(unknown_clsid)
     char args[1024];
 
     snprintf(args, sizeof(args), "run --target {00000000-1111-2222-3333-444444444444} --iterations 10 --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_TARGET);
     ck_assert_out_has("'{00000000-1111-2222-3333-444444444444}' is not registered");
 }
@@ -111,11 +74,11 @@ START_TEST(unknown_member_keeps_report)
     char args[1024], *json;
 
     snprintf(args, sizeof(args), "run --call \"Add(1)\" --call \"Frobnicate(1)\" --iterations 10 --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_CALL);
     ck_assert_out_has("Frobnicate");
     ck_assert_out_has("DISP_E_UNKNOWNNAME");
-    json = read_out(dir, "run.json");
+    json = cs_read_out(dir, "run.json");
     ck_assert_msg(json != NULL, "run.json not written after a failed call");
     ck_assert_msg(strstr(json, "Frobnicate") != NULL, "run.json lacks the error:\n%s", json);
     free(json);
@@ -128,7 +91,7 @@ START_TEST(wrong_argument_type)
     char args[1024];
 
     snprintf(args, sizeof(args), "run --call \"Add('not a number')\" --iterations 10 --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_CALL);
     ck_assert_out_has("Add");
     ck_assert_out_has("argument 1");
@@ -141,7 +104,7 @@ START_TEST(wrong_argument_count)
     char args[1024];
 
     snprintf(args, sizeof(args), "run --call \"Add(1, 2)\" --iterations 10 --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_CALL);
     ck_assert_out_has("Add");
 }
@@ -153,7 +116,7 @@ START_TEST(malformed_call)
     char args[1024];
 
     snprintf(args, sizeof(args), "run --call \"Add(1,\" --iterations 10 --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_USAGE);
     ck_assert_out_has("Add(1,");
     ck_assert_out_has("column");
@@ -162,10 +125,10 @@ END_TEST
 
 START_TEST(bad_iterations)
 {
-    comstress("run --iterations lots");
+    cs_comstress("run --iterations lots", &res);
     ck_assert_exit(CS_EXIT_USAGE);
     ck_assert_out_has("--iterations: 'lots'");
-    comstress("run --iterations");
+    cs_comstress("run --iterations", &res);
     ck_assert_exit(CS_EXIT_USAGE);
     ck_assert_out_has("--iterations: missing value");
 }
@@ -182,7 +145,7 @@ START_TEST(unwritable_out)
     ck_assert_ptr_nonnull(f);
     fclose(f);
     snprintf(args, sizeof(args), "run --iterations 10 --out \"%s\\sub\"", file);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OUTPUT);
     ck_assert_out_has("plainfile");
     ck_assert_msg(strstr(res.out, "iterations in") == NULL, "the run started despite a bad --out:\n%s", res.out);
@@ -197,15 +160,15 @@ START_TEST(run_20000)
     double samples;
 
     snprintf(args, sizeof(args), "run --iterations 20000 --call \"Add(1)\" --call \"Echo('x')\" --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OK);
-    json = read_out(dir, "run.json");
+    json = cs_read_out(dir, "run.json");
     ck_assert_ptr_nonnull(json);
-    ck_assert_double_eq(json_number(json, "schema_version", 0), 1);
-    ck_assert_double_eq(json_number(json, "iterations", 0), 20000);
-    ck_assert_double_eq(json_number(json, "live_objects_end", 0), 0);
-    ck_assert_double_eq(json_number(json, "server_locks_end", 0), 0);
-    samples = json_number(json, "samples", 0);
+    ck_assert_double_eq(cs_json_number(json, "schema_version", 0), 1);
+    ck_assert_double_eq(cs_json_number(json, "iterations", 0), 20000);
+    ck_assert_double_eq(cs_json_number(json, "live_objects_end", 0), 0);
+    ck_assert_double_eq(cs_json_number(json, "server_locks_end", 0), 0);
+    samples = cs_json_number(json, "samples", 0);
     ck_assert_msg(samples >= 50, "too few samples: %g", samples);
     snprintf(path, sizeof(path), "%s\\samples.csv", dir);
     ck_assert_int_eq(count_lines(path), (int)samples + 1);
@@ -223,7 +186,7 @@ static double run_field(const char *json, const char *policy, const char *key)
     snprintf(pat, sizeof(pat), "\"cache\": \"%s\"", policy);
     if (!(p = strstr(json, pat)))
         return NAN;
-    return json_number(p, key, 0);
+    return cs_json_number(p, key, 0);
 }
 
 /* The heap_bytes verdict word of the run with cache policy. */
@@ -248,10 +211,10 @@ START_TEST(compare_shapes)
     const double n = 3000;
 
     snprintf(args, sizeof(args), "compare --scenario pass-instance --iterations 3000 --fail-on none --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OK);
     ck_assert_out_has("instance-unbounded");
-    json = read_out(dir, "run.json");
+    json = cs_read_out(dir, "run.json");
     ck_assert_ptr_nonnull(json);
     /* none: one bind per call; type: one bind in all; instance: one per object */
     ck_assert_double_eq(run_field(json, "none", "binds"), n);
@@ -293,13 +256,13 @@ START_TEST(threads_and_apartments)
                  dir, variants[i]);
         if (strstr(variants[i], "pass-instance"))
             snprintf(args, sizeof(args), "run --iterations 400 --fail-on none --out \"%s\" %s", dir, variants[i]);
-        comstress(args);
+        cs_comstress(args, &res);
         ck_assert_exit(CS_EXIT_OK);
-        json = read_out(dir, "run.json");
+        json = cs_read_out(dir, "run.json");
         ck_assert_ptr_nonnull(json);
-        ck_assert_double_eq(json_number(json, "iterations", 0), strstr(variants[i], "pass") ? 400 : 800);
-        ck_assert_double_eq(json_number(json, "live_objects_end", 0), 0);
-        ck_assert_double_eq(json_number(json, "server_locks_end", 0), 0);
+        ck_assert_double_eq(cs_json_number(json, "iterations", 0), strstr(variants[i], "pass") ? 400 : 800);
+        ck_assert_double_eq(cs_json_number(json, "live_objects_end", 0), 0);
+        ck_assert_double_eq(cs_json_number(json, "server_locks_end", 0), 0);
         free(json);
     }
 }
@@ -316,19 +279,19 @@ START_TEST(suite_run_entries)
     int entries = 0;
 
     snprintf(args, sizeof(args), "suite --only run --timeout 60 --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(0);
     ck_assert_out_has("6 of 6 scenarios ended as expected");
-    json = read_out(dir, "suite.json");
+    json = cs_read_out(dir, "suite.json");
     ck_assert_ptr_nonnull(json);
     for (p = json; (p = strstr(p, "\"as_expected\":true")); p++)
         entries++;
     ck_assert_int_eq(entries, 6);
     free(json);
-    run = read_out(dir, "run-8t-mta\\run.json");
+    run = cs_read_out(dir, "run-8t-mta\\run.json");
     ck_assert_msg(run != NULL, "the 8-thread MTA child left no run.json");
-    ck_assert_double_eq(json_number(run, "threads", 0), 8);
-    ck_assert_double_eq(json_number(run, "live_objects_end", 0), 0);
+    ck_assert_double_eq(cs_json_number(run, "threads", 0), 8);
+    ck_assert_double_eq(cs_json_number(run, "live_objects_end", 0), 0);
     free(run);
 }
 END_TEST
@@ -340,7 +303,7 @@ static const char *run_with(const char *tag, const char *extra)
     char args[2048];
 
     snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --fail-on none --out \"%s\" %s", dir, extra);
-    comstress(args);
+    cs_comstress(args, &res);
     return dir;
 }
 
@@ -359,9 +322,9 @@ START_TEST(clean_run_passes_every_release_check)
 
     ck_assert_exit(CS_EXIT_OK);
     ck_assert_msg(strstr(res.out, "leak:") == NULL, "finding on a clean run:\n%s", res.out);
-    json = read_out(dir, "run.json");
+    json = cs_read_out(dir, "run.json");
     ck_assert_ptr_nonnull(json);
-    ck_assert_double_eq(json_number(json, "outstanding_refs", 0), 0);
+    ck_assert_double_eq(cs_json_number(json, "outstanding_refs", 0), 0);
     ck_assert_msg(strstr(json, "\"unloaded\": true") || strstr(json, "\"unloaded\":true"),
                   "the DLL did not unload after a clean run:\n%s", json);
     free(json);
@@ -449,11 +412,11 @@ END_TEST
 
 START_TEST(list_faults)
 {
-    comstress("list faults");
+    cs_comstress("list faults", &res);
     ck_assert_exit(CS_EXIT_OK);
     ck_assert_out_has("extra-addref\t");
     ck_assert_out_has("leak-bytes\t");
-    comstress("run --fault no-such-fault --iterations 10");
+    cs_comstress("run --fault no-such-fault --iterations 10", &res);
     ck_assert_exit(CS_EXIT_USAGE);
     ck_assert_out_has("unknown fault 'no-such-fault'");
 }

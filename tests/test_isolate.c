@@ -5,6 +5,7 @@
  * Children are cs_lifecycle_driver (COMSTRESS_LIFECYCLE_EXE).
  */
 #include "cs_check.h"
+#include "cs_child.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,24 +99,6 @@ START_TEST(classify_hangs)
 }
 END_TEST
 
-/* Runs the driver as a child: args after the program, output in a fresh
- * directory named tag. Returns the directory (static). */
-static const char *run_child(const char *tag, const char *args, double timeout, cs_child_result *r)
-{
-    static char dir[MAX_PATH];
-    char full[MAX_PATH + 200];
-    cs_child_spec spec;
-
-    snprintf(dir, sizeof(dir), "%s", cs_temp_dir(tag));
-    snprintf(full, sizeof(full), "%s --out \"%s\"", args, dir);
-    spec.exe = cs_env("COMSTRESS_LIFECYCLE_EXE");
-    spec.args = full;
-    spec.out_dir = dir;
-    spec.timeout_s = timeout;
-    ck_int_eq(cs_isolate_run(&spec, r), 0);
-    return dir;
-}
-
 /* Asserts dir/name exists and contains needle. */
 static void assert_file_has(const char *dir, const char *name, const char *needle)
 {
@@ -141,7 +124,7 @@ START_TEST(crashed_child_keeps_phase_and_results)
     const char *dir;
 
     snprintf(args, sizeof(args), "child crash --kind %s", crashes[_i].kind);
-    dir = run_child(crashes[_i].kind, args, 30, &r);
+    dir = cs_run_child(crashes[_i].kind, args, 30, &r);
     ck_assert_msg(r.end == CS_END_CRASHED, "%s: ended %s: %s", crashes[_i].kind, cs_end_name(r.end), r.text);
     ck_assert_msg(strstr(r.text, crashes[_i].name) != NULL, "%s: '%s'", crashes[_i].kind, r.text);
     ck_assert_ptr_nonnull(strstr(r.phase.phase, "crash: about to raise"));
@@ -153,7 +136,7 @@ END_TEST
 START_TEST(hung_child_is_killed_and_keeps_phase_and_results)
 {
     cs_child_result r;
-    const char *dir = run_child("hang", "child hang", 2, &r);
+    const char *dir = cs_run_child("hang", "child hang", 2, &r);
 
     ck_assert_msg(r.end == CS_END_HUNG, "ended %s: %s", cs_end_name(r.end), r.text);
     ck_int_eq(r.timed_out, 1);
@@ -168,7 +151,7 @@ START_TEST(usage_error_is_an_error_with_its_message)
 {
     cs_child_result r;
 
-    run_child("usage", "child no-such-scenario", 30, &r);
+    cs_run_child("usage", "child no-such-scenario", 30, &r);
     ck_int_eq(r.end, CS_END_ERROR);
     ck_assert_msg(strstr(r.text, "unknown scenario 'no-such-scenario'") != NULL, "%s", r.text);
 }

@@ -5,6 +5,7 @@
  * streamed to results.jsonl.
  */
 #include "cs_check.h"
+#include "cs_child.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,22 +57,6 @@ START_TEST(leak_threshold)
 }
 END_TEST
 
-static const char *run_child(const char *tag, const char *args, double timeout, cs_child_result *r)
-{
-    static char dir[MAX_PATH];
-    char full[MAX_PATH + 200];
-    cs_child_spec spec;
-
-    snprintf(dir, sizeof(dir), "%s", cs_temp_dir(tag));
-    snprintf(full, sizeof(full), "%s --out \"%s\"", args, dir);
-    spec.exe = cs_env("COMSTRESS_LIFECYCLE_EXE");
-    spec.args = full;
-    spec.out_dir = dir;
-    spec.timeout_s = timeout;
-    ck_int_eq(cs_isolate_run(&spec, r), 0);
-    return dir;
-}
-
 static char *read_out(const char *dir, const char *name)
 {
     char path[MAX_PATH], *text;
@@ -102,7 +87,7 @@ static double verdict_number(const char *dir, const char *key)
 START_TEST(tls_unload_leaky_is_a_leak_of_a_block_per_thread)
 {
     cs_child_result r;
-    const char *dir = run_child("tls-leaky", "child tls-unload --variant leaky --cycles 20", 60, &r);
+    const char *dir = cs_run_child("tls-leaky", "child tls-unload --variant leaky --cycles 20", 60, &r);
     double per_cycle, per_thread;
 
     ck_assert_msg(r.end == CS_END_FAILED, "ended %s: %s", cs_end_name(r.end), r.text);
@@ -124,7 +109,7 @@ static const struct { const char *tag, *args; } clean_variants[] = {
 START_TEST(tls_unload_fixed_and_pinned_are_flat)
 {
     cs_child_result r;
-    const char *dir = run_child(clean_variants[_i].tag, clean_variants[_i].args, 60, &r);
+    const char *dir = cs_run_child(clean_variants[_i].tag, clean_variants[_i].args, 60, &r);
     double per_cycle;
 
     ck_assert_msg(r.end == CS_END_PASSED, "%s ended %s: %s", clean_variants[_i].tag, cs_end_name(r.end), r.text);
@@ -136,7 +121,7 @@ END_TEST
 START_TEST(unload_deadlock_is_classified_within_the_timeout)
 {
     cs_child_result r;
-    const char *dir = run_child("deadlock", "child unload-deadlock --variant leaky", 5, &r);
+    const char *dir = cs_run_child("deadlock", "child unload-deadlock --variant leaky", 5, &r);
     char *results;
 
     ck_assert_msg(r.end == CS_END_HUNG, "ended %s: %s", cs_end_name(r.end), r.text);
@@ -152,7 +137,7 @@ END_TEST
 START_TEST(unload_deadlock_fixed_passes)
 {
     cs_child_result r;
-    const char *dir = run_child("deadlock-fixed", "child unload-deadlock --variant fixed", 20, &r);
+    const char *dir = cs_run_child("deadlock-fixed", "child unload-deadlock --variant fixed", 20, &r);
     char *results;
 
     ck_assert_msg(r.end == CS_END_PASSED, "ended %s: %s", cs_end_name(r.end), r.text);
@@ -180,7 +165,7 @@ START_TEST(unload_race_ends_classified)
     char args[128];
 
     snprintf(args, sizeof(args), "child unload-race --seconds 1 --threads 2 --target %s", race_target());
-    run_child("race", args, 30, &r);
+    cs_run_child("race", args, 30, &r);
     ck_assert_msg(r.end == CS_END_PASSED || r.end == CS_END_FAILED || r.end == CS_END_CRASHED,
                   "ended %s: %s", cs_end_name(r.end), r.text);
     if (r.end == CS_END_CRASHED)

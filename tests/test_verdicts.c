@@ -15,31 +15,11 @@
 
 static cs_run_result res;
 
-/* Runs "comstress.exe <args>" and waits up to two minutes. */
-static void comstress(const char *args)
-{
-    char cmd[4096];
-
-    snprintf(cmd, sizeof(cmd), "\"%s\" %s", cs_env("COMSTRESS_EXE"), args);
-    ck_assert_msg(cs_spawn(cmd, NULL, 120000, &res), "cannot start %s", cmd);
-    ck_assert_msg(res.exit_code != CS_RUN_TIMEOUT, "comstress %s: timed out", args);
-}
-
-#define ck_assert_exit(code) \
-    ck_assert_msg(res.exit_code == (DWORD)(code), "exit %lu, expected %d; output:\n%s", \
-                  (unsigned long)res.exit_code, (code), res.out)
+#define ck_assert_exit(code) ck_assert_exit_of(res, code)
 
 static void out_path(const char *dir, const char *file, char *buf, size_t len)
 {
     snprintf(buf, len, "%s\\%s", dir, file);
-}
-
-static char *read_out(const char *dir, const char *file)
-{
-    char path[MAX_PATH];
-
-    out_path(dir, file, path, sizeof(path));
-    return cs_read_file(path);
 }
 
 static BOOL out_exists(const char *dir, const char *file)
@@ -79,7 +59,7 @@ static double heap_verdict(const char *json, char *kind, size_t len)
 /* Reads dir/run.json and returns its heap verdict (see heap_verdict). */
 static double run_heap_verdict(const char *dir, char *kind, size_t len)
 {
-    char *json = read_out(dir, "run.json");
+    char *json = cs_read_out(dir, "run.json");
     double v;
 
     ck_assert_msg(json != NULL, "%s\\run.json not written; output:\n%s", dir, res.out);
@@ -101,12 +81,12 @@ START_TEST(leak_24_is_caught)
     double per;
 
     snprintf(args, sizeof(args), leak_args, dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_VERDICT);
     per = run_heap_verdict(dir, kind, sizeof(kind));
     ck_assert_str_eq(kind, "leak");
     ck_assert_msg(fabs(per - 24) <= 24 * 0.2, "heap_bytes %.2f B/iteration, expected 24 +-20%%", per);
-    junit = read_out(dir, "junit.xml");
+    junit = cs_read_out(dir, "junit.xml");
     ck_assert_ptr_nonnull(junit);
     fail = strstr(junit, "<testcase classname=\"comstress.run/type\" name=\"heap_bytes\"");
     ck_assert_msg(fail != NULL, "junit.xml has no heap_bytes testcase:\n%s", junit);
@@ -116,7 +96,7 @@ START_TEST(leak_24_is_caught)
     ck_assert_msg(strstr(fail, "24.") != NULL && strstr(fail, "24.") < end,
                   "the heap_bytes <failure> does not carry the figure:\n%s", junit);
     free(junit);
-    html = read_out(dir, "report.html");
+    html = cs_read_out(dir, "report.html");
     ck_assert_ptr_nonnull(html);
     ck_assert_msg(strstr(html, "--fault leak-bytes:24 --call Add(1) --iterations 20000 --out &quot;") != NULL
                   && strstr(html, "verdicts-leak-O&#39;Brien&amp;Co&quot;</pre>") != NULL,
@@ -138,7 +118,7 @@ START_TEST(clean_bstr_heavy_is_not_a_leak)
              "run --call \"Echo('xxxxxxxx')\" --call \"Echo('a somewhat longer string to copy')\" "
              "--call \"Add(1)\" --iterations 10000 --bstr-cache %s --out \"%s\"",
              _i ? "on" : "off", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OK);
     per = run_heap_verdict(dir, kind, sizeof(kind));
     ck_assert_msg(kind[0] && strcmp(kind, "leak"),
@@ -170,7 +150,7 @@ static void rebuild_and_compare(const char *dir, const char *kind0, double per0)
     size_t i;
 
     snprintf(args, sizeof(args), "report \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OK);
     ck_assert_msg(strstr(res.out, "heap_bytes") != NULL, "no verdict lines:\n%s", res.out);
     for (i = 0; i < sizeof(report_files) / sizeof(report_files[0]); i++)
@@ -189,13 +169,13 @@ START_TEST(report_rebuilds_from_csv)
 
     snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 5000 "
              "--fail-on none --out \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OK);
     per = run_heap_verdict(dir, kind, sizeof(kind));
     ck_assert_str_eq(kind, "leak");
     delete_reports(dir);
     rebuild_and_compare(dir, kind, per);
-    html = read_out(dir, "report.html");
+    html = cs_read_out(dir, "report.html");
     ck_assert_ptr_nonnull(html);
     ck_assert_msg(strstr(html, "comstress report") && strstr(html, "<svg"), "report.html lacks the chart");
     free(html);
@@ -217,7 +197,7 @@ START_TEST(report_without_csv_fails_naming_it)
     char args[1024];
 
     snprintf(args, sizeof(args), "report \"%s\"", dir);
-    comstress(args);
+    cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OUTPUT);
     ck_assert_msg(strstr(res.out, "samples.csv") != NULL, "the message does not name samples.csv:\n%s", res.out);
     ck_assert_msg(!out_exists(dir, "run.json"), "run.json written without samples");
