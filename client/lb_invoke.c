@@ -154,6 +154,25 @@ static BOOL frame_arg(vt_frame *f, size_t i, VARTYPE pt, VARIANT *arg)
     return TRUE;
 }
 
+#if defined(__x86_64__)
+/* Calls slot ovft of iface with up to six integer-class arguments. */
+static HRESULT call_slot(void *iface, SHORT ovft, const ULONG_PTR *a, size_t count)
+{
+    typedef ULONG_PTR P;
+    void *fn = (*(void ***)iface)[ovft / (SHORT)sizeof(void *)];
+
+    switch (count) {
+    case 0: return ((HRESULT (WINAPI *)(void *))fn)(iface);
+    case 1: return ((HRESULT (WINAPI *)(void *, P))fn)(iface, a[0]);
+    case 2: return ((HRESULT (WINAPI *)(void *, P, P))fn)(iface, a[0], a[1]);
+    case 3: return ((HRESULT (WINAPI *)(void *, P, P, P))fn)(iface, a[0], a[1], a[2]);
+    case 4: return ((HRESULT (WINAPI *)(void *, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3]);
+    case 5: return ((HRESULT (WINAPI *)(void *, P, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3], a[4]);
+    default: return ((HRESULT (WINAPI *)(void *, P, P, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+}
+#endif
+
 /*
  * The common case without DispCallFunc's generic marshalling: on x86-64
  * every argument that is not floating point travels in an integer register
@@ -165,9 +184,7 @@ static BOOL frame_arg(vt_frame *f, size_t i, VARTYPE pt, VARIANT *arg)
 static BOOL call_direct(void *iface, SHORT ovft, const vt_frame *f, size_t count, HRESULT *hr)
 {
 #if defined(__x86_64__)
-    typedef ULONG_PTR P;
-    void *fn = (*(void ***)iface)[ovft / (SHORT)sizeof(void *)];
-    P a[6];
+    ULONG_PTR a[6] = { 0 };
     size_t i;
 
     if (count > 6)
@@ -175,20 +192,87 @@ static BOOL call_direct(void *iface, SHORT ovft, const vt_frame *f, size_t count
     for (i = 0; i < count; i++) {
         if (f->vts[i] == VT_R4 || f->vts[i] == VT_R8)
             return FALSE;
-        a[i] = f->vts[i] == VT_VARIANT ? (P)f->pv[i] : V_UI8(f->pv[i]);
+        a[i] = f->vts[i] == VT_VARIANT ? (ULONG_PTR)f->pv[i] : (ULONG_PTR)V_UI8(f->pv[i]);
     }
-    switch (count) {
-    case 0: *hr = ((HRESULT (WINAPI *)(void *))fn)(iface); break;
-    case 1: *hr = ((HRESULT (WINAPI *)(void *, P))fn)(iface, a[0]); break;
-    case 2: *hr = ((HRESULT (WINAPI *)(void *, P, P))fn)(iface, a[0], a[1]); break;
-    case 3: *hr = ((HRESULT (WINAPI *)(void *, P, P, P))fn)(iface, a[0], a[1], a[2]); break;
-    case 4: *hr = ((HRESULT (WINAPI *)(void *, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3]); break;
-    case 5: *hr = ((HRESULT (WINAPI *)(void *, P, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3], a[4]); break;
-    default: *hr = ((HRESULT (WINAPI *)(void *, P, P, P, P, P, P))fn)(iface, a[0], a[1], a[2], a[3], a[4], a[5]); break;
-    }
+    *hr = call_slot(iface, ovft, a, count);
     return TRUE;
 #else
     return FALSE;
+#endif
+}
+
+/* Parameter types whose value travels in an integer register and which a
+ * scalar from the call text converts to without allocating anything. */
+static BOOL native_type(VARTYPE pt)
+{
+    switch (pt) {
+    case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4:
+    case VT_INT: case VT_UINT: case VT_I8: case VT_UI8: case VT_BOOL: case VT_ERROR: case VT_CY:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+/*
+ * Converts the site's arguments (args, built by lb_args_build) once into
+ * the register values of b's vtable slot, so a repeated call skips the
+ * conversion. FALSE, with nothing allocated, unless every argument is a
+ * scalar (no string, no object) going by value to a native_type()
+ * parameter and the slots, retval included, number at most six; callers
+ * then take the general path. Meant to be declared in lb_internal.h.
+ */
+BOOL lb_native_args(const lb_site *site, const lb_binding *b, const VARIANT *args, ULONG_PTR *a)
+{
+    size_t n = site->spec->nargs, i;
+    VARIANT conv;
+
+#if !defined(__x86_64__)
+    return FALSE;
+#endif
+    if (!b->vtable || n + (b->retval != VT_EMPTY) > 6)
+        return FALSE;
+    for (i = 0; i < n; i++) {
+        if (!native_type(b->ptypes[i]) || V_VT(&args[i]) == VT_BSTR || V_VT(&args[i]) == VT_DISPATCH)
+            return FALSE;
+        memset(&conv, 0, sizeof(conv));
+        if (V_VT(&args[i]) == b->ptypes[i])
+            conv = args[i];
+        else if (FAILED(VariantChangeType(&conv, (VARIANT *)&args[i], 0, b->ptypes[i])))
+            return FALSE;
+        a[i] = (ULONG_PTR)V_UI8(&conv);
+    }
+    return TRUE;
+}
+
+/*
+ * The vtable call of b with register values from lb_native_args: the same
+ * result and error handling as lb_invoke_vtable, without the per-call
+ * argument conversion. Meant to be declared in lb_internal.h.
+ */
+HRESULT lb_invoke_native(void *iface, const lb_site *site, const lb_binding *b, const ULONG_PTR *a,
+                         VARIANT *result, lb_error *err)
+{
+#if defined(__x86_64__)
+    size_t n = site->spec->nargs;
+    ULONG_PTR p[6];
+    HRESULT hr;
+
+    memcpy(p, a, n * sizeof(*a));
+    memset(result, 0, sizeof(*result));
+    if (b->retval != VT_EMPTY)
+        p[n++] = b->retval == VT_VARIANT ? (ULONG_PTR)result : (ULONG_PTR)&V_I8(result);
+    if (FAILED(hr = call_slot(iface, b->ovft, p, n))) {
+        VariantInit(result);
+        lb_error_from_errorinfo(err, hr, site->spec->member);
+        return hr;
+    }
+    if (b->retval != VT_EMPTY && b->retval != VT_VARIANT)
+        V_VT(result) = b->retval;
+    return hr;
+#else
+    lb_error_set(err, E_NOTIMPL, site->spec->member, "vtable call failed");
+    return E_NOTIMPL;
 #endif
 }
 

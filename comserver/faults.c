@@ -28,6 +28,8 @@ static const struct {
         "DllCanUnloadNow always says S_FALSE" },
     [CS_FAULT_LEAK_BYTES] = { "leak-bytes",
         "every method call leaks param bytes (default 24) of the process heap" },
+    [CS_FAULT_HANG_CALL] = { "hang-call",
+        "the method call after the first param calls (default 100) never returns" },
 };
 
 const char *cs_fault_name(cs_fault f)

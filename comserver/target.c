@@ -30,13 +30,22 @@ static inline target *impl_from_ISupportErrorInfo(ISupportErrorInfo *iface)
     return CONTAINING_RECORD(iface, target, ISupportErrorInfo_iface);
 }
 
-/* The leak-bytes fault: every IStressTarget member leaks param bytes of the
- * process heap, where a heap walk sees them. */
+/* Calls made on Targets with the hang-call fault, across objects. */
+static LONG hang_calls;
+
+/* Per-call faults. leak-bytes: every IStressTarget member leaks param bytes
+ * of the process heap, where a heap walk sees them. hang-call: once param
+ * calls have been served, the next never returns (a server that hangs, for
+ * a harness's watchdog). */
 static void target_on_call(target *This)
 {
     if (This->fault == CS_FAULT_LEAK_BYTES) {
         LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_LEAK_BYTES_DEFAULT;
         HeapAlloc(GetProcessHeap(), 0, (SIZE_T)n);
+    } else if (This->fault == CS_FAULT_HANG_CALL) {
+        LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_HANG_CALL_DEFAULT;
+        if (InterlockedIncrement(&hang_calls) > n)
+            Sleep(INFINITE);
     }
 }
 

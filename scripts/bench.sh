@@ -1,14 +1,29 @@
 #!/bin/sh
-# Sets everything up and runs the benchmarks, printing ratios measured side
-# by side in one run. Usage: scripts/bench.sh [calls]
+# Sets everything up and runs every benchmark side by side in one run:
+# cost per late-bound call (ratios against raw Invoke, VBScript), ledger
+# and sampling overhead (comstress run child processes), one table with
+# the targets and PASS/MISS, and the machine load before and after (every
+# figure depends on it). Takes about half a minute to three minutes.
+# Usage: scripts/bench.sh [--calls N] [--rounds R] [--run-rounds R] ...
+#        (options of bench/comstress_bench.exe, see bench/bench_main.c)
+# COMSTRESS_BUILD=DIR uses that existing build tree instead of setting up
+# ./build. Exit: 0 every target met, 1 a target missed, other: an error.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-sh "$root/scripts/setup.sh"
-cd "$root/build"
+if [ -n "${COMSTRESS_BUILD:-}" ]; then
+    build=$(cd "$COMSTRESS_BUILD" && pwd)
+else
+    sh "$root/scripts/setup.sh"
+    build=$root/build
+fi
+cd "$build"
 ./wine-run --boot
-./wine-run regsvr32 /s "Z:$root/build/comserver/comstress_server.dll"
+./wine-run regsvr32 /s "Z:$build/comserver/comstress_server.dll"
+echo "load before: $(uptime)"
 set +e
 ./wine-run bench/comstress_bench.exe "$@"
 rc=$?
+set -e
+echo "load after:  $(uptime)"
 ./wine-run --stop
 exit $rc

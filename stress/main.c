@@ -184,7 +184,7 @@ static int cmd_run(cs_options *o, int argc, char **argv)
         rc = cs_run_workload(&cfg, r, errs[i], sizeof(errs[i]));
         cs_phase_set("%s: release checks", r->name);
         cs_release_collect(&r->release, &rel[i], &t, ledger, spy_on, o->calls, o->ncalls, r->iterations);
-        if (i + 1 == npol || rc) {
+        if ((i + 1 == npol || rc) && rc != CS_EXIT_HANG) {
             cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", t.server_path);
             cs_release_unload(&r->release, &rel[i], &t);
         }
@@ -210,7 +210,15 @@ static int cmd_run(cs_options *o, int argc, char **argv)
     }
     if (!rc && ((leak && o->fail_on_leak) || released_bad))
         rc = CS_EXIT_VERDICT;
-    cs_phase_end(rc == CS_EXIT_OK ? "passed" : rc == CS_EXIT_VERDICT ? "failed" : "error");
+    cs_phase_end(rc == CS_EXIT_OK ? "passed" : rc == CS_EXIT_VERDICT ? "failed"
+                 : rc == CS_EXIT_HANG ? "hung" : "error");
+    if (rc == CS_EXIT_HANG) {
+        /* A worker is stuck inside the target: unloading it or tearing COM
+         * down could hang or crash now. Everything is on disk: leave. */
+        cs_csv_close(csv);
+        fflush(NULL);
+        TerminateProcess(GetCurrentProcess(), CS_EXIT_HANG);
+    }
 out_close:
     cs_csv_close(csv);
     cs_target_close(&t);

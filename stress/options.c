@@ -44,11 +44,15 @@ static const char usage_text[] =
 "  --ledger                 wrap every interface pointer in the refcount ledger\n"
 "  --bstr-cache on|off      oleaut32's BSTR cache (default off: exact counts)\n"
 "  --out DIR                where reports go (default comstress-out)\n"
+"  --timeout SECONDS        end a run whose workload has not finished by then\n"
+"                           (a call that never returns): reports are written\n"
+"                           with what was gathered, exit 7\n"
 "\n"
 "  --help, --version\n"
 "\n"
 "exit codes: 0 ok, 1 leak or release check failed, 2 bad command line,\n"
-"3 target not registered, 4 call failed, 5 output not writable, 6 internal\n";
+"3 target not registered, 4 call failed, 5 output not writable, 6 internal,\n"
+"7 timed out (hang)\n";
 
 const char *cs_usage(void)
 {
@@ -132,6 +136,9 @@ static int take_value(cs_options *o, const char *name, const char *val,
     } else if (!strcmp(name, "--sample-every")) {
         if (!parse_count(val, &o->sample_every) || o->sample_every < 1)
             return fail(err, errlen, "--sample-every: '%s' is not a positive whole number", val);
+    } else if (!strcmp(name, "--timeout")) {
+        if (!parse_count(val, &o->timeout_s) || o->timeout_s < 1)
+            return fail(err, errlen, "--timeout: '%s' is not a positive whole number of seconds", val);
     } else if (!strcmp(name, "--out")) {
         if (!*val)
             return fail(err, errlen, "--out: empty directory name");

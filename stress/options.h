@@ -16,7 +16,8 @@ enum {
     CS_EXIT_TARGET = 3,      /* target not registered or not creatable */
     CS_EXIT_CALL = 4,        /* a call failed (unknown member, bad args...) */
     CS_EXIT_OUTPUT = 5,      /* the output directory cannot be written */
-    CS_EXIT_INTERNAL = 6     /* anything else (COM init, out of memory) */
+    CS_EXIT_INTERNAL = 6,    /* anything else (COM init, out of memory) */
+    CS_EXIT_HANG = 7         /* --timeout expired: a call never returned */
 };
 
 typedef enum cs_command {
@@ -55,6 +56,7 @@ typedef struct cs_options {
     int fail_on_leak;                 /* 1: exit CS_EXIT_VERDICT on a leak */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
+    long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
     const char *client_fault;         /* harness fault, NULL: none */
     const char *list_what;            /* for `list`: "faults", "policies" */

@@ -27,6 +27,7 @@ typedef struct run_shared {
     long long every;             /* current interval (adapts) */
     lb_dispatcher *live[64];     /* per-thread dispatchers, for cache figures */
     int nthreads;
+    int hung;                    /* --timeout expired */
     DWORD sink_cookie;           /* GIT cookie of the STA sink, 0: none */
     HANDLE sink_ready, sink_stop, sink_thread;
     HRESULT sink_hr;
@@ -379,12 +380,16 @@ static void stop_sink(run_shared *sh)
     sh->sink_thread = NULL;
 }
 
-/* Starts the workers, waits for them, fills r. */
+/* Starts the workers, waits for them (up to --timeout), fills r. On a
+ * timeout the run is stopped with CS_EXIT_HANG; workers stuck inside the
+ * target are left as they are (they cannot be unwound safely). */
 static void run_threads(run_shared *sh, cs_run *r)
 {
     const cs_options *o = sh->cfg->opt;
+    DWORD wait = o->timeout_s ? (DWORD)(o->timeout_s * 1000) : INFINITE;
     HANDLE th[64];
     worker w[64];
+    char msg[300];
     int t;
 
     for (t = 0; t < o->threads; t++) {
@@ -397,10 +402,17 @@ static void run_threads(run_shared *sh, cs_run *r)
             break;
         }
     }
-    WaitForMultipleObjects(t, th, TRUE, INFINITE);
+    if (WaitForMultipleObjects(t, th, TRUE, wait) == WAIT_TIMEOUT) {
+        snprintf(msg, sizeof(msg), "hang: the workload did not finish within %lld s "
+                 "(%lld iterations done; a call into the target never returned)",
+                 o->timeout_s, (long long)sh->done);
+        run_fail(sh, CS_EXIT_HANG, msg);
+        sh->hung = 1;
+        WaitForMultipleObjects(t, th, TRUE, 2000);   /* the healthy ones stop */
+    }
+    r->seconds = elapsed(sh);
     while (t > 0)
         CloseHandle(th[--t]);
-    r->seconds = elapsed(sh);
 }
 
 /* Starts the STA sink thread and waits until the sink is published. */
@@ -423,57 +435,74 @@ static BOOL start_sink(run_shared *sh, char *err, size_t errlen)
     return TRUE;
 }
 
-int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
+/* Copies the run's figures into r. */
+static void fill_result(run_shared *sh, cs_run *r)
 {
-    run_shared sh;
     cs_sample last;
 
-    memset(&sh, 0, sizeof(sh));
-    sh.cfg = cfg;
-    sh.nthreads = cfg->opt->threads;
-    sh.every = cfg->sample_every;
-    sh.next_sample = cfg->sample_every;
-    InitializeCriticalSection(&sh.lock);
-    QueryPerformanceFrequency(&sh.freq);
-    QueryPerformanceCounter(&sh.t0);
-
-    if (cfg->opt->sink_sta && !start_sink(&sh, err_buf, errlen)) {
-        r->error = err_buf;
-        DeleteCriticalSection(&sh.lock);
-        return CS_EXIT_TARGET;
-    }
-    EnterCriticalSection(&sh.lock);
-    take_sample(&sh, 0);                  /* the baseline */
-    LeaveCriticalSection(&sh.lock);
-    run_threads(&sh, r);
-    stop_sink(&sh);
-    EnterCriticalSection(&sh.lock);
-    if (sh.done % sh.every)                  /* the end point */
-        take_sample(&sh, sh.done);
-    LeaveCriticalSection(&sh.lock);
-
-    r->iterations = sh.done;
+    r->iterations = sh->done;
     /* Calls per second of loop time: the samplers' own time is left out,
      * so a short run is not mostly a measure of the sampler. */
-    r->calls_per_second = r->seconds - sh.sampling_s > 0
-                          ? (double)sh.calls_ok / (r->seconds - sh.sampling_s) : 0;
-    r->samples = sh.samples;
-    r->sampling_seconds = sh.sampling_s;
-    r->sample_every_end = sh.every;
-    r->binds = sh.stats.binds;
-    r->getidsofnames_calls = sh.stats.getidsofnames_calls;
-    r->cache_entries_end = sh.stats.entries;
-    r->cache_bytes_end = sh.stats.bytes;
-    r->type_fallbacks = sh.stats.type_fallbacks;
+    r->calls_per_second = r->seconds - sh->sampling_s > 0
+                          ? (double)sh->calls_ok / (r->seconds - sh->sampling_s) : 0;
+    r->samples = sh->samples;
+    r->sampling_seconds = sh->sampling_s;
+    r->sample_every_end = sh->every;
+    r->binds = sh->stats.binds;
+    r->getidsofnames_calls = sh->stats.getidsofnames_calls;
+    r->cache_entries_end = sh->stats.entries;
+    r->cache_bytes_end = sh->stats.bytes;
+    r->type_fallbacks = sh->stats.type_fallbacks;
     cs_sample_clear(&last);
-    cs_target_sample(cfg->target, &last);
+    cs_target_sample(sh->cfg->target, &last);
     r->live_objects_end = isnan(last.v[CS_M_LIVE_OBJECTS]) ? -1 : (long)last.v[CS_M_LIVE_OBJECTS];
     r->server_locks_end = isnan(last.v[CS_M_SERVER_LOCKS]) ? -1 : (long)last.v[CS_M_SERVER_LOCKS];
-    DeleteCriticalSection(&sh.lock);
-    if (sh.err[0]) {
-        snprintf(err_buf, errlen, "%s", sh.err);
+}
+
+/* The shared state lives on the heap: after a timeout, workers stuck in
+ * the target still point at it, so it is then never freed. */
+int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
+{
+    run_shared *sh = calloc(1, sizeof(*sh));
+    int code = CS_EXIT_OK;
+
+    if (!sh) {
+        snprintf(err_buf, errlen, "out of memory starting the run");
         r->error = err_buf;
-        return sh.exit_code;
+        return CS_EXIT_INTERNAL;
     }
-    return CS_EXIT_OK;
+    sh->cfg = cfg;
+    sh->nthreads = cfg->opt->threads;
+    sh->every = cfg->sample_every;
+    sh->next_sample = cfg->sample_every;
+    InitializeCriticalSection(&sh->lock);
+    QueryPerformanceFrequency(&sh->freq);
+    QueryPerformanceCounter(&sh->t0);
+    if (cfg->opt->sink_sta && !start_sink(sh, err_buf, errlen)) {
+        r->error = err_buf;
+        DeleteCriticalSection(&sh->lock);
+        free(sh);
+        return CS_EXIT_TARGET;
+    }
+    EnterCriticalSection(&sh->lock);
+    take_sample(sh, 0);                      /* the baseline */
+    LeaveCriticalSection(&sh->lock);
+    run_threads(sh, r);
+    if (!sh->hung)
+        stop_sink(sh);
+    EnterCriticalSection(&sh->lock);
+    if (sh->done % sh->every)                /* the end point */
+        take_sample(sh, sh->done);
+    LeaveCriticalSection(&sh->lock);
+    fill_result(sh, r);
+    if (sh->err[0]) {
+        snprintf(err_buf, errlen, "%s", sh->err);
+        r->error = err_buf;
+        code = sh->exit_code;
+    }
+    if (!sh->hung) {
+        DeleteCriticalSection(&sh->lock);
+        free(sh);
+    }
+    return code;
 }

@@ -1,0 +1,213 @@
+/*
+ * comstress_bench: every benchmark side by side in one run, one table,
+ * each target with PASS or MISS.
+ *
+ * Usage: comstress_bench [--calls N] [--rounds R] [--vbs-rounds R]
+ *                        [--vbs-iterations N] [--run-iterations N] [--run-rounds R]
+ *                        [--comstress PATH] [--out DIR] [--no-vbs] [--no-runs]
+ * Needs the reference server registered (scripts/bench.sh does it).
+ * Exit: 0 every target met, 1 a target missed, 2 bad command line,
+ * 3 server not registered, 6 internal.
+ */
+#include "bench.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static LARGE_INTEGER freq;
+
+double bench_now(void)
+{
+    LARGE_INTEGER t;
+
+    if (!freq.QuadPart)
+        QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t);
+    return (double)t.QuadPart / (double)freq.QuadPart;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+double bench_median(double *v, int n)
+{
+    if (n <= 0)
+        return 0;
+    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The directory of this executable, without the trailing backslash. */
+static void exe_dir(char *buf, size_t len)
+{
+    char *slash;
+
+    GetModuleFileNameA(NULL, buf, (DWORD)len);
+    if ((slash = strrchr(buf, '\\')))
+        *slash = 0;
+}
+
+/* Makes path absolute and free of ".." in place (it stays as it was when
+ * that fails). */
+static void full_path(char *path, size_t len)
+{
+    char buf[MAX_PATH];
+    DWORD n = GetFullPathNameA(path, sizeof(buf), buf, NULL);
+
+    if (n && n < sizeof(buf))
+        snprintf(path, len, "%s", buf);
+}
+
+/* A count option in [lo, hi]; FALSE with a message naming it otherwise. */
+static BOOL parse_long(const char *opt, const char *val, long lo, long hi, long *out)
+{
+    char *end;
+
+    *out = val ? strtol(val, &end, 10) : 0;
+    if (!val || *end || *out < lo || *out > hi) {
+        fprintf(stderr, "bench: %s: '%s' is not a whole number from %ld to %ld\n", opt, val ? val : "", lo, hi);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Parses argv into o (defaults first); FALSE after a one-line message. */
+static BOOL parse_args(int argc, char **argv, bench_opts *o)
+{
+    char dir[MAX_PATH];
+    long v;
+    int i;
+
+    exe_dir(dir, sizeof(dir));
+    memset(o, 0, sizeof(*o));
+    o->calls = 60000;
+    o->rounds = 21;
+    o->vbs_rounds = 5;
+    o->vbs_iterations = 400000;
+    o->run_iterations = 100000;
+    o->run_rounds = 9;
+    snprintf(o->comstress, sizeof(o->comstress), "%s\\..\\stress\\comstress.exe", dir);
+    snprintf(o->out_dir, sizeof(o->out_dir), "%s\\..\\bench-out", dir);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--no-vbs")) { o->skip_vbs = TRUE; continue; }
+        if (!strcmp(a, "--no-runs")) { o->skip_runs = TRUE; continue; }
+        if (!strcmp(a, "--comstress") && val) snprintf(o->comstress, sizeof(o->comstress), "%s", val);
+        else if (!strcmp(a, "--out") && val) snprintf(o->out_dir, sizeof(o->out_dir), "%s", val);
+        else if (!strcmp(a, "--calls")) { if (!parse_long(a, val, 1, 100000000, &o->calls)) return FALSE; }
+        else if (!strcmp(a, "--rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->rounds = (int)v; }
+        else if (!strcmp(a, "--vbs-rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->vbs_rounds = (int)v; }
+        else if (!strcmp(a, "--run-rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->run_rounds = (int)v; }
+        else if (!strcmp(a, "--vbs-iterations")) { if (!parse_long(a, val, 1, 100000000, &o->vbs_iterations)) return FALSE; }
+        else if (!strcmp(a, "--run-iterations")) { if (!parse_long(a, val, 1, 100000000, &o->run_iterations)) return FALSE; }
+        else {
+            fprintf(stderr, "bench: argument %d: unknown option or missing value '%s' (see bench/bench_main.c)\n", i, a);
+            return FALSE;
+        }
+        i++;
+    }
+    full_path(o->comstress, sizeof(o->comstress));
+    full_path(o->out_dir, sizeof(o->out_dir));
+    return TRUE;
+}
+
+/* One target row; returns 1 when it was missed (or not measured).
+ * measured < 0: skipped on request, not counted. */
+static int target_row(const char *what, double measured, const char *op, double target)
+{
+    BOOL ok = measured > 0 && (!strcmp(op, "<=") ? measured <= target : measured >= target);
+
+    if (measured < 0) {
+        printf("  %-52s %8s   %s %5.2f   %s\n", what, "-", op, target, "skipped");
+        return 0;
+    }
+    if (measured > 0)
+        printf("  %-52s %8.2f   %s %5.2f   %s\n", what, measured, op, target, ok ? "PASS" : "MISS");
+    else
+        printf("  %-52s %8s   %s %5.2f   %s\n", what, "-", op, target, "MISS (not measured)");
+    return !ok;
+}
+
+static void path_row(const char *what, double ns, double invoke, const char *note)
+{
+    printf("  %-52s %9.1f %8.2f  %s\n", what, ns, invoke > 0 ? ns / invoke : 0, note);
+}
+
+static void print_calls(const bench_opts *o, const bench_call_results *r)
+{
+    char note[96];
+
+    printf("\ncost of one late-bound call to Add(1): %ld calls per path per round, %d rounds interleaved,\n"
+           "median ns/call; ratios are medians of the per-round ratios\n\n", o->calls, r->rounds);
+    printf("  %-52s %9s %8s\n", "path", "ns/call", "x Invoke");
+    path_row("direct vtable call (early binding)", r->direct, r->invoke, "");
+    path_row("IDispatch::Invoke, DISPID resolved once", r->invoke, r->invoke, "(reference)");
+    snprintf(note, sizeof(note), "(%lld vtable calls)", r->vt_calls);
+    path_row("comstress layer, cache type, vtable plan", r->type_vt, r->invoke, note);
+    snprintf(note, sizeof(note), "(%lld Invoke calls)", r->inv_calls);
+    path_row("comstress layer, cache type, Invoke plan", r->type_inv, r->invoke, note);
+    path_row("  the same through a refcount-ledger wrapper", r->ledger, r->invoke, "");
+    path_row("comstress layer, cache instance", r->inst, r->invoke, "");
+    path_row("comstress layer, cache none", r->none, r->invoke, "(calls / 8 per round)");
+    if (r->vbs > 0) {
+        snprintf(note, sizeof(note), "(%ld loop iterations, median of %d pairs)", o->vbs_iterations, r->vbs_rounds);
+        path_row("VBScript (cscript), empty loop subtracted", r->vbs, r->invoke, note);
+    } else {
+        printf("  %-52s %9s\n", "VBScript (cscript)", o->skip_vbs ? "skipped" : "failed to run");
+    }
+}
+
+static void print_pair(const char *what, const char *a, const char *b, const bench_run_pair *p)
+{
+    printf("\n%s: %d alternating pairs of `comstress run --call Add(1) --call Echo('x')`\n", what, p->rounds);
+    if (p->error[0])
+        printf("  error: %s\n", p->error);
+    if (!p->rounds)
+        return;
+    printf("  %-30s %12.0f calls/s  %6.0f samples\n", a, p->cps_a, p->samples_a);
+    printf("  %-30s %12.0f calls/s  %6.0f samples\n", b, p->cps_b, p->samples_b);
+}
+
+int main(int argc, char **argv)
+{
+    bench_call_results cr;
+    bench_run_pair led, smp;
+    bench_opts o;
+    int rc, missed = 0;
+
+    if (!parse_args(argc, argv, &o))
+        return 2;
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    if ((rc = bench_calls(&o, &cr)))
+        return rc;
+    memset(&led, 0, sizeof(led));
+    memset(&smp, 0, sizeof(smp));
+    if (!o.skip_runs) {
+        CreateDirectoryA(o.out_dir, NULL);
+        bench_ledger(&o, &led);
+        bench_sampling(&o, &smp);
+    }
+    printf("comstress bench\n");
+    print_calls(&o, &cr);
+    if (!o.skip_runs) {
+        print_pair("ledger overhead", "without --ledger", "with --ledger", &led);
+        print_pair("sampling overhead", "sampling off (baseline+end)", "default sampling interval", &smp);
+        printf("  (%ld iterations per run, reports under %s)\n", o.run_iterations, o.out_dir);
+    }
+    printf("\ntargets%53s   %8s   %s\n", "measured", "target", "verdict");
+    missed += target_row("type, vtable plan: x raw Invoke", cr.r_type_vt, "<=", 0.30);
+    missed += target_row("type, Invoke plan: x raw Invoke", cr.r_type_inv, "<=", 1.10);
+    missed += target_row("VBScript / type (vtable plan)", o.skip_vbs ? -1 : cr.r_vbs_type, ">=", 4.0);
+    printf("  %-52s %8.2f   (information: the ledger wrapper alone, same plan)\n",
+           "ledger, in process, Invoke plan: with / without", cr.r_ledger);
+    if (!o.skip_runs) {
+        missed += target_row("ledger: time per call, with / without", led.ratio, "<=", 1.15);
+        missed += target_row("sampling: time per call, default / off", smp.ratio, "<=", 1.10);
+    }
+    CoUninitialize();
+    return missed ? 1 : 0;
+}
