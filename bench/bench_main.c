@@ -205,7 +205,7 @@ int main(int argc, char **argv)
     printf("  %-52s %8.2f   (information: the ledger wrapper alone, same plan)\n",
            "ledger, in process, Invoke plan: with / without", cr.r_ledger);
     if (!o.skip_runs) {
-        missed += target_row("ledger: time per call, with / without", led.ratio, "<=", 1.15);
+        missed += target_row("ledger (run, Invoke plan both): with / without", led.ratio, "<=", 1.15);
         missed += target_row("sampling: time per call, default / off", smp.ratio, "<=", 1.10);
     }
     CoUninitialize();

@@ -158,7 +158,10 @@ static void run_pairs(const bench_opts *o, const char *name, const char *extra_a
 
 void bench_ledger(const bench_opts *o, bench_run_pair *p)
 {
-    run_pairs(o, "ledger", "", "--ledger", p);
+    /* Same plan on both sides: the ledger's wrapper hides the dual
+     * interface, so without --plan invoke this would compare the vtable
+     * plan with the Invoke plan rather than measure the ledger. */
+    run_pairs(o, "ledger", "--plan invoke", "--plan invoke --ledger", p);
 }
 
 void bench_sampling(const bench_opts *o, bench_run_pair *p)

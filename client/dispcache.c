@@ -31,11 +31,6 @@
 #define KEY_MAX 1024
 #define FAST_MAX_ARGS 6   /* what the vtable fast path can pass in registers */
 
-/* Defined in lb_invoke.c (declarations meant for lb_internal.h). */
-BOOL lb_native_args(const lb_site *site, const lb_binding *b, const VARIANT *args, ULONG_PTR *a);
-HRESULT lb_invoke_native(void *iface, const lb_site *site, const lb_binding *b, const ULONG_PTR *a,
-                         VARIANT *result, lb_error *err);
-
 /*
  * The last call of a site, ready to repeat: under the type policy, a
  * typed receiver and no @object or string argument, the binding lives in

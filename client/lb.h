@@ -96,8 +96,9 @@ typedef struct lb_stats {
  * bindings, tables, identity records). */
 void lb_dispatcher_stats(const lb_dispatcher *d, lb_stats *out);
 
-/* Turns the vtable plan of the type policy off (TRUE, default) or on; with
- * it off every call goes through IDispatch::Invoke. For comparisons. */
+/* enable TRUE (the default): the type policy calls dual interfaces through
+ * their vtable slots; FALSE: every call goes through IDispatch::Invoke
+ * (comstress run --plan invoke, and comparisons). */
 void lb_dispatcher_use_vtable(lb_dispatcher *d, BOOL enable);
 
 /* The symbolic name of hr ("DISP_E_TYPEMISMATCH", ...), or NULL. */

@@ -81,4 +81,14 @@ void lb_error_from_errorinfo(lb_error *err, HRESULT hr, const char *member);
 /* The default detail text for hr ("type mismatch", ...). */
 const char *lb_hr_text(HRESULT hr);
 
+/* Converts the site's arguments once into the register values of b's
+ * vtable slot; FALSE unless every argument is a scalar going by value to an
+ * integer-class parameter and the slots (retval included) are at most six. */
+BOOL lb_native_args(const lb_site *site, const lb_binding *b, const VARIANT *args, ULONG_PTR *a);
+
+/* The vtable call of b with values from lb_native_args: lb_invoke_vtable's
+ * result and error handling without the per-call conversion. */
+HRESULT lb_invoke_native(void *iface, const lb_site *site, const lb_binding *b, const ULONG_PTR *a,
+                         VARIANT *result, lb_error *err);
+
 #endif

@@ -179,7 +179,8 @@ static HRESULT call_slot(void *iface, SHORT ovft, const ULONG_PTR *a, size_t cou
  * or stack slot, in the form DispCallFunc would give it (the value, or a
  * pointer for by-reference and VARIANT parameters), so up to six of them
  * can be passed through a function pointer of ULONG_PTR parameters.
- * Returns FALSE when the frame has a float or more than six slots.
+ * Returns FALSE when the frame has a float (R4, R8, DATE) or more than six
+ * slots.
  */
 static BOOL call_direct(void *iface, SHORT ovft, const vt_frame *f, size_t count, HRESULT *hr)
 {
@@ -190,7 +191,8 @@ static BOOL call_direct(void *iface, SHORT ovft, const vt_frame *f, size_t count
     if (count > 6)
         return FALSE;
     for (i = 0; i < count; i++) {
-        if (f->vts[i] == VT_R4 || f->vts[i] == VT_R8)
+        /* floating point goes in XMM registers: DispCallFunc handles it */
+        if (f->vts[i] == VT_R4 || f->vts[i] == VT_R8 || f->vts[i] == VT_DATE)
             return FALSE;
         a[i] = f->vts[i] == VT_VARIANT ? (ULONG_PTR)f->pv[i] : (ULONG_PTR)V_UI8(f->pv[i]);
     }

@@ -42,6 +42,10 @@ static const char usage_text[] =
 "  --client-fault NAME      a fault in the harness itself: missing-release,\n"
 "                           missing-variantclear, missing-sysfreestring\n"
 "  --ledger                 wrap every interface pointer in the refcount ledger\n"
+"                           (its wrapper hides the dual interface: calls go\n"
+"                           through IDispatch::Invoke)\n"
+"  --plan vtable|invoke     type policy on dual interfaces: call the vtable\n"
+"                           slot (default) or always IDispatch::Invoke\n"
 "  --bstr-cache on|off      oleaut32's BSTR cache (default off: exact counts)\n"
 "  --out DIR                where reports go (default comstress-out)\n"
 "  --timeout SECONDS        end a run whose workload has not finished by then\n"
@@ -195,6 +199,13 @@ static int take_value(cs_options *o, const char *name, const char *val,
             && strcmp(val, "missing-sysfreestring"))
             return fail(err, errlen, "--client-fault: unknown fault '%s' (missing-release, missing-variantclear, missing-sysfreestring)", val);
         o->client_fault = val;
+    } else if (!strcmp(name, "--plan")) {
+        if (!strcmp(val, "vtable"))
+            o->invoke_plan = 0;
+        else if (!strcmp(val, "invoke"))
+            o->invoke_plan = 1;
+        else
+            return fail(err, errlen, "--plan: '%s' is not vtable or invoke", val);
     } else if (!strcmp(name, "--bstr-cache")) {
         if (!strcmp(val, "on"))
             o->bstr_cache = 1;

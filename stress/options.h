@@ -56,6 +56,7 @@ typedef struct cs_options {
     int fail_on_leak;                 /* 1: exit CS_EXIT_VERDICT on a leak */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
+    int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */
     long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
     const char *client_fault;         /* harness fault, NULL: none */

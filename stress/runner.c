@@ -316,6 +316,8 @@ static DWORD WINAPI worker_main(void *arg)
         run_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
         goto out_sites;
     }
+    if (cfg->opt->invoke_plan)
+        lb_dispatcher_use_vtable(d, FALSE);
     if (cfg->opt->activation == CS_ACT_FACTORY
         && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
                                         NULL, &IID_IClassFactory, (void **)&cf))) {

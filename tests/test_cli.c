@@ -410,6 +410,28 @@ START_TEST(client_missing_sysfreestring)
 }
 END_TEST
 
+/* A server call that never returns: --timeout ends the run, the reports
+ * are written with the samples gathered, exit 7 names the hang. */
+START_TEST(hanging_server_times_out)
+{
+    const char *dir = run_with("rel-hang", "--fault hang-call:150 --call \"Add(1)\" --timeout 3");
+    char *json;
+
+    ck_assert_exit(CS_EXIT_HANG);
+    ck_assert_out_has("hang: the workload did not finish within 3 s (150 iterations done");
+    json = cs_read_out(dir, "run.json");
+    ck_assert_msg(json != NULL, "no run.json after the hang");
+    ck_assert_msg(strstr(json, "hang: the workload") != NULL, "run.json lacks the hang:\n%s", json);
+    ck_assert_double_eq(cs_json_number(json, "iterations", 0), 150);
+    ck_assert_double_eq(cs_json_number(json, "samples", 0), 16);   /* 0, 10, ..., 150 */
+    free(json);
+    json = cs_read_out(dir, "phase.txt");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_ptr_nonnull(strstr(json, "end hung"));
+    free(json);
+}
+END_TEST
+
 START_TEST(list_faults)
 {
     cs_comstress("list faults", &res);
@@ -454,6 +476,7 @@ int main(void)
     tcase_add_test(faults, client_missing_release);
     tcase_add_test(faults, client_missing_variantclear);
     tcase_add_test(faults, client_missing_sysfreestring);
+    tcase_add_test(faults, hanging_server_times_out);
     tcase_add_test(faults, list_faults);
     suite_add_tcase(s, faults);
     suite_add_tcase(s, bad);

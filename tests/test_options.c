@@ -103,6 +103,8 @@ START_TEST(bad_inputs)
     bad(parse("run", "--bstr-cache", "maybe", NULL), "'maybe' is not on or off");
     bad(parse("run", "--sink-apartment", "sta", NULL), "needs --scenario pass-instance");
     bad(parse("run", "--sink-apartment", "xyz", NULL), "'xyz' is not sta or same");
+    bad(parse("run", "--plan", "fast", NULL), "'fast' is not vtable or invoke");
+    bad(parse("run", "--timeout", "0", NULL), "--timeout: '0'");
 }
 END_TEST
 
