@@ -21,6 +21,9 @@ struct cs_ledger {
     tracked live;                         /* list head: wrappers with refs */
     tracked *tomb[CS_LEDGER_TOMBSTONES];  /* ring of released wrappers */
     size_t tomb_next;
+    tracked *spare;                       /* an evicted tombstone, for reuse */
+    const char *last_origin_in;           /* the caller's pointer last interned */
+    const char *last_origin;              /* ... and its interned copy */
     char origins[MAX_ORIGINS][64];
     long long uar[MAX_ORIGINS];           /* use-after-release per origin */
     size_t norigins;
@@ -34,8 +37,8 @@ static inline tracked *impl_from_IDispatch(IDispatch *iface)
     return CONTAINING_RECORD(iface, tracked, IDispatch_iface);
 }
 
-/* Returns the interned copy of origin (or the last slot when full). */
-static const char *intern(cs_ledger *l, const char *origin)
+/* The slow path of intern: search, then add. */
+static const char *intern_search(cs_ledger *l, const char *origin)
 {
     size_t i;
 
@@ -46,6 +49,19 @@ static const char *intern(cs_ledger *l, const char *origin)
         return l->origins[MAX_ORIGINS - 1];
     snprintf(l->origins[l->norigins], 64, "%s", origin);
     return l->origins[l->norigins++];
+}
+
+/* Returns the interned copy of origin (or the last slot when full). The
+ * caller usually passes the same pointer every time (a literal, a call
+ * site's member name): that case skips the search (the text is still
+ * compared, in case a buffer was reused). Lock held. */
+static const char *intern(cs_ledger *l, const char *origin)
+{
+    if (origin == l->last_origin_in && !strcmp(origin, l->last_origin))
+        return l->last_origin;
+    l->last_origin_in = origin;
+    l->last_origin = intern_search(l, origin);
+    return l->last_origin;
 }
 
 /* Records a call through a released wrapper. */
@@ -73,6 +89,10 @@ static void bury(tracked *t)
     old = l->tomb[l->tomb_next];
     l->tomb[l->tomb_next] = t;
     l->tomb_next = (l->tomb_next + 1) % CS_LEDGER_TOMBSTONES;
+    if (old && !l->spare) {           /* reused by the next wrap */
+        l->spare = old;
+        old = NULL;
+    }
     LeaveCriticalSection(&l->lock);
     if (old)
         HeapFree(l->heap, 0, old);
@@ -226,14 +246,18 @@ IDispatch *cs_ledger_wrap(cs_ledger *l, IDispatch *disp, const char *origin, lon
 
     if (!l || !disp || disp->lpVtbl == &tracked_vtbl)
         return disp;
-    if (!(t = HeapAlloc(l->heap, HEAP_ZERO_MEMORY, sizeof(*t))))
+    EnterCriticalSection(&l->lock);
+    t = l->spare;
+    l->spare = NULL;
+    if (!t && !(t = HeapAlloc(l->heap, 0, sizeof(*t)))) {
+        LeaveCriticalSection(&l->lock);
         return disp;
+    }
     t->IDispatch_iface.lpVtbl = &tracked_vtbl;
     t->ref = 1;
     t->inner = disp;
     t->ledger = l;
     t->iteration = iteration;
-    EnterCriticalSection(&l->lock);
     t->origin = intern(l, origin);
     t->next = l->live.next;
     t->prev = &l->live;
