@@ -30,6 +30,8 @@ static const struct {
         "every method call leaks param bytes (default 24) of the process heap" },
     [CS_FAULT_HANG_CALL] = { "hang-call",
         "the method call after the first param calls (default 100) never returns" },
+    [CS_FAULT_CRASH_CALL] = { "crash-call",
+        "the method call after the first param calls (default 100) reads address 0" },
 };
 
 const char *cs_fault_name(cs_fault f)

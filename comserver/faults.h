@@ -21,13 +21,15 @@ typedef enum cs_fault {
     CS_FAULT_CANNOT_UNLOAD,
     CS_FAULT_LEAK_BYTES,
     CS_FAULT_HANG_CALL,
+    CS_FAULT_CRASH_CALL,
     CS_FAULT_COUNT
 } cs_fault;
 
 /* Bytes leaked per call by leak-bytes when no positive param is given. */
 #define CS_FAULT_LEAK_BYTES_DEFAULT 24
 
-/* Calls served before hang-call blocks when no positive param is given. */
+/* Calls served before hang-call blocks (or crash-call crashes) when no
+ * positive param is given. */
 #define CS_FAULT_HANG_CALL_DEFAULT 100
 
 /* The fault's contract name ("extra-addref"; "" for CS_FAULT_NONE). */

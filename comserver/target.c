@@ -30,22 +30,33 @@ static inline target *impl_from_ISupportErrorInfo(ISupportErrorInfo *iface)
     return CONTAINING_RECORD(iface, target, ISupportErrorInfo_iface);
 }
 
-/* Calls made on Targets with the hang-call fault, across objects. */
+/* Calls made on Targets with the hang-call or crash-call fault. */
 static LONG hang_calls;
+
+/* A server bug that kills its host: a read through a null pointer. */
+static void crash_now(void)
+{
+    volatile LONG *nowhere = NULL;
+
+    (void)*nowhere;
+}
 
 /* Per-call faults. leak-bytes: every IStressTarget member leaks param bytes
  * of the process heap, where a heap walk sees them. hang-call: once param
  * calls have been served, the next never returns (a server that hangs, for
- * a harness's watchdog). */
+ * a harness's watchdog); crash-call: the same call crashes instead. */
 static void target_on_call(target *This)
 {
     if (This->fault == CS_FAULT_LEAK_BYTES) {
         LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_LEAK_BYTES_DEFAULT;
         HeapAlloc(GetProcessHeap(), 0, (SIZE_T)n);
-    } else if (This->fault == CS_FAULT_HANG_CALL) {
+    } else if (This->fault == CS_FAULT_HANG_CALL || This->fault == CS_FAULT_CRASH_CALL) {
         LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_HANG_CALL_DEFAULT;
-        if (InterlockedIncrement(&hang_calls) > n)
+        if (InterlockedIncrement(&hang_calls) <= n)
+            return;
+        if (This->fault == CS_FAULT_HANG_CALL)
             Sleep(INFINITE);
+        crash_now();
     }
 }
 

@@ -137,6 +137,9 @@ static int cmd_run(cs_options *o, int argc, char **argv)
      * where a crashed or hung run was, and its exception by name. */
     snprintf(err, sizeof(err), "%s/%s", o->out_dir, CS_PHASE_FILE);
     cs_phase_open(err);
+    snprintf(err, sizeof(err), "the samples gathered so far are in %s/samples.csv: "
+             "comstress report %s rebuilds the reports", o->out_dir, o->out_dir);
+    cs_phase_crash_hint(err, CS_EXIT_CRASH);
     cs_phase_set("opening target %s", o->target);
     if (FAILED(cs_target_open(o->target, &t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);

@@ -56,7 +56,7 @@ static const char usage_text[] =
 "\n"
 "exit codes: 0 ok, 1 leak or release check failed, 2 bad command line,\n"
 "3 target not registered, 4 call failed, 5 output not writable, 6 internal,\n"
-"7 timed out (hang)\n";
+"7 timed out (hang), 8 crashed (samples kept: comstress report DIR)\n";
 
 const char *cs_usage(void)
 {

@@ -17,7 +17,8 @@ enum {
     CS_EXIT_CALL = 4,        /* a call failed (unknown member, bad args...) */
     CS_EXIT_OUTPUT = 5,      /* the output directory cannot be written */
     CS_EXIT_INTERNAL = 6,    /* anything else (COM init, out of memory) */
-    CS_EXIT_HANG = 7         /* --timeout expired: a call never returned */
+    CS_EXIT_HANG = 7,        /* --timeout expired: a call never returned */
+    CS_EXIT_CRASH = 8        /* the process crashed (an exception in the target) */
 };
 
 typedef enum cs_command {

@@ -89,6 +89,8 @@ static cs_stream *phase_stream;
 static HANDLE phase_file = INVALID_HANDLE_VALUE;  /* for the crash path */
 static LONG exception_recorded;
 static PVOID vectored;
+static char crash_hint[512];   /* told on stderr after a crash, if set */
+static UINT crash_exit_code;   /* then the process ends with this code */
 
 /* Appends "0x" and 16 (or 8) hex digits; no CRT, usable while crashing. */
 static char *put_hex(char *p, ULONG64 v, int digits)
@@ -108,6 +110,25 @@ static char *put_str(char *p, const char *s, const char *end)
     while (*s && p < end)
         *p++ = *s++;
     return p;
+}
+
+/* One line on stderr for the user: "comstress: crashed: <exception>;
+ * <hint>". No CRT: WriteFile on the raw handle. */
+static void tell_crash(const char *what, size_t len)
+{
+    static char line[1024];
+    char *p = line, *end = line + sizeof(line) - 2;
+    HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
+    DWORD done;
+
+    p = put_str(p, "comstress: crashed: ", end);
+    while (len-- && p < end)
+        *p++ = *what++;
+    p = put_str(p, "; ", end);
+    p = put_str(p, crash_hint, end);
+    *p++ = '\n';
+    if (err && err != INVALID_HANDLE_VALUE)
+        WriteFile(err, line, (DWORD)(p - line), &done, NULL);
 }
 
 /*
@@ -140,6 +161,12 @@ static void record_exception(const EXCEPTION_RECORD *rec, const char *how)
     p = put_str(p, ")", end);
     *p++ = '\n';
     write_flush(phase_file, buf, (size_t)(p - buf));
+    if (crash_hint[0]) {
+        tell_crash(buf + 10, (size_t)(p - buf) - 11);
+        /* Wine keeps only the low byte of the NTSTATUS (0xc0000005 -> 5),
+         * which callers could mistake for another error: end with our own. */
+        TerminateProcess(GetCurrentProcess(), crash_exit_code);
+    }
 }
 
 static LONG WINAPI unhandled_filter(EXCEPTION_POINTERS *ep)
@@ -172,6 +199,17 @@ int cs_phase_open(const char *path)
     /* No crash dialog, no debugger prompt: the watchdog reads the file. */
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
     return s ? 0 : -1;
+}
+
+void cs_phase_crash_hint(const char *text, unsigned exit_code)
+{
+    crash_exit_code = exit_code;
+    size_t n = text ? strlen(text) : 0;
+
+    if (n >= sizeof(crash_hint))
+        n = sizeof(crash_hint) - 1;
+    memcpy(crash_hint, text ? text : "", n);
+    crash_hint[n] = 0;
 }
 
 #define PHASE_WRITER(fn, prefix) \

@@ -55,6 +55,10 @@ void cs_stream_close(cs_stream *s);
  * created (recording is then a no-op; the child still runs).
  */
 int cs_phase_open(const char *path);
+/* After a crash, also print one line on stderr: "comstress: crashed:
+ * <exception>; <text>" (text says where the results are), then end the
+ * process with exit_code. "" or NULL: neither (the default). */
+void cs_phase_crash_hint(const char *text, unsigned exit_code);
 /* Records the step about to start. No-ops when no phase file is open. */
 void cs_phase_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cs_phase_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

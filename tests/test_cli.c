@@ -432,6 +432,34 @@ START_TEST(hanging_server_times_out)
 }
 END_TEST
 
+/* A server that crashes the host: one line names the exception, exit 8,
+ * the samples and the phase stay on disk, `report` rebuilds the reports. */
+START_TEST(crashing_server_keeps_samples)
+{
+    const char *dir = run_with("rel-crash", "--fault crash-call:150 --call \"Add(1)\"");
+    char args[1024], *text;
+
+    ck_assert_exit(CS_EXIT_CRASH);
+    ck_assert_out_has("comstress: crashed: 0xc0000005 access violation");
+    ck_assert_out_has("comstress report");
+    text = cs_read_out(dir, "phase.txt");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "exception 0xc0000005 access violation"));
+    free(text);
+    text = cs_read_out(dir, "samples.csv");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "run/type,150,"));   /* the last sample before the crash */
+    free(text);
+    snprintf(args, sizeof(args), "report \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    text = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_double_eq(cs_json_number(text, "iterations", 0), 150);
+    free(text);
+}
+END_TEST
+
 START_TEST(list_faults)
 {
     cs_comstress("list faults", &res);
@@ -477,6 +505,7 @@ int main(void)
     tcase_add_test(faults, client_missing_variantclear);
     tcase_add_test(faults, client_missing_sysfreestring);
     tcase_add_test(faults, hanging_server_times_out);
+    tcase_add_test(faults, crashing_server_keeps_samples);
     tcase_add_test(faults, list_faults);
     suite_add_tcase(s, faults);
     suite_add_tcase(s, bad);
