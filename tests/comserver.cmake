@@ -10,3 +10,11 @@ add_test(NAME comserver_vbs
 set_tests_properties(comserver_vbs PROPERTIES FIXTURES_REQUIRED wine TIMEOUT 120
   PASS_REGULAR_EXPRESSION "target\\.vbs: all [0-9]+ checks passed"
   FAIL_REGULAR_EXPRESSION "FAIL ")
+
+# The same with Wine's JScript engine: another independent client with its
+# own argument types (VT_R8 numbers) and garbage-collected releases.
+add_test(NAME comserver_js
+  COMMAND ${COMSTRESS_WINE_RUN} cscript //nologo Z:${CMAKE_CURRENT_SOURCE_DIR}/vbs/target.js)
+set_tests_properties(comserver_js PROPERTIES FIXTURES_REQUIRED wine TIMEOUT 120
+  PASS_REGULAR_EXPRESSION "target\\.js: all [0-9]+ checks passed"
+  FAIL_REGULAR_EXPRESSION "FAIL ")
