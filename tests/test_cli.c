@@ -43,28 +43,33 @@ START_TEST(version_and_help)
 }
 END_TEST
 
-START_TEST(unknown_progid)
+/* Bad input: each gets its own exit code and one line naming the culprit
+ * (and, for a failed call, the HRESULT or the argument). */
+static const struct bad_input {
+    const char *tag, *args;
+    int exit_code;
+    const char *says[2];
+} bad_inputs[] = {
+    { "progid", "--target No.Such.Thing", CS_EXIT_TARGET,
+      { "'No.Such.Thing' is not registered", "0x800401f3" } },
+    { "clsid", "--target {00000000-1111-2222-3333-444444444444}", CS_EXIT_TARGET,
+      { "'{00000000-1111-2222-3333-444444444444}' is not registered", "REGDB_E_CLASSNOTREG" } },
+    { "argtype", "--call \"Add('not a number')\"", CS_EXIT_CALL, { "Add: argument 1", "DISP_E_TYPEMISMATCH" } },
+    { "argcount", "--call \"Add(1, 2)\"", CS_EXIT_CALL, { "Add: wrong number of arguments", "2 given, 1 expected" } },
+    { "malformed", "--call \"Add(1,\"", CS_EXIT_USAGE, { "--call 'Add(1,'", "column" } },
+};
+
+START_TEST(bad_input)
 {
-    const char *dir = cs_temp_dir("cli-progid");
+    const struct bad_input *b = &bad_inputs[_i];
+    const char *dir = cs_temp_dir(b->tag);
     char args[1024];
 
-    snprintf(args, sizeof(args), "run --target No.Such.Thing --iterations 10 --out \"%s\"", dir);
+    snprintf(args, sizeof(args), "run %s --iterations 10 --out \"%s\"", b->args, dir);
     cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_TARGET);
-    ck_assert_out_has("'No.Such.Thing' is not registered");
-    ck_assert_out_has("0x800401f3");
-}
-END_TEST
-
-START_TEST(unknown_clsid)
-{
-    const char *dir = cs_temp_dir("cli-clsid");
-    char args[1024];
-
-    snprintf(args, sizeof(args), "run --target {00000000-1111-2222-3333-444444444444} --iterations 10 --out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_TARGET);
-    ck_assert_out_has("'{00000000-1111-2222-3333-444444444444}' is not registered");
+    ck_assert_exit(b->exit_code);
+    ck_assert_out_has(b->says[0]);
+    ck_assert_out_has(b->says[1]);
 }
 END_TEST
 
@@ -82,44 +87,6 @@ START_TEST(unknown_member_keeps_report)
     ck_assert_msg(json != NULL, "run.json not written after a failed call");
     ck_assert_msg(strstr(json, "Frobnicate") != NULL, "run.json lacks the error:\n%s", json);
     free(json);
-}
-END_TEST
-
-START_TEST(wrong_argument_type)
-{
-    const char *dir = cs_temp_dir("cli-argtype");
-    char args[1024];
-
-    snprintf(args, sizeof(args), "run --call \"Add('not a number')\" --iterations 10 --out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_CALL);
-    ck_assert_out_has("Add");
-    ck_assert_out_has("argument 1");
-}
-END_TEST
-
-START_TEST(wrong_argument_count)
-{
-    const char *dir = cs_temp_dir("cli-argcount");
-    char args[1024];
-
-    snprintf(args, sizeof(args), "run --call \"Add(1, 2)\" --iterations 10 --out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_CALL);
-    ck_assert_out_has("Add");
-}
-END_TEST
-
-START_TEST(malformed_call)
-{
-    const char *dir = cs_temp_dir("cli-malformed");
-    char args[1024];
-
-    snprintf(args, sizeof(args), "run --call \"Add(1,\" --iterations 10 --out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_USAGE);
-    ck_assert_out_has("Add(1,");
-    ck_assert_out_has("column");
 }
 END_TEST
 
@@ -480,12 +447,8 @@ int main(void)
 
     tcase_set_timeout(bad, 0);
     tcase_add_test(bad, version_and_help);
-    tcase_add_test(bad, unknown_progid);
-    tcase_add_test(bad, unknown_clsid);
+    tcase_add_loop_test(bad, bad_input, 0, sizeof(bad_inputs) / sizeof(bad_inputs[0]));
     tcase_add_test(bad, unknown_member_keeps_report);
-    tcase_add_test(bad, wrong_argument_type);
-    tcase_add_test(bad, wrong_argument_count);
-    tcase_add_test(bad, malformed_call);
     tcase_add_test(bad, bad_iterations);
     tcase_add_test(bad, unwritable_out);
     tcase_add_test(good, run_20000);
