@@ -37,7 +37,10 @@ static const char usage_text[] =
 "                           own (STA) so every call crosses apartments through\n"
 "                           the marshaller (default same)\n"
 "  --max-leak BYTES         heap bytes per iteration tolerated (default 4)\n"
-"  --fail-on leak|none      exit 1 on a leak verdict (default leak)\n"
+"  --fail-on leak|leak-any|none  exit 1 on a leak verdict of an exact metric\n"
+"                           (heap walk, server counters, malloc spy, threads:\n"
+"                           default), of any metric (leak-any: working set and\n"
+"                           pagefile too, which are page-granular), or never\n"
 "  --fault NAME[:PARAM]     select a reference-server fault (list faults)\n"
 "  --client-fault NAME      a fault in the harness itself: missing-release,\n"
 "                           missing-variantclear, missing-sysfreestring\n"
@@ -190,10 +193,12 @@ static int take_value(cs_options *o, const char *name, const char *val,
     } else if (!strcmp(name, "--fail-on")) {
         if (!strcmp(val, "leak"))
             o->fail_on_leak = 1;
+        else if (!strcmp(val, "leak-any"))
+            o->fail_on_leak = 2;
         else if (!strcmp(val, "none"))
             o->fail_on_leak = 0;
         else
-            return fail(err, errlen, "--fail-on: '%s' is not leak or none", val);
+            return fail(err, errlen, "--fail-on: '%s' is not leak, leak-any or none", val);
     } else if (!strcmp(name, "--client-fault")) {
         if (strcmp(val, "missing-release") && strcmp(val, "missing-variantclear")
             && strcmp(val, "missing-sysfreestring"))

@@ -54,7 +54,9 @@ typedef struct cs_options {
     int apartment_mta;                /* 0: STA, 1: MTA */
     int sink_sta;                     /* pass-instance: sink in its own STA */
     double max_leak;                  /* bytes per iteration, <0: default */
-    int fail_on_leak;                 /* 1: exit CS_EXIT_VERDICT on a leak */
+    int fail_on_leak;                 /* 0: never; 1: a leak of an exact metric
+                                       * (heap walk, counters, spy); 2: of any
+                                       * metric, working set and pagefile too */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
     int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */

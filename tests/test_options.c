@@ -104,12 +104,15 @@ START_TEST(bad_inputs)
     bad(parse("run", "--sink-apartment", "sta", NULL), "needs --scenario pass-instance");
     bad(parse("run", "--sink-apartment", "xyz", NULL), "'xyz' is not sta or same");
     bad(parse("run", "--plan", "fast", NULL), "'fast' is not vtable or invoke");
+    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any or none");
     bad(parse("run", "--timeout", "0", NULL), "--timeout: '0'");
 }
 END_TEST
 
 START_TEST(help_and_positionals)
 {
+    ck_assert_int_eq(parse("run", "--fail-on", "leak-any", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.fail_on_leak, 2);
     ck_assert_int_eq(parse("run", "--help", NULL), CS_EXIT_OK);
     ck_assert_int_eq(o.command, CS_CMD_HELP);
     ck_assert_int_eq(parse("--version", NULL), CS_EXIT_OK);
