@@ -89,7 +89,7 @@ static BOOL parse_args(int argc, char **argv, bench_opts *o)
     o->vbs_rounds = 5;
     o->vbs_iterations = 400000;
     o->run_iterations = 100000;
-    o->run_rounds = 15;
+    o->run_rounds = 31;
     snprintf(o->comstress, sizeof(o->comstress), "%s\\..\\stress\\comstress.exe", dir);
     snprintf(o->out_dir, sizeof(o->out_dir), "%s\\..\\bench-out", dir);
     for (i = 1; i < argc; i++) {
