@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,13 +118,87 @@ static void set_defaults(cs_options *o)
     o->fail_on_leak = 1;
 }
 
+/*
+ * Options whose value is one word of a fixed list. The word's value goes
+ * into an int-sized field of cs_options; --cache keeps the word itself.
+ * noun NULL: "'x' is not a, b or c"; else "unknown NOUN 'x' (a, b, c)".
+ */
+typedef struct choice { const char *word; int value; } choice;
+
+static const struct choice_option {
+    const char *name, *noun;
+    size_t field;
+    choice words[5];
+} choice_options[] = {
+    { "--cache", "policy", (size_t)-1,
+      { { "none", 0 }, { "type", 0 }, { "instance", 0 }, { "instance-unbounded", 0 } } },
+    { "--scenario", "scenario", offsetof(cs_options, scenario),
+      { { "calls", CS_SCEN_CALLS }, { "pass-instance", CS_SCEN_PASS_INSTANCE } } },
+    { "--activation", "value", offsetof(cs_options, activation),
+      { { "factory", CS_ACT_FACTORY }, { "cocreate", CS_ACT_COCREATE } } },
+    { "--apartment", NULL, offsetof(cs_options, apartment_mta), { { "sta", 0 }, { "mta", 1 } } },
+    { "--sink-apartment", NULL, offsetof(cs_options, sink_sta), { { "sta", 1 }, { "same", 0 } } },
+    { "--fail-on", NULL, offsetof(cs_options, fail_on_leak),
+      { { "leak", 1 }, { "leak-any", 2 }, { "none", 0 } } },
+    { "--client-fault", "fault", offsetof(cs_options, client_fault),
+      { { "missing-release", CS_CF_MISSING_RELEASE }, { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
+        { "missing-sysfreestring", CS_CF_MISSING_SYSFREESTRING } } },
+    { "--plan", NULL, offsetof(cs_options, invoke_plan), { { "vtable", 0 }, { "invoke", 1 } } },
+    { "--bstr-cache", NULL, offsetof(cs_options, bstr_cache), { { "on", 1 }, { "off", 0 } } },
+};
+
+/* The words of c as "a, b or c" (or "a, b, c" when in parentheses). */
+static void list_words(const struct choice_option *c, int with_or, char *buf, size_t len)
+{
+    size_t i, n = 0, used = 0;
+
+    while (n < 5 && c->words[n].word)
+        n++;
+    buf[0] = 0;
+    for (i = 0; i < n && used < len; i++)
+        used += snprintf(buf + used, len - used, "%s%s",
+                         !i ? "" : with_or && i + 1 == n ? " or " : ", ", c->words[i].word);
+}
+
+/* Sets the option named name from val when it is a choice option.
+ * Returns -1 when name is not one, else CS_EXIT_OK or CS_EXIT_USAGE. */
+static int take_choice(cs_options *o, const char *name, const char *val, char *err, size_t errlen)
+{
+    const struct choice_option *c;
+    char words[160];
+    size_t i, k;
+
+    for (i = 0; i < sizeof(choice_options) / sizeof(choice_options[0]); i++) {
+        c = &choice_options[i];
+        if (strcmp(name, c->name))
+            continue;
+        for (k = 0; k < 5 && c->words[k].word; k++) {
+            if (strcmp(val, c->words[k].word))
+                continue;
+            if (c->field == (size_t)-1)
+                o->cache = c->words[k].word;
+            else
+                *(int *)((char *)o + c->field) = c->words[k].value;
+            return CS_EXIT_OK;
+        }
+        list_words(c, !c->noun, words, sizeof(words));
+        if (c->noun)
+            return fail(err, errlen, "%s: unknown %s '%s' (%s)", name, c->noun, val, words);
+        return fail(err, errlen, "%s: '%s' is not %s", name, val, words);
+    }
+    return -1;
+}
+
 /* Handles one option that takes a value; returns CS_EXIT_OK, or
  * CS_EXIT_USAGE with err set. */
 static int take_value(cs_options *o, const char *name, const char *val,
                       char *err, size_t errlen)
 {
     long long n;
+    int rc;
 
+    if ((rc = take_choice(o, name, val, err, errlen)) >= 0)
+        return rc;
     if (!strcmp(name, "--target")) {
         if (!*val)
             return fail(err, errlen, "--target: empty ProgID/CLSID");
@@ -150,74 +225,13 @@ static int take_value(cs_options *o, const char *name, const char *val,
         if (!*val)
             return fail(err, errlen, "--out: empty directory name");
         o->out_dir = val;
-    } else if (!strcmp(name, "--cache")) {
-        if (strcmp(val, "none") && strcmp(val, "type") && strcmp(val, "instance")
-            && strcmp(val, "instance-unbounded"))
-            return fail(err, errlen, "--cache: unknown policy '%s' (none, type, instance, instance-unbounded)", val);
-        o->cache = val;
-    } else if (!strcmp(name, "--scenario")) {
-        if (!strcmp(val, "calls"))
-            o->scenario = CS_SCEN_CALLS;
-        else if (!strcmp(val, "pass-instance"))
-            o->scenario = CS_SCEN_PASS_INSTANCE;
-        else
-            return fail(err, errlen, "--scenario: unknown scenario '%s' (calls, pass-instance)", val);
-    } else if (!strcmp(name, "--activation")) {
-        if (!strcmp(val, "factory"))
-            o->activation = CS_ACT_FACTORY;
-        else if (!strcmp(val, "cocreate"))
-            o->activation = CS_ACT_COCREATE;
-        else
-            return fail(err, errlen, "--activation: unknown value '%s' (factory, cocreate)", val);
     } else if (!strcmp(name, "--threads")) {
         if (!parse_count(val, &n) || n < 1 || n > 64)
             return fail(err, errlen, "--threads: '%s' is not a number from 1 to 64", val);
         o->threads = (int)n;
-    } else if (!strcmp(name, "--apartment")) {
-        if (!strcmp(val, "sta"))
-            o->apartment_mta = 0;
-        else if (!strcmp(val, "mta"))
-            o->apartment_mta = 1;
-        else
-            return fail(err, errlen, "--apartment: '%s' is not sta or mta", val);
-    } else if (!strcmp(name, "--sink-apartment")) {
-        if (!strcmp(val, "sta"))
-            o->sink_sta = 1;
-        else if (!strcmp(val, "same"))
-            o->sink_sta = 0;
-        else
-            return fail(err, errlen, "--sink-apartment: '%s' is not sta or same", val);
     } else if (!strcmp(name, "--max-leak")) {
         if (!parse_double(val, &o->max_leak))
             return fail(err, errlen, "--max-leak: '%s' is not a non-negative number of bytes", val);
-    } else if (!strcmp(name, "--fail-on")) {
-        if (!strcmp(val, "leak"))
-            o->fail_on_leak = 1;
-        else if (!strcmp(val, "leak-any"))
-            o->fail_on_leak = 2;
-        else if (!strcmp(val, "none"))
-            o->fail_on_leak = 0;
-        else
-            return fail(err, errlen, "--fail-on: '%s' is not leak, leak-any or none", val);
-    } else if (!strcmp(name, "--client-fault")) {
-        if (strcmp(val, "missing-release") && strcmp(val, "missing-variantclear")
-            && strcmp(val, "missing-sysfreestring"))
-            return fail(err, errlen, "--client-fault: unknown fault '%s' (missing-release, missing-variantclear, missing-sysfreestring)", val);
-        o->client_fault = val;
-    } else if (!strcmp(name, "--plan")) {
-        if (!strcmp(val, "vtable"))
-            o->invoke_plan = 0;
-        else if (!strcmp(val, "invoke"))
-            o->invoke_plan = 1;
-        else
-            return fail(err, errlen, "--plan: '%s' is not vtable or invoke", val);
-    } else if (!strcmp(name, "--bstr-cache")) {
-        if (!strcmp(val, "on"))
-            o->bstr_cache = 1;
-        else if (!strcmp(val, "off"))
-            o->bstr_cache = 0;
-        else
-            return fail(err, errlen, "--bstr-cache: '%s' is not on or off", val);
     } else if (!strcmp(name, "--fault")) {
         if (!*val)
             return fail(err, errlen, "--fault: empty fault name");

@@ -36,6 +36,14 @@ typedef enum cs_activation {
     CS_ACT_COCREATE          /* CoCreateInstance every iteration */
 } cs_activation;
 
+/* A fault in the harness itself (--client-fault). */
+typedef enum cs_client_fault {
+    CS_CF_NONE,
+    CS_CF_MISSING_RELEASE,        /* the created object is never released */
+    CS_CF_MISSING_VARIANTCLEAR,   /* call results are never cleared */
+    CS_CF_MISSING_SYSFREESTRING   /* a BSTR per iteration is never freed */
+} cs_client_fault;
+
 #define CS_MAX_CALLS 16
 
 typedef struct cs_options {
@@ -62,7 +70,7 @@ typedef struct cs_options {
     int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */
     long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
-    const char *client_fault;         /* harness fault, NULL: none */
+    cs_client_fault client_fault;     /* harness fault */
     const char *list_what;            /* for `list`: "faults", "policies" */
     const char *report_dir;           /* for `report DIR` */
 } cs_options;

@@ -67,15 +67,13 @@ static void take_sample(run_shared *sh, long long iteration)
     double entries = 0, bytes = 0;
     int i;
 
-    double t0 = elapsed(sh), t1, t2, t3;  /* phases, for a debugger */
+    double t0 = elapsed(sh);
 
     cs_sample_clear(&s);
     s.iteration = iteration;
     s.elapsed_s = t0;
-    cs_sample_process(&s, 1);
-    t1 = elapsed(sh);
+    cs_sample_process(&s);
     cs_target_sample(sh->cfg->target, &s);
-    t2 = elapsed(sh);
     for (i = 0; i < sh->nthreads; i++) {
         if (!sh->live[i])
             continue;
@@ -90,12 +88,8 @@ static void take_sample(run_shared *sh, long long iteration)
     }
     s.v[CS_M_CACHE_ENTRIES] = entries;
     s.v[CS_M_CACHE_BYTES] = bytes;
-    t3 = elapsed(sh);
     if (sh->cfg->csv)
         cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s);
-    (void)t1;
-    (void)t2;
-    (void)t3;
     sh->sampling_s += elapsed(sh) - t0;
     sh->samples++;
 }
@@ -142,12 +136,6 @@ static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch
                             &IID_IDispatch, (void **)out);
 }
 
-/* Is the harness fault `name` selected? */
-static BOOL client_fault(const cs_run_config *cfg, const char *name)
-{
-    return cfg->opt->client_fault && !strcmp(cfg->opt->client_fault, name);
-}
-
 /* Makes the calls of one iteration; FALSE on the first failure. Each call
  * runs under its own malloc-spy site so leaked blocks name the call. */
 static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispatch *obj,
@@ -172,7 +160,7 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
         }
         if (cfg->ledger)
             cs_ledger_wrap_variant(cfg->ledger, &res, lb_site_member(sites[i]), iteration);
-        if (!client_fault(cfg, "missing-variantclear"))
+        if (cfg->opt->client_fault != CS_CF_MISSING_VARIANTCLEAR)
             VariantClear(&res);
         InterlockedIncrement64(&sh->calls_ok);
     }
@@ -208,10 +196,10 @@ static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFac
         items[refs.count++].disp = sink;
     }
     ok = make_calls(sh, d, sites, obj, sink, &refs, iteration);
-    if (client_fault(cfg, "missing-sysfreestring"))
+    if (cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
         SysAllocString(L"comstress: a BSTR the harness forgets to free");
     lb_dispatcher_forget(d, (IUnknown *)obj);
-    if (!client_fault(cfg, "missing-release"))
+    if (cfg->opt->client_fault != CS_CF_MISSING_RELEASE)
         IDispatch_Release(obj);
     return ok && !sh->stop;
 }

@@ -65,7 +65,7 @@ BOOL cs_heap_totals(double *bytes, double *blocks)
     return any;
 }
 
-BOOL cs_memory_counters(double *working_set, double *pagefile)
+static BOOL memory_counters(double *working_set, double *pagefile)
 {
     PROCESS_MEMORY_COUNTERS pmc = { sizeof(pmc) };
 
@@ -120,13 +120,12 @@ double cs_thread_count(void)
     return (double)live_threads;
 }
 
-void cs_handle_thread_counts(double *handles, double *threads)
+/* The process's handle count, or NaN (Wine 8 reports 0). */
+static double handle_count(void)
 {
     DWORD h = 0;
 
-    *handles = GetProcessHandleCount(GetCurrentProcess(), &h) && h > 0 ? (double)h : NAN;
-    if (threads)
-        *threads = cs_thread_count();
+    return GetProcessHandleCount(GetCurrentProcess(), &h) && h > 0 ? (double)h : NAN;
 }
 
 void cs_sample_clear(cs_sample *s)
@@ -139,10 +138,11 @@ void cs_sample_clear(cs_sample *s)
         s->v[i] = NAN;
 }
 
-void cs_sample_process(cs_sample *s, int with_threads)
+void cs_sample_process(cs_sample *s)
 {
     if (!cs_heap_totals(&s->v[CS_M_HEAP_BYTES], &s->v[CS_M_HEAP_BLOCKS]))
         s->v[CS_M_HEAP_BYTES] = s->v[CS_M_HEAP_BLOCKS] = NAN;
-    cs_memory_counters(&s->v[CS_M_WORKING_SET], &s->v[CS_M_PAGEFILE]);
-    cs_handle_thread_counts(&s->v[CS_M_HANDLES], with_threads ? &s->v[CS_M_THREADS] : NULL);
+    memory_counters(&s->v[CS_M_WORKING_SET], &s->v[CS_M_PAGEFILE]);
+    s->v[CS_M_HANDLES] = handle_count();
+    s->v[CS_M_THREADS] = cs_thread_count();
 }

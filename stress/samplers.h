@@ -18,10 +18,6 @@ BOOL cs_heap_totals(double *bytes, double *blocks);
  * as the refcount ledger's private heap). At most 8; NULL is ignored. */
 void cs_samplers_exclude_heap(HANDLE heap);
 
-/* Working set and pagefile usage (GetProcessMemoryInfo; Wine leaves
- * PrivateUsage empty, so it is not used). */
-BOOL cs_memory_counters(double *working_set, double *pagefile);
-
 /* Live threads of this process from the executable's TLS callback: free,
  * so it is read on every sample. Threads created with
  * THREAD_CREATE_FLAGS_SKIP_THREAD_ATTACH are not seen. Valid only in a
@@ -31,13 +27,11 @@ double cs_thread_count(void);
 /* The same count from a toolhelp snapshot (costly: for cross-checks). */
 double cs_thread_count_snapshot(void);
 
-/* Handles (GetProcessHandleCount; Wine 8 reports 0: NaN) and threads of
- * this process; threads may be NULL. */
-void cs_handle_thread_counts(double *handles, double *threads);
-
-/* Fills every process metric of s (heap, working set, pagefile, handles,
- * and threads when with_threads); leaves the others untouched. */
-void cs_sample_process(cs_sample *s, int with_threads);
+/* Fills every process metric of s: heap bytes and blocks, working set and
+ * pagefile usage (GetProcessMemoryInfo; Wine leaves PrivateUsage empty),
+ * handles (Wine 8 reports 0: left NaN) and threads; leaves the others
+ * untouched. */
+void cs_sample_process(cs_sample *s);
 
 /* Sets every metric of s to NaN. */
 void cs_sample_clear(cs_sample *s);

@@ -1,31 +1,14 @@
 /* The object under stress; see target.h for the contracts. */
 #include "target.h"
+#include "lb.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *cs_hresult_name(HRESULT hr)
-{
-    switch (hr) {
-    case REGDB_E_CLASSNOTREG: return "REGDB_E_CLASSNOTREG";
-    case CO_E_CLASSSTRING: return "CO_E_CLASSSTRING";
-    case CLASS_E_CLASSNOTAVAILABLE: return "CLASS_E_CLASSNOTAVAILABLE";
-    case CO_E_ERRORINDLL: return "CO_E_ERRORINDLL";
-    case CO_E_DLLNOTFOUND: return "CO_E_DLLNOTFOUND";
-    case E_NOINTERFACE: return "E_NOINTERFACE";
-    case E_OUTOFMEMORY: return "E_OUTOFMEMORY";
-    case E_INVALIDARG: return "E_INVALIDARG";
-    case E_FAIL: return "E_FAIL";
-    case HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND): return "ERROR_MOD_NOT_FOUND";
-    case HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): return "ERROR_FILE_NOT_FOUND";
-    default: return NULL;
-    }
-}
-
 /* "NAME, 0x80040154" or "0x80040154" for messages. */
 static void hr_text(HRESULT hr, char *buf, size_t len)
 {
-    const char *n = cs_hresult_name(hr);
+    const char *n = lb_hr_name(hr);
 
     if (n)
         snprintf(buf, len, "%s, 0x%08lx", n, (unsigned long)hr);

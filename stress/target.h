@@ -37,7 +37,4 @@ HRESULT cs_target_set_fault(cs_target *t, const char *spec, char *err, size_t er
 /* The probe's fault catalogue as text (caller frees with free()), or NULL. */
 char *cs_target_fault_catalogue(cs_target *t);
 
-/* "DISP_E_UNKNOWNNAME" style name of an HRESULT, or NULL. */
-const char *cs_hresult_name(HRESULT hr);
-
 #endif

@@ -64,7 +64,7 @@ START_TEST(all_options)
     ck_assert_int_eq(o.fail_on_leak, 0);
     ck_assert_str_eq(o.fault, "leak-bytes:24");
     ck_assert_int_eq(o.ledger, 1);
-    ck_assert_str_eq(o.client_fault, "missing-release");
+    ck_assert_int_eq(o.client_fault, CS_CF_MISSING_RELEASE);
     ck_assert_int_eq(o.bstr_cache, 1);
 }
 END_TEST
