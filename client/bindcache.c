@@ -257,7 +257,6 @@ bc_rule *bc_add(bc_cache *c, bc_site *s, bc_store store, const void *key, size_t
         return NULL;
     }
     memset(r, 0, sizeof(*r));
-    r->store = store;
     r->binding = binding;
     r->binding_bytes = binding_bytes;
     r->hash = bc_hash(key, keylen);
@@ -334,7 +333,6 @@ bc_ident *bc_ident_add(bc_cache *c, uintptr_t ptr)
 {
     bc_ident *id;
 
-    bc_ident_forget(c, ptr);
     if (!ident_grow(c) || !(id = calloc(1, sizeof(*id))))
         return NULL;
     id->ptr = ptr;

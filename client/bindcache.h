@@ -44,7 +44,6 @@ typedef enum bc_level { BC_MISS, BC_HIT_L0, BC_HIT_L1, BC_HIT_L2 } bc_level;
 
 typedef struct bc_rule {
     unsigned refs;          /* levels holding the rule */
-    bc_store store;
     void *binding;
     size_t binding_bytes;   /* as reported by the caller, counted in bytes */
     struct bc_rule *next;   /* hash chain (map stores) */
@@ -71,7 +70,6 @@ typedef struct bc_counters {
 typedef struct bc_ident {
     uintptr_t ptr;
     unsigned long long serial;   /* never 0, never reused within the cache */
-    void *data;                  /* caller's per-object facts (not owned) */
     unsigned char type_key[16];  /* caller's type identity, when has_type */
     int has_type;                /* -1 not probed yet, 0 untyped, 1 typed */
     int flags;                   /* caller's */
@@ -112,8 +110,9 @@ bc_rule *bc_add(bc_cache *c, bc_site *s, bc_store store, const void *key, size_t
 /* The identity record for ptr, or NULL when it has none. */
 bc_ident *bc_ident_find(bc_cache *c, uintptr_t ptr);
 
-/* A new record for ptr with a fresh serial (replaces an existing one);
- * NULL on OOM. */
+/* A new record for ptr with a fresh serial; ptr must have none (look it
+ * up with bc_ident_find, or drop it with bc_ident_forget, first). NULL on
+ * OOM. */
 bc_ident *bc_ident_add(bc_cache *c, uintptr_t ptr);
 
 /* Drops ptr's record; returns 1 if there was one. Rules naming its serial

@@ -35,8 +35,9 @@
  * The last call of a site, ready to repeat: under the type policy, a
  * typed receiver and no @object or string argument, the binding lives in
  * the type map (never evicted before lb_dispatcher_free), so the same
- * receiver with no forget since (gen) is the L0 hit the full path would
- * find, and the arguments, all scalars, convert the same every time.
+ * receiver, not forgotten since, is the L0 hit the full path would find.
+ * The converted arguments depend only on the site and the binding, so a
+ * new receiver of the same type reuses them (the stress loop's case).
  * Costs about 220 bytes per site slot, counted in the cache's bytes.
  */
 typedef struct fast_call {
@@ -63,7 +64,7 @@ struct lb_dispatcher {
     size_t nslots, capslots, last;
     lb_counts n;
     long long calls, type_fallbacks;
-    unsigned long long gen;    /* bumped by forget and use_vtable: fast calls stale */
+    unsigned long long gen;    /* bumped by use_vtable: every fast call stale */
     long long fast_hits;       /* L0 hits served by a fast call */
 };
 
@@ -123,7 +124,7 @@ static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
         return NULL;
     d->slots[d->nslots].site = site;
     d->slots[d->nslots].serial = site->serial;
-    d->slots[d->nslots].fast.obj = NULL;
+    memset(&d->slots[d->nslots].fast, 0, sizeof(d->slots[d->nslots].fast));
     d->last = d->nslots++;
     return d->slots[d->last].levels;
 }
@@ -280,9 +281,9 @@ static site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
 static BOOL call_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj, VARIANT *res, lb_error *err,
                       HRESULT *hr)
 {
-    site_slot *s = find_slot(d, site);
+    site_slot *s = d->policy == LB_CACHE_TYPE ? find_slot(d, site) : NULL;
 
-    if (!s || s->fast.obj != obj || s->fast.gen != d->gen)
+    if (!s || !s->fast.obj || s->fast.obj != obj || s->fast.gen != d->gen)
         return FALSE;
     d->fast_hits++;
     if (s->fast.native) {
@@ -302,23 +303,27 @@ static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj,
                           const lb_binding *tmp, const bc_ident *recv, VARIANT *args, BOOL native)
 {
     const cs_callspec *spec = site->spec;
-    site_slot *s = find_slot(d, site);
+    site_slot *s;
     size_t i;
 
-    if (!s)
+    if (d->policy != LB_CACHE_TYPE || !(s = find_slot(d, site)))
         return;
     s->fast.obj = NULL;
-    if (d->policy != LB_CACHE_TYPE || b == tmp || !recv || recv->has_type != 1 || spec->nargs > FAST_MAX_ARGS)
+    if (b == tmp || !recv || recv->has_type != 1 || spec->nargs > FAST_MAX_ARGS)
         return;
-    for (i = 0; i < spec->nargs; i++)
-        if (spec->args[i].kind == CS_ARG_STRING || spec->args[i].kind == CS_ARG_REF)
+    if (s->fast.b != b || s->fast.native != native || s->fast.gen != d->gen) {
+        /* Convert once per binding: a new object of the same type keeps it. */
+        for (i = 0; i < spec->nargs; i++)
+            if (spec->args[i].kind == CS_ARG_STRING || spec->args[i].kind == CS_ARG_REF)
+                return;
+        s->fast.b = NULL;
+        if (native && !lb_native_args(site, b, args, s->fast.a))
             return;
-    if (native && !lb_native_args(site, b, args, s->fast.a))
-        return;
-    memcpy(s->fast.args, args, spec->nargs * sizeof(*args));
-    s->fast.native = native;
-    s->fast.b = b;
-    s->fast.gen = d->gen;
+        memcpy(s->fast.args, args, spec->nargs * sizeof(*args));
+        s->fast.native = native;
+        s->fast.b = b;
+        s->fast.gen = d->gen;
+    }
     s->fast.obj = obj;
 }
 
@@ -364,6 +369,16 @@ out:
     return hr;
 }
 
+/* No fast call may repeat on obj (a new object could get its address). */
+static void forget_fast(lb_dispatcher *d, IUnknown *obj)
+{
+    size_t i;
+
+    for (i = 0; i < d->nslots; i++)
+        if ((IUnknown *)d->slots[i].fast.obj == obj)
+            d->slots[i].fast.obj = NULL;
+}
+
 void lb_dispatcher_forget(lb_dispatcher *d, IUnknown *obj)
 {
     IUnknown *unk = NULL;
@@ -371,7 +386,7 @@ void lb_dispatcher_forget(lb_dispatcher *d, IUnknown *obj)
 
     if (!obj)
         return;
-    d->gen++;
+    forget_fast(d, obj);
     bc_ident_forget(d->cache, (uintptr_t)obj);
     if (SUCCEEDED(IUnknown_QueryInterface(obj, &IID_IUnknown, (void **)&unk)) && unk) {
         bc_ident_forget(d->cache, (uintptr_t)unk);
@@ -379,6 +394,7 @@ void lb_dispatcher_forget(lb_dispatcher *d, IUnknown *obj)
     }
     if (SUCCEEDED(IUnknown_QueryInterface(obj, &IID_IDispatch, (void **)&disp)) && disp) {
         bc_ident_forget(d->cache, (uintptr_t)disp);
+        forget_fast(d, (IUnknown *)disp);
         IDispatch_Release(disp);
     }
 }
