@@ -181,13 +181,16 @@ static void add_stderr_line(const char *out_dir, cs_child_result *r)
 }
 
 /* Starts the child with its stdio on files in out_dir. */
-static int start_child(const cs_child_spec *spec, const char *exe, PROCESS_INFORMATION *pi)
+static int start_child(const cs_child_spec *spec, const char *exe, PROCESS_INFORMATION *pi,
+                       DWORD *error)
 {
     STARTUPINFOA si = { sizeof(si) };
     char *cmd;
     size_t len = strlen(exe) + strlen(spec->args ? spec->args : "") + 4;
-    BOOL ok;
+    BOOL ok = FALSE;
+    int attempt;
 
+    *error = ERROR_OUTOFMEMORY;
     if (!(cmd = malloc(len)))
         return -1;
     snprintf(cmd, len, "\"%s\" %s", exe, spec->args ? spec->args : "");
@@ -195,7 +198,14 @@ static int start_child(const cs_child_spec *spec, const char *exe, PROCESS_INFOR
     si.hStdInput = open_inheritable(NULL, "NUL", GENERIC_READ, OPEN_EXISTING);
     si.hStdOutput = open_inheritable(spec->out_dir, "stdout.txt", GENERIC_WRITE, CREATE_ALWAYS);
     si.hStdError = open_inheritable(spec->out_dir, "stderr.txt", GENERIC_WRITE, CREATE_ALWAYS);
-    ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, pi);
+    /* Process creation under a loaded wineserver failed once in CI-like
+     * conditions and worked at once when repeated: try three times. */
+    for (attempt = 0; attempt < 3 && !ok; attempt++) {
+        if (attempt)
+            Sleep(200);
+        if (!(ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, pi)))
+            *error = GetLastError();   /* before any other call resets it */
+    }
     CloseHandle(si.hStdInput);
     CloseHandle(si.hStdOutput);
     CloseHandle(si.hStdError);
@@ -208,7 +218,7 @@ int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
     char self[MAX_PATH], path[MAX_PATH], *text;
     const char *exe = spec->exe;
     PROCESS_INFORMATION pi;
-    DWORD code = 0, t0;
+    DWORD code = 0, t0, error;
     int threads = -1;
 
     memset(r, 0, sizeof(*r));
@@ -223,8 +233,8 @@ int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
     snprintf(path, sizeof(path), "%s\\%s", spec->out_dir, CS_PHASE_FILE);
     DeleteFileA(path);  /* a stale phase from an earlier run would mislead */
     t0 = GetTickCount();
-    if (start_child(spec, exe, &pi)) {
-        snprintf(r->text, sizeof(r->text), "error: cannot start '%s' (error %lu)", exe, GetLastError());
+    if (start_child(spec, exe, &pi, &error)) {
+        snprintf(r->text, sizeof(r->text), "error: cannot start '%s' (error %lu)", exe, error);
         return -1;
     }
     if (WaitForSingleObject(pi.hProcess, (DWORD)(spec->timeout_s * 1000.0)) == WAIT_TIMEOUT) {

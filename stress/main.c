@@ -100,21 +100,14 @@ static void print_compare(const cs_run *runs, size_t n)
     }
 }
 
-/* Does a leak verdict fail the run? level 1: exact metrics only (the heap
- * walk, counters and spy); working set and pagefile move in pages with
- * whatever else the process maps, so a short run can see a staircase that
- * is not a leak of the target: they gate only at level 2 (leak-any). */
-static int has_leak(const cs_run *r, int level)
+/* Does any verdict of r fail the run at its gate level? */
+static int has_leak(const cs_run *r)
 {
     size_t i;
 
-    for (i = 0; i < r->nverdicts; i++) {
-        cs_metric m = r->verdicts[i].metric;
-        int page = m == CS_M_WORKING_SET || m == CS_M_PAGEFILE;
-
-        if (r->verdicts[i].kind == CS_V_LEAK && level >= (page ? 2 : 1))
+    for (i = 0; i < r->nverdicts; i++)
+        if (cs_verdict_gates(&r->verdicts[i], r->gate))
             return 1;
-    }
     return 0;
 }
 
@@ -186,6 +179,7 @@ static int cmd_run(cs_options *o, int argc, char **argv)
         r->cache = policies[i];
         r->warmup = vp.warmup;
         r->threads = o->threads;
+        r->gate = o->fail_on_leak;
         r->apartment = o->apartment_mta ? "mta" : "sta";
         r->activation = o->activation == CS_ACT_FACTORY ? "factory" : "cocreate";
         r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance" : "calls";
@@ -202,7 +196,7 @@ static int cmd_run(cs_options *o, int argc, char **argv)
         released_bad |= r->release.failed;
         cs_reports_verdicts(o->out_dir, r, &vp);
         print_run(r);
-        leak |= has_leak(r, o->fail_on_leak);
+        leak |= has_leak(r);
         if (rc) {
             fprintf(stderr, "comstress: %s\n", r->error);
             npol = i + 1;

@@ -5,11 +5,12 @@
 static const struct {
     const char *name;
     const char *unit;
+    int page_granular;
 } metric_info[CS_M_COUNT] = {
     [CS_M_HEAP_BYTES]      = { "heap_bytes", "bytes" },
     [CS_M_HEAP_BLOCKS]     = { "heap_blocks", "blocks" },
-    [CS_M_WORKING_SET]     = { "working_set_bytes", "bytes" },
-    [CS_M_PAGEFILE]        = { "pagefile_bytes", "bytes" },
+    [CS_M_WORKING_SET]     = { "working_set_bytes", "bytes", 1 },
+    [CS_M_PAGEFILE]        = { "pagefile_bytes", "bytes", 1 },
     [CS_M_HANDLES]         = { "handles", "handles" },
     [CS_M_THREADS]         = { "threads", "threads" },
     [CS_M_LIVE_OBJECTS]    = { "live_objects", "objects" },
@@ -32,6 +33,21 @@ const char *cs_metric_name(cs_metric m)
     if ((unsigned)m >= CS_M_COUNT)
         return "unknown";
     return metric_info[m].name;
+}
+
+int cs_metric_is_bytes(cs_metric m)
+{
+    return !strcmp(cs_metric_unit(m), "bytes");
+}
+
+int cs_metric_page_granular(cs_metric m)
+{
+    return (unsigned)m < CS_M_COUNT && metric_info[m].page_granular;
+}
+
+int cs_verdict_gates(const cs_verdict *v, int level)
+{
+    return v->kind == CS_V_LEAK && level >= (cs_metric_page_granular(v->metric) ? 2 : 1);
 }
 
 const char *cs_metric_unit(cs_metric m)

@@ -34,6 +34,12 @@ typedef enum cs_metric {
 const char *cs_metric_name(cs_metric m);
 /* Unit word for reports: "bytes", "blocks", "handles", "objects", ... */
 const char *cs_metric_unit(cs_metric m);
+/* Is m counted in bytes (its leak threshold is --max-leak)? */
+int cs_metric_is_bytes(cs_metric m);
+/* Does m move in 4096-byte pages with whatever the process maps (working
+ * set, pagefile)? Such metrics gate a run only at --fail-on leak-any. */
+int cs_metric_page_granular(cs_metric m);
+
 /* Looks a metric up by name; returns CS_M_COUNT when unknown. */
 cs_metric cs_metric_from_name(const char *name);
 
@@ -61,6 +67,11 @@ typedef struct cs_verdict {
     long long warmup;         /* iterations excluded as warm-up */
     size_t samples;           /* samples the verdict used */
 } cs_verdict;
+
+/* Does verdict v fail a run judged at gate level (0: never, 1: leaks of
+ * exact metrics, 2: leaks of any metric; see --fail-on)? The exit code
+ * and junit.xml both ask this. */
+int cs_verdict_gates(const cs_verdict *v, int level);
 
 /* Release discipline at the end of a run (run.json "release" object).
  * Fields are -1 when not measured (no probe, no ledger, not in-process). */
@@ -113,6 +124,8 @@ typedef struct cs_run {
     const char *apartment;    /* "sta" or "mta" */
     const char *activation;   /* "factory" or "cocreate" */
     const char *scenario;     /* "calls" or "pass-instance" */
+    int gate;                 /* --fail-on level (cs_verdict_gates); junit.xml
+                               * reports at least level 1 */
 } cs_run;
 
 /* The context block of run.json (google/benchmark style). */

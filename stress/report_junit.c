@@ -27,6 +27,14 @@ char *cs_verdict_line(const cs_verdict *v, char *buf, size_t len)
 }
 
 /* Testcases a run contributes, and how many of them fail or err. */
+/* A leak is a <failure> when it gates the run (at least the default level:
+ * --fail-on none only spares the exit code); a page-granular leak below
+ * leak-any is reported as <skipped>, like the exit code ignores it. */
+static int gates(const cs_run *r, const cs_verdict *v)
+{
+    return cs_verdict_gates(v, r->gate > 1 ? r->gate : 1);
+}
+
 static void count_cases(const cs_run *r, size_t *tests, size_t *failures, size_t *errors)
 {
     size_t i;
@@ -35,7 +43,7 @@ static void count_cases(const cs_run *r, size_t *tests, size_t *failures, size_t
     *failures = r->release.measured && r->release.failed;
     *errors = r->error != NULL;
     for (i = 0; i < r->nverdicts; i++)
-        *failures += r->verdicts[i].kind == CS_V_LEAK;
+        *failures += gates(r, &r->verdicts[i]);
 }
 
 /* <testcase> opening tag named after the check, classname after the run. */
@@ -54,15 +62,18 @@ static void write_verdict_case(FILE *f, const cs_run *r, const cs_verdict *v)
 
     cs_verdict_line(v, line, sizeof(line));
     open_case(f, r, cs_metric_name(v->metric));
-    if (v->kind == CS_V_LEAK || v->kind == CS_V_INCONCLUSIVE) {
-        fputs(v->kind == CS_V_LEAK ? "\n      <failure type=\"leak\" message=\"" : "\n      <skipped message=\"", f);
+    if (gates(r, v)) {
+        fputs("\n      <failure type=\"leak\" message=\"", f);
         cs_put_xml(f, line);
-        fputs(v->kind == CS_V_LEAK ? "\">" : "\"/>\n    ", f);
-        if (v->kind == CS_V_LEAK) {
-            cs_put_xml(f, line);
-            fprintf(f, " (%lu samples after %lld warm-up iterations)</failure>\n    ",
-                    (unsigned long)v->samples, v->warmup);
-        }
+        fputs("\">", f);
+        cs_put_xml(f, line);
+        fprintf(f, " (%lu samples after %lld warm-up iterations)</failure>\n    ",
+                (unsigned long)v->samples, v->warmup);
+    } else if (v->kind == CS_V_LEAK || v->kind == CS_V_INCONCLUSIVE) {
+        fputs("\n      <skipped message=\"", f);
+        cs_put_xml(f, line);
+        fputs(v->kind == CS_V_LEAK ? " (page-granular: gates only with --fail-on leak-any)\"/>\n    "
+                                   : "\"/>\n    ", f);
     } else {
         fputs("<system-out>", f);
         cs_put_xml(f, line);

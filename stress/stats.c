@@ -143,13 +143,13 @@ int cs_theil_sen(const double *x, const double *y, size_t n, cs_fit *fit)
 
 void cs_leak_params_default(cs_metric m, double max_leak_bytes, cs_leak_params *p)
 {
-    int bytes = !strcmp(cs_metric_unit(m), "bytes");
+    int bytes = cs_metric_is_bytes(m);
 
     if (max_leak_bytes < 0 || isnan(max_leak_bytes))
         max_leak_bytes = CS_DEFAULT_MAX_LEAK_BYTES;
     p->threshold = bytes ? max_leak_bytes : CS_DEFAULT_MAX_LEAK_COUNT;
     p->min_samples = CS_DEFAULT_MIN_SAMPLES;
-    p->quantum = (m == CS_M_WORKING_SET || m == CS_M_PAGEFILE) ? 4096 : 0;
+    p->quantum = cs_metric_page_granular(m) ? 4096 : 0;
     p->min_steps = CS_DEFAULT_MIN_STEPS;
 }
 

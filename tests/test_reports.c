@@ -449,6 +449,7 @@ START_TEST(junit_has_case_per_run_and_metric)
 
     make_model();
     runs[1].error = NULL;
+    runs[0].gate = 2;                                   /* --fail-on leak-any */
     expect_cases = runs[0].nverdicts + runs[1].nverdicts;
     ck_assert_uint_eq(expect_cases, 6);                 /* heap, working set, handles x 2 */
     ck_assert_int_eq(cs_junit_write_path("reports-junit.xml", runs, 2, err, sizeof(err)), 0);
@@ -463,6 +464,15 @@ START_TEST(junit_has_case_per_run_and_metric)
     ck_assert_str_eq(line, "heap_bytes: leak 24.0 bytes/iteration, 95% CI [24.0, 24.0]");
     ck_assert(strstr(xml, "message=\"heap_bytes: leak 24.0 bytes/iteration, 95% CI [24.0, 24.0]\""));
     ck_assert(strstr(xml, "name=\"working_set_bytes\""));
+    free(xml);
+    /* At the default level a page-granular leak does not fail, as the exit
+     * code does not: it is reported as skipped. */
+    runs[0].gate = 1;
+    ck_assert_int_eq(cs_junit_write_path("reports-junit.xml", runs, 2, err, sizeof(err)), 0);
+    xml = cs_read_file("reports-junit.xml");
+    ck_assert_ptr_nonnull(xml);
+    ck_assert_uint_eq(count(xml, "<failure "), 1);
+    ck_assert(strstr(xml, "page-granular: gates only with --fail-on leak-any"));
     ck_assert(strstr(xml, "classname=\"comstress.compare/&lt;script&gt;"));
     ck_assert(!strstr(xml, "<script"));
     free(xml);
