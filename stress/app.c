@@ -76,7 +76,7 @@ static void run_from_csv(const cs_csv_run *cr, cs_run *r)
     r->name = cr->name;
     r->cache = slash ? slash + 1 : NULL;
     r->iterations = last->iteration;
-    r->warmup = r->iterations / 10;
+    r->warmup = cs_default_warmup(r->iterations);
     r->seconds = last->elapsed_s;
     r->calls_per_second = NAN;
     r->sampling_seconds = NAN;
@@ -91,20 +91,6 @@ static void run_from_csv(const cs_csv_run *cr, cs_run *r)
 }
 
 /* The verdict lines of one rebuilt run, as `run` prints them. */
-static void print_verdicts(const cs_run *r)
-{
-    size_t i;
-
-    printf("%s: %lld iterations, %zu samples, warm-up %lld\n", r->name, r->iterations,
-           r->samples, r->warmup);
-    for (i = 0; i < r->nverdicts; i++) {
-        const cs_verdict *v = &r->verdicts[i];
-        printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
-               cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric),
-               v->ci_low, v->ci_high);
-    }
-}
-
 /*
  * `comstress report DIR`: everything is rebuilt from DIR/samples.csv, the
  * one file written as the run went, so a run that crashed or hung still
@@ -143,8 +129,11 @@ int cs_app_report(const char *dir)
     }
     if (d.skipped)
         printf("note: %zu partial or malformed rows of %s skipped\n", d.skipped, path);
-    for (i = 0; i < n; i++)
-        print_verdicts(&runs[i]);
+    for (i = 0; i < n; i++) {
+        printf("%s: %lld iterations, %zu samples, warm-up %lld\n", runs[i].name, runs[i].iterations,
+               runs[i].samples, runs[i].warmup);
+        cs_reports_print_verdicts(&runs[i]);
+    }
     cs_context_fill(&ctx, 3, argv);
     if (cs_reports_write(dir, &ctx.ctx, runs, n, err, sizeof(err))) {
         fprintf(stderr, "comstress: report: %s\n", err);

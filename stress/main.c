@@ -11,6 +11,7 @@
 #include "target.h"
 #include "runner.h"
 #include "reports.h"
+#include "stats.h"
 #include "context.h"
 #include "report_csv.h"
 #include "app.h"
@@ -66,13 +67,7 @@ static void print_run(const cs_run *r)
     printf("  sampling: %zu samples (every %lld iterations at the end), %.3f s = %.1f%% of the run\n",
            r->samples, r->sample_every_end, r->sampling_seconds,
            r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);
-    for (i = 0; i < r->nverdicts; i++) {
-        const cs_verdict *v = &r->verdicts[i];
-        if (v->kind == CS_V_NOT_MEASURED)
-            continue;
-        printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
-               cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
-    }
+    cs_reports_print_verdicts(r);
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
     for (i = 0; i < r->release.nfindings; i++)
@@ -164,8 +159,8 @@ static int cmd_run(cs_options *o, int argc, char **argv)
     cs_samplers_exclude_heap(cs_spy_heap());
     cs_context_fill(&ctx, argc, argv);
     join_calls(o, calls, sizeof(calls));
-    vp.max_leak_bytes = o->max_leak >= 0 ? o->max_leak : 4.0;
-    vp.warmup = o->warmup >= 0 ? o->warmup : o->iterations / 10;
+    vp.max_leak_bytes = o->max_leak;          /* negative: the default */
+    vp.warmup = o->warmup >= 0 ? o->warmup : cs_default_warmup(o->iterations);
     memset(runs, 0, sizeof(runs));
     for (i = 0; i < npol; i++) {
         cs_run_config cfg = { o, &t, names[i], policies[i], 0, csv, ledger, spy_on };
@@ -194,7 +189,11 @@ static int cmd_run(cs_options *o, int argc, char **argv)
             cs_release_unload(&r->release, &rel[i], &t);
         }
         released_bad |= r->release.failed;
-        cs_reports_verdicts(o->out_dir, r, &vp);
+        if (cs_reports_verdicts(o->out_dir, r, &vp, err, sizeof(err))) {
+            fprintf(stderr, "comstress: %s\n", err);   /* no verdict: never a pass */
+            if (!rc)
+                rc = CS_EXIT_OUTPUT;
+        }
         print_run(r);
         leak |= has_leak(r);
         if (rc) {

@@ -14,7 +14,7 @@ static const char usage_text[] =
 "  run            create / call / release loop against one target\n"
 "  compare        the same workload under every binding-cache policy\n"
 "  report DIR     rebuild run.json, memory.svg, report.html, junit.xml\n"
-"                 from DIR/samples.csv and DIR/runs.jsonl\n"
+"                 from DIR/samples.csv (after a crash or a hang)\n"
 "  list faults    the reference server's fault catalogue\n"
 "  list policies  the binding-cache policies\n"
 "  suite          DLL lifecycle and isolation scenarios (see --help there)\n"

@@ -24,15 +24,25 @@ static void td_text(FILE *f, const char *s)
 }
 
 /* <td class="num">figure</td>, n/a for NaN or a negative "not measured". */
-static void td_num(FILE *f, double v, const char *fmt)
+/* A count cell: negative means unknown (a run rebuilt from the CSV). */
+static void td_count(FILE *f, long long v)
 {
-    if (isnan(v) || v < 0)
+    if (v < 0)
         fputs("<td class=\"num\">n/a</td>", f);
-    else {
-        fputs("<td class=\"num\">", f);
-        fprintf(f, fmt, v);
-        fputs("</td>", f);
+    else
+        fprintf(f, "<td class=\"num\">%lld</td>", v);
+}
+
+/* A figure cell: only NaN is unknown (a slope may be negative). */
+static void td_figure(FILE *f, double v, const char *fmt)
+{
+    if (isnan(v)) {
+        fputs("<td class=\"num\">n/a</td>", f);
+        return;
     }
+    fputs("<td class=\"num\">", f);
+    fprintf(f, fmt, v);
+    fputs("</td>", f);
 }
 
 /* A row under the run's row, spanning the table: every verdict with its
@@ -71,12 +81,12 @@ static void write_summary(FILE *f, const cs_chart_run *runs, size_t n)
         td_text(f, r->target);
         td_text(f, r->calls);
         td_text(f, r->cache);
-        td_num(f, (double)r->iterations, "%.0f");
-        td_num(f, r->calls_per_second, "%.0f");
-        td_num(f, (double)r->binds, "%.0f");
-        td_num(f, (double)r->getidsofnames_calls, "%.0f");
-        td_num(f, (double)r->cache_entries_end, "%.0f");
-        td_num(f, r->heap_bytes_per_iteration, "%.2f");
+        td_count(f, r->iterations);
+        td_figure(f, r->calls_per_second, "%.0f");
+        td_count(f, r->binds);
+        td_count(f, r->getidsofnames_calls);
+        td_count(f, r->cache_entries_end);
+        td_figure(f, r->heap_bytes_per_iteration, "%.2f");
         td_text(f, r->error);
         fputs("</tr>\n", f);
         verdict_row(f, r, 11);

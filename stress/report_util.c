@@ -1,5 +1,6 @@
 /* Escaping and number formatting for the report writers; see report_util.h. */
 #include "report_util.h"
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 

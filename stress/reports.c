@@ -16,20 +16,34 @@ static void csv_path(const char *dir, const char *file, char *buf, size_t len)
     snprintf(buf, len, "%s/%s", dir, file);
 }
 
-size_t cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p)
+int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
+                        char *err, size_t errlen)
 {
-    char path[1024], err[512];
+    char path[1024];
     cs_csv_data d;
     const cs_csv_run *cr;
-    size_t n = 0;
+    int rc = 0;
 
     memset(&d, 0, sizeof(d));
     csv_path(dir, "samples.csv", path, sizeof(path));
     r->heap_bytes_per_iteration = NAN;
-    if (cs_csv_read(path, &d, err, sizeof(err)) == 0 && (cr = cs_csv_find(&d, r->name)))
-        n = cs_run_verdicts(r, cr->samples, cr->n, p->warmup, p->max_leak_bytes);
+    if (cs_csv_read(path, &d, err, errlen))
+        rc = -1;
+    else if ((cr = cs_csv_find(&d, r->name)))
+        cs_run_verdicts(r, cr->samples, cr->n, p->warmup, p->max_leak_bytes);
     cs_csv_free(&d);
-    return n;
+    return rc;
+}
+
+void cs_reports_print_verdicts(const cs_run *r)
+{
+    size_t i;
+
+    for (i = 0; i < r->nverdicts; i++) {
+        const cs_verdict *v = &r->verdicts[i];
+        printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
+               cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
+    }
 }
 
 /* Pairs each run with its samples for the chart (runs without samples

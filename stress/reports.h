@@ -7,6 +7,7 @@
 #define CS_REPORTS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "model.h"
 
 typedef struct cs_verdict_params {
@@ -15,8 +16,14 @@ typedef struct cs_verdict_params {
 } cs_verdict_params;
 
 /* Computes r->verdicts (and heap_bytes_per_iteration) from the samples of
- * run r->name in dir/samples.csv. Returns the number of verdicts. */
-size_t cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p);
+ * run r->name in dir/samples.csv. Returns 0, or -1 with a one-line message
+ * in err when the samples cannot be read back (then no verdict exists, and
+ * the run must not pass as clean). */
+int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
+                        char *err, size_t errlen);
+
+/* Prints r's verdicts to stdout, one indented line per metric. */
+void cs_reports_print_verdicts(const cs_run *r);
 
 /* Writes every report file for runs[0..n). Returns 0, or -1 with a
  * one-line message in err naming the file that could not be written. */

@@ -141,6 +141,11 @@ int cs_theil_sen(const double *x, const double *y, size_t n, cs_fit *fit)
     return rc;
 }
 
+long long cs_default_warmup(long long iterations)
+{
+    return iterations / 10;
+}
+
 void cs_leak_params_default(cs_metric m, double max_leak_bytes, cs_leak_params *p)
 {
     int bytes = cs_metric_is_bytes(m);

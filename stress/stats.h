@@ -39,6 +39,9 @@ typedef struct cs_fit {
     size_t n;
 } cs_fit;
 
+/* Iterations left out of verdicts when --warmup is not given: 10%. */
+long long cs_default_warmup(long long iterations);
+
 /* Theil-Sen fit over the points (x[i], y[i]) with both finite; needs at
  * least two points with distinct x. Returns 0, or -1 (fit set to NaN)
  * when there are too few points or memory ran out. */
