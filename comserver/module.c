@@ -177,9 +177,18 @@ cs_fault cs_current_fault(LONG *param)
     return (cs_fault)(v >> 32);
 }
 
+/* Calls counted by the call-counting faults since the fault was selected. */
+static LONG fault_calls;
+
 void cs_set_fault(cs_fault fault, LONG param)
 {
+    InterlockedExchange(&fault_calls, 0);
     InterlockedExchange64(&selected_fault, ((LONG64)fault << 32) | (ULONG)param);
+}
+
+LONG cs_fault_call_count(void)
+{
+    return InterlockedIncrement(&fault_calls);
 }
 
 HRESULT cs_set_error(REFIID iid, HRESULT hr, const WCHAR *description)

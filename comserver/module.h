@@ -77,6 +77,9 @@ BOOL cs_module_path(WCHAR *buf, DWORD size);
 /* The fault applied to objects created from now on, and its param. */
 cs_fault cs_current_fault(LONG *param);
 void cs_set_fault(cs_fault fault, LONG param);
+/* Counts one call for hang-call and crash-call; restarts at 1 whenever a
+ * fault is selected. Returns the count including this call. */
+LONG cs_fault_call_count(void);
 
 /* Records error information for the calling thread (ISupportErrorInfo
  * clients read it) and returns hr, so a method can end with

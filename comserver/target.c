@@ -30,9 +30,6 @@ static inline target *impl_from_ISupportErrorInfo(ISupportErrorInfo *iface)
     return CONTAINING_RECORD(iface, target, ISupportErrorInfo_iface);
 }
 
-/* Calls made on Targets with the hang-call or crash-call fault. */
-static LONG hang_calls;
-
 /* A server bug that kills its host: a read through a null pointer. */
 static void crash_now(void)
 {
@@ -52,7 +49,7 @@ static void target_on_call(target *This)
         HeapAlloc(GetProcessHeap(), 0, (SIZE_T)n);
     } else if (This->fault == CS_FAULT_HANG_CALL || This->fault == CS_FAULT_CRASH_CALL) {
         LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_HANG_CALL_DEFAULT;
-        if (InterlockedIncrement(&hang_calls) <= n)
+        if (cs_fault_call_count() <= n)
             return;
         if (This->fault == CS_FAULT_HANG_CALL)
             Sleep(INFINITE);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "isolate.h"
+#include "options.h"
 
 const char *cs_end_name(cs_end e)
 {
@@ -16,11 +17,11 @@ const char *cs_end_name(cs_end e)
 static const char *error_code_name(unsigned long code)
 {
     switch (code) {
-    case 2: return "usage error";
-    case 3: return "target not registered or not creatable";
-    case 4: return "a call failed";
-    case 5: return "output directory not writable";
-    case 6: return "internal error";
+    case CS_EXIT_USAGE: return "usage error";
+    case CS_EXIT_TARGET: return "target not registered or not creatable";
+    case CS_EXIT_CALL: return "a call failed";
+    case CS_EXIT_OUTPUT: return "output directory not writable";
+    case CS_EXIT_INTERNAL: return "internal error";
     }
     return NULL;
 }
@@ -68,6 +69,11 @@ void cs_classify(int timed_out, unsigned long exit_code, int threads_at_kill,
     } else if (exit_code == 1) {
         r->end = CS_END_FAILED;
         snprintf(r->text, sizeof(r->text), "failed: %s", pi->summary[0] ? pi->summary : "a verdict failed (exit 1)");
+    } else if (exit_code == CS_EXIT_HANG || (pi->ended && !strcmp(pi->end_status, "hung"))) {
+        /* A run that stopped on its own --timeout: a call never returned. */
+        r->end = CS_END_HUNG;
+        snprintf(r->text, sizeof(r->text), "hung: stopped by its own --timeout in phase '%s'%s%s",
+                 phase, pi->summary[0] ? ": " : "", pi->summary);
     } else if (pi->phase[0] && !pi->ended) {
         /* It recorded phases but never its end: it died, whatever the code. */
         r->end = CS_END_CRASHED;

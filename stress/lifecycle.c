@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lifecycle.h"
+#include "isolate.h"
 #include "phase.h"
 #include "samplers.h"
 
@@ -191,10 +192,12 @@ static int pool_start(struct tls_pool *pool, int n, struct tls_worker_arg *args)
     for (i = 0; i < n; i++) {
         args[i].pool = pool;
         args[i].index = i;
-        pool->go[i] = CreateEventW(NULL, FALSE, FALSE, NULL);
-        pool->threads[i] = CreateThread(NULL, 0, tls_worker, &args[i], 0, NULL);
-        if (!pool->go[i] || !pool->threads[i])
+        if (!(pool->go[i] = CreateEventW(NULL, FALSE, FALSE, NULL)))
             return -1;
+        if (!(pool->threads[i] = CreateThread(NULL, 0, tls_worker, &args[i], 0, NULL))) {
+            CloseHandle(pool->go[i]);
+            return -1;
+        }
         pool->n = i + 1;
     }
     return 0;
@@ -256,6 +259,12 @@ static int tls_cycle(const cs_life_options *o, struct tls_pool *pool, const char
     cs_phase_set("%s: CsTlsTouch on %d live threads", what, pool->n);
     if (pool_touch(pool, touch)) {
         fprintf(stderr, "comstress child: worker threads did not answer within 30 s\n");
+        return 6;
+    }
+    if (pool->failed) {
+        /* No blocks, no growth: that would read as "clean", wrongly. */
+        fprintf(stderr, "comstress child: CsTlsTouch failed on %ld thread(s)\n", (long)pool->failed);
+        FreeLibrary(h);
         return 6;
     }
     cs_phase_set("%s: %s%s", what, CS_PHASE_IN_FREELIBRARY, CS_TLS_DLL);
@@ -550,7 +559,7 @@ int cs_life_run(const cs_life_options *o)
     cs_stream *res;
     int rc;
 
-    CreateDirectoryA(o->out_dir, NULL);
+    cs_make_dirs(o->out_dir);
     snprintf(path, sizeof(path), "%s\\%s", o->out_dir, CS_PHASE_FILE);
     if (cs_phase_open(path))
         fprintf(stderr, "comstress child: cannot write '%s'; phases are not recorded\n", path);

@@ -4,7 +4,7 @@
 # `child`. It measures heaps with cs_heap_totals() (cs_samplers).
 add_library(cs_lifecycle STATIC phase.c isolate.c lifecycle.c suite.c)
 target_include_directories(cs_lifecycle PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(cs_lifecycle PUBLIC cs_samplers ole32 oleaut32 uuid psapi)
+target_link_libraries(cs_lifecycle PUBLIC cs_core cs_samplers ole32 oleaut32 uuid psapi)
 if(TARGET cs_tls_leak)
   add_dependencies(cs_lifecycle cs_tls_leak cs_unload_deadlock)
 endif()

@@ -6,6 +6,7 @@
 #include "suite.h"
 #include "isolate.h"
 #include "lifecycle.h"
+#include "report_util.h"
 
 /* What a scenario is meant to show. */
 typedef enum expect {
@@ -102,42 +103,12 @@ static int ended_as_expected(expect want, const cs_child_result *r)
 
 /* ---- writers: small, rewritten whole after every child ---- */
 
-/* Writes s as a JSON string body (no quotes). */
-static void json_str(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-}
-
-static void xml_str(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-                fputc(*s, f);
-        }
-    }
-}
-
-#define JSON_FIELD(f, key, val) do { fputs(",\"" key "\":\"", f); json_str(f, val); fputc('"', f); } while (0)
+#define JSON_FIELD(f, key, val) do { fputs(",\"" key "\":", f); cs_put_json_string(f, val); } while (0)
 
 static void write_json_entry(FILE *f, const outcome *o)
 {
-    fputs("    {\"name\":\"", f);
-    json_str(f, o->e->name);
-    fputc('"', f);
+    fputs("    {\"name\":", f);
+    cs_put_json_string(f, o->e->name);
     JSON_FIELD(f, "command", o->e->args);
     JSON_FIELD(f, "end", cs_end_name(o->r.end));
     JSON_FIELD(f, "expected", expect_names[o->e->want]);
@@ -199,16 +170,16 @@ static void suite_junit(FILE *f, const suite *s, int complete)
     for (i = 0; i < s->ndone; i++) {
         const outcome *o = &s->done[i];
         fputs("  <testcase classname=\"comstress.suite\" name=\"", f);
-        xml_str(f, o->e->name);
+        cs_put_xml(f, o->e->name);
         fprintf(f, "\" time=\"%.2f\">\n", o->r.seconds);
         if (!o->ok) {
             fprintf(f, "    <failure message=\"expected %s, ended %s\">", expect_names[o->e->want],
                     cs_end_name(o->r.end));
-            xml_str(f, o->r.text);
+            cs_put_xml(f, o->r.text);
             fputs("</failure>\n", f);
         }
         fputs("    <system-out>", f);
-        xml_str(f, o->r.text);
+        cs_put_xml(f, o->r.text);
         fputs("</system-out>\n  </testcase>\n", f);
     }
     fputs("</testsuite>\n", f);
@@ -340,7 +311,7 @@ int cs_suite_main(int argc, char **argv)
     build_entries(&s);
     if ((rc = parse_suite(&s, argc, argv)) || (rc = check_only(&s)))
         return rc;
-    CreateDirectoryA(s.out_dir, NULL);
+    cs_make_dirs(s.out_dir);
     if (write_reports(&s, 0)) {
         fprintf(stderr, "comstress suite: --out '%s': cannot write suite.json / junit.xml there\n", s.out_dir);
         return 5;

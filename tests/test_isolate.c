@@ -77,6 +77,10 @@ START_TEST(classify_ends)
     ck_int_eq(r.end, CS_END_CRASHED);
     r = classify_text("", 0, 0xfd);
     ck_int_eq(r.end, CS_END_CRASHED);
+    /* A run that stopped on its own --timeout (exit 7, "end hung") hung. */
+    r = classify_text("phase run/type: 100 iterations\nend hung\n", 0, 7);
+    ck_int_eq(r.end, CS_END_HUNG);
+    ck_assert_ptr_nonnull(strstr(r.text, "its own --timeout"));
 }
 END_TEST
 
