@@ -32,7 +32,6 @@ struct tls_block {
 static DWORD tls_slot = TLS_OUT_OF_INDEXES;
 static LONG tls_mode = CS_TLS_MODE_LEAKY;
 static LONG block_size = CS_TLS_DEFAULT_BLOCK;
-static LONG live_blocks;
 static CRITICAL_SECTION blocks_cs;
 static struct tls_block blocks = { &blocks, &blocks, 0 };
 
@@ -97,14 +96,7 @@ __declspec(dllexport) int WINAPI CsTlsTouch(void)
     b->thread_id = GetCurrentThreadId();
     list_add(b);
     TlsSetValue(tls_slot, b);
-    InterlockedIncrement(&live_blocks);
     return 1;
-}
-
-/* Blocks currently allocated and not freed by this load of the DLL. */
-__declspec(dllexport) LONG WINAPI CsTlsLiveBlocks(void)
-{
-    return live_blocks;
 }
 
 /* DLL_THREAD_DETACH: the only place the leaky runtime frees a block. */
@@ -117,7 +109,6 @@ static void thread_detach(void)
     TlsSetValue(tls_slot, NULL);
     list_remove(b);
     LocalFree(b);
-    InterlockedDecrement(&live_blocks);
 }
 
 /* DLL_PROCESS_DETACH: the fixed mode frees what live threads still own. */
@@ -129,7 +120,6 @@ static void process_detach(void)
         for (b = blocks.next; b != &blocks; b = next) {
             next = b->next;
             LocalFree(b);
-            InterlockedDecrement(&live_blocks);
         }
         blocks.next = blocks.prev = &blocks;
     }

@@ -69,12 +69,6 @@ __declspec(dllexport) BOOL WINAPI CsWorkerStop(void)
     return ok;
 }
 
-/* 1 while the worker thread exists (started and not stopped), else 0. */
-__declspec(dllexport) int WINAPI CsWorkerRunning(void)
-{
-    return worker != NULL;
-}
-
 /* The deadlock: waits, holding the loader lock, for a thread that needs it. */
 static void process_detach(void)
 {
@@ -98,6 +92,7 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, void *reserved)
             return FALSE;
         if (!(worker = CreateThread(NULL, 0, worker_main, NULL, 0, NULL))) {
             CloseHandle(stop_event);
+            stop_event = NULL;   /* the failed attach is followed by a detach */
             return FALSE;
         }
         break;
