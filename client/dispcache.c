@@ -98,21 +98,31 @@ void lb_dispatcher_use_vtable(lb_dispatcher *d, BOOL enable)
     d->gen++;
 }
 
-/* The per-site levels (L0/L1) this dispatcher keeps for site; NULL on OOM.
- * The last site used is checked first: a stress loop calls few sites. */
-static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
+/* The slot of site, or NULL when the dispatcher has none yet. The last
+ * site used is checked first: a stress loop calls few sites. */
+static site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
 {
     size_t i;
-    site_slot *slots;
 
     if (d->nslots && d->slots[d->last].site == site && d->slots[d->last].serial == site->serial)
-        return d->slots[d->last].levels;
+        return &d->slots[d->last];
     for (i = 0; i < d->nslots; i++) {
         if (d->slots[i].site == site && d->slots[i].serial == site->serial) {
             d->last = i;
-            return d->slots[i].levels;
+            return &d->slots[i];
         }
     }
+    return NULL;
+}
+
+/* The per-site levels (L0/L1) this dispatcher keeps for site, made on
+ * first use; NULL on OOM. */
+static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
+{
+    site_slot *slot = find_slot(d, site), *slots;
+
+    if (slot)
+        return slot->levels;
     if (d->nslots == d->capslots) {
         size_t cap = d->capslots ? d->capslots * 2 : 8;
         if (!(slots = realloc(d->slots, cap * sizeof(*slots))))
@@ -232,16 +242,16 @@ static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, 
         *out = rule->binding;
         return S_OK;
     }
-    if (!(nb = malloc(sizeof(*nb))))
-        return lb_resolve(obj, site, tmp, &d->n, err);
-    if (FAILED(hr = lb_resolve(obj, site, nb, &d->n, err))) {
-        free(nb);
+    /* Resolve once into tmp; keep a copy in the cache when memory allows
+     * (bc_add frees the copy when it cannot keep it). A failed resolve
+     * leaves no entry behind. */
+    if (FAILED(hr = lb_resolve(obj, site, tmp, &d->n, err)))
         return hr;
+    if ((nb = malloc(sizeof(*nb)))) {
+        *nb = *tmp;
+        if ((rule = bc_add(d->cache, levels, store, key, len, nb, sizeof(*nb))))
+            *out = rule->binding;
     }
-    if ((rule = bc_add(d->cache, levels, store, key, len, nb, sizeof(*nb))))
-        *out = rule->binding;
-    else if (FAILED(hr = lb_resolve(obj, site, tmp, &d->n, err)))
-        return hr;
     return S_OK;
 }
 
@@ -263,17 +273,6 @@ static BOOL vtable_usable(lb_dispatcher *d, IDispatch *obj, const lb_binding *b,
         }
     }
     return (recv->flags & ID_VT_SAME) != 0;
-}
-
-/* The slot of site, or NULL when the dispatcher has none yet. */
-static site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
-{
-    size_t i;
-
-    for (i = 0; i < d->nslots; i++)
-        if (d->slots[i].site == site && d->slots[i].serial == site->serial)
-            return &d->slots[i];
-    return NULL;
 }
 
 /* Repeats the site's last call on obj when still valid (see fast_call);
