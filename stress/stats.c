@@ -231,15 +231,16 @@ typedef struct evidence {
     size_t tail_steps;   /* upward page steps in the last third */
 } evidence;
 
-/* Fits the whole series and its last third, the level change between the
- * first and last thirds, and the page steps. Returns 0 or -1. */
+/* Given the whole-series fit in e->all, fits the last third and measures
+ * the level change between the first and last thirds and the page steps.
+ * Returns 0 or -1. */
 static int gather(const series *s, const cs_leak_params *p, evidence *e)
 {
     double x0 = s->x[0], span = s->x[s->n - 1] - x0;
     size_t a = first_at(s, x0 + span / 3), b = first_at(s, x0 + 2 * span / 3);
     double dx;
 
-    if (cs_theil_sen(s->x, s->y, s->n, &e->all) || b + 2 > s->n || a < 1)
+    if (b + 2 > s->n || a < 1)
         return -1;
     if (cs_theil_sen(s->x + b, s->y + b, s->n - b, &e->tail))
         return -1;
@@ -305,9 +306,9 @@ cs_verdict_kind cs_leak_verdict(const double *x, const double *y, size_t n,
         v->per_iteration = e.all.slope;
         v->ci_low = e.all.ci_low;
         v->ci_high = e.all.ci_high;
+        if (s.n >= p->min_samples && s.n >= 6 && !gather(&s, p, &e))
+            v->kind = decide(&e, p);
     }
-    if (s.n >= p->min_samples && s.n >= 6 && !gather(&s, p, &e))
-        v->kind = decide(&e, p);
     free(s.x);
     return v->kind;
 }
