@@ -59,20 +59,33 @@ cs_class cs_class_from_name(const WCHAR *name)
     return CS_CLASS_COUNT;
 }
 
+/* Live objects of every class but Probe together, and their peak: the
+ * sum of per-class peaks would add peaks reached at different times. */
+static volatile LONG all_live, all_peak;
+
+/* Raises *peak to live unless another thread already raised it further. */
+static void raise_peak(volatile LONG *peak, LONG live)
+{
+    LONG seen;
+
+    while ((seen = *peak) < live)
+        if (InterlockedCompareExchange(peak, live, seen) == seen)
+            break;
+}
+
 void cs_object_created(cs_class c)
 {
-    LONG live = InterlockedIncrement(&counters[c].live), peak;
-
-    /* Raise the peak unless another thread already raised it further. */
-    while ((peak = counters[c].peak) < live)
-        if (InterlockedCompareExchange(&counters[c].peak, live, peak) == peak)
-            break;
+    raise_peak(&counters[c].peak, InterlockedIncrement(&counters[c].live));
+    if (c != CS_CLASS_PROBE)
+        raise_peak(&all_peak, InterlockedIncrement(&all_live));
     cs_count_addref(c);
 }
 
 void cs_object_destroyed(cs_class c)
 {
     InterlockedDecrement(&counters[c].live);
+    if (c != CS_CLASS_PROBE)
+        InterlockedDecrement(&all_live);
 }
 
 void cs_count_addref(cs_class c)
@@ -112,7 +125,10 @@ static LONG sum_counter(cs_class filter, size_t field)
 }
 
 LONG cs_live_objects(cs_class f) { return sum_counter(f, offsetof(class_counters, live)); }
-LONG cs_peak_objects(cs_class f) { return sum_counter(f, offsetof(class_counters, peak)); }
+LONG cs_peak_objects(cs_class f)
+{
+    return f == CS_CLASS_COUNT ? all_peak : sum_counter(f, offsetof(class_counters, peak));
+}
 LONG cs_server_locks(void) { return server_locks; }
 LONG cs_addref_total(void) { return sum_counter(CS_CLASS_COUNT, offsetof(class_counters, addrefs)); }
 LONG cs_release_total(void) { return sum_counter(CS_CLASS_COUNT, offsetof(class_counters, releases)); }
