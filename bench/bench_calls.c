@@ -7,6 +7,7 @@
  * with the empty-loop cost subtracted.
  */
 #include "bench.h"
+#include "process.h"
 #include <stdio.h>
 #include <string.h>
 #include "comstress.h"
@@ -120,9 +121,8 @@ static double round_ratio(const double *a, const double *b, int rounds)
 static double time_cscript(const char *dir, long n, int with_call)
 {
     char path[MAX_PATH], cmd[MAX_PATH * 2];
-    STARTUPINFOA si = { sizeof(si) };
-    PROCESS_INFORMATION pi;
-    DWORD code = 1;
+    cs_proc_spec ps = { 0 };
+    cs_proc_result pr;
     FILE *f;
     double t0, t;
 
@@ -133,15 +133,13 @@ static double time_cscript(const char *dir, long n, int with_call)
             n, with_call ? "o.Add 1" : "");
     fclose(f);
     snprintf(cmd, sizeof(cmd), "cscript.exe //nologo \"%s\"", path);
+    ps.cmdline = cmd;
+    ps.timeout_ms = INFINITE;
     t0 = bench_now();
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+    if (cs_proc_run(&ps, &pr))
         return -1;
-    WaitForSingleObject(pi.hProcess, INFINITE);
     t = bench_now() - t0;
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
-    return code == 7 ? t : -1;
+    return pr.exit_code == 7 ? t : -1;
 }
 
 /* VBScript ns per call: median over pairs of (loop with call - empty

@@ -5,6 +5,7 @@
  * samples back from each run.json.
  */
 #include "bench.h"
+#include "process.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,30 +58,20 @@ static char *read_text(const char *path)
  * SPAWN_TIMEOUT when it was killed after CHILD_TIMEOUT_MS. */
 static int spawn(char *cmd)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    STARTUPINFOA si = { sizeof(si) };
-    PROCESS_INFORMATION pi;
-    DWORD code = (DWORD)SPAWN_TIMEOUT;
-    HANDLE nul = CreateFileA("NUL", GENERIC_WRITE, FILE_SHARE_WRITE, &sa, OPEN_EXISTING, 0, NULL);
+    cs_proc_spec ps = { 0 };
+    cs_proc_result pr;
+    int rc;
 
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = nul;
-    si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
-    if (!CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
-        DWORD e = GetLastError();
-        CloseHandle(nul);
-        SetLastError(e);
+    ps.cmdline = cmd;
+    ps.std_out = cs_proc_open_std(NULL, "NUL", GENERIC_WRITE, OPEN_EXISTING);
+    ps.timeout_ms = CHILD_TIMEOUT_MS;
+    rc = cs_proc_run(&ps, &pr);
+    CloseHandle(ps.std_out);
+    if (rc) {
+        SetLastError(pr.error);     /* the caller names it */
         return SPAWN_FAILED;
     }
-    if (WaitForSingleObject(pi.hProcess, CHILD_TIMEOUT_MS) != WAIT_OBJECT_0)
-        TerminateProcess(pi.hProcess, 1);
-    else
-        GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
-    CloseHandle(nul);
-    return (int)code;
+    return pr.timed_out ? SPAWN_TIMEOUT : (int)pr.exit_code;
 }
 
 /*

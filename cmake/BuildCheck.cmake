@@ -1,6 +1,7 @@
-# Builds the check unit-test library for mingw from Debian's source package
-# into the build tree, once: a later configure reuses the installed copy.
-# Debian ships no mingw build of check, and vendoring it is not allowed.
+# Builds the check unit-test library from Debian's source package into the
+# build tree, once: a later configure reuses the installed copy. The same
+# source serves the mingw build (Debian ships no mingw build of check) and
+# the host build, so both run the unit suites on the same check.
 #
 # Result: imported target check::check (static library + headers).
 
@@ -23,7 +24,7 @@ if(NOT EXISTS ${CHECK_LIB})
     endif()
   endif()
   list(GET _check_dirs 0 _check_src)
-  message(STATUS "check: building ${_check_src} for mingw")
+  message(STATUS "check: building ${_check_src} (${CMAKE_SYSTEM_NAME})")
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${_check_src} -B ${CHECK_ROOT}/build
       -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}
       -DCMAKE_BUILD_TYPE=Release
@@ -52,3 +53,7 @@ if(EXISTS ${CHECK_PREFIX}/lib/libcompat.a)
 endif()
 # check's mingw build uses winpthreads; -static (global) keeps it in the exe.
 set_property(TARGET check::check APPEND PROPERTY INTERFACE_LINK_OPTIONS -pthread)
+if(NOT CMAKE_CROSSCOMPILING)
+  # On Linux check also needs the maths and real-time libraries.
+  set_property(TARGET check::check APPEND PROPERTY INTERFACE_LINK_LIBRARIES m rt)
+endif()

@@ -1,27 +1,44 @@
-# Test plumbing: every check suite is its own CTest test run under Wine in
-# the build tree's private prefix, after the wine_setup fixture (boot the
-# prefix, start its wineserver, register the reference server) and before
-# wine_cleanup (stop that prefix's wineserver only).
+# Test plumbing. Every check suite is its own CTest test with a label:
+#   unit       the portable core (also built and run natively: preset host)
+#   com        the reference server, late binding, ledger, spy, samplers
+#   cli        comstress.exe end to end
+#   lifecycle  child processes, the watchdog, DLL lifecycle scenarios
+# In the Windows build each suite runs under Wine (the emulator set in
+# ComstressWine.cmake) in the build tree's private prefix, after the
+# wine_setup fixture and before wine_cleanup (tests/support).
 
-add_test(NAME wine_setup
-  COMMAND sh ${CMAKE_SOURCE_DIR}/tests/wine-setup.sh ${COMSTRESS_WINE_RUN}
-          $<TARGET_FILE:comserver>)
-set_tests_properties(wine_setup PROPERTIES FIXTURES_SETUP wine TIMEOUT 180)
-add_test(NAME wine_cleanup COMMAND ${COMSTRESS_WINE_RUN} --stop)
-set_tests_properties(wine_cleanup PROPERTIES FIXTURES_CLEANUP wine)
+set(COMSTRESS_TEST_LABELS unit com cli lifecycle)
 
-# comstress_add_check_test(NAME SOURCES src... [LIBS lib...] [ARGS arg...])
-# Builds a check runner linked statically and registers it as a CTest test.
-# CK_FORK=no: check cannot fork on Windows; one crash ends only this test.
+# comstress_add_check_test(NAME LABEL label SOURCES src... [LIBS lib...] [ARGS arg...])
+# Builds a check runner and registers it as a CTest test. CK_FORK=no: check
+# cannot fork on Windows, and the host runs the same way; one crash ends
+# only this test.
 function(comstress_add_check_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;LIBS;ARGS" ${ARGN})
+  cmake_parse_arguments(T "" "LABEL" "SOURCES;LIBS;ARGS" ${ARGN})
+  if(NOT T_LABEL IN_LIST COMSTRESS_TEST_LABELS)
+    message(FATAL_ERROR "${name}: LABEL must be one of ${COMSTRESS_TEST_LABELS}, not '${T_LABEL}'")
+  endif()
+  foreach(src ${T_SOURCES})
+    if(NOT EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${src})
+      message(FATAL_ERROR "${name}: source ${CMAKE_CURRENT_SOURCE_DIR}/${src} is missing")
+    endif()
+  endforeach()
   add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE check::check cs_testutil ${T_LIBS})
-  # check's ck_assert_int_eq prints with %jd: use the C99 printf family so
-  # the format checks (and the output) are right under mingw.
-  target_compile_definitions(${name} PRIVATE __USE_MINGW_ANSI_STDIO=1)
+  target_link_libraries(${name} PRIVATE check::check cs_unit ${T_LIBS})
+  if(CMAKE_CROSSCOMPILING)
+    target_link_libraries(${name} PRIVATE cs_testutil)
+    # check's ck_assert_int_eq prints with %jd: use the C99 printf family so
+    # the format checks (and the output) are right under mingw.
+    target_compile_definitions(${name} PRIVATE __USE_MINGW_ANSI_STDIO=1)
+  endif()
   add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
-  set_tests_properties(${name} PROPERTIES
-    ENVIRONMENT "CK_FORK=no;CK_VERBOSITY=normal;COMSTRESS_SERVER_DLL=Z:$<TARGET_FILE:comserver>;COMSTRESS_EXE=Z:$<TARGET_FILE:comstress>;COMSTRESS_SOURCE_DIR=Z:${CMAKE_SOURCE_DIR}"
-    FIXTURES_REQUIRED wine TIMEOUT 300)
+  set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT 300)
+  if(CMAKE_CROSSCOMPILING)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED wine
+      ENVIRONMENT "CK_FORK=no;CK_VERBOSITY=normal;COMSTRESS_SERVER_DLL=Z:$<TARGET_FILE:comserver>;COMSTRESS_EXE=Z:$<TARGET_FILE:comstress>;COMSTRESS_SOURCE_DIR=Z:${CMAKE_SOURCE_DIR}")
+  else()
+    set_tests_properties(${name} PROPERTIES
+      ENVIRONMENT "CK_FORK=no;CK_VERBOSITY=normal;COMSTRESS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+      WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+  endif()
 endfunction()

@@ -1,0 +1,453 @@
+/*
+ * One command-line parser for every subcommand: see options.h.
+ *
+ * Every option is one row of opt_table: its name, the subcommands that
+ * accept it, how its value is read and where it is stored. Adding an option
+ * is adding a row; the error lines ("--x: 'v' is not ...", "--x: missing
+ * value", "unknown option '--x'") come from the row, so they read the same
+ * in every subcommand.
+ */
+#include "options.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const cs_policy_names[CS_NPOLICIES] = {
+    "none", "type", "instance", "instance-unbounded"
+};
+
+const char *const cs_life_scenarios[] = {
+    "tls-unload", "unload-deadlock", "unload-race", "crash", "hang", NULL
+};
+
+#define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang"
+#define COMMAND_LIST "run, compare, report, list, suite"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return CS_EXIT_USAGE;
+}
+
+/* How a row's value is read. */
+typedef enum opt_kind {
+    K_FLAG,     /* no value: the int field becomes 1 */
+    K_COUNT,    /* whole decimal number into a long long, in [lo, hi] */
+    K_INT,      /* the same into an int */
+    K_UINT,     /* the same into an unsigned */
+    K_REAL,     /* finite number into a double, in [lo, hi] (lo excluded if lo_open) */
+    K_CHOICE,   /* one word of words[]: its value into an int field */
+    K_WORD,     /* one word of words[]: the word itself into a const char * */
+    K_TEXT,     /* non-empty text into a const char * */
+    K_CALL      /* non-empty text appended to calls[] */
+} opt_kind;
+
+typedef struct choice { const char *word; int value; } choice;
+
+#define MAX_WORDS 5
+#define BIT(c) (1u << (c))
+#define RUNS (BIT(CS_CMD_RUN) | BIT(CS_CMD_COMPARE))
+#define CHILD BIT(CS_CMD_CHILD)
+#define SUITE BIT(CS_CMD_SUITE)
+#define F(member) offsetof(cs_options, member)
+#define NO_MAX 9.2e18
+
+typedef struct optdef {
+    const char *name;
+    unsigned commands;        /* BIT() of each subcommand that takes it */
+    opt_kind kind;
+    size_t field;
+    double lo, hi;
+    int lo_open;
+    const char *what;         /* "is not WHAT" for numbers and words; the
+                               * complaint about an empty value for texts */
+    const char *noun;         /* words: "unknown NOUN 'x' (a, b)"; NULL:
+                               * "'x' is not a, b or c" */
+    choice words[MAX_WORDS];
+} optdef;
+
+static const optdef opt_table[] = {
+    /* run and compare */
+    { "--target", RUNS, K_TEXT, F(target), .what = "empty ProgID/CLSID" },
+    { "--call", RUNS, K_CALL, F(calls), .what = "empty call text" },
+    { "--iterations", RUNS, K_COUNT, F(iterations), 1, NO_MAX, 0, "a positive whole number" },
+    { "--warmup", RUNS, K_COUNT, F(warmup), 0, NO_MAX, 0, "a whole number" },
+    { "--sample-every", RUNS, K_COUNT, F(sample_every), 1, NO_MAX, 0, "a positive whole number" },
+    { "--timeout", RUNS, K_COUNT, F(timeout_s), 1, NO_MAX, 0, "a positive whole number of seconds" },
+    { "--out", RUNS, K_TEXT, F(out_dir), .what = "empty directory name" },
+    { "--threads", RUNS, K_INT, F(threads), 1, CS_MAX_THREADS, 0, "a number from 1 to 64" },
+    { "--max-leak", RUNS, K_REAL, F(max_leak), 0, NO_MAX, 0, "a non-negative number of bytes" },
+    { "--fault", RUNS, K_TEXT, F(fault), .what = "empty fault name" },
+    { "--ledger", RUNS, K_FLAG, F(ledger) },
+    { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
+      .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
+    { "--scenario", RUNS, K_CHOICE, F(scenario), .noun = "scenario",
+      .words = { { "calls", CS_SCEN_CALLS }, { "pass-instance", CS_SCEN_PASS_INSTANCE } } },
+    { "--activation", RUNS, K_CHOICE, F(activation), .noun = "value",
+      .words = { { "factory", CS_ACT_FACTORY }, { "cocreate", CS_ACT_COCREATE } } },
+    { "--apartment", RUNS, K_CHOICE, F(apartment_mta), .words = { { "sta", 0 }, { "mta", 1 } } },
+    { "--sink-apartment", RUNS, K_CHOICE, F(sink_sta), .words = { { "sta", 1 }, { "same", 0 } } },
+    { "--fail-on", RUNS, K_CHOICE, F(fail_on_leak),
+      .words = { { "leak", 1 }, { "leak-any", 2 }, { "none", 0 } } },
+    { "--client-fault", RUNS, K_CHOICE, F(client_fault), .noun = "fault",
+      .words = { { "missing-release", CS_CF_MISSING_RELEASE },
+                 { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
+                 { "missing-sysfreestring", CS_CF_MISSING_SYSFREESTRING } } },
+    { "--plan", RUNS, K_CHOICE, F(invoke_plan), .words = { { "vtable", 0 }, { "invoke", 1 } } },
+    { "--bstr-cache", RUNS, K_CHOICE, F(bstr_cache), .words = { { "on", 1 }, { "off", 0 } } },
+    /* suite */
+    { "--timeout", SUITE, K_REAL, F(suite.timeout_s), 1, 86400, 0, "a number of seconds from 1 to 86400" },
+    { "--out", SUITE, K_TEXT, F(suite.out_dir), .what = "empty directory name" },
+    { "--only", SUITE, K_TEXT, F(suite.only), .what = "empty scenario name" },
+    { "--exe", SUITE, K_TEXT, F(suite.exe), .what = "empty program path" },
+    /* child (one lifecycle scenario) */
+    { "--out", CHILD, K_TEXT, F(life.out_dir), .what = "empty directory name" },
+    { "--dll-dir", CHILD, K_TEXT, F(life.dll_dir), .what = "empty directory name" },
+    { "--target", CHILD, K_TEXT, F(life.target), .what = "empty ProgID/CLSID" },
+    { "--cycles", CHILD, K_INT, F(life.cycles), 1, 1000000, 0, "a number from 1 to 1000000" },
+    { "--threads", CHILD, K_INT, F(life.threads), 1, CS_MAX_THREADS, 0, "a number from 1 to 64" },
+    { "--block-size", CHILD, K_UINT, F(life.block_size), 16, 16 << 20, 0, "a byte count from 16 to 16777216" },
+    { "--seconds", CHILD, K_REAL, F(life.seconds), 0, 3600, 1, "a duration from 0 to 3600 seconds" },
+    { "--pin", CHILD, K_FLAG, F(life.pin) },
+    { "--variant", CHILD, K_CHOICE, F(life.fixed), .words = { { "leaky", 0 }, { "fixed", 1 } } },
+    { "--kind", CHILD, K_WORD, F(life.kind),
+      .words = { { "av" }, { "illegal" }, { "stack" }, { "divide" } } },
+};
+
+#define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
+
+static const char *const command_words[] = {
+    [CS_CMD_RUN] = "run", [CS_CMD_COMPARE] = "compare", [CS_CMD_REPORT] = "report",
+    [CS_CMD_LIST] = "list", [CS_CMD_SUITE] = "suite", [CS_CMD_CHILD] = "child",
+};
+
+/* Parses a whole non-negative decimal integer; rejects signs, spaces,
+ * trailing text and overflow. */
+static int parse_count(const char *s, long long *out)
+{
+    char *end;
+    long long v;
+
+    if (!s || *s < '0' || *s > '9')
+        return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* Parses a finite decimal number with nothing after it. */
+static int parse_real(const char *s, double *out)
+{
+    char *end;
+
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    *out = strtod(s, &end);
+    return !errno && !*end && isfinite(*out);
+}
+
+/* The words of d as "a, b or c" (with_or) or "a, b, c". */
+static void list_words(const optdef *d, int with_or, char *buf, size_t len)
+{
+    size_t i, n = 0, used = 0;
+
+    while (n < MAX_WORDS && d->words[n].word)
+        n++;
+    buf[0] = 0;
+    for (i = 0; i < n && used < len; i++)
+        used += snprintf(buf + used, len - used, "%s%s",
+                         !i ? "" : with_or && i + 1 == n ? " or " : ", ", d->words[i].word);
+}
+
+/* Stores val into the word-valued field of row d. Returns CS_EXIT_OK or
+ * CS_EXIT_USAGE with err naming the option, the value and the words. */
+static int take_word(const optdef *d, void *field, const char *val, char *err, size_t errlen)
+{
+    char words[160];
+    size_t k;
+
+    for (k = 0; k < MAX_WORDS && d->words[k].word; k++) {
+        if (strcmp(val, d->words[k].word))
+            continue;
+        if (d->kind == K_WORD)
+            *(const char **)field = d->words[k].word;
+        else
+            *(int *)field = d->words[k].value;
+        return CS_EXIT_OK;
+    }
+    list_words(d, !d->noun, words, sizeof(words));
+    if (d->noun)
+        return fail(err, errlen, "%s: unknown %s '%s' (%s)", d->name, d->noun, val, words);
+    return fail(err, errlen, "%s: '%s' is not %s", d->name, val, words);
+}
+
+/* Stores val into o as row d says. Returns CS_EXIT_OK or CS_EXIT_USAGE. */
+static int take(const optdef *d, cs_options *o, const char *val, char *err, size_t errlen)
+{
+    void *field = (char *)o + d->field;
+    long long n;
+    double r;
+
+    switch (d->kind) {
+    case K_FLAG:
+        *(int *)field = 1;
+        return CS_EXIT_OK;
+    case K_COUNT: case K_INT: case K_UINT:
+        if (!parse_count(val, &n) || n < d->lo || n > d->hi)
+            return fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
+        if (d->kind == K_COUNT)
+            *(long long *)field = n;
+        else if (d->kind == K_INT)
+            *(int *)field = (int)n;
+        else
+            *(unsigned *)field = (unsigned)n;
+        return CS_EXIT_OK;
+    case K_REAL:
+        if (!parse_real(val, &r) || r < d->lo || (d->lo_open && r == d->lo) || r > d->hi)
+            return fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
+        *(double *)field = r;
+        return CS_EXIT_OK;
+    case K_CHOICE: case K_WORD:
+        return take_word(d, field, val, err, errlen);
+    case K_TEXT:
+        if (!*val)
+            return fail(err, errlen, "%s: %s", d->name, d->what);
+        *(const char **)field = val;
+        return CS_EXIT_OK;
+    case K_CALL:
+        if (o->ncalls == CS_MAX_CALLS)
+            return fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);
+        if (!*val)
+            return fail(err, errlen, "%s: %s", d->name, d->what);
+        o->calls[o->ncalls++] = val;
+        return CS_EXIT_OK;
+    }
+    return fail(err, errlen, "%s: internal error (kind %d)", d->name, (int)d->kind);
+}
+
+/* The row of option name for command cmd; NULL when there is none. With
+ * *other set to a subcommand that does take it, when one does. */
+static const optdef *find(const char *name, cs_command cmd, const char **other)
+{
+    size_t i;
+
+    *other = NULL;
+    for (i = 0; i < NOPTS; i++) {
+        if (strcmp(opt_table[i].name, name))
+            continue;
+        if (opt_table[i].commands & BIT(cmd))
+            return &opt_table[i];
+        if (!*other) {
+            unsigned c = 0;
+            while (!(opt_table[i].commands & BIT(c)))
+                c++;
+            *other = command_words[c];
+        }
+    }
+    return NULL;
+}
+
+static int unknown(const char *name, cs_command cmd, const char *other, char *err, size_t errlen)
+{
+    if (other)
+        return fail(err, errlen, "unknown option '%s' for %s (it belongs to %s; see --help)",
+                    name, command_words[cmd], other);
+    return fail(err, errlen, "unknown option '%s' (see --help)", name);
+}
+
+/* Every field's default, for every command (each reads only its own). */
+static void set_defaults(cs_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->target = "ComStress.Target";
+    o->iterations = 20000;
+    o->warmup = -1;
+    o->out_dir = "comstress-out";
+    o->cache = "type";
+    o->threads = 1;
+    o->max_leak = -1;
+    o->fail_on_leak = 1;
+    o->suite.timeout_s = 30;
+    o->suite.out_dir = "comstress-suite";
+    o->life.out_dir = ".";
+    o->life.cycles = 50;
+    o->life.threads = 4;
+    o->life.block_size = 4096;
+    o->life.seconds = 2.0;
+    o->life.target = "ComStress.Target";
+    o->life.kind = "av";
+}
+
+static int parse_command(const char *word, cs_options *o, char *err, size_t errlen)
+{
+    size_t c;
+
+    for (c = 0; c < sizeof(command_words) / sizeof(command_words[0]); c++) {
+        if (command_words[c] && !strcmp(word, command_words[c])) {
+            o->command = (cs_command)c;
+            return CS_EXIT_OK;
+        }
+    }
+    if (!strcmp(word, "--help") || !strcmp(word, "-h") || !strcmp(word, "help"))
+        o->command = CS_CMD_HELP;
+    else if (!strcmp(word, "--version"))
+        o->command = CS_CMD_VERSION;
+    else
+        return fail(err, errlen, "unknown command '%s' (" COMMAND_LIST "; see --help)", word);
+    return CS_EXIT_OK;
+}
+
+/* The child's scenario word: one of cs_life_scenarios. */
+static int take_scenario(cs_options *o, const char *arg, char *err, size_t errlen)
+{
+    size_t i;
+
+    for (i = 0; cs_life_scenarios[i] && strcmp(cs_life_scenarios[i], arg); i++)
+        ;
+    if (!cs_life_scenarios[i])
+        return fail(err, errlen, "child: unknown scenario '%s' (" LIFE_SCENARIO_LIST ")", arg);
+    o->life.scenario = cs_life_scenarios[i];
+    return CS_EXIT_OK;
+}
+
+/* Positional arguments: `report DIR`, `list WHAT`, `child SCENARIO`. */
+static int take_positional(cs_options *o, const char *arg, char *err, size_t errlen)
+{
+    if (o->command == CS_CMD_REPORT && !o->report_dir) {
+        o->report_dir = arg;
+    } else if (o->command == CS_CMD_LIST && !o->list_what) {
+        if (strcmp(arg, "faults") && strcmp(arg, "policies"))
+            return fail(err, errlen, "list: unknown list '%s' (faults, policies)", arg);
+        o->list_what = arg;
+    } else if (o->command == CS_CMD_CHILD && !o->life.scenario) {
+        return take_scenario(o, arg, err, errlen);
+    } else if (o->command == CS_CMD_CHILD) {
+        return fail(err, errlen, "child %s: unexpected argument '%s'", o->life.scenario, arg);
+    } else {
+        return fail(err, errlen, "unexpected argument '%s' (see --help)", arg);
+    }
+    return CS_EXIT_OK;
+}
+
+/* Reads the option at argv[*i] (and its value), advancing *i past what it
+ * used. Returns CS_EXIT_OK or CS_EXIT_USAGE. */
+static int take_option(cs_options *o, int argc, char **argv, int *i, char *err, size_t errlen)
+{
+    const char *a = argv[*i], *eq = strchr(a, '='), *other;
+    char name[32];
+    const optdef *d;
+
+    if (eq && (size_t)(eq - a) < sizeof(name)) {        /* --name=value */
+        memcpy(name, a, (size_t)(eq - a));
+        name[eq - a] = 0;
+    } else {
+        snprintf(name, sizeof(name), "%s", a);
+        eq = NULL;
+    }
+    if (!(d = find(name, o->command, &other)))
+        return unknown(eq ? name : a, o->command, other, err, errlen);
+    if (d->kind == K_FLAG)
+        return eq ? fail(err, errlen, "%s: takes no value", d->name) : take(d, o, NULL, err, errlen);
+    if (eq)
+        return take(d, o, eq + 1, err, errlen);
+    if (*i + 1 >= argc)
+        return fail(err, errlen, "%s: missing value", a);
+    return take(d, o, argv[++*i], err, errlen);
+}
+
+/* What must hold once every word is read. */
+static int check_whole(const cs_options *o, char *err, size_t errlen)
+{
+    switch (o->command) {
+    case CS_CMD_REPORT:
+        if (!o->report_dir)
+            return fail(err, errlen, "report: missing DIR (comstress report DIR)");
+        break;
+    case CS_CMD_LIST:
+        if (!o->list_what)
+            return fail(err, errlen, "list: say what to list (faults, policies)");
+        break;
+    case CS_CMD_CHILD:
+        if (!o->life.scenario)
+            return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
+        break;
+    case CS_CMD_RUN: case CS_CMD_COMPARE:
+        if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
+            return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
+        if (o->warmup >= o->iterations)
+            return fail(err, errlen, "--warmup: %lld is not below --iterations %lld",
+                        o->warmup, o->iterations);
+        break;
+    default:
+        break;
+    }
+    return CS_EXIT_OK;
+}
+
+/* Parses argv[first..argc) for o->command (already set). */
+static int parse_words(int argc, char **argv, int first, cs_options *o, char *err, size_t errlen)
+{
+    int i, rc;
+
+    for (i = first; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            o->command = CS_CMD_HELP;
+            return CS_EXIT_OK;
+        }
+        if (a[0] == '-' && a[1] == '-')
+            rc = take_option(o, argc, argv, &i, err, errlen);
+        else
+            rc = take_positional(o, a, err, errlen);
+        if (rc)
+            return rc;
+    }
+    return check_whole(o, err, errlen);
+}
+
+int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t errlen)
+{
+    int rc;
+
+    set_defaults(o);
+    err[0] = 0;
+    if (argc < 2)
+        return fail(err, errlen, "no command given (" COMMAND_LIST "; see --help)");
+    if ((rc = parse_command(argv[1], o, err, errlen)))
+        return rc;
+    return parse_words(argc, argv, 2, o, err, errlen);
+}
+
+int cs_life_parse(int argc, char **argv, cs_life_options *life, char *err, size_t errlen)
+{
+    cs_options o;
+    int rc;
+
+    set_defaults(&o);
+    err[0] = 0;
+    o.command = CS_CMD_CHILD;
+    rc = parse_words(argc, argv, 0, &o, err, errlen);
+    *life = o.life;
+    return rc;
+}
+
+int cs_tls_is_leak(double bytes_per_cycle, unsigned block_size)
+{
+    return bytes_per_cycle > block_size / 4.0;
+}

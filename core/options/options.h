@@ -1,0 +1,133 @@
+/*
+ * Command-line options of every comstress subcommand (run, compare,
+ * report, list, suite, child), parsed by one table-driven parser without
+ * Win32 so it builds and is unit-tested on the host. Every malformed input
+ * gets one line naming the option and the value, and exit code
+ * CS_EXIT_USAGE; an option that belongs to another subcommand is refused
+ * like an unknown one.
+ */
+#ifndef CS_OPTIONS_H
+#define CS_OPTIONS_H
+
+#include <stddef.h>
+
+/* Exit codes: a contract with scripts and CI (documented in the README). */
+typedef enum cs_exit {
+    CS_EXIT_OK = 0,
+    CS_EXIT_VERDICT = 1,     /* a leak verdict or a release check failed */
+    CS_EXIT_USAGE = 2,       /* bad option, value or --call text */
+    CS_EXIT_TARGET = 3,      /* target not registered or not creatable */
+    CS_EXIT_CALL = 4,        /* a call failed (unknown member, bad args...) */
+    CS_EXIT_OUTPUT = 5,      /* the output directory cannot be written */
+    CS_EXIT_INTERNAL = 6,    /* anything else (COM init, out of memory) */
+    CS_EXIT_HANG = 7,        /* --timeout expired: a call never returned */
+    CS_EXIT_CRASH = 8        /* the process crashed (an exception in the target) */
+} cs_exit;
+
+/* Sizes shared by the parser, the run loop and the reports. */
+#define CS_MAX_CALLS    16   /* --call texts per run */
+#define CS_MAX_THREADS  64   /* --threads, run and child */
+#define CS_NPOLICIES     4   /* binding-cache policies (cs_policy_names) */
+#define CS_ERR_LEN     600   /* one error line, with the text it quotes */
+
+/* The binding-cache policies, in the order `compare` runs them. */
+extern const char *const cs_policy_names[CS_NPOLICIES];
+
+typedef enum cs_command {
+    CS_CMD_NONE, CS_CMD_RUN, CS_CMD_COMPARE, CS_CMD_REPORT, CS_CMD_LIST,
+    CS_CMD_SUITE, CS_CMD_CHILD, CS_CMD_HELP, CS_CMD_VERSION
+} cs_command;
+
+typedef enum cs_scenario {
+    CS_SCEN_CALLS,           /* create, call each --call on it, release */
+    CS_SCEN_PASS_INSTANCE    /* create, pass it to a long-lived sink, release */
+} cs_scenario;
+
+typedef enum cs_activation {
+    CS_ACT_FACTORY,          /* class factory obtained once, CreateInstance */
+    CS_ACT_COCREATE          /* CoCreateInstance every iteration */
+} cs_activation;
+
+/* A fault in the harness itself (--client-fault). */
+typedef enum cs_client_fault {
+    CS_CF_NONE,
+    CS_CF_MISSING_RELEASE,        /* the created object is never released */
+    CS_CF_MISSING_VARIANTCLEAR,   /* call results are never cleared */
+    CS_CF_MISSING_SYSFREESTRING   /* a BSTR per iteration is never freed */
+} cs_client_fault;
+
+/* `comstress child SCENARIO [options]`: one lifecycle scenario. */
+typedef struct cs_life_options {
+    const char *scenario;     /* tls-unload, unload-deadlock, ... */
+    const char *out_dir;      /* --out DIR (default ".") */
+    const char *dll_dir;      /* --dll-dir DIR (default: the program's folder) */
+    int cycles;               /* --cycles C (50), tls-unload */
+    int threads;              /* --threads N: live workers (4) or creators (4) */
+    unsigned block_size;      /* --block-size B (4096), tls-unload */
+    int fixed;                /* --variant leaky|fixed */
+    int pin;                  /* --pin: one extra LoadLibrary, never unloaded */
+    double seconds;           /* --seconds S (2), unload-race */
+    const char *target;       /* --target PROGID (ComStress.Target), unload-race */
+    const char *kind;         /* --kind av|illegal|stack|divide, crash */
+} cs_life_options;
+
+/* Names of the lifecycle scenarios, NULL-terminated. */
+extern const char *const cs_life_scenarios[];
+
+/* `comstress suite [options]`. */
+typedef struct cs_suite_options {
+    double timeout_s;         /* --timeout: watchdog per scenario (30) */
+    const char *out_dir;      /* --out (comstress-suite) */
+    const char *only;         /* --only NAME, NULL: every scenario */
+    const char *exe;          /* --exe PATH: the comstress for the run scenarios */
+} cs_suite_options;
+
+typedef struct cs_options {
+    cs_command command;
+    const char *target;               /* ProgID or {CLSID} */
+    const char *calls[CS_MAX_CALLS];  /* --call texts, in order */
+    size_t ncalls;
+    long long iterations;
+    long long warmup;                 /* -1: default (10% of iterations) */
+    long long sample_every;           /* 0: default (about 200 samples) */
+    const char *out_dir;
+    const char *cache;                /* a name of cs_policy_names */
+    cs_scenario scenario;
+    cs_activation activation;
+    int threads;
+    int apartment_mta;                /* 0: STA, 1: MTA */
+    int sink_sta;                     /* pass-instance: sink in its own STA */
+    double max_leak;                  /* bytes per iteration, <0: default */
+    int fail_on_leak;                 /* 0: never; 1: a leak of an exact metric
+                                       * (heap walk, counters, spy); 2: of any
+                                       * metric, working set and pagefile too */
+    const char *fault;                /* NAME or NAME:PARAM, NULL: none */
+    int ledger;                       /* wrap every pointer in the refcount ledger */
+    int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */
+    long long timeout_s;              /* 0: none; else end a hung run after it */
+    int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
+    cs_client_fault client_fault;     /* harness fault */
+    const char *list_what;            /* for `list`: "faults", "policies" */
+    const char *report_dir;           /* for `report DIR` */
+    cs_suite_options suite;           /* for `suite` */
+    cs_life_options life;             /* for `child` */
+} cs_options;
+
+/* Parses argv (argv[0] is the program, argv[1] the command). On success
+ * returns CS_EXIT_OK with o filled (the command's defaults for everything
+ * not given). On a bad command line returns CS_EXIT_USAGE with a one-line
+ * message in err (no trailing newline). Strings in o point into argv. */
+int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t errlen);
+
+/* The child command's words alone: argv[0] is the scenario name. Same
+ * contract as cs_options_parse, filling a cs_life_options. */
+int cs_life_parse(int argc, char **argv, cs_life_options *o, char *err, size_t errlen);
+
+/* tls-unload's verdict. A leak when more than a quarter of a block is lost
+ * per cycle (noise is a few bytes; a leak is block x threads). */
+int cs_tls_is_leak(double bytes_per_cycle, unsigned block_size);
+
+/* The --help text. */
+const char *cs_usage(void);
+
+#endif

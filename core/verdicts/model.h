@@ -1,0 +1,147 @@
+/*
+ * The data model shared by the stress loop, the statistics and the report
+ * writers. Pure C: no Win32 types, so the statistics and writers build and
+ * test without Windows knowledge.
+ *
+ * Samples are streamed to samples.csv as they are taken and never held for
+ * a whole run; reports are built by reading that CSV back (which is also
+ * what `comstress report DIR` does after a crash or hang).
+ */
+#ifndef CS_MODEL_H
+#define CS_MODEL_H
+
+#include <stddef.h>
+
+/* Classified release findings kept per run (release_rules.h). */
+#define CS_MAX_FINDINGS 16
+
+/* Every metric a sample can carry. A sample holds NaN for a metric that was
+ * not measured (no probe on the target, no malloc spy, ...). The names are
+ * the CSV column names and the keys of run.json's "verdicts" object. */
+typedef enum cs_metric {
+    CS_M_HEAP_BYTES,        /* live bytes over every process heap (HeapWalk) */
+    CS_M_HEAP_BLOCKS,       /* live blocks, same walk */
+    CS_M_WORKING_SET,       /* GetProcessMemoryInfo WorkingSetSize */
+    CS_M_PAGEFILE,          /* GetProcessMemoryInfo PagefileUsage */
+    CS_M_HANDLES,           /* GetProcessHandleCount */
+    CS_M_THREADS,           /* threads of this process */
+    CS_M_LIVE_OBJECTS,      /* probe: live server objects, Probe excluded */
+    CS_M_SERVER_LOCKS,      /* probe: LockServer count */
+    CS_M_COTASKMEM_BYTES,   /* IMallocSpy: live CoTaskMem bytes */
+    CS_M_CACHE_ENTRIES,     /* binding cache entries held */
+    CS_M_CACHE_BYTES,       /* bytes held by the binding cache */
+    CS_M_COUNT
+} cs_metric;
+
+/* "heap_bytes", "working_set_bytes", ... (stable: never renamed). */
+const char *cs_metric_name(cs_metric m);
+/* Unit word for reports: "bytes", "blocks", "handles", "objects", ... */
+const char *cs_metric_unit(cs_metric m);
+/* Is m counted in bytes (its leak threshold is --max-leak)? */
+int cs_metric_is_bytes(cs_metric m);
+/* Does m move in 4096-byte pages with whatever the process maps (working
+ * set, pagefile)? Such metrics gate a run only at --fail-on leak-any. */
+int cs_metric_page_granular(cs_metric m);
+
+/* Looks a metric up by name; returns CS_M_COUNT when unknown. */
+cs_metric cs_metric_from_name(const char *name);
+
+typedef struct cs_sample {
+    long long iteration;      /* iterations completed when taken */
+    double elapsed_s;         /* seconds since the run started */
+    double v[CS_M_COUNT];     /* NaN when not measured */
+} cs_sample;
+
+/* Sets every metric of s to NaN (not measured), iteration and time to 0. */
+void cs_sample_clear(cs_sample *s);
+
+typedef enum cs_verdict_kind {
+    CS_V_CLEAN,
+    CS_V_LEAK,
+    CS_V_PLATEAU,
+    CS_V_INCONCLUSIVE,
+    CS_V_NOT_MEASURED
+} cs_verdict_kind;
+
+const char *cs_verdict_name(cs_verdict_kind k);  /* "clean", "leak", ... */
+
+typedef struct cs_verdict {
+    cs_metric metric;
+    cs_verdict_kind kind;
+    double per_iteration;     /* robust slope after warm-up, unit/iteration */
+    double ci_low, ci_high;   /* 95% confidence interval of the slope */
+    long long warmup;         /* iterations excluded as warm-up */
+    size_t samples;           /* samples the verdict used */
+} cs_verdict;
+
+/* Does verdict v fail a run judged at gate level (0: never, 1: leaks of
+ * exact metrics, 2: leaks of any metric; see --fail-on)? The exit code
+ * and junit.xml both ask this. */
+int cs_verdict_gates(const cs_verdict *v, int level);
+
+/* Release discipline at the end of a run (run.json "release" object).
+ * Fields are -1 when not measured (no probe, no ledger, not in-process). */
+typedef struct cs_release {
+    int measured;               /* 0: no release checks were made */
+    long long outstanding_refs; /* ledger: references never released */
+    long long use_after_release;/* ledger: calls through released pointers */
+    long live_objects_end;      /* probe */
+    long locks_end;             /* probe */
+    int can_unload;             /* DllCanUnloadNow said S_OK (1/0/-1) */
+    int unloaded;               /* module gone after CoFreeUnusedLibrariesEx */
+    long long cotaskmem_live_blocks;  /* malloc spy, -1 when off */
+    long long cotaskmem_live_bytes;
+    int bstr_cache_off;         /* 1 when the BSTR cache was off */
+    /* classified findings, one line each ("refcount leak: ...") */
+    const char *findings[CS_MAX_FINDINGS];
+    size_t nfindings;
+    int failed;                 /* any release check failed */
+} cs_release;
+
+/* One run: one workload under one cache policy. Strings are owned by the
+ * caller; writers only read them. */
+typedef struct cs_run {
+    const char *name;         /* "run", or "compare/type" ... */
+    const char *target;       /* ProgID or {CLSID} as given */
+    const char *calls;        /* the --call texts joined with "; " */
+    const char *cache;        /* "none", "type", "instance", "instance-unbounded" */
+    long long iterations;
+    long long warmup;
+    double seconds;
+    double calls_per_second;
+    long live_objects_end;    /* -1 when the target has no probe */
+    long server_locks_end;    /* -1 when the target has no probe */
+    size_t samples;
+    double sampling_seconds;  /* time the samplers took (their overhead) */
+    long long sample_every_end; /* sampling interval at the end (it adapts) */
+    /* binding cache figures (issue 3) */
+    long long binds;
+    long long getidsofnames_calls;
+    long long cache_entries_end;
+    long long cache_bytes_end;
+    long long type_fallbacks; /* type policy that fell back to per-instance */
+    double heap_bytes_per_iteration;
+    /* verdicts, one per metric measured */
+    cs_verdict verdicts[CS_M_COUNT];
+    size_t nverdicts;
+    const char *error;        /* NULL, or the one-line error that ended it */
+    cs_release release;       /* release checks (issue 5) */
+    int threads;              /* worker threads */
+    const char *apartment;    /* "sta" or "mta" */
+    const char *activation;   /* "factory" or "cocreate" */
+    const char *scenario;     /* "calls" or "pass-instance" */
+    int gate;                 /* --fail-on level (cs_verdict_gates); junit.xml
+                               * reports at least level 1 */
+} cs_run;
+
+/* The context block of run.json (google/benchmark style). */
+typedef struct cs_context {
+    const char *date;         /* ISO 8601, local time with offset */
+    const char *host;
+    const char *os_version;   /* "Wine 8.0" or "Windows 10.0.19045" */
+    const char *build_type;
+    const char *version;      /* comstress version */
+    const char *command_line;
+} cs_context;
+
+#endif

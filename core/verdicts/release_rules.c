@@ -1,0 +1,89 @@
+/* The release rules: see release_rules.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "release_rules.h"
+
+void cs_release_init(cs_release *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->measured = 1;
+    r->outstanding_refs = r->use_after_release = -1;
+    r->live_objects_end = r->locks_end = -1;
+    r->cotaskmem_live_blocks = r->cotaskmem_live_bytes = -1;
+    r->can_unload = r->unloaded = -1;
+    r->bstr_cache_off = -1;
+}
+
+void cs_release_add(cs_release *r, cs_release_store *st, const char *fmt, ...)
+{
+    va_list ap;
+
+    r->failed = 1;
+    if (r->nfindings == CS_MAX_FINDINGS)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(st->lines[r->nfindings], sizeof(st->lines[0]), fmt, ap);
+    va_end(ap);
+    r->findings[r->nfindings] = st->lines[r->nfindings];
+    r->nfindings++;
+}
+
+void cs_per_iteration(char *buf, size_t len, long long n, long long iterations, const char *what)
+{
+    if (iterations > 0 && n >= iterations && n % iterations == 0)
+        snprintf(buf, len, "%lld %s per iteration", n / iterations, what);
+    else
+        snprintf(buf, len, "%lld %s", n, what);
+}
+
+void cs_release_judge_ledger(cs_release *r, cs_release_store *st, const char *origin,
+                             long long refs, long long use_after_release,
+                             long long first, long long last, long long iterations)
+{
+    char what[96];
+
+    if (refs) {
+        cs_per_iteration(what, sizeof(what), refs, iterations, "outstanding");
+        cs_release_add(r, st, "refcount leak: IDispatch from %s, %s (iterations %lld..%lld)",
+                       origin, what, first, last);
+    }
+    if (use_after_release)
+        cs_release_add(r, st, "use after release: IDispatch from %s called %lld times after its last Release",
+                       origin, use_after_release);
+}
+
+void cs_release_judge_probe(cs_release *r, cs_release_store *st, long long iterations)
+{
+    char what[96];
+
+    if (r->live_objects_end > 0) {
+        cs_per_iteration(what, sizeof(what), r->live_objects_end, iterations, "never freed");
+        cs_release_add(r, st, "object leak: server objects %s (server live-object counter)", what);
+    }
+    if (r->locks_end > 0)
+        cs_release_add(r, st, "lock leak: %ld server locks never released (DLL cannot unload)",
+                       r->locks_end);
+}
+
+void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call,
+                           long long live_blocks, long long live_bytes, long long iterations)
+{
+    if (iterations <= 0 || live_blocks < iterations / 2)
+        return;
+    if (call)
+        cs_release_add(r, st, "BSTR/CoTaskMem leak: %s, %.1f blocks (%.0f bytes) per call",
+                       call, (double)live_blocks / iterations, (double)live_bytes / iterations);
+    else
+        cs_release_add(r, st, "BSTR/CoTaskMem leak: in the harness outside calls, "
+                       "%.1f blocks (%.0f bytes) per iteration",
+                       (double)live_blocks / iterations, (double)live_bytes / iterations);
+}
+
+void cs_release_judge_unload(cs_release *r, cs_release_store *st)
+{
+    if (r->can_unload == 0)
+        cs_release_add(r, st, "unload: DllCanUnloadNow says S_FALSE after every object was released");
+    if (r->unloaded == 0)
+        cs_release_add(r, st, "unload: the server DLL is still loaded after CoFreeUnusedLibrariesEx(0, 0)");
+}

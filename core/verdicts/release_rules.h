@@ -1,0 +1,53 @@
+/*
+ * The release rules: how end-of-run figures (ledger references, the
+ * server's live objects and locks, CoTaskMem/BSTR blocks left per call,
+ * DllCanUnloadNow and the module's presence) become classified finding
+ * lines in a cs_release. Pure: stress/run/release.c gathers the figures
+ * through COM and Win32 and hands them here.
+ */
+#ifndef CS_RELEASE_RULES_H
+#define CS_RELEASE_RULES_H
+
+#include <stddef.h>
+#include "model.h"
+
+#define CS_FINDING_LEN 256
+
+/* Storage for the finding lines a cs_release points to. */
+typedef struct cs_release_store {
+    char lines[CS_MAX_FINDINGS][CS_FINDING_LEN];
+} cs_release_store;
+
+/* Every figure "not measured" (-1), no findings, r->measured set. */
+void cs_release_init(cs_release *r);
+
+/* Appends one finding line (printf-style) and marks the checks failed.
+ * Past CS_MAX_FINDINGS lines the run still fails; the line is dropped. */
+void cs_release_add(cs_release *r, cs_release_store *st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "2 outstanding per iteration" when n is a whole multiple of iterations,
+ * else "37 outstanding" (what is the noun phrase). */
+void cs_per_iteration(char *buf, size_t len, long long n, long long iterations, const char *what);
+
+/* One ledger origin: refs never released, calls through released pointers,
+ * over iterations first..last. */
+void cs_release_judge_ledger(cs_release *r, cs_release_store *st, const char *origin,
+                             long long refs, long long use_after_release,
+                             long long first, long long last, long long iterations);
+
+/* The server's counters at the end, from r->live_objects_end and
+ * r->locks_end (negative: not measured, no finding). */
+void cs_release_judge_probe(cs_release *r, cs_release_store *st, long long iterations);
+
+/* Blocks left at one call site (call NULL: the harness outside calls).
+ * Only a steady loss of at least one block every other iteration is a
+ * finding, not a one-off cache fill. */
+void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call,
+                           long long live_blocks, long long live_bytes, long long iterations);
+
+/* The unload proof, from r->can_unload and r->unloaded (1, 0, or -1 for
+ * not known). */
+void cs_release_judge_unload(cs_release *r, cs_release_store *st);
+
+#endif

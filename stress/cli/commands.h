@@ -1,0 +1,29 @@
+/*
+ * The subcommands of comstress.exe, one function each, called by main()
+ * once cs_options_parse has accepted the command line. Each returns the
+ * process exit code (cs_exit, options.h).
+ */
+#ifndef CS_COMMANDS_H
+#define CS_COMMANDS_H
+
+#include "options.h"
+
+struct cs_csv_writer;
+
+/* run and compare: open the target and the output, run each policy, write
+ * the reports (also after a failure: nothing gathered is lost). argv is
+ * the whole command line, kept in run.json's context. */
+int cs_cmd_run(cs_options *o, int argc, char **argv);
+
+/* list faults | policies */
+int cs_cmd_list(const cs_options *o);
+
+/* `comstress report DIR`: rebuilds the reports from DIR/samples.csv. */
+int cs_cmd_report(const char *dir);
+
+/* Creates dir (and its parents) and opens dir/samples.csv for streaming.
+ * Checked before a run starts, so an unwritable --out costs nothing.
+ * Returns 0, or CS_EXIT_OUTPUT after printing one line naming the path. */
+int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * comstress: a COM interop stress tester. The entry point: one parser for
+ * every subcommand (options.h), then the subcommand. run, compare, list and
+ * report are in this folder (commands.h); suite and child are the DLL
+ * lifecycle suite (stress/lifecycle).
+ */
+#include <windows.h>
+#include <stdio.h>
+#include "commands.h"
+#include "lifecycle.h"
+#include "options.h"
+#include "suite.h"
+
+/* The subcommands that need COM on this thread (the MTA). */
+static int run_with_com(cs_options *o, int argc, char **argv)
+{
+    HRESULT hr;
+    int rc;
+
+    if (FAILED(hr = CoInitializeEx(NULL, COINIT_MULTITHREADED))) {
+        fprintf(stderr, "comstress: CoInitializeEx failed (0x%08lx)\n", (unsigned long)hr);
+        return CS_EXIT_INTERNAL;
+    }
+    rc = o->command == CS_CMD_LIST ? cs_cmd_list(o) : cs_cmd_run(o, argc, argv);
+    CoUninitialize();
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    static cs_options o;
+    char err[CS_ERR_LEN];
+    int rc;
+
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if ((rc = cs_options_parse(argc, argv, &o, err, sizeof(err)))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return rc;
+    }
+    switch (o.command) {
+    case CS_CMD_HELP:
+        fputs(cs_usage(), stdout);
+        return CS_EXIT_OK;
+    case CS_CMD_VERSION:
+        printf("comstress %s (%s)\n", COMSTRESS_VERSION, COMSTRESS_BUILD_TYPE);
+        return CS_EXIT_OK;
+    case CS_CMD_REPORT:
+        return cs_cmd_report(o.report_dir);
+    case CS_CMD_SUITE:
+        return cs_suite_main(&o.suite);
+    case CS_CMD_CHILD:
+        return cs_life_run(&o.life);
+    default:
+        return run_with_com(&o, argc, argv);
+    }
+}

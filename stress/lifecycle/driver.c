@@ -1,0 +1,29 @@
+/*
+ * cs_lifecycle_driver: `suite` and `child` without the rest of comstress,
+ * so the lifecycle module builds and is tested on its own. It has no
+ * `run`: the suite's run scenarios need comstress.exe (suite --exe).
+ */
+#include <stdio.h>
+#include "lifecycle.h"
+#include "options.h"
+#include "suite.h"
+
+int main(int argc, char **argv)
+{
+    static cs_options o;
+    char err[CS_ERR_LEN];
+    int rc;
+
+    setvbuf(stdout, NULL, _IONBF, 0);
+    if ((rc = cs_options_parse(argc, argv, &o, err, sizeof(err)))) {
+        fprintf(stderr, "cs_lifecycle_driver: %s\n", err);
+        return rc;
+    }
+    if (o.command == CS_CMD_SUITE)
+        return cs_suite_main(&o.suite);
+    if (o.command == CS_CMD_CHILD)
+        return cs_life_run(&o.life);
+    fprintf(stderr, "cs_lifecycle_driver: '%s': only suite and child are available here "
+                    "(comstress.exe has the other commands)\n", argc > 1 ? argv[1] : "");
+    return CS_EXIT_USAGE;
+}

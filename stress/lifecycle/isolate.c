@@ -1,0 +1,132 @@
+/* Child-process isolation and the watchdog: see isolate.h. */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "isolate.h"
+#include "options.h"
+#include "process.h"
+
+int cs_isolate_self(char *buf, size_t n)
+{
+    DWORD len = GetModuleFileNameA(NULL, buf, (DWORD)n);
+    return len > 0 && len < n ? 0 : -1;
+}
+
+int cs_make_dirs(const char *path)
+{
+    char buf[MAX_PATH];
+    size_t i, n = strlen(path);
+    DWORD attr;
+
+    if (n == 0 || n >= sizeof(buf))
+        return -1;
+    memcpy(buf, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\\' || buf[i] == 0) {
+            char c = buf[i];
+            buf[i] = 0;
+            if (i > 2 || buf[1] != ':')
+                CreateDirectoryA(buf, NULL);
+            buf[i] = c;
+        }
+    }
+    attr = GetFileAttributesA(path);
+    return attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY) ? 0 : -1;
+}
+
+/* Reads a whole (small) file; NULL when absent. Caller frees. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
+        && (buf = malloc((size_t)n + 1))) {
+        n = (long)fread(buf, 1, (size_t)n, f);
+        buf[n] = 0;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* Appends the first line of the child's stderr to an error's text: the
+ * child's own one-line message says what was wrong better than its code. */
+static void add_stderr_line(const char *out_dir, cs_child_result *r)
+{
+    char path[MAX_PATH], *text, *nl;
+    size_t used = strlen(r->text);
+
+    snprintf(path, sizeof(path), "%s\\stderr.txt", out_dir);
+    if (!(text = slurp(path)))
+        return;
+    if ((nl = strpbrk(text, "\r\n")))
+        *nl = 0;
+    if (*text)
+        snprintf(r->text + used, sizeof(r->text) - used, ": %s", text);
+    free(text);
+}
+
+/* Runs the child with its stdio on files in out_dir, under the timeout. */
+static int run_child(const cs_child_spec *spec, const char *exe, cs_proc_result *pr)
+{
+    cs_proc_spec ps = { 0 };
+    char *cmd;
+    size_t len = strlen(exe) + strlen(spec->args ? spec->args : "") + 4;
+    int rc = -1;
+
+    pr->error = ERROR_OUTOFMEMORY;
+    if (!(cmd = malloc(len)))
+        return -1;
+    snprintf(cmd, len, "\"%s\" %s", exe, spec->args ? spec->args : "");
+    ps.cmdline = cmd;
+    ps.std_in = cs_proc_open_std(NULL, "NUL", GENERIC_READ, OPEN_EXISTING);
+    ps.std_out = cs_proc_open_std(spec->out_dir, "stdout.txt", GENERIC_WRITE, CREATE_ALWAYS);
+    ps.std_err = cs_proc_open_std(spec->out_dir, "stderr.txt", GENERIC_WRITE, CREATE_ALWAYS);
+    ps.timeout_ms = (DWORD)(spec->timeout_s * 1000.0);
+    ps.attempts = 3;
+    ps.count_threads = 1;
+    rc = cs_proc_run(&ps, pr);
+    CloseHandle(ps.std_in);
+    CloseHandle(ps.std_out);
+    CloseHandle(ps.std_err);
+    free(cmd);
+    return rc;
+}
+
+int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
+{
+    char self[MAX_PATH], path[MAX_PATH], *text;
+    const char *exe = spec->exe;
+    cs_proc_result pr;
+
+    memset(r, 0, sizeof(*r));
+    r->threads_at_kill = -1;
+    r->end = CS_END_ERROR;
+    if (!exe && cs_isolate_self(self, sizeof(self)) == 0)
+        exe = self;
+    if (!exe || cs_make_dirs(spec->out_dir)) {
+        snprintf(r->text, sizeof(r->text), "error: output directory '%s' cannot be created", spec->out_dir);
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s\\%s", spec->out_dir, CS_PHASE_FILE);
+    DeleteFileA(path);  /* a stale phase from an earlier run would mislead */
+    if (run_child(spec, exe, &pr)) {
+        snprintf(r->text, sizeof(r->text), "error: cannot start '%s' (error %lu)", exe, pr.error);
+        return -1;
+    }
+    r->timed_out = pr.timed_out;
+    r->seconds = pr.seconds;
+    r->exit_code = pr.timed_out ? 0 : pr.exit_code;
+    r->threads_at_kill = pr.threads_at_kill;
+    text = slurp(path);
+    cs_phase_parse(text, &r->phase);
+    free(text);
+    cs_classify(r->timed_out, r->exit_code, r->threads_at_kill, spec->timeout_s, &r->phase, r);
+    if (r->end == CS_END_ERROR)
+        add_stderr_line(spec->out_dir, r);
+    return 0;
+}

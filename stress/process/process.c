@@ -1,0 +1,170 @@
+/* Child processes: see process.h. */
+#include <windows.h>
+#include <tlhelp32.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "process.h"
+
+HANDLE cs_proc_open_std(const char *dir, const char *name, DWORD access, DWORD disp)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    char path[MAX_PATH];
+
+    if (dir)
+        snprintf(path, sizeof(path), "%s\\%s", dir, name);
+    else
+        snprintf(path, sizeof(path), "%s", name);
+    return CreateFileA(path, access, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, disp,
+                       FILE_ATTRIBUTE_NORMAL, NULL);
+}
+
+/* A new environment block: env_extra first (the first of two equal names
+ * wins in Windows' lookup), then the current one. NULL when out of memory. */
+static char *make_env_block(const char *const *env_extra)
+{
+    char *cur = GetEnvironmentStringsA(), *p, *block, *w;
+    size_t curlen, extra = 0, i;
+
+    for (p = cur; *p; p += strlen(p) + 1)
+        ;
+    curlen = (size_t)(p - cur);
+    for (i = 0; env_extra[i]; i++)
+        extra += strlen(env_extra[i]) + 1;
+    if ((block = malloc(curlen + extra + 2))) {
+        w = block;
+        for (i = 0; env_extra[i]; i++) {
+            strcpy(w, env_extra[i]);
+            w += strlen(w) + 1;
+        }
+        memcpy(w, cur, curlen);
+        w[curlen] = 0;
+    }
+    FreeEnvironmentStringsA(cur);
+    return block;
+}
+
+/* Threads the child still has (what the watchdog sees of a hang), or -1. */
+static int count_threads(DWORD pid)
+{
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    THREADENTRY32 te = { sizeof(te) };
+    int n = 0;
+
+    if (snap == INVALID_HANDLE_VALUE)
+        return -1;
+    if (Thread32First(snap, &te)) {
+        do {
+            if (te.th32OwnerProcessID == pid)
+                n++;
+        } while (Thread32Next(snap, &te));
+    }
+    CloseHandle(snap);
+    return n;
+}
+
+typedef struct drain { HANDLE rd; char *buf; size_t len; } drain;
+
+/* Reads the capture pipe until the child (and every inheritor) closes it. */
+static DWORD WINAPI drain_pipe(void *arg)
+{
+    drain *d = arg;
+    size_t used = 0;
+    char chunk[4096];
+    DWORD n;
+
+    while (ReadFile(d->rd, chunk, sizeof(chunk), &n, NULL) && n > 0) {
+        size_t take = n;
+        if (used + take > d->len - 1)
+            take = d->len - 1 - used;
+        memcpy(d->buf + used, chunk, take);
+        used += take;
+    }
+    d->buf[used] = 0;
+    return 0;
+}
+
+/* CreateProcess with the spec's stdio and environment, tried
+ * spec->attempts times: process creation under a loaded wineserver failed
+ * once in CI-like conditions and worked at once when repeated. */
+static BOOL start(const cs_proc_spec *spec, HANDLE out, HANDLE err, PROCESS_INFORMATION *pi,
+                  DWORD *error)
+{
+    STARTUPINFOA si = { sizeof(si) };
+    char *cmd = _strdup(spec->cmdline), *env = NULL;
+    BOOL ok = FALSE;
+    int attempt;
+
+    *error = ERROR_OUTOFMEMORY;
+    if (!cmd || (spec->env_extra && !(env = make_env_block(spec->env_extra))))
+        goto out_free;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = spec->std_in ? spec->std_in : GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = out ? out : GetStdHandle(STD_OUTPUT_HANDLE);
+    si.hStdError = err ? err : GetStdHandle(STD_ERROR_HANDLE);
+    for (attempt = 0; attempt < (spec->attempts > 1 ? spec->attempts : 1) && !ok; attempt++) {
+        if (attempt)
+            Sleep(200);
+        if (!(ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, env, NULL, &si, pi)))
+            *error = GetLastError();   /* before any other call resets it */
+    }
+out_free:
+    free(cmd);
+    free(env);
+    return ok;
+}
+
+int cs_proc_run(const cs_proc_spec *spec, cs_proc_result *r)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
+    HANDLE rd = NULL, wr = NULL, reader = NULL;
+    PROCESS_INFORMATION pi;
+    drain d;
+    DWORD t0;
+    BOOL started;
+
+    memset(r, 0, sizeof(*r));
+    r->threads_at_kill = -1;
+    if (spec->capture) {
+        spec->capture[0] = 0;
+        if (!CreatePipe(&rd, &wr, &sa, 0)) {
+            r->error = GetLastError();
+            return -1;
+        }
+        SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
+    }
+    t0 = GetTickCount();
+    started = start(spec, wr ? wr : spec->std_out, wr ? wr : spec->std_err, &pi, &r->error);
+    if (wr)
+        CloseHandle(wr);         /* the child holds its own copy */
+    if (!started) {
+        if (rd)
+            CloseHandle(rd);
+        return -1;
+    }
+    if (rd) {
+        d.rd = rd;
+        d.buf = spec->capture;
+        d.len = spec->capture_len;
+        reader = CreateThread(NULL, 0, drain_pipe, &d, 0, NULL);
+    }
+    if (WaitForSingleObject(pi.hProcess, spec->timeout_ms) == WAIT_TIMEOUT) {
+        r->timed_out = 1;
+        if (spec->count_threads)
+            r->threads_at_kill = count_threads(pi.dwProcessId);
+        TerminateProcess(pi.hProcess, WAIT_TIMEOUT);
+        WaitForSingleObject(pi.hProcess, 10000);
+    } else {
+        GetExitCodeProcess(pi.hProcess, &r->exit_code);
+    }
+    r->seconds = (GetTickCount() - t0) / 1000.0;
+    if (reader) {
+        WaitForSingleObject(reader, 10000);
+        CloseHandle(reader);
+    }
+    if (rd)
+        CloseHandle(rd);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return 0;
+}

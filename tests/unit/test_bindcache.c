@@ -1,0 +1,210 @@
+/* The binding cache structures (client/bindcache.c): pure, no COM. */
+#include "cs_unit.h"
+#include "bindcache.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bc_cache *cache;
+static int bindings_freed;
+
+static void free_binding(void *b)
+{
+    bindings_freed++;
+    free(b);
+}
+
+static void setup(void)
+{
+    bindings_freed = 0;
+    cache = bc_new(free_binding);
+    ck_assert_ptr_nonnull(cache);
+}
+
+static void teardown(void)
+{
+    bc_free(cache);
+    cache = NULL;
+}
+
+/* Key "k<n>" and a 16-byte binding. */
+static size_t key_of(int n, char *buf)
+{
+    return (size_t)sprintf(buf, "k%d", n);
+}
+
+static bc_rule *add(bc_site *s, bc_store store, int n)
+{
+    char k[32];
+    size_t len = key_of(n, k);
+    return bc_add(cache, s, store, k, len, malloc(16), 16);
+}
+
+static bc_level look(bc_site *s, bc_store store, int n)
+{
+    char k[32];
+    size_t len = key_of(n, k);
+    bc_level lvl;
+    bc_rule *r = bc_lookup(cache, s, store, k, len, &lvl);
+    ck_assert_int_eq(r != NULL, lvl != BC_MISS);
+    return lvl;
+}
+
+START_TEST(levels_l0_l1_l2)
+{
+    bc_site *a = bc_site_new(cache), *b = bc_site_new(cache);
+    bc_counters n;
+
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 1), BC_MISS);
+    ck_assert_ptr_nonnull(add(a, BC_STORE_DLR, 1));
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 1), BC_HIT_L0);
+    add(a, BC_STORE_DLR, 2);
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 1), BC_HIT_L1);
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 1), BC_HIT_L0);
+    /* another site shares the binder's L2 only */
+    ck_assert_int_eq(look(b, BC_STORE_DLR, 2), BC_HIT_L2);
+    ck_assert_int_eq(look(b, BC_STORE_DLR, 2), BC_HIT_L0);
+    ck_assert_int_eq(look(b, BC_STORE_DLR, 3), BC_MISS);
+    bc_counters_get(cache, &n);
+    ck_assert_int_eq(n.hits_l0, 3);
+    ck_assert_int_eq(n.hits_l1, 1);
+    ck_assert_int_eq(n.hits_l2, 1);
+    ck_assert_int_eq(n.misses, 2);
+    ck_assert_int_eq(n.entries, 2);
+    ck_assert_int_eq(n.evictions, 0);
+}
+END_TEST
+
+START_TEST(l1_keeps_last_ten_newest_first)
+{
+    bc_site *a = bc_site_new(cache), *b = bc_site_new(cache);
+    int i;
+
+    for (i = 0; i < BC_L1_SIZE + 1; i++)
+        add(a, BC_STORE_DLR, i);
+    ck_assert_uint_eq(a->nl1, BC_L1_SIZE);
+    ck_assert_mem_eq(a->l1[0]->key, "k10", 3);
+    ck_assert_mem_eq(a->l1[BC_L1_SIZE - 1]->key, "k1", 2);
+    /* k0 fell out of L1 but is still in L2 */
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 0), BC_HIT_L2);
+    ck_assert_mem_eq(a->l1[0]->key, "k0", 2);
+    ck_assert_int_eq(look(b, BC_STORE_DLR, 5), BC_HIT_L2);
+}
+END_TEST
+
+START_TEST(l2_inserts_midway_and_drops_tail)
+{
+    bc_site *a = bc_site_new(cache);
+    bc_counters n;
+    int i, total = BC_L2_SIZE + 50;
+
+    for (i = 0; i < total; i++)
+        add(a, BC_STORE_DLR, i);
+    bc_counters_get(cache, &n);
+    /* held: 128 in L2 plus L1 rules already pushed out of L2 (none: the
+     * newest are mid-way, the tail holds the oldest of the second half) */
+    ck_assert_int_eq(n.rules_added, total);
+    ck_assert_int_le(n.entries, BC_L2_SIZE + BC_L1_SIZE);
+    ck_assert_int_eq(n.entries + n.evictions, total);
+    ck_assert_int_eq(bindings_freed, n.evictions);
+    /* the first 64 rules stay at the head of L2 for ever */
+    ck_assert_int_eq(look(bc_site_new(cache), BC_STORE_DLR, 0), BC_HIT_L2);
+    ck_assert_int_eq(look(bc_site_new(cache), BC_STORE_DLR, BC_L2_INSERT - 1), BC_HIT_L2);
+    /* the newest rule sits mid-way; an early second-half rule was dropped */
+    ck_assert_int_eq(look(bc_site_new(cache), BC_STORE_DLR, total - 1), BC_HIT_L2);
+    ck_assert_int_eq(look(bc_site_new(cache), BC_STORE_DLR, BC_L2_INSERT), BC_MISS);
+}
+END_TEST
+
+START_TEST(instance_map_never_evicts)
+{
+    bc_site *a = bc_site_new(cache);
+    bc_counters n0, n;
+    int i;
+
+    bc_counters_get(cache, &n0);
+    for (i = 0; i < 1000; i++)
+        ck_assert_ptr_nonnull(add(a, BC_STORE_INSTANCE_MAP, i));
+    bc_counters_get(cache, &n);
+    ck_assert_int_eq(n.entries, 1000);
+    ck_assert_int_eq(n.evictions, 0);
+    ck_assert_int_ge(n.bytes - n0.bytes, 1000 * (long long)(sizeof(bc_rule) + 16));
+    ck_assert_int_eq(look(a, BC_STORE_INSTANCE_MAP, 999), BC_HIT_L0);
+    ck_assert_int_eq(look(a, BC_STORE_INSTANCE_MAP, 3), BC_HIT_L2);
+    ck_assert_int_eq(look(a, BC_STORE_INSTANCE_MAP, 1000), BC_MISS);
+}
+END_TEST
+
+START_TEST(type_map_and_bytes_return)
+{
+    bc_site *a = bc_site_new(cache);
+    bc_counters n0, n;
+
+    bc_counters_get(cache, &n0);
+    add(a, BC_STORE_TYPE_MAP, 1);
+    add(a, BC_STORE_TYPE_MAP, 2);
+    ck_assert_int_eq(look(a, BC_STORE_TYPE_MAP, 1), BC_HIT_L2);
+    ck_assert_int_eq(look(a, BC_STORE_TYPE_MAP, 1), BC_HIT_L0);
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 2), BC_MISS);   /* stores are separate */
+    bc_counters_get(cache, &n);
+    ck_assert_int_eq(n.entries, 2);
+    ck_assert_int_gt(n.bytes, n0.bytes);
+}
+END_TEST
+
+START_TEST(free_releases_every_binding)
+{
+    bc_site *a = bc_site_new(cache);
+    int i;
+
+    for (i = 0; i < 300; i++)
+        add(a, (bc_store)(i % 3), i);
+    bc_free(cache);
+    cache = NULL;
+    ck_assert_int_eq(bindings_freed, 300);
+}
+END_TEST
+
+START_TEST(identities_get_fresh_serials)
+{
+    bc_ident *a, *b;
+    unsigned long long first;
+    bc_counters n;
+    uintptr_t p;
+
+    ck_assert_ptr_null(bc_ident_find(cache, 0x1000));
+    a = bc_ident_add(cache, 0x1000);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(a->has_type, -1);
+    first = a->serial;
+    ck_assert_ptr_eq(bc_ident_find(cache, 0x1000), a);
+    ck_assert_int_eq(bc_ident_forget(cache, 0x1000), 1);
+    ck_assert_int_eq(bc_ident_forget(cache, 0x1000), 0);
+    ck_assert_ptr_null(bc_ident_find(cache, 0x1000));
+    b = bc_ident_add(cache, 0x1000);      /* the same address, a new object */
+    ck_assert(b->serial != first);
+    for (p = 1; p <= 500; p++)
+        ck_assert_ptr_nonnull(bc_ident_add(cache, p * 16 + 8));
+    for (p = 1; p <= 500; p++)
+        ck_assert_uint_eq(bc_ident_find(cache, p * 16 + 8)->ptr, p * 16 + 8);
+    bc_counters_get(cache, &n);
+    ck_assert_int_eq(n.idents, 501);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("bindcache");
+    TCase *tc = tcase_create("cache");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, levels_l0_l1_l2);
+    tcase_add_test(tc, l1_keeps_last_ten_newest_first);
+    tcase_add_test(tc, l2_inserts_midway_and_drops_tail);
+    tcase_add_test(tc, instance_map_never_evicts);
+    tcase_add_test(tc, type_map_and_bytes_return);
+    tcase_add_test(tc, free_releases_every_binding);
+    tcase_add_test(tc, identities_get_fresh_serials);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}

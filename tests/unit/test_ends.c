@@ -1,0 +1,114 @@
+/*
+ * Suite "ends": how a watched child ended, from the watchdog's view and
+ * its phase file (core/verdicts/ends.h, phase_text.h). Pure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cs_unit.h"
+#include "ends.h"
+
+/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
+ * checking rejects (a -Wformat warning per use): compare as long instead. */
+#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
+                                      #x, (long)(x), (long)(y))
+
+START_TEST(exception_names)
+{
+    ck_assert_str_eq(cs_exception_name(0xc0000005), "access violation");
+    ck_assert_str_eq(cs_exception_name(0xc00000fd), "stack overflow");
+    ck_assert_str_eq(cs_exception_name(0xc000001d), "illegal instruction");
+    ck_assert_str_eq(cs_exception_name(0xc0000094), "integer divide by zero");
+    ck_assert_str_eq(cs_exception_name(0x12345678), "unknown exception");
+}
+END_TEST
+
+START_TEST(parse_phase_file)
+{
+    cs_phase_info pi;
+
+    cs_phase_parse("phase one\nnote a\nphase two\r\nnote b\nsummary leak: 5 B\n"
+                   "exception 0xc0000005 access violation at 0x1 (unhandled)\nphase thr", &pi);
+    ck_assert_str_eq(pi.phase, "thr");
+    ck_assert_str_eq(pi.notes, "a; b");
+    ck_assert_str_eq(pi.summary, "leak: 5 B");
+    ck_int_eq(pi.has_exception, 1);
+    ck_int_eq(pi.exception_code, 0xc0000005);
+    ck_int_eq(pi.ended, 0);
+    cs_phase_parse("phase x\nend passed\n", &pi);
+    ck_int_eq(pi.ended, 1);
+    ck_assert_str_eq(pi.end_status, "passed");
+    cs_phase_parse(NULL, &pi);
+    ck_assert_str_eq(pi.phase, "");
+}
+END_TEST
+
+static cs_child_result classify_text(const char *text, int timed_out, unsigned long code)
+{
+    cs_child_result r;
+    cs_phase_info pi;
+
+    memset(&r, 0, sizeof(r));
+    cs_phase_parse(text, &pi);
+    cs_classify(timed_out, code, 3, 5.0, &pi, &r);
+    return r;
+}
+
+START_TEST(classify_ends)
+{
+    cs_child_result r;
+
+    r = classify_text("phase a\nsummary clean\nend passed\n", 0, 0);
+    ck_int_eq(r.end, CS_END_PASSED);
+    r = classify_text("phase a\nsummary leak: 9 B/cycle\nend failed\n", 0, 1);
+    ck_int_eq(r.end, CS_END_FAILED);
+    ck_assert_ptr_nonnull(strstr(r.text, "leak: 9 B/cycle"));
+    r = classify_text("", 0, 3);
+    ck_int_eq(r.end, CS_END_ERROR);
+    /* Wine's exit code 5 is the low byte of 0xc0000005: the record decides. */
+    r = classify_text("phase p\nexception 0xc0000005 access violation at 0x0 (unhandled)\n", 0, 5);
+    ck_int_eq(r.end, CS_END_CRASHED);
+    ck_assert_ptr_nonnull(strstr(r.text, "access violation"));
+    ck_assert_ptr_nonnull(strstr(r.text, "'p'"));
+    r = classify_text("phase p\n", 0, 5);
+    ck_int_eq(r.end, CS_END_CRASHED);
+    r = classify_text("", 0, 0xfd);
+    ck_int_eq(r.end, CS_END_CRASHED);
+    /* A run that stopped on its own --timeout (exit 7, "end hung") hung. */
+    r = classify_text("phase run/type: 100 iterations\nend hung\n", 0, 7);
+    ck_int_eq(r.end, CS_END_HUNG);
+    ck_assert_ptr_nonnull(strstr(r.text, "its own --timeout"));
+}
+END_TEST
+
+START_TEST(classify_hangs)
+{
+    cs_child_result r;
+
+    r = classify_text("phase inside FreeLibrary of x.dll\nnote " CS_NOTE_WORKER_RETURNED " from f\n", 1, 0);
+    ck_int_eq(r.end, CS_END_HUNG);
+    ck_assert_ptr_nonnull(strstr(r.text, CS_TEXT_UNLOAD_DEADLOCK));
+    r = classify_text("phase inside FreeLibrary of x.dll\n", 1, 0);
+    ck_int_eq(r.end, CS_END_HUNG);
+    ck_assert_ptr_null(strstr(r.text, CS_TEXT_UNLOAD_DEADLOCK));
+    r = classify_text("phase p\nexception 0xc0000005 access violation at 0x0 (unhandled)\n", 1, 0);
+    ck_int_eq(r.end, CS_END_CRASHED);
+    ck_assert_ptr_nonnull(strstr(r.text, "then hung while exiting"));
+    r = classify_text("phase waiting\nnote " CS_NOTE_WORKER_RETURNED "\n", 1, 0);
+    ck_assert_ptr_null(strstr(r.text, CS_TEXT_UNLOAD_DEADLOCK));
+    ck_assert_ptr_nonnull(strstr(r.text, "waiting"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("ends");
+    TCase *pure = tcase_create("pure");
+
+    tcase_add_test(pure, exception_names);
+    tcase_add_test(pure, parse_phase_file);
+    tcase_add_test(pure, classify_ends);
+    tcase_add_test(pure, classify_hangs);
+    suite_add_tcase(s, pure);
+    return cs_run_suite(s);
+}

@@ -1,0 +1,182 @@
+/* Unit tests of comstress's command-line parser (core/options). */
+#include "cs_unit.h"
+#include "options.h"
+#include <string.h>
+#include <stdarg.h>
+
+static cs_options o;
+static char err[512];
+
+/* Parses a NULL-terminated word list. */
+static int parse(const char *first, ...)
+{
+    char *argv[64];
+    int argc = 0;
+    va_list ap;
+    const char *w;
+
+    argv[argc++] = "comstress";
+    va_start(ap, first);
+    for (w = first; w && argc < 63; w = va_arg(ap, const char *))
+        argv[argc++] = (char *)w;
+    va_end(ap);
+    argv[argc] = NULL;
+    return cs_options_parse(argc, argv, &o, err, sizeof(err));
+}
+
+START_TEST(defaults)
+{
+    ck_assert_int_eq(parse("run", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.command, CS_CMD_RUN);
+    ck_assert_str_eq(o.target, "ComStress.Target");
+    ck_assert_int_eq(o.iterations, 20000);
+    ck_assert_int_eq(o.warmup, -1);
+    ck_assert_str_eq(o.cache, "type");
+    ck_assert_int_eq(o.threads, 1);
+    ck_assert_int_eq(o.fail_on_leak, 1);
+    ck_assert_uint_eq(o.ncalls, 0);
+}
+END_TEST
+
+START_TEST(all_options)
+{
+    ck_assert_int_eq(parse("compare", "--target", "{a121fc24-c859-4839-9a7f-ee192c2fa321}",
+                           "--call", "Add(1)", "--call=Echo('x y')", "--iterations", "500",
+                           "--warmup", "50", "--sample-every", "5", "--out", "Z:/tmp/x",
+                           "--cache", "instance-unbounded", "--scenario", "pass-instance",
+                           "--activation", "cocreate", "--threads", "8", "--apartment", "mta",
+                           "--max-leak", "2.5", "--fail-on", "none", "--fault", "leak-bytes:24",
+                           "--ledger", "--client-fault", "missing-release", "--bstr-cache", "on", NULL),
+                     CS_EXIT_OK);
+    ck_assert_int_eq(o.command, CS_CMD_COMPARE);
+    ck_assert_uint_eq(o.ncalls, 2);
+    ck_assert_str_eq(o.calls[1], "Echo('x y')");
+    ck_assert_int_eq(o.iterations, 500);
+    ck_assert_int_eq(o.warmup, 50);
+    ck_assert_int_eq(o.sample_every, 5);
+    ck_assert_str_eq(o.out_dir, "Z:/tmp/x");
+    ck_assert_str_eq(o.cache, "instance-unbounded");
+    ck_assert_int_eq(o.scenario, CS_SCEN_PASS_INSTANCE);
+    ck_assert_int_eq(o.activation, CS_ACT_COCREATE);
+    ck_assert_int_eq(o.threads, 8);
+    ck_assert_int_eq(o.apartment_mta, 1);
+    ck_assert(o.max_leak == 2.5);
+    ck_assert_int_eq(o.fail_on_leak, 0);
+    ck_assert_str_eq(o.fault, "leak-bytes:24");
+    ck_assert_int_eq(o.ledger, 1);
+    ck_assert_int_eq(o.client_fault, CS_CF_MISSING_RELEASE);
+    ck_assert_int_eq(o.bstr_cache, 1);
+}
+END_TEST
+
+/* Each bad input: usage exit code and a message naming the culprit. */
+static void bad(int rc, const char *needle)
+{
+    ck_assert_int_eq(rc, CS_EXIT_USAGE);
+    ck_assert_msg(strstr(err, needle) != NULL, "message '%s' lacks '%s'", err, needle);
+    ck_assert_msg(strchr(err, '\n') == NULL, "message must be one line: '%s'", err);
+}
+
+START_TEST(bad_inputs)
+{
+    bad(parse(NULL), "no command");
+    bad(parse("frobnicate", NULL), "unknown command 'frobnicate'");
+    bad(parse("run", "--iterations", NULL), "--iterations: missing value");
+    bad(parse("run", "--iterations", "ten", NULL), "'ten' is not a positive whole number");
+    bad(parse("run", "--iterations", "-5", NULL), "'-5'");
+    bad(parse("run", "--iterations", "0", NULL), "'0'");
+    bad(parse("run", "--iterations", "12x", NULL), "'12x'");
+    bad(parse("run", "--iterations", "99999999999999999999999", NULL), "is not a positive");
+    bad(parse("run", "--cache", "lru", NULL), "unknown policy 'lru'");
+    bad(parse("run", "--threads", "0", NULL), "--threads");
+    bad(parse("run", "--apartment", "both", NULL), "'both' is not sta or mta");
+    bad(parse("run", "--bogus", "1", NULL), "unknown option '--bogus'");
+    bad(parse("run", "--bogus", NULL), "unknown option '--bogus'");
+    bad(parse("run", "--call", "", NULL), "empty call");
+    bad(parse("run", "--iterations", "10", "--warmup", "10", NULL), "--warmup");
+    bad(parse("run", "stray", NULL), "unexpected argument 'stray'");
+    bad(parse("list", NULL), "say what to list");
+    bad(parse("list", "cats", NULL), "unknown list 'cats'");
+    bad(parse("report", NULL), "missing DIR");
+    bad(parse("run", "--max-leak", "-1", NULL), "--max-leak");
+    bad(parse("run", "--client-fault", "typo", NULL), "unknown fault 'typo'");
+    bad(parse("run", "--bstr-cache", "maybe", NULL), "'maybe' is not on or off");
+    bad(parse("run", "--sink-apartment", "sta", NULL), "needs --scenario pass-instance");
+    bad(parse("run", "--sink-apartment", "xyz", NULL), "'xyz' is not sta or same");
+    bad(parse("run", "--plan", "fast", NULL), "'fast' is not vtable or invoke");
+    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any or none");
+    bad(parse("run", "--timeout", "0", NULL), "--timeout: '0'");
+}
+END_TEST
+
+START_TEST(help_and_positionals)
+{
+    ck_assert_int_eq(parse("run", "--fail-on", "leak-any", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.fail_on_leak, 2);
+    ck_assert_int_eq(parse("run", "--help", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.command, CS_CMD_HELP);
+    ck_assert_int_eq(parse("--version", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.command, CS_CMD_VERSION);
+    ck_assert_int_eq(parse("report", "Z:/tmp/r", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(o.report_dir, "Z:/tmp/r");
+    ck_assert_int_eq(parse("list", "faults", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(o.list_what, "faults");
+    ck_assert_ptr_nonnull(strstr(cs_usage(), "--iterations"));
+}
+END_TEST
+
+/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
+ * checking rejects: compare as long instead. */
+#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
+                                      #x, (long)(x), (long)(y))
+
+START_TEST(parse_defaults_and_errors)
+{
+    char *ok[] = { "tls-unload", "--cycles", "7", "--variant", "fixed", "--pin" };
+    char *bad_variant[] = { "tls-unload", "--variant", "leaking" };
+    char *bad_threads[] = { "unload-race", "--threads", "0" };
+    char *bad_name[] = { "tls-load" };
+    char *missing[] = { "tls-unload", "--cycles" };
+    cs_life_options o;
+    char err[300];
+
+    ck_int_eq(cs_life_parse(6, ok, &o, err, sizeof(err)), 0);
+    ck_int_eq(o.cycles, 7);
+    ck_int_eq(o.fixed, 1);
+    ck_int_eq(o.pin, 1);
+    ck_int_eq(o.threads, 4);
+    ck_int_eq(o.block_size, 4096);
+    ck_int_eq(cs_life_parse(3, bad_variant, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--variant: 'leaking'"));
+    ck_int_eq(cs_life_parse(3, bad_threads, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--threads: '0'"));
+    ck_int_eq(cs_life_parse(1, bad_name, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "'tls-load'"));
+    ck_int_eq(cs_life_parse(2, missing, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--cycles: missing value"));
+}
+END_TEST
+
+START_TEST(leak_threshold)
+{
+    ck_int_eq(cs_tls_is_leak(4096.0 * 4, 4096), 1);
+    ck_int_eq(cs_tls_is_leak(1025, 4096), 1);
+    ck_int_eq(cs_tls_is_leak(1023, 4096), 0);
+    ck_int_eq(cs_tls_is_leak(-300, 4096), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("options");
+    TCase *tc = tcase_create("parse");
+
+    tcase_add_test(tc, defaults);
+    tcase_add_test(tc, all_options);
+    tcase_add_test(tc, bad_inputs);
+    tcase_add_test(tc, help_and_positionals);
+    tcase_add_test(tc, parse_defaults_and_errors);
+    tcase_add_test(tc, leak_threshold);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}

@@ -1,0 +1,137 @@
+/*
+ * Suite "release_rules": end-of-run figures become classified finding
+ * lines (core/verdicts/release_rules.h). Pure.
+ */
+#include <string.h>
+#include "cs_unit.h"
+#include "release_rules.h"
+
+static cs_release r;
+static cs_release_store st;
+
+static void fresh(void)
+{
+    cs_release_init(&r);
+    memset(&st, 0, sizeof(st));
+}
+
+START_TEST(a_fresh_record_measures_nothing_and_passes)
+{
+    fresh();
+    ck_assert_int_eq(r.measured, 1);
+    ck_assert_int_eq(r.failed, 0);
+    ck_assert_int_eq(r.outstanding_refs, -1);
+    ck_assert_int_eq(r.live_objects_end, -1);
+    ck_assert_int_eq(r.can_unload, -1);
+    cs_release_judge_probe(&r, &st, 100);
+    cs_release_judge_unload(&r, &st);
+    ck_assert_uint_eq(r.nfindings, 0);
+    ck_assert_int_eq(r.failed, 0);
+}
+END_TEST
+
+START_TEST(counts_that_divide_by_the_iterations_are_said_per_iteration)
+{
+    char buf[96];
+
+    cs_per_iteration(buf, sizeof(buf), 600, 300, "outstanding");
+    ck_assert_str_eq(buf, "2 outstanding per iteration");
+    cs_per_iteration(buf, sizeof(buf), 37, 300, "outstanding");
+    ck_assert_str_eq(buf, "37 outstanding");
+    cs_per_iteration(buf, sizeof(buf), 301, 300, "never freed");
+    ck_assert_str_eq(buf, "301 never freed");
+    cs_per_iteration(buf, sizeof(buf), 5, 0, "never freed");
+    ck_assert_str_eq(buf, "5 never freed");
+}
+END_TEST
+
+START_TEST(ledger_references_and_use_after_release_are_findings)
+{
+    fresh();
+    cs_release_judge_ledger(&r, &st, "CreateChild", 300, 0, 1, 300, 300);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0],
+        "refcount leak: IDispatch from CreateChild, 1 outstanding per iteration (iterations 1..300)");
+    cs_release_judge_ledger(&r, &st, "Add(1)", 0, 7, 1, 1, 300);
+    ck_assert_uint_eq(r.nfindings, 2);
+    ck_assert_str_eq(r.findings[1], "use after release: IDispatch from Add(1) called 7 times after its last Release");
+    ck_assert_int_eq(r.failed, 1);
+}
+END_TEST
+
+START_TEST(server_objects_and_locks_left_are_findings)
+{
+    fresh();
+    r.live_objects_end = 300;
+    r.locks_end = 0;
+    cs_release_judge_probe(&r, &st, 300);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0],
+        "object leak: server objects 1 never freed per iteration (server live-object counter)");
+    fresh();
+    r.live_objects_end = 0;
+    r.locks_end = 300;
+    cs_release_judge_probe(&r, &st, 300);
+    ck_assert_str_eq(r.findings[0], "lock leak: 300 server locks never released (DLL cannot unload)");
+}
+END_TEST
+
+START_TEST(only_a_steady_loss_at_a_call_site_is_a_finding)
+{
+    fresh();
+    cs_release_judge_site(&r, &st, "Echo('x')", 49, 784, 100);   /* a cache fill */
+    ck_assert_uint_eq(r.nfindings, 0);
+    cs_release_judge_site(&r, &st, "Echo('x')", 100, 1600, 100);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Echo('x'), 1.0 blocks (16 bytes) per call");
+    cs_release_judge_site(&r, &st, NULL, 200, 3200, 100);
+    ck_assert_str_eq(r.findings[1],
+        "BSTR/CoTaskMem leak: in the harness outside calls, 2.0 blocks (32 bytes) per iteration");
+}
+END_TEST
+
+START_TEST(a_server_that_stays_loaded_fails_the_unload_proof)
+{
+    fresh();
+    r.can_unload = 0;
+    r.unloaded = 0;
+    cs_release_judge_unload(&r, &st);
+    ck_assert_uint_eq(r.nfindings, 2);
+    ck_assert_str_eq(r.findings[0], "unload: DllCanUnloadNow says S_FALSE after every object was released");
+    ck_assert_str_eq(r.findings[1], "unload: the server DLL is still loaded after CoFreeUnusedLibrariesEx(0, 0)");
+    fresh();
+    r.can_unload = 1;
+    r.unloaded = 1;
+    cs_release_judge_unload(&r, &st);
+    ck_assert_uint_eq(r.nfindings, 0);
+}
+END_TEST
+
+START_TEST(findings_past_the_limit_still_fail_the_run)
+{
+    int i;
+
+    fresh();
+    for (i = 0; i < CS_MAX_FINDINGS + 3; i++)
+        cs_release_add(&r, &st, "finding %d", i);
+    ck_assert_uint_eq(r.nfindings, CS_MAX_FINDINGS);
+    ck_assert_str_eq(r.findings[CS_MAX_FINDINGS - 1], "finding 15");
+    ck_assert_int_eq(r.failed, 1);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("release_rules");
+    TCase *tc = tcase_create("rules");
+
+    tcase_add_test(tc, a_fresh_record_measures_nothing_and_passes);
+    tcase_add_test(tc, counts_that_divide_by_the_iterations_are_said_per_iteration);
+    tcase_add_test(tc, ledger_references_and_use_after_release_are_findings);
+    tcase_add_test(tc, server_objects_and_locks_left_are_findings);
+    tcase_add_test(tc, only_a_steady_loss_at_a_call_site_is_a_finding);
+    tcase_add_test(tc, a_server_that_stays_loaded_fails_the_unload_proof);
+    tcase_add_test(tc, findings_past_the_limit_still_fail_the_run);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}

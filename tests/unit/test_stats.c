@@ -1,0 +1,441 @@
+/* Suite "stats": Theil-Sen and the leak verdict on synthetic series with
+ * deterministic pseudo-random noise, plus the model's name tables. */
+#include "cs_unit.h"
+#include <math.h>
+#include <stdlib.h>
+#include "stats.h"
+
+#define NPTS 201            /* 0..20,000 iterations, a sample every 100 */
+#define STEP 100
+#define WARMUP 2000
+
+static double xs[NPTS], ys[NPTS];
+
+/* xorshift64*: the test's own reproducible noise source. */
+static unsigned long long rng;
+
+static double uniform(void)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return (double)((rng * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
+}
+
+/* Approximately normal, mean 0, standard deviation sd. */
+static double gauss(double sd)
+{
+    double s = 0;
+    int i;
+
+    for (i = 0; i < 12; i++)
+        s += uniform();
+    return (s - 6) * sd;
+}
+
+static void seed(unsigned long long s)
+{
+    rng = s * 0x9E3779B97F4A7C15ULL + 1;
+}
+
+/* y = base + slope * x + noise, sampled every STEP iterations. */
+static void make_line(double base, double slope, double sd)
+{
+    int i;
+
+    for (i = 0; i < NPTS; i++) {
+        xs[i] = (double)i * STEP;
+        ys[i] = base + slope * xs[i] + gauss(sd);
+    }
+}
+
+static cs_verdict_kind verdict_for(cs_metric m, cs_verdict *v)
+{
+    cs_leak_params p;
+
+    cs_leak_params_default(m, -1, &p);
+    return cs_leak_verdict(xs, ys, NPTS, WARMUP, &p, v);
+}
+
+static const char *kind(cs_verdict_kind k)
+{
+    return cs_verdict_name(k);
+}
+
+START_TEST(theil_sen_exact_line)
+{
+    double x[1000], y[1000];
+    cs_fit f;
+    int i;
+
+    for (i = 0; i < 50; i++)
+        x[i] = i * 10.0, y[i] = 3 + 2.5 * x[i];
+    ck_assert_int_eq(cs_theil_sen(x, y, 50, &f), 0);
+    ck_assert_double_eq_tol(f.slope, 2.5, 1e-12);
+    ck_assert_double_eq_tol(f.intercept, 3, 1e-9);
+    ck_assert_double_eq_tol(f.ci_low, 2.5, 1e-12);
+    ck_assert_double_eq_tol(f.ci_high, 2.5, 1e-12);
+    ck_assert_uint_eq(f.n, 50);
+    /* above CS_THEIL_SEN_MAX_EXACT points: sampled pairs, same answer */
+    for (i = 0; i < 1000; i++)
+        x[i] = i * 7.0, y[i] = -40 - 0.75 * x[i];
+    ck_assert_int_eq(cs_theil_sen(x, y, 1000, &f), 0);
+    ck_assert_double_eq_tol(f.slope, -0.75, 1e-12);
+    ck_assert_double_eq_tol(f.intercept, -40, 1e-9);
+    ck_assert_uint_eq(f.n, 1000);
+}
+END_TEST
+
+START_TEST(theil_sen_skips_nan_and_needs_two_points)
+{
+    double x[5] = { 0, 1, 2, 3, 4 }, y[5] = { 1, NAN, 5, 7, NAN };
+    double same_x[3] = { 2, 2, 2 };
+    cs_fit f;
+
+    ck_assert_int_eq(cs_theil_sen(x, y, 5, &f), 0);
+    ck_assert_double_eq_tol(f.slope, 2, 1e-12);
+    ck_assert_uint_eq(f.n, 3);
+    ck_assert_int_eq(cs_theil_sen(x, y, 1, &f), -1);
+    ck_assert(isnan(f.slope));
+    ck_assert_int_eq(cs_theil_sen(same_x, x, 3, &f), -1);
+    y[0] = y[2] = y[3] = NAN;
+    ck_assert_int_eq(cs_theil_sen(x, y, 5, &f), -1);
+}
+END_TEST
+
+START_TEST(theil_sen_sampled_is_accurate_and_deterministic)
+{
+    static double x[5000], y[5000];
+    cs_fit a, b;
+    int i;
+
+    seed(99);
+    for (i = 0; i < 5000; i++)
+        x[i] = i * 10.0, y[i] = 1e6 + 12 * x[i] + gauss(3000);
+    ck_assert_int_eq(cs_theil_sen(x, y, 5000, &a), 0);
+    ck_assert_int_eq(cs_theil_sen(x, y, 5000, &b), 0);
+    ck_assert_double_eq_tol(a.slope, 12, 0.12);
+    ck_assert(a.slope == b.slope && a.ci_low == b.ci_low && a.ci_high == b.ci_high);
+    ck_assert(a.ci_low <= a.slope && a.slope <= a.ci_high);
+    ck_assert(a.ci_high - a.ci_low > 0);
+}
+END_TEST
+
+/* 95% intervals on 40 independent noisy lines: expect about 38 to cover
+ * the truth; fewer than 34 (or all 40 with absurd widths) is a broken
+ * interval. */
+START_TEST(ci_contains_true_slope)
+{
+    int s, covered = 0;
+    double width = 0;
+    cs_fit f;
+
+    for (s = 0; s < 40; s++) {
+        seed(1000 + s);
+        make_line(5e5, 7, 3000);
+        ck_assert_int_eq(cs_theil_sen(xs, ys, NPTS, &f), 0);
+        covered += f.ci_low <= 7 && 7 <= f.ci_high;
+        width += f.ci_high - f.ci_low;
+    }
+    ck_assert_int_ge(covered, 34);
+    /* OLS standard error here is about 0.017: the width must be of
+     * that order, not a trivially huge interval */
+    ck_assert_double_lt(width / 40, 0.2);
+    ck_assert_double_gt(width / 40, 0.01);
+}
+END_TEST
+
+START_TEST(linear_growth_is_leak)
+{
+    cs_verdict v;
+
+    seed(1);
+    make_line(2e6, 24, 200);
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "leak");
+    ck_assert_double_eq_tol(v.per_iteration, 24, 2.4);
+    ck_assert(v.ci_low <= 24 && 24 <= v.ci_high);
+    ck_assert_int_eq(v.warmup, WARMUP);
+    ck_assert_uint_eq(v.samples, NPTS - WARMUP / STEP);
+    /* exact heap walk, no noise */
+    make_line(2e6, 24, 0);
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "leak");
+    ck_assert_double_eq_tol(v.per_iteration, 24, 1e-9);
+}
+END_TEST
+
+START_TEST(noise_only_is_clean)
+{
+    cs_verdict v;
+    int s;
+
+    for (s = 0; s < 10; s++) {
+        seed(200 + s);
+        make_line(3e6, 0, 4000);
+        ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "clean");
+        ck_assert_double_lt(v.ci_high, CS_DEFAULT_MAX_LEAK_BYTES);
+    }
+    make_line(3e6, 0, 0);
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "clean");
+    ck_assert_double_eq(v.per_iteration, 0);
+}
+END_TEST
+
+START_TEST(growth_that_stops_is_plateau)
+{
+    cs_verdict v;
+    int i;
+
+    /* a cache filling up: 50 bytes/iteration until 9,000, then flat */
+    seed(3);
+    for (i = 0; i < NPTS; i++) {
+        xs[i] = (double)i * STEP;
+        ys[i] = 1e6 + 50 * (xs[i] < 9000 ? xs[i] : 9000) + gauss(300);
+    }
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "plateau");
+    ck_assert_double_gt(v.per_iteration, 0);
+    /* a one-off step of 200 KB at 8,000 iterations, then flat */
+    for (i = 0; i < NPTS; i++)
+        ys[i] = 1e6 + (xs[i] >= 8000 ? 200000 : 0) + gauss(300);
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "plateau");
+}
+END_TEST
+
+START_TEST(growth_inside_warmup_is_clean)
+{
+    cs_verdict v;
+    cs_leak_params p;
+    int i;
+
+    for (i = 0; i < NPTS; i++) {
+        xs[i] = (double)i * STEP;
+        ys[i] = 1e6 + 100 * (xs[i] < 5000 ? xs[i] : 5000);
+    }
+    cs_leak_params_default(CS_M_HEAP_BYTES, -1, &p);
+    ck_assert_str_eq(kind(cs_leak_verdict(xs, ys, NPTS, 6000, &p, &v)), "clean");
+    ck_assert_double_eq(v.per_iteration, 0);
+    /* without the warm-up cut the same series rose, then stopped */
+    ck_assert_str_eq(kind(cs_leak_verdict(xs, ys, NPTS, 0, &p, &v)), "plateau");
+}
+END_TEST
+
+/* Working set: a handful of 4096-byte jumps at random places. */
+START_TEST(few_page_jumps_are_not_leak)
+{
+    cs_verdict v;
+    int s, i, j;
+
+    for (s = 0; s < 20; s++) {
+        int njumps = 2 + s % 5;
+        double at[6];
+
+        seed(400 + s);
+        for (j = 0; j < njumps; j++)
+            at[j] = floor(uniform() * 20000);
+        for (i = 0; i < NPTS; i++) {
+            xs[i] = (double)i * STEP;
+            ys[i] = 8 << 20;
+            for (j = 0; j < njumps; j++)
+                ys[i] += xs[i] >= at[j] ? 4096 : 0;
+        }
+        verdict_for(CS_M_WORKING_SET, &v);
+        ck_assert_msg(v.kind != CS_V_LEAK, "seed %d, %d jumps: %s at %.2f/iteration",
+                      s, njumps, kind(v.kind), v.per_iteration);
+    }
+}
+END_TEST
+
+/* A short run (2,000 iterations, a sample every 10) with five page jumps
+ * spread over it: the slope is well above the threshold, but five steps
+ * are page faults, not a staircase. */
+START_TEST(few_page_jumps_in_short_run_are_not_leak)
+{
+    static const double at[] = { 300, 700, 1100, 1500, 1800 };
+    cs_leak_params p;
+    cs_verdict v;
+    size_t i, j;
+
+    for (i = 0; i < NPTS; i++) {
+        xs[i] = (double)i * 10;
+        ys[i] = 8 << 20;
+        for (j = 0; j < sizeof(at) / sizeof(at[0]); j++)
+            ys[i] += xs[i] >= at[j] ? 4096 : 0;
+    }
+    cs_leak_params_default(CS_M_WORKING_SET, -1, &p);
+    cs_leak_verdict(xs, ys, NPTS, 200, &p, &v);
+    ck_assert_double_gt(v.ci_low, p.threshold);
+    ck_assert_msg(v.kind != CS_V_LEAK, "%s at %.2f/iteration", kind(v.kind), v.per_iteration);
+    /* the same series read as a heap figure (not page-granular) grows */
+    cs_leak_params_default(CS_M_HEAP_BYTES, -1, &p);
+    ck_assert_str_eq(kind(cs_leak_verdict(xs, ys, NPTS, 200, &p, &v)), "leak");
+}
+END_TEST
+
+/* Working set with a 24 bytes/iteration leak: a page every ~171
+ * iterations, seen through page-granular sampling. */
+START_TEST(steady_staircase_is_leak)
+{
+    cs_verdict v;
+    int i;
+
+    for (i = 0; i < NPTS; i++) {
+        xs[i] = (double)i * STEP;
+        ys[i] = (8 << 20) + 4096 * floor(24 * xs[i] / 4096);
+    }
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "leak");
+    ck_assert_double_eq_tol(v.per_iteration, 24, 2.4);
+    /* the same staircase stopping at 10,000 iterations is not a leak */
+    for (i = 0; i < NPTS; i++)
+        ys[i] = (8 << 20) + 4096 * floor(24 * (xs[i] < 10000 ? xs[i] : 10000) / 4096);
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "plateau");
+}
+END_TEST
+
+/* One wild sample (either sign, anywhere) leaves the verdict alone. */
+START_TEST(single_spike_does_not_change_verdict)
+{
+    static const int where[] = { WARMUP / STEP, NPTS / 2, NPTS - 1 };
+    static const double spike[] = { 5e6, -5e6 };
+    cs_verdict ref, v;
+    size_t w, s;
+    int clean;
+
+    for (clean = 0; clean < 2; clean++) {
+        for (w = 0; w < 3; w++) {
+            for (s = 0; s < 2; s++) {
+                seed(500);
+                make_line(4e6, clean ? 0 : 24, 300);
+                verdict_for(CS_M_HEAP_BYTES, &ref);
+                ys[where[w]] += spike[s];
+                verdict_for(CS_M_HEAP_BYTES, &v);
+                ck_assert_str_eq(kind(v.kind), kind(ref.kind));
+                ck_assert_str_eq(kind(v.kind), clean ? "clean" : "leak");
+                ck_assert_double_eq_tol(v.per_iteration, ref.per_iteration, 0.5);
+            }
+        }
+    }
+}
+END_TEST
+
+START_TEST(too_few_samples_is_inconclusive)
+{
+    cs_leak_params p;
+    cs_verdict v;
+
+    make_line(1e6, 500, 0);
+    cs_leak_params_default(CS_M_HEAP_BYTES, -1, &p);
+    /* 11 samples, none in the warm-up */
+    ck_assert_str_eq(kind(cs_leak_verdict(xs, ys, 11, 0, &p, &v)), "inconclusive");
+    ck_assert_uint_eq(v.samples, 11);
+    ck_assert_double_eq_tol(v.per_iteration, 500, 1e-9);
+    /* plenty of samples, but all of them inside the warm-up */
+    ck_assert_str_eq(kind(cs_leak_verdict(xs, ys, NPTS, 1000000, &p, &v)), "inconclusive");
+    ck_assert_uint_eq(v.samples, 0);
+    ck_assert_str_eq(kind(cs_leak_verdict(xs, ys, 12, 0, &p, &v)), "leak");
+}
+END_TEST
+
+START_TEST(interval_straddling_threshold_is_inconclusive)
+{
+    cs_verdict v;
+
+    seed(7);
+    make_line(1e6, CS_DEFAULT_MAX_LEAK_BYTES, 3000);
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "inconclusive");
+    ck_assert(v.ci_low < CS_DEFAULT_MAX_LEAK_BYTES && CS_DEFAULT_MAX_LEAK_BYTES < v.ci_high);
+}
+END_TEST
+
+START_TEST(threshold_is_a_parameter)
+{
+    cs_leak_params p;
+    cs_verdict v;
+
+    make_line(1e6, 24, 0);
+    cs_leak_params_default(CS_M_HEAP_BYTES, 32, &p);
+    ck_assert_double_eq(p.threshold, 32);
+    ck_assert_str_eq(kind(cs_leak_verdict(xs, ys, NPTS, WARMUP, &p, &v)), "clean");
+    cs_leak_params_default(CS_M_HANDLES, 32, &p);
+    ck_assert_double_eq(p.threshold, CS_DEFAULT_MAX_LEAK_COUNT);
+    ck_assert_double_eq(p.quantum, 0);
+    cs_leak_params_default(CS_M_PAGEFILE, -1, &p);
+    ck_assert_double_eq(p.threshold, CS_DEFAULT_MAX_LEAK_BYTES);
+    ck_assert_double_eq(p.quantum, 4096);
+}
+END_TEST
+
+/* Per-run verdicts: unmeasured metrics are left out, heap figure set. */
+START_TEST(run_verdicts_cover_measured_metrics)
+{
+    static cs_sample smp[NPTS];
+    cs_run r = { 0 };
+    int i, m;
+
+    for (i = 0; i < NPTS; i++) {
+        smp[i].iteration = (long long)i * STEP;
+        smp[i].elapsed_s = i * 0.01;
+        for (m = 0; m < CS_M_COUNT; m++)
+            smp[i].v[m] = NAN;
+        smp[i].v[CS_M_HEAP_BYTES] = 1e6 + 24.0 * smp[i].iteration;
+        smp[i].v[CS_M_HANDLES] = 40;
+        smp[i].v[CS_M_LIVE_OBJECTS] = i ? (double)smp[i].iteration : NAN;
+    }
+    ck_assert_uint_eq(cs_run_verdicts(&r, smp, NPTS, WARMUP, -1), 3);
+    ck_assert_uint_eq(r.samples, NPTS);
+    ck_assert_double_eq_tol(r.heap_bytes_per_iteration, 24, 1e-9);
+    ck_assert_int_eq(r.verdicts[0].metric, CS_M_HEAP_BYTES);
+    ck_assert_str_eq(kind(r.verdicts[0].kind), "leak");
+    ck_assert_int_eq(r.verdicts[1].metric, CS_M_HANDLES);
+    ck_assert_str_eq(kind(r.verdicts[1].kind), "clean");
+    ck_assert_int_eq(r.verdicts[2].metric, CS_M_LIVE_OBJECTS);
+    ck_assert_str_eq(kind(r.verdicts[2].kind), "leak");
+    ck_assert_int_eq(r.verdicts[2].warmup, WARMUP);
+}
+END_TEST
+
+START_TEST(model_names_round_trip)
+{
+    int m;
+
+    for (m = 0; m < CS_M_COUNT; m++) {
+        ck_assert_int_eq(cs_metric_from_name(cs_metric_name((cs_metric)m)), m);
+        ck_assert_str_ne(cs_metric_unit((cs_metric)m), "units");
+    }
+    ck_assert_str_eq(cs_metric_name(CS_M_HEAP_BYTES), "heap_bytes");
+    ck_assert_str_eq(cs_metric_name(CS_M_WORKING_SET), "working_set_bytes");
+    ck_assert_str_eq(cs_metric_name(CS_M_PAGEFILE), "pagefile_bytes");
+    ck_assert_str_eq(cs_metric_name(CS_M_COTASKMEM_BYTES), "cotaskmem_bytes");
+    ck_assert_int_eq(cs_metric_from_name("heap"), CS_M_COUNT);
+    ck_assert_int_eq(cs_metric_from_name(NULL), CS_M_COUNT);
+    ck_assert_str_eq(cs_verdict_name(CS_V_PLATEAU), "plateau");
+    ck_assert_str_eq(cs_verdict_name(CS_V_INCONCLUSIVE), "inconclusive");
+    ck_assert_str_eq(cs_verdict_name((cs_verdict_kind)42), "unknown");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("stats");
+    TCase *fit = tcase_create("theil_sen");
+    TCase *verdict = tcase_create("verdict");
+
+    tcase_add_test(fit, theil_sen_exact_line);
+    tcase_add_test(fit, theil_sen_skips_nan_and_needs_two_points);
+    tcase_add_test(fit, theil_sen_sampled_is_accurate_and_deterministic);
+    tcase_add_test(fit, ci_contains_true_slope);
+    tcase_add_test(verdict, linear_growth_is_leak);
+    tcase_add_test(verdict, noise_only_is_clean);
+    tcase_add_test(verdict, growth_that_stops_is_plateau);
+    tcase_add_test(verdict, growth_inside_warmup_is_clean);
+    tcase_add_test(verdict, few_page_jumps_are_not_leak);
+    tcase_add_test(verdict, few_page_jumps_in_short_run_are_not_leak);
+    tcase_add_test(verdict, steady_staircase_is_leak);
+    tcase_add_test(verdict, single_spike_does_not_change_verdict);
+    tcase_add_test(verdict, too_few_samples_is_inconclusive);
+    tcase_add_test(verdict, interval_straddling_threshold_is_inconclusive);
+    tcase_add_test(verdict, threshold_is_a_parameter);
+    tcase_add_test(verdict, run_verdicts_cover_measured_metrics);
+    tcase_add_test(verdict, model_names_round_trip);
+    suite_add_tcase(s, fit);
+    suite_add_tcase(s, verdict);
+    return cs_run_suite(s);
+}
