@@ -1,5 +1,5 @@
 #!/bin/sh
-# Calibrates the leak verdict against the reference server (issue 4):
+# Calibrates the leak verdict against the reference server:
 #  - sensitivity: the fault leak-bytes:N (N heap bytes per call, one call
 #    per iteration) for N in 8 16 24 48 and 5,000 / 10,000 / 20,000
 #    iterations, RUNS runs each -> how often heap_bytes is called "leak";

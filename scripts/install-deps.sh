@@ -5,7 +5,7 @@
 # build can fetch check's source package.
 set -eu
 
-PKGS="gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates"
+PKGS="gcc libc6-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates"
 
 missing=""
 for p in $PKGS; do

@@ -21,7 +21,8 @@ typedef enum cs_end {
 /* "passed", "failed", "crashed", "hung", "error". */
 const char *cs_end_name(cs_end e);
 
-/* The classification text for an unload deadlock (background.md story 3). */
+/* The classification text for the DllMain loader-lock deadlock at unload
+ * (docs/lifecycle.md). */
 #define CS_TEXT_UNLOAD_DEADLOCK \
     "unload deadlock: DllMain waiting on a thread blocked in thread detach"
 

@@ -114,7 +114,7 @@ typedef struct cs_run {
     size_t samples;
     double sampling_seconds;  /* time the samplers took (their overhead) */
     long long sample_every_end; /* sampling interval at the end (it adapts) */
-    /* binding cache figures (issue 3) */
+    /* binding cache figures */
     long long binds;
     long long getidsofnames_calls;
     long long cache_entries_end;
@@ -125,7 +125,7 @@ typedef struct cs_run {
     cs_verdict verdicts[CS_M_COUNT];
     size_t nverdicts;
     const char *error;        /* NULL, or the one-line error that ended it */
-    cs_release release;       /* release checks (issue 5) */
+    cs_release release;       /* release checks */
     int threads;              /* worker threads */
     const char *apartment;    /* "sta" or "mta" */
     const char *activation;   /* "factory" or "cocreate" */

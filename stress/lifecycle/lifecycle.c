@@ -138,27 +138,27 @@ static int tls_cycle(const cs_life_options *o, struct tls_pool *pool, const char
 
     snprintf(what, sizeof(what), "cycle %d of %d", k, o->cycles);
     if (!(h = load_dll(path, what)))
-        return 6;
+        return CS_EXIT_INTERNAL;
     set_mode = (tls_mode_fn)(void *)GetProcAddress(h, "CsTlsSetMode");
     set_size = (tls_size_fn)(void *)GetProcAddress(h, "CsTlsSetBlockSize");
     touch = (tls_touch_fn)(void *)GetProcAddress(h, "CsTlsTouch");
     if (!set_mode || !set_size || !touch) {
         fprintf(stderr, "comstress child: '%s' lacks CsTlsSetMode/CsTlsSetBlockSize/CsTlsTouch\n", path);
         FreeLibrary(h);
-        return 6;
+        return CS_EXIT_INTERNAL;
     }
     set_mode(o->fixed);
     set_size(o->block_size);
     cs_phase_set("%s: CsTlsTouch on %d live threads", what, pool->n);
     if (pool_touch(pool, touch)) {
         fprintf(stderr, "comstress child: worker threads did not answer within 30 s\n");
-        return 6;
+        return CS_EXIT_INTERNAL;
     }
     if (pool->failed) {
         /* No blocks, no growth: that would read as "clean", wrongly. */
         fprintf(stderr, "comstress child: CsTlsTouch failed on %ld thread(s)\n", (long)pool->failed);
         FreeLibrary(h);
-        return 6;
+        return CS_EXIT_INTERNAL;
     }
     cs_phase_set("%s: %s%s", what, CS_PHASE_IN_FREELIBRARY, CS_TLS_DLL);
     FreeLibrary(h);
@@ -204,7 +204,7 @@ static int run_tls_unload(const cs_life_options *o, cs_stream *res)
     HMODULE pin = NULL;
     double before, after;
     LONG allocated;
-    int k, rc = 6;
+    int k, rc = CS_EXIT_INTERNAL;
 
     dll_path(o, CS_TLS_DLL, path, sizeof(path));
     cs_phase_set("starting %d live worker threads", o->threads);
@@ -269,12 +269,12 @@ static int run_unload_deadlock(const cs_life_options *o, cs_stream *res)
     dll_path(o, CS_DEADLOCK_DLL, path, sizeof(path));
     worker_running = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (!(h = load_dll(path, "unload-deadlock")))
-        return 6;
+        return CS_EXIT_INTERNAL;
     set_notify = (set_notify_fn)(void *)GetProcAddress(h, "CsWorkerSetNotify");
     stop = (worker_stop_fn)(void *)GetProcAddress(h, "CsWorkerStop");
     if (!set_notify || !stop) {
         fprintf(stderr, "comstress child: '%s' lacks CsWorkerSetNotify/CsWorkerStop\n", path);
-        return 6;
+        return CS_EXIT_INTERNAL;
     }
     set_notify(on_worker_event);
     cs_phase_set("waiting for the DLL's worker thread to run");
@@ -350,7 +350,7 @@ static int race_clsid(const char *target, CLSID *clsid)
     if (FAILED(hr)) {
         fprintf(stderr, "comstress child: unload-race: --target '%s' is not registered (0x%08lx)\n",
                 target, (unsigned long)hr);
-        return 3;
+        return CS_EXIT_TARGET;
     }
     return 0;
 }
@@ -393,7 +393,7 @@ static int run_unload_race(const cs_life_options *o, cs_stream *res)
         if (!threads[i]) {
             fprintf(stderr, "comstress child: unload-race: cannot start threads\n");
             r.stop = 1;
-            return 6;
+            return CS_EXIT_INTERNAL;
         }
     race_loop(o, res, &r, threads);
     for (i = 0; i <= o->threads; i++)
@@ -404,7 +404,7 @@ static int run_unload_race(const cs_life_options *o, cs_stream *res)
     cs_phase_summary("%ld creates on %d MTA threads, %ld failed (first 0x%08lx), %ld CoFreeUnusedLibrariesEx calls in %.1f s",
                      (long)r.creates, o->threads, (long)r.failures, (unsigned long)r.first_failure,
                      (long)r.frees, o->seconds);
-    return r.failures ? 1 : 0;
+    return r.failures ? CS_EXIT_VERDICT : CS_EXIT_OK;
 }
 
 /* ---- self-tests of the isolation ---- */
@@ -459,7 +459,7 @@ int cs_life_run(const cs_life_options *o)
     snprintf(path, sizeof(path), "%s\\%s", o->out_dir, CS_RESULTS_FILE);
     if (!(res = cs_stream_open(path))) {
         fprintf(stderr, "comstress child: --out '%s': cannot write %s\n", o->out_dir, path);
-        return 5;
+        return CS_EXIT_OUTPUT;
     }
     if (!strcmp(o->scenario, "tls-unload"))
         rc = run_tls_unload(o, res);

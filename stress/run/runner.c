@@ -222,8 +222,10 @@ static BOOL parse_sites(run_shared *sh, lb_site **sites)
         if (FAILED(lb_site_parse(o->calls[i], &sites[i], &e))) {
             snprintf(msg, sizeof(msg), "--call '%s': %s", o->calls[i], e.message);
             run_fail(sh, CS_EXIT_USAGE, msg);
-            while (i > 0)
+            while (i > 0) {
                 lb_site_free(sites[--i]);
+                sites[i] = NULL;
+            }
             return FALSE;
         }
     }
@@ -290,90 +292,118 @@ static void arrive(run_shared *sh)
         SetEvent(sh->all_arrived);
 }
 
-/* Per-thread loop: its own apartment, class factory, sink, dispatcher. */
+/* What one worker holds for its loop. */
+typedef struct worker_state {
+    lb_site *sites[CS_MAX_CALLS];
+    IClassFactory *cf;
+    IDispatch *sink;
+    lb_dispatcher *d;
+} worker_state;
+
+/*
+ * A worker's set-up in its (already initialised) apartment: parsed call
+ * sites, its dispatcher, the class factory (factory activation) and the
+ * sink (pass-instance). Returns TRUE when the loop can start; on FALSE the
+ * run has failed (run_fail) and ws holds what must still be freed.
+ */
+static BOOL worker_setup(run_shared *sh, worker_state *ws)
+{
+    const cs_run_config *cfg = sh->cfg;
+    lb_policy policy;
+    char msg[CS_ERR_LEN];
+    HRESULT hr;
+
+    if (!parse_sites(sh, ws->sites))
+        return FALSE;
+    lb_policy_from_name(cfg->policy, &policy);
+    if (!(ws->d = lb_dispatcher_new(policy))) {
+        run_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
+        return FALSE;
+    }
+    if (cfg->opt->invoke_plan)
+        lb_dispatcher_use_vtable(ws->d, FALSE);
+    if (cfg->opt->activation == CS_ACT_FACTORY
+        && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
+                                        NULL, &IID_IClassFactory, (void **)&ws->cf))) {
+        snprintf(msg, sizeof(msg), "target '%s': no class factory (0x%08lx); try --activation cocreate",
+                 cfg->target->name, (unsigned long)hr);
+        run_fail(sh, CS_EXIT_TARGET, msg);
+        return FALSE;
+    }
+    if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, ws->cf, &ws->sink))) {
+        snprintf(msg, sizeof(msg), "target '%s': creating the sink failed (0x%08lx)",
+                 cfg->target->name, (unsigned long)hr);
+        run_fail(sh, CS_EXIT_TARGET, msg);
+        ws->sink = NULL;
+        return FALSE;
+    }
+    if (ws->sink && cfg->ledger)
+        ws->sink = cs_ledger_wrap(cfg->ledger, ws->sink, "sink", 0);
+    return TRUE;
+}
+
+/* Releases what worker_setup made and adds the dispatcher's figures to
+ * the run's (under the lock: the sampler reads sh->live). */
+static void worker_teardown(run_shared *sh, int index, worker_state *ws)
+{
+    lb_stats st;
+    size_t i;
+
+    if (ws->sink) {
+        lb_dispatcher_forget(ws->d, (IUnknown *)ws->sink);
+        IDispatch_Release(ws->sink);
+    }
+    if (ws->cf)
+        IClassFactory_Release(ws->cf);
+    if (ws->d) {
+        EnterCriticalSection(&sh->lock);
+        lb_dispatcher_stats(ws->d, &st);
+        sh->live[index] = NULL;
+        sh->stats.calls += st.calls;
+        sh->stats.binds += st.binds;
+        sh->stats.getidsofnames_calls += st.getidsofnames_calls;
+        sh->stats.type_fallbacks += st.type_fallbacks;
+        sh->stats.entries += st.entries;
+        sh->stats.bytes += st.bytes;
+        LeaveCriticalSection(&sh->lock);
+        lb_dispatcher_free(ws->d);
+    }
+    for (i = 0; i < sh->cfg->opt->ncalls; i++)
+        if (ws->sites[i])
+            lb_site_free(ws->sites[i]);
+}
+
+/* Per-thread loop: its own apartment, class factory, sink, dispatcher.
+ * Every worker arrives at the start line once, set up or failed. */
 static DWORD WINAPI worker_main(void *arg)
 {
     worker *w = arg;
     run_shared *sh = w->sh;
-    const cs_run_config *cfg = sh->cfg;
-    lb_site *sites[CS_MAX_CALLS] = { 0 };
-    IClassFactory *cf = NULL;
-    IDispatch *sink = NULL;
-    lb_dispatcher *d = NULL;
-    lb_policy policy;
-    lb_stats st;
+    worker_state ws;
     long long i;
-    HRESULT hr;
-    int arrived = 0;
-    char msg[CS_ERR_LEN];
 
-    hr = CoInitializeEx(NULL, cfg->opt->apartment_mta ? COINIT_MULTITHREADED : COINIT_APARTMENTTHREADED);
-    if (FAILED(hr)) {
+    memset(&ws, 0, sizeof(ws));
+    if (FAILED(CoInitializeEx(NULL, sh->cfg->opt->apartment_mta ? COINIT_MULTITHREADED
+                                                                  : COINIT_APARTMENTTHREADED))) {
         run_fail(sh, CS_EXIT_INTERNAL, "CoInitializeEx failed in a worker thread");
         arrive(sh);
         return 0;
     }
-    if (!parse_sites(sh, sites))
-        goto out_uninit;
-    lb_policy_from_name(cfg->policy, &policy);
-    if (!(d = lb_dispatcher_new(policy))) {
-        run_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
-        goto out_sites;
+    if (!worker_setup(sh, &ws)) {
+        arrive(sh);
+        goto out_teardown;
     }
-    if (cfg->opt->invoke_plan)
-        lb_dispatcher_use_vtable(d, FALSE);
-    if (cfg->opt->activation == CS_ACT_FACTORY
-        && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
-                                        NULL, &IID_IClassFactory, (void **)&cf))) {
-        snprintf(msg, sizeof(msg), "target '%s': no class factory (0x%08lx); try --activation cocreate",
-                 cfg->target->name, (unsigned long)hr);
-        run_fail(sh, CS_EXIT_TARGET, msg);
-        goto out_dispatcher;
-    }
-    if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, cf, &sink))) {
-        snprintf(msg, sizeof(msg), "target '%s': creating the sink failed (0x%08lx)",
-                 cfg->target->name, (unsigned long)hr);
-        run_fail(sh, CS_EXIT_TARGET, msg);
-        goto out_factory;
-    }
-    if (sink && cfg->ledger)
-        sink = cs_ledger_wrap(cfg->ledger, sink, "sink", 0);
-    sh->live[w->index] = d;
+    sh->live[w->index] = ws.d;
     arrive(sh);
-    arrived = 1;
     WaitForSingleObject(sh->go, INFINITE);
     for (i = 0; i < w->iterations && !sh->stop; i++) {
-        if (!iterate(sh, d, sites, cf, sink, sh->done + 1))
+        if (!iterate(sh, ws.d, ws.sites, ws.cf, ws.sink, sh->done + 1))
             break;
         InterlockedIncrement64(&sh->done);
         maybe_sample(sh);
     }
-    if (sink) {
-        lb_dispatcher_forget(d, (IUnknown *)sink);
-        IDispatch_Release(sink);
-    }
-out_factory:
-    if (cf)
-        IClassFactory_Release(cf);
-out_dispatcher:
-    EnterCriticalSection(&sh->lock);
-    lb_dispatcher_stats(d, &st);
-    sh->live[w->index] = NULL;
-    sh->stats.calls += st.calls;
-    sh->stats.binds += st.binds;
-    sh->stats.getidsofnames_calls += st.getidsofnames_calls;
-    sh->stats.type_fallbacks += st.type_fallbacks;
-    sh->stats.entries += st.entries;
-    sh->stats.bytes += st.bytes;
-    LeaveCriticalSection(&sh->lock);
-    lb_dispatcher_free(d);
-out_sites:
-    for (i = 0; i < (long long)cfg->opt->ncalls; i++)
-        if (sites[i])
-            lb_site_free(sites[i]);
-out_uninit:
-    if (!arrived)
-        arrive(sh);
+out_teardown:
+    worker_teardown(sh, w->index, &ws);
     CoUninitialize();
     return 0;
 }

@@ -49,16 +49,20 @@ static BOOL is_excluded(HANDLE heap)
     return FALSE;
 }
 
+/* Heaps walked at most: a process with more has bigger problems than its
+ * sampler's coverage (GetProcessHeaps says how many there are). */
+#define MAX_HEAPS 64
+
 BOOL cs_heap_totals(double *bytes, double *blocks)
 {
-    HANDLE heaps[64];
-    DWORD n = GetProcessHeaps(64, heaps), i;
+    HANDLE heaps[MAX_HEAPS];
+    DWORD n = GetProcessHeaps(MAX_HEAPS, heaps), i;
     BOOL any = FALSE;
 
     *bytes = 0;
     *blocks = 0;
-    if (n > 64)
-        n = 64;
+    if (n > MAX_HEAPS)
+        n = MAX_HEAPS;
     for (i = 0; i < n; i++)
         if (!is_excluded(heaps[i]))
             any |= walk_heap(heaps[i], bytes, blocks);

@@ -119,7 +119,7 @@ START_TEST(unwritable_out)
 }
 END_TEST
 
-/* Issue 2's "done when": 20,000 iterations, two calls, clean end. */
+/* The walking skeleton: 20,000 iterations, two calls, clean end. */
 START_TEST(run_20000)
 {
     const char *dir = cs_temp_dir("cli-run");
@@ -169,7 +169,7 @@ static char *heap_verdict(const char *json, const char *policy, char *buf, size_
     return buf;
 }
 
-/* Issue 3's main job: the pass-instance workload under the four policies.
+/* The main job: the pass-instance workload under the four policies.
  * Bind counts exactly, memory through the slope verdict. */
 START_TEST(compare_shapes)
 {

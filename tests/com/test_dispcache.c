@@ -372,7 +372,7 @@ static const IDispatchVtbl broken_vtbl = {
     .GetIDsOfNames = broken_GetIDsOfNames, .Invoke = broken_Invoke,
 };
 
-/* Issue 3's bad input: broken type information falls back to per-instance
+/* A bad input: broken type information falls back to per-instance
  * binding, says so (type_fallbacks), and never crashes. */
 START_TEST(broken_typeinfo_falls_back)
 {

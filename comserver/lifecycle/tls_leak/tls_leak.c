@@ -1,6 +1,7 @@
 /*
  * cs_tls_leak.dll: per-thread blocks the way Delphi's threadvar runtime
- * keeps them (background.md, story 2).
+ * keeps them: freed only in DLL_THREAD_DETACH, so blocks of threads still
+ * alive at FreeLibrary are lost (docs/lifecycle.md).
  *
  * On first CsTlsTouch() in a thread the DLL allocates a block (LocalAlloc,
  * CS_TLS_DEFAULT_BLOCK bytes unless CsTlsSetBlockSize said otherwise) and

@@ -1,6 +1,6 @@
 /*
- * cs_unload_deadlock.dll: the DllMain deadlock at unload (background.md,
- * story 3).
+ * cs_unload_deadlock.dll: the DllMain loader-lock deadlock at unload
+ * (docs/lifecycle.md).
  *
  * DLL_PROCESS_ATTACH starts a worker thread that waits for a stop event.
  * DLL_PROCESS_DETACH sets the event and waits for the thread with INFINITE.
