@@ -434,6 +434,25 @@ int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t err
     return parse_words(argc, argv, 2, o, err, errlen);
 }
 
+int cs_options_main(int argc, char **argv, cs_options *o, const char *prog, int *done)
+{
+    char err[CS_ERR_LEN];
+    int rc;
+
+    *done = 1;
+    if ((rc = cs_options_parse(argc, argv, o, err, sizeof(err)))) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return rc;
+    }
+    if (o->command == CS_CMD_HELP)
+        fputs(cs_usage(), stdout);
+    else if (o->command == CS_CMD_VERSION)
+        printf("comstress %s (%s)\n", COMSTRESS_VERSION, COMSTRESS_BUILD_TYPE);
+    else
+        *done = 0;
+    return CS_EXIT_OK;
+}
+
 int cs_life_parse(int argc, char **argv, cs_life_options *life, char *err, size_t errlen)
 {
     cs_options o;

@@ -119,6 +119,13 @@ typedef struct cs_options {
  * message in err (no trailing newline). Strings in o point into argv. */
 int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t errlen);
 
+/* cs_options_parse for a program's main(): on a bad command line prints
+ * "prog: <message>" on stderr; `--help` prints the usage text on stdout
+ * and `--version` the version line, both returning CS_EXIT_OK with
+ * *done set. Returns the exit code to end with when *done is set or the
+ * result is not CS_EXIT_OK; otherwise o is ready to run. */
+int cs_options_main(int argc, char **argv, cs_options *o, const char *prog, int *done);
+
 /* The child command's words alone: argv[0] is the scenario name. Same
  * contract as cs_options_parse, filling a cs_life_options. */
 int cs_life_parse(int argc, char **argv, cs_life_options *o, char *err, size_t errlen);

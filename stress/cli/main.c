@@ -29,21 +29,12 @@ static int run_with_com(cs_options *o, int argc, char **argv)
 int main(int argc, char **argv)
 {
     static cs_options o;
-    char err[CS_ERR_LEN];
-    int rc;
+    int rc, done;
 
     setvbuf(stdout, NULL, _IONBF, 0);
-    if ((rc = cs_options_parse(argc, argv, &o, err, sizeof(err)))) {
-        fprintf(stderr, "comstress: %s\n", err);
+    if ((rc = cs_options_main(argc, argv, &o, "comstress", &done)) || done)
         return rc;
-    }
     switch (o.command) {
-    case CS_CMD_HELP:
-        fputs(cs_usage(), stdout);
-        return CS_EXIT_OK;
-    case CS_CMD_VERSION:
-        printf("comstress %s (%s)\n", COMSTRESS_VERSION, COMSTRESS_BUILD_TYPE);
-        return CS_EXIT_OK;
     case CS_CMD_REPORT:
         return cs_cmd_report(o.report_dir);
     case CS_CMD_SUITE:

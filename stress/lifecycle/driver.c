@@ -11,19 +11,16 @@
 int main(int argc, char **argv)
 {
     static cs_options o;
-    char err[CS_ERR_LEN];
-    int rc;
+    int rc, done;
 
     setvbuf(stdout, NULL, _IONBF, 0);
-    if ((rc = cs_options_parse(argc, argv, &o, err, sizeof(err)))) {
-        fprintf(stderr, "cs_lifecycle_driver: %s\n", err);
+    if ((rc = cs_options_main(argc, argv, &o, "cs_lifecycle_driver", &done)) || done)
         return rc;
-    }
     if (o.command == CS_CMD_SUITE)
         return cs_suite_main(&o.suite);
     if (o.command == CS_CMD_CHILD)
         return cs_life_run(&o.life);
     fprintf(stderr, "cs_lifecycle_driver: '%s': only suite and child are available here "
-                    "(comstress.exe has the other commands)\n", argc > 1 ? argv[1] : "");
+                    "(comstress.exe has the other commands)\n", argv[1]);
     return CS_EXIT_USAGE;
 }

@@ -263,19 +263,12 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("client");
-    TCase *tc = tcase_create("late binding");
+    const TTest *const tests[] = {
+        CS_TEST(target_add_and_value), CS_TEST(target_echo_bstr), CS_TEST(target_consume_ref),
+        CS_TEST(target_child_divide_swap_name), CS_TEST(target_error_lines),
+        CS_TEST(failed_binds_leave_no_entry), CS_TEST(untyped_late_binding),
+        CS_TEST(dictionary_members), CS_TEST(site_and_policy_names), NULL
+    };
 
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, target_add_and_value);
-    tcase_add_test(tc, target_echo_bstr);
-    tcase_add_test(tc, target_consume_ref);
-    tcase_add_test(tc, target_child_divide_swap_name);
-    tcase_add_test(tc, target_error_lines);
-    tcase_add_test(tc, failed_binds_leave_no_entry);
-    tcase_add_test(tc, untyped_late_binding);
-    tcase_add_test(tc, dictionary_members);
-    tcase_add_test(tc, site_and_policy_names);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("client", setup, teardown, tests);
 }

@@ -404,19 +404,13 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("dispcache");
-    TCase *tc = tcase_create("policies");
+    const TTest *const tests[] = {
+        CS_TEST(type_binds_once_per_member_and_type), CS_TEST(instance_binds_every_object_bounded),
+        CS_TEST(instance_unbounded_grows_per_object), CS_TEST(none_resolves_every_call),
+        CS_TEST(argument_identity_is_part_of_the_rule),
+        CS_TEST(no_stale_dispid_with_address_reuse), CS_TEST(cache_keeps_no_object_alive),
+        CS_TEST(vtable_plan_matches_invoke_plan), CS_TEST(broken_typeinfo_falls_back), NULL
+    };
 
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, type_binds_once_per_member_and_type);
-    tcase_add_test(tc, instance_binds_every_object_bounded);
-    tcase_add_test(tc, instance_unbounded_grows_per_object);
-    tcase_add_test(tc, none_resolves_every_call);
-    tcase_add_test(tc, argument_identity_is_part_of_the_rule);
-    tcase_add_test(tc, no_stale_dispid_with_address_reuse);
-    tcase_add_test(tc, cache_keeps_no_object_alive);
-    tcase_add_test(tc, vtable_plan_matches_invoke_plan);
-    tcase_add_test(tc, broken_typeinfo_falls_back);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("dispcache", setup, teardown, tests);
 }

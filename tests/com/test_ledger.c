@@ -160,15 +160,11 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("ledger");
-    TCase *tc = tcase_create("wrapper");
+    const TTest *const tests[] = {
+        CS_TEST(balanced_references_leave_nothing), CS_TEST(outstanding_reference_is_attributed),
+        CS_TEST(use_after_release_is_caught_not_crashed), CS_TEST(query_interface_rules),
+        CS_TEST(variant_results_are_wrapped), NULL
+    };
 
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, balanced_references_leave_nothing);
-    tcase_add_test(tc, outstanding_reference_is_attributed);
-    tcase_add_test(tc, use_after_release_is_caught_not_crashed);
-    tcase_add_test(tc, query_interface_rules);
-    tcase_add_test(tc, variant_results_are_wrapped);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("ledger", setup, teardown, tests);
 }

@@ -98,14 +98,10 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("mallocspy");
-    TCase *tc = tcase_create("spy");
+    const TTest *const tests[] = {
+        CS_TEST(cotaskmem_counted_per_site), CS_TEST(bstr_pairs_exact_with_cache_off),
+        CS_TEST(leaked_bstr_stays_live), CS_TEST(failed_lookup_under_spy_survives), NULL
+    };
 
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, cotaskmem_counted_per_site);
-    tcase_add_test(tc, bstr_pairs_exact_with_cache_off);
-    tcase_add_test(tc, leaked_bstr_stays_live);
-    tcase_add_test(tc, failed_lookup_under_spy_survives);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("mallocspy", setup, teardown, tests);
 }

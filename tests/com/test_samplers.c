@@ -66,12 +66,10 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("samplers");
-    TCase *tc = tcase_create("process");
+    const TTest *const tests[] = {
+        CS_TEST(thread_count_follows_threads), CS_TEST(heap_walk_sees_a_block),
+        CS_TEST(excluded_heap_is_left_out), NULL
+    };
 
-    tcase_add_test(tc, thread_count_follows_threads);
-    tcase_add_test(tc, heap_walk_sees_a_block);
-    tcase_add_test(tc, excluded_heap_is_left_out);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("samplers", NULL, NULL, tests);
 }

@@ -12,10 +12,9 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("smoke");
-    TCase *tc = tcase_create("com");
-    tcase_add_checked_fixture(tc, cs_com_mta_setup, cs_com_teardown);
-    tcase_add_test(tc, com_initializes);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    const TTest *const tests[] = {
+        CS_TEST(com_initializes), NULL
+    };
+
+    return cs_run_tests("smoke", cs_com_mta_setup, cs_com_teardown, tests);
 }

@@ -11,11 +11,6 @@
 #include <string.h>
 #include "isolate.h"
 
-/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
- * checking rejects (a -Wformat warning per use): compare as long instead. */
-#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
-                                      #x, (long)(x), (long)(y))
-
 /* Asserts dir/name exists and contains needle. */
 static void assert_file_has(const char *dir, const char *name, const char *needle)
 {

@@ -12,10 +12,6 @@
 #include <math.h>
 #include "isolate.h"
 
-/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
- * checking rejects (a -Wformat warning per use): compare as long instead. */
-#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
-                                      #x, (long)(x), (long)(y))
 #include "lifecycle.h"
 
 #define BLOCK 4096

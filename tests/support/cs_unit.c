@@ -15,6 +15,20 @@ int cs_run_suite(Suite *s)
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+int cs_run_tests(const char *suite, void (*setup)(void), void (*teardown)(void),
+                 const TTest *const *tests)
+{
+    Suite *s = suite_create(suite);
+    TCase *tc = tcase_create(suite);
+
+    if (setup || teardown)
+        tcase_add_checked_fixture(tc, setup, teardown);
+    for (; *tests; tests++)
+        tcase_add_test(tc, *tests);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}
+
 char *cs_read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");

@@ -11,6 +11,20 @@
 /* Runs the suite in CK_NOFORK mode and returns the process exit code. */
 int cs_run_suite(Suite *s);
 
+/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
+ * checking rejects (a -Wformat warning per use): compare as long instead. */
+#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
+                                      #x, (long)(x), (long)(y))
+
+/* A test defined with START_TEST(name), for a table of tests. */
+#define CS_TEST(name) (name)
+
+/* Runs a suite of one test case: every test of tests (NULL-terminated),
+ * each between setup and teardown (either may be NULL: a checked fixture,
+ * run around each test). Returns the process exit code. */
+int cs_run_tests(const char *suite, void (*setup)(void), void (*teardown)(void),
+                 const TTest *const *tests);
+
 /* Reads a whole file into a malloc'd NUL-terminated buffer, or NULL. */
 char *cs_read_file(const char *path);
 

@@ -194,17 +194,12 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("bindcache");
-    TCase *tc = tcase_create("cache");
+    const TTest *const tests[] = {
+        CS_TEST(levels_l0_l1_l2), CS_TEST(l1_keeps_last_ten_newest_first),
+        CS_TEST(l2_inserts_midway_and_drops_tail), CS_TEST(instance_map_never_evicts),
+        CS_TEST(type_map_and_bytes_return), CS_TEST(free_releases_every_binding),
+        CS_TEST(identities_get_fresh_serials), NULL
+    };
 
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, levels_l0_l1_l2);
-    tcase_add_test(tc, l1_keeps_last_ten_newest_first);
-    tcase_add_test(tc, l2_inserts_midway_and_drops_tail);
-    tcase_add_test(tc, instance_map_never_evicts);
-    tcase_add_test(tc, type_map_and_bytes_return);
-    tcase_add_test(tc, free_releases_every_binding);
-    tcase_add_test(tc, identities_get_fresh_serials);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("bindcache", setup, teardown, tests);
 }

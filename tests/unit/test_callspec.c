@@ -147,18 +147,11 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("callspec");
-    TCase *tc = tcase_create("parse");
+    const TTest *const tests[] = {
+        CS_TEST(bare_name_is_get), CS_TEST(method_without_args), CS_TEST(integers),
+        CS_TEST(doubles), CS_TEST(strings), CS_TEST(keywords_and_refs), CS_TEST(puts),
+        CS_TEST(bad_text_names_the_column), NULL
+    };
 
-    tcase_add_checked_fixture(tc, NULL, teardown);
-    tcase_add_test(tc, bare_name_is_get);
-    tcase_add_test(tc, method_without_args);
-    tcase_add_test(tc, integers);
-    tcase_add_test(tc, doubles);
-    tcase_add_test(tc, strings);
-    tcase_add_test(tc, keywords_and_refs);
-    tcase_add_test(tc, puts);
-    tcase_add_test(tc, bad_text_names_the_column);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("callspec", NULL, teardown, tests);
 }

@@ -8,11 +8,6 @@
 #include "cs_unit.h"
 #include "ends.h"
 
-/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
- * checking rejects (a -Wformat warning per use): compare as long instead. */
-#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
-                                      #x, (long)(x), (long)(y))
-
 START_TEST(exception_names)
 {
     ck_assert_str_eq(cs_exception_name(0xc0000005), "access violation");
@@ -102,13 +97,10 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("ends");
-    TCase *pure = tcase_create("pure");
+    const TTest *const tests[] = {
+        CS_TEST(exception_names), CS_TEST(parse_phase_file), CS_TEST(classify_ends),
+        CS_TEST(classify_hangs), NULL
+    };
 
-    tcase_add_test(pure, exception_names);
-    tcase_add_test(pure, parse_phase_file);
-    tcase_add_test(pure, classify_ends);
-    tcase_add_test(pure, classify_hangs);
-    suite_add_tcase(s, pure);
-    return cs_run_suite(s);
+    return cs_run_tests("ends", NULL, NULL, tests);
 }

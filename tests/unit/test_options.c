@@ -125,11 +125,6 @@ START_TEST(help_and_positionals)
 }
 END_TEST
 
-/* check's ck_assert_int_eq formats with %jd, which mingw's printf format
- * checking rejects: compare as long instead. */
-#define ck_int_eq(x, y) ck_assert_msg((long)(x) == (long)(y), "%s is %ld, expected %ld", \
-                                      #x, (long)(x), (long)(y))
-
 START_TEST(parse_defaults_and_errors)
 {
     char *ok[] = { "tls-unload", "--cycles", "7", "--variant", "fixed", "--pin" };
@@ -168,15 +163,10 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("options");
-    TCase *tc = tcase_create("parse");
+    const TTest *const tests[] = {
+        CS_TEST(defaults), CS_TEST(all_options), CS_TEST(bad_inputs),
+        CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors), CS_TEST(leak_threshold), NULL
+    };
 
-    tcase_add_test(tc, defaults);
-    tcase_add_test(tc, all_options);
-    tcase_add_test(tc, bad_inputs);
-    tcase_add_test(tc, help_and_positionals);
-    tcase_add_test(tc, parse_defaults_and_errors);
-    tcase_add_test(tc, leak_threshold);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("options", NULL, NULL, tests);
 }

@@ -122,16 +122,15 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("release_rules");
-    TCase *tc = tcase_create("rules");
+    const TTest *const tests[] = {
+        CS_TEST(a_fresh_record_measures_nothing_and_passes),
+        CS_TEST(counts_that_divide_by_the_iterations_are_said_per_iteration),
+        CS_TEST(ledger_references_and_use_after_release_are_findings),
+        CS_TEST(server_objects_and_locks_left_are_findings),
+        CS_TEST(only_a_steady_loss_at_a_call_site_is_a_finding),
+        CS_TEST(a_server_that_stays_loaded_fails_the_unload_proof),
+        CS_TEST(findings_past_the_limit_still_fail_the_run), NULL
+    };
 
-    tcase_add_test(tc, a_fresh_record_measures_nothing_and_passes);
-    tcase_add_test(tc, counts_that_divide_by_the_iterations_are_said_per_iteration);
-    tcase_add_test(tc, ledger_references_and_use_after_release_are_findings);
-    tcase_add_test(tc, server_objects_and_locks_left_are_findings);
-    tcase_add_test(tc, only_a_steady_loss_at_a_call_site_is_a_finding);
-    tcase_add_test(tc, a_server_that_stays_loaded_fails_the_unload_proof);
-    tcase_add_test(tc, findings_past_the_limit_still_fail_the_run);
-    suite_add_tcase(s, tc);
-    return cs_run_suite(s);
+    return cs_run_tests("release_rules", NULL, NULL, tests);
 }
