@@ -50,6 +50,8 @@ typedef enum opt_kind {
     K_CHOICE,   /* one word of words[]: its value into an int field */
     K_WORD,     /* one word of words[]: the word itself into a const char * */
     K_TEXT,     /* non-empty text into a const char * */
+    K_DIR,      /* a directory or program path: K_TEXT that leaves
+                 * CS_PATH_ROOM bytes of CS_PATH_LEN for names under it */
     K_CALL      /* non-empty text appended to calls[] */
 } opt_kind;
 
@@ -85,7 +87,7 @@ static const optdef opt_table[] = {
     { "--warmup", RUNS, K_COUNT, F(warmup), 0, NO_MAX, 0, "a whole number" },
     { "--sample-every", RUNS, K_COUNT, F(sample_every), 1, NO_MAX, 0, "a positive whole number" },
     { "--timeout", RUNS, K_COUNT, F(timeout_s), 1, NO_MAX, 0, "a positive whole number of seconds" },
-    { "--out", RUNS, K_TEXT, F(out_dir), .what = "empty directory name" },
+    { "--out", RUNS, K_DIR, F(out_dir), .what = "empty directory name" },
     { "--threads", RUNS, K_INT, F(threads), 1, CS_MAX_THREADS, 0, "a number from 1 to 64" },
     { "--max-leak", RUNS, K_REAL, F(max_leak), 0, NO_MAX, 0, "a non-negative number of bytes" },
     { "--fault", RUNS, K_TEXT, F(fault), .what = "empty fault name" },
@@ -108,12 +110,12 @@ static const optdef opt_table[] = {
     { "--bstr-cache", RUNS, K_CHOICE, F(bstr_cache), .words = { { "on", 1 }, { "off", 0 } } },
     /* suite */
     { "--timeout", SUITE, K_REAL, F(suite.timeout_s), 1, 86400, 0, "a number of seconds from 1 to 86400" },
-    { "--out", SUITE, K_TEXT, F(suite.out_dir), .what = "empty directory name" },
+    { "--out", SUITE, K_DIR, F(suite.out_dir), .what = "empty directory name" },
     { "--only", SUITE, K_TEXT, F(suite.only), .what = "empty scenario name" },
-    { "--exe", SUITE, K_TEXT, F(suite.exe), .what = "empty program path" },
+    { "--exe", SUITE, K_DIR, F(suite.exe), .what = "empty program path" },
     /* child (one lifecycle scenario) */
-    { "--out", CHILD, K_TEXT, F(life.out_dir), .what = "empty directory name" },
-    { "--dll-dir", CHILD, K_TEXT, F(life.dll_dir), .what = "empty directory name" },
+    { "--out", CHILD, K_DIR, F(life.out_dir), .what = "empty directory name" },
+    { "--dll-dir", CHILD, K_DIR, F(life.dll_dir), .what = "empty directory name" },
     { "--target", CHILD, K_TEXT, F(life.target), .what = "empty ProgID/CLSID" },
     { "--cycles", CHILD, K_INT, F(life.cycles), 1, 1000000, 0, "a number from 1 to 1000000" },
     { "--threads", CHILD, K_INT, F(life.threads), 1, CS_MAX_THREADS, 0, "a number from 1 to 64" },
@@ -224,9 +226,12 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         return CS_EXIT_OK;
     case K_CHOICE: case K_WORD:
         return take_word(d, field, val, err, errlen);
-    case K_TEXT:
+    case K_TEXT: case K_DIR:
         if (!*val)
             return fail(err, errlen, "%s: %s", d->name, d->what);
+        if (d->kind == K_DIR && strlen(val) > CS_PATH_LEN - CS_PATH_ROOM)
+            return fail(err, errlen, "%s: a path of %u bytes is longer than the %u this option takes",
+                        d->name, (unsigned)strlen(val), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         *(const char **)field = val;
         return CS_EXIT_OK;
     case K_CALL:
@@ -329,6 +334,9 @@ static int take_scenario(cs_options *o, const char *arg, char *err, size_t errle
 static int take_positional(cs_options *o, const char *arg, char *err, size_t errlen)
 {
     if (o->command == CS_CMD_REPORT && !o->report_dir) {
+        if (strlen(arg) > CS_PATH_LEN - CS_PATH_ROOM)
+            return fail(err, errlen, "report: a path of %u bytes is longer than the %u it takes",
+                        (unsigned)strlen(arg), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         o->report_dir = arg;
     } else if (o->command == CS_CMD_LIST && !o->list_what) {
         if (strcmp(arg, "faults") && strcmp(arg, "policies"))

@@ -29,6 +29,10 @@ typedef enum cs_exit {
 #define CS_MAX_THREADS  64   /* --threads, run and child */
 #define CS_NPOLICIES     4   /* binding-cache policies (cs_policy_names) */
 #define CS_ERR_LEN     600   /* one error line, with the text it quotes */
+#define CS_PATH_LEN   4096   /* a path buffer, UTF-8 (the wide API takes
+                              * paths past the classic 260 characters) */
+#define CS_PATH_ROOM   128   /* what a directory option leaves for the
+                              * names comstress puts under it */
 
 /* The binding-cache policies, in the order `compare` runs them. */
 extern const char *const cs_policy_names[CS_NPOLICIES];

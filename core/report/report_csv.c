@@ -1,5 +1,6 @@
 /* samples.csv writer and reader; see report_csv.h. */
 #include "report_csv.h"
+#include "utf8.h"
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -48,7 +49,7 @@ cs_csv_writer *cs_csv_open(const char *path)
     if (!w)
         return NULL;
     /* binary: the same bytes on Windows and elsewhere, LF line ends */
-    if (!(w->f = fopen(path, "wb"))) {
+    if (!(w->f = cs_fopen(path, "wb"))) {
         free(w);
         return NULL;
     }
@@ -308,7 +309,7 @@ int cs_csv_read_stream(FILE *f, const char *name, cs_csv_data *d, char *err, siz
 
 int cs_csv_read(const char *path, cs_csv_data *d, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = cs_fopen(path, "rb");
     int rc;
 
     if (!f) {

@@ -2,7 +2,9 @@
 #include "report_util.h"
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include "utf8.h"
 
 void cs_put_json_string(FILE *f, const char *s)
 {
@@ -14,6 +16,17 @@ void cs_put_json_string(FILE *f, const char *s)
     }
     fputc('"', f);
     for (p = (const unsigned char *)s; *p; p++) {
+        uint32_t cp;
+        size_t used = cs_utf8_next((const char *)p, strlen((const char *)p), &cp);
+
+        if (used > 1 || cp == CS_REPLACEMENT) {      /* UTF-8 kept, bad bytes replaced */
+            if (cp == CS_REPLACEMENT && used == 1)
+                fputs("\\ufffd", f);
+            else
+                fwrite(p, 1, used, f);
+            p += used - 1;
+            continue;
+        }
         switch (*p) {
         case '"':  fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
@@ -47,6 +60,17 @@ void cs_put_xml(FILE *f, const char *s)
     const unsigned char *p;
 
     for (p = (const unsigned char *)s; p && *p; p++) {
+        uint32_t cp;
+        size_t used = cs_utf8_next((const char *)p, strlen((const char *)p), &cp);
+
+        if (used > 1 || cp == CS_REPLACEMENT) {      /* UTF-8 kept, bad bytes replaced */
+            if (cp == CS_REPLACEMENT && used == 1)
+                fputs("&#xFFFD;", f);
+            else
+                fwrite(p, 1, used, f);
+            p += used - 1;
+            continue;
+        }
         switch (*p) {
         case '&':  fputs("&amp;", f); break;
         case '<':  fputs("&lt;", f); break;
@@ -93,20 +117,47 @@ char *cs_format_figure(double v, char *buf, size_t len)
     return buf;
 }
 
+/* The temporary name a report is written under until it is complete. */
+static char *part_name(const char *path)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + sizeof(CS_REPORT_PART));
+
+    if (tmp) {
+        memcpy(tmp, path, n);
+        memcpy(tmp + n, CS_REPORT_PART, sizeof(CS_REPORT_PART));
+    }
+    return tmp;
+}
+
 FILE *cs_report_open(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "wb");
+    char *tmp = part_name(path);
+    FILE *f = tmp ? cs_fopen(tmp, "wb") : NULL;
 
     if (!f)
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(tmp ? errno : ENOMEM));
+    free(tmp);
     return f;
 }
 
 int cs_report_close(FILE *f, int write_rc, const char *path, char *err, size_t errlen)
 {
-    if (fclose(f) || write_rc) {
-        snprintf(err, errlen, "cannot write %s: write error", path);
+    char *tmp = part_name(path);
+    int failed = fclose(f) != 0 || write_rc != 0;
+
+    if (!tmp) {
+        snprintf(err, errlen, "cannot write %s: out of memory", path);
         return -1;
     }
-    return 0;
+    if (failed) {
+        snprintf(err, errlen, "cannot write %s: write error (disk full?)", path);
+        cs_remove_file(tmp);
+    } else if (cs_replace_file(tmp, path)) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        cs_remove_file(tmp);
+        failed = 1;
+    }
+    free(tmp);
+    return failed ? -1 : 0;
 }

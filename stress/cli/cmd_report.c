@@ -15,12 +15,12 @@
 
 int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv)
 {
-    char path[MAX_PATH];
+    char path[CS_PATH_LEN], why[300];
 
     *csv = NULL;
     if (cs_make_dirs(dir)) {
-        fprintf(stderr, "comstress: --out '%s': cannot create the directory (error %lu)\n",
-                dir, GetLastError());
+        fprintf(stderr, "comstress: --out '%s': cannot create the directory: %s\n",
+                dir, cs_win32_text(GetLastError(), why, sizeof(why)));
         return CS_EXIT_OUTPUT;
     }
     snprintf(path, sizeof(path), "%s/samples.csv", dir);
@@ -41,7 +41,7 @@ int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv)
  */
 int cs_cmd_report(const char *dir)
 {
-    char path[MAX_PATH], err[CS_ERR_LEN];
+    char path[CS_PATH_LEN], err[CS_ERR_LEN];
     char *argv[] = { "comstress", "report", (char *)dir };
     cs_context_store ctx;
     cs_csv_data d;

@@ -1,7 +1,9 @@
 /* The context block of run.json: when, where, on what, with which build. */
 #include "context.h"
+#include "paths.h"
 #include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -60,11 +62,16 @@ static void join_args(int argc, char **argv, char *buf, size_t len)
 
 void cs_context_fill(cs_context_store *st, int argc, char **argv)
 {
-    DWORD n = sizeof(st->host);
+    WCHAR host[MAX_COMPUTERNAME_LENGTH + 1];
+    DWORD n = sizeof(host) / sizeof(host[0]);
+    char *h;
 
     iso_date(st->date, sizeof(st->date));
-    if (!GetComputerNameA(st->host, &n))
-        strcpy(st->host, "unknown");
+    strcpy(st->host, "unknown");
+    if (GetComputerNameW(host, &n) && (h = cs_narrow(host))) {
+        snprintf(st->host, sizeof(st->host), "%s", h);
+        free(h);
+    }
     os_version(st->os, sizeof(st->os));
     join_args(argc, argv, st->cmdline, sizeof(st->cmdline));
     st->ctx.date = st->date;

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "lifecycle.h"
 #include "options.h"
+#include "paths.h"
 #include "suite.h"
 
 /* The subcommands that need COM on this thread (the MTA). */
@@ -32,6 +33,13 @@ int main(int argc, char **argv)
     int rc, done;
 
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* Every word as UTF-16 from Windows, held as UTF-8: the C runtime's
+     * argv went through the ANSI code page and lost what it cannot hold. */
+    if (!(argv = cs_utf8_argv(&argc))) {
+        fprintf(stderr, "comstress: cannot read the command line\n");
+        return CS_EXIT_INTERNAL;
+    }
+    SetConsoleOutputCP(CP_UTF8);
     if ((rc = cs_options_main(argc, argv, &o, "comstress", &done)) || done)
         return rc;
     switch (o.command) {

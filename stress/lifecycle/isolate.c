@@ -5,40 +5,14 @@
 #include <string.h>
 #include "isolate.h"
 #include "options.h"
+#include "paths.h"
 #include "process.h"
-
-int cs_isolate_self(char *buf, size_t n)
-{
-    DWORD len = GetModuleFileNameA(NULL, buf, (DWORD)n);
-    return len > 0 && len < n ? 0 : -1;
-}
-
-int cs_make_dirs(const char *path)
-{
-    char buf[MAX_PATH];
-    size_t i, n = strlen(path);
-    DWORD attr;
-
-    if (n == 0 || n >= sizeof(buf))
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\\' || buf[i] == 0) {
-            char c = buf[i];
-            buf[i] = 0;
-            if (i > 2 || buf[1] != ':')
-                CreateDirectoryA(buf, NULL);
-            buf[i] = c;
-        }
-    }
-    attr = GetFileAttributesA(path);
-    return attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY) ? 0 : -1;
-}
+#include "utf8.h"
 
 /* Reads a whole (small) file; NULL when absent. Caller frees. */
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = cs_fopen(path, "rb");
     char *buf = NULL;
     long n;
 
@@ -57,7 +31,7 @@ static char *slurp(const char *path)
  * child's own one-line message says what was wrong better than its code. */
 static void add_stderr_line(const char *out_dir, cs_child_result *r)
 {
-    char path[MAX_PATH], *text, *nl;
+    char path[CS_PATH_LEN], *text, *nl;
     size_t used = strlen(r->text);
 
     snprintf(path, sizeof(path), "%s\\stderr.txt", out_dir);
@@ -99,21 +73,21 @@ static int run_child(const cs_child_spec *spec, const char *exe, cs_proc_result 
 
 int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
 {
-    char self[MAX_PATH], path[MAX_PATH], *text;
+    char self[CS_PATH_LEN], path[CS_PATH_LEN], *text;
     const char *exe = spec->exe;
     cs_proc_result pr;
 
     memset(r, 0, sizeof(*r));
     r->threads_at_kill = -1;
     r->end = CS_END_ERROR;
-    if (!exe && cs_isolate_self(self, sizeof(self)) == 0)
+    if (!exe && cs_self_path(self, sizeof(self)) == 0)
         exe = self;
     if (!exe || cs_make_dirs(spec->out_dir)) {
         snprintf(r->text, sizeof(r->text), "error: output directory '%s' cannot be created", spec->out_dir);
         return -1;
     }
     snprintf(path, sizeof(path), "%s\\%s", spec->out_dir, CS_PHASE_FILE);
-    DeleteFileA(path);  /* a stale phase from an earlier run would mislead */
+    cs_delete_file(path);  /* a stale phase from an earlier run would mislead */
     if (run_child(spec, exe, &pr)) {
         snprintf(r->text, sizeof(r->text), "error: cannot start '%s' (error %lu)", exe, pr.error);
         return -1;

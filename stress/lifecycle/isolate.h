@@ -17,6 +17,7 @@
 
 #include "phase.h"
 #include "ends.h"
+#include "paths.h"
 
 typedef struct cs_child_spec {
     const char *exe;          /* program to run; NULL: this process's own exe */
@@ -31,12 +32,5 @@ typedef struct cs_child_spec {
  * (r->end is CS_END_ERROR and r->text names the program or directory).
  */
 int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r);
-
-/* Full path of this process's program, into buf (size n). Returns 0 or -1. */
-int cs_isolate_self(char *buf, size_t n);
-
-/* Creates every missing directory of path ('/' or '\\' separated).
- * Returns 0 when the directory exists afterwards, -1 otherwise. */
-int cs_make_dirs(const char *path);
 
 #endif

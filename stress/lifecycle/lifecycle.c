@@ -7,6 +7,7 @@
 #include "lifecycle.h"
 #include "isolate.h"
 #include "phase.h"
+#include "paths.h"
 #include "samplers.h"
 
 /* Full path of a lifecycle DLL: --dll-dir, else this program's folder. */
@@ -18,7 +19,8 @@ static void dll_path(const cs_life_options *o, const char *name, char *buf, size
         snprintf(buf, n, "%s\\%s", o->dll_dir, name);
         return;
     }
-    GetModuleFileNameA(NULL, buf, (DWORD)n);
+    if (cs_self_path(buf, n))
+        buf[0] = 0;
     slash = strrchr(buf, '\\');
     if (!slash)
         slash = strrchr(buf, '/');
@@ -31,11 +33,15 @@ static void dll_path(const cs_life_options *o, const char *name, char *buf, size
 /* LoadLibrary with the phase recorded first and a one-line error. */
 static HMODULE load_dll(const char *path, const char *what)
 {
-    HMODULE h;
+    WCHAR *w = cs_wide_path(path);
+    HMODULE h = NULL;
+    char why[300];
 
     cs_phase_set("%s: LoadLibrary %s", what, path);
-    if (!(h = LoadLibraryA(path)))
-        fprintf(stderr, "comstress child: cannot load '%s' (error %lu)\n", path, GetLastError());
+    if (!w || !(h = LoadLibraryW(w)))
+        fprintf(stderr, "comstress child: cannot load '%s': %s\n", path,
+                cs_win32_text(w ? GetLastError() : ERROR_NO_UNICODE_TRANSLATION, why, sizeof(why)));
+    free(w);
     return h;
 }
 
@@ -200,7 +206,7 @@ static int run_tls_unload(const cs_life_options *o, cs_stream *res)
     struct tls_worker_arg args[CS_MAX_THREADS];
     struct tls_pool pool;
     const char *variant = o->pin ? "pinned" : o->fixed ? "fixed" : "leaky";
-    char path[MAX_PATH];
+    char path[CS_PATH_LEN];
     HMODULE pin = NULL;
     double before, after;
     LONG allocated;
@@ -260,7 +266,7 @@ static void WINAPI on_worker_event(const char *event)
 static int run_unload_deadlock(const cs_life_options *o, cs_stream *res)
 {
     const char *variant = o->fixed ? "fixed" : "leaky";
-    char path[MAX_PATH];
+    char path[CS_PATH_LEN];
     set_notify_fn set_notify;
     worker_stop_fn stop;
     HMODULE h;
@@ -342,11 +348,12 @@ static DWORD WINAPI race_freer(void *p)
 /* Looks the target up: ProgID, or {CLSID}. Returns 0 or 3 (message). */
 static int race_clsid(const char *target, CLSID *clsid)
 {
-    WCHAR w[256];
-    HRESULT hr;
+    WCHAR *w = cs_wide(target);
+    HRESULT hr = E_INVALIDARG;
 
-    MultiByteToWideChar(CP_ACP, 0, target, -1, w, 256);
-    hr = w[0] == '{' ? CLSIDFromString(w, clsid) : CLSIDFromProgID(w, clsid);
+    if (w)
+        hr = w[0] == '{' ? CLSIDFromString(w, clsid) : CLSIDFromProgID(w, clsid);
+    free(w);
     if (FAILED(hr)) {
         fprintf(stderr, "comstress child: unload-race: --target '%s' is not registered (0x%08lx)\n",
                 target, (unsigned long)hr);
@@ -448,7 +455,7 @@ static int run_hang(const cs_life_options *o, cs_stream *res)
 
 int cs_life_run(const cs_life_options *o)
 {
-    char path[MAX_PATH];
+    char path[CS_PATH_LEN];
     cs_stream *res;
     int rc;
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "paths.h"
 #include "phase.h"
 
 #define LINE_MAX_BYTES 2048
@@ -20,8 +21,8 @@ cs_stream *cs_stream_open(const char *path)
 
     if (!s)
         return NULL;
-    s->file = CreateFileA(path, FILE_APPEND_DATA | SYNCHRONIZE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                          NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    s->file = cs_open_file(path, FILE_APPEND_DATA | SYNCHRONIZE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                           CREATE_ALWAYS, 0, FALSE);
     if (s->file == INVALID_HANDLE_VALUE) {
         free(s);
         return NULL;

@@ -28,7 +28,7 @@ typedef struct entry {
 typedef struct outcome {
     const entry *e;
     cs_child_result r;
-    char out_dir[MAX_PATH];
+    char out_dir[CS_PATH_LEN];
     int ok;               /* ended as expected */
 } outcome;
 
@@ -124,22 +124,17 @@ static void write_json_entry(FILE *f, const outcome *o)
     fputs("}", f);
 }
 
-/* Writes path via a temporary file and a rename, so a reader never sees a
- * half-written report. Returns 0 or -1. */
+/* Writes path via a temporary file and a rename (cs_report_open), so a
+ * reader never sees a half-written report. Returns 0 or -1. */
 static int write_atomically(const char *path, void (*body)(FILE *, const suite *, int), const suite *s, int complete)
 {
-    char tmp[MAX_PATH];
+    char err[CS_ERR_LEN];
     FILE *f;
-    int bad;
 
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    if (!(f = fopen(tmp, "w")))
+    if (!(f = cs_report_open(path, err, sizeof(err))))
         return -1;
     body(f, s, complete);
-    bad = ferror(f);
-    if (fclose(f) || bad)
-        return -1;
-    return MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+    return cs_report_close(f, ferror(f) ? -1 : 0, path, err, sizeof(err));
 }
 
 static void suite_json(FILE *f, const suite *s, int complete)
@@ -188,7 +183,7 @@ static void suite_junit(FILE *f, const suite *s, int complete)
 
 static int write_reports(const suite *s, int complete)
 {
-    char path[MAX_PATH];
+    char path[CS_PATH_LEN];
     int rc = 0;
 
     snprintf(path, sizeof(path), "%s\\suite.json", s->out_dir);
@@ -215,11 +210,11 @@ static void print_header(void)
  * (an older comstress without the options, say): not a pass. */
 static void check_needed_file(outcome *o)
 {
-    char path[MAX_PATH];
+    char path[CS_PATH_LEN];
     size_t used = strlen(o->r.text);
 
     snprintf(path, sizeof(path), "%s\\%s", o->out_dir, o->e->needs);
-    if (GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES)
+    if (cs_file_attributes(path) != INVALID_FILE_ATTRIBUTES)
         return;
     o->ok = 0;
     snprintf(o->r.text + used, sizeof(o->r.text) - used, " (but %s was not written)", o->e->needs);
@@ -229,7 +224,7 @@ static void check_needed_file(outcome *o)
 static void run_entry(suite *s, const entry *e)
 {
     outcome *o = &s->done[s->ndone];
-    char args[MAX_PATH + 200], *p;
+    char args[CS_PATH_LEN + 200], *p;
     cs_child_spec spec;
 
     o->e = e;

@@ -1,8 +1,10 @@
 /* Release checks; see release.h. */
 #include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include "paths.h"
 #include "release.h"
 #include "mallocspy.h"
 
@@ -69,18 +71,22 @@ void cs_release_unload(cs_release *r, cs_release_store *st, cs_target *t)
 {
     HRESULT (WINAPI *can_unload)(void);
     HMODULE mod;
+    WCHAR *wpath;
 
     if (!t->server_path[0])
         return;
     cs_target_close(t);                 /* the probe keeps the DLL busy */
-    mod = GetModuleHandleA(t->server_path);
+    wpath = cs_wide_path(t->server_path);
+    mod = wpath ? GetModuleHandleW(wpath) : NULL;
     if (!mod) {
         r->can_unload = r->unloaded = 1;  /* already gone */
+        free(wpath);
         return;
     }
     can_unload = (void *)GetProcAddress(mod, "DllCanUnloadNow");
     r->can_unload = can_unload ? can_unload() == S_OK : -1;
     CoFreeUnusedLibrariesEx(0, 0);
-    r->unloaded = GetModuleHandleA(t->server_path) == NULL;
+    r->unloaded = GetModuleHandleW(wpath) == NULL;
+    free(wpath);
     cs_release_judge_unload(r, st);
 }

@@ -1,5 +1,6 @@
 /* The object under stress; see target.h for the contracts. */
 #include "target.h"
+#include "paths.h"
 #include "lb.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,36 +20,39 @@ static void hr_text(HRESULT hr, char *buf, size_t len)
 /* Turns the user's ProgID or {CLSID} into a CLSID. */
 static HRESULT resolve_clsid(const char *name, CLSID *clsid)
 {
-    WCHAR wname[256];
+    WCHAR *wname = cs_wide(name);
+    HRESULT hr;
 
-    if (!MultiByteToWideChar(CP_UTF8, 0, name, -1, wname, 256))
-        return E_INVALIDARG;
-    if (wname[0] == '{')
-        return CLSIDFromString(wname, clsid);
-    return CLSIDFromProgID(wname, clsid);
+    if (!wname)
+        return E_INVALIDARG;                 /* not valid UTF-8 */
+    hr = wname[0] == '{' ? CLSIDFromString(wname, clsid) : CLSIDFromProgID(wname, clsid);
+    free(wname);
+    return hr;
 }
 
 /* The InprocServer32 path registered for clsid, or "" (reg-free or not
  * in-process). */
 static void server_path_of(const CLSID *clsid, char *path, size_t len)
 {
-    WCHAR wclsid[64];
-    char key[128], clsid_a[64];
-    LONG size = (LONG)len;
+    WCHAR wclsid[64], key[128], value[1024];
+    LONG size = sizeof(value);
+    char *s;
 
     path[0] = 0;
     StringFromGUID2(clsid, wclsid, 64);
-    WideCharToMultiByte(CP_ACP, 0, wclsid, -1, clsid_a, sizeof(clsid_a), NULL, NULL);
-    snprintf(key, sizeof(key), "CLSID\\%s\\InprocServer32", clsid_a);
-    if (RegQueryValueA(HKEY_CLASSES_ROOT, key, path, &size) != ERROR_SUCCESS)
-        path[0] = 0;
+    swprintf(key, sizeof(key) / sizeof(key[0]), L"CLSID\\%ls\\InprocServer32", wclsid);
+    if (RegQueryValueW(HKEY_CLASSES_ROOT, key, value, &size) != ERROR_SUCCESS || !(s = cs_narrow(value)))
+        return;
+    if (strlen(s) < len)
+        strcpy(path, s);
+    free(s);
 }
 
 /* Creates ComStress.Probe when it is served by the same DLL as the target:
  * the counters of another server would describe the wrong thing. */
 static void open_probe(cs_target *t)
 {
-    char probe_path[MAX_PATH];
+    char probe_path[CS_PATH_LEN];
 
     t->probe = NULL;
     server_path_of(&CLSID_StressProbe, probe_path, sizeof(probe_path));

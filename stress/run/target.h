@@ -10,12 +10,13 @@
 #include <oaidl.h>
 #include "comstress.h"
 #include "model.h"
+#include "options.h"
 
 typedef struct cs_target {
     CLSID clsid;
     const char *name;          /* as the user gave it */
     IStressProbe *probe;       /* NULL when the target's server has none */
-    char server_path[MAX_PATH];/* InprocServer32 of the target, "" if unknown */
+    char server_path[CS_PATH_LEN];/* InprocServer32 of the target, "" if unknown */
 } cs_target;
 
 /* Resolves name (ProgID or {CLSID}) and checks an instance can be made.

@@ -76,6 +76,20 @@ static void fails(IDispatch *obj, const char *text, HRESULT hr, const char *expe
     ck_assert_str_eq(err.message, expected);
 }
 
+/* Text outside the BMP (a surrogate pair in UTF-16) reaches the server and
+ * comes back exactly: the call text is UTF-8, the BSTR UTF-16. */
+START_TEST(text_outside_the_bmp_reaches_the_server_exactly)
+{
+    VARIANT v;
+
+    ck_assert_ok(call(target, "Echo('\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80')", &v));
+    ck_assert_int_eq(V_VT(&v), VT_BSTR);
+    ck_assert_uint_eq(SysStringLen(V_BSTR(&v)), 5);
+    ck_assert_msg(!wcscmp(V_BSTR(&v), L"\x00e9\x65e5\x672c\xd83d\xde00"), "got %ls", V_BSTR(&v));
+    VariantClear(&v);
+}
+END_TEST
+
 START_TEST(target_add_and_value)
 {
     ck_assert_ok(call(target, "Value=5", NULL));
@@ -264,7 +278,7 @@ END_TEST
 int main(void)
 {
     const TTest *const tests[] = {
-        CS_TEST(target_add_and_value), CS_TEST(target_echo_bstr), CS_TEST(target_consume_ref),
+        CS_TEST(target_add_and_value), CS_TEST(text_outside_the_bmp_reaches_the_server_exactly), CS_TEST(target_echo_bstr), CS_TEST(target_consume_ref),
         CS_TEST(target_child_divide_swap_name), CS_TEST(target_error_lines),
         CS_TEST(failed_binds_leave_no_entry), CS_TEST(untyped_late_binding),
         CS_TEST(dictionary_members), CS_TEST(site_and_policy_names), NULL

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "cs_unit.h"
+#include "utf8.h"
 
 int cs_run_suite(Suite *s)
 {
@@ -31,7 +32,7 @@ int cs_run_tests(const char *suite, void (*setup)(void), void (*teardown)(void),
 
 char *cs_read_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = cs_fopen(path, "rb");
     long n;
     char *buf;
 

@@ -4,43 +4,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "paths.h"
 #include "process.h"
 
 HANDLE cs_proc_open_std(const char *dir, const char *name, DWORD access, DWORD disp)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
-    char path[MAX_PATH];
+    size_t n = (dir ? strlen(dir) + 1 : 0) + strlen(name) + 1;
+    char *path = malloc(n);
+    HANDLE h;
 
+    if (!path)
+        return INVALID_HANDLE_VALUE;
     if (dir)
-        snprintf(path, sizeof(path), "%s\\%s", dir, name);
+        snprintf(path, n, "%s\\%s", dir, name);
     else
-        snprintf(path, sizeof(path), "%s", name);
-    return CreateFileA(path, access, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa, disp,
-                       FILE_ATTRIBUTE_NORMAL, NULL);
+        snprintf(path, n, "%s", name);
+    h = cs_open_file(path, access, FILE_SHARE_READ | FILE_SHARE_WRITE, disp, 0, TRUE);
+    free(path);
+    return h;
 }
 
-/* A new environment block: env_extra first (the first of two equal names
- * wins in Windows' lookup), then the current one. NULL when out of memory. */
-static char *make_env_block(const char *const *env_extra)
+/* A new wide environment block: env_extra (UTF-8) first (the first of two
+ * equal names wins in Windows' lookup), then the current one. NULL when
+ * out of memory or an entry is not valid UTF-8. */
+static WCHAR *make_env_block(const char *const *env_extra)
 {
-    char *cur = GetEnvironmentStringsA(), *p, *block, *w;
+    WCHAR *cur = GetEnvironmentStringsW(), *p, *block = NULL, *w, *one;
     size_t curlen, extra = 0, i;
 
-    for (p = cur; *p; p += strlen(p) + 1)
+    for (p = cur; *p; p += wcslen(p) + 1)
         ;
     curlen = (size_t)(p - cur);
     for (i = 0; env_extra[i]; i++)
-        extra += strlen(env_extra[i]) + 1;
-    if ((block = malloc(curlen + extra + 2))) {
-        w = block;
-        for (i = 0; env_extra[i]; i++) {
-            strcpy(w, env_extra[i]);
-            w += strlen(w) + 1;
+        extra += strlen(env_extra[i]) + 1;    /* UTF-16 never needs more units */
+    if (!(block = malloc((curlen + extra + 2) * sizeof(WCHAR))))
+        goto out_free_cur;
+    w = block;
+    for (i = 0; env_extra[i]; i++) {
+        if (!(one = cs_wide(env_extra[i]))) {
+            free(block);
+            block = NULL;
+            goto out_free_cur;
         }
-        memcpy(w, cur, curlen);
-        w[curlen] = 0;
+        wcscpy(w, one);
+        w += wcslen(one) + 1;
+        free(one);
     }
-    FreeEnvironmentStringsA(cur);
+    memcpy(w, cur, curlen * sizeof(WCHAR));
+    w[curlen] = 0;
+out_free_cur:
+    FreeEnvironmentStringsW(cur);
     return block;
 }
 
@@ -90,12 +103,12 @@ static DWORD WINAPI drain_pipe(void *arg)
 static BOOL start(const cs_proc_spec *spec, HANDLE out, HANDLE err, PROCESS_INFORMATION *pi,
                   DWORD *error)
 {
-    STARTUPINFOA si = { sizeof(si) };
-    char *cmd = _strdup(spec->cmdline), *env = NULL;
+    STARTUPINFOW si = { sizeof(si) };
+    WCHAR *cmd = cs_wide(spec->cmdline), *env = NULL;
     BOOL ok = FALSE;
     int attempt;
 
-    *error = ERROR_OUTOFMEMORY;
+    *error = cmd ? ERROR_OUTOFMEMORY : ERROR_NO_UNICODE_TRANSLATION;
     if (!cmd || (spec->env_extra && !(env = make_env_block(spec->env_extra))))
         goto out_free;
     si.dwFlags = STARTF_USESTDHANDLES;
@@ -105,7 +118,8 @@ static BOOL start(const cs_proc_spec *spec, HANDLE out, HANDLE err, PROCESS_INFO
     for (attempt = 0; attempt < (spec->attempts > 1 ? spec->attempts : 1) && !ok; attempt++) {
         if (attempt)
             Sleep(200);
-        if (!(ok = CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, env, NULL, &si, pi)))
+        if (!(ok = CreateProcessW(NULL, cmd, NULL, NULL, TRUE, CREATE_UNICODE_ENVIRONMENT,
+                                  env, NULL, &si, pi)))
             *error = GetLastError();   /* before any other call resets it */
     }
 out_free:

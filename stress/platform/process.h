@@ -16,8 +16,8 @@
 #include <stddef.h>
 
 typedef struct cs_proc_spec {
-    const char *cmdline;            /* whole command line, program quoted */
-    const char *const *env_extra;   /* "NAME=value" strings added to our
+    const char *cmdline;            /* whole command line (UTF-8), program quoted */
+    const char *const *env_extra;   /* "NAME=value" strings (UTF-8) added to our
                                      * environment, NULL-terminated; NULL: none */
     HANDLE std_in, std_out, std_err;/* inheritable handles for the child's
                                      * stdio; NULL: this process's own */

@@ -1,0 +1,31 @@
+/*
+ * How user text is echoed in one-line messages: control characters and
+ * escape sequences made visible (a newline in a --call must not split the
+ * error line, an ESC must not drive the terminal), invalid UTF-8 shown as
+ * bytes, and long texts shortened around the column an error names, so
+ * the column is always in view. Pure.
+ */
+#ifndef CS_SAY_H
+#define CS_SAY_H
+
+#include <stddef.h>
+
+/*
+ * Copies text into out (size len, always NUL-terminated) with every
+ * control character (below U+0020, DEL, U+0080..U+009F) written as \n, \r,
+ * \t or \xHH, a backslash as \\, and every byte of invalid UTF-8 as \xHH;
+ * printable UTF-8 is kept. Cut at a character boundary, with "..." at the
+ * end, when out is too small. Returns out.
+ */
+char *cs_say_escaped(const char *text, char *out, size_t len);
+
+/*
+ * An excerpt of text for a message about the character at byte offset
+ * column - 1 (column counts from 1; 0: no column): the whole text escaped
+ * when its escaped form fits width bytes, else a window of it around the
+ * column, with "..." on each side that was cut. Escaped like
+ * cs_say_escaped. Returns out.
+ */
+char *cs_say_excerpt(const char *text, size_t column, size_t width, char *out, size_t len);
+
+#endif
