@@ -52,7 +52,8 @@ typedef enum opt_kind {
     K_TEXT,     /* non-empty text into a const char * */
     K_DIR,      /* a directory or program path: K_TEXT that leaves
                  * CS_PATH_ROOM bytes of CS_PATH_LEN for names under it */
-    K_CALL      /* non-empty text appended to calls[] */
+    K_CALL,     /* non-empty text appended to calls[] */
+    K_FAULT     /* NAME[:PARAM] (cs_fault_split) kept as text */
 } opt_kind;
 
 typedef struct choice { const char *word; int value; } choice;
@@ -86,11 +87,12 @@ static const optdef opt_table[] = {
     { "--iterations", RUNS, K_COUNT, F(iterations), 1, NO_MAX, 0, "a positive whole number" },
     { "--warmup", RUNS, K_COUNT, F(warmup), 0, NO_MAX, 0, "a whole number" },
     { "--sample-every", RUNS, K_COUNT, F(sample_every), 1, NO_MAX, 0, "a positive whole number" },
-    { "--timeout", RUNS, K_COUNT, F(timeout_s), 1, NO_MAX, 0, "a positive whole number of seconds" },
+    { "--timeout", RUNS, K_COUNT, F(timeout_s), 1, CS_MAX_TIMEOUT_S, 0,
+      "a whole number of seconds from 1 to 4294967" },
     { "--out", RUNS, K_DIR, F(out_dir), .what = "empty directory name" },
     { "--threads", RUNS, K_INT, F(threads), 1, CS_MAX_THREADS, 0, "a number from 1 to 64" },
     { "--max-leak", RUNS, K_REAL, F(max_leak), 0, NO_MAX, 0, "a non-negative number of bytes" },
-    { "--fault", RUNS, K_TEXT, F(fault), .what = "empty fault name" },
+    { "--fault", RUNS, K_FAULT, F(fault), .what = "empty fault name" },
     { "--ledger", RUNS, K_FLAG, F(ledger) },
     { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
       .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
@@ -234,6 +236,15 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
                         d->name, (unsigned)strlen(val), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         *(const char **)field = val;
         return CS_EXIT_OK;
+    case K_FAULT: {
+        char name[64];
+        long param;
+
+        if (cs_fault_split(val, name, sizeof(name), &param, err, errlen))
+            return CS_EXIT_USAGE;
+        *(const char **)field = val;
+        return CS_EXIT_OK;
+    }
     case K_CALL:
         if (o->ncalls == CS_MAX_CALLS)
             return fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);
@@ -458,6 +469,33 @@ int cs_options_main(int argc, char **argv, cs_options *o, const char *prog, int 
         printf("comstress %s (%s)\n", COMSTRESS_VERSION, COMSTRESS_BUILD_TYPE);
     else
         *done = 0;
+    return CS_EXIT_OK;
+}
+
+int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
+                   char *err, size_t errlen)
+{
+    const char *colon = strchr(fault, ':'), *p;
+    size_t n = colon ? (size_t)(colon - fault) : strlen(fault);
+    long long v;
+
+    *param = -1;
+    if (n == 0)
+        return fail(err, errlen, "--fault: '%s' has no fault name (NAME or NAME:PARAM; see list faults)", fault);
+    if (n >= namelen)
+        return fail(err, errlen, "--fault: the name in '%s' is longer than %u characters", fault,
+                    (unsigned)namelen - 1);
+    for (p = fault; p < fault + n; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return fail(err, errlen, "--fault: '%s' is not a fault name (lower-case letters, digits, '-')", fault);
+    memcpy(name, fault, n);
+    name[n] = 0;
+    if (!colon)
+        return CS_EXIT_OK;
+    if (!parse_count(colon + 1, &v) || v > 2147483647)
+        return fail(err, errlen, "--fault: parameter '%s' of %s is not a whole number from 0 to 2147483647",
+                    colon + 1, name);
+    *param = (long)v;
     return CS_EXIT_OK;
 }
 

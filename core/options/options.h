@@ -21,7 +21,8 @@ typedef enum cs_exit {
     CS_EXIT_OUTPUT = 5,      /* the output directory cannot be written */
     CS_EXIT_INTERNAL = 6,    /* anything else (COM init, out of memory) */
     CS_EXIT_HANG = 7,        /* --timeout expired: a call never returned */
-    CS_EXIT_CRASH = 8        /* the process crashed (an exception in the target) */
+    CS_EXIT_CRASH = 8,       /* the process crashed (an exception in the target) */
+    CS_EXIT_INTERRUPTED = 9  /* stopped by Ctrl-C or a termination request */
 } cs_exit;
 
 /* Sizes shared by the parser, the run loop and the reports. */
@@ -31,6 +32,8 @@ typedef enum cs_exit {
 #define CS_ERR_LEN     600   /* one error line, with the text it quotes */
 #define CS_PATH_LEN   4096   /* a path buffer, UTF-8 (the wide API takes
                               * paths past the classic 260 characters) */
+#define CS_MAX_TIMEOUT_S 4294967LL  /* --timeout: the most whole seconds a
+                              * Win32 wait of 32-bit milliseconds holds */
 #define CS_PATH_ROOM   128   /* what a directory option leaves for the
                               * names comstress puts under it */
 
@@ -129,6 +132,13 @@ int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t err
  * *done set. Returns the exit code to end with when *done is set or the
  * result is not CS_EXIT_OK; otherwise o is ready to run. */
 int cs_options_main(int argc, char **argv, cs_options *o, const char *prog, int *done);
+
+/* Splits a --fault value "NAME[:PARAM]" into name (size namelen) and
+ * *param (-1 when absent). Returns 0, or CS_EXIT_USAGE with a one-line
+ * message: a name is lower-case letters, digits and '-', a parameter a
+ * whole number from 0 to 2147483647. */
+int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
+                   char *err, size_t errlen);
 
 /* The child command's words alone: argv[0] is the scenario name. Same
  * contract as cs_options_parse, filling a cs_life_options. */

@@ -87,3 +87,34 @@ void cs_classify(int timed_out, unsigned long exit_code, int threads_at_kill,
                  exit_code, exit_code, phase);
     }
 }
+
+int cs_phase_end_code(const cs_phase_info *pi, char *text, size_t n)
+{
+    const char *phase = pi->phase[0] ? pi->phase : "no phase recorded";
+
+    text[0] = 0;
+    if (pi->has_exception) {
+        snprintf(text, n, "crashed: %s, in phase '%s'", pi->exception, phase);
+        return CS_EXIT_CRASH;
+    }
+    if (!pi->ended) {
+        if (!pi->phase[0])
+            return CS_EXIT_OK;
+        snprintf(text, n, "ended without its end record (killed, or died without a record), "
+                 "in phase '%s'", phase);
+        return CS_EXIT_CRASH;
+    }
+    if (!strcmp(pi->end_status, "hung")) {
+        snprintf(text, n, "hung: a call never returned, in phase '%s'", phase);
+        return CS_EXIT_HANG;
+    }
+    if (!strcmp(pi->end_status, "interrupted")) {
+        snprintf(text, n, "interrupted (Ctrl-C or a termination request), in phase '%s'", phase);
+        return CS_EXIT_INTERRUPTED;
+    }
+    if (!strcmp(pi->end_status, "error")) {
+        snprintf(text, n, "ended with an error, in phase '%s'", phase);
+        return CS_EXIT_INTERNAL;
+    }
+    return CS_EXIT_OK;
+}

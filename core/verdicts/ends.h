@@ -50,4 +50,17 @@ typedef struct cs_child_result {
 void cs_classify(int timed_out, unsigned long exit_code, int threads_at_kill,
                  double timeout_s, const cs_phase_info *pi, cs_child_result *r);
 
+/*
+ * How a `comstress run` ended, read from its own phase file when the
+ * reports are rebuilt (`comstress report DIR`). Returns the exit code the
+ * run had, or would have had: CS_EXIT_CRASH for a recorded exception or
+ * for a run that recorded phases but never its end (killed, or died
+ * without a record), CS_EXIT_HANG and CS_EXIT_INTERRUPTED for those
+ * recorded ends, CS_EXIT_INTERNAL for "end error", and CS_EXIT_OK for a
+ * run that ended normally (passed or failed: its verdicts decide) or left
+ * no phase at all. For every code but CS_EXIT_OK, text gets one line
+ * saying what happened and where.
+ */
+int cs_phase_end_code(const cs_phase_info *pi, char *text, size_t n);
+
 #endif

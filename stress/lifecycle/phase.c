@@ -170,6 +170,23 @@ static void record_exception(const EXCEPTION_RECORD *rec, const char *how)
     }
 }
 
+void cs_phase_exception(unsigned long code, const char *where)
+{
+    EXCEPTION_RECORD rec;
+    UINT exit_code = crash_exit_code;
+    char hint[512];
+
+    memset(&rec, 0, sizeof(rec));
+    rec.ExceptionCode = code;
+    /* Recorded and told like an unhandled one, but the process is ours to
+     * end: the caller writes its reports first. */
+    memcpy(hint, crash_hint, sizeof(hint));
+    crash_hint[0] = 0;
+    record_exception(&rec, where);
+    memcpy(crash_hint, hint, sizeof(hint));
+    crash_exit_code = exit_code;
+}
+
 static LONG WINAPI unhandled_filter(EXCEPTION_POINTERS *ep)
 {
     record_exception(ep->ExceptionRecord, "unhandled");

@@ -49,6 +49,10 @@ void cs_phase_crash_hint(const char *text, unsigned exit_code);
 void cs_phase_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cs_phase_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cs_phase_summary(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Records an exception that did not end the process (one the marshaller
+ * caught on another thread and returned as the call's result): the
+ * "exception" line, as for a crash, without ending the process. */
+void cs_phase_exception(unsigned long code, const char *where);
 /* Records a normal end ("end passed") and closes the file. */
 void cs_phase_end(const char *status);
 

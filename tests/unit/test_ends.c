@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cs_unit.h"
 #include "ends.h"
+#include "options.h"
 
 START_TEST(exception_names)
 {
@@ -95,6 +96,33 @@ START_TEST(classify_hangs)
 }
 END_TEST
 
+/* The rebuilt report of a run says how it ended, from its phase file. */
+static const struct phase_end { const char *text; int code; const char *says; } phase_ends[] = {
+    { "phase run/type: 100 iterations\nexception 0xc0000005 access violation at 0x1 (unhandled)\n",
+      CS_EXIT_CRASH, "crashed: 0xc0000005 access violation" },
+    { "phase run/type: 100 iterations\n", CS_EXIT_CRASH, "ended without its end record" },
+    { "phase run/type: 100 iterations\nend hung\n", CS_EXIT_HANG, "hung: a call never returned" },
+    { "phase writing reports\nend interrupted\n", CS_EXIT_INTERRUPTED, "interrupted" },
+    { "phase opening target\nend error\n", CS_EXIT_INTERNAL, "ended with an error" },
+    { "phase writing reports\nend failed\n", CS_EXIT_OK, "" },
+    { "phase writing reports\nend passed\n", CS_EXIT_OK, "" },
+    { "", CS_EXIT_OK, "" },
+};
+
+START_TEST(a_rebuilt_run_says_how_it_ended)
+{
+    const struct phase_end *e = &phase_ends[_i];
+    cs_phase_info pi;
+    char text[400];
+
+    cs_phase_parse(e->text, &pi);
+    ck_int_eq(cs_phase_end_code(&pi, text, sizeof(text)), e->code);
+    ck_assert_msg(strstr(text, e->says) != NULL, "case %d: '%s' lacks '%s'", _i, text, e->says);
+    if (e->code == CS_EXIT_OK)
+        ck_assert_str_eq(text, "");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -102,5 +130,12 @@ int main(void)
         CS_TEST(classify_hangs), NULL
     };
 
-    return cs_run_tests("ends", NULL, NULL, tests);
+    Suite *s = suite_create("ends");
+    TCase *tc = tcase_create("rebuilt");
+    int rc;
+
+    tcase_add_loop_test(tc, a_rebuilt_run_says_how_it_ended, 0, sizeof(phase_ends) / sizeof(phase_ends[0]));
+    suite_add_tcase(s, tc);
+    rc = cs_run_suite(s);
+    return cs_run_tests("ends", NULL, NULL, tests) || rc;
 }

@@ -161,6 +161,52 @@ START_TEST(leak_threshold)
 }
 END_TEST
 
+/* Each command line a careless or hostile user may type: exit 2 and one
+ * line naming the culprit, before any work. */
+static const struct refused { const char *words[6]; const char *says; } refused[] = {
+    { { "run", "--fault", "leak-bytes:abc" }, "parameter 'abc' of leak-bytes" },
+    { { "run", "--fault", ":5" }, "':5' has no fault name" },
+    { { "run", "--fault", "Leak Bytes" }, "'Leak Bytes' is not a fault name" },
+    { { "run", "--fault", "leak-bytes:99999999999" }, "is not a whole number from 0 to 2147483647" },
+    { { "run", "--timeout", "4294968" }, "--timeout: '4294968' is not a whole number of seconds from 1 to 4294967" },
+    { { "run", "--cycles", "5" }, "unknown option '--cycles' for run (it belongs to child" },
+    { { "suite", "--iterations", "5" }, "unknown option '--iterations' for suite (it belongs to run" },
+    { { "child", "tls-unload", "--call", "Add(1)" }, "unknown option '--call' for child" },
+    { { "run", "--ledger=yes" }, "--ledger: takes no value" },
+    { { "suite", "--timeout", "inf" }, "--timeout: 'inf' is not a number of seconds from 1 to 86400" },
+    { { "child", "unload-race", "--seconds", "nan" }, "--seconds: 'nan' is not a duration" },
+    { { "run", "--max-leak", "1e999" }, "--max-leak: '1e999'" },
+};
+
+START_TEST(hostile_command_lines_are_refused_with_one_line)
+{
+    const struct refused *r = &refused[_i];
+    char *argv[8] = { "comstress" };
+    int argc = 1;
+
+    while (argc <= 6 && r->words[argc - 1])
+        argv[argc] = (char *)r->words[argc - 1], argc++;
+    ck_assert_int_eq(cs_options_parse(argc, argv, &o, err, sizeof(err)), CS_EXIT_USAGE);
+    ck_assert_msg(strstr(err, r->says) != NULL, "case %d: '%s' lacks '%s'", _i, err, r->says);
+    ck_assert_msg(strchr(err, '\n') == NULL, "case %d: more than one line: '%s'", _i, err);
+}
+END_TEST
+
+START_TEST(the_longest_timeout_and_a_fault_parameter_are_kept)
+{
+    char name[64];
+    long param;
+
+    ck_assert_int_eq(parse("run", "--timeout", "4294967", "--fault", "leak-bytes:24", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.timeout_s, 4294967);
+    ck_assert_int_eq(cs_fault_split(o.fault, name, sizeof(name), &param, err, sizeof(err)), 0);
+    ck_assert_str_eq(name, "leak-bytes");
+    ck_int_eq(param, 24);
+    ck_assert_int_eq(cs_fault_split("hang-call", name, sizeof(name), &param, err, sizeof(err)), 0);
+    ck_int_eq(param, -1);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -168,5 +214,14 @@ int main(void)
         CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors), CS_TEST(leak_threshold), NULL
     };
 
-    return cs_run_tests("options", NULL, NULL, tests);
+    Suite *s = suite_create("options");
+    TCase *tc = tcase_create("hostile");
+    int rc;
+
+    tcase_add_loop_test(tc, hostile_command_lines_are_refused_with_one_line, 0,
+                        sizeof(refused) / sizeof(refused[0]));
+    tcase_add_test(tc, the_longest_timeout_and_a_fault_parameter_are_kept);
+    suite_add_tcase(s, tc);
+    rc = cs_run_suite(s);
+    return cs_run_tests("options", NULL, NULL, tests) || rc;
 }
