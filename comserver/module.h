@@ -1,7 +1,8 @@
 /*
  * Module plumbing shared by every class of the reference server: the class
- * table, object and lock counters (read through IStressProbe), the cached
- * type information and the fault selected for new objects.
+ * enumeration, object and lock counters (read through IStressProbe) and the
+ * fault selected for new objects. The class table is classes.h; the type
+ * information and IDispatch plumbing dispatch.h.
  */
 #ifndef CS_MODULE_H
 #define CS_MODULE_H
@@ -15,7 +16,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* Server classes; the order is the order of the probe's ClassNames. */
+/* Server classes: the rows of the class table (classes.h), in the order of
+ * the probe's ClassNames. */
 typedef enum cs_class {
     CS_CLASS_TARGET,
     CS_CLASS_UNTYPED,
@@ -24,20 +26,14 @@ typedef enum cs_class {
     CS_CLASS_COUNT
 } cs_class;
 
-/* Which type library interface a class's IDispatch is described by. */
-typedef enum cs_tid {
-    CS_TID_STRESS_TARGET,
-    CS_TID_STRESS_PROBE,
-    CS_TID_COUNT
-} cs_tid;
-
 /* Creates an object of one class: the IClassFactory::CreateInstance
  * contract (outer must be NULL, *out cleared first). */
 typedef HRESULT (*cs_create_fn)(IUnknown *outer, REFIID riid, void **out);
 
 extern HINSTANCE cs_module_instance;
 
-/* The class name used by the probe ("Target", ...); NULL when out of range. */
+/* The class name used by the probe ("Target", ...); NULL when out of range
+ * (classes.c, from the class table). */
 const char *cs_class_name(cs_class c);
 
 /* Looks a class up by probe name (case-insensitive); CS_CLASS_COUNT when
@@ -64,11 +60,6 @@ LONG cs_peak_objects(cs_class class_filter);
 LONG cs_server_locks(void);
 LONG cs_addref_total(void);
 LONG cs_release_total(void);
-
-/* Returns an AddRef'd ITypeInfo of the embedded type library, loading and
- * caching it on first use. The cache is released by DllCanUnloadNow when it
- * is about to say S_OK. */
-HRESULT cs_get_typeinfo(cs_tid tid, ITypeInfo **out);
 
 /* The full path of this DLL into buf (MAX_PATH WCHARs); never call it from
  * DllMain (it takes the loader lock). Returns FALSE on failure. */

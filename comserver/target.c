@@ -1,15 +1,15 @@
 /*
- * Class "Target": IStressTarget (dual) with IDispatch served from the type
- * library, ISupportErrorInfo, and the fault catalogue applied per object.
+ * Class "Target": IStressTarget (dual) with IDispatch and ISupportErrorInfo
+ * from the shared plumbing (dispatch.h), and the fault catalogue applied
+ * per object.
  */
-#include "module.h"
+#include "dispatch.h"
 
 typedef struct target {
     IStressTarget IStressTarget_iface;
-    ISupportErrorInfo ISupportErrorInfo_iface;
+    cs_dispatch dispatch;      /* IDispatch, ISupportErrorInfo */
     LONG ref;
     LONG value;
-    ITypeInfo *typeinfo;
     cs_fault fault;            /* selected when the object was created */
     LONG fault_param;
     IStressTarget *internal_child;
@@ -17,17 +17,9 @@ typedef struct target {
 
 static HRESULT target_construct(cs_fault fault, LONG param, target **out);
 
-/* Swap's [id(7)] in idl/comstress.idl. */
-enum { DISPID_STRESSTARGET_SWAP = 7 };
-
 static inline target *impl_from_IStressTarget(IStressTarget *iface)
 {
     return CONTAINING_RECORD(iface, target, IStressTarget_iface);
-}
-
-static inline target *impl_from_ISupportErrorInfo(ISupportErrorInfo *iface)
-{
-    return CONTAINING_RECORD(iface, target, ISupportErrorInfo_iface);
 }
 
 /* A server bug that kills its host: a read through a null pointer. */
@@ -62,15 +54,7 @@ static HRESULT WINAPI target_QueryInterface(IStressTarget *iface, REFIID riid, v
     target *This = impl_from_IStressTarget(iface);
 
     *out = NULL;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)
-        || IsEqualIID(riid, &IID_IStressTarget))
-        *out = &This->IStressTarget_iface;
-    else if (IsEqualIID(riid, &IID_ISupportErrorInfo))
-        *out = &This->ISupportErrorInfo_iface;
-    else
-        return E_NOINTERFACE;
-    IUnknown_AddRef((IUnknown *)*out);
-    return S_OK;
+    return cs_dispatch_query(&This->dispatch, riid, out) ? S_OK : E_NOINTERFACE;
 }
 
 static ULONG WINAPI target_AddRef(IStressTarget *iface)
@@ -92,82 +76,13 @@ static ULONG WINAPI target_Release(IStressTarget *iface)
         return ref;
     /* internal-child-leak: the internal child is deliberately never
      * released, so it outlives its parent. */
-    if (This->typeinfo)
-        ITypeInfo_Release(This->typeinfo);
+    cs_dispatch_cleanup(&This->dispatch);
     HeapFree(GetProcessHeap(), 0, This);
     cs_object_destroyed(CS_CLASS_TARGET);
     return 0;
 }
 
-static HRESULT WINAPI target_GetTypeInfoCount(IStressTarget *iface, UINT *count)
-{
-    *count = 1;
-    return S_OK;
-}
-
-static HRESULT WINAPI target_GetTypeInfo(IStressTarget *iface, UINT index, LCID lcid,
-                                         ITypeInfo **info)
-{
-    target *This = impl_from_IStressTarget(iface);
-
-    *info = NULL;
-    if (index != 0)
-        return DISP_E_BADINDEX;
-    *info = This->typeinfo;
-    ITypeInfo_AddRef(*info);
-    return S_OK;
-}
-
-static HRESULT WINAPI target_GetIDsOfNames(IStressTarget *iface, REFIID riid, LPOLESTR *names,
-                                           UINT count, LCID lcid, DISPID *dispids)
-{
-    target *This = impl_from_IStressTarget(iface);
-    return ITypeInfo_GetIDsOfNames(This->typeinfo, names, count, dispids);
-}
-
-/*
- * Script engines pass variables by reference as VT_BYREF|VT_VARIANT. Wine's
- * ITypeInfo::Invoke rejects those for an [in, out] LONG* (Windows coerces),
- * so Swap's arguments are rewritten to VT_BYREF|VT_I4 into the referenced
- * variants, converted in place. fixed[] receives the rewritten arguments;
- * returns params itself when nothing needs rewriting.
- */
-static DISPPARAMS *byref_long_args(DISPID dispid, DISPPARAMS *params, DISPPARAMS *copy,
-                                   VARIANT *fixed, UINT nfixed)
-{
-    UINT i;
-    VARIANT *inner;
-
-    if (dispid != DISPID_STRESSTARGET_SWAP || !params || params->cArgs > nfixed)
-        return params;
-    *copy = *params;
-    copy->rgvarg = fixed;
-    for (i = 0; i < params->cArgs; i++) {
-        fixed[i] = params->rgvarg[i];
-        if (V_VT(&fixed[i]) != (VT_BYREF | VT_VARIANT) || !(inner = V_VARIANTREF(&fixed[i])))
-            continue;
-        if (FAILED(VariantChangeType(inner, inner, 0, VT_I4)))
-            continue;
-        V_VT(&fixed[i]) = VT_BYREF | VT_I4;
-        V_I4REF(&fixed[i]) = &V_I4(inner);
-    }
-    return copy;
-}
-
-static HRESULT WINAPI target_Invoke(IStressTarget *iface, DISPID dispid, REFIID riid, LCID lcid,
-                                    WORD flags, DISPPARAMS *params, VARIANT *result,
-                                    EXCEPINFO *excepinfo, UINT *argerr)
-{
-    target *This = impl_from_IStressTarget(iface);
-    DISPPARAMS copy;
-    VARIANT fixed[2];
-
-    if (!IsEqualIID(riid, &IID_NULL))
-        return DISP_E_UNKNOWNINTERFACE;
-    params = byref_long_args(dispid, params, &copy, fixed, ARRAY_SIZE(fixed));
-    return ITypeInfo_Invoke(This->typeinfo, &This->IStressTarget_iface, dispid, flags, params,
-                            result, excepinfo, argerr);
-}
+CS_DISPATCH_IMPL(target, IStressTarget, target, dispatch)
 
 static HRESULT WINAPI target_Add(IStressTarget *iface, LONG n, LONG *result)
 {
@@ -310,38 +225,6 @@ static const IStressTargetVtbl target_vtbl = {
     .get_Name = target_get_Name,
 };
 
-static HRESULT WINAPI target_errorinfo_QueryInterface(ISupportErrorInfo *iface, REFIID riid,
-                                                      void **out)
-{
-    target *This = impl_from_ISupportErrorInfo(iface);
-    return IStressTarget_QueryInterface(&This->IStressTarget_iface, riid, out);
-}
-
-static ULONG WINAPI target_errorinfo_AddRef(ISupportErrorInfo *iface)
-{
-    target *This = impl_from_ISupportErrorInfo(iface);
-    return IStressTarget_AddRef(&This->IStressTarget_iface);
-}
-
-static ULONG WINAPI target_errorinfo_Release(ISupportErrorInfo *iface)
-{
-    target *This = impl_from_ISupportErrorInfo(iface);
-    return IStressTarget_Release(&This->IStressTarget_iface);
-}
-
-static HRESULT WINAPI target_errorinfo_InterfaceSupportsErrorInfo(ISupportErrorInfo *iface,
-                                                                  REFIID riid)
-{
-    return IsEqualIID(riid, &IID_IStressTarget) ? S_OK : S_FALSE;
-}
-
-static const ISupportErrorInfoVtbl target_errorinfo_vtbl = {
-    .QueryInterface = target_errorinfo_QueryInterface,
-    .AddRef = target_errorinfo_AddRef,
-    .Release = target_errorinfo_Release,
-    .InterfaceSupportsErrorInfo = target_errorinfo_InterfaceSupportsErrorInfo,
-};
-
 /*
  * Creates a Target holding one reference, with the given fault. The
  * lock-leak and internal-child-leak faults act here; the internal child is
@@ -356,12 +239,12 @@ static HRESULT target_construct(cs_fault fault, LONG param, target **out)
     if (!(This = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*This))))
         return E_OUTOFMEMORY;
     This->IStressTarget_iface.lpVtbl = &target_vtbl;
-    This->ISupportErrorInfo_iface.lpVtbl = &target_errorinfo_vtbl;
     This->ref = 1;
     This->fault = fault;
     This->fault_param = param;
     cs_object_created(CS_CLASS_TARGET);
-    if (FAILED(hr = cs_get_typeinfo(CS_TID_STRESS_TARGET, &This->typeinfo)))
+    if (FAILED(hr = cs_dispatch_init(&This->dispatch, CS_TID_STRESS_TARGET,
+                                     (IUnknown *)&This->IStressTarget_iface)))
         goto out_release;
     if (fault == CS_FAULT_LOCK_LEAK)
         cs_lock_server();

@@ -1,6 +1,7 @@
 # Suites owned by the reference server (comserver/): the check suite, and
 # Wine's VBScript engine as an independent late-binding client.
-comstress_add_check_test(test_comserver SOURCES test_comserver.c test_comserver_faults.c test_comserver_util.c LIBS cs_faults comstress_idl)
+comstress_add_check_test(test_comserver SOURCES test_comserver.c test_comserver_faults.c
+  test_comserver_plumbing.c test_comserver_util.c LIBS cs_faults comstress_idl)
 add_dependencies(test_comserver comserver)
 
 # cscript exits 0 even on a script error: the test passes only on the

@@ -464,6 +464,7 @@ int main(int argc, char **argv)
     tcase_add_checked_fixture(regfree, setup, cs_com_teardown);
     tcase_add_test(regfree, manifest_activates_the_copy);
     suite_add_tcase(s, regfree);
+    suite_add_tcase(s, comserver_plumbing_tcase());
     suite_add_tcase(s, comserver_faults_tcase());
     return cs_run_suite(s);
 }

@@ -30,6 +30,8 @@ LONG call_long(IDispatch *disp, const WCHAR *name, VARIANT *args, UINT nargs);
 /* Fixture: STA plus the loaded server. */
 void setup(void);
 
+/* The "plumbing" test case (test_comserver_plumbing.c). */
+TCase *comserver_plumbing_tcase(void);
 /* The "faults" test case (test_comserver_faults.c). */
 TCase *comserver_faults_tcase(void);
 /* The child mode of env_selects_fault_at_load. */
