@@ -12,6 +12,9 @@ const cs_class_info cs_classes[CS_CLASS_COUNT] = {
                             L"comstress target with per-instance DISPIDs", shifting_create, FALSE },
     [CS_CLASS_PROBE] = { "Probe", &CLSID_StressProbe, L"ComStress.Probe",
                          L"comstress server counters", probe_create, TRUE },
+    [CS_CLASS_ITEMS] = { "Items", NULL, NULL, NULL, NULL, TRUE },
+    [CS_CLASS_ITEM] = { "Item", NULL, NULL, NULL, NULL, TRUE },
+    [CS_CLASS_ENUMERATOR] = { "Enumerator", NULL, NULL, NULL, NULL, FALSE },
 };
 
 const cs_class_info *cs_class_by_clsid(REFCLSID clsid)

@@ -13,6 +13,9 @@ static ITypeInfo *typeinfos[CS_TID_COUNT];
 static const GUID *const tid_guids[CS_TID_COUNT] = {
     [CS_TID_STRESS_TARGET] = &IID_IStressTarget,
     [CS_TID_STRESS_PROBE] = &IID_IStressProbe,
+    [CS_TID_STRESS_ITEMS] = &IID_IStressItems,
+    [CS_TID_STRESS_ITEM] = &IID_IStressItem,
+    [CS_TID_STRESS_TARGET_CLASS] = &CLSID_StressTarget,
 };
 
 /* Loads the embedded type library; the caller holds cache_lock. */
@@ -245,6 +248,10 @@ HRESULT cs_dispatch_Invoke(cs_dispatch *d, DISPID dispid, REFIID riid, WORD flag
 
     if (!IsEqualIID(riid, &IID_NULL))
         return DISP_E_UNKNOWNINTERFACE;
+    /* _NewEnum is a property get; Wine's JScript Enumerator asks for it
+     * as a plain method call, which ITypeInfo::Invoke would not match. */
+    if (dispid == DISPID_NEWENUM && flags == DISPATCH_METHOD)
+        flags |= DISPATCH_PROPERTYGET;
     params = coerce_byref_args(d->typeinfo, dispid, flags, params, &copy, fixed);
     return ITypeInfo_Invoke(d->typeinfo, d->owner, dispid, flags, params, result, excepinfo,
                             argerr);

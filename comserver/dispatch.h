@@ -15,10 +15,13 @@
 
 #include "module.h"
 
-/* Which type library entry a typed object is described by. */
+/* Which type library entry a typed object (or its class) is described by. */
 typedef enum cs_tid {
     CS_TID_STRESS_TARGET,
     CS_TID_STRESS_PROBE,
+    CS_TID_STRESS_ITEMS,
+    CS_TID_STRESS_ITEM,
+    CS_TID_STRESS_TARGET_CLASS,        /* the coclass, for IProvideClassInfo */
     CS_TID_COUNT
 } cs_tid;
 

@@ -23,6 +23,9 @@ typedef enum cs_class {
     CS_CLASS_UNTYPED,
     CS_CLASS_SHIFTING,
     CS_CLASS_PROBE,
+    CS_CLASS_ITEMS,            /* a Target's collection (not creatable) */
+    CS_CLASS_ITEM,             /* an item of a collection (not creatable) */
+    CS_CLASS_ENUMERATOR,       /* an IEnumVARIANT over a collection (not creatable) */
     CS_CLASS_COUNT
 } cs_class;
 
@@ -82,6 +85,22 @@ HRESULT target_create(IUnknown *outer, REFIID riid, void **out);
 HRESULT untyped_create(IUnknown *outer, REFIID riid, void **out);
 HRESULT shifting_create(IUnknown *outer, REFIID riid, void **out);
 HRESULT probe_create(IUnknown *outer, REFIID riid, void **out);
+
+/*
+ * The object model behind Target (one file per class, not creatable).
+ * item_create: a new Item named name, one reference.
+ * items_create: a new collection holding the three default items, one
+ * reference, with the fault of the Target it belongs to.
+ * items_get_at: the item at 0-based position into *out (VT_DISPATCH,
+ * AddRef'd) and S_OK, or S_FALSE and VT_EMPTY past the end.
+ * enumerator_create: an IEnumVARIANT over items from 0-based position
+ * (it keeps a reference to items), with a fault of the enumerator family.
+ */
+HRESULT item_create(const WCHAR *name, IDispatch **out);
+HRESULT items_create(cs_fault fault, IStressItems **out);
+HRESULT items_get_at(IStressItems *items, LONG position, VARIANT *out);
+HRESULT enumerator_create(IStressItems *items, LONG position, cs_fault fault,
+                          IEnumVARIANT **out);
 
 /* factory.c: a class factory for one class; *out cleared first. */
 HRESULT cs_class_factory_create(cs_create_fn create, REFIID riid, void **out);

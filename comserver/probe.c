@@ -157,7 +157,7 @@ static HRESULT WINAPI probe_get_Fault(IStressProbe *iface, BSTR *name)
 
 static HRESULT WINAPI probe_get_FaultCatalogue(IStressProbe *iface, BSTR *text)
 {
-    char buf[2048];
+    char buf[4096];
 
     *text = NULL;
     if (cs_fault_catalogue(buf, sizeof(buf)) >= sizeof(buf))

@@ -58,10 +58,44 @@ static void check_typeinfo_refs(const CLSID *clsid, const WCHAR *member)
     ck_assert_uint_eq(IDispatch_Release(keep), 0);
 }
 
+/* The same for the object model's typed classes, which only a Target
+ * makes: N Targets' collections (one each) and their items (three each). */
+static void check_model_typeinfo_refs(void)
+{
+    IStressTarget *keep = create_direct(&CLSID_StressTarget, &IID_IStressTarget), *t[TI_OBJECTS];
+    IStressItems *keep_items = target_items(keep), *items;
+    IDispatch *keep_item;
+    ULONG items_refs, item_refs;
+    VARIANT res;
+    int i;
+
+    ck_assert_ok(IStressItems_get_Item(keep_items, vi4(1), &keep_item));
+    items_refs = typeinfo_refs((IDispatch *)keep_items);
+    item_refs = typeinfo_refs(keep_item);
+    for (i = 0; i < TI_OBJECTS; i++) {
+        t[i] = create_direct(&CLSID_StressTarget, &IID_IStressTarget);
+        items = target_items(t[i]);
+        ck_assert_ok(call((IDispatch *)items, L"Count", DISPATCH_PROPERTYGET, NULL, 0, &res, NULL,
+                          NULL));
+        ck_assert(V_VT(&res) == VT_I4 && V_I4(&res) == 3);
+        IStressItems_Release(items);
+    }
+    ck_assert_uint_eq(typeinfo_refs((IDispatch *)keep_items), items_refs + TI_OBJECTS);
+    ck_assert_uint_eq(typeinfo_refs(keep_item), item_refs + 3 * TI_OBJECTS);
+    for (i = 0; i < TI_OBJECTS; i++)
+        ck_assert_uint_eq(IStressTarget_Release(t[i]), 0);
+    ck_assert_uint_eq(typeinfo_refs((IDispatch *)keep_items), items_refs);
+    ck_assert_uint_eq(typeinfo_refs(keep_item), item_refs);
+    IDispatch_Release(keep_item);
+    IStressItems_Release(keep_items);
+    ck_assert_uint_eq(IStressTarget_Release(keep), 0);
+}
+
 START_TEST(typeinfo_references_come_back_after_n_objects)
 {
     check_typeinfo_refs(&CLSID_StressTarget, L"Name");
     check_typeinfo_refs(&CLSID_StressProbe, L"ServerLocks");
+    check_model_typeinfo_refs();
 }
 END_TEST
 
