@@ -32,6 +32,20 @@ static const struct {
         "the method call after the first param calls (default 100) never returns" },
     [CS_FAULT_CRASH_CALL] = { "crash-call",
         "the method call after the first param calls (default 100) reads address 0" },
+    [CS_FAULT_ENUM_ITEM_EXTRA_REF] = { "enum-item-extra-ref",
+        "the Items enumerator's Next returns each item with one reference too many" },
+    [CS_FAULT_ENUM_CLONE_LEAK] = { "enum-clone-leak",
+        "the Items enumerator's Clone keeps a reference to the clone: it is never freed" },
+    [CS_FAULT_NEWENUM_EXTRA_REF] = { "newenum-extra-ref",
+        "Items._NewEnum returns the enumerator with one reference too many" },
+    [CS_FAULT_UNADVISE_KEEPS_SINK] = { "unadvise-keeps-sink",
+        "Unadvise forgets the sink without releasing it: the sink stays alive" },
+    [CS_FAULT_DESTROY_KEEPS_SINKS] = { "destroy-keeps-sinks",
+        "a Target destroyed while sinks are advised never releases them" },
+    [CS_FAULT_OUT_OVERWRITE_LEAK] = { "out-overwrite-leak",
+        "GetPair overwrites its by-reference variants without clearing what they held" },
+    [CS_FAULT_ARRAY_ELEMENT_LEAK] = { "array-element-leak",
+        "MakeItems returns each item of its array with one reference too many" },
 };
 
 const char *cs_fault_name(cs_fault f)

@@ -1,10 +1,10 @@
 /*
  * DllMain, DllGetClassObject, DllCanUnloadNow and the state they share:
- * per-class counters, server locks, the type information cache and the
- * selected fault.
+ * per-class counters, server locks and the selected fault.
  */
 #include "module.h"
 #include "classes.h"
+#include "dispatch.h"
 
 #include <stdio.h>
 
@@ -25,39 +25,6 @@ static LONG server_locks;
 static volatile LONG64 selected_fault;
 /* COMSTRESS_FAULT as read at load, when it names no known fault. */
 static char bad_env_fault[128];
-
-static SRWLOCK cache_lock = SRWLOCK_INIT;
-static ITypeLib *typelib;
-static ITypeInfo *typeinfos[CS_TID_COUNT];
-static const IID *const tid_iids[CS_TID_COUNT] = {
-    [CS_TID_STRESS_TARGET] = &IID_IStressTarget,
-    [CS_TID_STRESS_PROBE] = &IID_IStressProbe,
-};
-
-static const char *const class_names[CS_CLASS_COUNT] = {
-    [CS_CLASS_TARGET] = "Target",
-    [CS_CLASS_UNTYPED] = "Untyped",
-    [CS_CLASS_SHIFTING] = "Shifting",
-    [CS_CLASS_PROBE] = "Probe",
-};
-
-const char *cs_class_name(cs_class c)
-{
-    return (unsigned)c < CS_CLASS_COUNT ? class_names[c] : NULL;
-}
-
-cs_class cs_class_from_name(const WCHAR *name)
-{
-    WCHAR wide[32];
-    int c;
-
-    for (c = 0; c < CS_CLASS_COUNT; c++) {
-        MultiByteToWideChar(CP_ACP, 0, class_names[c], -1, wide, ARRAY_SIZE(wide));
-        if (name && !lstrcmpiW(name, wide))
-            return (cs_class)c;
-    }
-    return CS_CLASS_COUNT;
-}
 
 /* Live objects of every class but Probe together, and their peak: the
  * sum of per-class peaks would add peaks reached at different times. */
@@ -137,51 +104,6 @@ BOOL cs_module_path(WCHAR *buf, DWORD size)
 {
     DWORD n = GetModuleFileNameW(cs_module_instance, buf, size);
     return n > 0 && n < size;
-}
-
-/* Loads the embedded type library; the caller holds cache_lock. */
-static HRESULT load_typelib(void)
-{
-    WCHAR path[MAX_PATH];
-
-    if (typelib)
-        return S_OK;
-    if (!cs_module_path(path, ARRAY_SIZE(path)))
-        return HRESULT_FROM_WIN32(GetLastError());
-    return LoadTypeLibEx(path, REGKIND_NONE, &typelib);
-}
-
-HRESULT cs_get_typeinfo(cs_tid tid, ITypeInfo **out)
-{
-    HRESULT hr = S_OK;
-
-    *out = NULL;
-    AcquireSRWLockExclusive(&cache_lock);
-    if (!typeinfos[tid]) {
-        if (SUCCEEDED(hr = load_typelib()))
-            hr = ITypeLib_GetTypeInfoOfGuid(typelib, tid_iids[tid], &typeinfos[tid]);
-    }
-    if (SUCCEEDED(hr)) {
-        *out = typeinfos[tid];
-        ITypeInfo_AddRef(*out);
-    }
-    ReleaseSRWLockExclusive(&cache_lock);
-    return hr;
-}
-
-/* Drops the type information cache; the caller holds cache_lock. */
-static void release_typeinfo_cache(void)
-{
-    int i;
-
-    for (i = 0; i < CS_TID_COUNT; i++) {
-        if (typeinfos[i])
-            ITypeInfo_Release(typeinfos[i]);
-        typeinfos[i] = NULL;
-    }
-    if (typelib)
-        ITypeLib_Release(typelib);
-    typelib = NULL;
 }
 
 cs_fault cs_current_fault(LONG *param)
@@ -270,27 +192,25 @@ HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out)
     return cs_class_factory_create(info->create, riid, out);
 }
 
+/* TRUE when no object of any class (Probe included) and no lock is alive. */
+static BOOL server_idle(void)
+{
+    LONG live = 0;
+    int c;
+
+    for (c = 0; c < CS_CLASS_COUNT; c++)
+        live += counters[c].live;
+    return live == 0 && server_locks == 0;
+}
+
 /*
- * S_OK when no object of any class (Probe included) and no lock is alive,
- * and then also frees the type information cache so that an unload leaves
- * nothing behind. The check and the release happen under the cache lock, so
- * a concurrent creation either sees the cache intact or reloads it.
+ * S_OK when the server is idle (server_idle), and then also frees the type
+ * information cache so that an unload leaves nothing behind; the check and
+ * the release happen together under the cache's lock.
  */
 HRESULT WINAPI DllCanUnloadNow(void)
 {
-    HRESULT hr = S_FALSE;
-    int c;
-    LONG live = 0;
-
     if (cs_current_fault(NULL) == CS_FAULT_CANNOT_UNLOAD)
         return S_FALSE;
-    AcquireSRWLockExclusive(&cache_lock);
-    for (c = 0; c < CS_CLASS_COUNT; c++)
-        live += counters[c].live;
-    if (live == 0 && server_locks == 0) {
-        release_typeinfo_cache();
-        hr = S_OK;
-    }
-    ReleaseSRWLockExclusive(&cache_lock);
-    return hr;
+    return cs_typeinfo_drop_if(server_idle) ? S_OK : S_FALSE;
 }

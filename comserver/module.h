@@ -1,7 +1,8 @@
 /*
  * Module plumbing shared by every class of the reference server: the class
- * table, object and lock counters (read through IStressProbe), the cached
- * type information and the fault selected for new objects.
+ * enumeration, object and lock counters (read through IStressProbe) and the
+ * fault selected for new objects. The class table is classes.h; the type
+ * information and IDispatch plumbing dispatch.h.
  */
 #ifndef CS_MODULE_H
 #define CS_MODULE_H
@@ -15,21 +16,18 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
-/* Server classes; the order is the order of the probe's ClassNames. */
+/* Server classes: the rows of the class table (classes.h), in the order of
+ * the probe's ClassNames. */
 typedef enum cs_class {
     CS_CLASS_TARGET,
     CS_CLASS_UNTYPED,
     CS_CLASS_SHIFTING,
     CS_CLASS_PROBE,
+    CS_CLASS_ITEMS,            /* a Target's collection (not creatable) */
+    CS_CLASS_ITEM,             /* an item of a collection (not creatable) */
+    CS_CLASS_ENUMERATOR,       /* an IEnumVARIANT over a collection (not creatable) */
     CS_CLASS_COUNT
 } cs_class;
-
-/* Which type library interface a class's IDispatch is described by. */
-typedef enum cs_tid {
-    CS_TID_STRESS_TARGET,
-    CS_TID_STRESS_PROBE,
-    CS_TID_COUNT
-} cs_tid;
 
 /* Creates an object of one class: the IClassFactory::CreateInstance
  * contract (outer must be NULL, *out cleared first). */
@@ -37,7 +35,8 @@ typedef HRESULT (*cs_create_fn)(IUnknown *outer, REFIID riid, void **out);
 
 extern HINSTANCE cs_module_instance;
 
-/* The class name used by the probe ("Target", ...); NULL when out of range. */
+/* The class name used by the probe ("Target", ...); NULL when out of range
+ * (classes.c, from the class table). */
 const char *cs_class_name(cs_class c);
 
 /* Looks a class up by probe name (case-insensitive); CS_CLASS_COUNT when
@@ -65,11 +64,6 @@ LONG cs_server_locks(void);
 LONG cs_addref_total(void);
 LONG cs_release_total(void);
 
-/* Returns an AddRef'd ITypeInfo of the embedded type library, loading and
- * caching it on first use. The cache is released by DllCanUnloadNow when it
- * is about to say S_OK. */
-HRESULT cs_get_typeinfo(cs_tid tid, ITypeInfo **out);
-
 /* The full path of this DLL into buf (MAX_PATH WCHARs); never call it from
  * DllMain (it takes the loader lock). Returns FALSE on failure. */
 BOOL cs_module_path(WCHAR *buf, DWORD size);
@@ -91,6 +85,22 @@ HRESULT target_create(IUnknown *outer, REFIID riid, void **out);
 HRESULT untyped_create(IUnknown *outer, REFIID riid, void **out);
 HRESULT shifting_create(IUnknown *outer, REFIID riid, void **out);
 HRESULT probe_create(IUnknown *outer, REFIID riid, void **out);
+
+/*
+ * The object model behind Target (one file per class, not creatable).
+ * item_create: a new Item named name, one reference.
+ * items_create: a new collection holding the three default items, one
+ * reference, with the fault of the Target it belongs to.
+ * items_get_at: the item at 0-based position into *out (VT_DISPATCH,
+ * AddRef'd) and S_OK, or S_FALSE and VT_EMPTY past the end.
+ * enumerator_create: an IEnumVARIANT over items from 0-based position
+ * (it keeps a reference to items), with a fault of the enumerator family.
+ */
+HRESULT item_create(const WCHAR *name, IDispatch **out);
+HRESULT items_create(cs_fault fault, IStressItems **out);
+HRESULT items_get_at(IStressItems *items, LONG position, VARIANT *out);
+HRESULT enumerator_create(IStressItems *items, LONG position, cs_fault fault,
+                          IEnumVARIANT **out);
 
 /* factory.c: a class factory for one class; *out cleared first. */
 HRESULT cs_class_factory_create(cs_create_fn create, REFIID riid, void **out);

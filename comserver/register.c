@@ -70,8 +70,8 @@ HRESULT WINAPI DllRegisterServer(void)
     if (!cs_module_path(dll, ARRAY_SIZE(dll)))
         return HRESULT_FROM_WIN32(GetLastError());
     StringFromGUID2(&LIBID_ComStressLib, libid, ARRAY_SIZE(libid));
-    for (i = 0; i < cs_class_count; i++)
-        if (FAILED(hr = register_class(&cs_classes[i], dll, libid)))
+    for (i = 0; i < CS_CLASS_COUNT; i++)
+        if (cs_classes[i].clsid && FAILED(hr = register_class(&cs_classes[i], dll, libid)))
             return hr;
     if (FAILED(hr = LoadTypeLibEx(dll, REGKIND_NONE, &typelib)))
         return hr;
@@ -88,7 +88,9 @@ HRESULT WINAPI DllUnregisterServer(void)
     HRESULT hr = S_OK, hr2;
     size_t i;
 
-    for (i = 0; i < cs_class_count; i++) {
+    for (i = 0; i < CS_CLASS_COUNT; i++) {
+        if (!cs_classes[i].clsid)
+            continue;
         StringFromGUID2(cs_classes[i].clsid, clsid, ARRAY_SIZE(clsid));
         _snwprintf(key, ARRAY_SIZE(key), L"CLSID\\%ls", clsid);
         if (FAILED(hr2 = delete_tree(key)) && SUCCEEDED(hr))

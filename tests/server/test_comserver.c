@@ -259,7 +259,7 @@ START_TEST(probe_counters)
     ck_assert_int_gt(adds, adds0);
     ck_assert_hr(IStressProbe_LiveObjects(probe, bogus, &peak), E_INVALIDARG);
     ck_assert_ok(IStressProbe_get_ClassNames(probe, &names));
-    ck_assert(!wcscmp(names, L"Target,Untyped,Shifting,Probe"));
+    ck_assert(!wcscmp(names, L"Target,Untyped,Shifting,Probe,Items,Item,Enumerator"));
     SysFreeString(names);
     SysFreeString(bogus);
     IStressProbe_Release(probe);
@@ -464,6 +464,9 @@ int main(int argc, char **argv)
     tcase_add_checked_fixture(regfree, setup, cs_com_teardown);
     tcase_add_test(regfree, manifest_activates_the_copy);
     suite_add_tcase(s, regfree);
+    suite_add_tcase(s, comserver_plumbing_tcase());
+    suite_add_tcase(s, comserver_model_tcase());
+    suite_add_tcase(s, comserver_model_faults_tcase());
     suite_add_tcase(s, comserver_faults_tcase());
     return cs_run_suite(s);
 }

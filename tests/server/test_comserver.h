@@ -5,6 +5,8 @@
 
 #include "cs_check.h"
 #include "comstress.h"
+#include <ocidl.h>
+#include <olectl.h>
 
 typedef HRESULT (WINAPI *get_class_object_fn)(REFCLSID, REFIID, void **);
 typedef HRESULT (WINAPI *can_unload_fn)(void);
@@ -30,6 +32,31 @@ LONG call_long(IDispatch *disp, const WCHAR *name, VARIANT *args, UINT nargs);
 /* Fixture: STA plus the loaded server. */
 void setup(void);
 
+/* A counting sink for DStressTargetEvents (test_comserver_sink.c), living
+ * in the test's frame: ref starts at 1 (the test's own) and nothing is
+ * freed at zero, so the count can be read after every release. */
+typedef struct test_sink {
+    IDispatch IDispatch_iface;
+    LONG ref;
+    LONG fired;                /* OnFired calls */
+    LONG last;                 /* their last argument */
+} test_sink;
+void test_sink_init(test_sink *sink);
+/* The Target's connection point for DStressTargetEvents. */
+IConnectionPoint *target_connection_point(IStressTarget *t);
+/* The Target's collection as IStressItems. */
+IStressItems *target_items(IStressTarget *t);
+/* A new enumerator of collection, asked for as a script engine does
+ * (Invoke of DISPID_NEWENUM). */
+IEnumVARIANT *new_enum(IDispatch *collection);
+/* An item's Name through IDispatch (the caller frees it). */
+BSTR item_name(IDispatch *item);
+
+/* The "model" and "model_faults" test cases (test_comserver_model*.c). */
+TCase *comserver_model_tcase(void);
+TCase *comserver_model_faults_tcase(void);
+/* The "plumbing" test case (test_comserver_plumbing.c). */
+TCase *comserver_plumbing_tcase(void);
 /* The "faults" test case (test_comserver_faults.c). */
 TCase *comserver_faults_tcase(void);
 /* The child mode of env_selects_fault_at_load. */

@@ -39,7 +39,23 @@ function checkTarget(progid, name) {
     CollectGarbage();
 }
 
+// Target's object model the JScript way: the default member, optional
+// arguments left off the end, an array result. (No Enumerator walk here:
+// Wine 8's JScript Enumerator never releases the IEnumVARIANT it holds,
+// which would leave the collection alive for the final count.)
+function checkModel() {
+    var t = new ActiveXObject("ComStress.Target");
+    check("Items(2).Name", t.Items(2).Name, "Item 2");
+    check("Items.Count", t.Items.Count, 3);
+    check("Range(1)", t.Range(1), 10);
+    check("Range(1, 5)", t.Range(1, 5), 5);
+    check("MakeItems(2).ubound()", new VBArray(t.MakeItems(2)).ubound(), 1);
+    t = null;
+    CollectGarbage();
+}
+
 checkTarget("ComStress.Target", "Target");
+checkModel();
 checkTarget("ComStress.Untyped", "Untyped");
 checkTarget("ComStress.Shifting", "Shifting");
 CollectGarbage();

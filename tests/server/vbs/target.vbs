@@ -57,7 +57,7 @@ CheckTarget "ComStress.Shifting", "Shifting"
 Dim probe
 Set probe = CreateObject("ComStress.Probe")
 Check "Probe.LiveObjects after release", probe.LiveObjects(""), 0
-Check "Probe.ClassNames", probe.ClassNames, "Target,Untyped,Shifting,Probe"
+Check "Probe.ClassNames", probe.ClassNames, "Target,Untyped,Shifting,Probe,Items,Item,Enumerator"
 Check "Probe.AddRefCalls = ReleaseCalls", probe.AddRefCalls, probe.ReleaseCalls
 
 If failures = 0 Then

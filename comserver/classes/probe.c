@@ -3,15 +3,15 @@
  * counters and the fault selection. Probe objects keep the DLL loaded but
  * are left out of the totals and of LiveObjects("").
  */
-#include "module.h"
+#include "classes.h"
+#include "dispatch.h"
 
 #include <stdio.h>
 
 typedef struct probe {
     IStressProbe IStressProbe_iface;
-    ISupportErrorInfo ISupportErrorInfo_iface;
+    cs_dispatch dispatch;      /* IDispatch, ISupportErrorInfo */
     LONG ref;
-    ITypeInfo *typeinfo;
 } probe;
 
 static inline probe *impl_from_IStressProbe(IStressProbe *iface)
@@ -19,25 +19,12 @@ static inline probe *impl_from_IStressProbe(IStressProbe *iface)
     return CONTAINING_RECORD(iface, probe, IStressProbe_iface);
 }
 
-static inline probe *impl_from_ISupportErrorInfo(ISupportErrorInfo *iface)
-{
-    return CONTAINING_RECORD(iface, probe, ISupportErrorInfo_iface);
-}
-
 static HRESULT WINAPI probe_QueryInterface(IStressProbe *iface, REFIID riid, void **out)
 {
     probe *This = impl_from_IStressProbe(iface);
 
     *out = NULL;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)
-        || IsEqualIID(riid, &IID_IStressProbe))
-        *out = &This->IStressProbe_iface;
-    else if (IsEqualIID(riid, &IID_ISupportErrorInfo))
-        *out = &This->ISupportErrorInfo_iface;
-    else
-        return E_NOINTERFACE;
-    IUnknown_AddRef((IUnknown *)*out);
-    return S_OK;
+    return cs_dispatch_query(&This->dispatch, riid, out) ? S_OK : E_NOINTERFACE;
 }
 
 static ULONG WINAPI probe_AddRef(IStressProbe *iface)
@@ -53,56 +40,19 @@ static ULONG WINAPI probe_Release(IStressProbe *iface)
 
     if (ref)
         return ref;
-    if (This->typeinfo)
-        ITypeInfo_Release(This->typeinfo);
+    cs_dispatch_cleanup(&This->dispatch);
     HeapFree(GetProcessHeap(), 0, This);
     cs_object_destroyed(CS_CLASS_PROBE);
     return 0;
 }
 
-static HRESULT WINAPI probe_GetTypeInfoCount(IStressProbe *iface, UINT *count)
-{
-    *count = 1;
-    return S_OK;
-}
-
-static HRESULT WINAPI probe_GetTypeInfo(IStressProbe *iface, UINT index, LCID lcid,
-                                        ITypeInfo **info)
-{
-    probe *This = impl_from_IStressProbe(iface);
-
-    *info = NULL;
-    if (index != 0)
-        return DISP_E_BADINDEX;
-    *info = This->typeinfo;
-    ITypeInfo_AddRef(*info);
-    return S_OK;
-}
-
-static HRESULT WINAPI probe_GetIDsOfNames(IStressProbe *iface, REFIID riid, LPOLESTR *names,
-                                          UINT count, LCID lcid, DISPID *dispids)
-{
-    probe *This = impl_from_IStressProbe(iface);
-    return ITypeInfo_GetIDsOfNames(This->typeinfo, names, count, dispids);
-}
-
-static HRESULT WINAPI probe_Invoke(IStressProbe *iface, DISPID dispid, REFIID riid, LCID lcid,
-                                   WORD flags, DISPPARAMS *params, VARIANT *result,
-                                   EXCEPINFO *excepinfo, UINT *argerr)
-{
-    probe *This = impl_from_IStressProbe(iface);
-
-    if (!IsEqualIID(riid, &IID_NULL))
-        return DISP_E_UNKNOWNINTERFACE;
-    return ITypeInfo_Invoke(This->typeinfo, &This->IStressProbe_iface, dispid, flags, params,
-                            result, excepinfo, argerr);
-}
+CS_DISPATCH_IMPL(probe, IStressProbe, probe, dispatch)
 
 /* Maps a class name argument to a filter ("" = every class but Probe);
  * an unknown name fails with E_INVALIDARG and error info naming it. */
 static HRESULT class_filter(const WCHAR *member, BSTR name, cs_class *filter)
 {
-    WCHAR text[200];
+    WCHAR text[300], known[160];
 
     if (!name || !*name) {
         *filter = CS_CLASS_COUNT;
@@ -110,8 +60,9 @@ static HRESULT class_filter(const WCHAR *member, BSTR name, cs_class *filter)
     }
     if ((*filter = cs_class_from_name(name)) != CS_CLASS_COUNT)
         return S_OK;
-    _snwprintf(text, ARRAY_SIZE(text), L"%ls: unknown class name '%.64ls' "
-               L"(known: Target, Untyped, Shifting, Probe)", member, name);
+    cs_class_names(known, ARRAY_SIZE(known), L", ");
+    _snwprintf(text, ARRAY_SIZE(text), L"%ls: unknown class name '%.64ls' (known: %ls)",
+               member, name, known);
     text[ARRAY_SIZE(text) - 1] = 0;
     return cs_set_error(&IID_IStressProbe, E_INVALIDARG, text);
 }
@@ -160,7 +111,10 @@ static HRESULT WINAPI probe_get_ReleaseCalls(IStressProbe *iface, LONG *count)
 
 static HRESULT WINAPI probe_get_ClassNames(IStressProbe *iface, BSTR *names)
 {
-    *names = SysAllocString(L"Target,Untyped,Shifting,Probe");
+    WCHAR text[160];
+
+    cs_class_names(text, ARRAY_SIZE(text), L",");
+    *names = SysAllocString(text);
     return *names ? S_OK : E_OUTOFMEMORY;
 }
 
@@ -203,7 +157,7 @@ static HRESULT WINAPI probe_get_Fault(IStressProbe *iface, BSTR *name)
 
 static HRESULT WINAPI probe_get_FaultCatalogue(IStressProbe *iface, BSTR *text)
 {
-    char buf[2048];
+    char buf[4096];
 
     *text = NULL;
     if (cs_fault_catalogue(buf, sizeof(buf)) >= sizeof(buf))
@@ -231,38 +185,6 @@ static const IStressProbeVtbl probe_vtbl = {
     .get_FaultCatalogue = probe_get_FaultCatalogue,
 };
 
-static HRESULT WINAPI probe_errorinfo_QueryInterface(ISupportErrorInfo *iface, REFIID riid,
-                                                     void **out)
-{
-    probe *This = impl_from_ISupportErrorInfo(iface);
-    return IStressProbe_QueryInterface(&This->IStressProbe_iface, riid, out);
-}
-
-static ULONG WINAPI probe_errorinfo_AddRef(ISupportErrorInfo *iface)
-{
-    probe *This = impl_from_ISupportErrorInfo(iface);
-    return IStressProbe_AddRef(&This->IStressProbe_iface);
-}
-
-static ULONG WINAPI probe_errorinfo_Release(ISupportErrorInfo *iface)
-{
-    probe *This = impl_from_ISupportErrorInfo(iface);
-    return IStressProbe_Release(&This->IStressProbe_iface);
-}
-
-static HRESULT WINAPI probe_errorinfo_InterfaceSupportsErrorInfo(ISupportErrorInfo *iface,
-                                                                 REFIID riid)
-{
-    return IsEqualIID(riid, &IID_IStressProbe) ? S_OK : S_FALSE;
-}
-
-static const ISupportErrorInfoVtbl probe_errorinfo_vtbl = {
-    .QueryInterface = probe_errorinfo_QueryInterface,
-    .AddRef = probe_errorinfo_AddRef,
-    .Release = probe_errorinfo_Release,
-    .InterfaceSupportsErrorInfo = probe_errorinfo_InterfaceSupportsErrorInfo,
-};
-
 HRESULT probe_create(IUnknown *outer, REFIID riid, void **out)
 {
     probe *This;
@@ -274,10 +196,10 @@ HRESULT probe_create(IUnknown *outer, REFIID riid, void **out)
     if (!(This = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*This))))
         return E_OUTOFMEMORY;
     This->IStressProbe_iface.lpVtbl = &probe_vtbl;
-    This->ISupportErrorInfo_iface.lpVtbl = &probe_errorinfo_vtbl;
     This->ref = 1;
     cs_object_created(CS_CLASS_PROBE);
-    if (SUCCEEDED(hr = cs_get_typeinfo(CS_TID_STRESS_PROBE, &This->typeinfo)))
+    if (SUCCEEDED(hr = cs_dispatch_init(&This->dispatch, CS_TID_STRESS_PROBE,
+                                        (IUnknown *)&This->IStressProbe_iface)))
         hr = IStressProbe_QueryInterface(&This->IStressProbe_iface, riid, out);
     IStressProbe_Release(&This->IStressProbe_iface);
     return hr;

@@ -1,33 +1,32 @@
 /*
- * Class "Target": IStressTarget (dual) with IDispatch served from the type
- * library, ISupportErrorInfo, and the fault catalogue applied per object.
+ * Class "Target": IStressTarget (dual) with IDispatch and ISupportErrorInfo
+ * from the shared plumbing (dispatch.h), and the fault catalogue applied
+ * per object.
  */
-#include "module.h"
+#include "events.h"
+
+#include <stdio.h>
 
 typedef struct target {
     IStressTarget IStressTarget_iface;
-    ISupportErrorInfo ISupportErrorInfo_iface;
+    cs_dispatch dispatch;      /* IDispatch, ISupportErrorInfo */
+    cs_events events;          /* connection points, IProvideClassInfo2 */
     LONG ref;
     LONG value;
-    ITypeInfo *typeinfo;
     cs_fault fault;            /* selected when the object was created */
     LONG fault_param;
     IStressTarget *internal_child;
+    IStressItems *items;       /* made on first use of Items */
 } target;
 
-static HRESULT target_construct(cs_fault fault, LONG param, target **out);
+/* OnFired's [id(1)] in DStressTargetEvents (idl/comstress.idl). */
+enum { DISPID_STRESSTARGETEVENTS_ONFIRED = 1 };
 
-/* Swap's [id(7)] in idl/comstress.idl. */
-enum { DISPID_STRESSTARGET_SWAP = 7 };
+static HRESULT target_construct(cs_fault fault, LONG param, target **out);
 
 static inline target *impl_from_IStressTarget(IStressTarget *iface)
 {
     return CONTAINING_RECORD(iface, target, IStressTarget_iface);
-}
-
-static inline target *impl_from_ISupportErrorInfo(ISupportErrorInfo *iface)
-{
-    return CONTAINING_RECORD(iface, target, ISupportErrorInfo_iface);
 }
 
 /* A server bug that kills its host: a read through a null pointer. */
@@ -62,15 +61,9 @@ static HRESULT WINAPI target_QueryInterface(IStressTarget *iface, REFIID riid, v
     target *This = impl_from_IStressTarget(iface);
 
     *out = NULL;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)
-        || IsEqualIID(riid, &IID_IStressTarget))
-        *out = &This->IStressTarget_iface;
-    else if (IsEqualIID(riid, &IID_ISupportErrorInfo))
-        *out = &This->ISupportErrorInfo_iface;
-    else
-        return E_NOINTERFACE;
-    IUnknown_AddRef((IUnknown *)*out);
-    return S_OK;
+    if (cs_dispatch_query(&This->dispatch, riid, out) || cs_events_query(&This->events, riid, out))
+        return S_OK;
+    return E_NOINTERFACE;
 }
 
 static ULONG WINAPI target_AddRef(IStressTarget *iface)
@@ -92,82 +85,16 @@ static ULONG WINAPI target_Release(IStressTarget *iface)
         return ref;
     /* internal-child-leak: the internal child is deliberately never
      * released, so it outlives its parent. */
-    if (This->typeinfo)
-        ITypeInfo_Release(This->typeinfo);
+    cs_events_cleanup(&This->events);
+    if (This->items)
+        IStressItems_Release(This->items);
+    cs_dispatch_cleanup(&This->dispatch);
     HeapFree(GetProcessHeap(), 0, This);
     cs_object_destroyed(CS_CLASS_TARGET);
     return 0;
 }
 
-static HRESULT WINAPI target_GetTypeInfoCount(IStressTarget *iface, UINT *count)
-{
-    *count = 1;
-    return S_OK;
-}
-
-static HRESULT WINAPI target_GetTypeInfo(IStressTarget *iface, UINT index, LCID lcid,
-                                         ITypeInfo **info)
-{
-    target *This = impl_from_IStressTarget(iface);
-
-    *info = NULL;
-    if (index != 0)
-        return DISP_E_BADINDEX;
-    *info = This->typeinfo;
-    ITypeInfo_AddRef(*info);
-    return S_OK;
-}
-
-static HRESULT WINAPI target_GetIDsOfNames(IStressTarget *iface, REFIID riid, LPOLESTR *names,
-                                           UINT count, LCID lcid, DISPID *dispids)
-{
-    target *This = impl_from_IStressTarget(iface);
-    return ITypeInfo_GetIDsOfNames(This->typeinfo, names, count, dispids);
-}
-
-/*
- * Script engines pass variables by reference as VT_BYREF|VT_VARIANT. Wine's
- * ITypeInfo::Invoke rejects those for an [in, out] LONG* (Windows coerces),
- * so Swap's arguments are rewritten to VT_BYREF|VT_I4 into the referenced
- * variants, converted in place. fixed[] receives the rewritten arguments;
- * returns params itself when nothing needs rewriting.
- */
-static DISPPARAMS *byref_long_args(DISPID dispid, DISPPARAMS *params, DISPPARAMS *copy,
-                                   VARIANT *fixed, UINT nfixed)
-{
-    UINT i;
-    VARIANT *inner;
-
-    if (dispid != DISPID_STRESSTARGET_SWAP || !params || params->cArgs > nfixed)
-        return params;
-    *copy = *params;
-    copy->rgvarg = fixed;
-    for (i = 0; i < params->cArgs; i++) {
-        fixed[i] = params->rgvarg[i];
-        if (V_VT(&fixed[i]) != (VT_BYREF | VT_VARIANT) || !(inner = V_VARIANTREF(&fixed[i])))
-            continue;
-        if (FAILED(VariantChangeType(inner, inner, 0, VT_I4)))
-            continue;
-        V_VT(&fixed[i]) = VT_BYREF | VT_I4;
-        V_I4REF(&fixed[i]) = &V_I4(inner);
-    }
-    return copy;
-}
-
-static HRESULT WINAPI target_Invoke(IStressTarget *iface, DISPID dispid, REFIID riid, LCID lcid,
-                                    WORD flags, DISPPARAMS *params, VARIANT *result,
-                                    EXCEPINFO *excepinfo, UINT *argerr)
-{
-    target *This = impl_from_IStressTarget(iface);
-    DISPPARAMS copy;
-    VARIANT fixed[2];
-
-    if (!IsEqualIID(riid, &IID_NULL))
-        return DISP_E_UNKNOWNINTERFACE;
-    params = byref_long_args(dispid, params, &copy, fixed, ARRAY_SIZE(fixed));
-    return ITypeInfo_Invoke(This->typeinfo, &This->IStressTarget_iface, dispid, flags, params,
-                            result, excepinfo, argerr);
-}
+CS_DISPATCH_IMPL(target, IStressTarget, target, dispatch)
 
 static HRESULT WINAPI target_Add(IStressTarget *iface, LONG n, LONG *result)
 {
@@ -291,6 +218,167 @@ static HRESULT WINAPI target_get_Name(IStressTarget *iface, BSTR *name)
     return *name ? S_OK : E_OUTOFMEMORY;
 }
 
+/* The collection, made on first use; when two threads race to make it,
+ * the loser's copy is released. */
+static HRESULT WINAPI target_get_Items(IStressTarget *iface, IDispatch **items)
+{
+    target *This = impl_from_IStressTarget(iface);
+    IStressItems *created;
+    HRESULT hr;
+
+    *items = NULL;
+    target_on_call(This);
+    if (!This->items) {
+        if (FAILED(hr = items_create(This->fault, &created)))
+            return hr;
+        if (InterlockedCompareExchangePointer((void **)&This->items, created, NULL))
+            IStressItems_Release(created);
+    }
+    return IStressItems_QueryInterface(This->items, &IID_IDispatch, (void **)items);
+}
+
+/* out-overwrite-leak: what the caller's variables held is overwritten
+ * without being cleared (a BSTR freed never, an object never released). */
+static HRESULT WINAPI target_GetPair(IStressTarget *iface, VARIANT *first, VARIANT *second)
+{
+    target *This = impl_from_IStressTarget(iface);
+    BSTR name;
+
+    target_on_call(This);
+    if (!first || !second)
+        return E_POINTER;
+    if (!(name = SysAllocString(L"Target")))
+        return E_OUTOFMEMORY;
+    if (This->fault != CS_FAULT_OUT_OVERWRITE_LEAK) {
+        VariantClear(first);
+        VariantClear(second);
+    }
+    V_VT(first) = VT_I4;
+    V_I4(first) = This->value;
+    V_VT(second) = VT_BSTR;
+    V_BSTR(second) = name;
+    return S_OK;
+}
+
+/* The optional step: 1 when omitted (VT_ERROR / DISP_E_PARAMNOTFOUND),
+ * else the argument as a LONG, or DISP_E_TYPEMISMATCH. */
+static HRESULT optional_step(VARIANT *arg, LONG *step)
+{
+    VARIANT v;
+    HRESULT hr;
+
+    *step = 1;
+    if (V_VT(arg) == VT_ERROR && V_ERROR(arg) == DISP_E_PARAMNOTFOUND)
+        return S_OK;
+    VariantInit(&v);
+    if (FAILED(VariantCopyInd(&v, arg)) || FAILED(hr = VariantChangeType(&v, &v, 0, VT_I4))) {
+        VariantClear(&v);
+        return DISP_E_TYPEMISMATCH;
+    }
+    *step = V_I4(&v);
+    return S_OK;
+}
+
+static HRESULT WINAPI target_Range(IStressTarget *iface, LONG first, LONG last, VARIANT step,
+                                   LONG *count)
+{
+    target *This = impl_from_IStressTarget(iface);
+    LONGLONG span;
+    LONG by;
+    HRESULT hr;
+
+    *count = 0;
+    target_on_call(This);
+    if (FAILED(hr = optional_step(&step, &by)))
+        return hr;
+    if (by == 0)
+        return cs_set_error(&IID_IStressTarget, E_INVALIDARG, L"Range: step must not be 0");
+    span = by > 0 ? (LONGLONG)last - first : (LONGLONG)first - last;
+    *count = span < 0 ? 0 : (LONG)(span / (by > 0 ? (LONGLONG)by : -(LONGLONG)by) + 1);
+    return S_OK;
+}
+
+/* Adds every element of an array of VARIANT, whatever its dimensions. */
+static HRESULT WINAPI target_Sum(IStressTarget *iface, SAFEARRAY *values, DOUBLE *total)
+{
+    target *This = impl_from_IStressTarget(iface);
+    VARIANT *elems, v;
+    VARTYPE vt;
+    ULONG n = 1, i;
+    UINT d;
+    HRESULT hr = S_OK;
+
+    *total = 0;
+    target_on_call(This);
+    if (!values)
+        return E_POINTER;
+    if (FAILED(SafeArrayGetVartype(values, &vt)) || vt != VT_VARIANT)
+        return DISP_E_TYPEMISMATCH;
+    for (d = 0; d < values->cDims; d++)
+        n *= values->rgsabound[d].cElements;
+    if (FAILED(hr = SafeArrayAccessData(values, (void **)&elems)))
+        return hr;
+    for (i = 0; i < n && SUCCEEDED(hr); i++) {
+        VariantInit(&v);
+        if (SUCCEEDED(hr = VariantChangeType(&v, &elems[i], 0, VT_R8)))
+            *total += V_R8(&v);
+    }
+    SafeArrayUnaccessData(values);
+    if (FAILED(hr))
+        return cs_set_error(&IID_IStressTarget, DISP_E_TYPEMISMATCH,
+                            L"Sum: an element is not a number");
+    return S_OK;
+}
+
+/* array-element-leak: each element's item carries one reference too many. */
+static HRESULT WINAPI target_MakeItems(IStressTarget *iface, LONG count, SAFEARRAY **items)
+{
+    target *This = impl_from_IStressTarget(iface);
+    SAFEARRAY *sa;
+    VARIANT *elems;
+    WCHAR name[32];
+    LONG i;
+    HRESULT hr = S_OK;
+
+    *items = NULL;
+    target_on_call(This);
+    if (count < 0)
+        return cs_set_error(&IID_IStressTarget, E_INVALIDARG, L"MakeItems: count is negative");
+    if (!(sa = SafeArrayCreateVector(VT_VARIANT, 0, (ULONG)count)))
+        return E_OUTOFMEMORY;
+    if (FAILED(hr = SafeArrayAccessData(sa, (void **)&elems)))
+        goto out_destroy;
+    for (i = 0; i < count && SUCCEEDED(hr); i++) {
+        _snwprintf(name, ARRAY_SIZE(name), L"Item %ld", (long)(i + 1));
+        if (FAILED(hr = item_create(name, &V_DISPATCH(&elems[i]))))
+            break;
+        V_VT(&elems[i]) = VT_DISPATCH;
+        if (This->fault == CS_FAULT_ARRAY_ELEMENT_LEAK)
+            IDispatch_AddRef(V_DISPATCH(&elems[i]));
+    }
+    SafeArrayUnaccessData(sa);
+    if (SUCCEEDED(hr)) {
+        *items = sa;
+        return S_OK;
+    }
+
+out_destroy:
+    SafeArrayDestroy(sa);
+    return hr;
+}
+
+static HRESULT WINAPI target_Fire(IStressTarget *iface, LONG n, LONG *sinks)
+{
+    target *This = impl_from_IStressTarget(iface);
+    VARIANT arg;
+
+    target_on_call(This);
+    V_VT(&arg) = VT_I4;
+    V_I4(&arg) = n;
+    *sinks = cs_events_fire(&This->events, DISPID_STRESSTARGETEVENTS_ONFIRED, &arg, 1);
+    return S_OK;
+}
+
 static const IStressTargetVtbl target_vtbl = {
     .QueryInterface = target_QueryInterface,
     .AddRef = target_AddRef,
@@ -308,38 +396,12 @@ static const IStressTargetVtbl target_vtbl = {
     .Divide = target_Divide,
     .Swap = target_Swap,
     .get_Name = target_get_Name,
-};
-
-static HRESULT WINAPI target_errorinfo_QueryInterface(ISupportErrorInfo *iface, REFIID riid,
-                                                      void **out)
-{
-    target *This = impl_from_ISupportErrorInfo(iface);
-    return IStressTarget_QueryInterface(&This->IStressTarget_iface, riid, out);
-}
-
-static ULONG WINAPI target_errorinfo_AddRef(ISupportErrorInfo *iface)
-{
-    target *This = impl_from_ISupportErrorInfo(iface);
-    return IStressTarget_AddRef(&This->IStressTarget_iface);
-}
-
-static ULONG WINAPI target_errorinfo_Release(ISupportErrorInfo *iface)
-{
-    target *This = impl_from_ISupportErrorInfo(iface);
-    return IStressTarget_Release(&This->IStressTarget_iface);
-}
-
-static HRESULT WINAPI target_errorinfo_InterfaceSupportsErrorInfo(ISupportErrorInfo *iface,
-                                                                  REFIID riid)
-{
-    return IsEqualIID(riid, &IID_IStressTarget) ? S_OK : S_FALSE;
-}
-
-static const ISupportErrorInfoVtbl target_errorinfo_vtbl = {
-    .QueryInterface = target_errorinfo_QueryInterface,
-    .AddRef = target_errorinfo_AddRef,
-    .Release = target_errorinfo_Release,
-    .InterfaceSupportsErrorInfo = target_errorinfo_InterfaceSupportsErrorInfo,
+    .get_Items = target_get_Items,
+    .GetPair = target_GetPair,
+    .Range = target_Range,
+    .Sum = target_Sum,
+    .MakeItems = target_MakeItems,
+    .Fire = target_Fire,
 };
 
 /*
@@ -356,12 +418,14 @@ static HRESULT target_construct(cs_fault fault, LONG param, target **out)
     if (!(This = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*This))))
         return E_OUTOFMEMORY;
     This->IStressTarget_iface.lpVtbl = &target_vtbl;
-    This->ISupportErrorInfo_iface.lpVtbl = &target_errorinfo_vtbl;
     This->ref = 1;
     This->fault = fault;
     This->fault_param = param;
     cs_object_created(CS_CLASS_TARGET);
-    if (FAILED(hr = cs_get_typeinfo(CS_TID_STRESS_TARGET, &This->typeinfo)))
+    cs_events_init(&This->events, (IUnknown *)&This->IStressTarget_iface,
+                   &DIID_DStressTargetEvents, CS_TID_STRESS_TARGET_CLASS, fault);
+    if (FAILED(hr = cs_dispatch_init(&This->dispatch, CS_TID_STRESS_TARGET,
+                                     (IUnknown *)&This->IStressTarget_iface)))
         goto out_release;
     if (fault == CS_FAULT_LOCK_LEAK)
         cs_lock_server();
