@@ -102,7 +102,7 @@ static const optdef opt_table[] = {
       .words = { { "factory", CS_ACT_FACTORY }, { "cocreate", CS_ACT_COCREATE } } },
     { "--apartment", RUNS, K_CHOICE, F(apartment_mta), .words = { { "sta", 0 }, { "mta", 1 } } },
     { "--sink-apartment", RUNS, K_CHOICE, F(sink_sta), .words = { { "sta", 1 }, { "same", 0 } } },
-    { "--fail-on", RUNS, K_CHOICE, F(fail_on_leak),
+    { "--fail-on", RUNS | BIT(CS_CMD_REPORT), K_CHOICE, F(fail_on_leak),
       .words = { { "leak", 1 }, { "leak-any", 2 }, { "none", 0 } } },
     { "--client-fault", RUNS, K_CHOICE, F(client_fault), .noun = "fault",
       .words = { { "missing-release", CS_CF_MISSING_RELEASE },
@@ -297,7 +297,7 @@ static void set_defaults(cs_options *o)
     o->cache = "type";
     o->threads = 1;
     o->max_leak = -1;
-    o->fail_on_leak = 1;
+    o->fail_on_leak = -1;             /* not given: see check_whole */
     o->suite.timeout_s = 30;
     o->suite.out_dir = "comstress-suite";
     o->life.out_dir = ".";
@@ -389,8 +389,9 @@ static int take_option(cs_options *o, int argc, char **argv, int *i, char *err, 
     return take(d, o, argv[++*i], err, errlen);
 }
 
-/* What must hold once every word is read. */
-static int check_whole(const cs_options *o, char *err, size_t errlen)
+/* What must hold once every word is read; the defaults that depend on
+ * the command are settled here. */
+static int check_whole(cs_options *o, char *err, size_t errlen)
 {
     switch (o->command) {
     case CS_CMD_REPORT:
@@ -406,6 +407,8 @@ static int check_whole(const cs_options *o, char *err, size_t errlen)
             return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
         break;
     case CS_CMD_RUN: case CS_CMD_COMPARE:
+        if (o->fail_on_leak < 0)
+            o->fail_on_leak = 1;
         if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
             return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
         if (o->warmup >= o->iterations)

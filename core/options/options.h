@@ -107,7 +107,9 @@ typedef struct cs_options {
     double max_leak;                  /* bytes per iteration, <0: default */
     int fail_on_leak;                 /* 0: never; 1: a leak of an exact metric
                                        * (heap walk, counters, spy); 2: of any
-                                       * metric, working set and pagefile too */
+                                       * metric, working set and pagefile too;
+                                       * for report, -1 when not given (the
+                                       * run's own gate then applies) */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
     int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */

@@ -118,3 +118,8 @@ int cs_phase_end_code(const cs_phase_info *pi, char *text, size_t n)
     }
     return CS_EXIT_OK;
 }
+
+int cs_is_exception_code(unsigned long hr)
+{
+    return (hr & 0xF0000000UL) == 0xC0000000UL || hr == 0x80010105UL;
+}

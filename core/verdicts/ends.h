@@ -50,6 +50,12 @@ typedef struct cs_child_result {
 void cs_classify(int timed_out, unsigned long exit_code, int threads_at_kill,
                  double timeout_s, const cs_phase_info *pi, cs_child_result *r);
 
+/* Whether a call's failure code is really an exception: an NTSTATUS error
+ * code (0xCxxxxxxx, which no HRESULT a server means to return looks like)
+ * that the marshaller caught on the callee's thread and returned, or
+ * RPC_E_SERVERFAULT. Such a call crashed; it did not fail. */
+int cs_is_exception_code(unsigned long hr);
+
 /*
  * How a `comstress run` ended, read from its own phase file when the
  * reports are rebuilt (`comstress report DIR`). Returns the exit code the

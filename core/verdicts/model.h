@@ -125,6 +125,9 @@ typedef struct cs_run {
     cs_verdict verdicts[CS_M_COUNT];
     size_t nverdicts;
     const char *error;        /* NULL, or the one-line error that ended it */
+    unsigned long exception;  /* an exception code a call returned (the
+                               * marshaller caught a crash on another
+                               * thread), 0 when none */
     cs_release release;       /* release checks */
     int threads;              /* worker threads */
     const char *apartment;    /* "sta" or "mta" */

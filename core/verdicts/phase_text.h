@@ -22,6 +22,8 @@
 /* Notes the classification looks for (isolate.c). */
 #define CS_NOTE_WORKER_RETURNED "worker thread returned"
 #define CS_PHASE_IN_FREELIBRARY "inside FreeLibrary of "
+/* A run's leak gate (its --fail-on as 0, 1 or 2), for `report DIR`. */
+#define CS_NOTE_GATE "fail-on level "
 
 
 /* "access violation", "stack overflow", ... for an NTSTATUS exception

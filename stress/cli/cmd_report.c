@@ -5,6 +5,9 @@
 #include <string.h>
 #include <math.h>
 #include "commands.h"
+#include "ends.h"
+#include "utf8.h"
+#include "phase.h"
 #include "rebuild.h"
 #include "context.h"
 #include "reports.h"
@@ -13,15 +16,85 @@
 #include "report_csv.h"
 #include "isolate.h"
 
+/* The files a run writes into its directory; an older run's are removed
+ * when a new run starts, so a failed run never sits beside a stale pass. */
+static const char *const run_files[] = {
+    "samples.csv", "run.json", "memory.svg", "report.html", "junit.xml", CS_PHASE_FILE,
+};
+
+/* The lock a run holds on its directory while it runs. Deleted on close by
+ * Windows itself, even when the process dies. */
+#define LOCK_FILE ".comstress.lock"
+
+/* What the run holding dir's lock wrote in it ("pid 123, since ..."). */
+static void lock_owner(const char *path, char *buf, size_t n)
+{
+    HANDLE h = cs_open_file(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                            OPEN_EXISTING, 0, FALSE);
+    DWORD got = 0;
+
+    snprintf(buf, n, "another comstress run");
+    if (h == INVALID_HANDLE_VALUE)
+        return;
+    if (ReadFile(h, buf, (DWORD)n - 1, &got, NULL) && got > 0)
+        buf[got] = 0;
+    while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
+        buf[--got] = 0;
+    CloseHandle(h);
+}
+
+/*
+ * Makes dir this run's own: creates the lock file with no write sharing
+ * (a second run's open fails with a sharing violation) and deletion on
+ * close. Returns CS_EXIT_OK, or CS_EXIT_OUTPUT after one line naming the
+ * run that holds it. The handle is kept open for the process's life.
+ */
+static int own_dir(const char *dir)
+{
+    char path[CS_PATH_LEN], owner[256], line[320], why[300];
+    SYSTEMTIME t;
+    HANDLE h;
+    DWORD done;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, LOCK_FILE);
+    h = cs_open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, OPEN_ALWAYS,
+                     FILE_ATTRIBUTE_HIDDEN | FILE_FLAG_DELETE_ON_CLOSE, FALSE);
+    if (h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_SHARING_VIOLATION) {
+        lock_owner(path, owner, sizeof(owner));
+        fprintf(stderr, "comstress: --out '%s' is in use by %s: give each run its own directory\n",
+                dir, owner);
+        return CS_EXIT_OUTPUT;
+    }
+    if (h == INVALID_HANDLE_VALUE) {
+        fprintf(stderr, "comstress: --out '%s': cannot create %s: %s\n", dir, LOCK_FILE,
+                cs_win32_text(GetLastError(), why, sizeof(why)));
+        return CS_EXIT_OUTPUT;
+    }
+    GetLocalTime(&t);
+    snprintf(line, sizeof(line), "comstress run, pid %lu, since %04u-%02u-%02u %02u:%02u:%02u\n",
+             GetCurrentProcessId(), t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
+    WriteFile(h, line, (DWORD)strlen(line), &done, NULL);
+    FlushFileBuffers(h);
+    return CS_EXIT_OK;                /* h stays open: the lock */
+}
+
 int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv)
 {
     char path[CS_PATH_LEN], why[300];
+    size_t i;
+    int rc;
 
     *csv = NULL;
     if (cs_make_dirs(dir)) {
         fprintf(stderr, "comstress: --out '%s': cannot create the directory: %s\n",
                 dir, cs_win32_text(GetLastError(), why, sizeof(why)));
         return CS_EXIT_OUTPUT;
+    }
+    if ((rc = own_dir(dir)))
+        return rc;
+    for (i = 0; i < sizeof(run_files) / sizeof(run_files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, run_files[i]);
+        cs_delete_file(path);
     }
     snprintf(path, sizeof(path), "%s/samples.csv", dir);
     if (!(*csv = cs_csv_open(path))) {
@@ -35,21 +108,72 @@ int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv)
  * `comstress report DIR`: everything is rebuilt from DIR/samples.csv, the
  * one file written as the run went, so a run that crashed or hung still
  * gets its reports. Partial rows (a crash mid-write) are skipped and
- * counted. Returns CS_EXIT_OK, or CS_EXIT_OUTPUT after one line naming
- * the file when samples.csv is missing, unreadable or holds no sample, or
- * a report cannot be written.
+ * counted. The phase file says how the run ended: a crashed, killed, hung
+ * or interrupted run is marked so (its last run's error) and the exit code
+ * is the one the run had; otherwise 1 when a rebuilt verdict gates (at
+ * gate, or the run's own --fail-on, which its phase file keeps), else 0. CS_EXIT_OUTPUT after one line naming the file when samples.csv is
+ * missing, unreadable or holds no sample, a report cannot be written, or
+ * a run still holds the directory.
  */
-int cs_cmd_report(const char *dir)
+/*
+ * How the run in dir ended, from its phase file: the exit code it had (or
+ * would have had) when it crashed, was killed, hung or was interrupted,
+ * with one line in text; CS_EXIT_OK when it ended normally or left no
+ * phase file.
+ */
+static int run_end(const char *dir, char *text, size_t n, int *gate)
 {
-    char path[CS_PATH_LEN], err[CS_ERR_LEN];
+    char path[CS_PATH_LEN], *phase;
+    const char *p;
+    FILE *f;
+    long len;
+    cs_phase_info pi;
+
+    text[0] = 0;
+    snprintf(path, sizeof(path), "%s/%s", dir, CS_PHASE_FILE);
+    if (!(f = cs_fopen(path, "rb")))
+        return CS_EXIT_OK;
+    phase = NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
+        && (phase = malloc((size_t)len + 1)))
+        phase[fread(phase, 1, (size_t)len, f)] = 0;
+    fclose(f);
+    cs_phase_parse(phase, &pi);
+    free(phase);
+    if ((p = strstr(pi.notes, CS_NOTE_GATE)) && p[strlen(CS_NOTE_GATE)] >= '0'
+        && p[strlen(CS_NOTE_GATE)] <= '2')
+        *gate = p[strlen(CS_NOTE_GATE)] - '0';
+    return cs_phase_end_code(&pi, text, n);
+}
+
+/* Whether any verdict of the rebuilt runs fails at the default gate. */
+static int any_gated(const cs_run *runs, size_t n)
+{
+    size_t i, k;
+
+    for (i = 0; i < n; i++)
+        for (k = 0; k < runs[i].nverdicts; k++)
+            if (cs_verdict_gates(&runs[i].verdicts[k], runs[i].gate))
+                return 1;
+    return 0;
+}
+
+int cs_cmd_report(const char *dir, int gate)
+{
+    char path[CS_PATH_LEN], err[CS_ERR_LEN], ended[CS_ERR_LEN];
     char *argv[] = { "comstress", "report", (char *)dir };
     cs_context_store ctx;
     cs_csv_data d;
     cs_run *runs = NULL;
     size_t i, n = 0;
-    int rc = CS_EXIT_OUTPUT;
+    int rc = CS_EXIT_OUTPUT, end, run_gate = 1;
 
     memset(&d, 0, sizeof(d));
+    if (own_dir(dir))
+        return CS_EXIT_OUTPUT;          /* a run is still writing there */
+    end = run_end(dir, ended, sizeof(ended), &run_gate);
+    if (gate < 0)
+        gate = run_gate;
     snprintf(path, sizeof(path), "%s/samples.csv", dir);
     if (cs_csv_read(path, &d, err, sizeof(err))) {
         fprintf(stderr, "comstress: report: %s\n", err);
@@ -61,12 +185,16 @@ int cs_cmd_report(const char *dir)
         goto out_free_csv;
     }
     for (i = 0; i < d.nruns; i++)
-        if (d.runs[i].n)
-            cs_run_from_csv(&d.runs[i], &runs[n++]);
+        if (d.runs[i].n) {
+            cs_run_from_csv(&d.runs[i], &runs[n]);
+            runs[n++].gate = gate;
+        }
     if (!n) {
         fprintf(stderr, "comstress: report: %s holds no samples\n", path);
         goto out_free_runs;
     }
+    if (end)                             /* the run going when it ended */
+        runs[n - 1].error = ended;
     if (d.skipped)
         printf("note: %zu partial or malformed rows of %s skipped\n", d.skipped, path);
     for (i = 0; i < n; i++) {
@@ -80,7 +208,9 @@ int cs_cmd_report(const char *dir)
         goto out_free_runs;
     }
     printf("reports: %s (run.json, memory.svg, report.html, junit.xml) rebuilt from samples.csv\n", dir);
-    rc = CS_EXIT_OK;
+    if (end)
+        fprintf(stderr, "comstress: report: the run %s\n", ended);
+    rc = end ? end : any_gated(runs, n) ? CS_EXIT_VERDICT : CS_EXIT_OK;
 out_free_runs:
     free(runs);
 out_free_csv:

@@ -10,6 +10,8 @@
 #include <string.h>
 #include "commands.h"
 #include "context.h"
+#include "lb.h"
+#include "say.h"
 #include "ledger.h"
 #include "mallocspy.h"
 #include "phase.h"
@@ -20,6 +22,10 @@
 #include "samplers.h"
 #include "stats.h"
 #include "target.h"
+
+/* Set once the reports are on disk: a close request waits for it. */
+static HANDLE reports_done;
+static volatile LONG interrupted;
 
 /* Everything one run or compare holds from start to end. */
 typedef struct session {
@@ -56,6 +62,26 @@ static int default_calls(cs_options *o, const cs_target *t)
     }
     o->calls[o->ncalls++] = "Add(1)";
     o->calls[o->ncalls++] = "Echo('x')";
+    return CS_EXIT_OK;
+}
+
+/* Every --call parsed before anything is opened or created: a malformed
+ * call is a bad command line (exit 2), whatever the target. */
+static int check_calls(const cs_options *o)
+{
+    char shown[160];
+    lb_site *site;
+    lb_error e;
+    size_t i;
+
+    for (i = 0; i < o->ncalls; i++) {
+        if (FAILED(lb_site_parse(o->calls[i], &site, &e))) {
+            fprintf(stderr, "comstress: --call '%s': %s\n",
+                    cs_say_excerpt(o->calls[i], 0, 60, shown, sizeof(shown)), e.message);
+            return CS_EXIT_USAGE;
+        }
+        lb_site_free(site);
+    }
     return CS_EXIT_OK;
 }
 
@@ -123,27 +149,21 @@ static int has_leak(const cs_run *r)
 }
 
 /*
- * Opens what every policy shares: the output directory and samples.csv,
- * the phase file with its crash recorder, the target (and its fault), the
- * ledger and the malloc spy. Returns CS_EXIT_OK, or the exit code after one
- * line on stderr; what was opened is closed by session_close either way.
+ * Opens what every policy shares, checking first what needs no work (the
+ * call texts) and creating nothing on disk before the target is known:
+ * the target (and its fault), the output directory (owned by this run)
+ * and samples.csv, the phase file with its crash recorder, the ledger and
+ * the malloc spy. Returns CS_EXIT_OK, or the exit code after one line on
+ * stderr; what was opened is closed by session_close either way.
  */
 static int session_open(session *s, int argc, char **argv)
 {
     cs_options *o = s->o;
-    char err[CS_ERR_LEN];
+    char err[CS_ERR_LEN], path[CS_PATH_LEN];
     int rc;
 
-    if ((rc = cs_cmd_prepare_out(o->out_dir, &s->csv)))
+    if ((rc = check_calls(o)))
         return rc;
-    /* The phase file and crash recorder: a watchdog (comstress suite) reads
-     * where a crashed or hung run was, and its exception by name. */
-    snprintf(err, sizeof(err), "%s/%s", o->out_dir, CS_PHASE_FILE);
-    cs_phase_open(err);
-    snprintf(err, sizeof(err), "the samples gathered so far are in %s/samples.csv: "
-             "comstress report %s rebuilds the reports", o->out_dir, o->out_dir);
-    cs_phase_crash_hint(err, CS_EXIT_CRASH);
-    cs_phase_set("opening target %s", o->target);
     if (FAILED(cs_target_open(o->target, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_TARGET;
@@ -155,6 +175,18 @@ static int session_open(session *s, int argc, char **argv)
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_USAGE;
     }
+    if ((rc = cs_cmd_prepare_out(o->out_dir, &s->csv)))
+        return rc;
+    /* The phase file and crash recorder: a watchdog (comstress suite) and
+     * `comstress report` read where a crashed or hung run was, and its
+     * exception by name. */
+    snprintf(path, sizeof(path), "%s/%s", o->out_dir, CS_PHASE_FILE);
+    cs_phase_open(path);
+    snprintf(err, sizeof(err), "the samples gathered so far are in %s/samples.csv: "
+             "comstress report %s rebuilds the reports", o->out_dir, o->out_dir);
+    cs_phase_crash_hint(err, CS_EXIT_CRASH);
+    cs_phase_set("target %s opened", o->target);
+    cs_phase_note("%s%d", CS_NOTE_GATE, o->fail_on_leak);
     if (o->ledger && !(s->ledger = cs_ledger_new())) {
         fprintf(stderr, "comstress: out of memory creating the refcount ledger\n");
         return CS_EXIT_INTERNAL;
@@ -210,10 +242,12 @@ static int run_policy(session *s, size_t i)
         cs_spy_mark();
     cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
     rc = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
+    if (r->exception)
+        cs_phase_exception(r->exception, "caught by the marshaller on the thread serving the call");
     cs_phase_set("%s: release checks", r->name);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
                        o->calls, o->ncalls, r->iterations);
-    if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG) {
+    if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG && rc != CS_EXIT_CRASH) {
         cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", s->t.server_path);
         cs_release_unload(&r->release, &s->rel[i], &s->t);
     }
@@ -252,15 +286,34 @@ static int session_finish(session *s, int rc)
     if (!rc && bad)
         rc = CS_EXIT_VERDICT;
     cs_phase_end(rc == CS_EXIT_OK ? "passed" : rc == CS_EXIT_VERDICT ? "failed"
-                 : rc == CS_EXIT_HANG ? "hung" : "error");
-    if (rc == CS_EXIT_HANG) {
-        /* A worker is stuck inside the target: unloading it or tearing COM
-         * down could hang or crash now. Everything is on disk: leave. */
+                 : rc == CS_EXIT_HANG ? "hung" : rc == CS_EXIT_INTERRUPTED ? "interrupted"
+                 : rc == CS_EXIT_CRASH ? "crashed" : "error");
+    SetEvent(reports_done);
+    if (rc == CS_EXIT_HANG || rc == CS_EXIT_CRASH) {
+        /* A worker is stuck inside the target, or the target crashed:
+         * unloading it or tearing COM down could hang or crash now.
+         * Everything is on disk: leave. */
         cs_csv_close(s->csv);
         fflush(NULL);
-        TerminateProcess(GetCurrentProcess(), CS_EXIT_HANG);
+        TerminateProcess(GetCurrentProcess(), (UINT)rc);
     }
     return rc;
+}
+
+/*
+ * Ctrl-C, Ctrl-Break and close/logoff/shutdown: the run now going stops
+ * after its iteration and the reports are written with what was gathered
+ * (exit 9). A close request ends the process when this handler returns,
+ * so it waits (a few seconds at most) for the reports first.
+ */
+static BOOL WINAPI on_console_event(DWORD event)
+{
+    InterlockedExchange(&interrupted, 1);
+    cs_run_interrupt(event == CTRL_C_EVENT ? "Ctrl-C" : event == CTRL_BREAK_EVENT ? "Ctrl-Break"
+                     : "a termination request");
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && reports_done)
+        WaitForSingleObject(reports_done, 5000);
+    return TRUE;
 }
 
 static void session_close(session *s)
@@ -285,6 +338,8 @@ int cs_cmd_run(cs_options *o, int argc, char **argv)
             s.policies[s.npol] = cs_policy_names[s.npol];
     else
         s.policies[s.npol++] = o->cache;
+    reports_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    SetConsoleCtrlHandler(on_console_event, TRUE);
     if ((rc = session_open(&s, argc, argv)))
         goto out_close;
     for (i = 0; i < s.npol; i++) {
@@ -295,8 +350,11 @@ int cs_cmd_run(cs_options *o, int argc, char **argv)
             break;
         }
     }
+    if (!rc && interrupted)
+        rc = CS_EXIT_INTERRUPTED;        /* between runs, or before the first */
     rc = session_finish(&s, rc);
 out_close:
+    SetEvent(reports_done);
     session_close(&s);
     return rc;
 }

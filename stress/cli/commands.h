@@ -18,8 +18,9 @@ int cs_cmd_run(cs_options *o, int argc, char **argv);
 /* list faults | policies */
 int cs_cmd_list(const cs_options *o);
 
-/* `comstress report DIR`: rebuilds the reports from DIR/samples.csv. */
-int cs_cmd_report(const char *dir);
+/* `comstress report DIR`: rebuilds the reports from DIR/samples.csv.
+ * gate: --fail-on as given (0, 1, 2), or -1 for the run's own. */
+int cs_cmd_report(const char *dir, int gate);
 
 /* Creates dir (and its parents) and opens dir/samples.csv for streaming.
  * Checked before a run starts, so an unwritable --out costs nothing.

@@ -10,6 +10,7 @@
 #include "report_html.h"
 #include "report_junit.h"
 #include "stats.h"
+#include "options.h"
 
 static void csv_path(const char *dir, const char *file, char *buf, size_t len)
 {
@@ -19,7 +20,7 @@ static void csv_path(const char *dir, const char *file, char *buf, size_t len)
 int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
                         char *err, size_t errlen)
 {
-    char path[1024];
+    char path[CS_PATH_LEN];
     cs_csv_data d;
     const cs_csv_run *cr;
     int rc = 0;
@@ -66,34 +67,62 @@ static cs_chart_run *chart_runs(const cs_csv_data *d, const cs_run *runs, size_t
     return c;
 }
 
+/* Writes every report of runs[0..n) into dir, each under its own
+ * temporary name; returns 0, or -1 with the first failure in err. Every
+ * report is tried even after one failed. */
+static int write_all(const char *dir, const cs_context *ctx, const cs_run *runs, const cs_chart_run *charts,
+                     size_t n, char *err, size_t errlen)
+{
+    char path[CS_PATH_LEN], one[CS_ERR_LEN];
+    int rc = 0;
+
+    err[0] = 0;
+#define WRITE(file, call) do { \
+        csv_path(dir, file, path, sizeof(path)); \
+        if ((call) && !rc) { rc = -1; snprintf(err, errlen, "%s", one); } \
+    } while (0)
+    WRITE("memory.svg", cs_svg_write_path(path, charts, n, one, sizeof(one)));
+    WRITE("report.html", cs_html_write_path(path, ctx, charts, n, one, sizeof(one)));
+    WRITE("junit.xml", cs_junit_write_path(path, runs, n, one, sizeof(one)));
+    WRITE("run.json", cs_json_write_path(path, ctx, runs, n, one, sizeof(one)));
+#undef WRITE
+    return rc;
+}
+
 int cs_reports_write(const char *dir, const cs_context *ctx, const cs_run *runs, size_t n,
                      char *err, size_t errlen)
 {
-    char path[1024], rerr[512];
+    char path[CS_PATH_LEN], rerr[512], again[CS_ERR_LEN];
     cs_csv_data d;
     cs_chart_run *charts;
-    int rc = 0;
+    cs_run *marked;
+    size_t i;
+    int rc;
 
     memset(&d, 0, sizeof(d));
     csv_path(dir, "samples.csv", path, sizeof(path));
     cs_csv_read(path, &d, rerr, sizeof(rerr));   /* no samples: empty charts */
-    if (!(charts = chart_runs(&d, runs, n))) {
+    marked = calloc(n ? n : 1, sizeof(*marked));
+    if (!marked || !(charts = chart_runs(&d, runs, n))) {
         snprintf(err, errlen, "out of memory writing the reports");
+        free(marked);
         cs_csv_free(&d);
         return -1;
     }
-    csv_path(dir, "run.json", path, sizeof(path));
-    rc = cs_json_write_path(path, ctx, runs, n, err, errlen);
-    csv_path(dir, "memory.svg", path, sizeof(path));
-    if (!rc)
-        rc = cs_svg_write_path(path, charts, n, err, errlen);
-    csv_path(dir, "report.html", path, sizeof(path));
-    if (!rc)
-        rc = cs_html_write_path(path, ctx, charts, n, err, errlen);
-    csv_path(dir, "junit.xml", path, sizeof(path));
-    if (!rc)
-        rc = cs_junit_write_path(path, runs, n, err, errlen);
+    if ((rc = write_all(dir, ctx, runs, charts, n, err, errlen))) {
+        /* A report is missing: the ones that were written must not say
+         * the run passed. Write them again with the failure in every run
+         * that has no error of its own. */
+        for (i = 0; i < n; i++) {
+            marked[i] = runs[i];
+            if (!marked[i].error)
+                marked[i].error = err;
+            charts[i].run = &marked[i];
+        }
+        write_all(dir, ctx, marked, charts, n, again, sizeof(again));
+    }
     free(charts);
+    free(marked);
     cs_csv_free(&d);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* The create / call / release loop; see runner.h for the contract. */
 #include "runner.h"
+#include "ends.h"
 #include "samplers.h"
 #include "report_csv.h"
 #include "lb.h"
@@ -28,6 +29,7 @@ typedef struct run_shared {
     lb_dispatcher *live[CS_MAX_THREADS]; /* per-thread dispatchers, for cache figures */
     int nthreads;
     int hung;                    /* --timeout expired */
+    unsigned long exception;     /* a call returned an exception code */
     DWORD sink_cookie;           /* GIT cookie of the STA sink, 0: none */
     HANDLE sink_ready, sink_stop, sink_thread;
     HRESULT sink_hr;
@@ -51,6 +53,22 @@ static double elapsed(run_shared *sh)
 
     QueryPerformanceCounter(&now);
     return (double)(now.QuadPart - sh->t0.QuadPart) / (double)sh->freq.QuadPart;
+}
+
+static void run_fail(run_shared *sh, int code, const char *msg);
+
+/* The run now going (one at a time), for cs_run_interrupt. */
+static run_shared *volatile current_run;
+
+void cs_run_interrupt(const char *why)
+{
+    run_shared *sh = current_run;
+    char msg[CS_ERR_LEN];
+
+    if (!sh)
+        return;
+    snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, (long long)sh->done);
+    run_fail(sh, CS_EXIT_INTERRUPTED, msg);
 }
 
 /* Records the first error of the run and asks every thread to stop. */
@@ -159,6 +177,14 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
         cs_spy_set_site((int)i + 1);
         hr = lb_call(d, sites[i], sink ? sink : obj, refs, &res, &e);
         cs_spy_set_site(0);
+        if (FAILED(hr) && cs_is_exception_code((unsigned long)hr)) {
+            snprintf(msg, sizeof(msg), "crashed: 0x%08lx %s in the target during %s, on the thread "
+                     "that serves it (the marshaller returned the exception as the call's result)",
+                     (unsigned long)hr, cs_exception_name((unsigned long)hr), lb_site_member(sites[i]));
+            sh->exception = (unsigned long)hr;
+            run_fail(sh, CS_EXIT_CRASH, msg);
+            return FALSE;
+        }
         if (FAILED(hr)) {
             snprintf(msg, sizeof(msg), "%s: %s", cfg->target->name, e.message);
             run_fail(sh, CS_EXIT_CALL, msg);
@@ -427,7 +453,9 @@ static void stop_sink(run_shared *sh)
 static void run_threads(run_shared *sh, cs_run *r)
 {
     const cs_options *o = sh->cfg->opt;
-    DWORD wait = o->timeout_s ? (DWORD)(o->timeout_s * 1000) : INFINITE;
+    /* --timeout is at most CS_MAX_TIMEOUT_S: its milliseconds fit a DWORD
+     * below INFINITE. */
+    DWORD wait = o->timeout_s ? (DWORD)(o->timeout_s * 1000ULL) : INFINITE;
     HANDLE th[CS_MAX_THREADS];
     worker w[CS_MAX_THREADS];
     char msg[300];
@@ -506,6 +534,7 @@ static void fill_result(run_shared *sh, cs_run *r)
     r->cache_entries_end = sh->stats.entries;
     r->cache_bytes_end = sh->stats.bytes;
     r->type_fallbacks = sh->stats.type_fallbacks;
+    r->exception = sh->exception;
     cs_sample_clear(&last);
     cs_target_sample(sh->cfg->target, &last);
     r->live_objects_end = isnan(last.v[CS_M_LIVE_OBJECTS]) ? -1 : (long)last.v[CS_M_LIVE_OBJECTS];
@@ -545,7 +574,9 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
         code = CS_EXIT_INTERNAL;
         goto out_free;
     }
+    current_run = sh;
     run_threads(sh, r);
+    current_run = NULL;
     if (!sh->hung)
         stop_sink(sh);
     EnterCriticalSection(&sh->lock);

@@ -29,4 +29,9 @@ typedef struct cs_run_config {
  * before the failure are already in the CSV. */
 int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen);
 
+/* Stops the run now going (if any) as interrupted, with why in its error
+ * ("Ctrl-C"); safe from a console control handler's thread. The workers
+ * finish their iteration, the run ends with CS_EXIT_INTERRUPTED. */
+void cs_run_interrupt(const char *why);
+
 #endif

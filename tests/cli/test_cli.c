@@ -419,10 +419,17 @@ START_TEST(crashing_server_keeps_samples)
     free(text);
     snprintf(args, sizeof(args), "report \"%s\"", dir);
     cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_exit(CS_EXIT_CRASH);              /* as the run itself ended */
+    ck_assert_out_has("the run crashed: 0xc0000005 access violation");
     text = cs_read_out(dir, "run.json");
     ck_assert_ptr_nonnull(text);
     ck_assert_double_eq(cs_json_number(text, "iterations", 0), 150);
+    ck_assert_msg(strstr(text, "\"error\": \"crashed: 0xc0000005 access violation") != NULL,
+                  "run.json does not say the run crashed:\n%s", text);
+    free(text);
+    text = cs_read_out(dir, "junit.xml");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "<error") != NULL, "junit.xml has no error element:\n%s", text);
     free(text);
 }
 END_TEST

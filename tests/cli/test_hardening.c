@@ -1,0 +1,238 @@
+/*
+ * Suite "hardening": comstress.exe used as a careless or hostile user
+ * would. Text reaches COM and the reports exactly, bad command lines are
+ * refused before any work, an output directory belongs to one run, and
+ * no file a run leaves says it passed when it did not.
+ */
+#include "cs_check.h"
+#include "options.h"
+#include "paths.h"
+#include "utf8.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cs_run_result res;
+
+#define ck_assert_out_has(needle) \
+    ck_assert_msg(strstr(res.out, needle) != NULL, "output lacks '%s':\n%s", needle, res.out)
+#define ck_assert_exit(code) ck_assert_exit_of(res, code)
+
+/* é, 日本 and U+1F600, which UTF-16 holds as a surrogate pair. */
+#define MIXED "\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80"
+
+/* dir/name exists (a UTF-8 path). */
+static int exists(const char *dir, const char *name)
+{
+    char path[CS_PATH_LEN];
+
+    snprintf(path, sizeof(path), "%s\\%s", dir, name);
+    return cs_file_attributes(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+/* The lines of the output that start "comstress: ". */
+static int error_lines(void)
+{
+    const char *p = res.out;
+    int n = 0;
+
+    while ((p = strstr(p, "comstress: "))) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+START_TEST(text_outside_the_bmp_reaches_com_and_every_report_exactly)
+{
+    char dir[CS_PATH_LEN], args[CS_PATH_LEN + 200], *json, *xml;
+
+    snprintf(dir, sizeof(dir), "%s\\out-" MIXED, cs_temp_dir("hard-unicode"));
+    snprintf(args, sizeof(args), "run --iterations 200 --call \"Echo('" MIXED "')\" --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    json = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(cs_utf8_valid(json, strlen(json)), "run.json is not valid UTF-8");
+    ck_assert_msg(strstr(json, "\"calls\": \"Echo('" MIXED "')\"") != NULL, "call text not exact:\n%s", json);
+    free(json);
+    xml = cs_read_out(dir, "junit.xml");
+    ck_assert_ptr_nonnull(xml);
+    ck_assert_msg(cs_utf8_valid(xml, strlen(xml)), "junit.xml is not valid UTF-8");
+    free(xml);
+    ck_assert(exists(dir, "report.html") && exists(dir, "samples.csv"));
+}
+END_TEST
+
+START_TEST(a_malformed_call_is_refused_before_anything_is_created)
+{
+    char dir[CS_PATH_LEN], args[CS_PATH_LEN + 200];
+
+    snprintf(dir, sizeof(dir), "%s\\never", cs_temp_dir("hard-malformed"));
+    snprintf(args, sizeof(args), "run --target No.Such.Thing --call \"Add(1,\" --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("--call 'Add(1,'");
+    ck_assert_int_eq(error_lines(), 1);
+    ck_assert_msg(cs_file_attributes(dir) == INVALID_FILE_ATTRIBUTES, "--out was created");
+    ck_assert_msg(strstr(res.out, "iterations in") == NULL, "work was done:\n%s", res.out);
+}
+END_TEST
+
+START_TEST(control_characters_in_echoed_text_are_escaped)
+{
+    char args[256];
+
+    snprintf(args, sizeof(args), "run --call \"Add(1,\x1b[31m\" --out \"%s\"", cs_temp_dir("hard-escape"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("Add(1,\\x1B[31m");
+    ck_assert_msg(strchr(res.out, 0x1b) == NULL, "a raw escape reached the terminal:\n%s", res.out);
+}
+END_TEST
+
+START_TEST(a_directory_in_use_by_another_run_is_refused)
+{
+    const char *dir = cs_temp_dir("hard-in-use");
+    char path[CS_PATH_LEN], args[CS_PATH_LEN + 100];
+    const char *owner = "comstress run, pid 4242, since the test began\n";
+    HANDLE h;
+    DWORD done;
+
+    /* Hold the directory the way a running comstress does. */
+    snprintf(path, sizeof(path), "%s\\.comstress.lock", dir);
+    h = cs_open_file(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, OPEN_ALWAYS,
+                     FILE_FLAG_DELETE_ON_CLOSE, FALSE);
+    ck_assert_msg(h != INVALID_HANDLE_VALUE, "cannot hold %s", path);
+    WriteFile(h, owner, (DWORD)strlen(owner), &done, NULL);
+    snprintf(args, sizeof(args), "run --iterations 100 --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    CloseHandle(h);
+    ck_assert_exit(CS_EXIT_OUTPUT);
+    ck_assert_out_has("is in use by comstress run, pid 4242");
+    ck_assert_msg(!exists(dir, "samples.csv"), "the refused run wrote samples");
+    snprintf(args, sizeof(args), "report \"%s\"", dir);
+    cs_comstress(args, &res);                 /* the lock is gone with its holder */
+    ck_assert_msg(strstr(res.out, "in use") == NULL, "lock outlived its holder:\n%s", res.out);
+}
+END_TEST
+
+START_TEST(a_run_that_dies_leaves_no_older_passing_report_behind)
+{
+    const char *dir = cs_temp_dir("hard-stale");
+    char args[CS_PATH_LEN + 200], *json;
+
+    snprintf(args, sizeof(args), "run --iterations 300 --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert(exists(dir, "run.json") && exists(dir, "junit.xml"));
+    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --fault crash-call:50 "
+             "--call \"Add(1)\" --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_CRASH);
+    ck_assert_msg(!exists(dir, "run.json") && !exists(dir, "junit.xml") && !exists(dir, "report.html"),
+                  "the earlier run's reports are still there");
+    json = cs_read_out(dir, "samples.csv");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "run/type,50,") != NULL && strstr(json, "run/type,300,") == NULL,
+                  "samples are not the new run's:\n%s", json);
+    free(json);
+}
+END_TEST
+
+START_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file)
+{
+    const char *dir = cs_temp_dir("hard-unwritable");
+    char path[CS_PATH_LEN], args[CS_PATH_LEN + 100], *json;
+
+    /* junit.xml as a directory: the finished report cannot replace it. */
+    snprintf(path, sizeof(path), "%s\\junit.xml", dir);
+    ck_assert(CreateDirectoryA(path, NULL));
+    snprintf(args, sizeof(args), "run --iterations 200 --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OUTPUT);
+    ck_assert_out_has("junit.xml");
+    json = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"error\": null") == NULL, "run.json says no error:\n%s", json);
+    ck_assert_msg(strstr(json, "junit.xml") != NULL, "run.json does not name the failed report:\n%s", json);
+    free(json);
+}
+END_TEST
+
+START_TEST(an_output_path_past_260_characters_is_used_whole)
+{
+    char dir[CS_PATH_LEN], args[CS_PATH_LEN + 100];
+    size_t n;
+
+    snprintf(dir, sizeof(dir), "%s\\", cs_temp_dir("hard-long"));
+    n = strlen(dir);
+    while (n < 300) {                          /* folders of 50 characters */
+        memset(dir + n, 'd', 50);
+        n += 50;
+        dir[n++] = '\\';
+    }
+    dir[n - 1] = 0;
+    snprintf(args, sizeof(args), "run --iterations 100 --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_msg(exists(dir, "samples.csv") && exists(dir, "run.json"), "reports missing under %s", dir);
+}
+END_TEST
+
+START_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call)
+{
+    const char *dir = cs_temp_dir("hard-sink-crash");
+    char args[CS_PATH_LEN + 200], *json;
+
+    snprintf(args, sizeof(args), "run --scenario pass-instance --sink-apartment sta --iterations 100 "
+             "--fault crash-call:20 --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_CRASH);
+    ck_assert_out_has("crashed: 0xc0000005 access violation");
+    json = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"error\": \"crashed: 0xc0000005") != NULL, "run.json:\n%s", json);
+    free(json);
+    json = cs_read_out(dir, "phase.txt");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "exception 0xc0000005 access violation") != NULL, "phase:\n%s", json);
+    free(json);
+}
+END_TEST
+
+START_TEST(win32_errors_are_said_in_words)
+{
+    const char *dir = cs_temp_dir("hard-words");
+    char file[CS_PATH_LEN], args[CS_PATH_LEN + 100];
+    FILE *f;
+
+    snprintf(file, sizeof(file), "%s\\plainfile", dir);
+    f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    snprintf(args, sizeof(args), "run --iterations 10 --out \"%s\\sub\"", file);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OUTPUT);
+    ck_assert_out_has("cannot create the directory: ");
+    ck_assert_msg(strstr(res.out, "directory: error ") == NULL, "a bare error number:\n%s", res.out);
+    ck_assert_out_has("(error ");
+}
+END_TEST
+
+int main(void)
+{
+    const TTest *const tests[] = {
+        CS_TEST(text_outside_the_bmp_reaches_com_and_every_report_exactly),
+        CS_TEST(a_malformed_call_is_refused_before_anything_is_created),
+        CS_TEST(control_characters_in_echoed_text_are_escaped),
+        CS_TEST(a_directory_in_use_by_another_run_is_refused),
+        CS_TEST(a_run_that_dies_leaves_no_older_passing_report_behind),
+        CS_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file),
+        CS_TEST(an_output_path_past_260_characters_is_used_whole),
+        CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
+        CS_TEST(win32_errors_are_said_in_words), NULL
+    };
+
+    return cs_run_tests("hardening", NULL, NULL, tests);
+}
