@@ -44,15 +44,24 @@ const char *lb_policy_name(lb_policy p);
  * "Echo: argument 1: type mismatch (DISP_E_TYPEMISMATCH, 0x80020005)". */
 typedef struct lb_error { HRESULT hr; char message[512]; } lb_error;
 
+/* Harness-held objects an argument can name with @name (borrowed). */
+typedef struct lb_ref { const char *name; IDispatch *disp; } lb_ref;
+
 /*
- * Harness-held values an argument can name with @name (borrowed). With
- * value NULL the name stands for the object disp. With value set, the
- * name stands for that VARIANT (an object, a number, a string...) and
- * "out @name" passes it by reference (VT_BYREF|VT_VARIANT): the callee
- * may replace it, and the caller owns whatever it leaves there.
+ * Harness-held values an argument can name with @name (borrowed): an
+ * object, a number, a string... "out @name" passes value by reference
+ * (VT_BYREF|VT_VARIANT): the callee may replace it, and the caller owns
+ * whatever it leaves there. Objects (items) are looked up first.
  */
-typedef struct lb_ref { const char *name; IDispatch *disp; VARIANT *value; } lb_ref;
-typedef struct lb_refs { const lb_ref *items; size_t count; } lb_refs;
+typedef struct lb_valref { const char *name; VARIANT *value; } lb_valref;
+
+/* Initializers that name only items and count leave the values empty. */
+typedef struct lb_refs {
+    const lb_ref *items;
+    size_t count;
+    const lb_valref *values;
+    size_t nvalues;
+} lb_refs;
 
 /* A call site: the parsed text of one --call, e.g. "Add(1)", "Echo('x')",
  * "Value" (property get), "Value=5" (property put), "Consume(@obj)", or

@@ -2,47 +2,52 @@
 #include "lb_internal.h"
 #include <string.h>
 
-/* The harness value named name, or NULL. */
-static const lb_ref *find_ref(const lb_refs *refs, const char *name)
+/* What @name stands for: an object (*disp) or a value (*value); FALSE
+ * when refs names neither. */
+static BOOL find_ref(const lb_refs *refs, const char *name, IDispatch **disp, VARIANT **value)
 {
     size_t j;
 
-    for (j = 0; refs && j < refs->count; j++)
-        if (!strcmp(refs->items[j].name, name))
-            return &refs->items[j];
-    return NULL;
-}
-
-/* The object a reference stands for (borrowed), NULL for a value. */
-static IDispatch *ref_object(const lb_ref *r)
-{
-    if (!r->value)
-        return r->disp;
-    return V_VT(r->value) == VT_DISPATCH ? V_DISPATCH(r->value) : NULL;
+    *disp = NULL;
+    *value = NULL;
+    for (j = 0; refs && j < refs->count; j++) {
+        if (!strcmp(refs->items[j].name, name)) {
+            *disp = refs->items[j].disp;
+            return TRUE;
+        }
+    }
+    for (j = 0; refs && refs->values && j < refs->nvalues; j++) {
+        if (!strcmp(refs->values[j].name, name)) {
+            *value = refs->values[j].value;
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 HRESULT lb_args_refs(const lb_site *site, const lb_refs *refs, IDispatch **objs, lb_error *err)
 {
     const cs_callspec *spec = site->spec;
-    const lb_ref *r;
+    IDispatch *disp;
+    VARIANT *value;
     size_t i, k = 0;
 
     for (i = 0; i < spec->nargs; i++) {
         const cs_arg *a = &spec->args[i];
         if (a->kind != CS_ARG_REF && a->kind != CS_ARG_OUT)
             continue;
-        if (!(r = find_ref(refs, a->s))) {
+        if (!find_ref(refs, a->s, &disp, &value)) {
             lb_error_set(err, E_INVALIDARG, spec->member, "argument %u: unknown object reference '@%s'",
                          (unsigned)i + 1, a->s);
             return E_INVALIDARG;
         }
-        if (a->kind == CS_ARG_OUT && !r->value) {
+        if (a->kind == CS_ARG_OUT && !value) {
             lb_error_set(err, E_INVALIDARG, spec->member, "argument %u: '@%s' cannot receive an output",
                          (unsigned)i + 1, a->s);
             return E_INVALIDARG;
         }
-        if (a->kind == CS_ARG_REF)
-            objs[k++] = ref_object(r);
+        if (a->kind == CS_ARG_REF)      /* the object, NULL for a value that is none */
+            objs[k++] = value ? (V_VT(value) == VT_DISPATCH ? V_DISPATCH(value) : NULL) : disp;
     }
     return S_OK;
 }
@@ -112,7 +117,8 @@ static HRESULT array_variant(const cs_arg *a, const lb_refs *refs, VARIANT *v)
  */
 static HRESULT value_variant(const cs_arg *a, const lb_refs *refs, VARIANT *v)
 {
-    const lb_ref *r;
+    IDispatch *disp;
+    VARIANT *value;
 
     VariantInit(v);
     switch (a->kind) {
@@ -130,19 +136,19 @@ static HRESULT value_variant(const cs_arg *a, const lb_refs *refs, VARIANT *v)
         V_VT(v) = VT_BSTR;
         break;
     case CS_ARG_REF:
-        if (!(r = find_ref(refs, a->s)))
+        if (!find_ref(refs, a->s, &disp, &value))
             return E_INVALIDARG;
-        if (!r->value || V_VT(r->value) == VT_DISPATCH) {
+        if (!value || V_VT(value) == VT_DISPATCH) {
             V_VT(v) = VT_DISPATCH;
-            V_DISPATCH(v) = r->value ? V_DISPATCH(r->value) : r->disp;
+            V_DISPATCH(v) = value ? V_DISPATCH(value) : disp;
             break;
         }
-        return VariantCopy(v, r->value);
+        return VariantCopy(v, value);
     case CS_ARG_OUT:
-        if (!(r = find_ref(refs, a->s)) || !r->value)
+        if (!find_ref(refs, a->s, &disp, &value) || !value)
             return E_INVALIDARG;
         V_VT(v) = VT_BYREF | VT_VARIANT;
-        V_VARIANTREF(v) = r->value;
+        V_VARIANTREF(v) = value;
         break;
     }
     return S_OK;

@@ -146,18 +146,17 @@ static HRESULT slot_writable(xs_slot *s, lb_error *err)
     return E_INVALIDARG;
 }
 
-/* The lb_refs of every name set now (values by pointer: outputs land in
- * the slots). */
-static size_t build_refs(cs_exec *x, lb_ref *items)
+/* The values of every name set now, by pointer: outputs land in the
+ * slots. */
+static size_t build_refs(cs_exec *x, lb_valref *values)
 {
     size_t i, n = 0;
 
     for (i = 0; i < x->nslots; i++) {
         if (!x->slots[i].set)
             continue;
-        items[n].name = x->slots[i].name;
-        items[n].disp = NULL;
-        items[n++].value = &x->slots[i].v;
+        values[n].name = x->slots[i].name;
+        values[n++].value = &x->slots[i].v;
     }
     return n;
 }
@@ -205,8 +204,8 @@ HRESULT xs_chain(cs_exec *x, lb_site **sites, size_t n, IDispatch *start, xs_tem
                  lb_error *err)
 {
     IUnknown *before[LB_MAX_ARGS];
-    lb_ref items[CS_MAX_NAMES];
-    lb_refs refs = { items, 0 };
+    lb_valref values[CS_MAX_NAMES];
+    lb_refs refs = { NULL, 0, values, 0 };
     IDispatch *cur = start, *next;
     VARIANT res;
     size_t i;
@@ -217,7 +216,7 @@ HRESULT xs_chain(cs_exec *x, lb_site **sites, size_t n, IDispatch *start, xs_tem
         const cs_callspec *spec = sites[i]->spec;
         if (FAILED(hr = outs_before(x, spec, before, err)))
             return hr;
-        refs.count = build_refs(x, items);
+        refs.nvalues = build_refs(x, values);
         x->totals.calls++;
         hr = lb_call(x->d, sites[i], cur, &refs, &res, err);
         outs_after(x, spec, before);
@@ -248,8 +247,8 @@ static void slot_assign(cs_exec *x, xs_slot *s, VARIANT *v)
 /* "@b = value", "@b = @c": no call made. */
 static HRESULT bind_value(cs_exec *x, const cs_stmt *st, xs_slot *target, lb_error *err)
 {
-    lb_ref items[CS_MAX_NAMES];
-    lb_refs refs = { items, build_refs(x, items) };
+    lb_valref values[CS_MAX_NAMES];
+    lb_refs refs = { NULL, 0, values, build_refs(x, values) };
     xs_slot *from;
     char who[CS_MAX_NAME + 2];
     VARIANT v;

@@ -92,7 +92,7 @@ void cs_exec_free(cs_exec *x);
 
 /*
  * Starts an iteration: chains without "@name" start at receiver; given
- * (n entries, borrowed objects, lb_ref.value unused) binds names such as
+ * (n entries, borrowed objects) binds names such as
  * "obj" and "sink" for the iteration. Ends a previous iteration not ended
  * and sweeps. Fails (E_INVALIDARG) only without a receiver.
  */

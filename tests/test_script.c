@@ -98,7 +98,7 @@ static void track_count(void *ctx, VARIANT *v, const char *origin)
 static void prepare_with(const char *text, cs_exec_fault fault, IDispatch *receiver, IDispatch *src)
 {
     cs_exec_hooks counting = { NULL, track_count, NULL }, wrapping = { ledger, track_ledger, inner_ledger };
-    lb_ref given[] = { { "obj", receiver, NULL }, { "rec", recorder, NULL }, { "src", src, NULL } };
+    lb_ref given[] = { { "obj", receiver }, { "rec", recorder }, { "src", src } };
     char perr[256];
 
     cs_exec_free(ex);
@@ -253,7 +253,9 @@ START_TEST(named_omitted_array_and_date_arguments_reach_dispparams)
             "Call(1,,3)\n"
             "Call([1, 'a', 2.5, [true]], #2026-11-25 18:00#)\n"
             "Value = 4\n"
-            "Value(Mode:=1) = 9", CS_XF_NONE, recorder);
+            "Value(Mode:=1) = 9\n"
+            "Call(ReadOnly:=0)\n"
+            "Call(Mode:=0)", CS_XF_NONE, recorder);
     step_ok(0);
     ck_assert_int_eq(rec.cargs, 3);
     ck_assert_int_eq(rec.cnamed, 2);
@@ -289,6 +291,11 @@ START_TEST(named_omitted_array_and_date_arguments_reach_dispparams)
     ck_assert_int_eq(rec.named[1], 11);
     ck_assert_int_eq(V_I4(&rec.args[0]), 9);
     ck_assert_int_eq(V_I4(&rec.args[1]), 1);
+    /* same member and count, another name: another binding */
+    step_ok(5);
+    ck_assert_int_eq(rec.named[0], 10);
+    step_ok(6);
+    ck_assert_int_eq(rec.named[0], 11);
 }
 END_TEST
 
@@ -593,7 +600,7 @@ START_TEST(every_cache_policy_runs_the_same_iterations)
         disp = lb_dispatcher_new(p);
         prepare(text, CS_XF_NONE, target);
         for (it = 1; it <= 3; it++) {
-            lb_ref given[] = { { "obj", target, NULL }, { "rec", recorder, NULL } };
+            lb_ref given[] = { { "obj", target }, { "rec", recorder } };
             ck_assert_ok(cs_exec_begin(ex, target, given, 2, it, &err));
             run_ok();
             so_record_clear(&rec);
