@@ -455,6 +455,25 @@ START_TEST(advise_counts_events_and_unadvise_lets_the_sink_go)
 }
 END_TEST
 
+START_TEST(the_sink_holds_its_source_only_while_advised)
+{
+    IDispatch *src = so_source_new(SO_INFO_CLASSINFO2, SO_FAULT_NONE);
+    ULONG before = cs_refcount((IUnknown *)src);
+
+    prepare_with("advise @src\nunadvise @src\nadvise weak @src", CS_XF_NONE, target, src);
+    step_ok(0);
+    ck_assert_uint_eq(cs_refcount((IUnknown *)src), before + 1);
+    step_ok(1);
+    ck_assert_uint_eq(cs_refcount((IUnknown *)src), before);
+    step_ok(2);
+    ck_assert_uint_eq(cs_refcount((IUnknown *)src), before);
+    cs_exec_end(ex);
+    IDispatch_Release(src);                        /* destroyed: it releases the weak sink */
+    cs_exec_sweep(ex);
+    ck_assert_int_eq(totals().kept_by_source + totals().kept_after_unadvise + totals().cycles, 0);
+}
+END_TEST
+
 START_TEST(events_through_the_ledger_reach_the_wrapped_source)
 {
     cs_ledger_totals lt;
@@ -645,6 +664,7 @@ int main(void)
     tcase_add_test(tc, outputs_reach_typed_by_reference_parameters);
     tcase_add_test(tc, errors_name_the_line_the_member_and_the_hresult);
     tcase_add_test(tc, advise_counts_events_and_unadvise_lets_the_sink_go);
+    tcase_add_test(tc, the_sink_holds_its_source_only_while_advised);
     tcase_add_test(tc, events_through_the_ledger_reach_the_wrapped_source);
     tcase_add_test(tc, a_server_keeping_the_sink_after_unadvise_is_found);
     tcase_add_test(tc, a_destroyed_source_keeping_a_weak_sink_is_found);
