@@ -13,7 +13,7 @@ endforeach()
 # The script executor: its own suite, with the COM objects it is tested
 # against (a recorder, a collection, an event source) in helper files.
 if(TARGET csclient)
-  comstress_add_check_test(test_script SOURCES test_script.c script_objects.c script_source.c
+  comstress_add_check_test(test_script SOURCES test_script.c test_script_events.c script_objects.c script_source.c
                            LIBS csclient csledger comstress_idl)
   add_dependencies(test_script comserver)
 endif()
