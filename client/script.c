@@ -98,7 +98,7 @@ HRESULT xs_slot_object(cs_exec *x, const char *name, IDispatch **out, lb_error *
 void xs_track(cs_exec *x, VARIANT *v, const char *origin)
 {
     if (x->hooks.track && (V_VT(v) == VT_DISPATCH || V_VT(v) == VT_UNKNOWN) && V_UNKNOWN(v))
-        x->hooks.track(x->hooks.ctx, v, origin);
+        x->hooks.track(x->hooks.ctx, v, origin, x->iteration);
 }
 
 IUnknown *xs_inner(cs_exec *x, IDispatch *p)

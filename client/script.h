@@ -69,9 +69,10 @@ typedef struct cs_exec_hooks {
      * enumerated items, values bound to names, out results), before the
      * executor uses it; may replace the object in *v, taking over its
      * reference (cs_ledger_wrap_variant). origin is the member that
-     * produced it, or "each" for items: a string that lives as long as
-     * the executor. NULL: nothing tracked. */
-    void (*track)(void *ctx, VARIANT *v, const char *origin);
+     * produced it, or the each statement's text for items: a string that
+     * lives as long as the executor; iteration is cs_exec_begin's. NULL:
+     * nothing tracked. */
+    void (*track)(void *ctx, VARIANT *v, const char *origin, long long iteration);
     /* The object behind p (borrowed), for QueryInterface of interfaces a
      * tracking wrapper does not forward. NULL: p itself. */
     IUnknown *(*inner)(void *ctx, IDispatch *p);

@@ -70,10 +70,10 @@ LONG live_targets(void)
 }
 
 /* The hooks the runner gives when the ledger is on. */
-static void track_ledger(void *ctx, VARIANT *v, const char *origin)
+static void track_ledger(void *ctx, VARIANT *v, const char *origin, long long iteration)
 {
     tracked++;
-    cs_ledger_wrap_variant(ctx, v, origin, 1);
+    cs_ledger_wrap_variant(ctx, v, origin, iteration);
 }
 
 static IUnknown *inner_ledger(void *ctx, IDispatch *p)
@@ -82,7 +82,7 @@ static IUnknown *inner_ledger(void *ctx, IDispatch *p)
 }
 
 /* A counting track hook that wraps nothing. */
-static void track_count(void *ctx, VARIANT *v, const char *origin)
+static void track_count(void *ctx, VARIANT *v, const char *origin, long long iteration)
 {
     tracked++;
 }
@@ -236,6 +236,16 @@ START_TEST(each_over_a_dictionary_walks_its_keys)
     ck_assert_int_eq(V_I4(&rec.args[1]), 4);
     ck_assert_int_eq(V_VT(&rec.args[0]), VT_I4);
     ck_assert_int_eq(V_I4(&rec.args[0]), 3);
+    /* an omitted argument reaches the VARIANT parameter as it was sent */
+    prepare("Add('e', )\n@v = Item('e')\n@rec.Call(@v)\nExists(,)", CS_XF_NONE, dict);
+    step_ok(0);
+    step_ok(1);
+    step_ok(2);
+    ck_assert_int_eq(V_VT(&rec.args[0]), VT_ERROR);
+    ck_assert_int_eq(V_ERROR(&rec.args[0]), DISP_E_PARAMNOTFOUND);
+    ck_assert_hr(cs_exec_statement(ex, 3, &err), DISP_E_BADPARAMCOUNT);
+    ck_assert_str_eq(err.message, "line 4: Exists(,): Exists: wrong number of arguments: 2 given, 1 expected "
+                                  "(DISP_E_BADPARAMCOUNT, 0x8002000e)");
     cs_exec_end(ex);
     IDispatch_Release(dict);
 }
