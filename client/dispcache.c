@@ -7,6 +7,7 @@
  *   'T' + 16-byte TYPEATTR guid   (type policy, object with type info)
  *   'I' + 8-byte identity serial  (instance policies, and the type
  *                                  policy's fallback for untyped objects)
+ *   'V'                           (an @name bound to a value, no object)
  * Rules made only of type restrictions live in the type map; rules naming
  * an instance live in the DLR levels (instance, and type's fallback) or in
  * the never-evicting instance map (instance-unbounded).
@@ -209,6 +210,10 @@ static size_t build_key(lb_dispatcher *d, const lb_site *site, IDispatch *obj, I
     memcpy(k, site->sig, len);
     len += key_object(d, *recv, k + len, &typed_only);
     for (i = 0; i < nrefs; i++) {
+        if (!objs[i]) {            /* @name bound to a value: no restriction */
+            k[len++] = 'V';
+            continue;
+        }
         if (!(id = identity(d, objs[i])))
             return 0;
         len += key_object(d, id, k + len, &typed_only);
@@ -257,12 +262,14 @@ static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, 
 
 /* Whether the vtable slot of b may be called through obj: the type policy
  * on a typed receiver whose QueryInterface for the dual interface returns
- * obj itself (checked once per identity; nothing is kept). */
-static BOOL vtable_usable(lb_dispatcher *d, IDispatch *obj, const lb_binding *b, bc_ident *recv)
+ * obj itself (checked once per identity; nothing is kept), for a site
+ * without named, omitted, array, date or out arguments. */
+static BOOL vtable_usable(lb_dispatcher *d, IDispatch *obj, const lb_binding *b, bc_ident *recv, BOOL site_rich)
 {
     void *p = NULL;
 
-    if (d->policy != LB_CACHE_TYPE || !d->use_vtable || !b->vtable || !recv || recv->has_type != 1)
+    if (d->policy != LB_CACHE_TYPE || !d->use_vtable || !b->vtable || !recv || recv->has_type != 1
+        || site_rich)
         return FALSE;
     if (!(recv->flags & ID_VT_CHECKED)) {
         recv->flags |= ID_VT_CHECKED;
@@ -308,7 +315,7 @@ static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj,
     if (d->policy != LB_CACHE_TYPE || !(s = find_slot(d, site)))
         return;
     s->fast.obj = NULL;
-    if (b == tmp || !recv || recv->has_type != 1 || spec->nargs > FAST_MAX_ARGS)
+    if (b == tmp || !recv || recv->has_type != 1 || spec->nargs > FAST_MAX_ARGS || site->rich)
         return;
     if (s->fast.b != b || s->fast.native != native || s->fast.gen != d->gen) {
         /* Convert once per binding: a new object of the same type keeps it. */
@@ -350,9 +357,9 @@ HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
         goto out;
     if (FAILED(hr = lb_args_refs(site, refs, objs, err)) || FAILED(hr = bind_site(d, site, obj, objs, &b, &tmp, &recv, err)))
         return hr;
-    if (FAILED(hr = lb_args_build(site, objs, args, err)))
+    if (FAILED(hr = lb_args_build(site, objs, refs, args, err)))
         return hr;
-    if (vtable_usable(d, obj, b, recv)) {
+    if (vtable_usable(d, obj, b, recv, site->rich)) {
         hr = lb_invoke_vtable(obj, site, b, args, res, err, &fallback);
         d->n.vtable_calls += !fallback;
     }

@@ -29,33 +29,86 @@ const char *lb_policy_name(lb_policy p)
  * site at a freed site's address for the old one. */
 static volatile LONG64 site_serial;
 
-/* Builds the site: its wide member name and its signature (call kind,
- * argument count, member in lower case: COM names are case-insensitive). */
-static lb_site *site_new(cs_callspec *spec)
+/* A new wide copy of UTF-8 text; NULL when out of memory. */
+static WCHAR *wide(const char *s)
 {
-    size_t mlen = strlen(spec->member), i;
-    lb_site *s = calloc(1, sizeof(*s) + 2 + mlen);
+    size_t n = strlen(s);
+    WCHAR *w = calloc(n + 1, sizeof(WCHAR));
 
-    if (!s)
+    if (w)
+        MultiByteToWideChar(CP_UTF8, 0, s, -1, w, (int)n + 1);
+    return w;
+}
+
+/* Appends name in lower case to the signature (COM names are
+ * case-insensitive); returns the new length. */
+static size_t sig_name(unsigned char *sig, size_t len, const char *name)
+{
+    while (*name)
+        sig[len++] = (unsigned char)tolower((unsigned char)*name++);
+    return len;
+}
+
+/* Builds the site: its wide names (member, then each named argument) and
+ * its signature (call kind, argument count, member and argument names).
+ * A named argument's name is part of the signature because the binding
+ * holds its DISPID. */
+static lb_site *site_new(cs_callspec *spec, BOOL borrowed)
+{
+    size_t size = 2 + strlen(spec->member), i;
+    lb_site *s;
+
+    for (i = 0; i < spec->nargs; i++)
+        if (spec->args[i].name)
+            size += 1 + strlen(spec->args[i].name);
+    if (!(s = calloc(1, sizeof(*s) + size)))
         return NULL;
-    if (!(s->wmember = calloc(mlen + 1, sizeof(WCHAR)))) {
-        free(s);
-        return NULL;
-    }
-    MultiByteToWideChar(CP_UTF8, 0, spec->member, -1, s->wmember, (int)mlen + 1);
+    if (!(s->wnames = calloc(1 + spec->nnamed, sizeof(*s->wnames))) || !(s->wnames[0] = wide(spec->member)))
+        goto out_free;
+    s->nnames = 1;
+    for (i = 0; i < spec->nargs; i++)
+        if (spec->args[i].name && !(s->wnames[s->nnames++] = wide(spec->args[i].name)))
+            goto out_free;
     s->spec = spec;
+    s->borrowed = borrowed;
+    s->rich = cs_callspec_rich(spec) != 0;
     s->serial = (unsigned long long)InterlockedIncrement64(&site_serial);
-    s->sig[0] = (unsigned char)spec->kind;
+    s->sig[0] = (unsigned char)(spec->kind | (s->rich ? 0x80 : 0));
     s->sig[1] = (unsigned char)spec->nargs;
-    for (i = 0; i < mlen; i++)
-        s->sig[2 + i] = (unsigned char)tolower((unsigned char)spec->member[i]);
-    s->siglen = 2 + mlen;
+    s->siglen = sig_name(s->sig, 2, spec->member);
+    for (i = 0; i < spec->nargs; i++) {
+        if (spec->args[i].name) {
+            s->sig[s->siglen++] = 0;
+            s->siglen = sig_name(s->sig, s->siglen, spec->args[i].name);
+        }
+    }
     return s;
+out_free:
+    s->spec = NULL;
+    lb_site_free(s);
+    return NULL;
+}
+
+/* The site for spec, taking it over unless borrowed; refuses more than
+ * LB_MAX_ARGS arguments (the parser's own limit is the same). */
+static HRESULT site_make(cs_callspec *spec, BOOL borrowed, lb_site **out, lb_error *err)
+{
+    if (spec->nargs > LB_MAX_ARGS) {
+        snprintf(err->message, sizeof(err->message), "%s: too many arguments (at most %d) at column %d",
+                 spec->text, LB_MAX_ARGS, spec->args[LB_MAX_ARGS].column);
+        return err->hr = E_INVALIDARG;
+    }
+    if (!(*out = site_new(spec, borrowed))) {
+        snprintf(err->message, sizeof(err->message), "out of memory");
+        return err->hr = E_OUTOFMEMORY;
+    }
+    return S_OK;
 }
 
 HRESULT lb_site_parse(const char *text, lb_site **out, lb_error *err)
 {
     cs_callspec *spec;
+    HRESULT hr;
 
     *out = NULL;
     err->hr = S_OK;
@@ -64,18 +117,17 @@ HRESULT lb_site_parse(const char *text, lb_site **out, lb_error *err)
         err->hr = strcmp(err->message, "out of memory") ? E_INVALIDARG : E_OUTOFMEMORY;
         return err->hr;
     }
-    if (spec->nargs > LB_MAX_ARGS) {
-        snprintf(err->message, sizeof(err->message), "%s: too many arguments (at most %d) at column %d",
-                 spec->text, LB_MAX_ARGS, spec->args[LB_MAX_ARGS].column);
+    if (FAILED(hr = site_make(spec, FALSE, out, err)))
         cs_callspec_free(spec);
-        return err->hr = E_INVALIDARG;
-    }
-    if (!(*out = site_new(spec))) {
-        cs_callspec_free(spec);
-        snprintf(err->message, sizeof(err->message), "out of memory");
-        return err->hr = E_OUTOFMEMORY;
-    }
-    return S_OK;
+    return hr;
+}
+
+HRESULT lb_site_from_spec(const cs_callspec *spec, lb_site **out, lb_error *err)
+{
+    *out = NULL;
+    err->hr = S_OK;
+    err->message[0] = 0;
+    return site_make((cs_callspec *)spec, TRUE, out, err);
 }
 
 const char *lb_site_text(const lb_site *s)
@@ -90,9 +142,14 @@ const char *lb_site_member(const lb_site *s)
 
 void lb_site_free(lb_site *s)
 {
+    UINT i;
+
     if (!s)
         return;
-    cs_callspec_free(s->spec);
-    free(s->wmember);
+    if (!s->borrowed)
+        cs_callspec_free(s->spec);
+    for (i = 0; s->wnames && i < s->nnames; i++)
+        free(s->wnames[i]);
+    free(s->wnames);
     free(s);
 }

@@ -31,6 +31,7 @@
 #include <windows.h>
 #include <oaidl.h>
 #include <stddef.h>
+#include "callspec.h"
 
 typedef enum lb_policy { LB_CACHE_NONE, LB_CACHE_TYPE, LB_CACHE_INSTANCE,
                          LB_CACHE_INSTANCE_UNBOUNDED } lb_policy;
@@ -45,10 +46,30 @@ typedef struct lb_error { HRESULT hr; char message[512]; } lb_error;
 
 /* Harness-held objects an argument can name with @name (borrowed). */
 typedef struct lb_ref { const char *name; IDispatch *disp; } lb_ref;
-typedef struct lb_refs { const lb_ref *items; size_t count; } lb_refs;
+
+/*
+ * Harness-held values an argument can name with @name (borrowed): an
+ * object, a number, a string... "out @name" passes value by reference
+ * (VT_BYREF|VT_VARIANT): the callee may replace it, and the caller owns
+ * whatever it leaves there. Objects (items) are looked up first.
+ */
+typedef struct lb_valref { const char *name; VARIANT *value; } lb_valref;
+
+/* Initializers that name only items and count leave the values empty. */
+typedef struct lb_refs {
+    const lb_ref *items;
+    size_t count;
+    const lb_valref *values;
+    size_t nvalues;
+} lb_refs;
 
 /* A call site: the parsed text of one --call, e.g. "Add(1)", "Echo('x')",
- * "Value" (property get), "Value=5" (property put), "Consume(@obj)". */
+ * "Value" (property get), "Value=5" (property put), "Consume(@obj)", or
+ * one link of a statement's chain (callspec.h). Arguments may be named
+ * ("ReadOnly:=true", passed through rgdispidNamedArgs with DISPIDs from
+ * GetIDsOfNames), omitted (VT_ERROR / DISP_E_PARAMNOTFOUND), arrays (a
+ * SAFEARRAY of VARIANT, destroyed after the call), dates (VT_DATE) or
+ * outputs ("out @a"). Such sites always use IDispatch::Invoke. */
 typedef struct lb_site lb_site;
 
 #define LB_MAX_ARGS 16
@@ -56,6 +77,9 @@ typedef struct lb_site lb_site;
 /* Parses text into a new site. Bad text: E_INVALIDARG, *out NULL and a
  * message naming the column; more than LB_MAX_ARGS arguments is refused. */
 HRESULT lb_site_parse(const char *text, lb_site **out, lb_error *err);
+/* A site for one parsed call; spec is borrowed and must outlive the site.
+ * Same refusals as lb_site_parse. */
+HRESULT lb_site_from_spec(const cs_callspec *spec, lb_site **out, lb_error *err);
 const char *lb_site_text(const lb_site *s);
 const char *lb_site_member(const lb_site *s);
 void lb_site_free(lb_site *s);

@@ -10,9 +10,13 @@
 
 struct lb_site {
     cs_callspec *spec;
-    WCHAR *wmember;            /* the member name for GetIDsOfNames */
+    BOOL borrowed;             /* spec belongs to the caller (lb_site_from_spec) */
+    BOOL rich;                 /* cs_callspec_rich: always through Invoke */
+    WCHAR **wnames;            /* member, then each named argument, for GetIDsOfNames */
+    UINT nnames;
     unsigned long long serial; /* distinguishes sites at a reused address */
-    size_t siglen;             /* call kind, argument count, member (lower case) */
+    size_t siglen;             /* call kind (+0x80 when rich), argument count,
+                                * member and argument names (lower case) */
     unsigned char sig[];
 };
 
@@ -26,6 +30,7 @@ typedef struct lb_binding {
     WORD flags;                     /* DISPATCH_* for Invoke */
     BOOL typed;
     SHORT nparams;                  /* parameters a caller passes (retval excluded) */
+    DISPID argids[LB_MAX_ARGS];     /* per text argument: its DISPID when named */
     VARTYPE ptypes[LB_MAX_ARGS];    /* their types (VT_BYREF|base for pointers), VT_EMPTY unknown */
     /* The vtable plan (dual interfaces): valid when vtable is TRUE. */
     BOOL vtable;
@@ -46,15 +51,23 @@ typedef struct lb_counts {
  * (known only with type information). */
 HRESULT lb_resolve(IDispatch *obj, const lb_site *site, lb_binding *b, lb_counts *n, lb_error *err);
 
-/* The @object arguments of site looked up in refs, in text order; fails
- * with a message naming the first unknown reference. */
+/* The @object arguments of site looked up in refs, in text order (NULL
+ * for a name bound to a value that is no object); fails with a message
+ * naming the first unknown reference, or an "out @name" without a slot. */
 HRESULT lb_args_refs(const lb_site *site, const lb_refs *refs, IDispatch **objs, lb_error *err);
 
 /* Converts the site's arguments into v (text order, site->spec->nargs of
- * them); objs are the @objects from lb_args_refs (borrowed, not AddRef'd).
- * Strings become BSTRs owned by v: free with lb_args_clear. */
-HRESULT lb_args_build(const lb_site *site, IDispatch *const *objs, VARIANT *v, lb_error *err);
+ * them); objs are the @objects from lb_args_refs (borrowed, not AddRef'd),
+ * refs the values for @names bound to values and for "out @name" slots.
+ * Strings, arrays and copied values are owned by v: free with
+ * lb_args_clear. On failure nothing is left allocated. */
+HRESULT lb_args_build(const lb_site *site, IDispatch *const *objs, const lb_refs *refs, VARIANT *v,
+                      lb_error *err);
 void lb_args_clear(VARIANT *v, size_t n);
+
+/* One parsed value (a literal, date, array...) into v, owned by v (an
+ * object named inside it is AddRef'd); @names resolve through refs. */
+HRESULT lb_arg_value(const cs_arg *a, const lb_refs *refs, VARIANT *v);
 
 /* Invokes through IDispatch::Invoke. result is never NULL here. */
 HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,

@@ -17,7 +17,7 @@ static unsigned bad_arg_position(const lb_site *site, const lb_binding *b, VARIA
 
     if (argerr < n)
         return (unsigned)(n - argerr);
-    for (i = 0; b->typed && i < n && i < (size_t)b->nparams; i++) {
+    for (i = 0; b->typed && i < n && i < (size_t)b->nparams && !site->spec->args[i].name; i++) {
         pt = b->ptypes[i] & ~VT_BYREF;
         if (pt == VT_EMPTY || pt == VT_VARIANT)
             continue;
@@ -73,23 +73,33 @@ static HRESULT invoke_error(const lb_site *site, const lb_binding *b, VARIANT *a
     return err->hr = hr;
 }
 
+/*
+ * Invokes through IDispatch::Invoke. rgvarg holds the arguments in reverse
+ * text order, so the named ones (which follow the positional ones in the
+ * text) come first, as DISPPARAMS wants; rgdispidNamedArgs lists their
+ * DISPIDs in the same order, after DISPID_PROPERTYPUT for a put (whose
+ * value, last in the text, is rgvarg[0]).
+ */
 HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
                   VARIANT *result, lb_error *err)
 {
-    size_t n = site->spec->nargs, i;
+    const cs_callspec *s = site->spec;
+    size_t n = s->nargs, i;
     VARIANT rgv[LB_MAX_ARGS];
-    DISPID put = DISPID_PROPERTYPUT;
-    DISPPARAMS dp = { rgv, NULL, (UINT)n, 0 };
+    DISPID named[LB_MAX_ARGS + 1];
+    DISPPARAMS dp = { rgv, named, (UINT)n, 0 };
     EXCEPINFO ei;
     UINT argerr = (UINT)-1;
     HRESULT hr;
 
     for (i = 0; i < n; i++)
         rgv[n - 1 - i] = args[i];     /* shallow: args keep ownership */
-    if (b->flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF)) {
-        dp.rgdispidNamedArgs = &put;
-        dp.cNamedArgs = 1;
-    }
+    if (b->flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF))
+        named[dp.cNamedArgs++] = DISPID_PROPERTYPUT;
+    for (i = dp.cNamedArgs; i < n && s->args[n - 1 - i].name; i++)
+        named[dp.cNamedArgs++] = b->argids[n - 1 - i];
+    if (!dp.cNamedArgs)
+        dp.rgdispidNamedArgs = NULL;
     memset(&ei, 0, sizeof(ei));
     VariantInit(result);
     hr = IDispatch_Invoke(obj, b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, b->flags, &dp, result, &ei, &argerr);

@@ -243,24 +243,51 @@ out_release_ti:
     return hr;
 }
 
+/* Looks up the member and every named argument in one GetIDsOfNames;
+ * an unknown name is reported by name. */
+static HRESULT resolve_names(IDispatch *obj, const lb_site *site, lb_binding *b, lb_error *err)
+{
+    const cs_callspec *s = site->spec;
+    DISPID ids[1 + LB_MAX_ARGS];
+    UINT i, k;
+    HRESULT hr;
+
+    for (i = 0; i < site->nnames; i++)
+        ids[i] = DISPID_UNKNOWN;
+    hr = IDispatch_GetIDsOfNames(obj, &IID_NULL, site->wnames, site->nnames, LOCALE_USER_DEFAULT, ids);
+    if (FAILED(hr) && (hr != DISP_E_UNKNOWNNAME || ids[0] == DISPID_UNKNOWN || site->nnames == 1)) {
+        lb_error_set(err, hr, s->member, hr == DISP_E_UNKNOWNNAME ? "no such member" : "resolving the name failed");
+        return hr;
+    }
+    b->dispid = ids[0];
+    for (i = 0, k = 1; i < s->nargs; i++) {
+        if (!s->args[i].name)
+            continue;
+        if ((b->argids[i] = ids[k++]) == DISPID_UNKNOWN) {
+            lb_error_set(err, DISP_E_UNKNOWNNAME, s->member, "argument %u: no parameter named '%s'",
+                         (unsigned)i + 1, s->args[i].name);
+            return DISP_E_UNKNOWNNAME;
+        }
+    }
+    return S_OK;
+}
+
 HRESULT lb_resolve(IDispatch *obj, const lb_site *site, lb_binding *b, lb_counts *n, lb_error *err)
 {
     const cs_callspec *s = site->spec;
-    LPOLESTR name = site->wmember;
     HRESULT hr;
 
     memset(b, 0, sizeof(*b));
     n->binds++;
     n->getidsofnames_calls++;
-    hr = IDispatch_GetIDsOfNames(obj, &IID_NULL, &name, 1, LOCALE_USER_DEFAULT, &b->dispid);
-    if (FAILED(hr)) {
-        lb_error_set(err, hr, s->member, hr == DISP_E_UNKNOWNNAME ? "no such member" : "resolving the name failed");
+    if (FAILED(hr = resolve_names(obj, site, b, err)))
         return hr;
-    }
     b->flags = s->kind == CS_CALL_PUT ? DISPATCH_PROPERTYPUT
              : s->kind == CS_CALL_METHOD ? DISPATCH_METHOD : DISPATCH_METHOD | DISPATCH_PROPERTYGET;
     b->nparams = (SHORT)s->nargs;
     if (FAILED(hr = describe(obj, site, b, err)))
         return hr;
+    if (site->rich)
+        b->vtable = FALSE;    /* named, omitted, array, date, out: Invoke only */
     return S_OK;
 }

@@ -282,6 +282,13 @@ void cs_ledger_wrap_variant(cs_ledger *l, VARIANT *v, const char *origin, long l
     }
 }
 
+IUnknown *cs_ledger_inner(IDispatch *p)
+{
+    if (!p || p->lpVtbl != &tracked_vtbl)
+        return (IUnknown *)p;
+    return (IUnknown *)impl_from_IDispatch(p)->inner;
+}
+
 void cs_ledger_totals_get(cs_ledger *l, cs_ledger_totals *out)
 {
     tracked *t;

@@ -62,6 +62,12 @@ IDispatch *cs_ledger_wrap(cs_ledger *l, IDispatch *disp, const char *origin, lon
 /* Wraps the object in a VT_DISPATCH or VT_UNKNOWN result in place. */
 void cs_ledger_wrap_variant(cs_ledger *l, VARIANT *v, const char *origin, long long iteration);
 
+/* The object a wrapper forwards to (borrowed), for QueryInterface of an
+ * interface the wrapper refuses (a connection point container, ...); p
+ * itself when p is no wrapper, NULL for a wrapper already released. A
+ * reference taken through it bypasses the ledger. */
+IUnknown *cs_ledger_inner(IDispatch *p);
+
 void cs_ledger_totals_get(cs_ledger *l, cs_ledger_totals *t);
 
 /* Fills up to max findings (outstanding references grouped by origin, plus

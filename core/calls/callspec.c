@@ -1,47 +1,49 @@
-/* The call text parser; see callspec.h for the grammar and contracts. */
-#include "callspec.h"
+/* The call language: errors, tokens, arguments and calls; see callspec.h
+ * for the grammar and contracts. Values (literals, dates, arrays) are in
+ * callvalue.c, statements and scripts in callscript.c. */
+#include "callspec_internal.h"
+#include "say.h"
 #include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct parser {
-    const char *text;
-    size_t pos;
-    char *err;
-    size_t errlen;
-    cs_callspec *spec;
-    size_t cap;          /* allocated slots in spec->args */
-} parser;
-
-/* Records "TEXT: WHAT at column N" (the first error only) and returns -1. */
-static int fail_at(parser *p, size_t pos, const char *fmt, ...)
+int cs_fail_at(cs_parser *p, size_t pos, const char *fmt, ...)
 {
-    char what[160];
+    char what[160], prefix[24] = "", shown[CS_ERR_TEXT_MAX * 4 + 8];
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    if (p->errlen)
-        snprintf(p->err, p->errlen, "%s: %s at column %u", p->text, what, (unsigned)pos + 1);
+    if (!p->errlen)
+        return -1;
+    if (p->line)
+        snprintf(prefix, sizeof(prefix), "line %d: ", p->line);
+    /* The text escaped (a newline or an escape sequence must not break the
+     * line) and, when long, shortened around the column it names. */
+    cs_say_excerpt(p->text, pos + 1, CS_ERR_TEXT_MAX, shown, sizeof(shown));
+    snprintf(p->err, p->errlen, "%s%s: %s at column %u", prefix, shown, what, (unsigned)pos + 1);
     return -1;
 }
 
-static int oom(parser *p)
+int cs_oom(cs_parser *p)
 {
     if (p->errlen)
         snprintf(p->err, p->errlen, "out of memory");
     return -1;
 }
 
-static void skip_space(parser *p)
+void cs_skip_space(cs_parser *p)
 {
     while (p->text[p->pos] && isspace((unsigned char)p->text[p->pos]))
         p->pos++;
+}
+
+int cs_at_end(const cs_parser *p, size_t pos)
+{
+    return !p->text[pos] || (!p->single && p->text[pos] == '#');
 }
 
 static int is_ident_start(char c)
@@ -49,24 +51,30 @@ static int is_ident_start(char c)
     return isalpha((unsigned char)c) || c == '_';
 }
 
-static int is_ident_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Length of the identifier at pos (0 when none starts there). */
-static size_t ident_len(const parser *p, size_t pos)
+size_t cs_ident_len(const cs_parser *p, size_t pos)
 {
     size_t n = 0;
 
     if (!is_ident_start(p->text[pos]))
         return 0;
-    while (is_ident_char(p->text[pos + n]))
+    while (isalnum((unsigned char)p->text[pos + n]) || p->text[pos + n] == '_')
         n++;
     return n;
 }
 
-static char *dup_range(const char *s, size_t n)
+int cs_word_is(const cs_parser *p, size_t pos, size_t n, const char *word)
+{
+    size_t i;
+
+    if (n != strlen(word))
+        return 0;
+    for (i = 0; i < n; i++)
+        if (tolower((unsigned char)p->text[pos + i]) != word[i])
+            return 0;
+    return 1;
+}
+
+char *cs_dup_range(const char *s, size_t n)
 {
     char *r = malloc(n + 1);
 
@@ -77,229 +85,257 @@ static char *dup_range(const char *s, size_t n)
     return r;
 }
 
-/* Appends a cleared argument starting at column pos; NULL when out of memory. */
-static cs_arg *new_arg(parser *p, size_t pos)
+/* An identifier at the current position, at most CS_MAX_NAME long;
+ * returns its length, 0 after recording what (for "expected WHAT"). */
+static size_t name_at(cs_parser *p, const char *what)
+{
+    size_t n = cs_ident_len(p, p->pos);
+
+    if (!n)
+        cs_fail_at(p, p->pos, "expected %s", what);
+    else if (n > CS_MAX_NAME) {
+        cs_fail_at(p, p->pos, "name too long (at most %d characters)", CS_MAX_NAME);
+        n = 0;
+    }
+    return n;
+}
+
+int cs_parse_ref(cs_parser *p, char **name)
+{
+    size_t start = p->pos, n;
+
+    p->pos++;
+    if (!(n = name_at(p, "a reference name after '@'")))
+        return -1;
+    if (!(*name = cs_dup_range(p->text + p->pos, n)))
+        return cs_oom(p);
+    p->pos += n;
+    return cs_note_name(p, start, *name);
+}
+
+/* Appends a cleared argument to spec starting at pos; fails past
+ * CS_MAX_ARGS arguments. */
+static cs_arg *new_arg(cs_parser *p, cs_callspec *spec, size_t pos)
 {
     cs_arg *a;
 
-    if (p->spec->nargs == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 4;
-        cs_arg *n = realloc(p->spec->args, cap * sizeof(*n));
-        if (!n)
-            return NULL;
-        p->spec->args = n;
-        p->cap = cap;
+    if (spec->nargs == CS_MAX_ARGS) {
+        cs_fail_at(p, pos, "too many arguments (at most %d)", CS_MAX_ARGS);
+        return NULL;
     }
-    a = &p->spec->args[p->spec->nargs++];
+    if (!spec->args && !(spec->args = calloc(CS_MAX_ARGS, sizeof(*spec->args)))) {
+        cs_oom(p);
+        return NULL;
+    }
+    a = &spec->args[spec->nargs++];
     memset(a, 0, sizeof(*a));
     a->column = (int)pos + 1;
     return a;
 }
 
-/* A quoted string: the quote character doubled inside stands for itself. */
-static int parse_string(parser *p, cs_arg *a)
+/* "name :=" at pos: the name's length, else 0. */
+static size_t named_at(const cs_parser *p, size_t pos)
 {
-    char q = p->text[p->pos];
-    size_t start = p->pos, i = p->pos + 1, n = 0;
-    char *out;
+    size_t n = cs_ident_len(p, pos), i = pos + n;
 
-    out = malloc(strlen(p->text + start) + 1);
-    if (!out)
-        return oom(p);
-    for (;;) {
-        if (!p->text[i]) {
-            free(out);
-            return fail_at(p, start, "unterminated string");
-        }
-        if (p->text[i] == q) {
-            if (p->text[i + 1] != q)
-                break;
-            i++;
-        }
-        out[n++] = p->text[i++];
-    }
-    out[n] = 0;
-    a->kind = CS_ARG_STRING;
-    a->s = out;
-    p->pos = i + 1;
-    return 0;
-}
-
-/* Integer (decimal or 0x hex) or double. Hex up to 0xFFFFFFFF keeps its
- * 32-bit pattern (0xFFFFFFFF is -1, as in VB's &HFFFFFFFF); wider values
- * must fit a signed 64-bit integer. */
-static int parse_number(parser *p, cs_arg *a)
-{
-    const char *s = p->text + p->pos;
-    size_t n = 0;
-    int neg = 0, is_double = 0, digits = 0;
-    char *end;
-
-    if (s[n] == '-' || s[n] == '+')
-        neg = s[n++] == '-';
-    if (s[n] == '0' && (s[n + 1] == 'x' || s[n + 1] == 'X')) {
-        unsigned long long v;
-        n += 2;
-        if (!isxdigit((unsigned char)s[n]))
-            return fail_at(p, p->pos + n, "expected hex digits");
-        errno = 0;
-        v = strtoull(s + n, &end, 16);
-        if (errno == ERANGE || v > (unsigned long long)LLONG_MAX)
-            return fail_at(p, p->pos, "integer out of range");
-        if (v <= 0xFFFFFFFFull && v > 0x7FFFFFFFull)
-            v = (unsigned long long)(long long)(int)(unsigned)v;
-        a->kind = CS_ARG_INT;
-        a->i = neg ? -(long long)v : (long long)v;
-        p->pos = (size_t)(end - p->text);
+    if (!n)
         return 0;
-    }
-    while (isdigit((unsigned char)s[n]) || s[n] == '.' || s[n] == 'e' || s[n] == 'E'
-           || ((s[n] == '-' || s[n] == '+') && (s[n - 1] == 'e' || s[n - 1] == 'E'))) {
-        if (isdigit((unsigned char)s[n]))
-            digits++;
-        else
-            is_double = 1;
-        n++;
-    }
-    if (!digits)
-        return fail_at(p, p->pos, "expected an argument");
-    errno = 0;
-    if (is_double) {
-        a->kind = CS_ARG_DOUBLE;
-        a->d = strtod(s, &end);
-    } else {
-        a->kind = CS_ARG_INT;
-        a->i = strtoll(s, &end, 10);
-    }
-    if (end != s + n)
-        return fail_at(p, p->pos, "malformed number");
-    if (errno == ERANGE)
-        return fail_at(p, p->pos, is_double ? "number out of range" : "integer out of range");
-    p->pos += n;
-    return 0;
+    while (p->text[i] == ' ' || p->text[i] == '\t')
+        i++;
+    return p->text[i] == ':' && p->text[i + 1] == '=' ? n : 0;
 }
 
-/* One keyword (true/false/null/empty, any case) or @ref. */
-static int parse_word(parser *p, cs_arg *a)
+/* "out @name" at pos: 1 when the word "out" is followed by blanks and '@'. */
+static int out_at(const cs_parser *p, size_t pos)
 {
-    static const struct { const char *word; cs_argkind kind; int value; } kw[] = {
-        { "true", CS_ARG_BOOL, 1 }, { "false", CS_ARG_BOOL, 0 },
-        { "null", CS_ARG_NULL, 0 }, { "empty", CS_ARG_EMPTY, 0 },
-    };
-    size_t n, i;
+    size_t i = pos + 3;
 
-    if (p->text[p->pos] == '@') {
-        if (!(n = ident_len(p, p->pos + 1)))
-            return fail_at(p, p->pos + 1, "expected a reference name after '@'");
-        if (!(a->s = dup_range(p->text + p->pos + 1, n)))
-            return oom(p);
-        a->kind = CS_ARG_REF;
-        p->pos += n + 1;
+    if (!cs_word_is(p, pos, cs_ident_len(p, pos), "out") || !isspace((unsigned char)p->text[i]))
         return 0;
-    }
-    n = ident_len(p, p->pos);
-    for (i = 0; i < sizeof(kw) / sizeof(kw[0]); i++) {
-        if (n == strlen(kw[i].word) && !strncasecmp(p->text + p->pos, kw[i].word, n)) {
-            a->kind = kw[i].kind;
-            a->i = kw[i].value;
-            p->pos += n;
-            return 0;
-        }
-    }
-    return fail_at(p, p->pos, "unknown word '%.*s' (strings need quotes)", (int)n, p->text + p->pos);
+    while (isspace((unsigned char)p->text[i]))
+        i++;
+    return p->text[i] == '@';
 }
 
-/* One argument at the current position (after skipping blanks). */
-static int parse_arg(parser *p)
+/* One slot of an argument list: [ name ":=" ] ( value | "out" "@" name ),
+ * or nothing (an omitted argument) outside the first-version rules. */
+static int parse_slot(cs_parser *p, cs_callspec *spec)
 {
+    size_t start, n;
     cs_arg *a;
     char c;
 
-    skip_space(p);
+    cs_skip_space(p);
+    start = p->pos;
+    c = p->text[start];
+    if (!(a = new_arg(p, spec, start)))
+        return -1;
+    if ((n = named_at(p, start))) {
+        if (n > CS_MAX_NAME)
+            return cs_fail_at(p, start, "name too long (at most %d characters)", CS_MAX_NAME);
+        if (!(a->name = cs_dup_range(p->text + start, n)))
+            return cs_oom(p);
+        p->pos = strchr(p->text + start + n, ':') - p->text + 2;
+        spec->nnamed++;
+        cs_skip_space(p);
+    } else if (spec->nnamed) {
+        return cs_fail_at(p, start, "positional argument after a named one");
+    } else if ((c == ',' || c == ')') && !p->single) {
+        a->kind = CS_ARG_MISSING;
+        return 0;
+    }
     c = p->text[p->pos];
     if (!c || c == ',' || c == ')' || c == '(' || c == '=')
-        return fail_at(p, p->pos, "expected an argument");
-    if (!(a = new_arg(p, p->pos)))
-        return oom(p);
-    if (c == '\'' || c == '"')
-        return parse_string(p, a);
-    if (isdigit((unsigned char)c) || c == '-' || c == '+' || c == '.')
-        return parse_number(p, a);
-    if (c == '@' || is_ident_start(c))
-        return parse_word(p, a);
-    return fail_at(p, p->pos, "expected an argument");
+        return cs_fail_at(p, p->pos, "expected an argument");
+    if (cs_word_is(p, p->pos, cs_ident_len(p, p->pos), "out") && isspace((unsigned char)p->text[p->pos + 3])
+        && !out_at(p, p->pos)) {
+        p->pos += 3;
+        cs_skip_space(p);
+        return cs_fail_at(p, p->pos, "expected '@name' after 'out'");
+    }
+    if (out_at(p, p->pos)) {
+        p->pos += 3;
+        cs_skip_space(p);
+        a->kind = CS_ARG_OUT;
+        return cs_parse_ref(p, &a->s);
+    }
+    if (cs_parse_value(p, a, 0))
+        return -1;
+    a->column = (int)start + 1;     /* a named argument starts at its name */
+    return 0;
 }
 
-/* "(" [arg {"," arg}] ")", the opening parenthesis already current. */
-static int parse_arglist(parser *p)
+/* "(" [ slot { "," slot } ] ")", the '(' current. */
+static int parse_arglist(cs_parser *p, cs_callspec *spec)
 {
     p->pos++;
-    skip_space(p);
+    cs_skip_space(p);
     if (p->text[p->pos] == ')') {
         p->pos++;
         return 0;
     }
     for (;;) {
-        if (parse_arg(p))
+        if (parse_slot(p, spec))
             return -1;
-        skip_space(p);
+        cs_skip_space(p);
         if (p->text[p->pos] == ')') {
             p->pos++;
             return 0;
         }
         if (p->text[p->pos] != ',')
-            return fail_at(p, p->pos, p->text[p->pos] ? "expected ',' or ')'" : "missing ')'");
+            return cs_fail_at(p, p->pos, cs_at_end(p, p->pos) ? "missing ')'" : "expected ',' or ')'");
         p->pos++;
     }
 }
 
-static int parse_call(parser *p)
+/* ASCII case-insensitive comparison (COM names), 0 when equal. */
+static int ascii_casecmp(const char *a, const char *b)
 {
-    size_t n;
+    while (*a && tolower((unsigned char)*a) == tolower((unsigned char)*b))
+        a++, b++;
+    return tolower((unsigned char)*a) - tolower((unsigned char)*b);
+}
 
-    skip_space(p);
-    if (!(n = ident_len(p, p->pos)))
-        return fail_at(p, p->pos, "expected a member name");
-    if (!(p->spec->member = dup_range(p->text + p->pos, n)))
-        return oom(p);
+/* The first named argument whose name an earlier one already used, or
+ * NULL. */
+static const cs_arg *repeated_name(const cs_callspec *spec)
+{
+    size_t i, j;
+
+    for (i = 0; i < spec->nargs; i++)
+        for (j = 0; spec->args[i].name && j < i; j++)
+            if (spec->args[j].name && !ascii_casecmp(spec->args[i].name, spec->args[j].name))
+                return &spec->args[i];
+    return NULL;
+}
+
+int cs_parse_call(cs_parser *p, cs_callspec **out)
+{
+    cs_callspec *spec;
+    const cs_arg *dup;
+    size_t start, n;
+
+    *out = NULL;
+    cs_skip_space(p);
+    start = p->pos;
+    if (!(n = name_at(p, "a member name")))
+        return -1;
+    if (!(spec = calloc(1, sizeof(*spec))) || !(spec->member = cs_dup_range(p->text + start, n))) {
+        free(spec);
+        return cs_oom(p);
+    }
+    *out = spec;
+    spec->column = (int)start + 1;
+    spec->kind = CS_CALL_GET;
     p->pos += n;
-    p->spec->kind = CS_CALL_GET;
-    skip_space(p);
+    cs_skip_space(p);
     if (p->text[p->pos] == '(') {
-        p->spec->kind = CS_CALL_METHOD;
-        if (parse_arglist(p))
+        spec->kind = CS_CALL_METHOD;
+        if (parse_arglist(p, spec))
             return -1;
-        skip_space(p);
+        if ((dup = repeated_name(spec)))
+            return cs_fail_at(p, (size_t)dup->column - 1, "argument '%s' named twice", dup->name);
     }
-    if (p->text[p->pos] == '=') {
-        p->spec->kind = CS_CALL_PUT;
-        p->pos++;
-        if (parse_arg(p))
-            return -1;
-        skip_space(p);
-    }
-    if (p->text[p->pos])
-        return fail_at(p, p->pos, "unexpected '%c'", p->text[p->pos]);
+    if (!(spec->text = cs_dup_range(p->text + start, p->pos - start)))
+        return cs_oom(p);
+    while (spec->text[0] && isspace((unsigned char)spec->text[strlen(spec->text) - 1]))
+        spec->text[strlen(spec->text) - 1] = 0;
+    return 0;
+}
+
+int cs_parse_put(cs_parser *p, cs_callspec *spec)
+{
+    size_t start;
+    cs_arg *a;
+    char *text;
+
+    cs_skip_space(p);
+    start = p->pos;
+    spec->kind = CS_CALL_PUT;
+    if (!(a = new_arg(p, spec, start)))
+        return -1;
+    if (cs_parse_value(p, a, 0))
+        return -1;
+    /* the link's text grows to cover "= value" */
+    if (!(text = malloc(strlen(spec->text) + 3 + (p->pos - start) + 1)))
+        return cs_oom(p);
+    sprintf(text, "%s = %.*s", spec->text, (int)(p->pos - start), p->text + start);
+    free(spec->text);
+    spec->text = text;
     return 0;
 }
 
 int cs_callspec_parse(const char *text, cs_callspec **out, char *err, size_t errlen)
 {
-    parser p = { text ? text : "", 0, err, errlen, NULL, 0 };
+    cs_parser p = { text ? text : "", 0, 0, 1, err, errlen, NULL };
+    cs_callspec *spec = NULL;
 
     *out = NULL;
     if (errlen)
         err[0] = 0;
-    if (!(p.spec = calloc(1, sizeof(*p.spec))) || !(p.spec->text = dup_range(p.text, strlen(p.text)))) {
-        free(p.spec);
-        return oom(&p);
+    if (cs_parse_call(&p, &spec))
+        goto out_free;
+    cs_skip_space(&p);
+    if (p.text[p.pos] == '=') {
+        p.pos++;
+        if (cs_parse_put(&p, spec))
+            goto out_free;
+        cs_skip_space(&p);
     }
-    if (parse_call(&p)) {
-        cs_callspec_free(p.spec);
-        return -1;
+    if (p.text[p.pos]) {
+        cs_fail_at(&p, p.pos, "unexpected '%c'", p.text[p.pos]);
+        goto out_free;
     }
-    *out = p.spec;
+    free(spec->text);
+    if (!(spec->text = cs_dup_range(p.text, strlen(p.text)))) {
+        cs_oom(&p);
+        goto out_free;
+    }
+    *out = spec;
     return 0;
+out_free:
+    cs_callspec_free(spec);
+    return -1;
 }
 
 void cs_callspec_free(cs_callspec *spec)
@@ -309,7 +345,7 @@ void cs_callspec_free(cs_callspec *spec)
     if (!spec)
         return;
     for (i = 0; i < spec->nargs; i++)
-        free(spec->args[i].s);
+        cs_arg_clear(&spec->args[i]);
     free(spec->args);
     free(spec->member);
     free(spec->text);
@@ -323,4 +359,17 @@ size_t cs_callspec_refs(const cs_callspec *spec)
     for (i = 0; i < spec->nargs; i++)
         n += spec->args[i].kind == CS_ARG_REF;
     return n;
+}
+
+int cs_callspec_rich(const cs_callspec *spec)
+{
+    size_t i;
+
+    for (i = 0; i < spec->nargs; i++) {
+        const cs_arg *a = &spec->args[i];
+        if (a->name || a->kind == CS_ARG_MISSING || a->kind == CS_ARG_DATE || a->kind == CS_ARG_ARRAY
+            || a->kind == CS_ARG_OUT)
+            return 1;
+    }
+    return 0;
 }
