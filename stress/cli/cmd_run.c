@@ -242,6 +242,12 @@ static int run_policy(session *s, size_t i)
         cs_spy_mark();
     cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
     rc = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
+    if (o->warmup < 0 && r->iterations < o->iterations) {
+        /* Stopped early (interrupted, a failed call): the default warm-up
+         * is a tenth of what was done, not of what was planned. */
+        r->warmup = cs_default_warmup(r->iterations);
+        s->vp.warmup = r->warmup;
+    }
     if (r->exception)
         cs_phase_exception(r->exception, "caught by the marshaller on the thread serving the call");
     cs_phase_set("%s: release checks", r->name);

@@ -42,8 +42,13 @@ void cs_reports_print_verdicts(const cs_run *r)
 
     for (i = 0; i < r->nverdicts; i++) {
         const cs_verdict *v = &r->verdicts[i];
-        printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
-               cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
+
+        if (isnan(v->per_iteration))
+            printf("  %-18s %-12s (not enough samples after the warm-up)\n", cs_metric_name(v->metric),
+                   cs_verdict_name(v->kind));
+        else
+            printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
+                   cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
     }
 }
 
