@@ -220,6 +220,23 @@ START_TEST(win32_errors_are_said_in_words)
 }
 END_TEST
 
+START_TEST(report_exits_like_the_run_on_the_same_verdicts)
+{
+    const char *dir = cs_temp_dir("hard-report-exit");
+    char args[CS_PATH_LEN + 200];
+
+    snprintf(args, sizeof(args), "run --iterations 3000 --fault leak-bytes:24 --call \"Add(1)\" --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    snprintf(args, sizeof(args), "report \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);           /* the run's own gate, kept in its phase file */
+    snprintf(args, sizeof(args), "report --fail-on none \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -231,7 +248,8 @@ int main(void)
         CS_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file),
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
-        CS_TEST(win32_errors_are_said_in_words), NULL
+        CS_TEST(win32_errors_are_said_in_words),
+        CS_TEST(report_exits_like_the_run_on_the_same_verdicts), NULL
     };
 
     return cs_run_tests("hardening", NULL, NULL, tests);
