@@ -94,6 +94,7 @@ static const optdef opt_table[] = {
     { "--max-leak", RUNS, K_REAL, F(max_leak), 0, NO_MAX, 0, "a non-negative number of bytes" },
     { "--fault", RUNS, K_FAULT, F(fault), .what = "empty fault name" },
     { "--ledger", RUNS, K_FLAG, F(ledger) },
+    { "--verbose", RUNS | BIT(CS_CMD_REPORT), K_FLAG, F(verbose) },
     { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
       .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
     { "--scenario", RUNS, K_CHOICE, F(scenario), .noun = "scenario",

@@ -47,6 +47,8 @@ static const char usage_text[] =
 "                           slot (default) or always IDispatch::Invoke\n"
 "  --bstr-cache on|off      oleaut32's BSTR cache (default off: exact counts)\n"
 "  --out DIR                where reports go (default comstress-out)\n"
+"  --verbose                print every metric's verdict (default: only those\n"
+"                           that are not clean)\n"
 "  --timeout SECONDS        end a run whose workload has not finished by then\n"
 "                           (a call that never returns): reports are written\n"
 "                           with what was gathered, exit 7\n"

@@ -158,7 +158,7 @@ static int any_gated(const cs_run *runs, size_t n)
     return 0;
 }
 
-int cs_cmd_report(const char *dir, int gate)
+int cs_cmd_report(const char *dir, int gate, int verbose)
 {
     char path[CS_PATH_LEN], err[CS_ERR_LEN], ended[CS_ERR_LEN];
     char *argv[] = { "comstress", "report", (char *)dir };
@@ -200,7 +200,7 @@ int cs_cmd_report(const char *dir, int gate)
     for (i = 0; i < n; i++) {
         printf("%s: %lld iterations, %zu samples, warm-up %lld\n", runs[i].name, runs[i].iterations,
                runs[i].samples, runs[i].warmup);
-        cs_reports_print_verdicts(&runs[i]);
+        cs_reports_print_verdicts(&runs[i], verbose);
     }
     cs_context_fill(&ctx, 3, argv);
     if (cs_reports_write(dir, &ctx.ctx, runs, n, err, sizeof(err))) {

@@ -96,7 +96,7 @@ static void join_calls(const cs_options *o, char *buf, size_t len)
 }
 
 /* Prints one run's summary lines. */
-static void print_run(const cs_run *r)
+static void print_run(const cs_run *r, int verbose)
 {
     size_t i;
 
@@ -109,7 +109,7 @@ static void print_run(const cs_run *r)
     printf("  sampling: %zu samples (every %lld iterations at the end), %.3f s = %.1f%% of the run\n",
            r->samples, r->sample_every_end, r->sampling_seconds,
            r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);
-    cs_reports_print_verdicts(r);
+    cs_reports_print_verdicts(r, verbose);
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
     for (i = 0; i < r->release.nfindings; i++)
@@ -262,7 +262,7 @@ static int run_policy(session *s, size_t i)
         if (!rc)
             rc = CS_EXIT_OUTPUT;
     }
-    print_run(r);
+    print_run(r, o->verbose);
     return rc;
 }
 

@@ -27,7 +27,7 @@ for f in run.json samples.csv memory.svg report.html junit.xml; do
     [ -s "$out/$f" ] || fail "$f missing after Ctrl-C"
 done
 grep -q '"error": "interrupted: Ctrl-C after' "$out/run.json" || fail "run.json does not say interrupted"
-grep -q 'heap_bytes *clean' "$out.log" || fail "no verdict on what was gathered"
+grep -q 'metrics clean (--verbose' "$out.log" || fail "no verdict on what was gathered"
 "$run" "$exe" report "Z:$out" >"$out.report.log" 2>&1
 rc=$?
 [ $rc -eq 9 ] || { cat "$out.report.log"; fail "report exits $rc, expected 9 like the run"; }

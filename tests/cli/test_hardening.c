@@ -237,6 +237,39 @@ START_TEST(report_exits_like_the_run_on_the_same_verdicts)
 }
 END_TEST
 
+/* Lines of the output that give one metric's clean verdict. */
+static int clean_metric_lines(void)
+{
+    const char *p = res.out;
+    int n = 0;
+
+    while ((p = strstr(p, " clean "))) {
+        n += strstr(p, "/iteration") != NULL && (strchr(p, '\n') == NULL || strstr(p, "/iteration") < strchr(p, '\n'));
+        p++;
+    }
+    return n;
+}
+
+START_TEST(the_console_says_what_is_not_clean_and_the_table)
+{
+    char args[CS_PATH_LEN + 200];
+
+    snprintf(args, sizeof(args), "compare --scenario pass-instance --iterations 2000 --fail-on none --out \"%s\"",
+             cs_temp_dir("hard-console"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("instance-unbounded");
+    ck_assert_out_has("metrics clean (--verbose lists every metric)");
+    ck_assert_msg(clean_metric_lines() == 0, "clean metrics listed:\n%s", res.out);
+    snprintf(args, sizeof(args), "compare --scenario pass-instance --iterations 2000 --fail-on none --verbose "
+             "--out \"%s\"", cs_temp_dir("hard-console-verbose"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_msg(clean_metric_lines() >= 20, "--verbose lists %d clean metrics:\n%s", clean_metric_lines(),
+                  res.out);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -249,7 +282,8 @@ int main(void)
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
         CS_TEST(win32_errors_are_said_in_words),
-        CS_TEST(report_exits_like_the_run_on_the_same_verdicts), NULL
+        CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
+        CS_TEST(the_console_says_what_is_not_clean_and_the_table), NULL
     };
 
     return cs_run_tests("hardening", NULL, NULL, tests);
