@@ -18,10 +18,12 @@
 #include "release.h"
 #include "report_csv.h"
 #include "reports.h"
+#include "runinfo.h"
 #include "runner.h"
 #include "samplers.h"
 #include "stats.h"
 #include "target.h"
+#include "utf8.h"
 
 /* Set once the reports are on disk: a close request waits for it. */
 static HANDLE reports_done;
@@ -221,6 +223,20 @@ static void describe_run(session *s, size_t i)
     r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance" : "calls";
 }
 
+/* Appends r's record to DIR/runs.txt, so `report DIR` knows what only
+ * this process knew (best effort: the reports of this run do not need it). */
+static void keep_record(const char *dir, const cs_run *r)
+{
+    char path[CS_PATH_LEN];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
+    if ((f = cs_fopen(path, "ab"))) {
+        cs_runinfo_write(f, r);
+        fclose(f);
+    }
+}
+
 /*
  * Runs policy i: the workload, its release checks, the unload proof after
  * the last policy (or a failure, unless a call hangs inside the target),
@@ -263,6 +279,7 @@ static int run_policy(session *s, size_t i)
             rc = CS_EXIT_OUTPUT;
     }
     print_run(r, o->verbose);
+    keep_record(o->out_dir, r);
     return rc;
 }
 

@@ -237,6 +237,33 @@ START_TEST(report_exits_like_the_run_on_the_same_verdicts)
 }
 END_TEST
 
+START_TEST(a_rebuilt_report_holds_the_findings_and_what_only_the_run_knew)
+{
+    const char *dir = cs_temp_dir("hard-rebuilt-findings");
+    static const char *const finding =
+        "object leak: server objects 1 never freed per iteration (server live-object counter)";
+    char args[CS_PATH_LEN + 200], path[CS_PATH_LEN], *json;
+
+    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --ledger --fault child-extra-ref "
+             "--call CreateChild --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(finding);
+    snprintf(path, sizeof(path), "%s\\run.json", dir);
+    ck_assert(cs_delete_file(path));
+    snprintf(args, sizeof(args), "report \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(finding);
+    json = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, finding) != NULL, "finding lost in the rebuilt run.json:\n%s", json);
+    ck_assert_msg(strstr(json, "\"calls\": \"CreateChild\"") != NULL, "calls lost:\n%s", json);
+    ck_assert_msg(strstr(json, "\"target\": \"ComStress.Target\"") != NULL, "target lost:\n%s", json);
+    free(json);
+}
+END_TEST
+
 /* Lines of the output that give one metric's clean verdict. */
 static int clean_metric_lines(void)
 {
@@ -283,7 +310,8 @@ int main(void)
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
         CS_TEST(win32_errors_are_said_in_words),
         CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
-        CS_TEST(the_console_says_what_is_not_clean_and_the_table), NULL
+        CS_TEST(the_console_says_what_is_not_clean_and_the_table),
+        CS_TEST(a_rebuilt_report_holds_the_findings_and_what_only_the_run_knew), NULL
     };
 
     return cs_run_tests("hardening", NULL, NULL, tests);
