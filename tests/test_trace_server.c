@@ -1,0 +1,290 @@
+/*
+ * The tracer on the reference server (comstress_server.dll, loaded with
+ * LoadLibrary after tracing started, objects made by DllGetClassObject):
+ * each leaking fault is named at its allocation site, and a clean run,
+ * whose temporary blocks are freed within the call or by the caller,
+ * leaves no group behind.
+ */
+#include "test_trace.h"
+#include "comstress.h"
+
+#include <string.h>
+
+#define CALLS 200
+
+/* Where the leak-bytes fault allocates (the first frame of its stack). */
+#define LEAK_BYTES_SITE "target_on_call"
+#define LEAK_BYTES_FILE "target.c"
+
+typedef HRESULT (WINAPI *get_class_object_fn)(REFCLSID, REFIID, void **);
+typedef HRESULT (WINAPI *can_unload_fn)(void);
+
+static HMODULE server;
+static get_class_object_fn get_class_object;
+static cs_trace_report *report;
+
+/* The BSTR cache hides frees from any tracer; harnesses turn it off. */
+static void bstr_cache_off(void)
+{
+    void (WINAPI *set_no_cache)(void) =
+        (void *)GetProcAddress(GetModuleHandleA("oleaut32.dll"), "SetOaNoCache");
+
+    ck_assert_ptr_nonnull(set_no_cache);
+    set_no_cache();
+}
+
+static void server_setup(void)
+{
+    const WCHAR *path = trace_env_path("COMSTRESS_SERVER_DLL", 0);
+
+    cs_com_sta_setup();
+    bstr_cache_off();
+    ck_assert_ptr_null(GetModuleHandleW(path));
+    trace_start_module(path);
+    server = LoadLibraryW(path);
+    ck_assert_msg(server != NULL, "LoadLibrary: %lu", GetLastError());
+    get_class_object = (get_class_object_fn)(void *)GetProcAddress(server, "DllGetClassObject");
+    ck_assert_ptr_nonnull(get_class_object);
+}
+
+static void server_teardown(void)
+{
+    can_unload_fn can_unload;
+
+    cs_trace_report_free(report);
+    report = NULL;
+    cs_trace_stop();
+    if (server) {
+        can_unload = (can_unload_fn)(void *)GetProcAddress(server, "DllCanUnloadNow");
+        if (can_unload)
+            can_unload();
+        FreeLibrary(server);
+    }
+    server = NULL;
+    cs_com_teardown();
+}
+
+static void *create(REFCLSID clsid, REFIID iid)
+{
+    IClassFactory *factory;
+    void *obj = NULL;
+
+    ck_assert_ok(get_class_object(clsid, &IID_IClassFactory, (void **)&factory));
+    ck_assert_ok(IClassFactory_CreateInstance(factory, NULL, iid, &obj));
+    IClassFactory_Release(factory);
+    return obj;
+}
+
+/* A Target whose fault is name:param (the probe selects it for new objects). */
+static IStressTarget *target_with_fault(const WCHAR *name, LONG param)
+{
+    IStressProbe *probe = create(&CLSID_StressProbe, &IID_IStressProbe);
+    BSTR fault = SysAllocString(name);
+    IStressTarget *t;
+
+    ck_assert_ok(IStressProbe_SetFault(probe, fault, param));
+    t = create(&CLSID_StressTarget, &IID_IStressTarget);
+    SysFreeString(fault);
+    fault = SysAllocString(L"");
+    ck_assert_ok(IStressProbe_SetFault(probe, fault, 0));
+    SysFreeString(fault);
+    IStressProbe_Release(probe);
+    return t;
+}
+
+/* One Add(1) through the vtable; one call site, whatever the statement. */
+__attribute__((noinline)) static void add_one(IStressTarget *t)
+{
+    LONG r;
+
+    ck_assert_ok(IStressTarget_Add(t, 1, &r));
+}
+
+/* Echo(text) late bound, the result cleared by oleaut32 (VariantClear). */
+static void echo_late_bound(IStressTarget *t, DISPID id, const WCHAR *text)
+{
+    VARIANT arg, res;
+    DISPPARAMS dp = { &arg, NULL, 1, 0 };
+
+    V_VT(&arg) = VT_BSTR;
+    V_BSTR(&arg) = SysAllocString(text);
+    VariantInit(&res);
+    ck_assert_ok(IStressTarget_Invoke(t, id, &IID_NULL, 0, DISPATCH_METHOD, &dp, &res, NULL,
+                                      NULL));
+    ck_assert_int_eq(V_VT(&res), VT_BSTR);
+    ck_assert(!wcscmp(V_BSTR(&res), text));
+    VariantClear(&res);
+    VariantClear(&arg);
+}
+
+static DISPID echo_dispid(IStressTarget *t)
+{
+    LPOLESTR name = (LPOLESTR)L"Echo";
+    DISPID id;
+
+    ck_assert_ok(IStressTarget_GetIDsOfNames(t, &IID_NULL, &name, 1, 0, &id));
+    return id;
+}
+
+START_TEST(leak_bytes_is_one_leak_named_at_its_site_in_add)
+{
+    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
+    const cs_trace_site *leak;
+    char line[512];
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 0);
+        add_one(t);
+    }
+    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
+    IStressTarget_Release(t);
+    report = trace_collect(0, CALLS - 1);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &leak), 1);
+    ck_assert_int_eq(leak->kind, CS_TRACE_KIND_HEAP);
+    ck_assert_uint_eq(leak->blocks, CALLS);
+    ck_assert_uint_eq(leak->bytes, 24 * CALLS);
+    ck_assert_double_eq(leak->bytes_per_iteration, 24.0);
+    ck_assert_double_eq(leak->blocks_per_iteration, 1.0);
+    ck_assert_int_eq(leak->statement, 0);
+    ck_assert_int_eq(leak->first_iteration, 0);
+    ck_assert_int_eq(leak->last_iteration, CALLS - 1);
+    ck_assert_uint_ge(leak->nframes, 3);
+    ck_assert_str_eq(leak->frames[0].function, LEAK_BYTES_SITE);
+    ck_assert_str_eq(trace_file_name(&leak->frames[0]), LEAK_BYTES_FILE);
+    ck_assert_uint_gt(leak->frames[0].line, 0);
+    ck_assert_str_eq(leak->frames[1].function, "target_Add");
+    ck_assert_str_eq(trace_file_name(&leak->frames[1]), "target.c");
+    ck_assert_str_eq(leak->frames[1].module, "comstress_server.dll");
+    ck_assert(leak->frames[1].traced);
+    ck_assert(!leak->frames[2].traced);
+    cs_trace_format_site(leak, line, sizeof(line));
+    ck_assert_msg(!strncmp(line, LEAK_BYTES_SITE " (" LEAK_BYTES_FILE ":",
+                           strlen(LEAK_BYTES_SITE " (" LEAK_BYTES_FILE ":")), "site line: %s", line);
+    ck_assert_msg(strstr(line, ") <- target_Add (target.c:") != NULL, "site line: %s", line);
+}
+END_TEST
+
+START_TEST(echo_leak_bstr_is_one_bstr_leak_named_in_echo)
+{
+    IStressTarget *t = target_with_fault(L"echo-leak-bstr", 0);
+    DISPID id = echo_dispid(t);
+    const cs_trace_site *leak;
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 2);
+        echo_late_bound(t, id, L"x");
+    }
+    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
+    IStressTarget_Release(t);
+    report = trace_collect(0, CALLS - 1);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &leak), 1);
+    ck_assert_int_eq(leak->kind, CS_TRACE_KIND_BSTR);
+    ck_assert_uint_eq(leak->blocks, CALLS);
+    ck_assert_double_eq(leak->blocks_per_iteration, 1.0);
+    ck_assert_double_eq(leak->bytes_per_iteration, (double)leak->bytes / CALLS);
+    ck_assert_uint_eq(leak->bytes % CALLS, 0);
+    ck_assert_int_eq(leak->statement, 2);
+    ck_assert_str_eq(leak->frames[0].function, "target_Echo");
+    ck_assert_str_eq(trace_file_name(&leak->frames[0]), "target.c");
+    ck_assert(leak->frames[0].traced);
+}
+END_TEST
+
+START_TEST(a_clean_run_leaves_no_group_of_its_calls)
+{
+    IStressTarget *t = target_with_fault(L"", 0);
+    DISPID id = echo_dispid(t);
+    cs_trace_stats stats;
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 0);
+        add_one(t);
+        cs_trace_set_context(i, 1);
+        echo_late_bound(t, id, L"x");
+    }
+    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
+    IStressTarget_Release(t);
+    cs_trace_get_stats(&stats);
+    /* Each Echo handed out a BSTR that oleaut32 freed: seen made and gone. */
+    ck_assert_int_ge(stats.allocations, CALLS);
+    report = trace_collect(0, CALLS - 1);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, NULL), 0);
+    for (i = 0; i < (int)report->nsites; i++)
+        ck_assert_msg(report->sites[i].statement == CS_TRACE_NO_STATEMENT,
+                      "site %d of statement %d outstanding", i, (int)report->sites[i].statement);
+}
+END_TEST
+
+/* Four threads, same call site and iterations: one group, four blocks per
+ * iteration, nothing lost to races. */
+typedef struct worker_args { IStressTarget *target; } worker_args;
+
+static DWORD WINAPI add_worker(void *arg)
+{
+    worker_args *w = arg;
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 0);
+        add_one(w->target);
+    }
+    return 0;
+}
+
+START_TEST(threads_leaking_at_one_site_add_up_exactly)
+{
+    IStressTarget *t = target_with_fault(L"leak-bytes", 8);
+    worker_args w = { t };
+    HANDLE threads[4];
+    const cs_trace_site *leak;
+    int i;
+
+    for (i = 0; i < 4; i++)
+        ck_assert_ptr_nonnull(threads[i] = CreateThread(NULL, 0, add_worker, &w, 0, NULL));
+    ck_assert_uint_eq(WaitForMultipleObjects(4, threads, TRUE, 60000), WAIT_OBJECT_0);
+    for (i = 0; i < 4; i++)
+        CloseHandle(threads[i]);
+    IStressTarget_Release(t);
+    report = trace_collect(0, CALLS - 1);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &leak), 1);
+    ck_assert_uint_eq(leak->blocks, 4 * CALLS);
+    ck_assert_double_eq(leak->blocks_per_iteration, 4.0);
+    ck_assert_double_eq(leak->bytes_per_iteration, 32.0);
+}
+END_TEST
+
+START_TEST(one_call_site_under_two_statements_is_two_leaks)
+{
+    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 0);
+        add_one(t);
+        cs_trace_set_context(i, 1);
+        add_one(t);
+    }
+    IStressTarget_Release(t);
+    report = trace_collect(0, CALLS - 1);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, NULL), 2);
+    ck_assert_int_eq(report->sites[0].statement + report->sites[1].statement, 1);
+    ck_assert_uint_eq(report->sites[0].blocks, CALLS);
+    ck_assert_uint_eq(report->sites[1].blocks, CALLS);
+}
+END_TEST
+
+TCase *trace_server_tcase(void)
+{
+    TCase *tc = tcase_create("server");
+
+    tcase_add_checked_fixture(tc, server_setup, server_teardown);
+    tcase_add_test(tc, leak_bytes_is_one_leak_named_at_its_site_in_add);
+    tcase_add_test(tc, echo_leak_bstr_is_one_bstr_leak_named_in_echo);
+    tcase_add_test(tc, a_clean_run_leaves_no_group_of_its_calls);
+    tcase_add_test(tc, threads_leaking_at_one_site_add_up_exactly);
+    tcase_add_test(tc, one_call_site_under_two_statements_is_two_leaks);
+    return tc;
+}
