@@ -117,6 +117,23 @@ static void echo_late_bound(IStressTarget *t, DISPID id, const WCHAR *text)
     VariantClear(&arg);
 }
 
+/* The size of the process-heap block that holds p, as HeapWalk sees it
+ * (the ground truth for what a BSTR of a given length really takes). */
+static SIZE_T heap_block_holding(const void *p)
+{
+    HANDLE heap = GetProcessHeap();
+    PROCESS_HEAP_ENTRY e = { 0 };
+    SIZE_T size = 0;
+
+    ck_assert(HeapLock(heap));
+    while (!size && HeapWalk(heap, &e))
+        if ((e.wFlags & PROCESS_HEAP_ENTRY_BUSY) && (const BYTE *)e.lpData <= (const BYTE *)p
+            && (const BYTE *)p < (const BYTE *)e.lpData + e.cbData)
+            size = e.cbData;
+    HeapUnlock(heap);
+    return size;
+}
+
 static DISPID echo_dispid(IStressTarget *t)
 {
     LPOLESTR name = (LPOLESTR)L"Echo";
@@ -169,9 +186,14 @@ START_TEST(echo_leak_bstr_is_one_bstr_leak_named_in_echo)
 {
     IStressTarget *t = target_with_fault(L"echo-leak-bstr", 0);
     DISPID id = echo_dispid(t);
+    BSTR sample = SysAllocString(L"x");
+    SIZE_T block = heap_block_holding(sample);
     const cs_trace_site *leak;
     int i;
 
+    SysFreeString(sample);
+    /* Length prefix, one character, terminator: at least 8 bytes. */
+    ck_assert_uint_ge(block, 8);
     for (i = 0; i < CALLS; i++) {
         cs_trace_set_context(i, 2);
         echo_late_bound(t, id, L"x");
@@ -183,8 +205,9 @@ START_TEST(echo_leak_bstr_is_one_bstr_leak_named_in_echo)
     ck_assert_int_eq(leak->kind, CS_TRACE_KIND_BSTR);
     ck_assert_uint_eq(leak->blocks, CALLS);
     ck_assert_double_eq(leak->blocks_per_iteration, 1.0);
-    ck_assert_double_eq(leak->bytes_per_iteration, (double)leak->bytes / CALLS);
-    ck_assert_uint_eq(leak->bytes % CALLS, 0);
+    /* Counted as the heap block behind each BSTR, the size a heap walk sees. */
+    ck_assert_uint_eq(leak->bytes, CALLS * block);
+    ck_assert_double_eq(leak->bytes_per_iteration, (double)block);
     ck_assert_int_eq(leak->statement, 2);
     ck_assert_str_eq(leak->frames[0].function, "target_Echo");
     ck_assert_str_eq(trace_file_name(&leak->frames[0]), "target.c");

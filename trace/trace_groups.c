@@ -30,16 +30,13 @@ const char *cs_trace_class_name(cs_trace_class cls)
 
 uint32_t cs_trace_stack_hash(const uintptr_t *frames, uint32_t nframes)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ nframes;
     uint32_t i;
-    int b;
 
     for (i = 0; i < nframes; i++) {
-        uint64_t v = (uint64_t)frames[i];
-        for (b = 0; b < 8; b++) {
-            h ^= (v >> (8 * b)) & 0xff;
-            h *= 0x100000001b3ull;
-        }
+        h ^= (uint64_t)frames[i];
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
     }
     return (uint32_t)(h ^ (h >> 32));
 }
