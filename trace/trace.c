@@ -20,15 +20,26 @@ static volatile LONG64 seen_first = INT64_MAX, seen_last = INT64_MIN;
 
 #define DEFAULT_SITES 32
 
-/* Stops a session at any stage of its start: the gate first, then the
- * slots, then the data. */
+/* How long cs_trace_stop waits for hooks in progress. */
+#define DRAIN_MS 5000
+
+/*
+ * Stops a session at any stage of its start: the gate first, then the
+ * slots, then the data. A hook still inside the gate after DRAIN_MS (one
+ * an exception unwound, which never left it) keeps the private heap alive:
+ * it is leaked rather than freed under a thread that may still read it.
+ */
 static void shutdown_session(void)
 {
+    DWORD start = GetTickCount();
+
     cs_trace_on = 0;
     MemoryBarrier();
-    while (cs_trace_inflight)
+    while (cs_trace_inflight && GetTickCount() - start < DRAIN_MS)
         SwitchToThread();
     cs_patch_stop();
+    if (cs_trace_inflight)
+        return;
     cs_table_reset();
     if (cs_raw.heap)
         HeapDestroy(cs_raw.heap);
@@ -75,7 +86,7 @@ out_shutdown:
 
 void cs_trace_stop(void)
 {
-    if (session != 1 || !cs_raw.heap)
+    if (session != 1)
         return;
     shutdown_session();
     session = 0;

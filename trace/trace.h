@@ -141,9 +141,11 @@ HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_repor
 void cs_trace_report_free(cs_trace_report *report);
 
 /*
- * Writes a site's stack as one line, innermost first, frames of traced
- * modules only (all frames when none is traced), for example
- *   fault_leak_bytes (faults.c:52) <- target_Add (target.c:175)
+ * Writes where a site's blocks were allocated as one line, innermost
+ * first: the frames in traced modules up to the first frame outside them
+ * (the target's own calls; the first frame alone if it is not traced), for
+ * example
+ *   target_on_call (target.c:49) <- target_Add (target.c:176)
  * A frame without a source line reads "module!function+0x1c", and one
  * without a symbol "module+0x1c40". Returns the length the whole line
  * needs, like snprintf; buf is always NUL-terminated when size > 0.
@@ -153,7 +155,9 @@ size_t cs_trace_format_site(const cs_trace_site *site, char *buf, size_t size);
 /*
  * Stops tracing: waits for hooks in progress, restores every patched
  * import slot, unregisters from the loader and frees the private heap.
- * Safe to call when tracing is off.
+ * Safe to call when tracing is off. A traced allocation call holds the
+ * session while its allocator runs, so call this from a thread that holds
+ * no lock such a call could wait for. Reports already made stay valid.
  */
 void cs_trace_stop(void);
 

@@ -99,6 +99,7 @@ static BOOL traced_begin(traced_call *c, uintptr_t caller)
         return FALSE;
     }
     c->nframes = cs_unwind_capture(&c->thread->unwind, caller, c->frames, cs_trace_depth);
+    c->pending.self = &c->pending;
     c->pending.nblocks = 0;
     c->had_old = FALSE;
     pending_set(&c->pending);
@@ -147,6 +148,7 @@ static void traced_end(traced_call *c, void *old, void *p, SIZE_T size, cs_trace
     DWORD err = GetLastError();
 
     pending_set(NULL);
+    c->pending.self = NULL;
     if (p)
         record(c, p, size, kind);
     else if (c->had_old && !freed)

@@ -98,10 +98,8 @@ static inline void *cs_tls_get(DWORD index)
 
 typedef struct cs_unwind_entry {
     uint64_t pc;                /* 0: empty slot */
-    int32_t ret_off;            /* return address slot from the frame base */
-    int32_t rbp_off;            /* caller's rbp slot, when saved */
-    uint16_t fp_bias;           /* base = rbp - fp_bias for frame-pointer frames */
-    uint8_t flags;
+    int32_t ret;                /* return address slot (offset and flags) */
+    int32_t rbp;                /* caller's rbp slot (offset and flags) */
 } cs_unwind_entry;
 
 typedef struct cs_unwind_cache {
@@ -144,6 +142,7 @@ cs_trace_thread *cs_thread_state(void);
 #define CS_PENDING_BLOCKS 4
 
 typedef struct cs_pending {
+    struct cs_pending *self;    /* == the record's own address while valid */
     unsigned nblocks;           /* heap allocations seen, ring of the last 4 */
     struct { uintptr_t block; SIZE_T size; } blocks[CS_PENDING_BLOCKS];
 } cs_pending;
@@ -152,9 +151,22 @@ typedef struct cs_pending {
  * Allocated once per process, never freed. */
 extern DWORD cs_pending_tls;
 
+/*
+ * The traced call in progress on this thread, or NULL. The record lives in
+ * the traced hook's frame, so everything that call runs sits deeper in the
+ * stack (at lower addresses). A record at or below the caller's frame, or
+ * whose self-pointer is gone, was left behind by a call that an exception
+ * unwound (an allocator raising HEAP_GENERATE_EXCEPTIONS): it is ignored,
+ * never written.
+ */
 static inline cs_pending *cs_pending_get(void)
 {
-    return cs_pending_tls == TLS_OUT_OF_INDEXES ? NULL : cs_tls_get(cs_pending_tls);
+    volatile char here;
+    cs_pending *p;
+
+    if (cs_pending_tls == TLS_OUT_OF_INDEXES || !(p = cs_tls_get(cs_pending_tls)))
+        return NULL;
+    return (uintptr_t)p > (uintptr_t)&here && p->self == p ? p : NULL;
 }
 
 /* ---- the table of live blocks and the interned stacks (trace_table.c) -- */

@@ -25,13 +25,17 @@ enum {
 
 enum { REG_RBP = 5 };
 
-/* Entry flags. */
+/*
+ * A cache entry holds two slot positions, each an offset from the frame's
+ * rsp or rbp; offsets are multiples of 8, so the low bits carry the flags.
+ *   ret: where the return address is;   rbp: where the caller's rbp is.
+ */
 enum {
-    E_VALID = 1,        /* the entry describes pc */
-    E_STOP = 2,         /* the walk ends at this pc */
-    E_FP_BASE = 4,      /* base = rbp - fp_bias, else rsp */
-    E_RBP_SAVED = 8,    /* the caller's rbp is at rbp_off */
-    E_RBP_FP = 16,      /* rbp_off counts from the frame-pointer base */
+    RET_FROM_RBP = 1,   /* ret counts from rbp (frame-pointer functions) */
+    RET_STOP = 2,       /* the walk ends at this pc */
+    RBP_SAVED = 1,      /* the function saved the caller's rbp */
+    RBP_FROM_RBP = 2,   /* that slot counts from rbp */
+    FLAG_BITS = 7,
 };
 
 typedef union unwind_code {
@@ -67,14 +71,20 @@ typedef struct walk_state {
     unsigned fp_bias;
 } walk_state;
 
+/* Where the caller's rbp was saved, while the codes are read. */
+typedef struct rbp_save {
+    int saved, fp;
+    int64_t off;
+} rbp_save;
+
 /*
- * Applies one function's unwind codes to st and e (the rbp save), in the
- * order RtlVirtualUnwind does. prolog_off is the pc's offset in the
- * function, or -1 for a chained parent whose prologue has fully run.
- * Returns FALSE for a shape this walker does not follow.
+ * Applies one function's unwind codes to st and the rbp save, in the order
+ * RtlVirtualUnwind does. prolog_off is the pc's offset in the function, or
+ * -1 for a chained parent whose prologue has fully run. Returns FALSE for
+ * a shape this walker does not follow.
  */
 static BOOL apply_codes(const unwind_info *info, int64_t prolog_off, walk_state *st,
-                        cs_unwind_entry *e)
+                        rbp_save *save)
 {
     walk_state save_base = *st;     /* SAVE_NONVOL counts from the frame base */
     unsigned i, n;
@@ -95,10 +105,8 @@ static BOOL apply_codes(const unwind_info *info, int64_t prolog_off, walk_state 
             continue;       /* that prologue instruction has not run yet */
         switch (c->c.op) {
         case UWOP_PUSH_NONVOL:
-            if (c->c.info == REG_RBP) {
-                e->flags |= E_RBP_SAVED | (st->fp ? E_RBP_FP : 0);
-                e->rbp_off = (int32_t)st->off;
-            }
+            if (c->c.info == REG_RBP)
+                *save = (rbp_save){ 1, st->fp, st->off };
             st->off += 8;
             break;
         case UWOP_ALLOC_LARGE:
@@ -118,8 +126,7 @@ static BOOL apply_codes(const unwind_info *info, int64_t prolog_off, walk_state 
             if (c->c.info == REG_RBP) {
                 int64_t at = c->c.op == UWOP_SAVE_NONVOL
                     ? (int64_t)c[1].slot * 8 : (int64_t)(c[1].slot | ((uint32_t)c[2].slot << 16));
-                e->flags |= E_RBP_SAVED | (save_base.fp ? E_RBP_FP : 0);
-                e->rbp_off = (int32_t)(save_base.off + at);
+                *save = (rbp_save){ 1, save_base.fp, save_base.off + at };
             }
             break;
         case UWOP_SAVE_XMM128: case UWOP_SAVE_XMM128_FAR: case UWOP_EPILOG: case UWOP_SPARE_CODE:
@@ -133,19 +140,31 @@ static BOOL apply_codes(const unwind_info *info, int64_t prolog_off, walk_state 
     return TRUE;
 }
 
-/* Computes how to unwind the frame whose pc is given. */
-static void describe(uint64_t pc, cs_unwind_entry *e)
+/* An offset from rsp, or from rbp once the bias is taken off, with its
+ * flag bits; FALSE when it does not fit the encoding. */
+static BOOL encode(int64_t off, int fp, unsigned bias, int flag_fp, int flags, int32_t *out)
+{
+    int64_t v = fp ? off - (int64_t)bias : off;
+
+    if ((v & FLAG_BITS) || v > INT32_MAX / 2 || v < INT32_MIN / 2)
+        return FALSE;
+    *out = (int32_t)v | (fp ? flag_fp : 0) | flags;
+    return TRUE;
+}
+
+/* Computes how to unwind the frame whose pc is given (stop when unknown). */
+static __attribute__((noinline)) void describe(uint64_t pc, cs_unwind_entry *e)
 {
     DWORD64 image;
     PRUNTIME_FUNCTION fn = RtlLookupFunctionEntry(pc, &image, NULL);
     walk_state st = { 0 };
+    rbp_save save = { 0 };
     int64_t prolog_off;
     int chain;
 
     e->pc = pc;
-    e->flags = E_VALID | E_STOP;
-    e->ret_off = e->rbp_off = 0;
-    e->fp_bias = 0;
+    e->ret = RET_STOP;
+    e->rbp = 0;
     if (!fn)
         return;             /* no unwind data: not PE code we can follow */
     prolog_off = (int64_t)(pc - (image + fn->BeginAddress));
@@ -156,27 +175,22 @@ static void describe(uint64_t pc, cs_unwind_entry *e)
             continue;
         }
         info = (const unwind_info *)(image + fn->UnwindData);
-        if (info->version < 1 || info->version > 2 || !apply_codes(info, prolog_off, &st, e))
+        if (info->version < 1 || info->version > 2 || !apply_codes(info, prolog_off, &st, &save))
             return;
         if (!(info->flags & UNW_FLAG_CHAININFO)) {
-            e->flags = (uint8_t)((e->flags & ~E_STOP) | (st.fp ? E_FP_BASE : 0));
-            e->ret_off = (int32_t)st.off;
-            e->fp_bias = (uint16_t)st.fp_bias;
+            int32_t ret, rbp = 0;
+            if ((save.saved && save.fp && !st.fp)
+                || !encode(st.off, st.fp, st.fp_bias, RET_FROM_RBP, 0, &ret)
+                || (save.saved && !encode(save.off, save.fp, st.fp_bias, RBP_FROM_RBP,
+                                          RBP_SAVED, &rbp)))
+                return;
+            e->ret = ret;
+            e->rbp = rbp;
             return;
         }
         fn = (PRUNTIME_FUNCTION)&info->codes[(info->count + 1) & ~1];
         prolog_off = -1;
     }
-}
-
-static const cs_unwind_entry *lookup(cs_unwind_cache *cache, uint64_t pc)
-{
-    cs_unwind_entry *e = &cache->entries[(pc * 0x9e3779b97f4a7c15ull) >> 55
-                                         & (CS_UNWIND_CACHE_SIZE - 1)];
-
-    if (e->pc != pc || !(e->flags & E_VALID))
-        describe(pc, e);
-    return e;
 }
 
 /* Registers of the walker's own frame, read by a leaf that moves nothing:
@@ -193,22 +207,26 @@ __asm__(".text\n"
         "    movq %rbp, 16(%rcx)\n"
         "    ret\n");
 
-/* Steps one frame up: FALSE when the walk ends. */
-static BOOL step(cs_unwind_cache *cache, regs *r, uint64_t lo, uint64_t hi)
+/* Steps one frame up: FALSE when the walk ends. Inlined in the walk's
+ * loop: this is the per-frame cost of every traced allocation. */
+static inline __attribute__((always_inline)) BOOL step(cs_unwind_cache *cache, regs *r,
+                                                       uint64_t lo, uint64_t hi)
 {
-    const cs_unwind_entry *e = lookup(cache, r->rip);
-    uint64_t base, slot, rbp = r->rbp;
+    cs_unwind_entry *e = &cache->entries[(r->rip * 0x9e3779b97f4a7c15ull) >> 55
+                                         & (CS_UNWIND_CACHE_SIZE - 1)];
+    uint64_t slot, rbp = r->rbp;
 
-    if (e->flags & E_STOP)
+    if (__builtin_expect(e->pc != r->rip, 0))
+        describe(r->rip, e);
+    if (e->ret & RET_STOP)
         return FALSE;
-    base = (e->flags & E_FP_BASE) ? r->rbp - e->fp_bias : r->rsp;
-    if (e->flags & E_RBP_SAVED) {
-        uint64_t at = ((e->flags & E_RBP_FP) ? r->rbp - e->fp_bias : r->rsp) + e->rbp_off;
+    if (e->rbp & RBP_SAVED) {
+        uint64_t at = ((e->rbp & RBP_FROM_RBP) ? r->rbp : r->rsp) + (e->rbp & ~FLAG_BITS);
         if (at < lo || at + 8 > hi)
             return FALSE;
         rbp = *(const uint64_t *)at;
     }
-    slot = base + e->ret_off;
+    slot = ((e->ret & RET_FROM_RBP) ? r->rbp : r->rsp) + (e->ret & ~FLAG_BITS);
     if (slot < lo || slot + 8 > hi)
         return FALSE;
     r->rip = *(const uint64_t *)slot;
