@@ -143,6 +143,21 @@ static DISPID echo_dispid(IStressTarget *t)
     return id;
 }
 
+/* Loaded after the start, the server is seen from its very first block:
+ * its static C runtime registers its exit table while the DLL loads. */
+START_TEST(the_block_the_server_makes_while_loading_is_seen)
+{
+    report = trace_collect(1, 0);
+    ck_assert_uint_eq(report->nsites, 1);
+    ck_assert_int_eq(report->sites[0].cls, CS_TRACE_ONE_OFF);
+    ck_assert_int_eq(report->sites[0].kind, CS_TRACE_KIND_CRT);
+    ck_assert_uint_eq(report->sites[0].blocks, 1);
+    ck_assert_int_eq(report->sites[0].first_iteration, CS_TRACE_NO_ITERATION);
+    ck_assert_str_eq(report->sites[0].frames[0].module, "comstress_server.dll");
+    ck_assert(report->sites[0].frames[0].traced);
+}
+END_TEST
+
 START_TEST(leak_bytes_is_one_leak_named_at_its_site_in_add)
 {
     IStressTarget *t = target_with_fault(L"leak-bytes", 24);
@@ -241,41 +256,75 @@ START_TEST(a_clean_run_leaves_no_group_of_its_calls)
 }
 END_TEST
 
-/* Four threads, same call site and iterations: one group, four blocks per
- * iteration, nothing lost to races. */
-typedef struct worker_args { IStressTarget *target; } worker_args;
+/* Echo through the vtable: the result made by the server, freed here. */
+__attribute__((noinline)) static void echo_direct(IStressTarget *t, BSTR text)
+{
+    BSTR out = NULL;
 
-static DWORD WINAPI add_worker(void *arg)
+    ck_assert_ok(IStressTarget_Echo(t, text, &out));
+    SysFreeString(out);
+}
+
+#define THREADS 4
+#define THREAD_CALLS 2000
+
+typedef struct worker_args { IStressTarget *target; BSTR text; } worker_args;
+
+static DWORD WINAPI worker(void *arg)
 {
     worker_args *w = arg;
     int i;
 
-    for (i = 0; i < CALLS; i++) {
+    for (i = 0; i < THREAD_CALLS; i++) {
         cs_trace_set_context(i, 0);
         add_one(w->target);
+        cs_trace_set_context(i, 1);
+        echo_direct(w->target, w->text);
     }
     return 0;
 }
 
-START_TEST(threads_leaking_at_one_site_add_up_exactly)
+/*
+ * Four threads making and freeing traced blocks at once, on the same call
+ * sites and iterations: every member call leaks 8 bytes (leak-bytes:8), so
+ * Add and Echo each make one leak of four blocks per iteration, and none of
+ * the 8000 BSTRs Echo returned (freed by each thread) is outstanding.
+ */
+START_TEST(threads_tracing_at_once_add_up_exactly)
 {
-    IStressTarget *t = target_with_fault(L"leak-bytes", 8);
-    worker_args w = { t };
-    HANDLE threads[4];
-    const cs_trace_site *leak;
+    IStressTarget *t;
+    worker_args w;
+    HANDLE threads[THREADS];
+    cs_trace_stats before, stats;
+    const cs_trace_site *leaks;
     int i;
 
-    for (i = 0; i < 4; i++)
-        ck_assert_ptr_nonnull(threads[i] = CreateThread(NULL, 0, add_worker, &w, 0, NULL));
-    ck_assert_uint_eq(WaitForMultipleObjects(4, threads, TRUE, 60000), WAIT_OBJECT_0);
-    for (i = 0; i < 4; i++)
+    /* Before the objects: they are freed again by the end. */
+    cs_trace_get_stats(&before);
+    w.target = t = target_with_fault(L"leak-bytes", 8);
+    w.text = SysAllocString(L"x");
+    for (i = 0; i < THREADS; i++)
+        ck_assert_ptr_nonnull(threads[i] = CreateThread(NULL, 0, worker, &w, 0, NULL));
+    ck_assert_uint_eq(WaitForMultipleObjects(THREADS, threads, TRUE, 120000), WAIT_OBJECT_0);
+    for (i = 0; i < THREADS; i++)
         CloseHandle(threads[i]);
+    SysFreeString(w.text);
     IStressTarget_Release(t);
-    report = trace_collect(0, CALLS - 1);
-    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &leak), 1);
-    ck_assert_uint_eq(leak->blocks, 4 * CALLS);
-    ck_assert_double_eq(leak->blocks_per_iteration, 4.0);
-    ck_assert_double_eq(leak->bytes_per_iteration, 32.0);
+    cs_trace_get_stats(&stats);
+    ck_assert_int_ge(stats.allocations - before.allocations, 3 * THREADS * THREAD_CALLS);
+    ck_assert_int_eq(stats.live_blocks - before.live_blocks, 2 * THREADS * THREAD_CALLS);
+    ck_assert_int_eq(stats.live_bytes - before.live_bytes, 2 * THREADS * THREAD_CALLS * 8);
+    report = trace_collect(0, THREAD_CALLS - 1);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &leaks), 2);
+    for (i = 0; i < 2; i++) {
+        const cs_trace_site *s = &leaks[i];
+        ck_assert_int_eq(s->cls, CS_TRACE_LEAK);
+        ck_assert_uint_eq(s->blocks, THREADS * THREAD_CALLS);
+        ck_assert_double_eq(s->blocks_per_iteration, 4.0);
+        ck_assert_double_eq(s->bytes_per_iteration, 32.0);
+        ck_assert_str_eq(s->frames[0].function, LEAK_BYTES_SITE);
+        ck_assert_str_eq(s->frames[1].function, s->statement == 0 ? "target_Add" : "target_Echo");
+    }
 }
 END_TEST
 
@@ -304,10 +353,11 @@ TCase *trace_server_tcase(void)
     TCase *tc = tcase_create("server");
 
     tcase_add_checked_fixture(tc, server_setup, server_teardown);
+    tcase_add_test(tc, the_block_the_server_makes_while_loading_is_seen);
     tcase_add_test(tc, leak_bytes_is_one_leak_named_at_its_site_in_add);
     tcase_add_test(tc, echo_leak_bstr_is_one_bstr_leak_named_in_echo);
     tcase_add_test(tc, a_clean_run_leaves_no_group_of_its_calls);
-    tcase_add_test(tc, threads_leaking_at_one_site_add_up_exactly);
+    tcase_add_test(tc, threads_tracing_at_once_add_up_exactly);
     tcase_add_test(tc, one_call_site_under_two_statements_is_two_leaks);
     return tc;
 }
