@@ -154,6 +154,17 @@ START_TEST(a_second_start_fails_and_collect_needs_a_session)
 }
 END_TEST
 
+/* The hooks keep the caller's last error by reading and writing it in the
+ * TEB directly: the same place GetLastError and SetLastError use. */
+START_TEST(the_hooks_last_error_is_the_threads_last_error)
+{
+    SetLastError(0x1234);
+    ck_assert_uint_eq(cs_last_error(), 0x1234);
+    cs_set_last_error(0x4321);
+    ck_assert_uint_eq(GetLastError(), 0x4321);
+}
+END_TEST
+
 /* ---- the stack walker ---------------------------------------------------- */
 
 static cs_unwind_cache walk_cache;
@@ -366,6 +377,7 @@ TCase *trace_engine_tcase(void)
     tcase_add_checked_fixture(tc, NULL, engine_teardown);
     tcase_add_test(tc, start_rejects_a_config_that_names_no_module_or_too_many_frames);
     tcase_add_test(tc, a_second_start_fails_and_collect_needs_a_session);
+    tcase_add_test(tc, the_hooks_last_error_is_the_threads_last_error);
     tcase_add_test(tc, the_fast_walker_gives_the_frames_rtl_capture_gives);
     tcase_add_test(tc, blocks_made_in_dllmain_are_seen_and_named_after_the_unload);
     tcase_add_test(tc, stop_puts_back_every_import_slot_it_redirected);

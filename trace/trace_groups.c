@@ -33,11 +33,13 @@ uint32_t cs_trace_stack_hash(const uintptr_t *frames, uint32_t nframes)
     uint64_t h = 0x9e3779b97f4a7c15ull ^ nframes;
     uint32_t i;
 
-    for (i = 0; i < nframes; i++) {
-        h ^= (uint64_t)frames[i];
-        h *= 0xff51afd7ed558ccdull;
-        h ^= h >> 29;
-    }
+    /* Independent products (each frame times its own odd factor), so the
+     * multiplications overlap; one mix at the end. */
+    for (i = 0; i < nframes; i++)
+        h += ((uint64_t)frames[i] ^ (frames[i] >> 29)) * (0xff51afd7ed558ccdull + 2 * i);
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return (uint32_t)(h ^ (h >> 32));
 }
 

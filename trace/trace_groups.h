@@ -78,8 +78,8 @@ typedef struct cs_trace_group {
     cs_trace_class cls;
 } cs_trace_group;
 
-/* A multiply-xor mix of the frames (one step per frame: the hooks hash
- * every stack they capture), folded to 32 bits. Equal stacks hash equal. */
+/* A multiply-add mix of the frames (cheap: the hooks hash every stack
+ * they capture), folded to 32 bits. Equal stacks hash equal. */
 uint32_t cs_trace_stack_hash(const uintptr_t *frames, uint32_t nframes);
 
 /*

@@ -145,7 +145,7 @@ static void traced_take(traced_call *c, void *old)
 static void traced_end(traced_call *c, void *old, void *p, SIZE_T size, cs_trace_kind kind,
                        BOOL freed)
 {
-    DWORD err = GetLastError();
+    DWORD err = cs_last_error();
 
     pending_set(NULL);
     c->pending.self = NULL;
@@ -154,7 +154,7 @@ static void traced_end(traced_call *c, void *old, void *p, SIZE_T size, cs_trace
     else if (c->had_old && !freed)
         cs_table_insert((uintptr_t)old, &c->old);
     cs_gate_leave();
-    SetLastError(err);
+    cs_set_last_error(err);
 }
 
 /* ---- the heap (watch hooks, and traced ones for direct callers) -------- */
@@ -183,11 +183,11 @@ static void *WINAPI watch_heap_realloc(HANDLE heap, DWORD flags, void *old, SIZE
     if (pend && p)
         note_block(pend, p, size);
     if (had && (!p || !pend)) {
-        DWORD err = GetLastError();
+        DWORD err = cs_last_error();
         if (p)
             info.size = size;
         cs_table_insert((uintptr_t)(p ? p : old), &info);
-        SetLastError(err);
+        cs_set_last_error(err);
     }
     if (gate)
         cs_gate_leave();

@@ -79,6 +79,20 @@ static inline TEB *cs_teb(void)
 
 _Static_assert(offsetof(TEB, TlsSlots) == 0x1480, "TEB.TlsSlots is at 0x1480 on x64");
 
+/* The thread's last error, read and written in the TEB (GetLastError and
+ * SetLastError without the calls). */
+#define CS_TEB_LAST_ERROR 0x68
+
+static inline DWORD cs_last_error(void)
+{
+    return *(volatile DWORD *)((BYTE *)cs_teb() + CS_TEB_LAST_ERROR);
+}
+
+static inline void cs_set_last_error(DWORD err)
+{
+    *(volatile DWORD *)((BYTE *)cs_teb() + CS_TEB_LAST_ERROR) = err;
+}
+
 /* TlsGetValue without touching the thread's last error. */
 static inline void *cs_tls_get(DWORD index)
 {
