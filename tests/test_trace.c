@@ -54,6 +54,29 @@ size_t trace_count_class(const cs_trace_report *r, cs_trace_class cls,
     return n;
 }
 
+unsigned trace_source_line(const char *rel, const char *after, const char *text)
+{
+    char path[MAX_PATH], *src, *line, *next;
+    unsigned n = 1;
+    int started = after == NULL;
+
+    snprintf(path, sizeof(path), "%s/%s", cs_env("COMSTRESS_SOURCE_DIR"), rel);
+    ck_assert_msg((src = cs_read_file(path)) != NULL, "cannot read %s", path);
+    for (line = src; line; line = next, n++) {
+        if ((next = strchr(line, '\n')))
+            *next++ = 0;
+        if (!started && strstr(line, after))
+            started = 1;
+        if (started && strstr(line, text)) {
+            free(src);
+            return n;
+        }
+    }
+    free(src);
+    ck_abort_msg("%s: no line with \"%s\"", rel, text);
+    return 0;
+}
+
 const char *trace_file_name(const cs_trace_frame *f)
 {
     const char *a = strrchr(f->file, '/'), *b = strrchr(f->file, '\\');
@@ -314,6 +337,36 @@ START_TEST(a_reallocated_block_moves_and_a_foreign_free_ends_it)
 }
 END_TEST
 
+START_TEST(a_function_inlined_at_the_allocation_is_a_frame_of_its_own)
+{
+    void *(WINAPI *alloc)(SIZE_T);
+    const cs_trace_site *s = NULL;
+    size_t i;
+
+    trace_start_module(L"cs_trace_testdll.dll");
+    load_testdll();
+    alloc = testdll_export("CsTraceHeapAllocInlined");
+    ck_assert_ptr_nonnull(alloc(72));
+    report = trace_collect(1, 0);
+    for (i = 0; i < report->nsites; i++)
+        if (report->sites[i].bytes == 72)
+            s = &report->sites[i];
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(s->frames[0].function, "inlined_grab");
+    ck_assert(s->frames[0].inlined);
+    ck_assert_str_eq(s->frames[1].function, "CsTraceHeapAllocInlined");
+    ck_assert(!s->frames[1].inlined);
+    ck_assert_uint_eq(s->frames[0].address, s->frames[1].address);
+    ck_assert_str_eq(trace_file_name(&s->frames[1]), "trace_testdll.c");
+    /* The inlined function's line is its allocation; the caller's line is
+     * where it calls the inlined function. */
+    ck_assert_uint_eq(s->frames[0].line, trace_source_line("tests/trace_testdll.c", NULL,
+                      "return HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, bytes);"));
+    ck_assert_uint_eq(s->frames[1].line, trace_source_line("tests/trace_testdll.c", NULL,
+                      "void *p = inlined_grab(bytes);"));
+}
+END_TEST
+
 START_TEST(allocations_of_modules_not_traced_are_not_recorded)
 {
     cs_trace_stats before, after;
@@ -382,6 +435,7 @@ TCase *trace_engine_tcase(void)
     tcase_add_test(tc, blocks_made_in_dllmain_are_seen_and_named_after_the_unload);
     tcase_add_test(tc, stop_puts_back_every_import_slot_it_redirected);
     tcase_add_test(tc, a_reallocated_block_moves_and_a_foreign_free_ends_it);
+    tcase_add_test(tc, a_function_inlined_at_the_allocation_is_a_frame_of_its_own);
     tcase_add_test(tc, allocations_of_modules_not_traced_are_not_recorded);
     tcase_add_test(tc, the_configured_depth_bounds_the_frames_kept);
     tcase_add_test(tc, a_site_formats_as_its_traced_frames_innermost_first);

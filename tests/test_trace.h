@@ -24,6 +24,11 @@ cs_trace_report *trace_collect(int64_t first, int64_t last);
 size_t trace_count_class(const cs_trace_report *r, cs_trace_class cls,
                          const cs_trace_site **first);
 
+/* The 1-based number of the first line of the source file rel (from the
+ * source tree's root) that contains text, at or after the first line that
+ * contains after (NULL: from the top). Fails the test when not found. */
+unsigned trace_source_line(const char *rel, const char *after, const char *text);
+
 /* The file part of a frame's source path. */
 const char *trace_file_name(const cs_trace_frame *f);
 

@@ -12,9 +12,12 @@
 
 #define CALLS 200
 
-/* Where the leak-bytes fault allocates (the first frame of its stack). */
+/* Where the leak-bytes fault allocates (the first frame of its stack):
+ * function, file, and the text of the allocating line. */
 #define LEAK_BYTES_SITE "target_on_call"
 #define LEAK_BYTES_FILE "target.c"
+#define LEAK_BYTES_PATH "comserver/target.c"
+#define LEAK_BYTES_LINE "HeapAlloc(GetProcessHeap(), 0, (SIZE_T)n);"
 
 typedef HRESULT (WINAPI *get_class_object_fn)(REFCLSID, REFIID, void **);
 typedef HRESULT (WINAPI *can_unload_fn)(void);
@@ -184,9 +187,12 @@ START_TEST(leak_bytes_is_one_leak_named_at_its_site_in_add)
     ck_assert_uint_ge(leak->nframes, 3);
     ck_assert_str_eq(leak->frames[0].function, LEAK_BYTES_SITE);
     ck_assert_str_eq(trace_file_name(&leak->frames[0]), LEAK_BYTES_FILE);
-    ck_assert_uint_gt(leak->frames[0].line, 0);
+    ck_assert_uint_eq(leak->frames[0].line, trace_source_line(LEAK_BYTES_PATH, NULL,
+                                                              LEAK_BYTES_LINE));
     ck_assert_str_eq(leak->frames[1].function, "target_Add");
     ck_assert_str_eq(trace_file_name(&leak->frames[1]), "target.c");
+    ck_assert_uint_eq(leak->frames[1].line, trace_source_line("comserver/target.c",
+                      "target_Add(IStressTarget", LEAK_BYTES_SITE "(This);"));
     ck_assert_str_eq(leak->frames[1].module, "comstress_server.dll");
     ck_assert(leak->frames[1].traced);
     ck_assert(!leak->frames[2].traced);
@@ -226,6 +232,9 @@ START_TEST(echo_leak_bstr_is_one_bstr_leak_named_in_echo)
     ck_assert_int_eq(leak->statement, 2);
     ck_assert_str_eq(leak->frames[0].function, "target_Echo");
     ck_assert_str_eq(trace_file_name(&leak->frames[0]), "target.c");
+    /* The leaked copy, not the result (which the client freed). */
+    ck_assert_uint_eq(leak->frames[0].line, trace_source_line("comserver/target.c",
+                      "== CS_FAULT_ECHO_LEAK_BSTR)", "SysAllocStringLen("));
     ck_assert(leak->frames[0].traced);
 }
 END_TEST

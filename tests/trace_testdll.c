@@ -38,6 +38,19 @@ __declspec(dllexport) void *WINAPI CsTraceHeapAlloc(SIZE_T bytes)
     return HeapAlloc(GetProcessHeap(), 0, bytes);
 }
 
+/* An allocation inlined into its caller: the tracer lists both frames. */
+static inline __attribute__((always_inline)) void *inlined_grab(SIZE_T bytes)
+{
+    return HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, bytes);
+}
+
+__declspec(dllexport) void *WINAPI CsTraceHeapAllocInlined(SIZE_T bytes)
+{
+    void *p = inlined_grab(bytes);
+
+    return p;
+}
+
 __declspec(dllexport) void *WINAPI CsTraceHeapReAlloc(void *block, SIZE_T bytes)
 {
     return HeapReAlloc(GetProcessHeap(), 0, block, bytes);

@@ -149,7 +149,7 @@ unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *ou
     symbol_buffer s;
     IMAGEHLP_LINEW64 line;
     DWORD64 disp, pc = address - 1;
-    DWORD line_disp, count = 0, ctx = 0, index = 0, i;
+    DWORD line_disp, count = 0, first = 0, index = 0, i;
     uint64_t base;
     unsigned n = 0;
     BOOL ok;
@@ -159,17 +159,20 @@ unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *ou
     resolve_module(&f, &base);
     f.offset = base ? address - base : address;
     if (sym && sym->inline_count && (count = sym->inline_count(sym->process, pc))
-        && !sym->inline_query(sym->process, pc, 0, pc, pc, &ctx, &index))
+        && !sym->inline_query(sym->process, pc, 0, pc, pc, &first, &index))
         count = 0;
-    for (i = 0; sym && i < count && n + 1 < max; i++, ctx++) {
+    /* Inline contexts first + 0 .. count - 1 are the inlined calls,
+     * innermost first; first + count is the function that holds them, and
+     * its line there is the line of the outermost inlined call. */
+    for (i = 0; sym && i < count && n + 1 < max; i++) {
         out[n] = f;
         out[n].inlined = TRUE;
         memset(&line, 0, sizeof(line));
         line.SizeOfStruct = sizeof(line);
         disp = 0;
-        ok = sym->inline_symbol(sym->process, pc, ctx, &disp, symbol_init(&s));
+        ok = sym->inline_symbol(sym->process, pc, first + i, &disp, symbol_init(&s));
         set_names(&out[n], ok, &s.info, disp,
-                  sym->inline_line(sym->process, pc, ctx, 0, &line_disp, &line), &line);
+                  sym->inline_line(sym->process, pc, first + i, 0, &line_disp, &line), &line);
         n++;
     }
     out[n] = f;
@@ -179,7 +182,7 @@ unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *ou
         disp = 0;
         ok = sym->from_addr(sym->process, pc, &disp, symbol_init(&s));
         set_names(&out[n], ok, &s.info, disp,
-                  count ? sym->inline_line(sym->process, pc, ctx, 0, &line_disp, &line)
+                  count ? sym->inline_line(sym->process, pc, first + count, 0, &line_disp, &line)
                         : sym->line_from_addr(sym->process, pc, &line_disp, &line), &line);
     }
     return n + 1;

@@ -55,6 +55,8 @@ static inline uint64_t hash_key(uintptr_t key)
     return ((uint64_t)key >> 4) * 0x9e3779b97f4a7c15ull;
 }
 
+/* Spins a little, then yields: the sections under it are a few dozen
+ * instructions, but a holder may be preempted. */
 static void shard_lock(shard *sh)
 {
     unsigned spins = 0;
