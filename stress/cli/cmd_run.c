@@ -23,6 +23,7 @@
 #include "samplers.h"
 #include "stats.h"
 #include "target.h"
+#include "tracing.h"
 #include "utf8.h"
 
 /* Set once the reports are on disk: a close request waits for it. */
@@ -38,6 +39,8 @@ typedef struct session {
     char names[CS_NPOLICIES][64];
     char errs[CS_NPOLICIES][CS_ERR_LEN];
     cs_release_store rel[CS_NPOLICIES];
+    cs_alloc_site allocs[CS_NPOLICIES][CS_MAX_ALLOCS];
+    long long trace_base;               /* iterations of the runs before */
     char calls[2048];                   /* the --call texts joined */
     cs_context_store ctx;
     cs_verdict_params vp;
@@ -85,6 +88,19 @@ static int check_calls(const cs_options *o)
         lb_site_free(site);
     }
     return CS_EXIT_OK;
+}
+
+/* --trace: the tracer on the target's DLL before anything loads it. */
+static int start_tracing(const cs_options *o)
+{
+    char dll[CS_PATH_LEN];
+
+    if (cs_target_locate(o->target, dll, sizeof(dll))) {
+        fprintf(stderr, "comstress: --trace: target '%s' has no registered in-process DLL to trace\n",
+                o->target);
+        return CS_EXIT_TARGET;
+    }
+    return cs_tracing_start(o, dll);
 }
 
 /* Joins the call texts for the report ("Add(1); Echo('x')"). */
@@ -166,6 +182,8 @@ static int session_open(session *s, int argc, char **argv)
 
     if ((rc = check_calls(o)))
         return rc;
+    if (o->trace && (rc = start_tracing(o)))
+        return rc;
     if (FAILED(cs_target_open(o->target, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_TARGET;
@@ -246,7 +264,8 @@ static void keep_record(const char *dir, const cs_run *r)
 static int run_policy(session *s, size_t i)
 {
     const cs_options *o = s->o;
-    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on };
+    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on,
+                          s->trace_base };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
     int rc;
@@ -269,6 +288,15 @@ static int run_policy(session *s, size_t i)
     cs_phase_set("%s: release checks", r->name);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
                        o->calls, o->ncalls, r->iterations);
+    if (cs_tracing_on()) {
+        cs_phase_set("%s: traced allocations", r->name);
+        r->warmup += s->trace_base;         /* the tracer's numbering */
+        r->iterations += s->trace_base;
+        cs_tracing_collect(r, &s->rel[i], s->allocs[i], CS_MAX_ALLOCS, o->calls, o->ncalls);
+        r->warmup -= s->trace_base;
+        r->iterations -= s->trace_base;
+    }
+    s->trace_base += o->iterations;
     if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG && rc != CS_EXIT_CRASH) {
         cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", s->t.server_path);
         cs_release_unload(&r->release, &s->rel[i], &s->t);
@@ -345,6 +373,7 @@ static void session_close(session *s)
     if (s->target_open)
         cs_target_close(&s->t);
     cs_spy_stop();
+    cs_tracing_stop();
     cs_ledger_free(s->ledger);
 }
 

@@ -1,5 +1,7 @@
 /* The create / call / release loop; see runner.h for the contract. */
 #include "runner.h"
+#include "trace.h"
+#include "tracing.h"
 #include "paths.h"
 #include "ends.h"
 #include "samplers.h"
@@ -167,6 +169,7 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
                        IDispatch *sink, const lb_refs *refs, long long iteration)
 {
     const cs_run_config *cfg = sh->cfg;
+    const int tracing = cs_tracing_on();
     lb_error e;
     VARIANT res;
     size_t i;
@@ -175,6 +178,8 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
 
     for (i = 0; i < cfg->opt->ncalls; i++) {
         VariantInit(&res);
+        if (tracing)
+            cs_trace_set_context(cfg->trace_base + iteration, (int32_t)i);
         cs_spy_set_site((int)i + 1);
         hr = lb_call(d, sites[i], sink ? sink : obj, refs, &res, &e);
         cs_spy_set_site(0);

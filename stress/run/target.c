@@ -63,6 +63,17 @@ static void open_probe(cs_target *t)
         t->probe = NULL;
 }
 
+int cs_target_locate(const char *name, char *path, size_t n)
+{
+    CLSID clsid;
+
+    path[0] = 0;
+    if (FAILED(resolve_clsid(name, &clsid)))
+        return -1;
+    server_path_of(&clsid, path, n);
+    return path[0] ? 0 : -1;
+}
+
 HRESULT cs_target_open(const char *name, cs_target *t, char *err, size_t errlen)
 {
     IUnknown *unk = NULL;
