@@ -281,10 +281,23 @@ START_TEST(the_console_says_what_is_not_clean_and_the_table)
 {
     char args[CS_PATH_LEN + 200];
 
+    const char *dir = cs_temp_dir("hard-console");
+    char *html, *findings, *memory;
+
     snprintf(args, sizeof(args), "compare --scenario pass-instance --iterations 2000 --fail-on none --out \"%s\"",
-             cs_temp_dir("hard-console"));
+             dir);
     cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_OK);
+    /* report.html leads with the findings, naming the leaking policy */
+    html = cs_read_out(dir, "report.html");
+    ck_assert_ptr_nonnull(html);
+    findings = strstr(html, "<h2>Findings</h2>");
+    memory = strstr(html, "<h2>Memory</h2>");
+    ck_assert_msg(findings && memory && findings < memory, "findings do not come before the charts");
+    ck_assert_msg(strstr(findings, "compare/instance-unbounded: cache_entries grows: leak") != NULL
+                  && strstr(findings, "compare/instance-unbounded") < memory, "leaking policy not named first");
+    ck_assert_msg(strstr(findings, "per-instance binding") != NULL, "no advice for the binding leak");
+    free(html);
     ck_assert_out_has("instance-unbounded");
     ck_assert_out_has("metrics clean (--verbose lists every metric)");
     ck_assert_msg(clean_metric_lines() == 0, "clean metrics listed:\n%s", res.out);
