@@ -1,9 +1,11 @@
 /*
  * The fault catalogue of the reference server: deliberate release-discipline
- * bugs a harness must catch, selected at run time by name.
+ * bugs a harness must catch, and noise it must not mistake for them,
+ * selected at run time by name.
  *
- * Pure C (no <windows.h>): the table and the "name[:param]" parser are unit
- * tested on their own. The selected fault itself lives in module.c.
+ * Pure C (no <windows.h>): the table, the "name[:param]" parser and the
+ * noise faults' draws are tested on their own. The selected fault itself
+ * lives in module.c, the noise faults' state in noise.c.
  */
 #ifndef CS_FAULTS_H
 #define CS_FAULTS_H
@@ -64,8 +66,9 @@ typedef enum cs_fault {
  * The draws are pure functions of a seed and the call number, so calls on
  * many threads need only the shared counter, and a seed gives the same
  * leaks, bound and sizes every time. The seed is taken when the fault is
- * selected: from the environment variable CS_FAULT_SEED_ENV when it is
- * set, otherwise a fresh one, so two runs differ.
+ * selected: from the environment variable CS_FAULT_SEED_ENV when it holds
+ * a number (cs_fault_parse_seed), otherwise a fresh one, so two runs
+ * differ.
  */
 #define CS_FAULT_SEED_ENV "COMSTRESS_FAULT_SEED"
 #define CS_FAULT_NOISE_BLOCK 24
