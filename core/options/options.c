@@ -58,7 +58,7 @@ typedef enum opt_kind {
 
 typedef struct choice { const char *word; int value; } choice;
 
-#define MAX_WORDS 5
+#define MAX_WORDS 8
 #define BIT(c) (1u << (c))
 #define RUNS (BIT(CS_CMD_RUN) | BIT(CS_CMD_COMPARE))
 #define CHILD BIT(CS_CMD_CHILD)
@@ -84,6 +84,7 @@ static const optdef opt_table[] = {
     /* run and compare */
     { "--target", RUNS, K_TEXT, F(target), .what = "empty ProgID/CLSID" },
     { "--call", RUNS, K_CALL, F(calls), .what = "empty call text" },
+    { "--script", RUNS, K_DIR, F(script), .what = "empty script path" },
     { "--iterations", RUNS, K_COUNT, F(iterations), 1, NO_MAX, 0, "a positive whole number" },
     { "--warmup", RUNS, K_COUNT, F(warmup), 0, NO_MAX, 0, "a whole number" },
     { "--sample-every", RUNS, K_COUNT, F(sample_every), 1, NO_MAX, 0, "a positive whole number" },
@@ -108,7 +109,10 @@ static const optdef opt_table[] = {
     { "--client-fault", RUNS, K_CHOICE, F(client_fault), .noun = "fault",
       .words = { { "missing-release", CS_CF_MISSING_RELEASE },
                  { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
-                 { "missing-sysfreestring", CS_CF_MISSING_SYSFREESTRING } } },
+                 { "missing-sysfreestring", CS_CF_MISSING_SYSFREESTRING },
+                 { "missing-item-release", CS_CF_MISSING_ITEM_RELEASE },
+                 { "missing-enum-release", CS_CF_MISSING_ENUM_RELEASE },
+                 { "missing-unadvise", CS_CF_MISSING_UNADVISE } } },
     { "--plan", RUNS, K_CHOICE, F(invoke_plan), .words = { { "vtable", 0 }, { "invoke", 1 } } },
     { "--bstr-cache", RUNS, K_CHOICE, F(bstr_cache), .words = { { "on", 1 }, { "off", 0 } } },
     /* suite */
@@ -183,7 +187,7 @@ static void list_words(const optdef *d, int with_or, char *buf, size_t len)
  * CS_EXIT_USAGE with err naming the option, the value and the words. */
 static int take_word(const optdef *d, void *field, const char *val, char *err, size_t errlen)
 {
-    char words[160];
+    char words[256];
     size_t k;
 
     for (k = 0; k < MAX_WORDS && d->words[k].word; k++) {

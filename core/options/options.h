@@ -60,7 +60,10 @@ typedef enum cs_client_fault {
     CS_CF_NONE,
     CS_CF_MISSING_RELEASE,        /* the created object is never released */
     CS_CF_MISSING_VARIANTCLEAR,   /* call results are never cleared */
-    CS_CF_MISSING_SYSFREESTRING   /* a BSTR per iteration is never freed */
+    CS_CF_MISSING_SYSFREESTRING,  /* a BSTR per iteration is never freed */
+    CS_CF_MISSING_ITEM_RELEASE,   /* each: enumerated items are never cleared */
+    CS_CF_MISSING_ENUM_RELEASE,   /* each: the enumerator is never released */
+    CS_CF_MISSING_UNADVISE        /* unadvise does nothing: the sink keeps its source */
 } cs_client_fault;
 
 /* `comstress child SCENARIO [options]`: one lifecycle scenario. */
@@ -94,6 +97,8 @@ typedef struct cs_options {
     const char *target;               /* ProgID or {CLSID} */
     const char *calls[CS_MAX_CALLS];  /* --call texts, in order */
     size_t ncalls;
+    const char *script;               /* --script FILE: statements, one a line;
+                                       * they run before the --call ones */
     long long iterations;
     long long warmup;                 /* -1: default (10% of iterations) */
     long long sample_every;           /* 0: default (about 200 samples) */

@@ -16,8 +16,12 @@ static const char usage_text[] =
 "\n"
 "options for run and compare:\n"
 "  --target PROGID|{CLSID}  object to stress (default ComStress.Target)\n"
-"  --call TEXT              a late-bound call, repeatable: Add(1), Echo('x'),\n"
-"                           Value, Value=5, Consume(@obj)\n"
+"  --call TEXT              a statement, repeatable: Add(1), Echo('x'), Value=5,\n"
+"                           Consume(@obj), CreateChild().Add(1), Range(1,,3),\n"
+"                           @c = CreateChild(), each Items: Name, advise @obj\n"
+"                           (the call language: docs/call-language.md)\n"
+"  --script FILE            statements, one a line (UTF-8, '#' comments), run\n"
+"                           before the --call ones in every iteration\n"
 "  --scenario NAME          calls (default): calls on each new object;\n"
 "                           pass-instance: each new object is passed as @obj\n"
 "                           to calls on one long-lived sink object\n"
@@ -39,7 +43,9 @@ static const char usage_text[] =
 "                           pagefile too, which are page-granular), or never\n"
 "  --fault NAME[:PARAM]     select a reference-server fault (list faults)\n"
 "  --client-fault NAME      a fault in the harness itself: missing-release,\n"
-"                           missing-variantclear, missing-sysfreestring\n"
+"                           missing-variantclear, missing-sysfreestring,\n"
+"                           missing-item-release, missing-enum-release,\n"
+"                           missing-unadvise\n"
 "  --ledger                 wrap every interface pointer in the refcount ledger\n"
 "                           (its wrapper hides the dual interface: calls go\n"
 "                           through IDispatch::Invoke)\n"
@@ -69,7 +75,8 @@ static const char usage_text[] =
 "\n"
 "exit codes: 0 ok, 1 leak or release check failed, 2 bad command line,\n"
 "3 target not registered, 4 call failed, 5 output not writable, 6 internal,\n"
-"7 timed out (hang), 8 crashed (samples kept: comstress report DIR)\n";
+"7 timed out (hang), 8 crashed (samples kept: comstress report DIR),\n"
+"9 interrupted (Ctrl-C or a termination request; reports written)\n";
 
 
 const char *cs_usage(void)

@@ -5,6 +5,7 @@
  * gathered, also after a failure part-way.
  */
 #include <windows.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include "samplers.h"
 #include "stats.h"
 #include "target.h"
+#include "callspec.h"
+#include "utf8.h"
 
 /* Set once the reports are on disk: a close request waits for it. */
 static HANDLE reports_done;
@@ -36,7 +39,10 @@ typedef struct session {
     char names[CS_NPOLICIES][64];
     char errs[CS_NPOLICIES][CS_ERR_LEN];
     cs_release_store rel[CS_NPOLICIES];
-    char calls[2048];                   /* the --call texts joined */
+    char calls[2048];                   /* the statements joined */
+    cs_script *script;                  /* --script lines, then --call texts */
+    char **labels;                      /* per spy site: what it names */
+    size_t nlabels;
     cs_context_store ctx;
     cs_verdict_params vp;
     cs_target t;
@@ -46,53 +52,161 @@ typedef struct session {
     int spy_on;
 } session;
 
-/* Calls used when none are given: only the reference server's members are
- * known in advance; any other target needs --call. */
-static int default_calls(cs_options *o, const cs_target *t)
+/* The largest --script read (far more than CS_MAX_STATEMENTS lines of
+ * ordinary length). */
+#define SCRIPT_MAX_BYTES (4u << 20)
+
+/* Prints "comstress: --script 'PATH': WHY" and returns CS_EXIT_USAGE. The
+ * path is shown as given (backslashes and all) unless it holds a control
+ * character, which must not reach the terminal: then it is escaped. */
+static int script_error(const char *path, const char *why)
 {
-    if (o->ncalls)
-        return CS_EXIT_OK;
-    if (o->scenario == CS_SCEN_PASS_INSTANCE) {
-        o->calls[o->ncalls++] = "Consume(@obj)";
-        return CS_EXIT_OK;
+    char shown[CS_PATH_LEN];
+    const char *p;
+
+    for (p = path; *p && (unsigned char)*p >= 0x20 && *p != 0x7f; p++)
+        ;
+    fprintf(stderr, "comstress: --script '%s': %s\n", *p ? cs_say_escaped(path, shown, sizeof(shown)) : path, why);
+    return CS_EXIT_USAGE;
+}
+
+/*
+ * Reads the --script file whole into *text (malloc'd, NUL-terminated, a
+ * UTF-8 byte order mark removed). Refused with one line (CS_EXIT_USAGE):
+ * a file that cannot be read, over SCRIPT_MAX_BYTES, holding a NUL byte or
+ * text that is not UTF-8.
+ */
+static int read_script(const char *path, char **text)
+{
+    char why[CS_ERR_LEN], *buf;
+    FILE *f = cs_fopen(path, "rb");
+    size_t n;
+
+    *text = NULL;
+    if (!f) {
+        snprintf(why, sizeof(why), "cannot read it (%s)", strerror(errno));
+        return script_error(path, why);
     }
-    if (!t->probe) {
-        fprintf(stderr, "comstress: --call: give at least one call for target '%s' (e.g. --call \"Method(1)\")\n", t->name);
-        return CS_EXIT_USAGE;
+    buf = malloc(SCRIPT_MAX_BYTES + 1);
+    n = buf ? fread(buf, 1, SCRIPT_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!buf)
+        return script_error(path, "out of memory reading it");
+    if (n > SCRIPT_MAX_BYTES) {
+        free(buf);
+        snprintf(why, sizeof(why), "larger than %u bytes", SCRIPT_MAX_BYTES);
+        return script_error(path, why);
     }
-    o->calls[o->ncalls++] = "Add(1)";
-    o->calls[o->ncalls++] = "Echo('x')";
+    if (memchr(buf, 0, n) || !cs_utf8_valid(buf, n)) {
+        why[0] = memchr(buf, 0, n) != NULL;
+        free(buf);
+        return script_error(path, why[0] ? "holds a NUL byte: not a text file" : "not UTF-8 text");
+    }
+    buf[n] = 0;
+    if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+        memmove(buf, buf + 3, n - 2);
+    *text = buf;
     return CS_EXIT_OK;
 }
 
-/* Every --call parsed before anything is opened or created: a malformed
- * call is a bad command line (exit 2), whatever the target. */
-static int check_calls(const cs_options *o)
+/*
+ * The statements of an iteration, parsed before anything is opened or
+ * created: the lines of --script (with their line numbers), then every
+ * --call as a lone statement. A malformed one is a bad command line (exit
+ * 2, one line naming the file, line and column, or the --call), whatever
+ * the target. *out may hold no statement (none given: default_calls).
+ */
+static int build_script(const cs_options *o, cs_script **out)
 {
-    char shown[160];
-    lb_site *site;
-    lb_error e;
+    char err[CS_ERR_LEN], shown[160], *text;
     size_t i;
+    int rc;
 
+    *out = NULL;
+    if (o->script) {
+        if ((rc = read_script(o->script, &text)))
+            return rc;
+        rc = cs_script_parse(text, out, err, sizeof(err));
+        free(text);
+        if (rc)
+            return script_error(o->script, err);
+        if (!(*out)->count)
+            return script_error(o->script, "no statement in it (only blank lines and comments)");
+    } else if (!(*out = cs_script_new())) {
+        fprintf(stderr, "comstress: out of memory\n");
+        return CS_EXIT_INTERNAL;
+    }
     for (i = 0; i < o->ncalls; i++) {
-        if (FAILED(lb_site_parse(o->calls[i], &site, &e))) {
+        if (cs_script_add(*out, o->calls[i], 0, err, sizeof(err))) {
             fprintf(stderr, "comstress: --call '%s': %s\n",
-                    cs_say_excerpt(o->calls[i], 0, 60, shown, sizeof(shown)), e.message);
+                    cs_say_excerpt(o->calls[i], 0, 60, shown, sizeof(shown)), err);
             return CS_EXIT_USAGE;
         }
-        lb_site_free(site);
     }
     return CS_EXIT_OK;
 }
 
-/* Joins the call texts for the report ("Add(1); Echo('x')"). */
-static void join_calls(const cs_options *o, char *buf, size_t len)
+/* Statements used when none are given: only the reference server's
+ * members are known in advance; any other target needs --call or
+ * --script. */
+static int default_calls(cs_script *sc, const cs_options *o, const cs_target *t)
 {
-    size_t i, used = 0;
+    char err[CS_ERR_LEN];
+    int rc = 0;
 
-    buf[0] = 0;
-    for (i = 0; i < o->ncalls && used < len; i++)
-        used += snprintf(buf + used, len - used, "%s%s", i ? "; " : "", o->calls[i]);
+    if (sc->count)
+        return CS_EXIT_OK;
+    if (o->scenario == CS_SCEN_PASS_INSTANCE) {
+        rc = cs_script_add(sc, "Consume(@obj)", 0, err, sizeof(err));
+    } else if (!t->probe) {
+        fprintf(stderr, "comstress: --call: give at least one call for target '%s' "
+                "(e.g. --call \"Method(1)\", or --script FILE)\n", t->name);
+        return CS_EXIT_USAGE;
+    } else {
+        rc = cs_script_add(sc, "Add(1)", 0, err, sizeof(err)) || cs_script_add(sc, "Echo('x')", 0, err, sizeof(err));
+    }
+    if (rc) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return CS_EXIT_INTERNAL;
+    }
+    return CS_EXIT_OK;
+}
+
+/*
+ * What names each malloc-spy site in the release findings: a statement's
+ * text, "line 3: " first for a script line; the statements past the last
+ * site share it and are named together. Also the statements joined for
+ * the report ("Add(1); Echo('x')"). Returns CS_EXIT_OK or
+ * CS_EXIT_INTERNAL (out of memory, said).
+ */
+static int name_statements(session *s)
+{
+    const cs_script *sc = s->script;
+    size_t i, used = 0, n = sc->count < CS_SPY_SITES - 1 ? sc->count : CS_SPY_SITES - 1;
+    char buf[CS_FINDING_LEN];
+
+    s->calls[0] = 0;
+    for (i = 0; i < sc->count && used < sizeof(s->calls); i++)
+        used += snprintf(s->calls + used, sizeof(s->calls) - used, "%s%s", i ? "; " : "", sc->stmts[i].text);
+    if (!(s->labels = calloc(n + 1, sizeof(*s->labels))))
+        goto out_oom;
+    for (i = 0; i < n; i++) {
+        const cs_stmt *st = &sc->stmts[i];
+        if (i + 1 == n && sc->count > n)
+            snprintf(buf, sizeof(buf), "statements %u to %u (one spy site)", (unsigned)n,
+                     (unsigned)sc->count);
+        else if (st->line)
+            snprintf(buf, sizeof(buf), "line %d: %s", st->line, st->text);
+        else
+            snprintf(buf, sizeof(buf), "%s", st->text);
+        if (!(s->labels[i] = strdup(buf)))
+            goto out_oom;
+        s->nlabels++;
+    }
+    return CS_EXIT_OK;
+out_oom:
+    fprintf(stderr, "comstress: out of memory\n");
+    return CS_EXIT_INTERNAL;
 }
 
 /* Prints one run's summary lines. */
@@ -162,14 +276,14 @@ static int session_open(session *s, int argc, char **argv)
     char err[CS_ERR_LEN], path[CS_PATH_LEN];
     int rc;
 
-    if ((rc = check_calls(o)))
+    if ((rc = build_script(o, &s->script)))
         return rc;
     if (FAILED(cs_target_open(o->target, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_TARGET;
     }
     s->target_open = 1;
-    if ((rc = default_calls(o, &s->t)))
+    if ((rc = default_calls(s->script, o, &s->t)) || (rc = name_statements(s)))
         return rc;
     if (o->fault && FAILED(cs_target_set_fault(&s->t, o->fault, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
@@ -195,7 +309,6 @@ static int session_open(session *s, int argc, char **argv)
     s->spy_on = SUCCEEDED(cs_spy_start(o->bstr_cache));
     cs_samplers_exclude_heap(cs_spy_heap());
     cs_context_fill(&s->ctx, argc, argv);
-    join_calls(o, s->calls, sizeof(s->calls));
     s->vp.max_leak_bytes = o->max_leak;          /* negative: the default */
     s->vp.warmup = o->warmup >= 0 ? o->warmup : cs_default_warmup(o->iterations);
     return CS_EXIT_OK;
@@ -230,7 +343,8 @@ static void describe_run(session *s, size_t i)
 static int run_policy(session *s, size_t i)
 {
     const cs_options *o = s->o;
-    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on };
+    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on,
+                          s->script };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
     int rc;
@@ -252,7 +366,7 @@ static int run_policy(session *s, size_t i)
         cs_phase_exception(r->exception, "caught by the marshaller on the thread serving the call");
     cs_phase_set("%s: release checks", r->name);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
-                       o->calls, o->ncalls, r->iterations);
+                       (const char *const *)s->labels, s->nlabels, r->iterations);
     if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG && rc != CS_EXIT_CRASH) {
         cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", s->t.server_path);
         cs_release_unload(&r->release, &s->rel[i], &s->t);
@@ -324,6 +438,12 @@ static BOOL WINAPI on_console_event(DWORD event)
 
 static void session_close(session *s)
 {
+    size_t i;
+
+    for (i = 0; i < s->nlabels; i++)
+        free(s->labels[i]);
+    free(s->labels);
+    cs_script_free(s->script);
     cs_csv_close(s->csv);
     if (s->target_open)
         cs_target_close(&s->t);

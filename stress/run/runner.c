@@ -7,6 +7,7 @@
 #include "lb.h"
 #include "ledger.h"
 #include "mallocspy.h"
+#include "script.h"
 #include <stdio.h>
 #include <string.h>
 #include <math.h>
@@ -161,27 +162,45 @@ static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch
                             &IID_IDispatch, (void **)out);
 }
 
-/* Makes the calls of one iteration; FALSE on the first failure. Each call
- * runs under its own malloc-spy site so leaked blocks name the call. */
-static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispatch *obj,
-                       IDispatch *sink, const lb_refs *refs, long long iteration)
+/* The COM calls the executor made so far: late-bound member calls, and
+ * for each walk _NewEnum plus one Next per item and the last one, and
+ * every Advise and Unadvise. What calls/s counts: a statement is the
+ * calls it makes, not one. */
+static long long exec_calls(const cs_exec *x)
+{
+    cs_exec_totals t;
+
+    cs_exec_totals_get(x, &t);
+    return t.calls + 2 * t.enumerations + t.items + t.advises + t.unadvises;
+}
+
+/* The malloc-spy site of statement index: its index + 1, the statements
+ * past the last site sharing it (release.c names them so). */
+static int statement_site(size_t index)
+{
+    return index + 1 < CS_SPY_SITES ? (int)index + 1 : CS_SPY_SITES - 1;
+}
+
+/* Runs every statement of the iteration begun on x; FALSE on the first
+ * failure (the run is then stopped with its message). Each statement
+ * runs under its own malloc-spy site so leaked blocks name it. */
+static BOOL run_statements(run_shared *sh, cs_exec *x)
 {
     const cs_run_config *cfg = sh->cfg;
+    const cs_script *sc = cfg->script;
     lb_error e;
-    VARIANT res;
     size_t i;
     HRESULT hr;
     char msg[CS_ERR_LEN];
 
-    for (i = 0; i < cfg->opt->ncalls; i++) {
-        VariantInit(&res);
-        cs_spy_set_site((int)i + 1);
-        hr = lb_call(d, sites[i], sink ? sink : obj, refs, &res, &e);
+    for (i = 0; i < sc->count; i++) {
+        cs_spy_set_site(statement_site(i));
+        hr = cs_exec_statement(x, i, &e);
         cs_spy_set_site(0);
         if (FAILED(hr) && cs_is_exception_code((unsigned long)hr)) {
             snprintf(msg, sizeof(msg), "crashed: 0x%08lx %s in the target during %s, on the thread "
                      "that serves it (the marshaller returned the exception as the call's result)",
-                     (unsigned long)hr, cs_exception_name((unsigned long)hr), lb_site_member(sites[i]));
+                     (unsigned long)hr, cs_exception_name((unsigned long)hr), sc->stmts[i].text);
             sh->exception = (unsigned long)hr;
             run_fail(sh, CS_EXIT_CRASH, msg);
             return FALSE;
@@ -191,26 +210,26 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
             run_fail(sh, CS_EXIT_CALL, msg);
             return FALSE;
         }
-        if (cfg->ledger)
-            cs_ledger_wrap_variant(cfg->ledger, &res, lb_site_member(sites[i]), iteration);
-        if (cfg->opt->client_fault != CS_CF_MISSING_VARIANTCLEAR)
-            VariantClear(&res);
-        InterlockedIncrement64(&sh->calls_ok);
     }
     return TRUE;
 }
 
-/* One iteration: create, make every call (on the new object, or on the
- * sink with the new object as @obj), release. Returns FALSE on error (the
- * run is then stopped with the message recorded). */
-static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFactory *cf,
-                    IDispatch *sink, long long iteration)
+/*
+ * One iteration: create, run the statements (on the new object, or on the
+ * sink with the new object as @obj), end the executor's iteration (its
+ * names released), release the object, then sweep the event sinks (which
+ * needs the sources gone). Returns FALSE on error (the run is then stopped
+ * with the message recorded); the iteration is cleaned up either way.
+ */
+static BOOL iterate(run_shared *sh, cs_exec *x, lb_dispatcher *d, IClassFactory *cf, IDispatch *sink,
+                    long long iteration)
 {
     char why[300];
     const cs_run_config *cfg = sh->cfg;
     IDispatch *obj;
-    lb_ref items[2];
-    lb_refs refs = { items, 0 };
+    lb_ref given[2];
+    size_t n = 0;
+    lb_error e;
     HRESULT hr;
     BOOL ok;
     char msg[CS_ERR_LEN];
@@ -223,41 +242,51 @@ static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFac
     }
     if (cfg->ledger)
         obj = cs_ledger_wrap(cfg->ledger, obj, "CreateInstance", iteration);
-    items[refs.count].name = "obj";
-    items[refs.count++].disp = obj;
+    given[n].name = "obj";
+    given[n++].disp = obj;
     if (sink) {
-        items[refs.count].name = "sink";
-        items[refs.count++].disp = sink;
+        given[n].name = "sink";
+        given[n++].disp = sink;
     }
-    ok = make_calls(sh, d, sites, obj, sink, &refs, iteration);
+    ok = SUCCEEDED(cs_exec_begin(x, sink ? sink : obj, given, n, iteration, &e));
+    if (!ok)
+        run_fail(sh, CS_EXIT_INTERNAL, e.message);
+    else
+        ok = run_statements(sh, x);
+    cs_exec_end(x);
     if (cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
         SysAllocString(L"comstress: a BSTR the harness forgets to free");
     lb_dispatcher_forget(d, (IUnknown *)obj);
     if (cfg->opt->client_fault != CS_CF_MISSING_RELEASE)
         IDispatch_Release(obj);
+    cs_exec_sweep(x);
     return ok && !sh->stop;
 }
 
-/* Parses every --call into a call site; on error records it. */
-static BOOL parse_sites(run_shared *sh, lb_site **sites)
+/* The executor's fault for the harness's --client-fault (the others are
+ * the run loop's own). */
+static cs_exec_fault exec_fault(cs_client_fault f)
 {
-    const cs_options *o = sh->cfg->opt;
-    lb_error e;
-    size_t i;
-    char msg[CS_ERR_LEN];
-
-    for (i = 0; i < o->ncalls; i++) {
-        if (FAILED(lb_site_parse(o->calls[i], &sites[i], &e))) {
-            snprintf(msg, sizeof(msg), "--call '%s': %s", o->calls[i], e.message);
-            run_fail(sh, CS_EXIT_USAGE, msg);
-            while (i > 0) {
-                lb_site_free(sites[--i]);
-                sites[i] = NULL;
-            }
-            return FALSE;
-        }
+    switch (f) {
+    case CS_CF_MISSING_VARIANTCLEAR:  return CS_XF_MISSING_VARIANTCLEAR;
+    case CS_CF_MISSING_ITEM_RELEASE:  return CS_XF_MISSING_ITEM_RELEASE;
+    case CS_CF_MISSING_ENUM_RELEASE:  return CS_XF_MISSING_ENUM_RELEASE;
+    case CS_CF_MISSING_UNADVISE:      return CS_XF_MISSING_UNADVISE;
+    default:                          return CS_XF_NONE;
     }
-    return TRUE;
+}
+
+/* The ledger's hooks: every object a statement obtains is wrapped, and
+ * the executor reaches the object behind a wrapper for the interfaces a
+ * wrapper does not forward (connection points). */
+static void ledger_track(void *ctx, VARIANT *v, const char *origin, long long iteration)
+{
+    cs_ledger_wrap_variant(ctx, v, origin, iteration);
+}
+
+static IUnknown *ledger_inner(void *ctx, IDispatch *p)
+{
+    return cs_ledger_inner(p);
 }
 
 /* The sink's own STA: creates the sink, publishes it in the global
@@ -322,28 +351,29 @@ static void arrive(run_shared *sh)
 
 /* What one worker holds for its loop. */
 typedef struct worker_state {
-    lb_site *sites[CS_MAX_CALLS];
+    cs_exec *x;
     IClassFactory *cf;
     IDispatch *sink;
     lb_dispatcher *d;
+    long long calls_counted;     /* exec_calls already added to calls_ok */
 } worker_state;
 
 /*
- * A worker's set-up in its (already initialised) apartment: parsed call
- * sites, its dispatcher, the class factory (factory activation) and the
- * sink (pass-instance). Returns TRUE when the loop can start; on FALSE the
+ * A worker's set-up in its (already initialised) apartment: its
+ * dispatcher, its script executor (the call sites made once), the class
+ * factory (factory activation) and the sink (pass-instance). Returns TRUE when the loop can start; on FALSE the
  * run has failed (run_fail) and ws holds what must still be freed.
  */
 static BOOL worker_setup(run_shared *sh, worker_state *ws)
 {
     char why[300];
     const cs_run_config *cfg = sh->cfg;
+    cs_exec_hooks hooks = { cfg->ledger, ledger_track, ledger_inner };
     lb_policy policy;
+    lb_error e;
     char msg[CS_ERR_LEN];
     HRESULT hr;
 
-    if (!parse_sites(sh, ws->sites))
-        return FALSE;
     lb_policy_from_name(cfg->policy, &policy);
     if (!(ws->d = lb_dispatcher_new(policy))) {
         run_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
@@ -351,6 +381,11 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
     }
     if (cfg->opt->invoke_plan)
         lb_dispatcher_use_vtable(ws->d, FALSE);
+    if (FAILED(cs_exec_new(cfg->script, ws->d, cfg->ledger ? &hooks : NULL,
+                           exec_fault(cfg->opt->client_fault), &ws->x, &e))) {
+        run_fail(sh, CS_EXIT_INTERNAL, e.message);
+        return FALSE;
+    }
     if (cfg->opt->activation == CS_ACT_FACTORY
         && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
                                         NULL, &IID_IClassFactory, (void **)&ws->cf))) {
@@ -376,8 +411,11 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
 static void worker_teardown(run_shared *sh, int index, worker_state *ws)
 {
     lb_stats st;
-    size_t i;
 
+    if (ws->x) {
+        InterlockedExchangeAdd64(&sh->calls_ok, exec_calls(ws->x) - ws->calls_counted);
+        cs_exec_free(ws->x);      /* before the dispatcher it borrows */
+    }
     if (ws->sink) {
         lb_dispatcher_forget(ws->d, (IUnknown *)ws->sink);
         IDispatch_Release(ws->sink);
@@ -397,9 +435,6 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
         LeaveCriticalSection(&sh->lock);
         lb_dispatcher_free(ws->d);
     }
-    for (i = 0; i < sh->cfg->opt->ncalls; i++)
-        if (ws->sites[i])
-            lb_site_free(ws->sites[i]);
 }
 
 /* Per-thread loop: its own apartment, class factory, sink, dispatcher.
@@ -426,7 +461,12 @@ static DWORD WINAPI worker_main(void *arg)
     arrive(sh);
     WaitForSingleObject(sh->go, INFINITE);
     for (i = 0; i < w->iterations && !sh->stop; i++) {
-        if (!iterate(sh, ws.d, ws.sites, ws.cf, ws.sink, sh->done + 1))
+        BOOL ok = iterate(sh, ws.x, ws.d, ws.cf, ws.sink, sh->done + 1);
+        long long calls = exec_calls(ws.x);
+
+        InterlockedExchangeAdd64(&sh->calls_ok, calls - ws.calls_counted);
+        ws.calls_counted = calls;
+        if (!ok)
             break;
         InterlockedIncrement64(&sh->done);
         maybe_sample(sh);

@@ -2,6 +2,13 @@
  * One stress run: T worker threads, each in its own apartment, each running
  * create / call / release iterations through its own caching dispatcher,
  * while samples are taken every K iterations and streamed to the CSV.
+ *
+ * An iteration runs the script's statements (every --call is one, and
+ * each line of --script) through the worker's executor (client/script):
+ * cs_exec_begin with @obj (and @sink for pass-instance), each statement
+ * under its malloc-spy site (statement index + 1), cs_exec_end, the object
+ * forgotten and released, then cs_exec_sweep. With the ledger on, every
+ * object a statement obtains is wrapped (the executor's track hook).
  */
 #ifndef CS_RUNNER_H
 #define CS_RUNNER_H
@@ -11,6 +18,7 @@
 #include "model.h"
 
 struct cs_csv_writer;
+struct cs_script;
 
 typedef struct cs_run_config {
     const cs_options *opt;
@@ -21,9 +29,12 @@ typedef struct cs_run_config {
     struct cs_csv_writer *csv;  /* sample stream, may be NULL */
     struct cs_ledger *ledger;   /* wrap every pointer, may be NULL */
     int spy_on;                 /* the malloc spy is registered */
+    const struct cs_script *script; /* the statements of an iteration (at
+                                 * least one; read-only, shared by workers) */
 } cs_run_config;
 
-/* Runs the workload and fills r (everything but verdicts). Returns
+/* Runs the workload and fills r (everything but verdicts);
+ * r->calls_per_second counts the COM calls the statements made. Returns
  * CS_EXIT_OK, or CS_EXIT_CALL / CS_EXIT_TARGET / CS_EXIT_INTERNAL with
  * r->error set to a one-line message (err_buf holds it); samples taken
  * before the failure are already in the CSV. */

@@ -207,10 +207,41 @@ START_TEST(the_longest_timeout_and_a_fault_parameter_are_kept)
 }
 END_TEST
 
+/* --script names a file (read by the command, not here); the executor's
+ * client faults are words of --client-fault like the harness's own. */
+START_TEST(a_script_file_and_the_object_model_client_faults_are_taken)
+{
+    static const struct { const char *word; cs_client_fault f; } faults[] = {
+        { "missing-item-release", CS_CF_MISSING_ITEM_RELEASE },
+        { "missing-enum-release", CS_CF_MISSING_ENUM_RELEASE },
+        { "missing-unadvise", CS_CF_MISSING_UNADVISE },
+        { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
+    };
+    size_t i;
+
+    ck_assert_int_eq(parse("run", "--script", "Z:/tmp/model.txt", "--call", "each Items: Name", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(o.script, "Z:/tmp/model.txt");
+    ck_assert_uint_eq(o.ncalls, 1);
+    ck_assert_str_eq(o.calls[0], "each Items: Name");
+    ck_assert_int_eq(parse("compare", "--script=Z:/s.txt", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(o.script, "Z:/s.txt");
+    for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+        ck_assert_int_eq(parse("run", "--client-fault", faults[i].word, NULL), CS_EXIT_OK);
+        ck_assert_int_eq(o.client_fault, faults[i].f);
+    }
+    bad(parse("run", "--script", "", NULL), "--script: empty script path");
+    bad(parse("report", "Z:/r", "--script", "a.txt", NULL), "unknown option '--script' for report");
+    bad(parse("run", "--client-fault", "missing-unadvice", NULL),
+        "--client-fault: unknown fault 'missing-unadvice' (missing-release, missing-variantclear, "
+        "missing-sysfreestring, missing-item-release, missing-enum-release, missing-unadvise)");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(defaults), CS_TEST(all_options), CS_TEST(bad_inputs),
+        CS_TEST(a_script_file_and_the_object_model_client_faults_are_taken),
         CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors), CS_TEST(leak_threshold), NULL
     };
 
