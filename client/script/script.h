@@ -123,6 +123,7 @@ typedef struct cs_exec_totals {
     long long statements;              /* statements run to completion */
     long long calls;                   /* late-bound calls made */
     long long enumerations, items;     /* each statements, items walked */
+    long long clones;                  /* enumerators cloned (each clone) */
     long long advises, unadvises;      /* connections made and broken */
     long long events;                  /* Invoke calls our sinks received (swept sinks) */
     long long kept_after_unadvise;     /* sinks held after Unadvise and the source's release */

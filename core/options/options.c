@@ -53,7 +53,8 @@ typedef enum opt_kind {
     K_DIR,      /* a directory or program path: K_TEXT that leaves
                  * CS_PATH_ROOM bytes of CS_PATH_LEN for names under it */
     K_CALL,     /* non-empty text appended to calls[] */
-    K_FAULT     /* NAME[:PARAM] (cs_fault_split) kept as text */
+    K_FAULT,    /* NAME[:PARAM] (cs_fault_split) kept as text */
+    K_FAIL_ON   /* categories (cs_fail_on_parse) into an unsigned */
 } opt_kind;
 
 typedef struct choice { const char *word; int value; } choice;
@@ -104,8 +105,7 @@ static const optdef opt_table[] = {
       .words = { { "factory", CS_ACT_FACTORY }, { "cocreate", CS_ACT_COCREATE } } },
     { "--apartment", RUNS, K_CHOICE, F(apartment_mta), .words = { { "sta", 0 }, { "mta", 1 } } },
     { "--sink-apartment", RUNS, K_CHOICE, F(sink_sta), .words = { { "sta", 1 }, { "same", 0 } } },
-    { "--fail-on", RUNS | BIT(CS_CMD_REPORT), K_CHOICE, F(fail_on_leak),
-      .words = { { "leak", 1 }, { "leak-any", 2 }, { "none", 0 } } },
+    { "--fail-on", RUNS | BIT(CS_CMD_REPORT), K_FAIL_ON, F(fail_on) },
     { "--client-fault", RUNS, K_CHOICE, F(client_fault), .noun = "fault",
       .words = { { "missing-release", CS_CF_MISSING_RELEASE },
                  { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
@@ -250,6 +250,11 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         *(const char **)field = val;
         return CS_EXIT_OK;
     }
+    case K_FAIL_ON:
+        if (cs_fail_on_parse(val, (unsigned *)field, err, errlen))
+            return CS_EXIT_USAGE;
+        o->fail_on_given = 1;
+        return CS_EXIT_OK;
     case K_CALL:
         if (o->ncalls == CS_MAX_CALLS)
             return fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);
@@ -402,6 +407,8 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
     case CS_CMD_REPORT:
         if (!o->report_dir)
             return fail(err, errlen, "report: missing DIR (comstress report DIR)");
+        if (o->fail_on_given)
+            o->fail_on_leak = cs_fail_on_level(o->fail_on);
         break;
     case CS_CMD_LIST:
         if (!o->list_what)
@@ -412,8 +419,9 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
             return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
         break;
     case CS_CMD_RUN: case CS_CMD_COMPARE:
-        if (o->fail_on_leak < 0)
-            o->fail_on_leak = 1;
+        if (!o->fail_on_given)
+            o->fail_on = CS_FAIL_DEFAULT;
+        o->fail_on_leak = cs_fail_on_level(o->fail_on);
         if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
             return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
         if (o->warmup >= o->iterations)
@@ -505,6 +513,74 @@ int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
                     colon + 1, name);
     *param = (long)v;
     return CS_EXIT_OK;
+}
+
+static const struct { const char *word; unsigned mask; } fail_words[] = {
+    { "leak", CS_FAIL_LEAK }, { "leak-any", CS_FAIL_LEAK | CS_FAIL_LEAK_ANY }, { "refs", CS_FAIL_REFS },
+    { "objects", CS_FAIL_OBJECTS }, { "blocks", CS_FAIL_BLOCKS }, { "unload", CS_FAIL_UNLOAD },
+    { "all", CS_FAIL_ALL }, { "none", 0 },
+};
+
+#define NFAIL_WORDS (sizeof(fail_words) / sizeof(fail_words[0]))
+#define FAIL_WORD_LIST "leak, leak-any, refs, objects, blocks, unload, all or none"
+
+int cs_fail_on_parse(const char *text, unsigned *mask, char *err, size_t errlen)
+{
+    const char *p = text, *end;
+    size_t n, i;
+    int none = 0, words = 0;
+
+    *mask = 0;
+    for (;;) {
+        end = strchr(p, ',');
+        n = end ? (size_t)(end - p) : strlen(p);
+        for (i = 0; i < NFAIL_WORDS; i++)
+            if (strlen(fail_words[i].word) == n && !strncmp(p, fail_words[i].word, n))
+                break;
+        if (i == NFAIL_WORDS && !n)
+            return fail(err, errlen, "--fail-on: '%s' has an empty category (a comma-separated list of "
+                        FAIL_WORD_LIST ")", text);
+        if (i == NFAIL_WORDS)
+            return fail(err, errlen, "--fail-on: '%.*s' is not " FAIL_WORD_LIST, (int)(n > 40 ? 40 : n), p);
+        none |= !fail_words[i].mask;
+        *mask |= fail_words[i].mask;
+        words++;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    if (none && words > 1)
+        return fail(err, errlen, "--fail-on: none cannot be combined with other categories ('%s')", text);
+    if (!(*mask & CS_FAIL_RELEASE))
+        *mask |= CS_FAIL_RELEASE;       /* the first version's words */
+    return CS_EXIT_OK;
+}
+
+char *cs_fail_on_words(unsigned mask, char *buf, size_t len)
+{
+    static const unsigned order[] = { CS_FAIL_LEAK, CS_FAIL_LEAK_ANY, CS_FAIL_REFS, CS_FAIL_OBJECTS,
+                                      CS_FAIL_BLOCKS, CS_FAIL_UNLOAD };
+    static const char *const names[] = { "leak", "leak-any", "refs", "objects", "blocks", "unload" };
+    size_t i, used = 0;
+
+    buf[0] = 0;
+    if (!(mask & CS_FAIL_RELEASE))
+        return NULL;
+    if ((mask & CS_FAIL_ALL) == CS_FAIL_RELEASE) {
+        snprintf(buf, len, "none");
+        return buf;
+    }
+    for (i = 0; i < sizeof(order) / sizeof(order[0]) && used < len; i++) {
+        if (!(mask & order[i]) || (order[i] == CS_FAIL_LEAK && (mask & CS_FAIL_LEAK_ANY)))
+            continue;
+        used += snprintf(buf + used, len - used, "%s%s", used ? "," : "", names[i]);
+    }
+    return buf;
+}
+
+int cs_fail_on_level(unsigned mask)
+{
+    return mask & CS_FAIL_LEAK_ANY ? 2 : mask & CS_FAIL_LEAK ? 1 : 0;
 }
 
 int cs_life_parse(int argc, char **argv, cs_life_options *life, char *err, size_t errlen)

@@ -39,6 +39,7 @@ typedef struct session {
     char names[CS_NPOLICIES][64];
     char errs[CS_NPOLICIES][CS_ERR_LEN];
     cs_release_store rel[CS_NPOLICIES];
+    cs_run_extra extra[CS_NPOLICIES];   /* sinks found held, spy mark, per run */
     char calls[2048];                   /* the statements joined */
     cs_script *script;                  /* --script lines, then --call texts */
     char **labels;                      /* per spy site: what it names */
@@ -209,8 +210,25 @@ out_oom:
     return CS_EXIT_INTERNAL;
 }
 
+/* What the statements did, when they did more than plain calls: "script:
+ * 17 statements a iteration, 3000 items walked (1000 each), 2000 events
+ * received by 2000 sinks". */
+static void print_script(const cs_script *sc, const cs_run_extra *x)
+{
+    const cs_exec_totals *t = &x->totals;
+    char items[96] = "", events[96] = "";
+
+    if (!t->enumerations && !t->advises)
+        return;
+    if (t->enumerations)
+        snprintf(items, sizeof(items), ", %lld items walked in %lld each", t->items, t->enumerations);
+    if (t->advises)
+        snprintf(events, sizeof(events), ", %lld events received by %lld sinks", t->events, t->advises);
+    printf("  script: %zu statements an iteration%s%s\n", sc->count, items, events);
+}
+
 /* Prints one run's summary lines. */
-static void print_run(const cs_run *r, int verbose)
+static void print_run(const cs_run *r, int verbose, const cs_script *sc, const cs_run_extra *x)
 {
     size_t i;
 
@@ -226,6 +244,7 @@ static void print_run(const cs_run *r, int verbose)
     cs_reports_print_verdicts(r, verbose);
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
+    print_script(sc, x);
     for (i = 0; i < r->release.nfindings; i++)
         printf("  %s\n", r->release.findings[i]);
 }
@@ -344,7 +363,7 @@ static int run_policy(session *s, size_t i)
 {
     const cs_options *o = s->o;
     cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on,
-                          s->script };
+                          s->script, s->vp.warmup, &s->extra[i] };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
     int rc;
@@ -365,8 +384,9 @@ static int run_policy(session *s, size_t i)
     if (r->exception)
         cs_phase_exception(r->exception, "caught by the marshaller on the thread serving the call");
     cs_phase_set("%s: release checks", r->name);
+    cs_release_gate(&s->rel[i], o->fail_on);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
-                       (const char *const *)s->labels, s->nlabels, r->iterations);
+                       (const char *const *)s->labels, s->nlabels, &s->extra[i], r->iterations);
     if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG && rc != CS_EXIT_CRASH) {
         cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", s->t.server_path);
         cs_release_unload(&r->release, &s->rel[i], &s->t);
@@ -376,7 +396,7 @@ static int run_policy(session *s, size_t i)
         if (!rc)
             rc = CS_EXIT_OUTPUT;
     }
-    print_run(r, o->verbose);
+    print_run(r, o->verbose, s->script, &s->extra[i]);
     return rc;
 }
 

@@ -31,6 +31,7 @@ typedef struct run_shared {
     lb_dispatcher *live[CS_MAX_THREADS]; /* per-thread dispatchers, for cache figures */
     int nthreads;
     int hung;                    /* --timeout expired */
+    volatile LONG spy_marked;    /* cfg->extra's spy mark taken */
     unsigned long exception;     /* a call returned an exception code */
     DWORD sink_cookie;           /* GIT cookie of the STA sink, 0: none */
     HANDLE sink_ready, sink_stop, sink_thread;
@@ -152,6 +153,26 @@ static void maybe_sample(run_shared *sh)
     LeaveCriticalSection(&sh->lock);
 }
 
+/* Takes the malloc spy's per-site figures once the warm-up is done (see
+ * cs_run_extra). With several threads a few iterations may be in flight:
+ * a handful of blocks against a finding's iterations / 2. */
+static void maybe_mark_spy(run_shared *sh)
+{
+    cs_run_extra *x = sh->cfg->extra;
+    int i;
+
+    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->warmup <= 0 || sh->done < sh->cfg->warmup)
+        return;
+    EnterCriticalSection(&sh->lock);
+    if (!sh->spy_marked) {
+        x->spy_at = sh->done;
+        for (i = 0; i < CS_SPY_SITES; i++)
+            cs_spy_site(i, &x->spy[i]);
+        sh->spy_marked = 1;
+    }
+    LeaveCriticalSection(&sh->lock);
+}
+
 /* Creates one instance of the target as IDispatch. */
 static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch **out)
 {
@@ -163,15 +184,15 @@ static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch
 }
 
 /* The COM calls the executor made so far: late-bound member calls, and
- * for each walk _NewEnum plus one Next per item and the last one, and
- * every Advise and Unadvise. What calls/s counts: a statement is the
+ * for each walk _NewEnum plus one Next per item and the last one (and
+ * Clone for each clone), and every Advise and Unadvise. What calls/s counts: a statement is the
  * calls it makes, not one. */
 static long long exec_calls(const cs_exec *x)
 {
     cs_exec_totals t;
 
     cs_exec_totals_get(x, &t);
-    return t.calls + 2 * t.enumerations + t.items + t.advises + t.unadvises;
+    return t.calls + 2 * t.enumerations + t.items + t.clones + t.advises + t.unadvises;
 }
 
 /* The malloc-spy site of statement index: its index + 1, the statements
@@ -406,14 +427,71 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
     return TRUE;
 }
 
-/* Releases what worker_setup made and adds the dispatcher's figures to
- * the run's (under the lock: the sampler reads sh->live). */
+/* Adds one worker's executor totals to the run's. Caller holds sh->lock. */
+static void merge_totals(run_shared *sh, const cs_exec *x)
+{
+    cs_exec_totals t, *all = &sh->cfg->extra->totals;
+
+    cs_exec_totals_get(x, &t);
+    all->statements += t.statements;
+    all->calls += t.calls;
+    all->enumerations += t.enumerations;
+    all->items += t.items;
+    all->clones += t.clones;
+    all->advises += t.advises;
+    all->unadvises += t.unadvises;
+    all->events += t.events;
+    all->kept_after_unadvise += t.kept_after_unadvise;
+    all->kept_by_source += t.kept_by_source;
+    all->cycles += t.cycles;
+}
+
+/* Adds the sink findings of one worker's executor to the run's: the same
+ * advise statement and verdict are one finding (sinks and references
+ * summed, iterations widened). Caller holds sh->lock. */
+static void merge_sinks(run_shared *sh, const cs_exec *x)
+{
+    cs_sink_finding f[CS_RUN_SINK_FINDINGS];
+    cs_run_sinks *all = sh->cfg->extra ? &sh->cfg->extra->sinks : NULL;
+    size_t n = cs_exec_sink_findings(x, f, CS_RUN_SINK_FINDINGS), i, k;
+
+    for (i = 0; all && i < n && i < CS_RUN_SINK_FINDINGS; i++) {
+        for (k = 0; k < all->n; k++)
+            if (all->f[k].verdict == f[i].verdict && all->f[k].line == f[i].line
+                && !strcmp(all->f[k].text, f[i].text))
+                break;
+        if (k == all->n) {
+            if (all->n == CS_RUN_SINK_FINDINGS)
+                continue;
+            all->f[all->n++] = f[i];
+            continue;
+        }
+        all->f[k].sinks += f[i].sinks;
+        all->f[k].refs += f[i].refs;
+        if (f[i].first_iteration < all->f[k].first_iteration)
+            all->f[k].first_iteration = f[i].first_iteration;
+        if (f[i].last_iteration > all->f[k].last_iteration)
+            all->f[k].last_iteration = f[i].last_iteration;
+    }
+}
+
+/* Releases what worker_setup made and adds the dispatcher's figures and
+ * the sink findings to the run's (under the lock: the sampler reads
+ * sh->live). */
 static void worker_teardown(run_shared *sh, int index, worker_state *ws)
 {
     lb_stats st;
 
     if (ws->x) {
+        cs_exec_end(ws->x);
+        cs_exec_sweep(ws->x);
         InterlockedExchangeAdd64(&sh->calls_ok, exec_calls(ws->x) - ws->calls_counted);
+        EnterCriticalSection(&sh->lock);
+        if (sh->cfg->extra) {
+            merge_totals(sh, ws->x);
+            merge_sinks(sh, ws->x);
+        }
+        LeaveCriticalSection(&sh->lock);
         cs_exec_free(ws->x);      /* before the dispatcher it borrows */
     }
     if (ws->sink) {
@@ -469,6 +547,7 @@ static DWORD WINAPI worker_main(void *arg)
         if (!ok)
             break;
         InterlockedIncrement64(&sh->done);
+        maybe_mark_spy(sh);
         maybe_sample(sh);
     }
 out_teardown:
@@ -599,6 +678,8 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
         return CS_EXIT_INTERNAL;
     }
     sh->cfg = cfg;
+    if (cfg->extra)
+        memset(cfg->extra, 0, sizeof(*cfg->extra));
     sh->nthreads = cfg->opt->threads;
     sh->every = cfg->sample_every;
     sh->next_sample = cfg->sample_every;

@@ -16,9 +16,32 @@
 #include "options.h"
 #include "target.h"
 #include "model.h"
+#include "script.h"
+#include "mallocspy.h"
 
 struct cs_csv_writer;
 struct cs_script;
+
+/* Event sinks found held (cs_exec_sink_findings), summed over the
+ * workers: one per advise statement and verdict. */
+#define CS_RUN_SINK_FINDINGS 16
+typedef struct cs_run_sinks {
+    cs_sink_finding f[CS_RUN_SINK_FINDINGS];
+    size_t n;
+} cs_run_sinks;
+
+/* What a workload leaves besides its cs_run: what the statements did
+ * (summed executor totals), the event sinks found held, and the malloc
+ * spy's per-site figures when the
+ * warm-up ended (the first calls of a member fill type information and
+ * caches once: only the loss after the warm-up is judged). */
+typedef struct cs_run_extra {
+    cs_exec_totals totals;                  /* the executors', summed */
+    cs_run_sinks sinks;
+    long long spy_at;                       /* iterations done at the spy
+                                             * mark; 0: none taken */
+    cs_spy_site_stats spy[CS_SPY_SITES];
+} cs_run_extra;
 
 typedef struct cs_run_config {
     const cs_options *opt;
@@ -31,6 +54,8 @@ typedef struct cs_run_config {
     int spy_on;                 /* the malloc spy is registered */
     const struct cs_script *script; /* the statements of an iteration (at
                                  * least one; read-only, shared by workers) */
+    long long warmup;           /* iterations before the spy mark (0: none) */
+    cs_run_extra *extra;        /* out: sinks, spy mark; may be NULL */
 } cs_run_config;
 
 /* Runs the workload and fills r (everything but verdicts);

@@ -160,6 +160,262 @@ START_TEST(a_failing_statement_names_its_line_and_member)
 }
 END_TEST
 
+/* Runs `run` for 300 iterations with extra args on a fresh output dir
+ * (leak verdicts of such a short run are not gated: --fail-on none keeps
+ * every release category); returns the dir. */
+static const char *run_with(const char *tag, const char *extra)
+{
+    const char *dir = cs_temp_dir(tag);
+    char args[2048];
+
+    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --fail-on none --out \"%s\\out\" %s",
+             dir, extra);
+    cs_comstress(args, &res);
+    return dir;
+}
+
+/* A fault must end in exit 1 with exactly this classified line. */
+static void expect_finding(const char *tag, const char *extra, const char *line)
+{
+    run_with(tag, extra);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(line);
+}
+
+/* The same with a script written to the run's folder first. */
+static void expect_script_finding(const char *tag, const char *script, const char *extra, const char *line)
+{
+    const char *dir = cs_temp_dir(tag);
+    char args[2048];
+
+    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --fail-on none --out \"%s\\out\" "
+             "--script \"%s\" %s", dir, write_script(dir, "s.txt", script), extra);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(line);
+}
+
+/* The object model a careful client walks: a chain, names, an each (and
+ * one over a Clone of the enumerator), events on the object and on a
+ * child, out, optional and array arguments, an array result. */
+static const char clean_model[] =
+    "# the reference server's object model, walked as a client would\n"
+    "@items = Items\n"
+    "@added = @items.Add('extra')\n"
+    "@items.Item(2).Name\n"
+    "each @items: Name\n"
+    "@items.Remove('extra')\n"
+    "each clone Items: Name\n"
+    "advise @obj\n"
+    "Fire(3)\n"
+    "unadvise @obj\n"
+    "@child = CreateChild()\n"
+    "advise @child\n"
+    "@child.Fire(1)\n"
+    "unadvise @child\n"
+    "Range(1,,3)\n"
+    "GetPair(out @value, out @name)\n"
+    "Sum([1, 2.5, '3'])\n"
+    "MakeItems(2)\n";
+
+/* With the ledger on, in one and two threads: every item walked and every
+ * event received, no finding, every reference given back, no server
+ * object left, and the DLL unloads. */
+START_TEST(the_clean_object_model_passes_every_check_in_one_and_two_threads)
+{
+    int threads;
+
+    for (threads = 1; threads <= 2; threads++) {
+        const char *dir = cs_temp_dir(threads == 1 ? "obj-clean-1" : "obj-clean-2");
+        char args[2048], out[MAX_PATH], *json;
+
+        snprintf(out, sizeof(out), "%s\\out", dir);
+        snprintf(args, sizeof(args), "run --script \"%s\" --ledger --threads %d --iterations 1000 --out \"%s\"",
+                 write_script(dir, "model.txt", clean_model), threads, out);
+        cs_comstress(args, &res);
+        ck_assert_exit(CS_EXIT_OK);
+        /* every item walked (4, then 3 through the clone), every event
+         * received (Fire on @obj and on @child) */
+        ck_assert_out_has("script: 17 statements an iteration, 7000 items walked in 2000 each, "
+                          "2000 events received by 2000 sinks");
+        ck_assert_msg(strstr(res.out, "leak:") == NULL && strstr(res.out, "sink ") == NULL
+                      && strstr(res.out, "unload:") == NULL, "a finding on the clean model:\n%s", res.out);
+        json = cs_read_out(out, "run.json");
+        ck_assert_ptr_nonnull(json);
+        ck_assert_double_eq(cs_json_number(json, "threads", 0), threads);
+        ck_assert_double_eq(cs_json_number(json, "iterations", 0), 1000);
+        ck_assert_double_eq(cs_json_number(json, "outstanding_refs", 0), 0);
+        ck_assert_double_eq(cs_json_number(json, "use_after_release", 0), 0);
+        ck_assert_double_eq(cs_json_number(json, "live_objects_end", 0), 0);
+        ck_assert_double_eq(cs_json_number(json, "locks_end", 0), 0);
+        ck_assert_msg(strstr(json, "\"unloaded\": true") != NULL, "the DLL did not unload:\n%s", json);
+        free(json);
+    }
+}
+END_TEST
+
+/* Server faults of the object model, each caught by the statement that
+ * meets it. */
+START_TEST(server_enumerator_items_with_an_extra_reference)
+{
+    expect_finding("obj-enum-item", "--ledger --fault enum-item-extra-ref --call \"each Items: Name\"",
+                   "object leak: server objects 3 never freed per iteration (server live-object counter)");
+}
+END_TEST
+
+/* The leaked clone holds the collection, which holds its three items. */
+START_TEST(server_clone_leaks_the_clone)
+{
+    expect_finding("obj-clone", "--ledger --fault enum-clone-leak --call \"each clone Items: Name\"",
+                   "object leak: server objects 5 never freed per iteration (server live-object counter)");
+}
+END_TEST
+
+START_TEST(server_newenum_with_an_extra_reference)
+{
+    expect_finding("obj-newenum", "--ledger --fault newenum-extra-ref --call \"each Items\"",
+                   "object leak: server objects 5 never freed per iteration (server live-object counter)");
+}
+END_TEST
+
+START_TEST(server_keeps_the_sink_after_unadvise)
+{
+    expect_script_finding("obj-unadvise", "advise @obj\nFire(2)\nunadvise @obj\n",
+                          "--ledger --fault unadvise-keeps-sink",
+                          "sink leak: the server kept our sink alive after Unadvise (line 1: advise @obj), "
+                          "1 held per iteration, 1 reference each (iterations 1..300)");
+    ck_assert_msg(strstr(res.out, "object leak") == NULL, "the source was blamed too:\n%s", res.out);
+}
+END_TEST
+
+/* A weak sink (it holds nothing) on a child let go while connected. */
+START_TEST(server_destroyed_while_advised_keeps_its_sinks)
+{
+    expect_script_finding("obj-destroy", "@child = CreateChild()\nadvise weak @child\n@child.Fire(1)\n",
+                          "--ledger --fault destroy-keeps-sinks",
+                          "sink leak: the released source never released our sink (advised weak, never "
+                          "unadvised) (line 2: advise weak @child), 1 held per iteration, 1 reference each "
+                          "(iterations 1..300)");
+}
+END_TEST
+
+/* A client's variables passed by reference: the object and the string
+ * they held are overwritten, never released or freed. */
+START_TEST(server_out_parameters_overwritten_without_clearing)
+{
+    expect_script_finding("obj-out", "@first = CreateChild()\n@second = Echo('text')\n"
+                          "GetPair(out @first, out @second)\n", "--ledger --fault out-overwrite-leak",
+                          "refcount leak: IDispatch from CreateChild, 1 outstanding per iteration (iterations 1..300)");
+    ck_assert_out_has("BSTR/CoTaskMem leak: line 2: @second = Echo('text'), 1.0 blocks (32 bytes) per call");
+    ck_assert_out_has("object leak: server objects 1 never freed per iteration");
+}
+END_TEST
+
+START_TEST(server_array_elements_with_an_extra_reference)
+{
+    expect_finding("obj-array", "--ledger --fault array-element-leak --call \"MakeItems(3)\"",
+                   "object leak: server objects 3 never freed per iteration (server live-object counter)");
+}
+END_TEST
+
+/* Client faults of the harness's own executor. */
+START_TEST(client_enumerated_items_never_released)
+{
+    expect_finding("obj-c-item", "--ledger --client-fault missing-item-release --call \"each Items: Name\"",
+                   "refcount leak: IDispatch from each Items: Name, 3 outstanding per iteration (iterations 1..300)");
+    ck_assert_out_has("object leak: server objects 3 never freed per iteration");
+}
+END_TEST
+
+START_TEST(client_enumerator_never_released)
+{
+    expect_finding("obj-c-enum", "--ledger --client-fault missing-enum-release --call \"each Items\"",
+                   "object leak: server objects 5 never freed per iteration (server live-object counter)");
+}
+END_TEST
+
+START_TEST(client_never_unadvises)
+{
+    expect_script_finding("obj-c-unadvise", "advise @obj\nFire(1)\nunadvise @obj\n",
+                          "--ledger --client-fault missing-unadvise",
+                          "sink cycle: never unadvised: our sink and its source hold each other "
+                          "(line 1: advise @obj), 1 held per iteration, 1 reference each (iterations 1..300)");
+    ck_assert_out_has("object leak: server objects 1 never freed per iteration");
+}
+END_TEST
+
+/* Whether junit.xml in dir holds a <failure> element; -1: no file. */
+static int junit_failures(const char *dir)
+{
+    char *xml = cs_read_out(dir, "junit.xml");
+    int n;
+
+    if (!xml)
+        return -1;
+    n = strstr(xml, "<failure") != NULL;
+    free(xml);
+    return n;
+}
+
+/* --fail-on chooses what fails the run: the unload category left out, an
+ * unload finding is still listed, marked, and the run passes, in the exit
+ * code and in junit.xml; kept in, it fails, and on our own server (the
+ * probe) the line carries no hint. */
+START_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit)
+{
+    char out[MAX_PATH];
+    const char *dir = run_with("obj-gate-out", "--fault cannot-unload --call \"Add(1)\" --fail-on leak,refs,objects,blocks");
+
+    snprintf(out, sizeof(out), "%s\\out", dir);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("unload: DllCanUnloadNow says S_FALSE after every object was released (left out by --fail-on)");
+    ck_assert_int_eq(junit_failures(out), 0);
+    dir = run_with("obj-gate-in", "--fault cannot-unload --call \"Add(1)\" --fail-on unload");
+    snprintf(out, sizeof(out), "%s\\out", dir);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has("unload: DllCanUnloadNow says S_FALSE after every object was released\r\n");
+    ck_assert_int_eq(junit_failures(out), 1);
+}
+END_TEST
+
+/* A leak verdict follows the leak category: a heap leak of 24 bytes a
+ * call fails a run judged on leak, passes one judged on objects alone
+ * (junit.xml then skips it, saying why); the same in compare. */
+START_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare)
+{
+    const char *dir = cs_temp_dir("obj-gate-leak");
+    char args[1024], *xml;
+
+    snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 3000 --fail-on objects "
+             "--out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("heap_bytes         leak");
+    xml = cs_read_out(dir, "junit.xml");
+    ck_assert_ptr_nonnull(xml);
+    ck_assert_msg(strstr(xml, "<failure") == NULL, "junit.xml fails a left-out leak:\n%s", xml);
+    ck_assert_msg(strstr(xml, "<skipped message=\"heap_bytes: leak ") != NULL
+                  && strstr(xml, "(left out by --fail-on)\"/>") != NULL, "the leak is not skipped:\n%s", xml);
+    free(xml);
+    snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 3000 --fail-on leak,objects "
+             "--out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_int_eq(junit_failures(dir), 1);
+    snprintf(args, sizeof(args), "compare --fault cannot-unload --call \"Add(1)\" --iterations 300 "
+             "--fail-on refs,objects --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("(left out by --fail-on)");
+    ck_assert_int_eq(junit_failures(dir), 0);
+    snprintf(args, sizeof(args), "compare --fault cannot-unload --call \"Add(1)\" --iterations 300 "
+             "--fail-on refs,objects,unload --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_int_eq(junit_failures(dir), 1);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -167,7 +423,20 @@ int main(void)
         CS_TEST(the_command_line_takes_chains_names_and_rich_arguments),
         CS_TEST(a_malformed_script_line_is_refused_before_anything_is_created),
         CS_TEST(a_script_that_cannot_be_used_is_refused_with_one_line),
-        CS_TEST(a_failing_statement_names_its_line_and_member), NULL
+        CS_TEST(a_failing_statement_names_its_line_and_member),
+        CS_TEST(the_clean_object_model_passes_every_check_in_one_and_two_threads),
+        CS_TEST(server_enumerator_items_with_an_extra_reference),
+        CS_TEST(server_clone_leaks_the_clone),
+        CS_TEST(server_newenum_with_an_extra_reference),
+        CS_TEST(server_keeps_the_sink_after_unadvise),
+        CS_TEST(server_destroyed_while_advised_keeps_its_sinks),
+        CS_TEST(server_out_parameters_overwritten_without_clearing),
+        CS_TEST(server_array_elements_with_an_extra_reference),
+        CS_TEST(client_enumerated_items_never_released),
+        CS_TEST(client_enumerator_never_released),
+        CS_TEST(client_never_unadvises),
+        CS_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit),
+        CS_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare), NULL
     };
 
     return cs_run_tests("objects", NULL, NULL, tests);
