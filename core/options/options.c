@@ -26,6 +26,7 @@ const char *const cs_life_scenarios[] = {
 
 #define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang"
 #define COMMAND_LIST "run, compare, report, list, suite"
+#define LIST_WORDS "faults, policies, classes, members"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -64,6 +65,7 @@ typedef struct choice { const char *word; int value; } choice;
 #define RUNS (BIT(CS_CMD_RUN) | BIT(CS_CMD_COMPARE))
 #define CHILD BIT(CS_CMD_CHILD)
 #define SUITE BIT(CS_CMD_SUITE)
+#define LIST BIT(CS_CMD_LIST)
 #define F(member) offsetof(cs_options, member)
 #define NO_MAX 9.2e18
 
@@ -83,7 +85,8 @@ typedef struct optdef {
 
 static const optdef opt_table[] = {
     /* run and compare */
-    { "--target", RUNS, K_TEXT, F(target), .what = "empty ProgID/CLSID" },
+    { "--target", RUNS | LIST, K_TEXT, F(target), .what = "empty ProgID/CLSID" },
+    { "--dll", RUNS | LIST, K_DIR, F(dll), .what = "empty DLL path" },
     { "--call", RUNS, K_CALL, F(calls), .what = "empty call text" },
     { "--script", RUNS, K_DIR, F(script), .what = "empty script path" },
     { "--iterations", RUNS, K_COUNT, F(iterations), 1, NO_MAX, 0, "a positive whole number" },
@@ -300,7 +303,7 @@ static int unknown(const char *name, cs_command cmd, const char *other, char *er
 static void set_defaults(cs_options *o)
 {
     memset(o, 0, sizeof(*o));
-    o->target = "ComStress.Target";
+    o->target = NULL;                 /* see check_whole */
     o->iterations = 20000;
     o->warmup = -1;
     o->out_dir = "comstress-out";
@@ -360,8 +363,8 @@ static int take_positional(cs_options *o, const char *arg, char *err, size_t err
                         (unsigned)strlen(arg), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         o->report_dir = arg;
     } else if (o->command == CS_CMD_LIST && !o->list_what) {
-        if (strcmp(arg, "faults") && strcmp(arg, "policies"))
-            return fail(err, errlen, "list: unknown list '%s' (faults, policies)", arg);
+        if (strcmp(arg, "faults") && strcmp(arg, "policies") && strcmp(arg, "classes") && strcmp(arg, "members"))
+            return fail(err, errlen, "list: unknown list '%s' (" LIST_WORDS ")", arg);
         o->list_what = arg;
     } else if (o->command == CS_CMD_CHILD && !o->life.scenario) {
         return take_scenario(o, arg, err, errlen);
@@ -412,7 +415,11 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
         break;
     case CS_CMD_LIST:
         if (!o->list_what)
-            return fail(err, errlen, "list: say what to list (faults, policies)");
+            return fail(err, errlen, "list: say what to list (" LIST_WORDS ")");
+        if (!strcmp(o->list_what, "classes") && !o->dll)
+            return fail(err, errlen, "list classes: give the server's --dll PATH");
+        if (!o->target && !o->dll)
+            o->target = "ComStress.Target";
         break;
     case CS_CMD_CHILD:
         if (!o->life.scenario)
@@ -422,6 +429,11 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
         if (!o->fail_on_given)
             o->fail_on = CS_FAIL_DEFAULT;
         o->fail_on_leak = cs_fail_on_level(o->fail_on);
+        if (!o->target && !o->dll)
+            o->target = "ComStress.Target";
+        if (o->dll && o->activation == CS_ACT_COCREATE)
+            return fail(err, errlen, "--activation cocreate needs a registered target: --dll makes objects "
+                        "through the DLL's own class factory");
         if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
             return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
         if (o->warmup >= o->iterations)

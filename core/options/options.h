@@ -135,7 +135,12 @@ typedef struct cs_suite_options {
 
 typedef struct cs_options {
     cs_command command;
-    const char *target;               /* ProgID or {CLSID} */
+    const char *target;               /* ProgID or {CLSID} (with --dll also a
+                                       * coclass name; NULL: the DLL's only
+                                       * creatable class); default
+                                       * ComStress.Target without --dll */
+    const char *dll;                  /* --dll PATH: the server loaded without
+                                       * registration */
     const char *calls[CS_MAX_CALLS];  /* --call texts, in order */
     size_t ncalls;
     const char *script;               /* --script FILE: statements, one a line;
@@ -165,7 +170,8 @@ typedef struct cs_options {
     long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
     cs_client_fault client_fault;     /* harness fault */
-    const char *list_what;            /* for `list`: "faults", "policies" */
+    const char *list_what;            /* for `list`: "faults", "policies",
+                                       * "classes", "members" */
     const char *report_dir;           /* for `report DIR` */
     cs_suite_options suite;           /* for `suite` */
     cs_life_options life;             /* for `child` */

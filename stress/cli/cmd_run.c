@@ -297,11 +297,12 @@ static int session_open(session *s, int argc, char **argv)
 
     if ((rc = build_script(o, &s->script)))
         return rc;
-    if (FAILED(cs_target_open(o->target, &s->t, err, sizeof(err)))) {
+    if ((rc = cs_target_open(o->target, o->dll, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
-        return CS_EXIT_TARGET;
+        return rc;
     }
     s->target_open = 1;
+    o->target = s->t.name;              /* with --dll maybe the class it chose */
     if ((rc = default_calls(s->script, o, &s->t)) || (rc = name_statements(s)))
         return rc;
     if (o->fault && FAILED(cs_target_set_fault(&s->t, o->fault, err, sizeof(err)))) {

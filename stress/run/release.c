@@ -103,12 +103,16 @@ void cs_release_unload(cs_release *r, cs_release_store *st, cs_target *t)
     HRESULT (WINAPI *can_unload)(void);
     HMODULE mod;
     WCHAR *wpath;
-
     int ours = t->probe != NULL;
 
     if (!t->server_path[0])
         return;
     cs_target_close(t);                 /* the probe keeps the DLL busy */
+    if (t->from_dll) {
+        cs_dll_unload(&t->dll, &r->can_unload, &r->unloaded);
+        cs_release_judge_unload(r, st, ours, "FreeLibrary");
+        return;
+    }
     wpath = cs_wide_path(t->server_path);
     mod = wpath ? GetModuleHandleW(wpath) : NULL;
     if (!mod) {

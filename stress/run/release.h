@@ -24,8 +24,9 @@ void cs_release_collect(cs_release *r, cs_release_store *st, cs_target *t, cs_le
                         const cs_run_extra *extra, long long iterations);
 
 /* The unload proof, after the last run: releases the probe, asks the
- * server's DllCanUnloadNow, calls CoFreeUnusedLibrariesEx(0, 0) and checks
- * the module is gone. Adds findings to r. */
+ * server's DllCanUnloadNow, calls CoFreeUnusedLibrariesEx(0, 0) (--dll:
+ * frees our own reference when it said S_OK) and checks the module is
+ * gone. Adds findings to r. */
 void cs_release_unload(cs_release *r, cs_release_store *st, cs_target *t);
 
 #endif

@@ -173,14 +173,15 @@ static void maybe_mark_spy(run_shared *sh)
     LeaveCriticalSection(&sh->lock);
 }
 
-/* Creates one instance of the target as IDispatch. */
+/* Creates one instance of the target as IDispatch: through the kept
+ * factory, else as the target makes one (CoCreateInstance, or --dll's
+ * factory). */
 static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch **out)
 {
     *out = NULL;
     if (cf)
         return IClassFactory_CreateInstance(cf, NULL, &IID_IDispatch, (void **)out);
-    return CoCreateInstance(&cfg->target->clsid, NULL, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
-                            &IID_IDispatch, (void **)out);
+    return cs_target_create(cfg->target, out);
 }
 
 /* The COM calls the executor made so far: late-bound member calls, and
@@ -408,8 +409,7 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
         return FALSE;
     }
     if (cfg->opt->activation == CS_ACT_FACTORY
-        && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
-                                        NULL, &IID_IClassFactory, (void **)&ws->cf))) {
+        && FAILED(hr = cs_target_factory(cfg->target, &ws->cf))) {
         snprintf(msg, sizeof(msg), "target '%s': no class factory: %s; try --activation cocreate",
                  cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
         run_fail(sh, CS_EXIT_TARGET, msg);

@@ -416,6 +416,123 @@ START_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare)
 }
 END_TEST
 
+/* The reference server copied under another name: only --dll reaches
+ * it (the registry names the original). Returns the copy's path. */
+static const char *server_copy(const char *dir)
+{
+    static char path[MAX_PATH];
+
+    snprintf(path, sizeof(path), "%s\\renamed_server.dll", dir);
+    ck_assert_msg(CopyFileA(cs_env("COMSTRESS_SERVER_DLL"), path, FALSE), "cannot copy the server to %s", path);
+    return path;
+}
+
+/* --dll: the copy's own class factory makes the objects (its probe counts
+ * them: a fault selected in the copy is caught), and the unload proof
+ * frees our reference once DllCanUnloadNow agrees. */
+START_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads)
+{
+    const char *dir = cs_temp_dir("obj-dll");
+    const char *dll = server_copy(dir);
+    char args[2048], out[MAX_PATH], *json;
+
+    snprintf(out, sizeof(out), "%s\\out", dir);
+    snprintf(args, sizeof(args), "run --dll \"%s\" --target StressTarget --script \"%s\" --ledger --iterations 500 "
+             "--out \"%s\"", dll, write_script(dir, "model.txt", clean_model), out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("live objects at end 0, server locks 0");
+    json = cs_read_out(out, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"can_unload\": true") && strstr(json, "\"unloaded\": true"),
+                  "the DLL did not unload:\n%s", json);
+    free(json);
+    snprintf(args, sizeof(args), "run --dll \"%s\" --target {a121fc24-c859-4839-9a7f-ee192c2fa321} --iterations 300 "
+             "--sample-every 10 --fail-on none --fault enum-item-extra-ref --call \"each Items\" --out \"%s\"", dll, out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has("object leak: server objects 3 never freed per iteration (server live-object counter)");
+    ck_assert_out_has("unload: DllCanUnloadNow says S_FALSE after every object was released\r\n");
+}
+END_TEST
+
+/* Choosing the class: several creatable ones and no --target is a bad
+ * command line naming them; a class the DLL does not serve, a missing
+ * file, a DLL that is no COM server: exit 3 with the reason. */
+START_TEST(a_dll_class_must_be_named_when_there_are_several)
+{
+    const char *dir = cs_temp_dir("obj-dll-choose");
+    const char *dll = server_copy(dir);
+    char args[2048];
+
+    snprintf(args, sizeof(args), "run --dll \"%s\" --call \"Add(1)\" --out \"%s\\o\"", dll, dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("renamed_server.dll': 2 creatable classes, choose one with --target: "
+                      "StressTarget {A121FC24-C859-4839-9A7F-EE192C2FA321}, StressProbe {1506B9D1-2102-4530-8DC6-5935F9C390A9}");
+    snprintf(args, sizeof(args), "run --dll \"%s\" --target {00000000-1111-2222-3333-444444444444} --call \"Add(1)\" "
+             "--out \"%s\\o\"", dll, dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("target '{00000000-1111-2222-3333-444444444444}' is not a class of --dll '");
+    ck_assert_out_has("(CLASS_E_CLASSNOTAVAILABLE, 0x80040111)");
+    snprintf(args, sizeof(args), "run --dll \"%s\\missing.dll\" --call \"Add(1)\" --out \"%s\\o\"", dir, dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("missing.dll': cannot load it: ");
+    cs_comstress("run --dll C:\\windows\\system32\\kernel32.dll --call \"Add(1)\"", &res);
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("kernel32.dll': not an in-process COM server (no DllGetClassObject)");
+    cs_comstress("run --dll x.dll --activation cocreate", &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("--activation cocreate needs a registered target");
+    ck_assert_msg(GetFileAttributesA(dir) != INVALID_FILE_ATTRIBUTES, "dir vanished");
+}
+END_TEST
+
+/* list classes: the creatable classes of the DLL's type library, with
+ * the ProgID the registry gives (here, where the original is registered). */
+START_TEST(list_classes_names_the_creatable_classes_of_a_dll)
+{
+    char args[1024];
+
+    snprintf(args, sizeof(args), "list classes --dll \"%s\"", server_copy(cs_temp_dir("obj-list-classes")));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("StressTarget\t{A121FC24-C859-4839-9A7F-EE192C2FA321}\tComStress.Target\tcomstress target (ComStress.Target)\r\n"
+                      "StressProbe\t{1506B9D1-2102-4530-8DC6-5935F9C390A9}\tComStress.Probe\tserver counters (ComStress.Probe)\r\n");
+    cs_comstress("list classes", &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("list classes: give the server's --dll PATH");
+}
+END_TEST
+
+/* list members: one line per member from the type information, the
+ * source interface, or one line saying there is none. */
+START_TEST(list_members_reads_the_type_information)
+{
+    char args[1024];
+
+    cs_comstress("list members --target ComStress.Target", &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("class StressTarget {A121FC24-C859-4839-9A7F-EE192C2FA321}\r\ninterface IStressTarget (dual):\r\n"
+                      "  method Add(LONG n) -> LONG\r\n  get    Value -> LONG\r\n  put    Value(LONG value)\r\n");
+    ck_assert_out_has("  method Swap(in out LONG* a, in out LONG* b)\r\n");
+    ck_assert_out_has("  method Range(LONG first, optional LONG last = 10, optional VARIANT step) -> LONG\r\n");
+    ck_assert_out_has("  method Sum(SAFEARRAY(VARIANT) values) -> DOUBLE\r\n");
+    ck_assert_out_has("  method MakeItems(LONG count) -> SAFEARRAY(VARIANT)\r\n");
+    ck_assert_out_has("source DStressTargetEvents (default: advise connects to it):\r\n  method OnFired(LONG n)\r\n");
+    cs_comstress("list members --target ComStress.Untyped", &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("ComStress.Untyped offers no type information (IDispatch::GetTypeInfoCount says 0)");
+    snprintf(args, sizeof(args), "list members --dll \"%s\" --target StressProbe", server_copy(cs_temp_dir("obj-members")));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("  method LiveObjects(BSTR className) -> LONG\r\n");
+    ck_assert_out_has("no source interface: the class fires no events");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -436,7 +553,11 @@ int main(void)
         CS_TEST(client_enumerator_never_released),
         CS_TEST(client_never_unadvises),
         CS_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit),
-        CS_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare), NULL
+        CS_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare),
+        CS_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads),
+        CS_TEST(a_dll_class_must_be_named_when_there_are_several),
+        CS_TEST(list_classes_names_the_creatable_classes_of_a_dll),
+        CS_TEST(list_members_reads_the_type_information), NULL
     };
 
     return cs_run_tests("objects", NULL, NULL, tests);
