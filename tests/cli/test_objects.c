@@ -2,48 +2,15 @@
  * Object models through `comstress run`: the statements of --script and
  * --call run by the script executor in every iteration (chains, names,
  * each, events, rich arguments), their errors before any work or naming
- * the line that failed, and calls/s counting the calls a statement makes.
+ * the line that failed, calls/s counting the calls a statement makes; the
+ * clean object model passing every check, and every fault of the object
+ * model, server side and client side, caught with its exact line.
  */
-#include "cs_check.h"
-#include "options.h"
+#include "cli_objects.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
-
-static cs_run_result res;
-
-#define ck_assert_out_has(needle) \
-    ck_assert_msg(strstr(res.out, needle) != NULL, "output lacks '%s':\n%s", needle, res.out)
-
-#define ck_assert_exit(code) ck_assert_exit_of(res, code)
-
-/* Writes text (bytes as given) to dir\name; returns the path (static). */
-static const char *write_script(const char *dir, const char *name, const char *text)
-{
-    static char path[MAX_PATH];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s\\%s", dir, name);
-    f = fopen(path, "wb");
-    ck_assert_msg(f != NULL, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-/* Lines of the output starting with "comstress: " (its error lines). */
-static int error_lines(void)
-{
-    const char *p = res.out;
-    int n = 0;
-
-    while ((p = strstr(p, "comstress: "))) {
-        n++;
-        p++;
-    }
-    return n;
-}
 
 /* A script and command-line statements together: the script's lines
  * first, then each --call; every object released (ledger and server
@@ -159,64 +126,6 @@ START_TEST(a_failing_statement_names_its_line_and_member)
     free(json);
 }
 END_TEST
-
-/* Runs `run` for 300 iterations with extra args on a fresh output dir
- * (leak verdicts of such a short run are not gated: --fail-on none keeps
- * every release category); returns the dir. */
-static const char *run_with(const char *tag, const char *extra)
-{
-    const char *dir = cs_temp_dir(tag);
-    char args[2048];
-
-    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --fail-on none --out \"%s\\out\" %s",
-             dir, extra);
-    cs_comstress(args, &res);
-    return dir;
-}
-
-/* A fault must end in exit 1 with exactly this classified line. */
-static void expect_finding(const char *tag, const char *extra, const char *line)
-{
-    run_with(tag, extra);
-    ck_assert_exit(CS_EXIT_VERDICT);
-    ck_assert_out_has(line);
-}
-
-/* The same with a script written to the run's folder first. */
-static void expect_script_finding(const char *tag, const char *script, const char *extra, const char *line)
-{
-    const char *dir = cs_temp_dir(tag);
-    char args[2048];
-
-    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --fail-on none --out \"%s\\out\" "
-             "--script \"%s\" %s", dir, write_script(dir, "s.txt", script), extra);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_VERDICT);
-    ck_assert_out_has(line);
-}
-
-/* The object model a careful client walks: a chain, names, an each (and
- * one over a Clone of the enumerator), events on the object and on a
- * child, out, optional and array arguments, an array result. */
-static const char clean_model[] =
-    "# the reference server's object model, walked as a client would\n"
-    "@items = Items\n"
-    "@added = @items.Add('extra')\n"
-    "@items.Item(2).Name\n"
-    "each @items: Name\n"
-    "@items.Remove('extra')\n"
-    "each clone Items: Name\n"
-    "advise @obj\n"
-    "Fire(3)\n"
-    "unadvise @obj\n"
-    "@child = CreateChild()\n"
-    "advise @child\n"
-    "@child.Fire(1)\n"
-    "unadvise @child\n"
-    "Range(1,,3)\n"
-    "GetPair(out @value, out @name)\n"
-    "Sum([1, 2.5, '3'])\n"
-    "MakeItems(2)\n";
 
 /* With the ledger on, in one and two threads: every item walked and every
  * event received, no finding, every reference given back, no server
@@ -344,195 +253,6 @@ START_TEST(client_never_unadvises)
 }
 END_TEST
 
-/* Whether junit.xml in dir holds a <failure> element; -1: no file. */
-static int junit_failures(const char *dir)
-{
-    char *xml = cs_read_out(dir, "junit.xml");
-    int n;
-
-    if (!xml)
-        return -1;
-    n = strstr(xml, "<failure") != NULL;
-    free(xml);
-    return n;
-}
-
-/* --fail-on chooses what fails the run: the unload category left out, an
- * unload finding is still listed, marked, and the run passes, in the exit
- * code and in junit.xml; kept in, it fails, and on our own server (the
- * probe) the line carries no hint. */
-START_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit)
-{
-    char out[MAX_PATH];
-    const char *dir = run_with("obj-gate-out", "--fault cannot-unload --call \"Add(1)\" --fail-on leak,refs,objects,blocks");
-
-    snprintf(out, sizeof(out), "%s\\out", dir);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("unload: DllCanUnloadNow says S_FALSE after every object was released (left out by --fail-on)");
-    ck_assert_int_eq(junit_failures(out), 0);
-    dir = run_with("obj-gate-in", "--fault cannot-unload --call \"Add(1)\" --fail-on unload");
-    snprintf(out, sizeof(out), "%s\\out", dir);
-    ck_assert_exit(CS_EXIT_VERDICT);
-    ck_assert_out_has("unload: DllCanUnloadNow says S_FALSE after every object was released\r\n");
-    ck_assert_int_eq(junit_failures(out), 1);
-}
-END_TEST
-
-/* A leak verdict follows the leak category: a heap leak of 24 bytes a
- * call fails a run judged on leak, passes one judged on objects alone
- * (junit.xml then skips it, saying why); the same in compare. */
-START_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare)
-{
-    const char *dir = cs_temp_dir("obj-gate-leak");
-    char args[1024], *xml;
-
-    snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 3000 --fail-on objects "
-             "--out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("heap_bytes         leak");
-    xml = cs_read_out(dir, "junit.xml");
-    ck_assert_ptr_nonnull(xml);
-    ck_assert_msg(strstr(xml, "<failure") == NULL, "junit.xml fails a left-out leak:\n%s", xml);
-    ck_assert_msg(strstr(xml, "<skipped message=\"heap_bytes: leak ") != NULL
-                  && strstr(xml, "(left out by --fail-on)\"/>") != NULL, "the leak is not skipped:\n%s", xml);
-    free(xml);
-    snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 3000 --fail-on leak,objects "
-             "--out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_VERDICT);
-    ck_assert_int_eq(junit_failures(dir), 1);
-    snprintf(args, sizeof(args), "compare --fault cannot-unload --call \"Add(1)\" --iterations 300 "
-             "--fail-on refs,objects --out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("(left out by --fail-on)");
-    ck_assert_int_eq(junit_failures(dir), 0);
-    snprintf(args, sizeof(args), "compare --fault cannot-unload --call \"Add(1)\" --iterations 300 "
-             "--fail-on refs,objects,unload --out \"%s\"", dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_VERDICT);
-    ck_assert_int_eq(junit_failures(dir), 1);
-}
-END_TEST
-
-/* The reference server copied under another name: only --dll reaches
- * it (the registry names the original). Returns the copy's path. */
-static const char *server_copy(const char *dir)
-{
-    static char path[MAX_PATH];
-
-    snprintf(path, sizeof(path), "%s\\renamed_server.dll", dir);
-    ck_assert_msg(CopyFileA(cs_env("COMSTRESS_SERVER_DLL"), path, FALSE), "cannot copy the server to %s", path);
-    return path;
-}
-
-/* --dll: the copy's own class factory makes the objects (its probe counts
- * them: a fault selected in the copy is caught), and the unload proof
- * frees our reference once DllCanUnloadNow agrees. */
-START_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads)
-{
-    const char *dir = cs_temp_dir("obj-dll");
-    const char *dll = server_copy(dir);
-    char args[2048], out[MAX_PATH], *json;
-
-    snprintf(out, sizeof(out), "%s\\out", dir);
-    snprintf(args, sizeof(args), "run --dll \"%s\" --target StressTarget --script \"%s\" --ledger --iterations 500 "
-             "--out \"%s\"", dll, write_script(dir, "model.txt", clean_model), out);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("live objects at end 0, server locks 0");
-    json = cs_read_out(out, "run.json");
-    ck_assert_ptr_nonnull(json);
-    ck_assert_msg(strstr(json, "\"can_unload\": true") && strstr(json, "\"unloaded\": true"),
-                  "the DLL did not unload:\n%s", json);
-    free(json);
-    snprintf(args, sizeof(args), "run --dll \"%s\" --target {a121fc24-c859-4839-9a7f-ee192c2fa321} --iterations 300 "
-             "--sample-every 10 --fail-on none --fault enum-item-extra-ref --call \"each Items\" --out \"%s\"", dll, out);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_VERDICT);
-    ck_assert_out_has("object leak: server objects 3 never freed per iteration (server live-object counter)");
-    ck_assert_out_has("unload: DllCanUnloadNow says S_FALSE after every object was released\r\n");
-}
-END_TEST
-
-/* Choosing the class: several creatable ones and no --target is a bad
- * command line naming them; a class the DLL does not serve, a missing
- * file, a DLL that is no COM server: exit 3 with the reason. */
-START_TEST(a_dll_class_must_be_named_when_there_are_several)
-{
-    const char *dir = cs_temp_dir("obj-dll-choose");
-    const char *dll = server_copy(dir);
-    char args[2048];
-
-    snprintf(args, sizeof(args), "run --dll \"%s\" --call \"Add(1)\" --out \"%s\\o\"", dll, dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_USAGE);
-    ck_assert_out_has("renamed_server.dll': 2 creatable classes, choose one with --target: "
-                      "StressTarget {A121FC24-C859-4839-9A7F-EE192C2FA321}, StressProbe {1506B9D1-2102-4530-8DC6-5935F9C390A9}");
-    snprintf(args, sizeof(args), "run --dll \"%s\" --target {00000000-1111-2222-3333-444444444444} --call \"Add(1)\" "
-             "--out \"%s\\o\"", dll, dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_TARGET);
-    ck_assert_out_has("target '{00000000-1111-2222-3333-444444444444}' is not a class of --dll '");
-    ck_assert_out_has("(CLASS_E_CLASSNOTAVAILABLE, 0x80040111)");
-    snprintf(args, sizeof(args), "run --dll \"%s\\missing.dll\" --call \"Add(1)\" --out \"%s\\o\"", dir, dir);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_TARGET);
-    ck_assert_out_has("missing.dll': cannot load it: ");
-    cs_comstress("run --dll C:\\windows\\system32\\kernel32.dll --call \"Add(1)\"", &res);
-    ck_assert_exit(CS_EXIT_TARGET);
-    ck_assert_out_has("kernel32.dll': not an in-process COM server (no DllGetClassObject)");
-    cs_comstress("run --dll x.dll --activation cocreate", &res);
-    ck_assert_exit(CS_EXIT_USAGE);
-    ck_assert_out_has("--activation cocreate needs a registered target");
-    ck_assert_msg(GetFileAttributesA(dir) != INVALID_FILE_ATTRIBUTES, "dir vanished");
-}
-END_TEST
-
-/* list classes: the creatable classes of the DLL's type library, with
- * the ProgID the registry gives (here, where the original is registered). */
-START_TEST(list_classes_names_the_creatable_classes_of_a_dll)
-{
-    char args[1024];
-
-    snprintf(args, sizeof(args), "list classes --dll \"%s\"", server_copy(cs_temp_dir("obj-list-classes")));
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("StressTarget\t{A121FC24-C859-4839-9A7F-EE192C2FA321}\tComStress.Target\tcomstress target (ComStress.Target)\r\n"
-                      "StressProbe\t{1506B9D1-2102-4530-8DC6-5935F9C390A9}\tComStress.Probe\tserver counters (ComStress.Probe)\r\n");
-    cs_comstress("list classes", &res);
-    ck_assert_exit(CS_EXIT_USAGE);
-    ck_assert_out_has("list classes: give the server's --dll PATH");
-}
-END_TEST
-
-/* list members: one line per member from the type information, the
- * source interface, or one line saying there is none. */
-START_TEST(list_members_reads_the_type_information)
-{
-    char args[1024];
-
-    cs_comstress("list members --target ComStress.Target", &res);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("class StressTarget {A121FC24-C859-4839-9A7F-EE192C2FA321}\r\ninterface IStressTarget (dual):\r\n"
-                      "  method Add(LONG n) -> LONG\r\n  get    Value -> LONG\r\n  put    Value(LONG value)\r\n");
-    ck_assert_out_has("  method Swap(in out LONG* a, in out LONG* b)\r\n");
-    ck_assert_out_has("  method Range(LONG first, optional LONG last = 10, optional VARIANT step) -> LONG\r\n");
-    ck_assert_out_has("  method Sum(SAFEARRAY(VARIANT) values) -> DOUBLE\r\n");
-    ck_assert_out_has("  method MakeItems(LONG count) -> SAFEARRAY(VARIANT)\r\n");
-    ck_assert_out_has("source DStressTargetEvents (default: advise connects to it):\r\n  method OnFired(LONG n)\r\n");
-    cs_comstress("list members --target ComStress.Untyped", &res);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("ComStress.Untyped offers no type information (IDispatch::GetTypeInfoCount says 0)");
-    snprintf(args, sizeof(args), "list members --dll \"%s\" --target StressProbe", server_copy(cs_temp_dir("obj-members")));
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_OK);
-    ck_assert_out_has("  method LiveObjects(BSTR className) -> LONG\r\n");
-    ck_assert_out_has("no source interface: the class fires no events");
-}
-END_TEST
-
 int main(void)
 {
     const TTest *const tests[] = {
@@ -551,13 +271,7 @@ int main(void)
         CS_TEST(server_array_elements_with_an_extra_reference),
         CS_TEST(client_enumerated_items_never_released),
         CS_TEST(client_enumerator_never_released),
-        CS_TEST(client_never_unadvises),
-        CS_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit),
-        CS_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare),
-        CS_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads),
-        CS_TEST(a_dll_class_must_be_named_when_there_are_several),
-        CS_TEST(list_classes_names_the_creatable_classes_of_a_dll),
-        CS_TEST(list_members_reads_the_type_information), NULL
+        CS_TEST(client_never_unadvises), NULL
     };
 
     return cs_run_tests("objects", NULL, NULL, tests);
