@@ -54,6 +54,7 @@ typedef enum opt_kind {
     K_DIR,      /* a directory or program path: K_TEXT that leaves
                  * CS_PATH_ROOM bytes of CS_PATH_LEN for names under it */
     K_CALL,     /* non-empty text appended to calls[] */
+    K_MODULE,   /* non-empty text appended to trace_modules[] */
     K_FAULT,    /* NAME[:PARAM] (cs_fault_split) kept as text */
     K_FAIL_ON   /* categories (cs_fail_on_parse) into an unsigned */
 } opt_kind;
@@ -99,6 +100,8 @@ static const optdef opt_table[] = {
     { "--max-leak", RUNS, K_REAL, F(max_leak), 0, NO_MAX, 0, "a non-negative number of bytes" },
     { "--fault", RUNS, K_FAULT, F(fault), .what = "empty fault name" },
     { "--ledger", RUNS, K_FLAG, F(ledger) },
+    { "--trace", RUNS, K_FLAG, F(trace) },
+    { "--trace-module", RUNS, K_MODULE, F(trace_modules), .what = "empty module name" },
     { "--verbose", RUNS | BIT(CS_CMD_REPORT), K_FLAG, F(verbose) },
     { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
       .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
@@ -257,6 +260,14 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         if (cs_fail_on_parse(val, (unsigned *)field, err, errlen))
             return CS_EXIT_USAGE;
         o->fail_on_given = 1;
+        return CS_EXIT_OK;
+    case K_MODULE:
+        if (o->ntrace_modules == CS_MAX_TRACE_MODULES)
+            return fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
+        if (!*val)
+            return fail(err, errlen, "%s: %s", d->name, d->what);
+        o->trace_modules[o->ntrace_modules++] = val;
+        o->trace = 1;                 /* naming a module asks for tracing */
         return CS_EXIT_OK;
     case K_CALL:
         if (o->ncalls == CS_MAX_CALLS)

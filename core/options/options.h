@@ -28,6 +28,7 @@ typedef enum cs_exit {
 /* Sizes shared by the parser, the run loop and the reports. */
 #define CS_MAX_CALLS    16   /* --call texts per run */
 #define CS_MAX_THREADS  64   /* --threads, run and child */
+#define CS_MAX_TRACE_MODULES 8 /* --trace-module, besides the target */
 #define CS_NPOLICIES     4   /* binding-cache policies (cs_policy_names) */
 #define CS_ERR_LEN     600   /* one error line, with the text it quotes */
 #define CS_PATH_LEN   4096   /* a path buffer, UTF-8 (the wide API takes
@@ -47,7 +48,8 @@ typedef enum cs_exit {
  *   refs      references the ledger saw never released, calls after the
  *             last Release, event sinks held after their iteration
  *   objects   server objects and locks never freed (the probe)
- *   blocks    CoTaskMem/BSTR blocks left per call (the malloc spy)
+ *   blocks    CoTaskMem/BSTR blocks left per call (the malloc spy), and
+ *             traced allocation sites that leak (--trace)
  *   unload    the server DLL that does not unload at the end
  * or all. A list that names none of the release categories (refs,
  * objects, blocks, unload) keeps them all, as the words of the first
@@ -166,6 +168,9 @@ typedef struct cs_options {
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
     int verbose;                      /* print every metric's verdict */
+    int trace;                        /* --trace: allocation stacks */
+    const char *trace_modules[CS_MAX_TRACE_MODULES];  /* --trace-module */
+    size_t ntrace_modules;
     int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */
     long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */

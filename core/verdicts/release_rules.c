@@ -145,3 +145,23 @@ void cs_release_judge_sink(cs_release *r, cs_release_store *st, const char *verd
     cs_release_add(r, st, CS_FAIL_REFS, "sink %s: %s (%s), %s, %s (iterations %lld..%lld)",
                    client_side ? "cycle" : "leak", verdict, where, held, each, first, last);
 }
+
+void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_site *a)
+{
+    const char *what = !strcmp(a->kind, "bstr") ? "BSTR leak"
+                       : !strcmp(a->kind, "cotaskmem") ? "CoTaskMem leak" : "heap leak";
+    char amount[64];
+
+    if (strcmp(a->cls, "leak"))
+        return;
+    if (a->blocks_per_iteration < 0.995 || a->blocks_per_iteration > 1.005)
+        snprintf(amount, sizeof(amount), "%.2f B (%.2f blocks)", a->bytes_per_iteration,
+                 a->blocks_per_iteration);
+    else
+        snprintf(amount, sizeof(amount), "%.0f B", a->bytes_per_iteration);
+    if (a->call)
+        cs_release_add(r, st, CS_FAIL_BLOCKS, "%s: %s per call of %s, allocated in %s", what, amount, a->call,
+                       a->site);
+    else
+        cs_release_add(r, st, CS_FAIL_BLOCKS, "%s: %s per iteration, allocated in %s", what, amount, a->site);
+}

@@ -19,10 +19,12 @@
 #include "release.h"
 #include "report_csv.h"
 #include "reports.h"
+#include "runinfo.h"
 #include "runner.h"
 #include "samplers.h"
 #include "stats.h"
 #include "target.h"
+#include "tracing.h"
 #include "callspec.h"
 #include "utf8.h"
 
@@ -40,10 +42,13 @@ typedef struct session {
     char errs[CS_NPOLICIES][CS_ERR_LEN];
     cs_release_store rel[CS_NPOLICIES];
     cs_run_extra extra[CS_NPOLICIES];   /* sinks found held, spy mark, per run */
+    cs_alloc_site allocs[CS_NPOLICIES][CS_MAX_ALLOCS];
+    long long trace_base;               /* iterations of the runs before */
     char calls[2048];                   /* the statements joined */
     cs_script *script;                  /* --script lines, then --call texts */
-    char **labels;                      /* per spy site: what it names */
-    size_t nlabels;
+    char **labels;                      /* per statement: what names it */
+    const char *spy_labels[CS_SPY_SITES]; /* per spy site 1..: what it names */
+    size_t nspy;
     cs_context_store ctx;
     cs_verdict_params vp;
     cs_target t;
@@ -147,6 +152,22 @@ static int build_script(const cs_options *o, cs_script **out)
     return CS_EXIT_OK;
 }
 
+/* --trace: the tracer on the target's DLL (--dll's, or the registered
+ * one) before anything loads it. */
+static int start_tracing(const cs_options *o)
+{
+    char dll[CS_PATH_LEN];
+
+    if (o->dll)
+        return cs_tracing_start(o, o->dll);
+    if (cs_target_locate(o->target, dll, sizeof(dll))) {
+        fprintf(stderr, "comstress: --trace: target '%s' has no registered in-process DLL to trace\n",
+                o->target);
+        return CS_EXIT_TARGET;
+    }
+    return cs_tracing_start(o, dll);
+}
+
 /* Statements used when none are given: only the reference server's
  * members are known in advance; any other target needs --call or
  * --script. */
@@ -174,35 +195,41 @@ static int default_calls(cs_script *sc, const cs_options *o, const cs_target *t)
 }
 
 /*
- * What names each malloc-spy site in the release findings: a statement's
- * text, "line 3: " first for a script line; the statements past the last
- * site share it and are named together. Also the statements joined for
- * the report ("Add(1); Echo('x')"). Returns CS_EXIT_OK or
- * CS_EXIT_INTERNAL (out of memory, said).
+ * What names each statement in the findings: its text, "line 3: " first
+ * for a script line (labels, one per statement: traced allocations name
+ * theirs); and each malloc-spy site (spy_labels: the statement's label,
+ * the statements past the last site sharing it, named together). Also
+ * the statements joined for the report ("Add(1); Echo('x')"). Returns
+ * CS_EXIT_OK or CS_EXIT_INTERNAL (out of memory, said).
  */
 static int name_statements(session *s)
 {
+    static char shared[64];
     const cs_script *sc = s->script;
-    size_t i, used = 0, n = sc->count < CS_SPY_SITES - 1 ? sc->count : CS_SPY_SITES - 1;
+    size_t i, used = 0;
     char buf[CS_FINDING_LEN];
 
     s->calls[0] = 0;
     for (i = 0; i < sc->count && used < sizeof(s->calls); i++)
         used += snprintf(s->calls + used, sizeof(s->calls) - used, "%s%s", i ? "; " : "", sc->stmts[i].text);
-    if (!(s->labels = calloc(n + 1, sizeof(*s->labels))))
+    if (!(s->labels = calloc(sc->count + 1, sizeof(*s->labels))))
         goto out_oom;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < sc->count; i++) {
         const cs_stmt *st = &sc->stmts[i];
-        if (i + 1 == n && sc->count > n)
-            snprintf(buf, sizeof(buf), "statements %u to %u (one spy site)", (unsigned)n,
-                     (unsigned)sc->count);
-        else if (st->line)
+        if (st->line)
             snprintf(buf, sizeof(buf), "line %d: %s", st->line, st->text);
         else
             snprintf(buf, sizeof(buf), "%s", st->text);
         if (!(s->labels[i] = strdup(buf)))
             goto out_oom;
-        s->nlabels++;
+    }
+    s->nspy = sc->count < CS_SPY_SITES - 1 ? sc->count : CS_SPY_SITES - 1;
+    for (i = 0; i < s->nspy; i++)
+        s->spy_labels[i] = s->labels[i];
+    if (sc->count > s->nspy) {
+        snprintf(shared, sizeof(shared), "statements %u to %u (one spy site)", (unsigned)s->nspy,
+                 (unsigned)sc->count);
+        s->spy_labels[s->nspy - 1] = shared;
     }
     return CS_EXIT_OK;
 out_oom:
@@ -297,6 +324,8 @@ static int session_open(session *s, int argc, char **argv)
 
     if ((rc = build_script(o, &s->script)))
         return rc;
+    if (o->trace && (rc = start_tracing(o)))
+        return rc;
     if ((rc = cs_target_open(o->target, o->dll, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
         return rc;
@@ -354,6 +383,20 @@ static void describe_run(session *s, size_t i)
     r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance" : "calls";
 }
 
+/* Appends r's record to DIR/runs.txt, so `report DIR` knows what only
+ * this process knew (best effort: the reports of this run do not need it). */
+static void keep_record(const char *dir, const cs_run *r)
+{
+    char path[CS_PATH_LEN];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
+    if ((f = cs_fopen(path, "ab"))) {
+        cs_runinfo_write(f, r);
+        fclose(f);
+    }
+}
+
 /*
  * Runs policy i: the workload, its release checks, the unload proof after
  * the last policy (or a failure, unless a call hangs inside the target),
@@ -363,8 +406,10 @@ static void describe_run(session *s, size_t i)
 static int run_policy(session *s, size_t i)
 {
     const cs_options *o = s->o;
-    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on,
-                          s->script, s->vp.warmup, &s->extra[i] };
+    cs_run_config cfg = { .opt = o, .target = &s->t, .run_name = s->names[i], .policy = s->policies[i],
+                          .csv = s->csv, .ledger = s->ledger, .spy_on = s->spy_on,
+                          .trace_base = s->trace_base, .script = s->script, .warmup = s->vp.warmup,
+                          .extra = &s->extra[i] };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
     int rc;
@@ -387,7 +432,17 @@ static int run_policy(session *s, size_t i)
     cs_phase_set("%s: release checks", r->name);
     cs_release_gate(&s->rel[i], o->fail_on);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
-                       (const char *const *)s->labels, s->nlabels, &s->extra[i], r->iterations);
+                       s->spy_labels, s->nspy, &s->extra[i], r->iterations);
+    if (cs_tracing_on()) {
+        cs_phase_set("%s: traced allocations", r->name);
+        r->warmup += s->trace_base;         /* the tracer's numbering */
+        r->iterations += s->trace_base;
+        cs_tracing_collect(r, &s->rel[i], s->allocs[i], CS_MAX_ALLOCS, (const char *const *)s->labels,
+                           s->script->count);
+        r->warmup -= s->trace_base;
+        r->iterations -= s->trace_base;
+    }
+    s->trace_base += o->iterations;
     if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG && rc != CS_EXIT_CRASH) {
         cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", s->t.server_path);
         cs_release_unload(&r->release, &s->rel[i], &s->t);
@@ -398,6 +453,7 @@ static int run_policy(session *s, size_t i)
             rc = CS_EXIT_OUTPUT;
     }
     print_run(r, o->verbose, s->script, &s->extra[i]);
+    keep_record(o->out_dir, r);
     return rc;
 }
 
@@ -461,7 +517,7 @@ static void session_close(session *s)
 {
     size_t i;
 
-    for (i = 0; i < s->nlabels; i++)
+    for (i = 0; s->labels && i < s->script->count; i++)
         free(s->labels[i]);
     free(s->labels);
     cs_script_free(s->script);
@@ -469,6 +525,7 @@ static void session_close(session *s)
     if (s->target_open)
         cs_target_close(&s->t);
     cs_spy_stop();
+    cs_tracing_stop();
     cs_ledger_free(s->ledger);
 }
 

@@ -52,6 +52,9 @@ typedef struct cs_run_config {
     struct cs_csv_writer *csv;  /* sample stream, may be NULL */
     struct cs_ledger *ledger;   /* wrap every pointer, may be NULL */
     int spy_on;                 /* the malloc spy is registered */
+    long long trace_base;       /* added to iteration numbers given to the
+                                 * tracer, so runs of one process never share
+                                 * numbers */
     const struct cs_script *script; /* the statements of an iteration (at
                                  * least one; read-only, shared by workers) */
     long long warmup;           /* iterations before the spy mark (0: none) */

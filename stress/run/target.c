@@ -169,6 +169,17 @@ static int choose_dll_class(const char *name, cs_target *t, char *err, size_t er
     return CS_EXIT_TARGET;
 }
 
+int cs_target_locate(const char *name, char *path, size_t n)
+{
+    CLSID clsid;
+
+    path[0] = 0;
+    if (FAILED(resolve_clsid(name, &clsid)))
+        return -1;
+    server_path_of(&clsid, path, n);
+    return path[0] ? 0 : -1;
+}
+
 int cs_target_open(const char *name, const char *dll, cs_target *t, char *err, size_t errlen)
 {
     char hrs[64];

@@ -37,6 +37,11 @@ typedef struct cs_target {
  */
 int cs_target_open(const char *name, const char *dll, cs_target *t, char *err, size_t errlen);
 
+/* The registered in-process server DLL of name (ProgID or {CLSID}) into
+ * path, without loading it (for tracing, which must be on before the DLL
+ * loads). Returns 0, or -1 when name is unknown or not in-process. */
+int cs_target_locate(const char *name, char *path, size_t n);
+
 /* Releases the probe. A DLL loaded for --dll stays loaded (the unload
  * proof frees it when it says it can unload). */
 void cs_target_close(cs_target *t);

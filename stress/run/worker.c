@@ -6,6 +6,8 @@
 #include "ledger.h"
 #include "mallocspy.h"
 #include "script.h"
+#include "trace.h"
+#include "tracing.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -30,17 +32,21 @@ static int statement_site(size_t index)
 
 /* Runs every statement of the iteration begun on x; FALSE on the first
  * failure (the run is then stopped with its message). Each statement
- * runs under its own malloc-spy site so leaked blocks name it. */
-static BOOL run_statements(run_shared *sh, cs_exec *x)
+ * runs under its own malloc-spy site so leaked blocks name it, and with
+ * --trace under the tracer's context (iteration, statement). */
+static BOOL run_statements(run_shared *sh, cs_exec *x, long long iteration)
 {
     const cs_run_config *cfg = sh->cfg;
     const cs_script *sc = cfg->script;
+    const int tracing = cs_tracing_on();
     lb_error e;
     size_t i;
     HRESULT hr;
     char msg[CS_ERR_LEN];
 
     for (i = 0; i < sc->count; i++) {
+        if (tracing)
+            cs_trace_set_context(cfg->trace_base + iteration, (int32_t)i);
         cs_spy_set_site(statement_site(i));
         hr = cs_exec_statement(x, i, &e);
         cs_spy_set_site(0);
@@ -99,7 +105,7 @@ static BOOL iterate(run_shared *sh, cs_exec *x, lb_dispatcher *d, IClassFactory 
     if (!ok)
         rs_fail(sh, CS_EXIT_INTERNAL, e.message);
     else
-        ok = run_statements(sh, x);
+        ok = run_statements(sh, x, iteration);
     cs_exec_end(x);
     if (cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
         SysAllocString(L"comstress: a BSTR the harness forgets to free");

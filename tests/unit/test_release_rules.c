@@ -2,6 +2,7 @@
  * Suite "release_rules": end-of-run figures become classified finding
  * lines (core/verdicts/release_rules.h). Pure.
  */
+#include <stdio.h>
 #include <string.h>
 #include "cs_unit.h"
 #include "release_rules.h"
@@ -214,6 +215,37 @@ START_TEST(an_unload_failure_of_a_foreign_server_says_how_to_leave_it_out)
 }
 END_TEST
 
+START_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call)
+{
+    cs_alloc_site a;
+
+    memset(&a, 0, sizeof(a));
+    a.cls = "leak";
+    a.kind = "heap";
+    a.call = "Add(1)";
+    a.bytes_per_iteration = 24;
+    a.blocks_per_iteration = 1;
+    snprintf(a.site, sizeof(a.site), "target_on_call (target.c:48) <- target_Add (target.c:103)");
+    fresh();
+    cs_release_judge_alloc(&r, &st, &a);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "heap leak: 24 B per call of Add(1), allocated in "
+                     "target_on_call (target.c:48) <- target_Add (target.c:103)");
+    a.kind = "bstr";
+    a.call = NULL;
+    a.bytes_per_iteration = 2.4;
+    a.blocks_per_iteration = 0.1;
+    cs_release_judge_alloc(&r, &st, &a);
+    ck_assert_str_eq(r.findings[1], "BSTR leak: 2.40 B (0.10 blocks) per iteration, allocated in "
+                     "target_on_call (target.c:48) <- target_Add (target.c:103)");
+    a.cls = "plateau";
+    cs_release_judge_alloc(&r, &st, &a);
+    a.cls = "one-off";
+    cs_release_judge_alloc(&r, &st, &a);
+    ck_assert_uint_eq(r.nfindings, 2);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -226,7 +258,8 @@ int main(void)
         CS_TEST(findings_past_the_limit_still_fail_the_run),
         CS_TEST(event_sinks_held_after_their_iteration_are_findings),
         CS_TEST(findings_outside_the_fail_on_categories_are_listed_but_pass),
-        CS_TEST(an_unload_failure_of_a_foreign_server_says_how_to_leave_it_out), NULL
+        CS_TEST(an_unload_failure_of_a_foreign_server_says_how_to_leave_it_out),
+        CS_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call), NULL
     };
 
     return cs_run_tests("release_rules", NULL, NULL, tests);
