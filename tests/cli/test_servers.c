@@ -70,8 +70,8 @@ START_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare)
 END_TEST
 
 /* --dll: the copy's own class factory makes the objects (its probe counts
- * them: a fault selected in the copy is caught), and the unload proof
- * frees our reference once DllCanUnloadNow agrees. */
+ * them: a fault selected in the copy is caught; --trace traces the copy),
+ * and the unload proof frees our reference once DllCanUnloadNow agrees. */
 START_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads)
 {
     const char *dir = cs_temp_dir("obj-dll");
@@ -95,6 +95,12 @@ START_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads)
     ck_assert_exit(CS_EXIT_VERDICT);
     ck_assert_out_has("object leak: server objects 3 never freed per iteration (server live-object counter)");
     ck_assert_out_has("unload: DllCanUnloadNow says S_FALSE after every object was released\r\n");
+    /* --trace follows --dll: the copy's allocations are traced */
+    snprintf(args, sizeof(args), "run --dll \"%s\" --target StressTarget --trace --fault leak-bytes:24 "
+             "--call \"Add(1)\" --iterations 3000 --out \"%s\"", dll, out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has("heap leak: 24 B per call of Add(1), allocated in target_on_call");
 }
 END_TEST
 
