@@ -67,7 +67,8 @@ static void replay(const char *target, entry_fn entry, size_t min_files)
         files++;
     }
     closedir(d);
-    ck_assert_msg(files >= min_files, "%s: %zu seeds, expected at least %zu", dir, files, min_files);
+    ck_assert_msg(files >= min_files, "%s: %lu seeds, expected at least %lu", dir,
+                  (unsigned long)files, (unsigned long)min_files);
 }
 
 START_TEST(every_call_text_seed_replays_clean)

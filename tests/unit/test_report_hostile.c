@@ -106,10 +106,12 @@ START_TEST(reader_reads_or_names_the_first_bad_row)
         ck_assert_msg(read_text(c->text, c->len, &d, err, sizeof(err)) == 0, "%s: %s", c->what, err);
         for (r = samples = 0; r < d.nruns; r++)
             samples += d.runs[r].n;
-        ck_assert_msg(samples == c->samples, "%s: %zu samples, expected %zu", c->what, samples, c->samples);
-        ck_assert_msg(d.skipped == c->skipped, "%s: %zu skipped, expected %zu", c->what, d.skipped, c->skipped);
-        ck_assert_msg(d.first_skipped_line == c->first_line, "%s: first skipped line %zu, expected %zu",
-                      c->what, d.first_skipped_line, c->first_line);
+        ck_assert_msg(samples == c->samples, "%s: %lu samples, expected %lu", c->what,
+                      (unsigned long)samples, (unsigned long)c->samples);
+        ck_assert_msg(d.skipped == c->skipped, "%s: %lu skipped, expected %lu", c->what,
+                      (unsigned long)d.skipped, (unsigned long)c->skipped);
+        ck_assert_msg(d.first_skipped_line == c->first_line, "%s: first skipped line %lu, expected %lu",
+                      c->what, (unsigned long)d.first_skipped_line, (unsigned long)c->first_line);
         if (c->why)
             ck_assert_msg(strstr(d.first_skipped_why, c->why), "%s: reason '%s'", c->what, d.first_skipped_why);
         else
@@ -189,14 +191,15 @@ START_TEST(five_thousand_runs_are_each_found)
     len = (size_t)sprintf(text, HDR);
     for (k = 0; k < ROWS; k++)
         for (i = 0; i < RUNS; i++)
-            len += (size_t)sprintf(text + len, "compare/p%zu,%zu,%zu\n", i, k * 100, i * 10 + k);
+            len += (size_t)sprintf(text + len, "compare/p%lu,%lu,%lu\n", (unsigned long)i,
+                                       (unsigned long)(k * 100), (unsigned long)(i * 10 + k));
     ck_assert_int_eq(read_text(text, len, &d, err, sizeof(err)), 0);
     ck_assert_uint_eq(d.nruns, RUNS);
     ck_assert_uint_eq(d.skipped, 0);
     ck_assert_uint_ge(d.index_cap, 2 * RUNS);
     ck_assert_uint_eq(d.index_cap & (d.index_cap - 1), 0);     /* a power of two */
     for (i = 0; i < RUNS; i++) {
-        snprintf(name, sizeof(name), "compare/p%zu", i);
+        snprintf(name, sizeof(name), "compare/p%lu", (unsigned long)i);
         cr = cs_csv_find(&d, name);
         ck_assert_msg(cr == &d.runs[i], "%s not found in place", name);
         ck_assert_uint_eq(cr->n, ROWS);
@@ -249,8 +252,8 @@ START_TEST(chart_of_extreme_values_is_bounded_and_finite)
         const char *problem;
 
         ck_assert_msg(read_text(c->text, 0, &d, err, sizeof(err)) == 0, "%s: %s", c->what, err);
-        ck_assert_msg(d.nruns >= 1 && d.nruns <= 2 && !d.skipped, "%s: read %zu runs, skipped %zu",
-                      c->what, d.nruns, d.skipped);
+        ck_assert_msg(d.nruns >= 1 && d.nruns <= 2 && !d.skipped, "%s: read %lu runs, skipped %lu",
+                      c->what, (unsigned long)d.nruns, (unsigned long)d.skipped);
         for (r = 0; r < d.nruns; r++) {
             cs_run_from_csv(&d.runs[r], &runs[r]);
             charts[r].run = &runs[r];
@@ -263,8 +266,9 @@ START_TEST(chart_of_extreme_values_is_bounded_and_finite)
         ck_assert_ptr_nonnull(svg);
         problem = cs_fuzz_check_svg(svg);
         ck_assert_msg(!problem, "%s: %s", c->what, problem);
-        ck_assert_msg(strlen(svg) < 16384, "%s: %zu bytes of SVG", c->what, strlen(svg));
-        ck_assert_msg(count(svg, "<polyline") == c->polylines, "%s: %zu lines", c->what, count(svg, "<polyline"));
+        ck_assert_msg(strlen(svg) < 16384, "%s: %lu bytes of SVG", c->what, (unsigned long)strlen(svg));
+        ck_assert_msg(count(svg, "<polyline") == c->polylines, "%s: %lu lines", c->what,
+                      (unsigned long)count(svg, "<polyline"));
         ck_assert_msg(count(svg, "stroke=\"#ddd\"") >= 2, "%s: fewer than two grid lines", c->what);
         ck_assert_msg(!c->has || strstr(svg, c->has), "%s: no '%s' in the SVG", c->what, c->has);
         free(svg);
