@@ -489,6 +489,11 @@ int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t err
         return fail(err, errlen, "no command given (" COMMAND_LIST "; see --help)");
     if ((rc = parse_command(argv[1], o, err, errlen)))
         return rc;
+    /* help and --version are whole commands: they take no options. */
+    if (o->command == CS_CMD_HELP)
+        return CS_EXIT_OK;
+    if (o->command == CS_CMD_VERSION && argc > 2)
+        return fail(err, errlen, "--version takes nothing after it (see --help)");
     return parse_words(argc, argv, 2, o, err, errlen);
 }
 

@@ -108,31 +108,45 @@ int cs_csv_close(cs_csv_writer *w)
 #define MAX_COLUMNS 64
 enum { COL_IGNORE = -1, COL_RUN = -2, COL_ITERATION = -3, COL_ELAPSED = -4 };
 
-/* Reads one line into *buf (NUL-terminated, newline and CR removed).
- * Returns 1 for a complete line, 0 for a last line cut short (no
- * newline), -1 at end of file, -2 when out of memory. */
+/* What read_line found. */
+enum { LINE_OOM = -2, LINE_EOF = -1, LINE_CUT = 0, LINE_OK = 1, LINE_NUL = 2, LINE_LONG = 3 };
+
+/* Reads one line into *buf (NUL-terminated, newline and CR removed), one
+ * byte at a time, so a NUL byte is seen rather than cutting the line.
+ * Returns LINE_OK; LINE_CUT for a last line without its newline (a crash
+ * mid-write); LINE_NUL when the line holds a NUL byte; LINE_LONG when it
+ * is longer than CS_CSV_MAX_LINE (the rest is read and dropped, so memory
+ * stays bounded); LINE_EOF at the end; LINE_OOM. */
 static int read_line(FILE *f, char **buf, size_t *cap)
 {
     size_t len = 0;
+    int c, nul = 0, any = 0;
 
-    for (;;) {
-        if (*cap - len < 2) {
-            char *nb = realloc(*buf, *cap * 2 + 256);
+    while ((c = getc(f)) != EOF && c != '\n') {
+        any = 1;
+        nul |= c == 0;
+        if (len >= CS_CSV_MAX_LINE)
+            continue;
+        if (len + 2 > *cap) {
+            size_t ncap = *cap * 2 + 256;
+            char *nb = realloc(*buf, ncap);
             if (!nb)
-                return -2;
+                return LINE_OOM;
             *buf = nb;
-            *cap = *cap * 2 + 256;
+            *cap = ncap;
         }
-        if (!fgets(*buf + len, (int)(*cap - len), f))
-            return len ? 0 : -1;
-        len += strlen(*buf + len);
-        if (len && (*buf)[len - 1] == '\n') {
-            (*buf)[--len] = 0;
-            if (len && (*buf)[len - 1] == '\r')
-                (*buf)[--len] = 0;
-            return 1;
-        }
+        (*buf)[len++] = (char)c;
     }
+    if (c == EOF && !any)
+        return LINE_EOF;
+    if (!*buf && !(*buf = malloc(*cap = 256)))
+        return LINE_OOM;
+    if (len && (*buf)[len - 1] == '\r')
+        len--;
+    (*buf)[len] = 0;
+    if (len >= CS_CSV_MAX_LINE)
+        return LINE_LONG;
+    return c == EOF ? LINE_CUT : nul ? LINE_NUL : LINE_OK;
 }
 
 /* Splits line in place into at most max fields, unquoting quoted ones.
@@ -192,10 +206,26 @@ static int parse_header(char *line, int *roles)
     return have == 3 ? n : -1;
 }
 
-/* A whole field as a number; empty is NaN. Returns 0, -1 if not a number. */
-static int parse_double(const char *s, double *v)
+/* A field quoted in a reason, cut short so the reason stays one line. */
+static const char *shown(const char *s, char *buf, size_t len)
 {
-    char *end;
+    size_t i;
+
+    for (i = 0; s[i] && i + 1 < len; i++)
+        buf[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+    buf[i] = 0;
+    if (s[i] && len > 4)
+        memcpy(buf + len - 4, "...", 4);
+    return buf;
+}
+
+/* A whole field as a finite number; empty is NaN (not measured). A value
+ * below the smallest normal double reads as the nearest double (strtod
+ * flags it ERANGE but returns it); one beyond the largest, "inf" and
+ * "nan" are refused. Returns 0, or -1 with the reason in why. */
+static int parse_double(const char *s, const char *col, double *v, char *why, size_t whylen)
+{
+    char *end, buf[40];
 
     if (!*s) {
         *v = NAN;
@@ -203,31 +233,56 @@ static int parse_double(const char *s, double *v)
     }
     errno = 0;
     *v = strtod(s, &end);
-    return *end || errno == ERANGE ? -1 : 0;
+    if (*end || end == s)
+        snprintf(why, whylen, "%s '%s' is not a number", col, shown(s, buf, sizeof(buf)));
+    else if (errno == ERANGE && fabs(*v) > 1)
+        snprintf(why, whylen, "%s '%s' is outside the range of a double", col, shown(s, buf, sizeof(buf)));
+    else if (!isfinite(*v))
+        snprintf(why, whylen, "%s '%s' is not a finite number", col, shown(s, buf, sizeof(buf)));
+    else
+        return 0;
+    return -1;
 }
 
-/* Parses one data row. Returns 0, or -1 when the row is malformed. */
-static int parse_row(char *line, const int *roles, int ncols, const char **run, cs_sample *s)
+/* The iteration field: a whole number, 0 or more. */
+static int parse_iteration(const char *s, long long *it, char *why, size_t whylen)
 {
-    char *fields[MAX_COLUMNS], *end;
-    int n = split_fields(line, fields, MAX_COLUMNS), i, m;
+    char *end, buf[40];
+
+    errno = 0;
+    *it = strtoll(s, &end, 10);
+    if (!*s || *end || errno == ERANGE || *it < 0) {
+        snprintf(why, whylen, "iteration '%s' is not a whole number from 0 up", shown(s, buf, sizeof(buf)));
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses one data row. Returns 0, or -1 with the reason in why. */
+static int parse_row(char *line, const int *roles, int ncols, const char **run, cs_sample *s,
+                     char *why, size_t whylen)
+{
+    char *fields[MAX_COLUMNS];
+    int n = split_fields(line, fields, MAX_COLUMNS), i;
     double d;
 
-    if (n != ncols)
+    if (n != ncols) {
+        if (n < 0)
+            snprintf(why, whylen, "malformed quotes or more than %d fields", MAX_COLUMNS);
+        else
+            snprintf(why, whylen, "%d fields where the header has %d", n, ncols);
         return -1;
-    memset(s, 0, sizeof(*s));
-    for (m = 0; m < CS_M_COUNT; m++)
-        s->v[m] = NAN;
+    }
+    cs_sample_clear(s);
     for (i = 0; i < n; i++) {
         if (roles[i] == COL_RUN) {
             *run = fields[i];
         } else if (roles[i] == COL_ITERATION) {
-            errno = 0;
-            s->iteration = strtoll(fields[i], &end, 10);
-            if (!*fields[i] || *end || errno)
+            if (parse_iteration(fields[i], &s->iteration, why, whylen))
                 return -1;
         } else if (roles[i] != COL_IGNORE) {
-            if (parse_double(fields[i], &d))
+            const char *col = roles[i] == COL_ELAPSED ? "elapsed_s" : cs_metric_name((cs_metric)roles[i]);
+            if (parse_double(fields[i], col, &d, why, whylen))
                 return -1;
             if (roles[i] == COL_ELAPSED)
                 s->elapsed_s = d;
@@ -238,30 +293,77 @@ static int parse_row(char *line, const int *roles, int ncols, const char **run, 
     return 0;
 }
 
-/* Appends s to run `name`, creating the run on first sight. */
+/* FNV-1a: the run-name hash of the index. */
+static size_t name_hash(const char *s)
+{
+    unsigned long long h = 14695981039346656037ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 32));
+}
+
+/* The index slot holding name, or the free slot where it belongs. */
+static size_t index_slot(const cs_csv_data *d, const char *name)
+{
+    size_t mask = d->index_cap - 1, i = name_hash(name) & mask;
+
+    while (d->index[i] && strcmp(d->runs[d->index[i] - 1].name, name))
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Doubles the index (kept at most half full) and re-enters every run.
+ * Returns 0, or -1 out of memory (the old index stays). */
+static int index_grow(cs_csv_data *d)
+{
+    size_t ncap = d->index_cap ? d->index_cap * 2 : 64, *old = d->index, i;
+
+    if (!(d->index = calloc(ncap, sizeof(*d->index)))) {
+        d->index = old;
+        return -1;
+    }
+    free(old);
+    d->index_cap = ncap;
+    for (i = 0; i < d->nruns; i++)
+        d->index[index_slot(d, d->runs[i].name)] = i + 1;
+    return 0;
+}
+
+/* The run called name, created (empty) on first sight; NULL out of memory. */
+static cs_csv_run *run_named(cs_csv_data *d, const char *name)
+{
+    size_t slot;
+    cs_csv_run *r;
+
+    if (2 * (d->nruns + 1) > d->index_cap && index_grow(d))
+        return NULL;
+    slot = index_slot(d, name);
+    if (d->index[slot])
+        return &d->runs[d->index[slot] - 1];
+    if (d->nruns == d->cap) {
+        cs_csv_run *nr = realloc(d->runs, (d->cap * 2 + 4) * sizeof(*nr));
+        if (!nr)
+            return NULL;
+        d->runs = nr;
+        d->cap = d->cap * 2 + 4;
+    }
+    r = &d->runs[d->nruns];
+    memset(r, 0, sizeof(*r));
+    if (!(r->name = malloc(strlen(name) + 1)))
+        return NULL;
+    strcpy(r->name, name);
+    d->index[slot] = ++d->nruns;
+    return r;
+}
+
+/* Appends s to run `name`. Returns 0, or -1 out of memory. */
 static int add_sample(cs_csv_data *d, const char *name, const cs_sample *s)
 {
-    cs_csv_run *r = NULL;
-    size_t i;
+    cs_csv_run *r = run_named(d, name);
 
-    for (i = 0; i < d->nruns && !r; i++)
-        if (!strcmp(d->runs[i].name, name))
-            r = &d->runs[i];
-    if (!r) {
-        if (d->nruns == d->cap) {
-            cs_csv_run *nr = realloc(d->runs, (d->cap * 2 + 4) * sizeof(*nr));
-            if (!nr)
-                return -1;
-            d->runs = nr;
-            d->cap = d->cap * 2 + 4;
-        }
-        r = &d->runs[d->nruns];
-        memset(r, 0, sizeof(*r));
-        if (!(r->name = malloc(strlen(name) + 1)))
-            return -1;
-        strcpy(r->name, name);
-        d->nruns++;
-    }
+    if (!r)
+        return -1;
     if (r->n == r->cap) {
         cs_sample *ns = realloc(r->samples, (r->cap * 2 + 64) * sizeof(*ns));
         if (!ns)
@@ -273,34 +375,54 @@ static int add_sample(cs_csv_data *d, const char *name, const cs_sample *s)
     return 0;
 }
 
+/* Counts a skipped row; the first one's line and reason are kept. */
+static void skip_row(cs_csv_data *d, size_t lineno, const char *why)
+{
+    if (!d->skipped++) {
+        d->first_skipped_line = lineno;
+        snprintf(d->first_skipped_why, sizeof(d->first_skipped_why), "%s", why);
+    }
+}
+
+/* Why a line that read_line did not return whole is skipped. */
+static const char *line_problem(int rc)
+{
+    return rc == LINE_CUT ? "cut short (no newline at the end)"
+         : rc == LINE_NUL ? "holds a NUL byte"
+         : rc == LINE_LONG ? "longer than the longest line read" : NULL;
+}
+
 int cs_csv_read_stream(FILE *f, const char *name, cs_csv_data *d, char *err, size_t errlen)
 {
     int roles[MAX_COLUMNS], ncols, rc;
-    char *line = NULL;
-    size_t cap = 0;
+    char *line = NULL, why[160];
+    size_t cap = 0, lineno = 1;
     const char *run;
     cs_sample s;
 
     memset(d, 0, sizeof(*d));
-    if ((rc = read_line(f, &line, &cap)) != 1 || (ncols = parse_header(line, roles)) < 0) {
-        snprintf(err, errlen, "%s: %s", name, rc == -2 ? "out of memory"
+    if ((rc = read_line(f, &line, &cap)) != LINE_OK || (ncols = parse_header(line, roles)) < 0) {
+        snprintf(err, errlen, "%s: %s", name, rc == LINE_OOM ? "out of memory"
                  : "no header row (expected run,iteration,elapsed_s,...)");
         free(line);
         return -1;
     }
     while ((rc = read_line(f, &line, &cap)) >= 0) {
+        lineno++;
         run = "";
-        if (rc == 0 || !*line || parse_row(line, roles, ncols, &run, &s)) {
-            d->skipped += rc == 0 || *line;
+        if (rc != LINE_OK)
+            skip_row(d, lineno, line_problem(rc));
+        else if (!*line)
             continue;
-        }
-        if (add_sample(d, run, &s)) {
-            rc = -2;
+        else if (parse_row(line, roles, ncols, &run, &s, why, sizeof(why)))
+            skip_row(d, lineno, why);
+        else if (add_sample(d, run, &s)) {
+            rc = LINE_OOM;
             break;
         }
     }
     free(line);
-    if (rc == -2) {
+    if (rc == LINE_OOM) {
         snprintf(err, errlen, "%s: out of memory reading samples", name);
         return -1;
     }
@@ -326,6 +448,10 @@ const cs_csv_run *cs_csv_find(const cs_csv_data *d, const char *name)
 {
     size_t i;
 
+    if (d->index_cap) {
+        i = d->index[index_slot(d, name)];
+        return i ? &d->runs[i - 1] : NULL;
+    }
     for (i = 0; i < d->nruns; i++)
         if (!strcmp(d->runs[i].name, name))
             return &d->runs[i];
@@ -341,5 +467,6 @@ void cs_csv_free(cs_csv_data *d)
         free(d->runs[i].samples);
     }
     free(d->runs);
+    free(d->index);
     memset(d, 0, sizeof(*d));
 }
