@@ -135,6 +135,7 @@ static const optdef opt_table[] = {
     { "--block-size", CHILD, K_UINT, F(life.block_size), 16, 16 << 20, 0, "a byte count from 16 to 16777216" },
     { "--seconds", CHILD, K_REAL, F(life.seconds), 0, 3600, 1, "a duration from 0 to 3600 seconds" },
     { "--pin", CHILD, K_FLAG, F(life.pin) },
+    { "--trace", CHILD, K_FLAG, F(life.trace) },
     { "--variant", CHILD, K_CHOICE, F(life.fixed), .words = { { "leaky", 0 }, { "fixed", 1 } } },
     { "--kind", CHILD, K_WORD, F(life.kind),
       .words = { { "av" }, { "illegal" }, { "stack" }, { "divide" } } },
