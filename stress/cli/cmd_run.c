@@ -14,6 +14,7 @@
 #include "say.h"
 #include "ledger.h"
 #include "mallocspy.h"
+#include "heapmode.h"
 #include "phase.h"
 #include "release.h"
 #include "report_csv.h"
@@ -164,6 +165,12 @@ static int session_open(session *s, int argc, char **argv)
 
     if ((rc = check_calls(o)))
         return rc;
+    /* Before the target is loaded: its DLL's first allocations already
+     * come from the heap in the mode asked for. */
+    if (o->heap_lfh && !cs_heap_use_lfh(err, sizeof(err))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return CS_EXIT_INTERNAL;
+    }
     if (FAILED(cs_target_open(o->target, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_TARGET;
@@ -218,7 +225,8 @@ static void describe_run(session *s, size_t i)
     r->gate = o->fail_on_leak;
     r->apartment = o->apartment_mta ? "mta" : "sta";
     r->activation = o->activation == CS_ACT_FACTORY ? "factory" : "cocreate";
-    r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance" : "calls";
+    r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance"
+                : o->scenario == CS_SCEN_CALLS_SAME ? "calls-same" : "calls";
 }
 
 /*

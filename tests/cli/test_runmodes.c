@@ -1,0 +1,65 @@
+/*
+ * Run modes end to end (comstress.exe as a child process): the process
+ * heap's mode (--heap) as run.json's context reports it, and the
+ * calls-same scenario, where each worker creates one object and every
+ * iteration calls it.
+ */
+#include "cs_check.h"
+#include "options.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cs_run_result res;
+
+#define ck_assert_exit(code) ck_assert_exit_of(res, code)
+
+/* run.json of a run with extra options (freed by the caller); the run
+ * must end with exit code 0. */
+static char *run_json(const char *tag, const char *extra)
+{
+    const char *dir = cs_temp_dir(tag);
+    char args[1024], *json;
+
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --fail-on none --out \"%s\" %s", dir, extra);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    json = cs_read_out(dir, "run.json");
+    ck_assert_msg(json != NULL, "no run.json for %s", extra);
+    return json;
+}
+
+/* --heap lfh switches the process heap's mode before the target loads and
+ * says so; without it, or with --heap default, the heap is left alone. */
+START_TEST(the_heap_mode_is_in_the_context)
+{
+    static const struct { const char *extra, *says; } cases[] = {
+        { "--iterations 200 --heap lfh", "\"heap_mode\": \"lfh\"" },
+        { "--iterations 200 --heap default", "\"heap_mode\": \"default\"" },
+        { "--iterations 200", "\"heap_mode\": \"default\"" },
+        { "--iterations 200 --threads 2 --apartment mta --heap lfh", "\"heap_mode\": \"lfh\"" },
+    };
+    char *json;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json = run_json("runmodes-heap", cases[i].extra);
+        ck_assert_msg(strstr(json, cases[i].says) != NULL, "%s: run.json lacks %s:\n%s", cases[i].extra,
+                      cases[i].says, json);
+        ck_assert_double_eq(cs_json_number(json, "iterations", 0), 200);
+        ck_assert_double_eq(cs_json_number(json, "live_objects_end", 0), 0);
+        free(json);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("runmodes");
+    TCase *tc = tcase_create("runmodes");
+
+    tcase_set_timeout(tc, 0);
+    tcase_add_test(tc, the_heap_mode_is_in_the_context);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}
