@@ -33,21 +33,30 @@
 #define FAST_MAX_ARGS 6   /* what the vtable fast path can pass in registers */
 
 /*
- * The last call of a site, ready to repeat: under the type policy, a
- * typed receiver and no @object or string argument, the binding lives in
- * the type map (never evicted before lb_dispatcher_free), so the same
- * receiver, not forgotten since, is the L0 hit the full path would find.
- * The converted arguments depend only on the site and the binding, so a
- * new receiver of the same type reuses them (the stress loop's case).
- * Costs about 220 bytes per site slot, counted in the cache's bytes.
+ * The last call of a site, ready to repeat: the L0 hit the full path would
+ * find, served without building the key. Valid while the receiver is the
+ * same pointer, not forgotten since (lb_dispatcher_forget clears it), the
+ * plan not switched since (lb_dispatcher_use_vtable clears it too) and
+ * the rule that served it is still the site's L0: L0 holds a reference on its rule,
+ * so the binding is alive, and only a lookup on this site changes L0,
+ * which the full path does after clearing obj. So under every caching
+ * policy a repeated call costs these compares, not a key, a hash-free
+ * memcmp and the argument conversion. Sites with @object or string
+ * arguments, or rich ones, always take the full path (their values are
+ * made per call). The converted arguments depend only on the site and the
+ * binding, so a new receiver served by the same binding (the type
+ * policy's new object of the same type) reuses them. About 370 bytes per
+ * site slot, counted in the cache's bytes.
  */
 typedef struct fast_call {
     IDispatch *obj;            /* NULL: nothing to repeat */
     unsigned long long gen;
+    const bc_rule *rule;       /* the rule whose binding b is */
     const lb_binding *b;
-    BOOL native;               /* vtable plan with a[], else Invoke with args */
+    BOOL native;               /* vtable plan with a[], else Invoke with rgv */
     ULONG_PTR a[6];
-    VARIANT args[FAST_MAX_ARGS];
+    VARIANT args[FAST_MAX_ARGS];   /* text order (error messages) */
+    VARIANT rgv[FAST_MAX_ARGS];    /* the same, reversed: DISPPARAMS order */
 } fast_call;
 
 typedef struct site_slot {
@@ -57,16 +66,24 @@ typedef struct site_slot {
     fast_call fast;
 } site_slot;
 
+/* A worker thread writes its dispatcher's counters on every call; the
+ * padding keeps another thread's allocation off their cache lines. */
+#define LINE_PAD 64
+
 struct lb_dispatcher {
+    unsigned char pad_head[LINE_PAD];
     lb_policy policy;
     BOOL use_vtable;
     bc_cache *cache;
     site_slot *slots;
-    size_t nslots, capslots, last;
+    size_t nslots, capslots;
+    site_slot *last;           /* the slot used last, NULL before the first */
     lb_counts n;
     long long calls, type_fallbacks;
     unsigned long long gen;    /* bumped by use_vtable: every fast call stale */
-    long long fast_hits;       /* L0 hits served by a fast call */
+    long long fast_native, fast_invoke;  /* L0 hits served by a fast call, by plan:
+                                          * added to hits_l0 and the plan counts */
+    unsigned char pad_tail[LINE_PAD];
 };
 
 lb_dispatcher *lb_dispatcher_new(lb_policy policy)
@@ -95,22 +112,26 @@ void lb_dispatcher_free(lb_dispatcher *d)
 
 void lb_dispatcher_use_vtable(lb_dispatcher *d, BOOL enable)
 {
+    size_t i;
+
     d->use_vtable = enable;
     d->gen++;
+    for (i = 0; i < d->nslots; i++)  /* a fast call of the other plan never repeats */
+        d->slots[i].fast.obj = NULL;
 }
 
 /* The slot of site, or NULL when the dispatcher has none yet. The last
  * site used is checked first: a stress loop calls few sites. */
-static site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
+static inline site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
 {
     size_t i;
 
-    if (d->nslots && d->slots[d->last].site == site && d->slots[d->last].serial == site->serial)
-        return &d->slots[d->last];
+    if (d->last && d->last->site == site && d->last->serial == site->serial)
+        return d->last;
     for (i = 0; i < d->nslots; i++) {
         if (d->slots[i].site == site && d->slots[i].serial == site->serial) {
-            d->last = i;
-            return &d->slots[i];
+            d->last = &d->slots[i];
+            return d->last;
         }
     }
     return NULL;
@@ -130,14 +151,15 @@ static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
             return NULL;
         d->slots = slots;
         d->capslots = cap;
+        d->last = NULL;               /* it pointed into the old array */
     }
     if (!(d->slots[d->nslots].levels = bc_site_new(d->cache)))
         return NULL;
     d->slots[d->nslots].site = site;
     d->slots[d->nslots].serial = site->serial;
     memset(&d->slots[d->nslots].fast, 0, sizeof(d->slots[d->nslots].fast));
-    d->last = d->nslots++;
-    return d->slots[d->last].levels;
+    d->last = &d->slots[d->nslots++];
+    return d->last->levels;
 }
 
 /* The TYPEATTR guid of obj's GetTypeInfo(0); FALSE when it has no usable
@@ -224,10 +246,11 @@ static size_t build_key(lb_dispatcher *d, const lb_site *site, IDispatch *obj, I
 }
 
 /* Finds or makes the binding for this call. *out points into the cache
- * (valid until the next lookup) or at tmp (uncached). A failed resolve
- * adds nothing. */
+ * (valid until the next lookup; *rule is then its rule, now the site's
+ * L0) or at tmp (uncached, *rule NULL). A failed resolve adds nothing. */
 static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, IDispatch **objs,
-                    const lb_binding **out, lb_binding *tmp, bc_ident **recv, lb_error *err)
+                         const lb_binding **out, const bc_rule **rule_out, lb_binding *tmp, bc_ident **recv,
+                         lb_error *err)
 {
     unsigned char key[KEY_MAX];
     bc_store store;
@@ -240,11 +263,13 @@ static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, 
 
     *recv = NULL;
     *out = tmp;
+    *rule_out = NULL;
     if (d->policy == LB_CACHE_NONE || !(len = build_key(d, site, obj, objs, key, &store, recv))
         || !(levels = site_levels(d, site)))
         return lb_resolve(obj, site, tmp, &d->n, err);
     if ((rule = bc_lookup(d->cache, levels, store, key, len, &level))) {
         *out = rule->binding;
+        *rule_out = rule;
         return S_OK;
     }
     /* Resolve once into tmp; keep a copy in the cache when memory allows
@@ -254,8 +279,10 @@ static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, 
         return hr;
     if ((nb = malloc(sizeof(*nb)))) {
         *nb = *tmp;
-        if ((rule = bc_add(d->cache, levels, store, key, len, nb, sizeof(*nb))))
+        if ((rule = bc_add(d->cache, levels, store, key, len, nb, sizeof(*nb)))) {
             *out = rule->binding;
+            *rule_out = rule;
+        }
     }
     return S_OK;
 }
@@ -282,40 +309,72 @@ static BOOL vtable_usable(lb_dispatcher *d, IDispatch *obj, const lb_binding *b,
     return (recv->flags & ID_VT_SAME) != 0;
 }
 
-/* Repeats the site's last call on obj when still valid (see fast_call);
- * FALSE when the full path must run. Counts as that path would. */
-static BOOL call_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj, VARIANT *res, lb_error *err,
-                      HRESULT *hr)
+/*
+ * The Invoke plan of a fast call, inlined in lb_call: on this kind of
+ * machine every function layer between the caller and IDispatch::Invoke
+ * costs a few percent of the call. The arguments are copied from the
+ * ready DISPPARAMS order (fixed-size copies, no library call) so a callee
+ * that changes rgvarg in place changes only this call's copy.
+ */
+static inline HRESULT fast_invoke(IDispatch *obj, const lb_site *site, fast_call *f, VARIANT *res,
+                                  lb_error *err)
 {
-    site_slot *s = d->policy == LB_CACHE_TYPE ? find_slot(d, site) : NULL;
+    static DISPID put = DISPID_PROPERTYPUT;
+    VARIANT rgv[FAST_MAX_ARGS];
+    DISPPARAMS dp = { rgv, NULL, (UINT)site->spec->nargs, 0 };
+    EXCEPINFO ei;
+    UINT argerr = (UINT)-1;
+    HRESULT hr;
 
-    if (!s || !s->fast.obj || s->fast.obj != obj || s->fast.gen != d->gen)
+    if (dp.cArgs == 1)                /* the common case: one value, 24 bytes */
+        rgv[0] = f->rgv[0];
+    else if (dp.cArgs)
+        memcpy(rgv, f->rgv, sizeof(rgv));
+    if (f->b->flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF)) {
+        dp.rgdispidNamedArgs = &put;
+        dp.cNamedArgs = 1;
+    }
+    memset(&ei, 0, sizeof(ei));
+    hr = IDispatch_Invoke(obj, f->b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, f->b->flags, &dp, res, &ei, &argerr);
+    if (SUCCEEDED(hr))
+        return hr;
+    VariantClear(res);
+    return lb_invoke_error(site, f->b, f->args, hr, &ei, argerr, err);
+}
+
+/* Repeats the site's last call on obj when still valid (see fast_call);
+ * FALSE when the full path must run, with *slot the site's slot (or NULL)
+ * for the full path to clear. Counts as the full path would. res is
+ * VT_EMPTY. */
+static inline BOOL call_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj, VARIANT *res, lb_error *err,
+                             HRESULT *hr, site_slot **slot)
+{
+    site_slot *s = *slot = find_slot(d, site);
+
+    if (!s || s->fast.obj != obj || s->levels->l0 != s->fast.rule)
         return FALSE;
-    d->fast_hits++;
     if (s->fast.native) {
-        d->n.vtable_calls++;
+        d->fast_native++;
         *hr = lb_invoke_native(obj, site, s->fast.b, s->fast.a, res, err);
     } else {
-        d->n.invoke_calls++;
-        *hr = lb_invoke(obj, site, s->fast.b, s->fast.args, res, err);
+        d->fast_invoke++;
+        *hr = fast_invoke(obj, site, &s->fast, res, err);
     }
     return TRUE;
 }
 
-/* Remembers a completed full-path call for call_fast when it qualifies:
- * type policy, typed receiver, binding in the cache (not tmp), only
- * scalar arguments. native says the vtable plan was used. */
+/* Remembers a completed full-path call for call_fast when it qualifies: a
+ * cached binding (rule not NULL), a receiver with an identity record, no
+ * rich site, at most FAST_MAX_ARGS arguments, none of them a string or an
+ * @reference. native says the vtable plan was used. */
 static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj, const lb_binding *b,
-                          const lb_binding *tmp, const bc_ident *recv, VARIANT *args, BOOL native)
+                          const bc_rule *rule, const bc_ident *recv, VARIANT *args, BOOL native)
 {
     const cs_callspec *spec = site->spec;
     site_slot *s;
     size_t i;
 
-    if (d->policy != LB_CACHE_TYPE || !(s = find_slot(d, site)))
-        return;
-    s->fast.obj = NULL;
-    if (b == tmp || !recv || recv->has_type != 1 || spec->nargs > FAST_MAX_ARGS || site->rich)
+    if (!rule || !recv || spec->nargs > FAST_MAX_ARGS || site->rich || !(s = find_slot(d, site)))
         return;
     if (s->fast.b != b || s->fast.native != native || s->fast.gen != d->gen) {
         /* Convert once per binding: a new object of the same type keeps it. */
@@ -326,36 +385,37 @@ static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj,
         if (native && !lb_native_args(site, b, args, s->fast.a))
             return;
         memcpy(s->fast.args, args, spec->nargs * sizeof(*args));
+        for (i = 0; i < spec->nargs; i++)
+            s->fast.rgv[spec->nargs - 1 - i] = args[i];
         s->fast.native = native;
         s->fast.b = b;
         s->fast.gen = d->gen;
     }
+    s->fast.rule = rule;
     s->fast.obj = obj;
 }
 
-HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
-                const lb_refs *refs, VARIANT *result, lb_error *err)
+/* The full path: resolve through the cache policy, build the arguments,
+ * invoke, remember the call for call_fast. Kept out of lb_call so the
+ * fast path's frame stays small. */
+static __attribute__((noinline)) HRESULT call_full(lb_dispatcher *d, lb_site *site, IDispatch *obj,
+                                                   const lb_refs *refs, VARIANT *res, lb_error *err,
+                                                   site_slot *slot)
 {
-    VARIANT local, *res = result ? result : &local;
     IDispatch *objs[LB_MAX_ARGS];
     VARIANT args[LB_MAX_ARGS];
     const lb_binding *b;
+    const bc_rule *rule;
     lb_binding tmp;
     bc_ident *recv;
     BOOL fallback = TRUE;
     HRESULT hr;
 
-    VariantInit(res);
-    err->hr = S_OK;
-    err->message[0] = 0;
-    d->calls++;
-    if (!obj) {
-        lb_error_set(err, E_POINTER, site->spec->member, "no object to call");
-        return E_POINTER;
-    }
-    if (call_fast(d, site, obj, res, err, &hr))
-        goto out;
-    if (FAILED(hr = lb_args_refs(site, refs, objs, err)) || FAILED(hr = bind_site(d, site, obj, objs, &b, &tmp, &recv, err)))
+    d->calls++;                       /* fast calls are counted apart */
+    if (slot)
+        slot->fast.obj = NULL;        /* the lookup below may change L0 */
+    if (FAILED(hr = lb_args_refs(site, refs, objs, err))
+        || FAILED(hr = bind_site(d, site, obj, objs, &b, &rule, &tmp, &recv, err)))
         return hr;
     if (FAILED(hr = lb_args_build(site, objs, refs, args, err)))
         return hr;
@@ -367,9 +427,28 @@ HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
         d->n.invoke_calls++;
         hr = lb_invoke(obj, site, b, args, res, err);
     }
-    remember_fast(d, site, obj, b, &tmp, recv, args, !fallback);
+    remember_fast(d, site, obj, b, rule, recv, args, !fallback);
     lb_args_clear(args, site->spec->nargs);
-out:
+    return hr;
+}
+
+HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
+                const lb_refs *refs, VARIANT *result, lb_error *err)
+{
+    VARIANT local, *res = result ? result : &local;
+    site_slot *slot;
+    HRESULT hr;
+
+    V_VT(res) = VT_EMPTY;             /* VariantInit, without the library call */
+    err->hr = S_OK;
+    err->message[0] = 0;
+    if (!obj) {
+        d->calls++;
+        lb_error_set(err, E_POINTER, site->spec->member, "no object to call");
+        return E_POINTER;
+    }
+    if (!call_fast(d, site, obj, res, err, &hr, &slot))
+        hr = call_full(d, site, obj, refs, res, err, slot);
     if (!result)
         VariantClear(&local);
     return hr;
@@ -411,13 +490,13 @@ void lb_dispatcher_stats(const lb_dispatcher *d, lb_stats *out)
 
     bc_counters_get(d->cache, &c);
     memset(out, 0, sizeof(*out));
-    out->calls = d->calls;
+    out->calls = d->calls + d->fast_native + d->fast_invoke;
     out->binds = d->n.binds;
     out->getidsofnames_calls = d->n.getidsofnames_calls;
-    out->vtable_calls = d->n.vtable_calls;
-    out->invoke_calls = d->n.invoke_calls;
+    out->vtable_calls = d->n.vtable_calls + d->fast_native;
+    out->invoke_calls = d->n.invoke_calls + d->fast_invoke;
     out->type_fallbacks = d->type_fallbacks;
-    out->hits_l0 = c.hits_l0 + d->fast_hits;
+    out->hits_l0 = c.hits_l0 + d->fast_native + d->fast_invoke;
     out->hits_l1 = c.hits_l1;
     out->hits_l2 = c.hits_l2;
     out->misses = c.misses;
