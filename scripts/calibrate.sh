@@ -18,7 +18,7 @@ build=$(cd "${1:-$root/build}" && pwd)
 runs=${RUNS:-10}
 clean_runs=${CLEAN_RUNS:-20}
 # the default --max-leak, read from stats.h so the table says what it used
-CS_DEFAULT_MAX_LEAK=$(sed -n 's/^#define CS_DEFAULT_MAX_LEAK_BYTES *//p' "$root/stress/stats.h")
+CS_DEFAULT_MAX_LEAK=$(sed -n 's/^#define CS_DEFAULT_MAX_LEAK_BYTES *//p' "$root/core/verdicts/stats.h")
 out=${OUT:-$build/calibration}
 exe="$build/stress/comstress.exe"
 wine="$build/wine-run"

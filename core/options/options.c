@@ -53,6 +53,7 @@ typedef enum opt_kind {
     K_DIR,      /* a directory or program path: K_TEXT that leaves
                  * CS_PATH_ROOM bytes of CS_PATH_LEN for names under it */
     K_CALL,     /* non-empty text appended to calls[] */
+    K_MODULE,   /* non-empty text appended to trace_modules[] */
     K_FAULT     /* NAME[:PARAM] (cs_fault_split) kept as text */
 } opt_kind;
 
@@ -94,6 +95,9 @@ static const optdef opt_table[] = {
     { "--max-leak", RUNS, K_REAL, F(max_leak), 0, NO_MAX, 0, "a non-negative number of bytes" },
     { "--fault", RUNS, K_FAULT, F(fault), .what = "empty fault name" },
     { "--ledger", RUNS, K_FLAG, F(ledger) },
+    { "--trace", RUNS, K_FLAG, F(trace) },
+    { "--trace-module", RUNS, K_MODULE, F(trace_modules), .what = "empty module name" },
+    { "--verbose", RUNS | BIT(CS_CMD_REPORT), K_FLAG, F(verbose) },
     { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
       .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
     { "--scenario", RUNS, K_CHOICE, F(scenario), .noun = "scenario",
@@ -247,6 +251,14 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         *(const char **)field = val;
         return CS_EXIT_OK;
     }
+    case K_MODULE:
+        if (o->ntrace_modules == CS_MAX_TRACE_MODULES)
+            return fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
+        if (!*val)
+            return fail(err, errlen, "%s: %s", d->name, d->what);
+        o->trace_modules[o->ntrace_modules++] = val;
+        o->trace = 1;                 /* naming a module asks for tracing */
+        return CS_EXIT_OK;
     case K_CALL:
         if (o->ncalls == CS_MAX_CALLS)
             return fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);

@@ -28,6 +28,7 @@ typedef enum cs_exit {
 /* Sizes shared by the parser, the run loop and the reports. */
 #define CS_MAX_CALLS    16   /* --call texts per run */
 #define CS_MAX_THREADS  64   /* --threads, run and child */
+#define CS_MAX_TRACE_MODULES 8 /* --trace-module, besides the target */
 #define CS_NPOLICIES     4   /* binding-cache policies (cs_policy_names) */
 #define CS_ERR_LEN     600   /* one error line, with the text it quotes */
 #define CS_PATH_LEN   4096   /* a path buffer, UTF-8 (the wide API takes
@@ -115,6 +116,10 @@ typedef struct cs_options {
                                        * run's own gate then applies) */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
+    int verbose;                      /* print every metric's verdict */
+    int trace;                        /* --trace: allocation stacks */
+    const char *trace_modules[CS_MAX_TRACE_MODULES];  /* --trace-module */
+    size_t ntrace_modules;
     int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */
     long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */

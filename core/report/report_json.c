@@ -114,6 +114,42 @@ static void write_release(FILE *f, const cs_release *rel)
     fputs("]\n      }", f);
 }
 
+/* "allocations": the traced sites (frames, bytes, blocks, per-iteration
+ * figures, the call), or null when the run was not traced. */
+static void write_allocations(FILE *f, const cs_run *r)
+{
+    size_t i, k;
+
+    key(f, 6, 0, "allocations");
+    if (!r->allocs) {
+        fputs("null", f);
+        return;
+    }
+    fputc('[', f);
+    for (i = 0; i < r->nallocs; i++) {
+        const cs_alloc_site *a = &r->allocs[i];
+
+        fputs(i ? ",\n        {" : "\n        {", f);
+        key(f, 10, 1, "class");
+        cs_put_json_string(f, a->cls);
+        kv_str(f, 10, "allocator", a->kind);
+        kv_str(f, 10, "call", a->call);
+        kv_num(f, 10, "bytes", a->bytes);
+        kv_num(f, 10, "blocks", a->blocks);
+        kv_num(f, 10, "bytes_per_iteration", a->bytes_per_iteration);
+        kv_num(f, 10, "blocks_per_iteration", a->blocks_per_iteration);
+        kv_str(f, 10, "site", a->site);
+        key(f, 10, 0, "frames");
+        fputc('[', f);
+        for (k = 0; k < a->nframes && k < CS_ALLOC_FRAMES; k++) {
+            fputs(k ? ", " : "", f);
+            cs_put_json_string(f, a->frames[k]);
+        }
+        fputs("]\n        }", f);
+    }
+    fputs(r->nallocs ? "\n      ]" : "]", f);
+}
+
 static void write_run(FILE *f, const cs_run *r)
 {
     fputs("\n    {", f);
@@ -144,6 +180,7 @@ static void write_run(FILE *f, const cs_run *r)
     kv_str(f, 6, "error", r->error);
     write_verdicts(f, r);
     write_release(f, &r->release);
+    write_allocations(f, r);
     fputs("\n    }", f);
 }
 

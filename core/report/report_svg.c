@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WIDTH    820
+#define WIDTH    1200    /* the page width; report.html scales it to the window */
 #define PANEL_H  280
 #define LEFT     90      /* room for the y tick labels */
 #define RIGHT    20
@@ -19,6 +19,11 @@ static const char *const palette[] = {
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
 };
 #define NCOLORS (sizeof(palette) / sizeof(palette[0]))
+
+/* Each series its own dash pattern too, so two series that coincide (two
+ * clean policies on the same flat line) both stay visible. */
+static const char *const dashes[] = { "none", "10 4", "3 3", "14 4 3 4", "6 2", "1 4" };
+#define NDASHES (sizeof(dashes) / sizeof(dashes[0]))
 
 /* Data-to-pixel mapping of one panel. */
 typedef struct panel {
@@ -127,8 +132,12 @@ static void draw_fit(FILE *f, const panel *p, const cs_chart_run *cr, cs_metric 
     free(x);
 }
 
-static void draw_series(FILE *f, const panel *p, const cs_chart_run *cr, cs_metric m, const char *color)
+/* Series k of a panel: its line in its color and dash, labelled with the
+ * run's name at its last point, and its fit. */
+static void draw_series(FILE *f, const panel *p, const cs_chart_run *cr, cs_metric m, size_t k)
 {
+    const char *color = palette[k % NCOLORS], *name = cr->run->name, *slash;
+    double lx = 0, ly = 0;
     size_t i;
     int open = 0;
 
@@ -136,12 +145,21 @@ static void draw_series(FILE *f, const panel *p, const cs_chart_run *cr, cs_metr
         double y = cr->samples[i].v[m];
         if (!isfinite(y))
             continue;
-        fprintf(f, "%s%.1f,%.1f", open ? " " : "<polyline fill=\"none\" stroke-width=\"1.5\" points=\"",
-                map_x(p, (double)cr->samples[i].iteration), map_y(p, y));
+        lx = map_x(p, (double)cr->samples[i].iteration);
+        ly = map_y(p, y);
+        fprintf(f, "%s%.1f,%.1f", open ? " " : "<polyline fill=\"none\" stroke-width=\"2\" points=\"", lx, ly);
         open = 1;
     }
-    if (open)
-        fprintf(f, "\" stroke=\"%s\"/>\n", color);
+    if (!open)
+        return;
+    fprintf(f, "\" stroke=\"%s\" stroke-dasharray=\"%s\"/>\n", color, dashes[k % NDASHES]);
+    if (name && (slash = strrchr(name, '/')))
+        name = slash + 1;
+    /* Labels of coinciding ends are moved apart, one row per series. */
+    fprintf(f, "<text class=\"series\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">", lx - 4,
+            ly - 4 - 12.0 * (double)k, color);
+    cs_put_xml(f, name ? name : "");
+    fputs("</text>\n", f);
     draw_fit(f, p, cr, m, color);
 }
 
@@ -171,7 +189,7 @@ static void draw_panel(FILE *f, double top, const char *title, cs_metric m,
                 p.px + 4, p.py + 14);
     draw_axes(f, &p);
     for (r = 0; r < n; r++)
-        draw_series(f, &p, &runs[r], m, palette[r % NCOLORS]);
+        draw_series(f, &p, &runs[r], m, r);
 }
 
 static void draw_legend(FILE *f, double top, const cs_chart_run *runs, size_t n)
@@ -181,8 +199,9 @@ static void draw_legend(FILE *f, double top, const cs_chart_run *runs, size_t n)
 
     for (r = 0; r < n; r++) {
         double y = top + r * LEGEND_ROW;
-        fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>"
-                "<text x=\"%d\" y=\"%.1f\">", LEFT, LEFT + 24, y - 4, y - 4, palette[r % NCOLORS], LEFT + 32, y);
+        fprintf(f, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\" "
+                "stroke-dasharray=\"%s\"/><text x=\"%d\" y=\"%.1f\">", LEFT, LEFT + 40, y - 4, y - 4,
+                palette[r % NCOLORS], dashes[r % NDASHES], LEFT + 48, y);
         cs_put_xml(f, runs[r].run->name);
         fprintf(f, " (heap %s bytes/iteration)</text>\n",
                 cs_format_figure(runs[r].run->heap_bytes_per_iteration, buf, sizeof(buf)));

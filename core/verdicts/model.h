@@ -98,6 +98,24 @@ typedef struct cs_release {
     int failed;                 /* any release check failed */
 } cs_release;
 
+/* Allocation sites kept per run when tracing, and frames per site. */
+#define CS_MAX_ALLOCS 8
+#define CS_ALLOC_FRAMES 8
+#define CS_FRAME_LEN 192
+
+/* One group of outstanding allocations of a traced run (same stack, same
+ * call), as run.json's "allocations" entries carry it. */
+typedef struct cs_alloc_site {
+    const char *cls;          /* "leak", "plateau", "one-off" */
+    const char *kind;         /* the allocator: "heap", "crt", "bstr", ... */
+    const char *call;         /* the call text that was running, or NULL */
+    double blocks, bytes;     /* outstanding at the end */
+    double blocks_per_iteration, bytes_per_iteration;
+    char site[512];           /* "fn (file.c:49) <- caller (file.c:176)" */
+    size_t nframes;           /* innermost first */
+    char frames[CS_ALLOC_FRAMES][CS_FRAME_LEN];
+} cs_alloc_site;
+
 /* One run: one workload under one cache policy. Strings are owned by the
  * caller; writers only read them. */
 typedef struct cs_run {
@@ -129,6 +147,9 @@ typedef struct cs_run {
                                * marshaller caught a crash on another
                                * thread), 0 when none */
     cs_release release;       /* release checks */
+    const cs_alloc_site *allocs; /* traced allocation sites, NULL when the
+                               * run was not traced */
+    size_t nallocs;
     int threads;              /* worker threads */
     const char *apartment;    /* "sta" or "mta" */
     const char *activation;   /* "factory" or "cocreate" */

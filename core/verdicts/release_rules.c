@@ -87,3 +87,22 @@ void cs_release_judge_unload(cs_release *r, cs_release_store *st)
     if (r->unloaded == 0)
         cs_release_add(r, st, "unload: the server DLL is still loaded after CoFreeUnusedLibrariesEx(0, 0)");
 }
+
+void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_site *a)
+{
+    const char *what = !strcmp(a->kind, "bstr") ? "BSTR leak"
+                       : !strcmp(a->kind, "cotaskmem") ? "CoTaskMem leak" : "heap leak";
+    char amount[64];
+
+    if (strcmp(a->cls, "leak"))
+        return;
+    if (a->blocks_per_iteration < 0.995 || a->blocks_per_iteration > 1.005)
+        snprintf(amount, sizeof(amount), "%.2f B (%.2f blocks)", a->bytes_per_iteration,
+                 a->blocks_per_iteration);
+    else
+        snprintf(amount, sizeof(amount), "%.0f B", a->bytes_per_iteration);
+    if (a->call)
+        cs_release_add(r, st, "%s: %s per call of %s, allocated in %s", what, amount, a->call, a->site);
+    else
+        cs_release_add(r, st, "%s: %s per iteration, allocated in %s", what, amount, a->site);
+}

@@ -46,6 +46,12 @@ void cs_release_judge_probe(cs_release *r, cs_release_store *st, long long itera
 void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call,
                            long long live_blocks, long long live_bytes, long long iterations);
 
+/* A traced allocation site that grows with the iterations: one line
+ * naming how much leaks per call (or per iteration when no call was
+ * running), the allocator, the call and where it was allocated. Sites of
+ * other classes (plateau, one-off) are no finding. */
+void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_site *a);
+
 /* The unload proof, from r->can_unload and r->unloaded (1, 0, or -1 for
  * not known). */
 void cs_release_judge_unload(cs_release *r, cs_release_store *st);

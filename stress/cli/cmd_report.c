@@ -9,6 +9,7 @@
 #include "utf8.h"
 #include "phase.h"
 #include "rebuild.h"
+#include "runinfo.h"
 #include "context.h"
 #include "reports.h"
 #include "stats.h"
@@ -20,6 +21,7 @@
  * when a new run starts, so a failed run never sits beside a stale pass. */
 static const char *const run_files[] = {
     "samples.csv", "run.json", "memory.svg", "report.html", "junit.xml", CS_PHASE_FILE,
+    CS_RUNINFO_FILE,
 };
 
 /* The lock a run holds on its directory while it runs. Deleted on close by
@@ -146,31 +148,62 @@ static int run_end(const char *dir, char *text, size_t n, int *gate)
     return cs_phase_end_code(&pi, text, n);
 }
 
-/* Whether any verdict of the rebuilt runs fails at the default gate. */
+/* What only the live runs knew (runs.txt), merged into the rebuilt runs
+ * by name; a run with no record keeps what the samples say. */
+static void read_records(const char *dir, cs_runinfo *info, cs_run *runs, size_t n)
+{
+    char path[CS_PATH_LEN], *text = NULL;
+    const cs_run *rec;
+    FILE *f;
+    long len;
+    size_t i;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
+    if ((f = cs_fopen(path, "rb"))) {
+        if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
+            && (text = malloc((size_t)len + 1)))
+            text[fread(text, 1, (size_t)len, f)] = 0;
+        fclose(f);
+    }
+    if (cs_runinfo_parse(text, info))
+        fprintf(stderr, "comstress: report: out of memory reading %s: its figures are left out\n", path);
+    free(text);
+    for (i = 0; i < n; i++)
+        if ((rec = cs_runinfo_find(info, runs[i].name)))
+            cs_runinfo_merge(rec, &runs[i]);
+}
+
+/* Whether a rebuilt run fails: a verdict at its gate, or a release check. */
 static int any_gated(const cs_run *runs, size_t n)
 {
     size_t i, k;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
+        if (runs[i].release.failed)
+            return 1;
         for (k = 0; k < runs[i].nverdicts; k++)
             if (cs_verdict_gates(&runs[i].verdicts[k], runs[i].gate))
                 return 1;
+    }
     return 0;
 }
 
-int cs_cmd_report(const char *dir, int gate)
+int cs_cmd_report(const char *dir, int gate, int verbose)
 {
     char path[CS_PATH_LEN], err[CS_ERR_LEN], ended[CS_ERR_LEN];
     char *argv[] = { "comstress", "report", (char *)dir };
     cs_context_store ctx;
     cs_csv_data d;
+    cs_runinfo info;
     cs_run *runs = NULL;
-    size_t i, n = 0;
-    int rc = CS_EXIT_OUTPUT, end, run_gate = 1;
+    size_t i, k, n = 0;
+    int rc = CS_EXIT_OUTPUT, end, run_gate = 1, given;
 
     memset(&d, 0, sizeof(d));
+    memset(&info, 0, sizeof(info));
     if (own_dir(dir))
         return CS_EXIT_OUTPUT;          /* a run is still writing there */
+    given = gate;
     end = run_end(dir, ended, sizeof(ended), &run_gate);
     if (gate < 0)
         gate = run_gate;
@@ -193,6 +226,9 @@ int cs_cmd_report(const char *dir, int gate)
         fprintf(stderr, "comstress: report: %s holds no samples\n", path);
         goto out_free_runs;
     }
+    read_records(dir, &info, runs, n);
+    for (i = 0; given >= 0 && i < n; i++)
+        runs[i].gate = given;             /* --fail-on given to report wins */
     if (end)                             /* the run going when it ended */
         runs[n - 1].error = ended;
     if (d.skipped)
@@ -200,7 +236,9 @@ int cs_cmd_report(const char *dir, int gate)
     for (i = 0; i < n; i++) {
         printf("%s: %lld iterations, %zu samples, warm-up %lld\n", runs[i].name, runs[i].iterations,
                runs[i].samples, runs[i].warmup);
-        cs_reports_print_verdicts(&runs[i]);
+        cs_reports_print_verdicts(&runs[i], verbose);
+        for (k = 0; k < runs[i].release.nfindings; k++)
+            printf("  %s\n", runs[i].release.findings[k]);
     }
     cs_context_fill(&ctx, 3, argv);
     if (cs_reports_write(dir, &ctx.ctx, runs, n, err, sizeof(err))) {
@@ -213,6 +251,7 @@ int cs_cmd_report(const char *dir, int gate)
     rc = end ? end : any_gated(runs, n) ? CS_EXIT_VERDICT : CS_EXIT_OK;
 out_free_runs:
     free(runs);
+    cs_runinfo_free(&info);
 out_free_csv:
     cs_csv_free(&d);
     return rc;

@@ -19,10 +19,13 @@
 #include "release.h"
 #include "report_csv.h"
 #include "reports.h"
+#include "runinfo.h"
 #include "runner.h"
 #include "samplers.h"
 #include "stats.h"
 #include "target.h"
+#include "tracing.h"
+#include "utf8.h"
 
 /* Set once the reports are on disk: a close request waits for it. */
 static HANDLE reports_done;
@@ -37,6 +40,8 @@ typedef struct session {
     char names[CS_NPOLICIES][64];
     char errs[CS_NPOLICIES][CS_ERR_LEN];
     cs_release_store rel[CS_NPOLICIES];
+    cs_alloc_site allocs[CS_NPOLICIES][CS_MAX_ALLOCS];
+    long long trace_base;               /* iterations of the runs before */
     char calls[2048];                   /* the --call texts joined */
     cs_context_store ctx;
     cs_verdict_params vp;
@@ -86,6 +91,19 @@ static int check_calls(const cs_options *o)
     return CS_EXIT_OK;
 }
 
+/* --trace: the tracer on the target's DLL before anything loads it. */
+static int start_tracing(const cs_options *o)
+{
+    char dll[CS_PATH_LEN];
+
+    if (cs_target_locate(o->target, dll, sizeof(dll))) {
+        fprintf(stderr, "comstress: --trace: target '%s' has no registered in-process DLL to trace\n",
+                o->target);
+        return CS_EXIT_TARGET;
+    }
+    return cs_tracing_start(o, dll);
+}
+
 /* Joins the call texts for the report ("Add(1); Echo('x')"). */
 static void join_calls(const cs_options *o, char *buf, size_t len)
 {
@@ -97,7 +115,7 @@ static void join_calls(const cs_options *o, char *buf, size_t len)
 }
 
 /* Prints one run's summary lines. */
-static void print_run(const cs_run *r)
+static void print_run(const cs_run *r, int verbose)
 {
     size_t i;
 
@@ -110,7 +128,7 @@ static void print_run(const cs_run *r)
     printf("  sampling: %zu samples (every %lld iterations at the end), %.3f s = %.1f%% of the run\n",
            r->samples, r->sample_every_end, r->sampling_seconds,
            r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);
-    cs_reports_print_verdicts(r);
+    cs_reports_print_verdicts(r, verbose);
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
     for (i = 0; i < r->release.nfindings; i++)
@@ -171,6 +189,8 @@ static int session_open(session *s, int argc, char **argv)
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_INTERNAL;
     }
+    if (o->trace && (rc = start_tracing(o)))
+        return rc;
     if (FAILED(cs_target_open(o->target, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_TARGET;
@@ -229,6 +249,20 @@ static void describe_run(session *s, size_t i)
                 : o->scenario == CS_SCEN_CALLS_SAME ? "calls-same" : "calls";
 }
 
+/* Appends r's record to DIR/runs.txt, so `report DIR` knows what only
+ * this process knew (best effort: the reports of this run do not need it). */
+static void keep_record(const char *dir, const cs_run *r)
+{
+    char path[CS_PATH_LEN];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
+    if ((f = cs_fopen(path, "ab"))) {
+        cs_runinfo_write(f, r);
+        fclose(f);
+    }
+}
+
 /*
  * Runs policy i: the workload, its release checks, the unload proof after
  * the last policy (or a failure, unless a call hangs inside the target),
@@ -238,7 +272,8 @@ static void describe_run(session *s, size_t i)
 static int run_policy(session *s, size_t i)
 {
     const cs_options *o = s->o;
-    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on };
+    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on,
+                          s->trace_base };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
     int rc;
@@ -250,11 +285,26 @@ static int run_policy(session *s, size_t i)
         cs_spy_mark();
     cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
     rc = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
+    if (o->warmup < 0 && r->iterations < o->iterations) {
+        /* Stopped early (interrupted, a failed call): the default warm-up
+         * is a tenth of what was done, not of what was planned. */
+        r->warmup = cs_default_warmup(r->iterations);
+        s->vp.warmup = r->warmup;
+    }
     if (r->exception)
         cs_phase_exception(r->exception, "caught by the marshaller on the thread serving the call");
     cs_phase_set("%s: release checks", r->name);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
                        o->calls, o->ncalls, r->iterations);
+    if (cs_tracing_on()) {
+        cs_phase_set("%s: traced allocations", r->name);
+        r->warmup += s->trace_base;         /* the tracer's numbering */
+        r->iterations += s->trace_base;
+        cs_tracing_collect(r, &s->rel[i], s->allocs[i], CS_MAX_ALLOCS, o->calls, o->ncalls);
+        r->warmup -= s->trace_base;
+        r->iterations -= s->trace_base;
+    }
+    s->trace_base += o->iterations;
     if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG && rc != CS_EXIT_CRASH) {
         cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", s->t.server_path);
         cs_release_unload(&r->release, &s->rel[i], &s->t);
@@ -264,7 +314,8 @@ static int run_policy(session *s, size_t i)
         if (!rc)
             rc = CS_EXIT_OUTPUT;
     }
-    print_run(r);
+    print_run(r, o->verbose);
+    keep_record(o->out_dir, r);
     return rc;
 }
 
@@ -330,6 +381,7 @@ static void session_close(session *s)
     if (s->target_open)
         cs_target_close(&s->t);
     cs_spy_stop();
+    cs_tracing_stop();
     cs_ledger_free(s->ledger);
 }
 

@@ -19,8 +19,9 @@ int cs_cmd_run(cs_options *o, int argc, char **argv);
 int cs_cmd_list(const cs_options *o);
 
 /* `comstress report DIR`: rebuilds the reports from DIR/samples.csv.
- * gate: --fail-on as given (0, 1, 2), or -1 for the run's own. */
-int cs_cmd_report(const char *dir, int gate);
+ * gate: --fail-on as given (0, 1, 2), or -1 for the run's own; verbose:
+ * print every metric's verdict, not only those that are not clean. */
+int cs_cmd_report(const char *dir, int gate, int verbose);
 
 /* Creates dir (and its parents) and opens dir/samples.csv for streaming.
  * Checked before a run starts, so an unwritable --out costs nothing.

@@ -16,10 +16,11 @@
 static int run_with_com(cs_options *o, int argc, char **argv)
 {
     HRESULT hr;
+    char why[300];
     int rc;
 
     if (FAILED(hr = CoInitializeEx(NULL, COINIT_MULTITHREADED))) {
-        fprintf(stderr, "comstress: CoInitializeEx failed (0x%08lx)\n", (unsigned long)hr);
+        fprintf(stderr, "comstress: CoInitializeEx failed: %s\n", cs_hresult_text(hr, why, sizeof(why)));
         return CS_EXIT_INTERNAL;
     }
     rc = o->command == CS_CMD_LIST ? cs_cmd_list(o) : cs_cmd_run(o, argc, argv);
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
         return rc;
     switch (o.command) {
     case CS_CMD_REPORT:
-        return cs_cmd_report(o.report_dir, o.fail_on_leak);
+        return cs_cmd_report(o.report_dir, o.fail_on_leak, o.verbose);
     case CS_CMD_SUITE:
         return cs_suite_main(&o.suite);
     case CS_CMD_CHILD:

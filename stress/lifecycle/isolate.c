@@ -73,7 +73,7 @@ static int run_child(const cs_child_spec *spec, const char *exe, cs_proc_result 
 
 int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
 {
-    char self[CS_PATH_LEN], path[CS_PATH_LEN], *text;
+    char self[CS_PATH_LEN], path[CS_PATH_LEN], why[300], *text;
     const char *exe = spec->exe;
     cs_proc_result pr;
 
@@ -89,7 +89,8 @@ int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
     snprintf(path, sizeof(path), "%s\\%s", spec->out_dir, CS_PHASE_FILE);
     cs_delete_file(path);  /* a stale phase from an earlier run would mislead */
     if (run_child(spec, exe, &pr)) {
-        snprintf(r->text, sizeof(r->text), "error: cannot start '%s' (error %lu)", exe, pr.error);
+        snprintf(r->text, sizeof(r->text), "error: cannot start '%s': %s", exe,
+                 cs_win32_text(pr.error, why, sizeof(why)));
         return -1;
     }
     r->timed_out = pr.timed_out;

@@ -36,15 +36,26 @@ int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
     return rc;
 }
 
-void cs_reports_print_verdicts(const cs_run *r)
+void cs_reports_print_verdicts(const cs_run *r, int verbose)
 {
-    size_t i;
+    size_t i, clean = 0;
 
     for (i = 0; i < r->nverdicts; i++) {
         const cs_verdict *v = &r->verdicts[i];
-        printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
-               cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
+
+        if (v->kind == CS_V_CLEAN && !verbose) {
+            clean++;
+            continue;
+        }
+        if (isnan(v->per_iteration))
+            printf("  %-18s %-12s (not enough samples after the warm-up)\n", cs_metric_name(v->metric),
+                   cs_verdict_name(v->kind));
+        else
+            printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
+                   cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
     }
+    if (clean)
+        printf("  %zu metric%s clean (--verbose lists every metric)\n", clean, clean == 1 ? "" : "s");
 }
 
 /* Pairs each run with its samples for the chart (runs without samples

@@ -22,8 +22,9 @@ typedef struct cs_verdict_params {
 int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
                         char *err, size_t errlen);
 
-/* Prints r's verdicts to stdout, one indented line per metric. */
-void cs_reports_print_verdicts(const cs_run *r);
+/* Prints r's verdicts to stdout: one indented line per metric that is not
+ * clean (every metric when verbose), then how many were clean. */
+void cs_reports_print_verdicts(const cs_run *r, int verbose);
 
 /* Writes every report file for runs[0..n). Returns 0, or -1 with a
  * one-line message in err naming the file that could not be written. */

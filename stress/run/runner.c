@@ -1,5 +1,8 @@
 /* The create / call / release loop; see runner.h for the contract. */
 #include "runner.h"
+#include "trace.h"
+#include "tracing.h"
+#include "paths.h"
 #include "ends.h"
 #include "samplers.h"
 #include "report_csv.h"
@@ -166,6 +169,7 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
                        IDispatch *sink, const lb_refs *refs, long long iteration)
 {
     const cs_run_config *cfg = sh->cfg;
+    const int tracing = cs_tracing_on();
     lb_error e;
     VARIANT res;
     size_t i;
@@ -174,6 +178,8 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
 
     for (i = 0; i < cfg->opt->ncalls; i++) {
         VariantInit(&res);
+        if (tracing)
+            cs_trace_set_context(cfg->trace_base + iteration, (int32_t)i);
         cs_spy_set_site((int)i + 1);
         hr = lb_call(d, sites[i], sink ? sink : obj, refs, &res, &e);
         cs_spy_set_site(0);
@@ -205,6 +211,7 @@ static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispa
 static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFactory *cf,
                     IDispatch *sink, long long iteration)
 {
+    char why[300];
     const cs_run_config *cfg = sh->cfg;
     IDispatch *obj;
     lb_ref items[2];
@@ -214,8 +221,8 @@ static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFac
     char msg[CS_ERR_LEN];
 
     if (FAILED(hr = create_obj(cfg, cf, &obj))) {
-        snprintf(msg, sizeof(msg), "target '%s': creating an instance failed (0x%08lx)",
-                 cfg->target->name, (unsigned long)hr);
+        snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
+                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
         run_fail(sh, CS_EXIT_TARGET, msg);
         return FALSE;
     }
@@ -334,6 +341,7 @@ typedef struct worker_state {
  */
 static BOOL worker_setup(run_shared *sh, worker_state *ws)
 {
+    char why[300];
     const cs_run_config *cfg = sh->cfg;
     lb_policy policy;
     char msg[CS_ERR_LEN];
@@ -351,14 +359,14 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
     if (cfg->opt->activation == CS_ACT_FACTORY
         && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
                                         NULL, &IID_IClassFactory, (void **)&ws->cf))) {
-        snprintf(msg, sizeof(msg), "target '%s': no class factory (0x%08lx); try --activation cocreate",
-                 cfg->target->name, (unsigned long)hr);
+        snprintf(msg, sizeof(msg), "target '%s': no class factory: %s; try --activation cocreate",
+                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
         run_fail(sh, CS_EXIT_TARGET, msg);
         return FALSE;
     }
     if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, ws->cf, &ws->sink))) {
-        snprintf(msg, sizeof(msg), "target '%s': creating the sink failed (0x%08lx)",
-                 cfg->target->name, (unsigned long)hr);
+        snprintf(msg, sizeof(msg), "target '%s': creating the sink failed: %s",
+                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
         run_fail(sh, CS_EXIT_TARGET, msg);
         ws->sink = NULL;
         return FALSE;
@@ -499,6 +507,7 @@ static void run_threads(run_shared *sh, cs_run *r)
 /* Starts the STA sink thread and waits until the sink is published. */
 static BOOL start_sink(run_shared *sh, char *err, size_t errlen)
 {
+    char why[300];
     sh->sink_ready = CreateEventW(NULL, TRUE, FALSE, NULL);
     sh->sink_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     sh->sink_thread = CreateThread(NULL, 0, sink_thread, sh, 0, NULL);
@@ -508,8 +517,8 @@ static BOOL start_sink(run_shared *sh, char *err, size_t errlen)
     }
     WaitForSingleObject(sh->sink_ready, INFINITE);
     if (FAILED(sh->sink_hr)) {
-        snprintf(err, errlen, "target '%s': creating the STA sink failed (0x%08lx)",
-                 sh->cfg->target->name, (unsigned long)sh->sink_hr);
+        snprintf(err, errlen, "target '%s': creating the STA sink failed: %s",
+                 sh->cfg->target->name, cs_hresult_text(sh->sink_hr, why, sizeof(why)));
         stop_sink(sh);
         return FALSE;
     }
@@ -545,6 +554,7 @@ static void fill_result(run_shared *sh, cs_run *r)
  * the target still point at it, so it is then never freed. */
 int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
 {
+    char why[300];
     run_shared *sh = calloc(1, sizeof(*sh));
     int code = CS_EXIT_OK;
 
@@ -569,7 +579,8 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     sh->all_arrived = CreateEventW(NULL, TRUE, FALSE, NULL);
     sh->go = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (!sh->all_arrived || !sh->go) {
-        snprintf(err_buf, errlen, "cannot create the start events (error %lu)", GetLastError());
+        snprintf(err_buf, errlen, "cannot create the start events: %s",
+                 cs_win32_text(GetLastError(), why, sizeof(why)));
         r->error = err_buf;
         code = CS_EXIT_INTERNAL;
         goto out_free;

@@ -21,6 +21,9 @@ typedef struct cs_run_config {
     struct cs_csv_writer *csv;  /* sample stream, may be NULL */
     struct cs_ledger *ledger;   /* wrap every pointer, may be NULL */
     int spy_on;                 /* the malloc spy is registered */
+    long long trace_base;       /* added to iteration numbers given to the
+                                 * tracer, so runs of one process never share
+                                 * numbers */
 } cs_run_config;
 
 /* Runs the workload and fills r (everything but verdicts). Returns

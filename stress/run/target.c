@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "NAME, 0x80040154" or "0x80040154" for messages. */
+/* "NAME, 0x80040154", or Windows' text with the code, for messages. */
 static void hr_text(HRESULT hr, char *buf, size_t len)
 {
     const char *n = lb_hr_name(hr);
@@ -14,7 +14,7 @@ static void hr_text(HRESULT hr, char *buf, size_t len)
     if (n)
         snprintf(buf, len, "%s, 0x%08lx", n, (unsigned long)hr);
     else
-        snprintf(buf, len, "0x%08lx", (unsigned long)hr);
+        cs_hresult_text(hr, buf, len);        /* Windows' words, and the code */
 }
 
 /* Turns the user's ProgID or {CLSID} into a CLSID. */
@@ -61,6 +61,17 @@ static void open_probe(cs_target *t)
     if (FAILED(CoCreateInstance(&CLSID_StressProbe, NULL, CLSCTX_INPROC_SERVER,
                                 &IID_IStressProbe, (void **)&t->probe)))
         t->probe = NULL;
+}
+
+int cs_target_locate(const char *name, char *path, size_t n)
+{
+    CLSID clsid;
+
+    path[0] = 0;
+    if (FAILED(resolve_clsid(name, &clsid)))
+        return -1;
+    server_path_of(&clsid, path, n);
+    return path[0] ? 0 : -1;
 }
 
 HRESULT cs_target_open(const char *name, cs_target *t, char *err, size_t errlen)

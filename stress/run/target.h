@@ -24,6 +24,11 @@ typedef struct cs_target {
  * a failure with a one-line message in err naming the target. */
 HRESULT cs_target_open(const char *name, cs_target *t, char *err, size_t errlen);
 
+/* The registered in-process server DLL of name (ProgID or {CLSID}) into
+ * path, without loading it (for tracing, which must be on before the DLL
+ * loads). Returns 0, or -1 when name is unknown or not in-process. */
+int cs_target_locate(const char *name, char *path, size_t n);
+
 /* Releases the probe. */
 void cs_target_close(cs_target *t);
 

@@ -220,6 +220,96 @@ START_TEST(win32_errors_are_said_in_words)
 }
 END_TEST
 
+START_TEST(report_exits_like_the_run_on_the_same_verdicts)
+{
+    const char *dir = cs_temp_dir("hard-report-exit");
+    char args[CS_PATH_LEN + 200];
+
+    snprintf(args, sizeof(args), "run --iterations 3000 --fault leak-bytes:24 --call \"Add(1)\" --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    snprintf(args, sizeof(args), "report \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);           /* the run's own gate, kept in its phase file */
+    snprintf(args, sizeof(args), "report --fail-on none \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+}
+END_TEST
+
+START_TEST(a_rebuilt_report_holds_the_findings_and_what_only_the_run_knew)
+{
+    const char *dir = cs_temp_dir("hard-rebuilt-findings");
+    static const char *const finding =
+        "object leak: server objects 1 never freed per iteration (server live-object counter)";
+    char args[CS_PATH_LEN + 200], path[CS_PATH_LEN], *json;
+
+    snprintf(args, sizeof(args), "run --iterations 300 --sample-every 10 --ledger --fault child-extra-ref "
+             "--call CreateChild --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(finding);
+    snprintf(path, sizeof(path), "%s\\run.json", dir);
+    ck_assert(cs_delete_file(path));
+    snprintf(args, sizeof(args), "report \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(finding);
+    json = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, finding) != NULL, "finding lost in the rebuilt run.json:\n%s", json);
+    ck_assert_msg(strstr(json, "\"calls\": \"CreateChild\"") != NULL, "calls lost:\n%s", json);
+    ck_assert_msg(strstr(json, "\"target\": \"ComStress.Target\"") != NULL, "target lost:\n%s", json);
+    free(json);
+}
+END_TEST
+
+/* Lines of the output that give one metric's clean verdict. */
+static int clean_metric_lines(void)
+{
+    const char *p = res.out;
+    int n = 0;
+
+    while ((p = strstr(p, " clean "))) {
+        n += strstr(p, "/iteration") != NULL && (strchr(p, '\n') == NULL || strstr(p, "/iteration") < strchr(p, '\n'));
+        p++;
+    }
+    return n;
+}
+
+START_TEST(the_console_says_what_is_not_clean_and_the_table)
+{
+    char args[CS_PATH_LEN + 200];
+
+    const char *dir = cs_temp_dir("hard-console");
+    char *html, *findings, *memory;
+
+    snprintf(args, sizeof(args), "compare --scenario pass-instance --iterations 2000 --fail-on none --out \"%s\"",
+             dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    /* report.html leads with the findings, naming the leaking policy */
+    html = cs_read_out(dir, "report.html");
+    ck_assert_ptr_nonnull(html);
+    findings = strstr(html, "<h2>Findings</h2>");
+    memory = strstr(html, "<h2>Memory</h2>");
+    ck_assert_msg(findings && memory && findings < memory, "findings do not come before the charts");
+    ck_assert_msg(strstr(findings, "compare/instance-unbounded: cache_entries grows: leak") != NULL
+                  && strstr(findings, "compare/instance-unbounded") < memory, "leaking policy not named first");
+    ck_assert_msg(strstr(findings, "per-instance binding") != NULL, "no advice for the binding leak");
+    free(html);
+    ck_assert_out_has("instance-unbounded");
+    ck_assert_out_has("metrics clean (--verbose lists every metric)");
+    ck_assert_msg(clean_metric_lines() == 0, "clean metrics listed:\n%s", res.out);
+    snprintf(args, sizeof(args), "compare --scenario pass-instance --iterations 2000 --fail-on none --verbose "
+             "--out \"%s\"", cs_temp_dir("hard-console-verbose"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_msg(clean_metric_lines() >= 20, "--verbose lists %d clean metrics:\n%s", clean_metric_lines(),
+                  res.out);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -231,7 +321,10 @@ int main(void)
         CS_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file),
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
-        CS_TEST(win32_errors_are_said_in_words), NULL
+        CS_TEST(win32_errors_are_said_in_words),
+        CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
+        CS_TEST(the_console_says_what_is_not_clean_and_the_table),
+        CS_TEST(a_rebuilt_report_holds_the_findings_and_what_only_the_run_knew), NULL
     };
 
     return cs_run_tests("hardening", NULL, NULL, tests);

@@ -2,6 +2,7 @@
  * Suite "release_rules": end-of-run figures become classified finding
  * lines (core/verdicts/release_rules.h). Pure.
  */
+#include <stdio.h>
 #include <string.h>
 #include "cs_unit.h"
 #include "release_rules.h"
@@ -120,6 +121,37 @@ START_TEST(findings_past_the_limit_still_fail_the_run)
 }
 END_TEST
 
+START_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call)
+{
+    cs_alloc_site a;
+
+    memset(&a, 0, sizeof(a));
+    a.cls = "leak";
+    a.kind = "heap";
+    a.call = "Add(1)";
+    a.bytes_per_iteration = 24;
+    a.blocks_per_iteration = 1;
+    snprintf(a.site, sizeof(a.site), "target_on_call (target.c:48) <- target_Add (target.c:103)");
+    fresh();
+    cs_release_judge_alloc(&r, &st, &a);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "heap leak: 24 B per call of Add(1), allocated in "
+                     "target_on_call (target.c:48) <- target_Add (target.c:103)");
+    a.kind = "bstr";
+    a.call = NULL;
+    a.bytes_per_iteration = 2.4;
+    a.blocks_per_iteration = 0.1;
+    cs_release_judge_alloc(&r, &st, &a);
+    ck_assert_str_eq(r.findings[1], "BSTR leak: 2.40 B (0.10 blocks) per iteration, allocated in "
+                     "target_on_call (target.c:48) <- target_Add (target.c:103)");
+    a.cls = "plateau";
+    cs_release_judge_alloc(&r, &st, &a);
+    a.cls = "one-off";
+    cs_release_judge_alloc(&r, &st, &a);
+    ck_assert_uint_eq(r.nfindings, 2);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -129,7 +161,8 @@ int main(void)
         CS_TEST(server_objects_and_locks_left_are_findings),
         CS_TEST(only_a_steady_loss_at_a_call_site_is_a_finding),
         CS_TEST(a_server_that_stays_loaded_fails_the_unload_proof),
-        CS_TEST(findings_past_the_limit_still_fail_the_run), NULL
+        CS_TEST(findings_past_the_limit_still_fail_the_run),
+        CS_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call), NULL
     };
 
     return cs_run_tests("release_rules", NULL, NULL, tests);

@@ -410,7 +410,12 @@ START_TEST(svg_is_escaped_and_complete)
     ck_assert_uint_eq(count(svg, "<svg "), 1);
     ck_assert_uint_eq(count(svg, "</svg>"), 1);
     ck_assert_uint_eq(count(svg, "<polyline"), 4);        /* 2 runs x 2 panels */
-    ck_assert_uint_eq(count(svg, "stroke-dasharray"), 4);  /* a fit per line */
+    ck_assert_uint_eq(count(svg, "opacity=\"0.8\""), 4);  /* a fit per line */
+    /* each series its own dash, so coinciding series stay visible, and
+     * its name at the line's end */
+    ck_assert_uint_eq(count(svg, "stroke-dasharray=\"none\""), 3);     /* series 1 in 2 panels + legend */
+    ck_assert_uint_eq(count(svg, "stroke-dasharray=\"10 4\""), 3);     /* series 2 */
+    ck_assert_uint_eq(count(svg, "<text class=\"series\""), 4);
     ck_assert(strstr(svg, "warm-up"));
     ck_assert(strstr(svg, " MB<") || strstr(svg, " KB<"));
     ck_assert(strstr(svg, "compare/type"));
@@ -418,6 +423,39 @@ START_TEST(svg_is_escaped_and_complete)
     ck_assert_msg(count(svg, "<") == count(svg, ">"), "unbalanced angle brackets");
     assert_escaped(svg, 0);
     free(svg);
+}
+END_TEST
+
+START_TEST(html_puts_the_findings_first_naming_the_leaking_policy)
+{
+    char err[256], *html, *findings, *memory, *summary;
+
+    make_model();
+    ck_assert_int_eq(cs_html_write_path("reports-findings.html", &ctx, charts, 2, err, sizeof(err)), 0);
+    html = cs_read_file("reports-findings.html");
+    ck_assert_ptr_nonnull(html);
+    findings = strstr(html, "<h2>Findings</h2>");
+    summary = strstr(html, "<h2>Summary</h2>");
+    memory = strstr(html, "<h2>Memory</h2>");
+    ck_assert_msg(findings && summary && memory, "a section is missing");
+    ck_assert_msg(findings < summary && summary < memory, "findings must come before the table and charts");
+    ck_assert_msg(strstr(findings, "heap_bytes grows: leak") && strstr(findings, "heap_bytes grows: leak") < summary,
+                  "the heap leak is not among the findings");
+    /* the leaking run is the instance-unbounded one, named in its finding */
+    ck_assert_msg(strstr(findings, "what usually fixes it") != NULL, "no advice");
+    ck_assert_msg(strstr(html, "class=\"status\">") != NULL, "no status line");
+    free(html);
+    /* a run without findings says so in one line at the top */
+    make_model();
+    runs[0].nverdicts = 0;
+    runs[1].nverdicts = 0;
+    runs[1].error = NULL;
+    ck_assert_int_eq(cs_html_write_path("reports-nofindings.html", &ctx, charts, 2, err, sizeof(err)), 0);
+    html = cs_read_file("reports-nofindings.html");
+    ck_assert_ptr_nonnull(html);
+    ck_assert_msg(strstr(html, "No findings: every run passed") != NULL, "no all-clear line");
+    ck_assert_ptr_null(strstr(html, "<h2>Findings</h2>"));
+    free(html);
 }
 END_TEST
 
@@ -516,6 +554,7 @@ int main(void)
     tcase_add_test(csv, csv_reader_matches_columns_by_name);
     tcase_add_test(docs, svg_is_escaped_and_complete);
     tcase_add_test(docs, html_is_escaped_and_offline);
+    tcase_add_test(docs, html_puts_the_findings_first_naming_the_leaking_policy);
     tcase_add_test(docs, junit_has_case_per_run_and_metric);
     tcase_add_test(docs, junit_reports_errors_and_release);
     suite_add_tcase(s, json);

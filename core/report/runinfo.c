@@ -1,0 +1,270 @@
+/* The run record: see runinfo.h. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runinfo.h"
+
+/* Writes "key value\n" with value escaped to one line; NULL writes nothing. */
+static void put(FILE *f, const char *key, const char *value)
+{
+    const char *p;
+
+    if (!value)
+        return;
+    fprintf(f, "%s ", key);
+    for (p = value; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p == '\r')
+            fputs("\\r", f);
+        else if (*p == '\\')
+            fputs("\\\\", f);
+        else
+            fputc(*p, f);
+    }
+    fputc('\n', f);
+}
+
+static void put_ll(FILE *f, const char *key, long long v)
+{
+    fprintf(f, "%s %lld\n", key, v);
+}
+
+static void put_d(FILE *f, const char *key, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%s %.17g\n", key, v);
+}
+
+int cs_runinfo_write(FILE *f, const cs_run *r)
+{
+    size_t i;
+
+    put(f, "run", r->name);
+    put(f, "target", r->target);
+    put(f, "calls", r->calls);
+    put(f, "cache", r->cache);
+    put(f, "apartment", r->apartment);
+    put(f, "activation", r->activation);
+    put(f, "scenario", r->scenario);
+    put_ll(f, "threads", r->threads);
+    put_ll(f, "gate", r->gate);
+    put_ll(f, "iterations", r->iterations);
+    put_d(f, "seconds", r->seconds);
+    put_d(f, "calls_per_second", r->calls_per_second);
+    put_d(f, "sampling_seconds", r->sampling_seconds);
+    put_ll(f, "binds", r->binds);
+    put_ll(f, "getidsofnames_calls", r->getidsofnames_calls);
+    put_ll(f, "type_fallbacks", r->type_fallbacks);
+    put_ll(f, "cache_entries_end", r->cache_entries_end);
+    put_ll(f, "cache_bytes_end", r->cache_bytes_end);
+    put_ll(f, "outstanding_refs", r->release.outstanding_refs);
+    put_ll(f, "can_unload", r->release.can_unload);
+    put_ll(f, "unloaded", r->release.unloaded);
+    put_ll(f, "release_failed", r->release.failed);
+    for (i = 0; i < r->release.nfindings; i++)
+        put(f, "finding", r->release.findings[i]);
+    put(f, "error", r->error);
+    fputs("end\n", f);
+    return ferror(f) || fflush(f) ? -1 : 0;
+}
+
+/* A copy of value[0..n) unescaped, remembered in ri; NULL when out of memory. */
+static char *keep(cs_runinfo *ri, const char *value, size_t n)
+{
+    char *s = malloc(n + 1), **grown;
+    size_t i, k = 0;
+
+    if (!s || !(grown = realloc(ri->strings, (ri->nstrings + 1) * sizeof(*grown)))) {
+        free(s);
+        return NULL;
+    }
+    ri->strings = grown;
+    ri->strings[ri->nstrings++] = s;
+    for (i = 0; i < n; i++) {
+        if (value[i] == '\\' && i + 1 < n) {
+            i++;
+            s[k++] = value[i] == 'n' ? '\n' : value[i] == 't' ? '\t' : value[i] == 'r' ? '\r' : value[i];
+        } else {
+            s[k++] = value[i];
+        }
+    }
+    s[k] = 0;
+    return s;
+}
+
+/* A whole number, or keep the default when the text is none. */
+static long long to_ll(const char *v, long long dflt)
+{
+    char *end;
+    long long x;
+
+    errno = 0;
+    x = strtoll(v, &end, 10);
+    return errno || end == v ? dflt : x;
+}
+
+/* Applies one "key value" line to r; 0, or -1 when out of memory. */
+static int apply(cs_runinfo *ri, cs_run *r, const char *key, size_t klen, const char *v, size_t vlen)
+{
+    static const struct { const char *key; size_t off; } texts[] = {
+        { "target", offsetof(cs_run, target) }, { "calls", offsetof(cs_run, calls) },
+        { "cache", offsetof(cs_run, cache) }, { "apartment", offsetof(cs_run, apartment) },
+        { "activation", offsetof(cs_run, activation) }, { "scenario", offsetof(cs_run, scenario) },
+        { "error", offsetof(cs_run, error) },
+    };
+    static const struct { const char *key; size_t off; } counts[] = {
+        { "iterations", offsetof(cs_run, iterations) }, { "binds", offsetof(cs_run, binds) },
+        { "getidsofnames_calls", offsetof(cs_run, getidsofnames_calls) },
+        { "type_fallbacks", offsetof(cs_run, type_fallbacks) },
+        { "cache_entries_end", offsetof(cs_run, cache_entries_end) },
+        { "cache_bytes_end", offsetof(cs_run, cache_bytes_end) },
+        { "outstanding_refs", offsetof(cs_run, release.outstanding_refs) },
+    };
+    char num[64];
+    char *s;
+    size_t i;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if (strlen(texts[i].key) == klen && !memcmp(key, texts[i].key, klen)) {
+            if (!(s = keep(ri, v, vlen)))
+                return -1;
+            *(const char **)((char *)r + texts[i].off) = s;
+            return 0;
+        }
+    snprintf(num, sizeof(num), "%.*s", (int)(vlen < 63 ? vlen : 63), v);
+    for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+        if (strlen(counts[i].key) == klen && !memcmp(key, counts[i].key, klen)) {
+            *(long long *)((char *)r + counts[i].off) = to_ll(num, -1);
+            return 0;
+        }
+#define IS(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
+    if (IS("threads"))
+        r->threads = (int)to_ll(num, 0);
+    else if (IS("gate"))
+        r->gate = (int)to_ll(num, 1);
+    else if (IS("can_unload"))
+        r->release.can_unload = (int)to_ll(num, -1);
+    else if (IS("unloaded"))
+        r->release.unloaded = (int)to_ll(num, -1);
+    else if (IS("release_failed"))
+        r->release.failed = (int)to_ll(num, 0);
+    else if (IS("seconds"))
+        r->seconds = strtod(num, NULL);
+    else if (IS("calls_per_second"))
+        r->calls_per_second = strtod(num, NULL);
+    else if (IS("sampling_seconds"))
+        r->sampling_seconds = strtod(num, NULL);
+    else if (IS("finding") && r->release.nfindings < CS_MAX_FINDINGS) {
+        if (!(s = keep(ri, v, vlen)))
+            return -1;
+        r->release.findings[r->release.nfindings++] = s;
+        r->release.measured = 1;
+    }
+#undef IS
+    return 0;                          /* unknown keys are skipped */
+}
+
+/* Starts a new record named name[0..n); NULL when out of memory. */
+static cs_run *start(cs_runinfo *ri, const char *name, size_t n)
+{
+    cs_run *grown = realloc(ri->runs, (ri->n + 1) * sizeof(*grown)), *r;
+
+    if (!grown)
+        return NULL;
+    ri->runs = grown;
+    r = &ri->runs[ri->n];
+    memset(r, 0, sizeof(*r));
+    r->binds = r->getidsofnames_calls = r->type_fallbacks = -1;
+    r->cache_entries_end = r->cache_bytes_end = -1;
+    r->release.outstanding_refs = r->release.use_after_release = -1;
+    r->release.can_unload = r->release.unloaded = -1;
+    r->calls_per_second = r->seconds = r->sampling_seconds = NAN;
+    r->gate = 1;
+    if (!(r->name = keep(ri, name, n)))
+        return NULL;
+    ri->n++;
+    return r;
+}
+
+int cs_runinfo_parse(const char *text, cs_runinfo *ri)
+{
+    const char *line, *nl, *sp;
+    cs_run *r = NULL;
+
+    memset(ri, 0, sizeof(*ri));
+    for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+        size_t len;
+
+        nl = strchr(line, '\n');
+        len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len && line[len - 1] == '\r')
+            len--;
+        sp = memchr(line, ' ', len);
+        if (len == 3 && !memcmp(line, "end", 3)) {
+            r = NULL;
+        } else if (sp && sp - line == 3 && !memcmp(line, "run", 3)) {
+            if (!(r = start(ri, sp + 1, len - 4)))
+                return -1;
+        } else if (r && sp && apply(ri, r, line, (size_t)(sp - line), sp + 1,
+                                   len - (size_t)(sp - line) - 1)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+const cs_run *cs_runinfo_find(const cs_runinfo *ri, const char *name)
+{
+    size_t i = ri->n;
+
+    while (i-- > 0)                     /* the latest record of a name wins */
+        if (!strcmp(ri->runs[i].name, name))
+            return &ri->runs[i];
+    return NULL;
+}
+
+void cs_runinfo_merge(const cs_run *rec, cs_run *r)
+{
+    size_t i;
+
+    r->target = rec->target;
+    r->calls = rec->calls;
+    if (rec->cache)
+        r->cache = rec->cache;
+    r->apartment = rec->apartment;
+    r->activation = rec->activation;
+    r->scenario = rec->scenario;
+    r->threads = rec->threads;
+    r->gate = rec->gate;
+    r->binds = rec->binds;
+    r->getidsofnames_calls = rec->getidsofnames_calls;
+    r->type_fallbacks = rec->type_fallbacks;
+    r->seconds = isnan(rec->seconds) ? r->seconds : rec->seconds;
+    r->calls_per_second = rec->calls_per_second;
+    r->sampling_seconds = rec->sampling_seconds;
+    if (rec->error)
+        r->error = rec->error;
+    r->release.measured = 1;
+    r->release.outstanding_refs = rec->release.outstanding_refs;
+    r->release.can_unload = rec->release.can_unload;
+    r->release.unloaded = rec->release.unloaded;
+    r->release.failed = rec->release.failed;
+    r->release.nfindings = rec->release.nfindings;
+    for (i = 0; i < rec->release.nfindings; i++)
+        r->release.findings[i] = rec->release.findings[i];
+}
+
+void cs_runinfo_free(cs_runinfo *ri)
+{
+    size_t i;
+
+    for (i = 0; i < ri->nstrings; i++)
+        free(ri->strings[i]);
+    free(ri->strings);
+    free(ri->runs);
+    memset(ri, 0, sizeof(*ri));
+}

@@ -1,0 +1,270 @@
+/*
+ * Suite "trace_groups": the tracer's pure part (core/trace/trace_groups.c)
+ * with hand-made records: what makes a group, and which groups are leaks,
+ * plateaus or one-offs.
+ */
+#include "cs_unit.h"
+#include "trace_groups.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const uintptr_t stack_a[] = { 0x10001000, 0x10002000, 0x7ff00010 };
+static const uintptr_t stack_b[] = { 0x10003000, 0x10002000, 0x7ff00010 };
+
+#define MAX_RECORDS 40000
+static cs_trace_record records[MAX_RECORDS];
+static cs_trace_group groups[MAX_RECORDS];
+static size_t nrecords;
+
+static void reset(void)
+{
+    nrecords = 0;
+}
+
+static void add(const uintptr_t *frames, uint32_t nframes, int64_t iteration, int32_t statement,
+                uint64_t size)
+{
+    cs_trace_record *r = &records[nrecords++];
+
+    ck_assert_uint_le(nrecords, MAX_RECORDS);
+    r->size = size;
+    r->frames = frames;
+    r->nframes = nframes;
+    r->stack_hash = cs_trace_stack_hash(frames, nframes);
+    r->iteration = iteration;
+    r->statement = statement;
+    r->kind = CS_TRACE_KIND_HEAP;
+}
+
+/* One block of size bytes at each iteration from first to last, step. */
+static void add_run(const uintptr_t *frames, int64_t first, int64_t last, int64_t step,
+                    uint64_t size)
+{
+    int64_t i;
+
+    for (i = first; i <= last; i += step)
+        add(frames, 3, i, 0, size);
+}
+
+static size_t group(int64_t first, int64_t last)
+{
+    return cs_trace_group_records(records, nrecords, first, last, groups);
+}
+
+START_TEST(no_records_make_no_group)
+{
+    reset();
+    ck_assert_uint_eq(group(0, 99), 0);
+}
+END_TEST
+
+START_TEST(a_block_every_iteration_is_a_leak_of_one_block_per_iteration)
+{
+    reset();
+    add_run(stack_a, 0, 99, 1, 24);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    ck_assert_uint_eq(groups[0].blocks, 100);
+    ck_assert_uint_eq(groups[0].bytes, 2400);
+    ck_assert_double_eq(groups[0].blocks_per_iteration, 1.0);
+    ck_assert_double_eq(groups[0].bytes_per_iteration, 24.0);
+    ck_assert_int_eq(groups[0].first_iteration, 0);
+    ck_assert_int_eq(groups[0].last_iteration, 99);
+    ck_assert_ptr_eq(groups[0].frames, stack_a);
+    ck_assert_str_eq(cs_trace_class_name(groups[0].cls), "leak");
+}
+END_TEST
+
+START_TEST(a_block_every_tenth_iteration_is_a_leak_of_a_tenth_per_iteration)
+{
+    reset();
+    add_run(stack_a, 9, 19999, 10, 24);
+    ck_assert_uint_eq(group(0, 19999), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    ck_assert_uint_eq(groups[0].blocks, 2000);
+    ck_assert_double_eq(groups[0].blocks_per_iteration, 0.1);
+    ck_assert_double_eq_tol(groups[0].bytes_per_iteration, 2.4, 1e-12);
+}
+END_TEST
+
+/* A leak with probability 1/8 per iteration (a fixed pseudo-random
+ * sequence): its rate is the second half's count over its length. */
+START_TEST(a_random_leak_is_a_leak_at_its_second_half_rate)
+{
+    uint32_t x = 12345;
+    size_t late = 0;
+    int64_t i;
+
+    reset();
+    for (i = 0; i < 20000; i++) {
+        x = x * 1103515245u + 12345u;
+        if (((x >> 16) & 7) == 0) {
+            add(stack_a, 3, i, 0, 24);
+            late += i >= 10000;
+        }
+    }
+    ck_assert_uint_eq(group(0, 19999), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    ck_assert_uint_eq(groups[0].late_blocks, late);
+    ck_assert_double_eq(groups[0].blocks_per_iteration, (double)late / 10000);
+    ck_assert_double_eq(groups[0].bytes_per_iteration, 24.0 * (double)late / 10000);
+}
+END_TEST
+
+START_TEST(a_leak_that_starts_after_warm_up_is_a_leak)
+{
+    reset();
+    add_run(stack_a, 300, 999, 1, 16);
+    ck_assert_uint_eq(group(0, 999), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    ck_assert_double_eq(groups[0].blocks_per_iteration, 1.0);
+}
+END_TEST
+
+START_TEST(growth_that_stops_at_40_70_or_80_percent_is_a_plateau)
+{
+    static const int64_t stops[] = { 39, 69, 79 };
+    size_t i;
+
+    for (i = 0; i < 3; i++) {
+        reset();
+        add_run(stack_a, 0, stops[i], 1, 32);
+        ck_assert_uint_eq(group(0, 99), 1);
+        ck_assert_msg(groups[0].cls == CS_TRACE_PLATEAU, "stop at %d: class %s",
+                      (int)stops[i], cs_trace_class_name(groups[0].cls));
+        ck_assert_uint_eq(groups[0].blocks, (size_t)stops[i] + 1);
+    }
+    /* Stopped at 79: 30 blocks over the second half's 50 iterations. */
+    ck_assert_double_eq(groups[0].blocks_per_iteration, 0.6);
+    /* Fully grown in the first half: nothing per iteration any more. */
+    reset();
+    add_run(stack_a, 0, 39, 1, 32);
+    group(0, 99);
+    ck_assert_double_eq(groups[0].blocks_per_iteration, 0.0);
+    ck_assert_str_eq(cs_trace_class_name(groups[0].cls), "plateau");
+}
+END_TEST
+
+START_TEST(blocks_of_one_iteration_or_outside_the_loop_are_one_offs)
+{
+    reset();
+    add(stack_a, 3, 0, 0, 100);
+    add(stack_a, 3, 0, 0, 100);
+    add(stack_a, 3, 0, 0, 100);
+    add(stack_b, 3, CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT, 8);
+    ck_assert_uint_eq(group(0, 99), 2);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_ONE_OFF);
+    ck_assert_int_eq(groups[1].cls, CS_TRACE_ONE_OFF);
+    /* Ordered by bytes within the class: the 300 bytes first. */
+    ck_assert_uint_eq(groups[0].bytes, 300);
+    ck_assert_uint_eq(groups[0].blocks, 3);
+    ck_assert_uint_eq(groups[1].blocks_in_range, 0);
+    ck_assert_int_eq(groups[1].first_iteration, CS_TRACE_NO_ITERATION);
+    ck_assert_str_eq(cs_trace_class_name(CS_TRACE_ONE_OFF), "one-off");
+}
+END_TEST
+
+START_TEST(many_blocks_in_one_iteration_of_the_second_half_are_no_leak)
+{
+    reset();
+    add_run(stack_a, 99, 99, 1, 24);
+    add(stack_a, 3, 99, 0, 24);
+    add(stack_a, 3, 99, 0, 24);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_iterations, 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_ONE_OFF);
+}
+END_TEST
+
+START_TEST(without_a_range_nothing_is_a_leak)
+{
+    reset();
+    add_run(stack_a, 0, 99, 1, 24);
+    ck_assert_uint_eq(group(1, 0), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_ONE_OFF);
+    ck_assert_double_eq(groups[0].bytes_per_iteration, 0.0);
+    ck_assert_uint_eq(group(CS_TRACE_NO_ITERATION, CS_TRACE_NO_ITERATION), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_ONE_OFF);
+}
+END_TEST
+
+START_TEST(the_same_stack_under_two_statements_makes_two_groups)
+{
+    int64_t i;
+
+    reset();
+    for (i = 0; i < 50; i++) {
+        add(stack_a, 3, i, 0, 24);
+        add(stack_a, 3, i, 1, 24);
+    }
+    ck_assert_uint_eq(group(0, 49), 2);
+    ck_assert_int_eq(groups[0].statement + groups[1].statement, 1);
+    ck_assert_uint_eq(groups[0].blocks, 50);
+    ck_assert_uint_eq(groups[1].blocks, 50);
+}
+END_TEST
+
+/* Equal hashes are only a hint: different frames stay apart. */
+START_TEST(different_stacks_with_the_same_hash_make_two_groups)
+{
+    reset();
+    add_run(stack_a, 0, 9, 1, 24);
+    add_run(stack_b, 0, 9, 1, 24);
+    for (size_t i = 0; i < nrecords; i++)
+        records[i].stack_hash = 7;
+    ck_assert_uint_eq(group(0, 9), 2);
+    ck_assert_uint_eq(groups[0].blocks, 10);
+    ck_assert_uint_eq(groups[1].blocks, 10);
+    ck_assert_ptr_ne(groups[0].frames, groups[1].frames);
+}
+END_TEST
+
+START_TEST(leaks_come_first_then_plateaus_then_one_offs)
+{
+    reset();
+    add(stack_b, 2, 5, 0, 100000);              /* one-off, biggest */
+    add_run(stack_b, 0, 30, 1, 1000);           /* plateau */
+    add_run(stack_a, 0, 99, 1, 4);              /* leak, smallest */
+    ck_assert_uint_eq(group(0, 99), 3);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    ck_assert_int_eq(groups[1].cls, CS_TRACE_PLATEAU);
+    ck_assert_int_eq(groups[2].cls, CS_TRACE_ONE_OFF);
+    ck_assert_uint_eq(groups[2].bytes, 100000);
+}
+END_TEST
+
+START_TEST(stack_hashes_follow_the_frames)
+{
+    uintptr_t copy[3];
+
+    memcpy(copy, stack_a, sizeof(copy));
+    ck_assert_uint_eq(cs_trace_stack_hash(copy, 3), cs_trace_stack_hash(stack_a, 3));
+    ck_assert_uint_ne(cs_trace_stack_hash(stack_a, 3), cs_trace_stack_hash(stack_b, 3));
+    ck_assert_uint_ne(cs_trace_stack_hash(stack_a, 3), cs_trace_stack_hash(stack_a, 2));
+    ck_assert_str_eq(cs_trace_kind_name(CS_TRACE_KIND_BSTR), "bstr");
+    ck_assert_str_eq(cs_trace_kind_name(CS_TRACE_KIND_COUNT), "");
+}
+END_TEST
+
+int main(void)
+{
+    const TTest *const tests[] = {
+        CS_TEST(no_records_make_no_group),
+        CS_TEST(a_block_every_iteration_is_a_leak_of_one_block_per_iteration),
+        CS_TEST(a_block_every_tenth_iteration_is_a_leak_of_a_tenth_per_iteration),
+        CS_TEST(a_random_leak_is_a_leak_at_its_second_half_rate),
+        CS_TEST(a_leak_that_starts_after_warm_up_is_a_leak),
+        CS_TEST(growth_that_stops_at_40_70_or_80_percent_is_a_plateau),
+        CS_TEST(blocks_of_one_iteration_or_outside_the_loop_are_one_offs),
+        CS_TEST(many_blocks_in_one_iteration_of_the_second_half_are_no_leak),
+        CS_TEST(without_a_range_nothing_is_a_leak),
+        CS_TEST(the_same_stack_under_two_statements_makes_two_groups),
+        CS_TEST(different_stacks_with_the_same_hash_make_two_groups),
+        CS_TEST(leaks_come_first_then_plateaus_then_one_offs),
+        CS_TEST(stack_hashes_follow_the_frames),
+        NULL
+    };
+
+    return cs_run_tests("trace_groups", NULL, NULL, tests);
+}

@@ -1,0 +1,198 @@
+/*
+ * Frames to names through dbghelp, loaded only when a report is made.
+ *
+ * Wine's dbghelp reads the DWARF that mingw emits, at version 4 or older
+ * (the build asks for -gdwarf-4): SymFromAddrW then names the function and
+ * SymGetLineFromAddrW64 gives file and line. For a module without debug
+ * information it falls back to the nearest export, which is what a frame
+ * in a system DLL shows ("OLEAUT32.dll!DispCallFunc+0x1a2").
+ *
+ * Return addresses point after the call: names and lines are looked up one
+ * byte earlier, inside the call instruction, so a call that ends a
+ * function or a line is attributed to it and not to what follows.
+ */
+#include "trace_internal.h"
+
+#include <dbghelp.h>
+#include <stdio.h>
+#include <string.h>
+
+struct cs_symbols {
+    HMODULE dll;
+    HANDLE process;
+    BOOL (WINAPI *cleanup)(HANDLE);
+    BOOL (WINAPI *from_addr)(HANDLE, DWORD64, DWORD64 *, SYMBOL_INFOW *);
+    BOOL (WINAPI *line_from_addr)(HANDLE, DWORD64, DWORD *, IMAGEHLP_LINEW64 *);
+    DWORD64 (WINAPI *load_module)(HANDLE, HANDLE, PCWSTR, PCWSTR, DWORD64, DWORD,
+                                  PMODLOAD_DATA, DWORD);
+    /* Inline frames (optional: without them an inlined function shows as
+     * the function it was inlined into). */
+    DWORD (WINAPI *inline_count)(HANDLE, DWORD64);
+    BOOL (WINAPI *inline_query)(HANDLE, DWORD64, DWORD, DWORD64, DWORD64, DWORD *, DWORD *);
+    BOOL (WINAPI *inline_symbol)(HANDLE, DWORD64, ULONG, DWORD64 *, SYMBOL_INFOW *);
+    BOOL (WINAPI *inline_line)(HANDLE, DWORD64, ULONG, DWORD64, DWORD *, IMAGEHLP_LINEW64 *);
+};
+
+static void to_utf8(const WCHAR *w, char *out, size_t size)
+{
+    if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)size, NULL, NULL))
+        out[0] = 0;
+    out[size - 1] = 0;
+}
+
+static const WCHAR *file_part(const WCHAR *path)
+{
+    const WCHAR *a = wcsrchr(path, L'\\'), *b = wcsrchr(path, L'/');
+
+    if (b > a)
+        a = b;
+    return a ? a + 1 : path;
+}
+
+/* Tells dbghelp where a traced module unloaded during the session was. */
+static void load_departed(const WCHAR *path, uint64_t base, DWORD size, void *ctx)
+{
+    cs_symbols *sym = ctx;
+
+    sym->load_module(sym->process, NULL, path, NULL, base, size, NULL, 0);
+}
+
+cs_symbols *cs_symbols_open(void)
+{
+    BOOL (WINAPI *initialize)(HANDLE, PCWSTR, BOOL);
+    DWORD (WINAPI *set_options)(DWORD);
+    cs_symbols *sym = cs_priv_alloc(sizeof(*sym));
+
+    if (!sym || !(sym->dll = LoadLibraryW(L"dbghelp.dll")))
+        goto out_free;
+    initialize = (void *)GetProcAddress(sym->dll, "SymInitializeW");
+    set_options = (void *)GetProcAddress(sym->dll, "SymSetOptions");
+    sym->cleanup = (void *)GetProcAddress(sym->dll, "SymCleanup");
+    sym->from_addr = (void *)GetProcAddress(sym->dll, "SymFromAddrW");
+    sym->line_from_addr = (void *)GetProcAddress(sym->dll, "SymGetLineFromAddrW64");
+    sym->load_module = (void *)GetProcAddress(sym->dll, "SymLoadModuleExW");
+    sym->inline_count = (void *)GetProcAddress(sym->dll, "SymAddrIncludeInlineTrace");
+    sym->inline_query = (void *)GetProcAddress(sym->dll, "SymQueryInlineTrace");
+    sym->inline_symbol = (void *)GetProcAddress(sym->dll, "SymFromInlineContextW");
+    sym->inline_line = (void *)GetProcAddress(sym->dll, "SymGetLineFromInlineContextW");
+    if (!sym->inline_count || !sym->inline_query || !sym->inline_symbol || !sym->inline_line)
+        sym->inline_count = NULL;
+    if (!initialize || !set_options || !sym->cleanup || !sym->from_addr
+        || !sym->line_from_addr || !sym->load_module)
+        goto out_unload;
+    sym->process = GetCurrentProcess();
+    set_options(SYMOPT_LOAD_LINES | SYMOPT_UNDNAME | SYMOPT_DEFERRED_LOADS
+                | SYMOPT_FAIL_CRITICAL_ERRORS);
+    if (!initialize(sym->process, NULL, TRUE))
+        goto out_unload;
+    cs_patch_departed(load_departed, sym);
+    return sym;
+
+out_unload:
+    FreeLibrary(sym->dll);
+out_free:
+    if (sym)
+        cs_raw.free(cs_raw.heap, 0, sym);
+    return NULL;
+}
+
+/* The module part of a frame: from the traced modules (which remember the
+ * departed ones), else from the loader. */
+static void resolve_module(cs_trace_frame *f, uint64_t *base)
+{
+    WCHAR path[MAX_PATH];
+    HMODULE h;
+
+    *base = 0;
+    f->traced = cs_patch_traced_module(f->address, path, MAX_PATH, base, NULL);
+    if (!f->traced) {
+        if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS
+                                | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                                (const WCHAR *)(uintptr_t)f->address, &h)
+            || !GetModuleFileNameW(h, path, MAX_PATH))
+            return;
+        *base = (uint64_t)h;
+    }
+    to_utf8(file_part(path), f->module, sizeof(f->module));
+}
+
+typedef union symbol_buffer {
+    SYMBOL_INFOW info;
+    char space[sizeof(SYMBOL_INFOW) + 256 * sizeof(WCHAR)];
+} symbol_buffer;
+
+static SYMBOL_INFOW *symbol_init(symbol_buffer *s)
+{
+    memset(&s->info, 0, sizeof(s->info));
+    s->info.SizeOfStruct = sizeof(SYMBOL_INFOW);
+    s->info.MaxNameLen = 256;
+    return &s->info;
+}
+
+/* Sets a frame's function and line from what dbghelp returned. */
+static void set_names(cs_trace_frame *f, BOOL have_symbol, const SYMBOL_INFOW *info,
+                      DWORD64 disp, BOOL have_line, const IMAGEHLP_LINEW64 *line)
+{
+    if (have_symbol && info->Name[0]) {
+        to_utf8(info->Name, f->function, sizeof(f->function));
+        f->offset = disp + 1;
+    }
+    if (have_line && line->FileName) {
+        to_utf8(line->FileName, f->file, sizeof(f->file));
+        f->line = line->LineNumber;
+    }
+}
+
+unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *out, unsigned max)
+{
+    cs_trace_frame f;
+    symbol_buffer s;
+    IMAGEHLP_LINEW64 line;
+    DWORD64 disp, pc = address - 1;
+    DWORD line_disp, count = 0, first = 0, index = 0, i;
+    uint64_t base;
+    unsigned n = 0;
+    BOOL ok;
+
+    memset(&f, 0, sizeof(f));
+    f.address = address;
+    resolve_module(&f, &base);
+    f.offset = base ? address - base : address;
+    if (sym && sym->inline_count && (count = sym->inline_count(sym->process, pc))
+        && !sym->inline_query(sym->process, pc, 0, pc, pc, &first, &index))
+        count = 0;
+    /* Inline contexts first + 0 .. count - 1 are the inlined calls,
+     * innermost first; first + count is the function that holds them, and
+     * its line there is the line of the outermost inlined call. */
+    for (i = 0; sym && i < count && n + 1 < max; i++) {
+        out[n] = f;
+        out[n].inlined = TRUE;
+        memset(&line, 0, sizeof(line));
+        line.SizeOfStruct = sizeof(line);
+        disp = 0;
+        ok = sym->inline_symbol(sym->process, pc, first + i, &disp, symbol_init(&s));
+        set_names(&out[n], ok, &s.info, disp,
+                  sym->inline_line(sym->process, pc, first + i, 0, &line_disp, &line), &line);
+        n++;
+    }
+    out[n] = f;
+    if (sym) {
+        memset(&line, 0, sizeof(line));
+        line.SizeOfStruct = sizeof(line);
+        disp = 0;
+        ok = sym->from_addr(sym->process, pc, &disp, symbol_init(&s));
+        set_names(&out[n], ok, &s.info, disp,
+                  count ? sym->inline_line(sym->process, pc, first + count, 0, &line_disp, &line)
+                        : sym->line_from_addr(sym->process, pc, &line_disp, &line), &line);
+    }
+    return n + 1;
+}
+
+void cs_symbols_close(cs_symbols *sym)
+{
+    if (!sym)
+        return;
+    sym->cleanup(sym->process);
+    FreeLibrary(sym->dll);
+    cs_raw.free(cs_raw.heap, 0, sym);
+}
