@@ -44,7 +44,7 @@ static void plain_error(const lb_site *site, const lb_binding *b, VARIANT *args,
             lb_error_set(err, hr, s->member, "%s", lb_hr_text(hr));
     } else if (hr == DISP_E_BADPARAMCOUNT) {
         lb_error_set(err, hr, s->member, "wrong number of arguments: %u given", (unsigned)s->nargs);
-    } else if (hr == DISP_E_MEMBERNOTFOUND && s->kind == CS_CALL_METHOD) {
+    } else if (hr == DISP_E_MEMBERNOTFOUND && s->kind == CS_CALL_METHOD && b->flags == DISPATCH_METHOD) {
         lb_error_set(err, hr, s->member, "member not found (if it is a property, write it without parentheses)");
     } else if (hr == DISP_E_MEMBERNOTFOUND && s->kind == CS_CALL_PUT) {
         lb_error_set(err, hr, s->member, "cannot be assigned");

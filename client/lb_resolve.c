@@ -282,8 +282,11 @@ HRESULT lb_resolve(IDispatch *obj, const lb_site *site, lb_binding *b, lb_counts
     n->getidsofnames_calls++;
     if (FAILED(hr = resolve_names(obj, site, b, err)))
         return hr;
-    b->flags = s->kind == CS_CALL_PUT ? DISPATCH_PROPERTYPUT
-             : s->kind == CS_CALL_METHOD ? DISPATCH_METHOD : DISPATCH_METHOD | DISPATCH_PROPERTYGET;
+    /* Without type information a call is made as VBScript makes it: a get
+     * or a method, whichever the object has ("Item(0)" on a collection
+     * reads its default property); the type information, when there is
+     * some, says which (describe). */
+    b->flags = s->kind == CS_CALL_PUT ? DISPATCH_PROPERTYPUT : DISPATCH_METHOD | DISPATCH_PROPERTYGET;
     b->nparams = (SHORT)s->nargs;
     if (FAILED(hr = describe(obj, site, b, err)))
         return hr;

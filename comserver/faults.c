@@ -46,7 +46,115 @@ static const struct {
         "GetPair overwrites its by-reference variants without clearing what they held" },
     [CS_FAULT_ARRAY_ELEMENT_LEAK] = { "array-element-leak",
         "MakeItems returns each item of its array with one reference too many" },
+    [CS_FAULT_LEAK_EVERY] = { "leak-every",
+        "every param-th method call (default 10) leaks a 24-byte block of the process heap" },
+    [CS_FAULT_LEAK_RANDOM] = { "leak-random",
+        "each method call leaks a 24-byte block with probability param percent (default 10);"
+        " seed: COMSTRESS_FAULT_SEED, else new per run" },
+    [CS_FAULT_PLATEAU_CACHE] = { "plateau-cache",
+        "each method call adds a 64-byte cache entry until a bound drawn from param/2 to"
+        " 3*param/2 (default 1000) is reached, then none (not a leak; freed at unload);"
+        " seed as leak-random" },
+    [CS_FAULT_TEMP_ALLOCS] = { "temp-allocs",
+        "each method call allocates 1 to 4 blocks of 1 to param bytes (default 4096) and"
+        " frees them before it returns (not a leak); seed as leak-random" },
 };
+
+int cs_fault_is_noise(cs_fault f)
+{
+    return f == CS_FAULT_LEAK_EVERY || f == CS_FAULT_LEAK_RANDOM
+        || f == CS_FAULT_PLATEAU_CACHE || f == CS_FAULT_TEMP_ALLOCS;
+}
+
+int cs_fault_parse_seed(const char *text, unsigned long long *seed)
+{
+    unsigned long long value;
+    char *end;
+
+    if (!text)
+        return -1;
+    while (isspace((unsigned char)*text))
+        text++;
+    /* strtoull would take a sign: "-1" is no seed. */
+    if (!isdigit((unsigned char)*text))
+        return -1;
+    errno = 0;
+    value = strtoull(text, &end, 0);
+    if (end == text || errno == ERANGE)
+        return -1;
+    while (isspace((unsigned char)*end))
+        end++;
+    if (*end)
+        return -1;
+    *seed = value;
+    return 0;
+}
+
+unsigned long long cs_fault_random(unsigned long long seed, unsigned long long index)
+{
+    unsigned long long z = seed + (index + 1) * 0x9e3779b97f4a7c15ULL;
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* Independent streams of draws from one seed: one per kind of decision,
+ * so that the leaks of one call do not fix the sizes of another. */
+enum {
+    STREAM_LEAK = 0x6c65616b,
+    STREAM_BOUND = 0x626f756e,
+    STREAM_TEMP_COUNT = 0x74636e74,
+    STREAM_TEMP_SIZE = 0x7473697a
+};
+
+static unsigned long long draw(unsigned long long seed, unsigned long long stream,
+                               unsigned long long index)
+{
+    return cs_fault_random(seed ^ (stream << 32 | stream), index);
+}
+
+/* param when positive, else the default. */
+static long param_or(long param, long dflt)
+{
+    return param > 0 ? param : dflt;
+}
+
+int cs_fault_leaks_on_call(cs_fault f, long param, unsigned long long seed, long call)
+{
+    long n;
+
+    if (call < 1)
+        return 0;
+    if (f == CS_FAULT_LEAK_EVERY)
+        return call % param_or(param, CS_FAULT_LEAK_EVERY_DEFAULT) == 0;
+    if (f != CS_FAULT_LEAK_RANDOM)
+        return 0;
+    n = param_or(param, CS_FAULT_LEAK_RANDOM_DEFAULT);
+    return n >= 100 || (long)(draw(seed, STREAM_LEAK, (unsigned long long)call) % 100) < n;
+}
+
+long cs_fault_plateau_bound(long param, unsigned long long seed)
+{
+    long n = param_or(param, CS_FAULT_PLATEAU_CACHE_DEFAULT);
+    /* n/2 .. n + n/2: n + 1 values */
+    long bound = n / 2 + (long)(draw(seed, STREAM_BOUND, 0) % ((unsigned long long)n + 1));
+
+    return bound > 0 ? bound : 1;
+}
+
+int cs_fault_temp_count(unsigned long long seed, long call)
+{
+    return 1 + (int)(draw(seed, STREAM_TEMP_COUNT, (unsigned long long)call) % CS_FAULT_TEMP_BLOCKS);
+}
+
+size_t cs_fault_temp_size(long param, unsigned long long seed, long call, int i)
+{
+    unsigned long long index = (unsigned long long)call * CS_FAULT_TEMP_BLOCKS + (unsigned)i;
+
+    return 1 + (size_t)(draw(seed, STREAM_TEMP_SIZE, index)
+                        % (unsigned long long)param_or(param, CS_FAULT_TEMP_ALLOCS_DEFAULT));
+}
 
 const char *cs_fault_name(cs_fault f)
 {

@@ -172,6 +172,7 @@ static LONG fault_calls;
 void cs_set_fault(cs_fault fault, LONG param)
 {
     InterlockedExchange(&fault_calls, 0);
+    cs_noise_select();
     InterlockedExchange64(&selected_fault, ((LONG64)fault << 32) | (ULONG)param);
 }
 
@@ -224,6 +225,10 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         cs_module_instance = instance;
         DisableThreadLibraryCalls(instance);
         read_env_fault();
+    } else if (reason == DLL_PROCESS_DETACH && !reserved) {
+        /* FreeLibrary, not process exit: give the plateau cache back so
+         * that an unloaded server leaves nothing behind. */
+        cs_noise_unload();
     }
     return TRUE;
 }

@@ -75,6 +75,15 @@ void cs_set_fault(cs_fault fault, LONG param);
  * fault is selected. Returns the count including this call. */
 LONG cs_fault_call_count(void);
 
+/* The noise faults (noise.c). cs_noise_select: a fault was selected; takes
+ * its seed (COMSTRESS_FAULT_SEED or a fresh one) and empties the plateau
+ * cache. cs_noise_unload: the DLL is being freed; empties the cache.
+ * cs_noise_on_call: one IStressTarget method call of an object made under
+ * a noise fault, counted with cs_fault_call_count. */
+void cs_noise_select(void);
+void cs_noise_unload(void);
+void cs_noise_on_call(cs_fault fault, LONG param);
+
 /* Records error information for the calling thread (ISupportErrorInfo
  * clients read it) and returns hr, so a method can end with
  * "return cs_set_error(...)". */

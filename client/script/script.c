@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char *const fault_names[] = { "none", "missing-item-release", "missing-enum-release",
-                                           "missing-unadvise" };
+                                           "missing-unadvise", "missing-variantclear" };
 
 BOOL cs_exec_fault_from_name(const char *name, cs_exec_fault *out)
 {
@@ -304,6 +304,8 @@ static HRESULT run_chain_statement(cs_exec *x, size_t index, xs_temps *t, lb_err
     }
     if (target)
         slot_assign(x, target, &last);
+    else if (x->fault == CS_XF_MISSING_VARIANTCLEAR)
+        VariantInit(&last);       /* the client forgets the result: it leaks */
     else
         VariantClear(&last);
     return S_OK;

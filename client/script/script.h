@@ -55,11 +55,12 @@ typedef enum cs_exec_fault {
     CS_XF_NONE,
     CS_XF_MISSING_ITEM_RELEASE,   /* each: enumerated items are never cleared */
     CS_XF_MISSING_ENUM_RELEASE,   /* each: the enumerator is never released */
-    CS_XF_MISSING_UNADVISE        /* unadvise does nothing: no Unadvise, the sink keeps its source */
+    CS_XF_MISSING_UNADVISE,       /* unadvise does nothing: no Unadvise, the sink keeps its source */
+    CS_XF_MISSING_VARIANTCLEAR    /* a statement's result is never cleared */
 } cs_exec_fault;
 
 /* "none", "missing-item-release", "missing-enum-release",
- * "missing-unadvise"; FALSE when unknown. */
+ * "missing-unadvise", "missing-variantclear"; FALSE when unknown. */
 BOOL cs_exec_fault_from_name(const char *name, cs_exec_fault *out);
 const char *cs_exec_fault_name(cs_exec_fault f);
 
@@ -122,6 +123,7 @@ typedef struct cs_exec_totals {
     long long statements;              /* statements run to completion */
     long long calls;                   /* late-bound calls made */
     long long enumerations, items;     /* each statements, items walked */
+    long long clones;                  /* enumerators cloned (each clone) */
     long long advises, unadvises;      /* connections made and broken */
     long long events;                  /* Invoke calls our sinks received (swept sinks) */
     long long kept_after_unadvise;     /* sinks held after Unadvise and the source's release */

@@ -88,11 +88,33 @@ static HRESULT item_calls(cs_exec *x, size_t index, VARIANT *item, lb_error *err
     return hr;
 }
 
+/* each clone: replaces *en by its Clone (the original released), as a
+ * client does that hands a walk on or looks ahead. */
+static HRESULT clone_enum(cs_exec *x, IEnumVARIANT **en, lb_error *err)
+{
+    IEnumVARIANT *copy = NULL;
+    HRESULT hr = IEnumVARIANT_Clone(*en, &copy);
+
+    IEnumVARIANT_Release(*en);
+    *en = copy;
+    if (FAILED(hr) || !copy) {
+        if (copy)
+            IEnumVARIANT_Release(copy);
+        *en = NULL;
+        hr = FAILED(hr) ? hr : E_POINTER;
+        xs_error(err, hr, "IEnumVARIANT::Clone", "%s", lb_hr_text(hr));
+        return hr;
+    }
+    x->totals.clones++;
+    return S_OK;
+}
+
 /*
  * Walks coll (borrowed): Next one item at a time until S_FALSE, each item
  * given to item_calls, then the enumerator released (unless the
- * enumerator-release fault is on). A failing Next, or more than
- * CS_EXEC_MAX_ITEMS items, is an error.
+ * enumerator-release fault is on). "each clone" walks a Clone of the
+ * enumerator. A failing Next or Clone, or more than CS_EXEC_MAX_ITEMS
+ * items, is an error.
  */
 HRESULT xs_each(cs_exec *x, size_t index, IDispatch *coll, lb_error *err)
 {
@@ -103,6 +125,8 @@ HRESULT xs_each(cs_exec *x, size_t index, IDispatch *coll, lb_error *err)
     HRESULT hr;
 
     if (FAILED(hr = get_enum(coll, &en, err)))
+        return hr;
+    if (x->script->stmts[index].clone && FAILED(hr = clone_enum(x, &en, err)))
         return hr;
     x->totals.enumerations++;
     for (;;) {

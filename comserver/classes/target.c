@@ -40,7 +40,9 @@ static void crash_now(void)
 /* Per-call faults. leak-bytes: every IStressTarget member leaks param bytes
  * of the process heap, where a heap walk sees them. hang-call: once param
  * calls have been served, the next never returns (a server that hangs, for
- * a harness's watchdog); crash-call: the same call crashes instead. */
+ * a harness's watchdog); crash-call: the same call crashes instead. The
+ * noise faults (leak-every, leak-random, plateau-cache, temp-allocs) act in
+ * noise.c. */
 static void target_on_call(target *This)
 {
     if (This->fault == CS_FAULT_LEAK_BYTES) {
@@ -53,6 +55,8 @@ static void target_on_call(target *This)
         if (This->fault == CS_FAULT_HANG_CALL)
             Sleep(INFINITE);
         crash_now();
+    } else if (cs_fault_is_noise(This->fault)) {
+        cs_noise_on_call(This->fault, This->fault_param);
     }
 }
 

@@ -91,10 +91,18 @@ static int keyword_at(const cs_parser *p, size_t pos, size_t n, const char *word
     return p->text[i] == '@' || isalpha((unsigned char)p->text[i]) || p->text[i] == '_';
 }
 
-/* each chain [ ":" call { "." call } ], after the keyword. */
+/* [ clone ] chain [ ":" call { "." call } ], after the keyword each. */
 static int parse_each(cs_parser *p, cs_stmt *st)
 {
+    size_t n;
+
     st->kind = CS_STMT_EACH;
+    cs_skip_space(p);
+    n = cs_ident_len(p, p->pos);
+    if (keyword_at(p, p->pos, n, "clone")) {
+        st->clone = 1;
+        p->pos += n;
+    }
     if (parse_chain(p, st, 0))
         return -1;
     cs_skip_space(p);

@@ -18,7 +18,7 @@
  *             | true | false | null | empty | "@" name
  *   array     = "[" [ arg { "," arg } ] "]"
  *   date      = "#" yyyy "-" mm "-" dd [ ( " " | "T" ) hh ":" mm [ ":" ss ] ] "#"
- *   each      = "each" chain [ ":" call { "." call } ]
+ *   each      = "each" [ "clone" ] chain [ ":" call { "." call } ]
  *   advise    = "advise" [ "weak" ] "@" name
  *   unadvise  = "unadvise" "@" name
  *
@@ -35,16 +35,18 @@
  * the positional ones; an omitted one ("Range(1,,3)") is passed as
  * missing; "out @a" passes a by-reference slot whose result is bound to
  * @a. "each X" walks the collection X through its _NewEnum; "each X: Name"
- * also calls Name on every item. "advise @c" connects a counting sink of
+ * also calls Name on every item; "each clone X" walks a Clone of X's
+ * enumerator instead (the original released first). "advise @c" connects a counting sink of
  * the harness to @c's default source interface; the sink holds @c until
  * "unadvise @c" (an event handler belongs to an object that also holds its
  * source, so a missing unadvise is a reference cycle); "advise weak @c"
  * connects a sink that holds nothing.
  *
  * The words true/false/null/empty and the keywords each/advise/unadvise/
- * weak/out are case-insensitive. "each", "advise" and "unadvise" are
- * keywords only when another token follows them on the line, so members
- * of those names stay callable ("Each(1)", "Advise").
+ * weak/clone/out are case-insensitive. "each", "advise", "unadvise",
+ * "weak" and "clone" are keywords only when another token follows them on
+ * the line, so members of those names stay callable ("Each(1)", "Advise",
+ * "each Clone").
  *
  * cs_callspec_parse accepts the argument forms above but no chain, name,
  * statement keyword, omitted argument or comment.
@@ -143,6 +145,7 @@ typedef struct cs_stmt {
     cs_callspec **item;   /* each ...: the calls made on every item */
     size_t nitem;
     int weak;             /* advise weak */
+    int clone;            /* each clone: walk a Clone of the enumerator */
 } cs_stmt;
 
 typedef struct cs_script {

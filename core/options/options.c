@@ -26,6 +26,7 @@ const char *const cs_life_scenarios[] = {
 
 #define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang"
 #define COMMAND_LIST "run, compare, report, list, suite"
+#define LIST_WORDS "faults, policies, classes, members"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -54,16 +55,18 @@ typedef enum opt_kind {
                  * CS_PATH_ROOM bytes of CS_PATH_LEN for names under it */
     K_CALL,     /* non-empty text appended to calls[] */
     K_MODULE,   /* non-empty text appended to trace_modules[] */
-    K_FAULT     /* NAME[:PARAM] (cs_fault_split) kept as text */
+    K_FAULT,    /* NAME[:PARAM] (cs_fault_split) kept as text */
+    K_FAIL_ON   /* categories (cs_fail_on_parse) into an unsigned */
 } opt_kind;
 
 typedef struct choice { const char *word; int value; } choice;
 
-#define MAX_WORDS 5
+#define MAX_WORDS 8
 #define BIT(c) (1u << (c))
 #define RUNS (BIT(CS_CMD_RUN) | BIT(CS_CMD_COMPARE))
 #define CHILD BIT(CS_CMD_CHILD)
 #define SUITE BIT(CS_CMD_SUITE)
+#define LIST BIT(CS_CMD_LIST)
 #define F(member) offsetof(cs_options, member)
 #define NO_MAX 9.2e18
 
@@ -83,8 +86,10 @@ typedef struct optdef {
 
 static const optdef opt_table[] = {
     /* run and compare */
-    { "--target", RUNS, K_TEXT, F(target), .what = "empty ProgID/CLSID" },
+    { "--target", RUNS | LIST, K_TEXT, F(target), .what = "empty ProgID/CLSID" },
+    { "--dll", RUNS | LIST, K_DIR, F(dll), .what = "empty DLL path" },
     { "--call", RUNS, K_CALL, F(calls), .what = "empty call text" },
+    { "--script", RUNS, K_DIR, F(script), .what = "empty script path" },
     { "--iterations", RUNS, K_COUNT, F(iterations), 1, NO_MAX, 0, "a positive whole number" },
     { "--warmup", RUNS, K_COUNT, F(warmup), 0, NO_MAX, 0, "a whole number" },
     { "--sample-every", RUNS, K_COUNT, F(sample_every), 1, NO_MAX, 0, "a positive whole number" },
@@ -107,12 +112,14 @@ static const optdef opt_table[] = {
       .words = { { "factory", CS_ACT_FACTORY }, { "cocreate", CS_ACT_COCREATE } } },
     { "--apartment", RUNS, K_CHOICE, F(apartment_mta), .words = { { "sta", 0 }, { "mta", 1 } } },
     { "--sink-apartment", RUNS, K_CHOICE, F(sink_sta), .words = { { "sta", 1 }, { "same", 0 } } },
-    { "--fail-on", RUNS | BIT(CS_CMD_REPORT), K_CHOICE, F(fail_on_leak),
-      .words = { { "leak", 1 }, { "leak-any", 2 }, { "none", 0 } } },
+    { "--fail-on", RUNS | BIT(CS_CMD_REPORT), K_FAIL_ON, F(fail_on) },
     { "--client-fault", RUNS, K_CHOICE, F(client_fault), .noun = "fault",
       .words = { { "missing-release", CS_CF_MISSING_RELEASE },
                  { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
-                 { "missing-sysfreestring", CS_CF_MISSING_SYSFREESTRING } } },
+                 { "missing-sysfreestring", CS_CF_MISSING_SYSFREESTRING },
+                 { "missing-item-release", CS_CF_MISSING_ITEM_RELEASE },
+                 { "missing-enum-release", CS_CF_MISSING_ENUM_RELEASE },
+                 { "missing-unadvise", CS_CF_MISSING_UNADVISE } } },
     { "--plan", RUNS, K_CHOICE, F(invoke_plan), .words = { { "vtable", 0 }, { "invoke", 1 } } },
     { "--bstr-cache", RUNS, K_CHOICE, F(bstr_cache), .words = { { "on", 1 }, { "off", 0 } } },
     { "--heap", RUNS, K_CHOICE, F(heap_lfh), .words = { { "lfh", 1 }, { "default", 0 } } },
@@ -188,7 +195,7 @@ static void list_words(const optdef *d, int with_or, char *buf, size_t len)
  * CS_EXIT_USAGE with err naming the option, the value and the words. */
 static int take_word(const optdef *d, void *field, const char *val, char *err, size_t errlen)
 {
-    char words[160];
+    char words[256];
     size_t k;
 
     for (k = 0; k < MAX_WORDS && d->words[k].word; k++) {
@@ -251,6 +258,11 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         *(const char **)field = val;
         return CS_EXIT_OK;
     }
+    case K_FAIL_ON:
+        if (cs_fail_on_parse(val, (unsigned *)field, err, errlen))
+            return CS_EXIT_USAGE;
+        o->fail_on_given = 1;
+        return CS_EXIT_OK;
     case K_MODULE:
         if (o->ntrace_modules == CS_MAX_TRACE_MODULES)
             return fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
@@ -304,7 +316,7 @@ static int unknown(const char *name, cs_command cmd, const char *other, char *er
 static void set_defaults(cs_options *o)
 {
     memset(o, 0, sizeof(*o));
-    o->target = "ComStress.Target";
+    o->target = NULL;                 /* see check_whole */
     o->iterations = 20000;
     o->warmup = -1;
     o->out_dir = "comstress-out";
@@ -364,8 +376,8 @@ static int take_positional(cs_options *o, const char *arg, char *err, size_t err
                         (unsigned)strlen(arg), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         o->report_dir = arg;
     } else if (o->command == CS_CMD_LIST && !o->list_what) {
-        if (strcmp(arg, "faults") && strcmp(arg, "policies"))
-            return fail(err, errlen, "list: unknown list '%s' (faults, policies)", arg);
+        if (strcmp(arg, "faults") && strcmp(arg, "policies") && strcmp(arg, "classes") && strcmp(arg, "members"))
+            return fail(err, errlen, "list: unknown list '%s' (" LIST_WORDS ")", arg);
         o->list_what = arg;
     } else if (o->command == CS_CMD_CHILD && !o->life.scenario) {
         return take_scenario(o, arg, err, errlen);
@@ -411,18 +423,30 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
     case CS_CMD_REPORT:
         if (!o->report_dir)
             return fail(err, errlen, "report: missing DIR (comstress report DIR)");
+        if (o->fail_on_given)
+            o->fail_on_leak = cs_fail_on_level(o->fail_on);
         break;
     case CS_CMD_LIST:
         if (!o->list_what)
-            return fail(err, errlen, "list: say what to list (faults, policies)");
+            return fail(err, errlen, "list: say what to list (" LIST_WORDS ")");
+        if (!strcmp(o->list_what, "classes") && !o->dll)
+            return fail(err, errlen, "list classes: give the server's --dll PATH");
+        if (!o->target && !o->dll)
+            o->target = "ComStress.Target";
         break;
     case CS_CMD_CHILD:
         if (!o->life.scenario)
             return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
         break;
     case CS_CMD_RUN: case CS_CMD_COMPARE:
-        if (o->fail_on_leak < 0)
-            o->fail_on_leak = 1;
+        if (!o->fail_on_given)
+            o->fail_on = CS_FAIL_DEFAULT;
+        o->fail_on_leak = cs_fail_on_level(o->fail_on);
+        if (!o->target && !o->dll)
+            o->target = "ComStress.Target";
+        if (o->dll && o->activation == CS_ACT_COCREATE)
+            return fail(err, errlen, "--activation cocreate needs a registered target: --dll makes objects "
+                        "through the DLL's own class factory");
         if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
             return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
         if (o->warmup >= o->iterations)

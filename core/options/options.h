@@ -38,6 +38,48 @@ typedef enum cs_exit {
 #define CS_PATH_ROOM   128   /* what a directory option leaves for the
                               * names comstress puts under it */
 
+/*
+ * --fail-on categories: what fails a run (exit 1, a <failure> in
+ * junit.xml). A comma-separated list of
+ *   leak      a leak verdict of an exact metric (heap walk, server
+ *             counters, malloc spy, threads)
+ *   leak-any  leak, and leak verdicts of page-granular metrics (working
+ *             set, pagefile)
+ *   refs      references the ledger saw never released, calls after the
+ *             last Release, event sinks held after their iteration
+ *   objects   server objects and locks never freed (the probe)
+ *   blocks    CoTaskMem/BSTR blocks left per call (the malloc spy), and
+ *             traced allocation sites that leak (--trace)
+ *   unload    the server DLL that does not unload at the end
+ * or all. A list that names none of the release categories (refs,
+ * objects, blocks, unload) keeps them all, as the words of the first
+ * version did: leak (the default), leak-any, and none (no leak verdict
+ * fails the run; release findings still do).
+ */
+#define CS_FAIL_LEAK      0x01u
+#define CS_FAIL_LEAK_ANY  0x02u
+#define CS_FAIL_REFS      0x04u
+#define CS_FAIL_OBJECTS   0x08u
+#define CS_FAIL_UNLOAD    0x10u
+#define CS_FAIL_BLOCKS    0x20u
+#define CS_FAIL_RELEASE   (CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD)
+#define CS_FAIL_ALL       (CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_RELEASE)
+#define CS_FAIL_DEFAULT   (CS_FAIL_LEAK | CS_FAIL_RELEASE)
+
+/* Parses a --fail-on value into *mask. Returns CS_EXIT_OK, or
+ * CS_EXIT_USAGE with one line in err naming the word. */
+int cs_fail_on_parse(const char *text, unsigned *mask, char *err, size_t errlen);
+
+/* The categories of mask as --fail-on takes them ("leak,refs,objects");
+ * leak is left out when leak-any is there; "none" for the release
+ * categories alone. Returns buf, or NULL (buf "") when mask holds no
+ * release category: no --fail-on value says that. */
+char *cs_fail_on_words(unsigned mask, char *buf, size_t len);
+
+/* The leak-verdict level of mask (cs_verdict_gates): 2 with leak-any, 1
+ * with leak, else 0. */
+int cs_fail_on_level(unsigned mask);
+
 /* The binding-cache policies, in the order `compare` runs them. */
 extern const char *const cs_policy_names[CS_NPOLICIES];
 
@@ -64,7 +106,10 @@ typedef enum cs_client_fault {
     CS_CF_NONE,
     CS_CF_MISSING_RELEASE,        /* the created object is never released */
     CS_CF_MISSING_VARIANTCLEAR,   /* call results are never cleared */
-    CS_CF_MISSING_SYSFREESTRING   /* a BSTR per iteration is never freed */
+    CS_CF_MISSING_SYSFREESTRING,  /* a BSTR per iteration is never freed */
+    CS_CF_MISSING_ITEM_RELEASE,   /* each: enumerated items are never cleared */
+    CS_CF_MISSING_ENUM_RELEASE,   /* each: the enumerator is never released */
+    CS_CF_MISSING_UNADVISE        /* unadvise does nothing: the sink keeps its source */
 } cs_client_fault;
 
 /* `comstress child SCENARIO [options]`: one lifecycle scenario. */
@@ -95,9 +140,16 @@ typedef struct cs_suite_options {
 
 typedef struct cs_options {
     cs_command command;
-    const char *target;               /* ProgID or {CLSID} */
+    const char *target;               /* ProgID or {CLSID} (with --dll also a
+                                       * coclass name; NULL: the DLL's only
+                                       * creatable class); default
+                                       * ComStress.Target without --dll */
+    const char *dll;                  /* --dll PATH: the server loaded without
+                                       * registration */
     const char *calls[CS_MAX_CALLS];  /* --call texts, in order */
     size_t ncalls;
+    const char *script;               /* --script FILE: statements, one a line;
+                                       * they run before the --call ones */
     long long iterations;
     long long warmup;                 /* -1: default (10% of iterations) */
     long long sample_every;           /* 0: default (about 200 samples) */
@@ -109,11 +161,13 @@ typedef struct cs_options {
     int apartment_mta;                /* 0: STA, 1: MTA */
     int sink_sta;                     /* pass-instance: sink in its own STA */
     double max_leak;                  /* bytes per iteration, <0: default */
-    int fail_on_leak;                 /* 0: never; 1: a leak of an exact metric
-                                       * (heap walk, counters, spy); 2: of any
-                                       * metric, working set and pagefile too;
-                                       * for report, -1 when not given (the
-                                       * run's own gate then applies) */
+    unsigned fail_on;                 /* --fail-on: CS_FAIL_* categories
+                                       * (CS_FAIL_DEFAULT when not given) */
+    int fail_on_given;
+    int fail_on_leak;                 /* the leak-verdict level of fail_on
+                                       * (cs_fail_on_level); for report, -1
+                                       * when not given (the run's own gate
+                                       * then applies) */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
     int verbose;                      /* print every metric's verdict */
@@ -126,7 +180,8 @@ typedef struct cs_options {
     int heap_lfh;                     /* 1: the process heap in its low-
                                        * fragmentation mode (--heap lfh) */
     cs_client_fault client_fault;     /* harness fault */
-    const char *list_what;            /* for `list`: "faults", "policies" */
+    const char *list_what;            /* for `list`: "faults", "policies",
+                                       * "classes", "members" */
     const char *report_dir;           /* for `report DIR` */
     cs_suite_options suite;           /* for `suite` */
     cs_life_options life;             /* for `child` */

@@ -64,7 +64,7 @@ static void write_findings(FILE *f, const cs_chart_run *runs, size_t n)
 {
     static cs_finding found[CS_MAX_REPORT_FINDINGS];
     const cs_run *flat[CS_MAX_REPORT_RUNS] = { 0 };
-    size_t i, total, shown, m = n < CS_MAX_REPORT_RUNS ? n : CS_MAX_REPORT_RUNS;
+    size_t i, total, shown, bad, m = n < CS_MAX_REPORT_RUNS ? n : CS_MAX_REPORT_RUNS;
 
     for (i = 0; i < m; i++)
         flat[i] = runs[i].run;
@@ -74,9 +74,16 @@ static void write_findings(FILE *f, const cs_chart_run *runs, size_t n)
                 m == 1 ? "the run" : "every run");
         return;
     }
-    fprintf(f, "<p class=\"status\">%zu finding%s. The first says what leaks; the figures and charts "
-            "follow.</p>\n<h2>Findings</h2>\n", total, total == 1 ? "" : "s");
     shown = total < CS_MAX_REPORT_FINDINGS ? total : CS_MAX_REPORT_FINDINGS;
+    for (i = 0, bad = 0; i < m; i++) {
+        size_t k;
+        for (k = 0; k < shown && found[k].run != flat[i]; k++)
+            ;
+        bad += k < shown;
+    }
+    fprintf(f, "<p class=\"status\">%zu finding%s in %zu of %zu run%s: what leaks first, then the "
+            "summary and the charts.</p>\n<h2>Findings</h2>\n", total, total == 1 ? "" : "s", bad, m,
+            m == 1 ? "" : "s");
     for (i = 0; i < shown; i++) {
         const cs_finding *x = &found[i];
 

@@ -26,15 +26,15 @@ char *cs_verdict_line(const cs_verdict *v, char *buf, size_t len)
     return buf;
 }
 
-/* Testcases a run contributes, and how many of them fail or err. */
-/* A leak is a <failure> when it gates the run (at least the default level:
- * --fail-on none only spares the exit code); a page-granular leak below
- * leak-any is reported as <skipped>, like the exit code ignores it. */
+/* A leak is a <failure> when it gates the run, as the exit code says
+ * (--fail-on); one left out (a page-granular leak below leak-any, or any
+ * leak when --fail-on has no leak category) is reported as <skipped>. */
 static int gates(const cs_run *r, const cs_verdict *v)
 {
-    return cs_verdict_gates(v, r->gate > 1 ? r->gate : 1);
+    return cs_verdict_gates(v, r->gate);
 }
 
+/* Testcases a run contributes, and how many of them fail or err. */
 static void count_cases(const cs_run *r, size_t *tests, size_t *failures, size_t *errors)
 {
     size_t i;
@@ -72,8 +72,10 @@ static void write_verdict_case(FILE *f, const cs_run *r, const cs_verdict *v)
     } else if (v->kind == CS_V_LEAK || v->kind == CS_V_INCONCLUSIVE) {
         fputs("\n      <skipped message=\"", f);
         cs_put_xml(f, line);
-        fputs(v->kind == CS_V_LEAK ? " (page-granular: gates only with --fail-on leak-any)\"/>\n    "
-                                   : "\"/>\n    ", f);
+        fputs(v->kind != CS_V_LEAK ? "\"/>\n    "
+              : r->gate >= 1 && cs_metric_page_granular(v->metric)
+              ? " (page-granular: gates only with --fail-on leak-any)\"/>\n    "
+              : " (left out by --fail-on)\"/>\n    ", f);
     } else {
         fputs("<system-out>", f);
         cs_put_xml(f, line);

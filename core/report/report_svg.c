@@ -156,8 +156,11 @@ static void draw_series(FILE *f, const panel *p, const cs_chart_run *cr, cs_metr
     if (name && (slash = strrchr(name, '/')))
         name = slash + 1;
     /* Labels of coinciding ends are moved apart, one row per series. */
+    ly -= 4 + 12.0 * (double)k;
+    if (ly < p->py + 12)
+        ly = p->py + 12;                  /* kept inside the plot */
     fprintf(f, "<text class=\"series\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"%s\">", lx - 4,
-            ly - 4 - 12.0 * (double)k, color);
+            ly, color);
     cs_put_xml(f, name ? name : "");
     fputs("</text>\n", f);
     draw_fit(f, p, cr, m, color);

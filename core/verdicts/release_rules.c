@@ -4,6 +4,8 @@
 #include <string.h>
 #include "release_rules.h"
 
+#define SPARED_MARK " (left out by --fail-on)"
+
 void cs_release_init(cs_release *r)
 {
     memset(r, 0, sizeof(*r));
@@ -15,17 +17,31 @@ void cs_release_init(cs_release *r)
     r->bstr_cache_off = -1;
 }
 
-void cs_release_add(cs_release *r, cs_release_store *st, const char *fmt, ...)
+void cs_release_gate(cs_release_store *st, unsigned fail_on)
 {
+    st->gate = fail_on;
+    st->spared = CS_FAIL_RELEASE & ~fail_on;
+}
+
+void cs_release_add(cs_release *r, cs_release_store *st, unsigned category, const char *fmt, ...)
+{
+    int spared = (st->spared & category) != 0;
+    char *line;
+    size_t n;
     va_list ap;
 
-    r->failed = 1;
+    if (!spared)
+        r->failed = 1;
     if (r->nfindings == CS_MAX_FINDINGS)
         return;
+    line = st->lines[r->nfindings];
     va_start(ap, fmt);
-    vsnprintf(st->lines[r->nfindings], sizeof(st->lines[0]), fmt, ap);
+    vsnprintf(line, CS_FINDING_LEN, fmt, ap);
     va_end(ap);
-    r->findings[r->nfindings] = st->lines[r->nfindings];
+    n = strlen(line);
+    if (spared && n + sizeof(SPARED_MARK) <= CS_FINDING_LEN)
+        memcpy(line + n, SPARED_MARK, sizeof(SPARED_MARK));
+    r->findings[r->nfindings] = line;
     r->nfindings++;
 }
 
@@ -45,11 +61,12 @@ void cs_release_judge_ledger(cs_release *r, cs_release_store *st, const char *or
 
     if (refs) {
         cs_per_iteration(what, sizeof(what), refs, iterations, "outstanding");
-        cs_release_add(r, st, "refcount leak: IDispatch from %s, %s (iterations %lld..%lld)",
+        cs_release_add(r, st, CS_FAIL_REFS, "refcount leak: IDispatch from %s, %s (iterations %lld..%lld)",
                        origin, what, first, last);
     }
     if (use_after_release)
-        cs_release_add(r, st, "use after release: IDispatch from %s called %lld times after its last Release",
+        cs_release_add(r, st, CS_FAIL_REFS,
+                       "use after release: IDispatch from %s called %lld times after its last Release",
                        origin, use_after_release);
 }
 
@@ -59,10 +76,11 @@ void cs_release_judge_probe(cs_release *r, cs_release_store *st, long long itera
 
     if (r->live_objects_end > 0) {
         cs_per_iteration(what, sizeof(what), r->live_objects_end, iterations, "never freed");
-        cs_release_add(r, st, "object leak: server objects %s (server live-object counter)", what);
+        cs_release_add(r, st, CS_FAIL_OBJECTS, "object leak: server objects %s (server live-object counter)",
+                       what);
     }
     if (r->locks_end > 0)
-        cs_release_add(r, st, "lock leak: %ld server locks never released (DLL cannot unload)",
+        cs_release_add(r, st, CS_FAIL_OBJECTS, "lock leak: %ld server locks never released (DLL cannot unload)",
                        r->locks_end);
 }
 
@@ -72,20 +90,60 @@ void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call
     if (iterations <= 0 || live_blocks < iterations / 2)
         return;
     if (call)
-        cs_release_add(r, st, "BSTR/CoTaskMem leak: %s, %.1f blocks (%.0f bytes) per call",
+        cs_release_add(r, st, CS_FAIL_BLOCKS, "BSTR/CoTaskMem leak: %s, %.1f blocks (%.0f bytes) per call",
                        call, (double)live_blocks / iterations, (double)live_bytes / iterations);
     else
-        cs_release_add(r, st, "BSTR/CoTaskMem leak: in the harness outside calls, "
+        cs_release_add(r, st, CS_FAIL_BLOCKS, "BSTR/CoTaskMem leak: in the harness outside calls, "
                        "%.1f blocks (%.0f bytes) per iteration",
                        (double)live_blocks / iterations, (double)live_bytes / iterations);
 }
 
-void cs_release_judge_unload(cs_release *r, cs_release_store *st)
+/* " (a server that never unloads by design: --fail-on ...)" when an
+ * unload finding fails a run against a server that is not ours; "". */
+static void unload_hint(const cs_release_store *st, int ours, char *buf, size_t len)
 {
-    if (r->can_unload == 0)
-        cs_release_add(r, st, "unload: DllCanUnloadNow says S_FALSE after every object was released");
+    char words[96];
+
+    buf[0] = 0;
+    if (ours || (st->spared & CS_FAIL_UNLOAD) || !cs_fail_on_words(st->gate & ~CS_FAIL_UNLOAD, words, sizeof(words)))
+        return;
+    snprintf(buf, len, " (a server that never unloads by design: --fail-on %s)", words);
+}
+
+void cs_release_judge_unload(cs_release *r, cs_release_store *st, int ours, const char *freed_by)
+{
+    char hint[160];
+
+    unload_hint(st, ours, hint, sizeof(hint));
+    if (r->can_unload == 0) {
+        cs_release_add(r, st, CS_FAIL_UNLOAD, "unload: DllCanUnloadNow says S_FALSE after every object was "
+                       "released%s", hint);
+        hint[0] = 0;
+    }
     if (r->unloaded == 0)
-        cs_release_add(r, st, "unload: the server DLL is still loaded after CoFreeUnusedLibrariesEx(0, 0)");
+        cs_release_add(r, st, CS_FAIL_UNLOAD, "unload: the server DLL is still loaded after %s%s",
+                       freed_by, hint);
+}
+
+void cs_release_judge_sink(cs_release *r, cs_release_store *st, const char *verdict, int client_side,
+                           int line, const char *text, long long sinks, long long refs,
+                           long long first, long long last, long long iterations)
+{
+    char where[CS_FINDING_LEN], held[64], each[64];
+
+    if (sinks <= 0)
+        return;
+    if (line)
+        snprintf(where, sizeof(where), "line %d: %s", line, text);
+    else
+        snprintf(where, sizeof(where), "%s", text);
+    cs_per_iteration(held, sizeof(held), sinks, iterations, "held");
+    if (refs % sinks == 0)
+        snprintf(each, sizeof(each), "%lld reference%s each", refs / sinks, refs == sinks ? "" : "s");
+    else
+        snprintf(each, sizeof(each), "%lld references in all", refs);
+    cs_release_add(r, st, CS_FAIL_REFS, "sink %s: %s (%s), %s, %s (iterations %lld..%lld)",
+                   client_side ? "cycle" : "leak", verdict, where, held, each, first, last);
 }
 
 void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_site *a)
@@ -102,7 +160,8 @@ void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_
     else
         snprintf(amount, sizeof(amount), "%.0f B", a->bytes_per_iteration);
     if (a->call)
-        cs_release_add(r, st, "%s: %s per call of %s, allocated in %s", what, amount, a->call, a->site);
+        cs_release_add(r, st, CS_FAIL_BLOCKS, "%s: %s per call of %s, allocated in %s", what, amount, a->call,
+                       a->site);
     else
-        cs_release_add(r, st, "%s: %s per iteration, allocated in %s", what, amount, a->site);
+        cs_release_add(r, st, CS_FAIL_BLOCKS, "%s: %s per iteration, allocated in %s", what, amount, a->site);
 }

@@ -10,21 +10,37 @@
 
 #include <stddef.h>
 #include "model.h"
+#include "options.h"
 
 #define CS_FINDING_LEN 256
 
-/* Storage for the finding lines a cs_release points to. */
+/*
+ * Storage for the finding lines a cs_release points to, and the --fail-on
+ * categories (CS_FAIL_*, options.h) whose findings do not fail the run:
+ * zeroed, every finding fails it (cs_release_gate sets them).
+ */
 typedef struct cs_release_store {
     char lines[CS_MAX_FINDINGS][CS_FINDING_LEN];
+    unsigned spared;          /* CS_FAIL_* categories left out */
+    unsigned gate;            /* the --fail-on categories, for hints */
 } cs_release_store;
 
 /* Every figure "not measured" (-1), no findings, r->measured set. */
 void cs_release_init(cs_release *r);
 
-/* Appends one finding line (printf-style) and marks the checks failed.
- * Past CS_MAX_FINDINGS lines the run still fails; the line is dropped. */
-void cs_release_add(cs_release *r, cs_release_store *st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Judges st's findings against fail_on (CS_FAIL_* bits of --fail-on):
+ * a finding of a category outside it is still listed, marked "(left out
+ * by --fail-on)", and does not fail the run. */
+void cs_release_gate(cs_release_store *st, unsigned fail_on);
+
+/*
+ * Appends one finding line (printf-style) of category (CS_FAIL_REFS,
+ * _OBJECTS, _BLOCKS or _UNLOAD) and marks the checks failed unless st
+ * spares that category. Past CS_MAX_FINDINGS lines the run still fails;
+ * the line is dropped.
+ */
+void cs_release_add(cs_release *r, cs_release_store *st, unsigned category, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* "2 outstanding per iteration" when n is a whole multiple of iterations,
  * else "37 outstanding" (what is the noun phrase). */
@@ -49,11 +65,31 @@ void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call
 /* A traced allocation site that grows with the iterations: one line
  * naming how much leaks per call (or per iteration when no call was
  * running), the allocator, the call and where it was allocated. Sites of
- * other classes (plateau, one-off) are no finding. */
+ * other classes (plateau, one-off) are no finding. Category blocks. */
 void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_site *a);
 
 /* The unload proof, from r->can_unload and r->unloaded (1, 0, or -1 for
- * not known). */
-void cs_release_judge_unload(cs_release *r, cs_release_store *st);
+ * not known); freed_by names what should have unloaded the DLL
+ * ("CoFreeUnusedLibrariesEx(0, 0)", "FreeLibrary"). ours: the server has
+ * the comstress probe. A server that is not ours may never unload by
+ * design (Wine's own automation DLLs): when the finding fails the run,
+ * its first line says how to leave the category out ("--fail-on
+ * leak,refs,objects,blocks"), when a --fail-on value can say it. */
+void cs_release_judge_unload(cs_release *r, cs_release_store *st, int ours, const char *freed_by);
+
+/*
+ * Event sinks of one advise statement found held after their iteration
+ * (the script executor's sweep): verdict is the executor's phrase ("the
+ * server kept our sink alive after Unadvise"); client_side marks the
+ * client's own reference cycle (never unadvised) apart from a server that
+ * keeps sinks. line is the statement's script line (0: a --call), text the
+ * statement; sinks held, refs others held on them, over iterations
+ * first..last. Category refs:
+ *   sink leak: the server kept our sink alive after Unadvise (line 2:
+ *   advise @obj), 1 held per iteration, 1 reference each (iterations 1..300)
+ */
+void cs_release_judge_sink(cs_release *r, cs_release_store *st, const char *verdict, int client_side,
+                           int line, const char *text, long long sinks, long long refs,
+                           long long first, long long last, long long iterations);
 
 #endif

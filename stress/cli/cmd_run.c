@@ -5,6 +5,7 @@
  * gathered, also after a failure part-way.
  */
 #include <windows.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "stats.h"
 #include "target.h"
 #include "tracing.h"
+#include "callspec.h"
 #include "utf8.h"
 
 /* Set once the reports are on disk: a close request waits for it. */
@@ -40,9 +42,14 @@ typedef struct session {
     char names[CS_NPOLICIES][64];
     char errs[CS_NPOLICIES][CS_ERR_LEN];
     cs_release_store rel[CS_NPOLICIES];
+    cs_run_extra extra[CS_NPOLICIES];   /* sinks found held, spy mark, per run */
     cs_alloc_site allocs[CS_NPOLICIES][CS_MAX_ALLOCS];
     long long trace_base;               /* iterations of the runs before */
-    char calls[2048];                   /* the --call texts joined */
+    char calls[2048];                   /* the statements joined */
+    cs_script *script;                  /* --script lines, then --call texts */
+    char **labels;                      /* per statement: what names it */
+    const char *spy_labels[CS_SPY_SITES]; /* per spy site 1..: what it names */
+    size_t nspy;
     cs_context_store ctx;
     cs_verdict_params vp;
     cs_target t;
@@ -52,50 +59,108 @@ typedef struct session {
     int spy_on;
 } session;
 
-/* Calls used when none are given: only the reference server's members are
- * known in advance; any other target needs --call. */
-static int default_calls(cs_options *o, const cs_target *t)
+/* The largest --script read (far more than CS_MAX_STATEMENTS lines of
+ * ordinary length). */
+#define SCRIPT_MAX_BYTES (4u << 20)
+
+/* Prints "comstress: --script 'PATH': WHY" and returns CS_EXIT_USAGE. The
+ * path is shown as given (backslashes and all) unless it holds a control
+ * character, which must not reach the terminal: then it is escaped. */
+static int script_error(const char *path, const char *why)
 {
-    if (o->ncalls)
-        return CS_EXIT_OK;
-    if (o->scenario == CS_SCEN_PASS_INSTANCE) {
-        o->calls[o->ncalls++] = "Consume(@obj)";
-        return CS_EXIT_OK;
+    char shown[CS_PATH_LEN];
+    const char *p;
+
+    for (p = path; *p && (unsigned char)*p >= 0x20 && *p != 0x7f; p++)
+        ;
+    fprintf(stderr, "comstress: --script '%s': %s\n", *p ? cs_say_escaped(path, shown, sizeof(shown)) : path, why);
+    return CS_EXIT_USAGE;
+}
+
+/*
+ * Reads the --script file whole into *text (malloc'd, NUL-terminated, a
+ * UTF-8 byte order mark removed). Refused with one line (CS_EXIT_USAGE):
+ * a file that cannot be read, over SCRIPT_MAX_BYTES, holding a NUL byte or
+ * text that is not UTF-8.
+ */
+static int read_script(const char *path, char **text)
+{
+    char why[CS_ERR_LEN], *buf;
+    FILE *f = cs_fopen(path, "rb");
+    size_t n;
+
+    *text = NULL;
+    if (!f) {
+        snprintf(why, sizeof(why), "cannot read it (%s)", strerror(errno));
+        return script_error(path, why);
     }
-    if (!t->probe) {
-        fprintf(stderr, "comstress: --call: give at least one call for target '%s' (e.g. --call \"Method(1)\")\n", t->name);
-        return CS_EXIT_USAGE;
+    buf = malloc(SCRIPT_MAX_BYTES + 1);
+    n = buf ? fread(buf, 1, SCRIPT_MAX_BYTES + 1, f) : 0;
+    fclose(f);
+    if (!buf)
+        return script_error(path, "out of memory reading it");
+    if (n > SCRIPT_MAX_BYTES) {
+        free(buf);
+        snprintf(why, sizeof(why), "larger than %u bytes", SCRIPT_MAX_BYTES);
+        return script_error(path, why);
     }
-    o->calls[o->ncalls++] = "Add(1)";
-    o->calls[o->ncalls++] = "Echo('x')";
+    if (memchr(buf, 0, n) || !cs_utf8_valid(buf, n)) {
+        why[0] = memchr(buf, 0, n) != NULL;
+        free(buf);
+        return script_error(path, why[0] ? "holds a NUL byte: not a text file" : "not UTF-8 text");
+    }
+    buf[n] = 0;
+    if (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+        memmove(buf, buf + 3, n - 2);
+    *text = buf;
     return CS_EXIT_OK;
 }
 
-/* Every --call parsed before anything is opened or created: a malformed
- * call is a bad command line (exit 2), whatever the target. */
-static int check_calls(const cs_options *o)
+/*
+ * The statements of an iteration, parsed before anything is opened or
+ * created: the lines of --script (with their line numbers), then every
+ * --call as a lone statement. A malformed one is a bad command line (exit
+ * 2, one line naming the file, line and column, or the --call), whatever
+ * the target. *out may hold no statement (none given: default_calls).
+ */
+static int build_script(const cs_options *o, cs_script **out)
 {
-    char shown[160];
-    lb_site *site;
-    lb_error e;
+    char err[CS_ERR_LEN], shown[160], *text;
     size_t i;
+    int rc;
 
+    *out = NULL;
+    if (o->script) {
+        if ((rc = read_script(o->script, &text)))
+            return rc;
+        rc = cs_script_parse(text, out, err, sizeof(err));
+        free(text);
+        if (rc)
+            return script_error(o->script, err);
+        if (!(*out)->count)
+            return script_error(o->script, "no statement in it (only blank lines and comments)");
+    } else if (!(*out = cs_script_new())) {
+        fprintf(stderr, "comstress: out of memory\n");
+        return CS_EXIT_INTERNAL;
+    }
     for (i = 0; i < o->ncalls; i++) {
-        if (FAILED(lb_site_parse(o->calls[i], &site, &e))) {
+        if (cs_script_add(*out, o->calls[i], 0, err, sizeof(err))) {
             fprintf(stderr, "comstress: --call '%s': %s\n",
-                    cs_say_excerpt(o->calls[i], 0, 60, shown, sizeof(shown)), e.message);
+                    cs_say_excerpt(o->calls[i], 0, 60, shown, sizeof(shown)), err);
             return CS_EXIT_USAGE;
         }
-        lb_site_free(site);
     }
     return CS_EXIT_OK;
 }
 
-/* --trace: the tracer on the target's DLL before anything loads it. */
+/* --trace: the tracer on the target's DLL (--dll's, or the registered
+ * one) before anything loads it. */
 static int start_tracing(const cs_options *o)
 {
     char dll[CS_PATH_LEN];
 
+    if (o->dll)
+        return cs_tracing_start(o, o->dll);
     if (cs_target_locate(o->target, dll, sizeof(dll))) {
         fprintf(stderr, "comstress: --trace: target '%s' has no registered in-process DLL to trace\n",
                 o->target);
@@ -104,18 +169,94 @@ static int start_tracing(const cs_options *o)
     return cs_tracing_start(o, dll);
 }
 
-/* Joins the call texts for the report ("Add(1); Echo('x')"). */
-static void join_calls(const cs_options *o, char *buf, size_t len)
+/* Statements used when none are given: only the reference server's
+ * members are known in advance; any other target needs --call or
+ * --script. */
+static int default_calls(cs_script *sc, const cs_options *o, const cs_target *t)
 {
-    size_t i, used = 0;
+    char err[CS_ERR_LEN];
+    int rc = 0;
 
-    buf[0] = 0;
-    for (i = 0; i < o->ncalls && used < len; i++)
-        used += snprintf(buf + used, len - used, "%s%s", i ? "; " : "", o->calls[i]);
+    if (sc->count)
+        return CS_EXIT_OK;
+    if (o->scenario == CS_SCEN_PASS_INSTANCE) {
+        rc = cs_script_add(sc, "Consume(@obj)", 0, err, sizeof(err));
+    } else if (!t->probe) {
+        fprintf(stderr, "comstress: --call: give at least one call for target '%s' "
+                "(e.g. --call \"Method(1)\", or --script FILE)\n", t->name);
+        return CS_EXIT_USAGE;
+    } else {
+        rc = cs_script_add(sc, "Add(1)", 0, err, sizeof(err)) || cs_script_add(sc, "Echo('x')", 0, err, sizeof(err));
+    }
+    if (rc) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return CS_EXIT_INTERNAL;
+    }
+    return CS_EXIT_OK;
+}
+
+/*
+ * What names each statement in the findings: its text, "line 3: " first
+ * for a script line (labels, one per statement: traced allocations name
+ * theirs); and each malloc-spy site (spy_labels: the statement's label,
+ * the statements past the last site sharing it, named together). Also
+ * the statements joined for the report ("Add(1); Echo('x')"). Returns
+ * CS_EXIT_OK or CS_EXIT_INTERNAL (out of memory, said).
+ */
+static int name_statements(session *s)
+{
+    static char shared[64];
+    const cs_script *sc = s->script;
+    size_t i, used = 0;
+    char buf[CS_FINDING_LEN];
+
+    s->calls[0] = 0;
+    for (i = 0; i < sc->count && used < sizeof(s->calls); i++)
+        used += snprintf(s->calls + used, sizeof(s->calls) - used, "%s%s", i ? "; " : "", sc->stmts[i].text);
+    if (!(s->labels = calloc(sc->count + 1, sizeof(*s->labels))))
+        goto out_oom;
+    for (i = 0; i < sc->count; i++) {
+        const cs_stmt *st = &sc->stmts[i];
+        if (st->line)
+            snprintf(buf, sizeof(buf), "line %d: %s", st->line, st->text);
+        else
+            snprintf(buf, sizeof(buf), "%s", st->text);
+        if (!(s->labels[i] = strdup(buf)))
+            goto out_oom;
+    }
+    s->nspy = sc->count < CS_SPY_SITES - 1 ? sc->count : CS_SPY_SITES - 1;
+    for (i = 0; i < s->nspy; i++)
+        s->spy_labels[i] = s->labels[i];
+    if (sc->count > s->nspy) {
+        snprintf(shared, sizeof(shared), "statements %u to %u (one spy site)", (unsigned)s->nspy,
+                 (unsigned)sc->count);
+        s->spy_labels[s->nspy - 1] = shared;
+    }
+    return CS_EXIT_OK;
+out_oom:
+    fprintf(stderr, "comstress: out of memory\n");
+    return CS_EXIT_INTERNAL;
+}
+
+/* What the statements did, when they did more than plain calls: "script:
+ * 17 statements a iteration, 3000 items walked (1000 each), 2000 events
+ * received by 2000 sinks". */
+static void print_script(const cs_script *sc, const cs_run_extra *x)
+{
+    const cs_exec_totals *t = &x->totals;
+    char items[96] = "", events[96] = "";
+
+    if (!t->enumerations && !t->advises)
+        return;
+    if (t->enumerations)
+        snprintf(items, sizeof(items), ", %lld items walked in %lld each", t->items, t->enumerations);
+    if (t->advises)
+        snprintf(events, sizeof(events), ", %lld events received by %lld sinks", t->events, t->advises);
+    printf("  script: %zu statements an iteration%s%s\n", sc->count, items, events);
 }
 
 /* Prints one run's summary lines. */
-static void print_run(const cs_run *r, int verbose)
+static void print_run(const cs_run *r, int verbose, const cs_script *sc, const cs_run_extra *x)
 {
     size_t i;
 
@@ -131,6 +272,7 @@ static void print_run(const cs_run *r, int verbose)
     cs_reports_print_verdicts(r, verbose);
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
+    print_script(sc, x);
     for (i = 0; i < r->release.nfindings; i++)
         printf("  %s\n", r->release.findings[i]);
 }
@@ -181,7 +323,7 @@ static int session_open(session *s, int argc, char **argv)
     char err[CS_ERR_LEN], path[CS_PATH_LEN];
     int rc;
 
-    if ((rc = check_calls(o)))
+    if ((rc = build_script(o, &s->script)))
         return rc;
     /* Before the target is loaded: its DLL's first allocations already
      * come from the heap in the mode asked for. */
@@ -191,12 +333,13 @@ static int session_open(session *s, int argc, char **argv)
     }
     if (o->trace && (rc = start_tracing(o)))
         return rc;
-    if (FAILED(cs_target_open(o->target, &s->t, err, sizeof(err)))) {
+    if ((rc = cs_target_open(o->target, o->dll, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
-        return CS_EXIT_TARGET;
+        return rc;
     }
     s->target_open = 1;
-    if ((rc = default_calls(o, &s->t)))
+    o->target = s->t.name;              /* with --dll maybe the class it chose */
+    if ((rc = default_calls(s->script, o, &s->t)) || (rc = name_statements(s)))
         return rc;
     if (o->fault && FAILED(cs_target_set_fault(&s->t, o->fault, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
@@ -222,7 +365,6 @@ static int session_open(session *s, int argc, char **argv)
     s->spy_on = SUCCEEDED(cs_spy_start(o->bstr_cache));
     cs_samplers_exclude_heap(cs_spy_heap());
     cs_context_fill(&s->ctx, argc, argv);
-    join_calls(o, s->calls, sizeof(s->calls));
     s->vp.max_leak_bytes = o->max_leak;          /* negative: the default */
     s->vp.warmup = o->warmup >= 0 ? o->warmup : cs_default_warmup(o->iterations);
     return CS_EXIT_OK;
@@ -272,8 +414,10 @@ static void keep_record(const char *dir, const cs_run *r)
 static int run_policy(session *s, size_t i)
 {
     const cs_options *o = s->o;
-    cs_run_config cfg = { o, &s->t, s->names[i], s->policies[i], 0, s->csv, s->ledger, s->spy_on,
-                          s->trace_base };
+    cs_run_config cfg = { .opt = o, .target = &s->t, .run_name = s->names[i], .policy = s->policies[i],
+                          .csv = s->csv, .ledger = s->ledger, .spy_on = s->spy_on,
+                          .trace_base = s->trace_base, .script = s->script, .warmup = s->vp.warmup,
+                          .extra = &s->extra[i] };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
     int rc;
@@ -294,13 +438,15 @@ static int run_policy(session *s, size_t i)
     if (r->exception)
         cs_phase_exception(r->exception, "caught by the marshaller on the thread serving the call");
     cs_phase_set("%s: release checks", r->name);
+    cs_release_gate(&s->rel[i], o->fail_on);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
-                       o->calls, o->ncalls, r->iterations);
+                       s->spy_labels, s->nspy, &s->extra[i], r->iterations);
     if (cs_tracing_on()) {
         cs_phase_set("%s: traced allocations", r->name);
         r->warmup += s->trace_base;         /* the tracer's numbering */
         r->iterations += s->trace_base;
-        cs_tracing_collect(r, &s->rel[i], s->allocs[i], CS_MAX_ALLOCS, o->calls, o->ncalls);
+        cs_tracing_collect(r, &s->rel[i], s->allocs[i], CS_MAX_ALLOCS, (const char *const *)s->labels,
+                           s->script->count);
         r->warmup -= s->trace_base;
         r->iterations -= s->trace_base;
     }
@@ -314,7 +460,7 @@ static int run_policy(session *s, size_t i)
         if (!rc)
             rc = CS_EXIT_OUTPUT;
     }
-    print_run(r, o->verbose);
+    print_run(r, o->verbose, s->script, &s->extra[i]);
     keep_record(o->out_dir, r);
     return rc;
 }
@@ -377,6 +523,12 @@ static BOOL WINAPI on_console_event(DWORD event)
 
 static void session_close(session *s)
 {
+    size_t i;
+
+    for (i = 0; s->labels && i < s->script->count; i++)
+        free(s->labels[i]);
+    free(s->labels);
+    cs_script_free(s->script);
     cs_csv_close(s->csv);
     if (s->target_open)
         cs_target_close(&s->t);

@@ -15,8 +15,12 @@ struct cs_csv_writer;
  * the whole command line, kept in run.json's context. */
 int cs_cmd_run(cs_options *o, int argc, char **argv);
 
-/* list faults | policies */
-int cs_cmd_list(const cs_options *o);
+/* list faults | policies | classes (--dll) | members (--target, --dll) */
+int cs_cmd_list(cs_options *o);
+
+/* list members: the target's members and source interfaces from its type
+ * information (cmd_members.c). */
+int cs_cmd_list_members(cs_options *o);
 
 /* `comstress report DIR`: rebuilds the reports from DIR/samples.csv.
  * gate: --fail-on as given (0, 1, 2), or -1 for the run's own; verbose:

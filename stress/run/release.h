@@ -12,16 +12,21 @@
 #include "release_rules.h"
 #include "target.h"
 #include "ledger.h"
+#include "runner.h"
 
-/* Fills r from the ledger (may be NULL), the probe (may be absent) and the
- * malloc spy (spy_on). calls[0..ncalls) name the call sites (site i+1).
- * iterations scales per-iteration figures. */
+/* Fills r from the ledger (may be NULL), what the workload left (extra:
+ * the event sinks found held, the spy's mark at the end of the warm-up;
+ * may be NULL), the probe (may be absent) and the malloc spy (spy_on).
+ * calls[0..ncalls) name the call sites (site i+1). iterations scales
+ * per-iteration figures. st's gate (cs_release_gate) is kept. */
 void cs_release_collect(cs_release *r, cs_release_store *st, cs_target *t, cs_ledger *l,
-                        int spy_on, const char *const *calls, size_t ncalls, long long iterations);
+                        int spy_on, const char *const *calls, size_t ncalls,
+                        const cs_run_extra *extra, long long iterations);
 
 /* The unload proof, after the last run: releases the probe, asks the
- * server's DllCanUnloadNow, calls CoFreeUnusedLibrariesEx(0, 0) and checks
- * the module is gone. Adds findings to r. */
+ * server's DllCanUnloadNow, calls CoFreeUnusedLibrariesEx(0, 0) (--dll:
+ * frees our own reference when it said S_OK) and checks the module is
+ * gone. Adds findings to r. */
 void cs_release_unload(cs_release *r, cs_release_store *st, cs_target *t);
 
 #endif

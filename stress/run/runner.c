@@ -1,54 +1,16 @@
-/* The create / call / release loop; see runner.h for the contract. */
-#include "runner.h"
-#include "trace.h"
-#include "tracing.h"
+/* The create / call / release loop: the run, its threads, the start line,
+ * sampling, the STA sink and the results (a worker's own work is in
+ * worker.c); see runner.h for the contract. */
+#include "runner_internal.h"
 #include "paths.h"
 #include "ends.h"
 #include "samplers.h"
 #include "report_csv.h"
-#include "lb.h"
-#include "ledger.h"
 #include "mallocspy.h"
 #include <stdio.h>
 #include <string.h>
 #include <math.h>
 #include <stdlib.h>
-
-/* State shared by the workers and the sampling thread of one run. */
-typedef struct run_shared {
-    const cs_run_config *cfg;
-    volatile LONG64 done;        /* iterations completed, all threads */
-    volatile LONG stop;          /* set on the first error */
-    volatile LONG64 calls_ok;
-    CRITICAL_SECTION lock;       /* guards err, stats and sample writing */
-    char err[512];
-    int exit_code;
-    lb_stats stats;              /* summed by workers when they end */
-    LONG64 next_sample;          /* next multiple of sample_every to sample */
-    LARGE_INTEGER t0, freq;
-    size_t samples;
-    double sampling_s;           /* time spent taking samples */
-    long long every;             /* current interval (adapts) */
-    lb_dispatcher *live[CS_MAX_THREADS]; /* per-thread dispatchers, for cache figures */
-    int nthreads;
-    int hung;                    /* --timeout expired */
-    unsigned long exception;     /* a call returned an exception code */
-    DWORD sink_cookie;           /* GIT cookie of the STA sink, 0: none */
-    HANDLE sink_ready, sink_stop, sink_thread;
-    HRESULT sink_hr;
-    /* The start line: every worker sets up (apartment, factory, sink,
-     * dispatcher) before the baseline sample, and none iterates before it
-     * is taken, so per-thread set-up is never read as growth. */
-    volatile LONG arrived;       /* workers done with their set-up */
-    int started;                 /* workers created */
-    HANDLE all_arrived, go;
-} run_shared;
-
-typedef struct worker {
-    run_shared *sh;
-    int index;
-    long long iterations;
-} worker;
 
 static double elapsed(run_shared *sh)
 {
@@ -57,8 +19,6 @@ static double elapsed(run_shared *sh)
     QueryPerformanceCounter(&now);
     return (double)(now.QuadPart - sh->t0.QuadPart) / (double)sh->freq.QuadPart;
 }
-
-static void run_fail(run_shared *sh, int code, const char *msg);
 
 /* The run now going (one at a time), for cs_run_interrupt. */
 static run_shared *volatile current_run;
@@ -71,11 +31,11 @@ void cs_run_interrupt(const char *why)
     if (!sh)
         return;
     snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, (long long)sh->done);
-    run_fail(sh, CS_EXIT_INTERRUPTED, msg);
+    rs_fail(sh, CS_EXIT_INTERRUPTED, msg);
 }
 
 /* Records the first error of the run and asks every thread to stop. */
-static void run_fail(run_shared *sh, int code, const char *msg)
+void rs_fail(run_shared *sh, int code, const char *msg)
 {
     EnterCriticalSection(&sh->lock);
     if (!sh->err[0]) {
@@ -137,7 +97,7 @@ static void adapt_interval(run_shared *sh)
 }
 
 /* Samples when the run has crossed the next sampling point. */
-static void maybe_sample(run_shared *sh)
+void rs_maybe_sample(run_shared *sh)
 {
     LONG64 done = sh->done;
 
@@ -153,116 +113,35 @@ static void maybe_sample(run_shared *sh)
     LeaveCriticalSection(&sh->lock);
 }
 
-/* Creates one instance of the target as IDispatch. */
-static HRESULT create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch **out)
+/* Takes the malloc spy's per-site figures once the warm-up is done (see
+ * cs_run_extra). With several threads a few iterations may be in flight:
+ * a handful of blocks against a finding's iterations / 2. */
+void rs_maybe_mark_spy(run_shared *sh)
+{
+    cs_run_extra *x = sh->cfg->extra;
+    int i;
+
+    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->warmup <= 0 || sh->done < sh->cfg->warmup)
+        return;
+    EnterCriticalSection(&sh->lock);
+    if (!sh->spy_marked) {
+        x->spy_at = sh->done;
+        for (i = 0; i < CS_SPY_SITES; i++)
+            cs_spy_site(i, &x->spy[i]);
+        sh->spy_marked = 1;
+    }
+    LeaveCriticalSection(&sh->lock);
+}
+
+/* Creates one instance of the target as IDispatch: through the kept
+ * factory, else as the target makes one (CoCreateInstance, or --dll's
+ * factory). */
+HRESULT rs_create_obj(const cs_run_config *cfg, IClassFactory *cf, IDispatch **out)
 {
     *out = NULL;
     if (cf)
         return IClassFactory_CreateInstance(cf, NULL, &IID_IDispatch, (void **)out);
-    return CoCreateInstance(&cfg->target->clsid, NULL, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
-                            &IID_IDispatch, (void **)out);
-}
-
-/* Makes the calls of one iteration; FALSE on the first failure. Each call
- * runs under its own malloc-spy site so leaked blocks name the call. */
-static BOOL make_calls(run_shared *sh, lb_dispatcher *d, lb_site **sites, IDispatch *obj,
-                       IDispatch *sink, const lb_refs *refs, long long iteration)
-{
-    const cs_run_config *cfg = sh->cfg;
-    const int tracing = cs_tracing_on();
-    lb_error e;
-    VARIANT res;
-    size_t i;
-    HRESULT hr;
-    char msg[CS_ERR_LEN];
-
-    for (i = 0; i < cfg->opt->ncalls; i++) {
-        VariantInit(&res);
-        if (tracing)
-            cs_trace_set_context(cfg->trace_base + iteration, (int32_t)i);
-        cs_spy_set_site((int)i + 1);
-        hr = lb_call(d, sites[i], sink ? sink : obj, refs, &res, &e);
-        cs_spy_set_site(0);
-        if (FAILED(hr) && cs_is_exception_code((unsigned long)hr)) {
-            snprintf(msg, sizeof(msg), "crashed: 0x%08lx %s in the target during %s, on the thread "
-                     "that serves it (the marshaller returned the exception as the call's result)",
-                     (unsigned long)hr, cs_exception_name((unsigned long)hr), lb_site_member(sites[i]));
-            sh->exception = (unsigned long)hr;
-            run_fail(sh, CS_EXIT_CRASH, msg);
-            return FALSE;
-        }
-        if (FAILED(hr)) {
-            snprintf(msg, sizeof(msg), "%s: %s", cfg->target->name, e.message);
-            run_fail(sh, CS_EXIT_CALL, msg);
-            return FALSE;
-        }
-        if (cfg->ledger)
-            cs_ledger_wrap_variant(cfg->ledger, &res, lb_site_member(sites[i]), iteration);
-        if (cfg->opt->client_fault != CS_CF_MISSING_VARIANTCLEAR)
-            VariantClear(&res);
-        InterlockedIncrement64(&sh->calls_ok);
-    }
-    return TRUE;
-}
-
-/* One iteration: create, make every call (on the new object, or on the
- * sink with the new object as @obj), release. Returns FALSE on error (the
- * run is then stopped with the message recorded). */
-static BOOL iterate(run_shared *sh, lb_dispatcher *d, lb_site **sites, IClassFactory *cf,
-                    IDispatch *sink, long long iteration)
-{
-    char why[300];
-    const cs_run_config *cfg = sh->cfg;
-    IDispatch *obj;
-    lb_ref items[2];
-    lb_refs refs = { items, 0 };
-    HRESULT hr;
-    BOOL ok;
-    char msg[CS_ERR_LEN];
-
-    if (FAILED(hr = create_obj(cfg, cf, &obj))) {
-        snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
-                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        run_fail(sh, CS_EXIT_TARGET, msg);
-        return FALSE;
-    }
-    if (cfg->ledger)
-        obj = cs_ledger_wrap(cfg->ledger, obj, "CreateInstance", iteration);
-    items[refs.count].name = "obj";
-    items[refs.count++].disp = obj;
-    if (sink) {
-        items[refs.count].name = "sink";
-        items[refs.count++].disp = sink;
-    }
-    ok = make_calls(sh, d, sites, obj, sink, &refs, iteration);
-    if (cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
-        SysAllocString(L"comstress: a BSTR the harness forgets to free");
-    lb_dispatcher_forget(d, (IUnknown *)obj);
-    if (cfg->opt->client_fault != CS_CF_MISSING_RELEASE)
-        IDispatch_Release(obj);
-    return ok && !sh->stop;
-}
-
-/* Parses every --call into a call site; on error records it. */
-static BOOL parse_sites(run_shared *sh, lb_site **sites)
-{
-    const cs_options *o = sh->cfg->opt;
-    lb_error e;
-    size_t i;
-    char msg[CS_ERR_LEN];
-
-    for (i = 0; i < o->ncalls; i++) {
-        if (FAILED(lb_site_parse(o->calls[i], &sites[i], &e))) {
-            snprintf(msg, sizeof(msg), "--call '%s': %s", o->calls[i], e.message);
-            run_fail(sh, CS_EXIT_USAGE, msg);
-            while (i > 0) {
-                lb_site_free(sites[--i]);
-                sites[i] = NULL;
-            }
-            return FALSE;
-        }
-    }
-    return TRUE;
+    return cs_target_create(cfg->target, out);
 }
 
 /* The sink's own STA: creates the sink, publishes it in the global
@@ -276,7 +155,7 @@ static DWORD WINAPI sink_thread(void *arg)
     MSG msg;
 
     CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
-    sh->sink_hr = create_obj(sh->cfg, NULL, &sink);
+    sh->sink_hr = rs_create_obj(sh->cfg, NULL, &sink);
     if (SUCCEEDED(sh->sink_hr))
         sh->sink_hr = CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
                                        &IID_IGlobalInterfaceTable, (void **)&git);
@@ -295,149 +174,6 @@ static DWORD WINAPI sink_thread(void *arg)
         IGlobalInterfaceTable_Release(git);
     if (sink)
         IDispatch_Release(sink);
-    CoUninitialize();
-    return 0;
-}
-
-/* The sink for a pass-instance worker: its own object, or a proxy to the
- * STA sink. */
-static HRESULT get_sink(run_shared *sh, IClassFactory *cf, IDispatch **sink)
-{
-    IGlobalInterfaceTable *git;
-    HRESULT hr;
-
-    if (!sh->sink_cookie)
-        return create_obj(sh->cfg, cf, sink);
-    hr = CoCreateInstance(&CLSID_StdGlobalInterfaceTable, NULL, CLSCTX_INPROC_SERVER,
-                          &IID_IGlobalInterfaceTable, (void **)&git);
-    if (FAILED(hr))
-        return hr;
-    hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, sh->sink_cookie, &IID_IDispatch, (void **)sink);
-    IGlobalInterfaceTable_Release(git);
-    return hr;
-}
-
-/* A worker reached the start line (set up, or failed to). The last one to
- * arrive tells the main thread. */
-static void arrive(run_shared *sh)
-{
-    if (InterlockedIncrement(&sh->arrived) == sh->started)
-        SetEvent(sh->all_arrived);
-}
-
-/* What one worker holds for its loop. */
-typedef struct worker_state {
-    lb_site *sites[CS_MAX_CALLS];
-    IClassFactory *cf;
-    IDispatch *sink;
-    lb_dispatcher *d;
-} worker_state;
-
-/*
- * A worker's set-up in its (already initialised) apartment: parsed call
- * sites, its dispatcher, the class factory (factory activation) and the
- * sink (pass-instance). Returns TRUE when the loop can start; on FALSE the
- * run has failed (run_fail) and ws holds what must still be freed.
- */
-static BOOL worker_setup(run_shared *sh, worker_state *ws)
-{
-    char why[300];
-    const cs_run_config *cfg = sh->cfg;
-    lb_policy policy;
-    char msg[CS_ERR_LEN];
-    HRESULT hr;
-
-    if (!parse_sites(sh, ws->sites))
-        return FALSE;
-    lb_policy_from_name(cfg->policy, &policy);
-    if (!(ws->d = lb_dispatcher_new(policy))) {
-        run_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
-        return FALSE;
-    }
-    if (cfg->opt->invoke_plan)
-        lb_dispatcher_use_vtable(ws->d, FALSE);
-    if (cfg->opt->activation == CS_ACT_FACTORY
-        && FAILED(hr = CoGetClassObject(&cfg->target->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
-                                        NULL, &IID_IClassFactory, (void **)&ws->cf))) {
-        snprintf(msg, sizeof(msg), "target '%s': no class factory: %s; try --activation cocreate",
-                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        run_fail(sh, CS_EXIT_TARGET, msg);
-        return FALSE;
-    }
-    if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, ws->cf, &ws->sink))) {
-        snprintf(msg, sizeof(msg), "target '%s': creating the sink failed: %s",
-                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        run_fail(sh, CS_EXIT_TARGET, msg);
-        ws->sink = NULL;
-        return FALSE;
-    }
-    if (ws->sink && cfg->ledger)
-        ws->sink = cs_ledger_wrap(cfg->ledger, ws->sink, "sink", 0);
-    return TRUE;
-}
-
-/* Releases what worker_setup made and adds the dispatcher's figures to
- * the run's (under the lock: the sampler reads sh->live). */
-static void worker_teardown(run_shared *sh, int index, worker_state *ws)
-{
-    lb_stats st;
-    size_t i;
-
-    if (ws->sink) {
-        lb_dispatcher_forget(ws->d, (IUnknown *)ws->sink);
-        IDispatch_Release(ws->sink);
-    }
-    if (ws->cf)
-        IClassFactory_Release(ws->cf);
-    if (ws->d) {
-        EnterCriticalSection(&sh->lock);
-        lb_dispatcher_stats(ws->d, &st);
-        sh->live[index] = NULL;
-        sh->stats.calls += st.calls;
-        sh->stats.binds += st.binds;
-        sh->stats.getidsofnames_calls += st.getidsofnames_calls;
-        sh->stats.type_fallbacks += st.type_fallbacks;
-        sh->stats.entries += st.entries;
-        sh->stats.bytes += st.bytes;
-        LeaveCriticalSection(&sh->lock);
-        lb_dispatcher_free(ws->d);
-    }
-    for (i = 0; i < sh->cfg->opt->ncalls; i++)
-        if (ws->sites[i])
-            lb_site_free(ws->sites[i]);
-}
-
-/* Per-thread loop: its own apartment, class factory, sink, dispatcher.
- * Every worker arrives at the start line once, set up or failed. */
-static DWORD WINAPI worker_main(void *arg)
-{
-    worker *w = arg;
-    run_shared *sh = w->sh;
-    worker_state ws;
-    long long i;
-
-    memset(&ws, 0, sizeof(ws));
-    if (FAILED(CoInitializeEx(NULL, sh->cfg->opt->apartment_mta ? COINIT_MULTITHREADED
-                                                                  : COINIT_APARTMENTTHREADED))) {
-        run_fail(sh, CS_EXIT_INTERNAL, "CoInitializeEx failed in a worker thread");
-        arrive(sh);
-        return 0;
-    }
-    if (!worker_setup(sh, &ws)) {
-        arrive(sh);
-        goto out_teardown;
-    }
-    sh->live[w->index] = ws.d;
-    arrive(sh);
-    WaitForSingleObject(sh->go, INFINITE);
-    for (i = 0; i < w->iterations && !sh->stop; i++) {
-        if (!iterate(sh, ws.d, ws.sites, ws.cf, ws.sink, sh->done + 1))
-            break;
-        InterlockedIncrement64(&sh->done);
-        maybe_sample(sh);
-    }
-out_teardown:
-    worker_teardown(sh, w->index, &ws);
     CoUninitialize();
     return 0;
 }
@@ -474,9 +210,9 @@ static void run_threads(run_shared *sh, cs_run *r)
         w[t].sh = sh;
         w[t].index = t;
         w[t].iterations = o->iterations / o->threads + (t < o->iterations % o->threads ? 1 : 0);
-        th[t] = CreateThread(NULL, 0, worker_main, &w[t], 0, NULL);
+        th[t] = CreateThread(NULL, 0, rs_worker_main, &w[t], 0, NULL);
         if (!th[t]) {
-            run_fail(sh, CS_EXIT_INTERNAL, "CreateThread failed");
+            rs_fail(sh, CS_EXIT_INTERNAL, "CreateThread failed");
             break;
         }
     }
@@ -495,7 +231,7 @@ static void run_threads(run_shared *sh, cs_run *r)
         snprintf(msg, sizeof(msg), "hang: the workload did not finish within %lld s "
                  "(%lld iterations done; a call into the target never returned)",
                  o->timeout_s, (long long)sh->done);
-        run_fail(sh, CS_EXIT_HANG, msg);
+        rs_fail(sh, CS_EXIT_HANG, msg);
         sh->hung = 1;
         WaitForMultipleObjects(t, th, TRUE, 2000);   /* the healthy ones stop */
     }
@@ -564,6 +300,8 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
         return CS_EXIT_INTERNAL;
     }
     sh->cfg = cfg;
+    if (cfg->extra)
+        memset(cfg->extra, 0, sizeof(*cfg->extra));
     sh->nthreads = cfg->opt->threads;
     sh->every = cfg->sample_every;
     sh->next_sample = cfg->sample_every;

@@ -49,18 +49,124 @@ static void server_path_of(const CLSID *clsid, char *path, size_t len)
 }
 
 /* Creates ComStress.Probe when it is served by the same DLL as the target:
- * the counters of another server would describe the wrong thing. */
+ * the counters of another server would describe the wrong thing. With
+ * --dll, through the DLL's own DllGetClassObject (a server that is not
+ * ours answers CLASS_E_CLASSNOTAVAILABLE). */
 static void open_probe(cs_target *t)
 {
     char probe_path[CS_PATH_LEN];
+    IClassFactory *cf;
 
     t->probe = NULL;
+    if (t->from_dll) {
+        if (SUCCEEDED(cs_dll_factory(&t->dll, &CLSID_StressProbe, &cf))) {
+            if (FAILED(IClassFactory_CreateInstance(cf, NULL, &IID_IStressProbe, (void **)&t->probe)))
+                t->probe = NULL;
+            IClassFactory_Release(cf);
+        }
+        return;
+    }
     server_path_of(&CLSID_StressProbe, probe_path, sizeof(probe_path));
     if (!t->server_path[0] || !probe_path[0] || _stricmp(probe_path, t->server_path))
         return;
     if (FAILED(CoCreateInstance(&CLSID_StressProbe, NULL, CLSCTX_INPROC_SERVER,
                                 &IID_IStressProbe, (void **)&t->probe)))
         t->probe = NULL;
+}
+
+HRESULT cs_target_factory(cs_target *t, IClassFactory **cf)
+{
+    *cf = NULL;
+    if (t->from_dll)
+        return cs_dll_factory(&t->dll, &t->clsid, cf);
+    return CoGetClassObject(&t->clsid, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER, NULL, &IID_IClassFactory,
+                            (void **)cf);
+}
+
+HRESULT cs_target_create(cs_target *t, IDispatch **out)
+{
+    IClassFactory *cf;
+    HRESULT hr;
+
+    *out = NULL;
+    if (!t->from_dll)
+        return CoCreateInstance(&t->clsid, NULL, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
+                                &IID_IDispatch, (void **)out);
+    if (FAILED(hr = cs_dll_factory(&t->dll, &t->clsid, &cf)))
+        return hr;
+    hr = IClassFactory_CreateInstance(cf, NULL, &IID_IDispatch, (void **)out);
+    IClassFactory_Release(cf);
+    return hr;
+}
+
+/* One instance made and released: the target can be late-bound. Returns
+ * CS_EXIT_OK or CS_EXIT_TARGET with err naming what failed. */
+static int check_creatable(cs_target *t, char *err, size_t errlen)
+{
+    IDispatch *disp = NULL;
+    char hrs[64];
+    HRESULT hr = cs_target_create(t, &disp);
+
+    if (SUCCEEDED(hr)) {
+        IDispatch_Release(disp);
+        return CS_EXIT_OK;
+    }
+    hr_text(hr, hrs, sizeof(hrs));
+    if (hr == E_NOINTERFACE)
+        snprintf(err, errlen, "target '%s' has no IDispatch: it cannot be late-bound (%s)", t->name, hrs);
+    else if (t->from_dll && hr == CLASS_E_CLASSNOTAVAILABLE)
+        snprintf(err, errlen, "target '%s' is not a class of --dll '%s' (%s)", t->name, t->dll.path, hrs);
+    else if (hr == REGDB_E_CLASSNOTREG)
+        snprintf(err, errlen, "target '%s' is not registered (%s)", t->name, hrs);
+    else
+        snprintf(err, errlen, "target '%s' cannot be created (%s): is its DLL present?", t->name, hrs);
+    return CS_EXIT_TARGET;
+}
+
+/*
+ * The class of --dll the user means: --target {CLSID}, a coclass name of
+ * its type library or a registered ProgID; with no --target, its only
+ * creatable class (several, or none: exit 2 naming them).
+ */
+static int choose_dll_class(const char *name, cs_target *t, char *err, size_t errlen)
+{
+    cs_dll_class classes[CS_DLL_MAX_CLASSES];
+    char list[1024], clsid[40];
+    WCHAR wclsid[40];
+    size_t n = 0, i;
+    HRESULT tl = cs_dll_classes(&t->dll, classes, CS_DLL_MAX_CLASSES, &n);
+
+    cs_dll_class_list(classes, n, list, sizeof(list));
+    if (!name && n == 1) {
+        t->clsid = classes[0].clsid;
+        StringFromGUID2(&t->clsid, wclsid, 40);
+        WideCharToMultiByte(CP_UTF8, 0, wclsid, -1, clsid, sizeof(clsid), NULL, NULL);
+        snprintf(t->label, sizeof(t->label), "%s %s", classes[0].name, clsid);
+        t->name = t->label;
+        return CS_EXIT_OK;
+    }
+    if (!name && FAILED(tl))
+        snprintf(err, errlen, "--dll '%s': no type library names its classes (0x%08lx): give --target {CLSID}",
+                 t->dll.path, (unsigned long)tl);
+    else if (!name && !n)
+        snprintf(err, errlen, "--dll '%s': its type library names no creatable class: give --target {CLSID}",
+                 t->dll.path);
+    else if (!name)
+        snprintf(err, errlen, "--dll '%s': %u creatable classes, choose one with --target: %s", t->dll.path,
+                 (unsigned)n, list);
+    if (!name)
+        return CS_EXIT_USAGE;
+    for (i = 0; i < n; i++) {
+        if (!_stricmp(classes[i].name, name) || (classes[i].progid[0] && !_stricmp(classes[i].progid, name))) {
+            t->clsid = classes[i].clsid;
+            return CS_EXIT_OK;
+        }
+    }
+    if (SUCCEEDED(resolve_clsid(name, &t->clsid)))
+        return CS_EXIT_OK;
+    snprintf(err, errlen, "target '%s' is not a class of --dll '%s' (its classes: %s)", name, t->dll.path,
+             n ? list : "none named by a type library");
+    return CS_EXIT_TARGET;
 }
 
 int cs_target_locate(const char *name, char *path, size_t n)
@@ -74,35 +180,30 @@ int cs_target_locate(const char *name, char *path, size_t n)
     return path[0] ? 0 : -1;
 }
 
-HRESULT cs_target_open(const char *name, cs_target *t, char *err, size_t errlen)
+int cs_target_open(const char *name, const char *dll, cs_target *t, char *err, size_t errlen)
 {
-    IUnknown *unk = NULL;
     char hrs[64];
     HRESULT hr;
+    int rc;
 
     memset(t, 0, sizeof(*t));
     t->name = name;
-    if (FAILED(hr = resolve_clsid(name, &t->clsid))) {
+    if (dll) {
+        t->from_dll = 1;
+        if ((rc = cs_dll_load(dll, &t->dll, err, errlen)) || (rc = choose_dll_class(name, t, err, errlen)))
+            return rc;
+        snprintf(t->server_path, sizeof(t->server_path), "%s", t->dll.path);
+    } else if (FAILED(hr = resolve_clsid(name, &t->clsid))) {
         hr_text(hr, hrs, sizeof(hrs));
         snprintf(err, errlen, "target '%s' is not registered (%s)", name, hrs);
-        return hr;
+        return CS_EXIT_TARGET;
     }
-    hr = CoCreateInstance(&t->clsid, NULL, CLSCTX_INPROC_SERVER | CLSCTX_LOCAL_SERVER,
-                          &IID_IDispatch, (void **)&unk);
-    if (FAILED(hr)) {
-        hr_text(hr, hrs, sizeof(hrs));
-        if (hr == E_NOINTERFACE)
-            snprintf(err, errlen, "target '%s' has no IDispatch: it cannot be late-bound (%s)", name, hrs);
-        else if (hr == REGDB_E_CLASSNOTREG)
-            snprintf(err, errlen, "target '%s' is not registered (%s)", name, hrs);
-        else
-            snprintf(err, errlen, "target '%s' cannot be created (%s): is its DLL present?", name, hrs);
-        return hr;
-    }
-    IUnknown_Release(unk);
-    server_path_of(&t->clsid, t->server_path, sizeof(t->server_path));
+    if ((rc = check_creatable(t, err, errlen)))
+        return rc;
+    if (!dll)
+        server_path_of(&t->clsid, t->server_path, sizeof(t->server_path));
     open_probe(t);
-    return S_OK;
+    return CS_EXIT_OK;
 }
 
 void cs_target_close(cs_target *t)

@@ -11,26 +11,48 @@
 #include "comstress.h"
 #include "model.h"
 #include "options.h"
+#include "dll.h"
 
 typedef struct cs_target {
     CLSID clsid;
-    const char *name;          /* as the user gave it */
+    const char *name;          /* as the user gave it, or label */
     IStressProbe *probe;       /* NULL when the target's server has none */
-    char server_path[CS_PATH_LEN];/* InprocServer32 of the target, "" if unknown */
+    char server_path[CS_PATH_LEN];/* InprocServer32 of the target (--dll: the
+                                * DLL's full path), "" if unknown */
+    int from_dll;              /* --dll: made through dll, no registry */
+    cs_dll dll;
+    char label[200];           /* "StressTarget {a121...}": a class chosen
+                                * in the DLL without --target */
 } cs_target;
 
-/* Resolves name (ProgID or {CLSID}) and checks an instance can be made.
- * Looks for ComStress.Probe in the same DLL as the target. Returns S_OK, or
- * a failure with a one-line message in err naming the target. */
-HRESULT cs_target_open(const char *name, cs_target *t, char *err, size_t errlen);
+/*
+ * Opens the target: name (ProgID or {CLSID}) through the registry; or,
+ * with dll, the server DLL loaded without registration and its class
+ * named by name ({CLSID}, coclass name, registered ProgID) or, when name
+ * is NULL, the only creatable class of its type library. Checks an
+ * instance can be made, and looks for ComStress.Probe in the same DLL.
+ * Returns CS_EXIT_OK; CS_EXIT_TARGET (not registered, not loadable, not
+ * creatable) or CS_EXIT_USAGE (the DLL has several classes or none named
+ * and no --target) with a one-line message in err.
+ */
+int cs_target_open(const char *name, const char *dll, cs_target *t, char *err, size_t errlen);
 
 /* The registered in-process server DLL of name (ProgID or {CLSID}) into
  * path, without loading it (for tracing, which must be on before the DLL
  * loads). Returns 0, or -1 when name is unknown or not in-process. */
 int cs_target_locate(const char *name, char *path, size_t n);
 
-/* Releases the probe. */
+/* Releases the probe. A DLL loaded for --dll stays loaded (the unload
+ * proof frees it when it says it can unload). */
 void cs_target_close(cs_target *t);
+
+/* The target's class factory (the DLL's, or CoGetClassObject), kept by
+ * workers for factory activation. */
+HRESULT cs_target_factory(cs_target *t, IClassFactory **cf);
+
+/* One new instance as IDispatch: through the DLL's factory, or
+ * CoCreateInstance. */
+HRESULT cs_target_create(cs_target *t, IDispatch **out);
 
 /* Reads live objects and server locks into s (NaN without a probe). */
 void cs_target_sample(cs_target *t, cs_sample *s);

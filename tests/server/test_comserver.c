@@ -447,6 +447,8 @@ int main(int argc, char **argv)
 
     if (argc > 1 && !strcmp(argv[1], "--env-fault-child"))
         return env_fault_child();
+    if (argc > 1 && !strcmp(argv[1], "--noise-unload-child"))
+        return noise_unload_child();
     tcase_add_checked_fixture(direct, setup, cs_com_teardown);
     tcase_add_test(direct, target_refcounts);
     tcase_add_test(direct, target_vtable);
@@ -468,5 +470,6 @@ int main(int argc, char **argv)
     suite_add_tcase(s, comserver_model_tcase());
     suite_add_tcase(s, comserver_model_faults_tcase());
     suite_add_tcase(s, comserver_faults_tcase());
+    suite_add_tcase(s, comserver_noise_tcase());
     return cs_run_suite(s);
 }

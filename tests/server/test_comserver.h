@@ -29,6 +29,9 @@ VARIANT vi4(LONG v);
 VARIANT vstr(BSTR b);
 VARIANT vdisp(IDispatch *d);
 LONG call_long(IDispatch *disp, const WCHAR *name, VARIANT *args, UINT nargs);
+/* Live bytes and blocks of the process heap, by walking it (exact under
+ * Wine); either pointer may be NULL. */
+void heap_usage(SIZE_T *bytes, SIZE_T *blocks);
 /* Fixture: STA plus the loaded server. */
 void setup(void);
 
@@ -61,5 +64,9 @@ TCase *comserver_plumbing_tcase(void);
 TCase *comserver_faults_tcase(void);
 /* The child mode of env_selects_fault_at_load. */
 int env_fault_child(void);
+/* The "noise" test case and the child mode of its unload test
+ * (test_comserver_noise.c). */
+TCase *comserver_noise_tcase(void);
+int noise_unload_child(void);
 
 #endif

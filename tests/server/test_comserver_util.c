@@ -99,3 +99,24 @@ void setup(void)
     load_server();
 }
 
+
+void heap_usage(SIZE_T *bytes, SIZE_T *blocks)
+{
+    PROCESS_HEAP_ENTRY e;
+    HANDLE heap = GetProcessHeap();
+    SIZE_T total = 0, count = 0;
+
+    memset(&e, 0, sizeof(e));
+    HeapLock(heap);
+    while (HeapWalk(heap, &e)) {
+        if (e.wFlags & PROCESS_HEAP_ENTRY_BUSY) {
+            total += e.cbData;
+            count++;
+        }
+    }
+    HeapUnlock(heap);
+    if (bytes)
+        *bytes = total;
+    if (blocks)
+        *blocks = count;
+}

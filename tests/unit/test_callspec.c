@@ -269,6 +269,21 @@ START_TEST(each_walks_a_collection)
     link_is(s->calls, 0, "each", CS_CALL_GET, 0, 1);
     s = st("Each = 2");
     link_is(s->calls, 0, "Each", CS_CALL_PUT, 1, 1);
+    /* each clone: a Clone of the enumerator is walked */
+    s = st("each clone Items: Name");
+    ck_assert_int_eq(s->kind, CS_STMT_EACH);
+    ck_assert_int_eq(s->clone, 1);
+    link_is(s->calls, 0, "Items", CS_CALL_GET, 0, 12);
+    link_is(s->item, 0, "Name", CS_CALL_GET, 0, 19);
+    s = st("EACH Clone @c");
+    ck_assert_int_eq(s->clone, 1);
+    ck_assert_str_eq(s->root, "c");
+    s = st("each Clone");
+    ck_assert_int_eq(s->clone, 0);
+    link_is(s->calls, 0, "Clone", CS_CALL_GET, 0, 6);
+    s = st("each Clone.Items");
+    ck_assert_int_eq(s->clone, 0);
+    ck_assert_uint_eq(s->ncalls, 2);
 }
 END_TEST
 

@@ -34,6 +34,7 @@ START_TEST(defaults)
     ck_assert_str_eq(o.cache, "type");
     ck_assert_int_eq(o.threads, 1);
     ck_assert_int_eq(o.fail_on_leak, 1);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD);
     ck_assert_uint_eq(o.ncalls, 0);
 }
 END_TEST
@@ -104,7 +105,7 @@ START_TEST(bad_inputs)
     bad(parse("run", "--sink-apartment", "sta", NULL), "needs --scenario pass-instance");
     bad(parse("run", "--sink-apartment", "xyz", NULL), "'xyz' is not sta or same");
     bad(parse("run", "--plan", "fast", NULL), "'fast' is not vtable or invoke");
-    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any or none");
+    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any, refs, objects, blocks, unload, all or none");
     bad(parse("run", "--timeout", "0", NULL), "--timeout: '0'");
 }
 END_TEST
@@ -223,10 +224,83 @@ START_TEST(the_heap_mode_and_the_calls_same_scenario_are_parsed)
 }
 END_TEST
 
+/* --script names a file (read by the command, not here); the executor's
+ * client faults are words of --client-fault like the harness's own. */
+START_TEST(a_script_file_and_the_object_model_client_faults_are_taken)
+{
+    static const struct { const char *word; cs_client_fault f; } faults[] = {
+        { "missing-item-release", CS_CF_MISSING_ITEM_RELEASE },
+        { "missing-enum-release", CS_CF_MISSING_ENUM_RELEASE },
+        { "missing-unadvise", CS_CF_MISSING_UNADVISE },
+        { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
+    };
+    size_t i;
+
+    ck_assert_int_eq(parse("run", "--script", "Z:/tmp/model.txt", "--call", "each Items: Name", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(o.script, "Z:/tmp/model.txt");
+    ck_assert_uint_eq(o.ncalls, 1);
+    ck_assert_str_eq(o.calls[0], "each Items: Name");
+    ck_assert_int_eq(parse("compare", "--script=Z:/s.txt", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(o.script, "Z:/s.txt");
+    for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+        ck_assert_int_eq(parse("run", "--client-fault", faults[i].word, NULL), CS_EXIT_OK);
+        ck_assert_int_eq(o.client_fault, faults[i].f);
+    }
+    bad(parse("run", "--script", "", NULL), "--script: empty script path");
+    bad(parse("report", "Z:/r", "--script", "a.txt", NULL), "unknown option '--script' for report");
+    bad(parse("run", "--client-fault", "missing-unadvice", NULL),
+        "--client-fault: unknown fault 'missing-unadvice' (missing-release, missing-variantclear, "
+        "missing-sysfreestring, missing-item-release, missing-enum-release, missing-unadvise)");
+}
+END_TEST
+
+/* --fail-on takes a comma-separated list of categories, taken as it
+ * stands when it names a release category; the first version's words
+ * (leak, leak-any, none) keep every release category, as they did. The
+ * words come back in a fixed order. */
+START_TEST(fail_on_takes_a_list_of_categories)
+{
+    char words[96];
+
+    ck_assert_int_eq(parse("run", "--fail-on", "leak,refs,objects", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS);
+    ck_assert_int_eq(o.fail_on_leak, 1);
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak,refs,objects");
+    ck_assert_int_eq(parse("compare", "--fail-on=unload,refs", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_REFS | CS_FAIL_UNLOAD);
+    ck_assert_int_eq(o.fail_on_leak, 0);
+    ck_assert_int_eq(parse("run", "--fail-on", "leak-any,blocks", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.fail_on_leak, 2);
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,blocks");
+    ck_assert_int_eq(parse("run", "--fail-on", "all", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,refs,objects,blocks,unload");
+    /* the first version's words */
+    ck_assert_int_eq(parse("run", "--fail-on", "leak", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT);
+    ck_assert_int_eq(parse("run", "--fail-on", "leak-any", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT | CS_FAIL_LEAK_ANY);
+    ck_assert_int_eq(parse("run", "--fail-on", "none", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD);
+    ck_assert_int_eq(o.fail_on_leak, 0);
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "none");
+    ck_assert_ptr_null(cs_fail_on_words(CS_FAIL_LEAK, words, sizeof(words)));   /* no value says it */
+    ck_assert_int_eq(parse("report", "Z:/r", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.fail_on_leak, -1);
+    ck_assert_int_eq(parse("report", "Z:/r", "--fail-on", "objects,leak-any", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.fail_on_leak, 2);
+    bad(parse("run", "--fail-on", "leak,,refs", NULL), "--fail-on: 'leak,,refs' has an empty category");
+    bad(parse("run", "--fail-on", "leak,", NULL), "has an empty category");
+    bad(parse("run", "--fail-on", "none,unload", NULL), "--fail-on: none cannot be combined");
+    bad(parse("run", "--fail-on", "refs,unloads", NULL), "--fail-on: 'unloads' is not leak, leak-any");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(defaults), CS_TEST(all_options), CS_TEST(bad_inputs),
+        CS_TEST(a_script_file_and_the_object_model_client_faults_are_taken),
+        CS_TEST(fail_on_takes_a_list_of_categories),
         CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors), CS_TEST(leak_threshold), NULL
     };
 

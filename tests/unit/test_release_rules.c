@@ -25,7 +25,7 @@ START_TEST(a_fresh_record_measures_nothing_and_passes)
     ck_assert_int_eq(r.live_objects_end, -1);
     ck_assert_int_eq(r.can_unload, -1);
     cs_release_judge_probe(&r, &st, 100);
-    cs_release_judge_unload(&r, &st);
+    cs_release_judge_unload(&r, &st, 1, "CoFreeUnusedLibrariesEx(0, 0)");
     ck_assert_uint_eq(r.nfindings, 0);
     ck_assert_int_eq(r.failed, 0);
 }
@@ -96,14 +96,14 @@ START_TEST(a_server_that_stays_loaded_fails_the_unload_proof)
     fresh();
     r.can_unload = 0;
     r.unloaded = 0;
-    cs_release_judge_unload(&r, &st);
+    cs_release_judge_unload(&r, &st, 1, "CoFreeUnusedLibrariesEx(0, 0)");
     ck_assert_uint_eq(r.nfindings, 2);
     ck_assert_str_eq(r.findings[0], "unload: DllCanUnloadNow says S_FALSE after every object was released");
     ck_assert_str_eq(r.findings[1], "unload: the server DLL is still loaded after CoFreeUnusedLibrariesEx(0, 0)");
     fresh();
     r.can_unload = 1;
     r.unloaded = 1;
-    cs_release_judge_unload(&r, &st);
+    cs_release_judge_unload(&r, &st, 1, "CoFreeUnusedLibrariesEx(0, 0)");
     ck_assert_uint_eq(r.nfindings, 0);
 }
 END_TEST
@@ -114,10 +114,104 @@ START_TEST(findings_past_the_limit_still_fail_the_run)
 
     fresh();
     for (i = 0; i < CS_MAX_FINDINGS + 3; i++)
-        cs_release_add(&r, &st, "finding %d", i);
+        cs_release_add(&r, &st, CS_FAIL_OBJECTS, "finding %d", i);
     ck_assert_uint_eq(r.nfindings, CS_MAX_FINDINGS);
     ck_assert_str_eq(r.findings[CS_MAX_FINDINGS - 1], "finding 15");
     ck_assert_int_eq(r.failed, 1);
+}
+END_TEST
+
+/* The executor's sink findings: the server keeping sinks is a leak, the
+ * client's never-unadvised sink a cycle; the statement is named with its
+ * script line, figures per iteration when they divide. */
+START_TEST(event_sinks_held_after_their_iteration_are_findings)
+{
+    fresh();
+    cs_release_judge_sink(&r, &st, "the server kept our sink alive after Unadvise", 0, 2, "advise @obj",
+                          300, 300, 1, 300, 300);
+    cs_release_judge_sink(&r, &st, "never unadvised: our sink and its source hold each other", 1, 0,
+                          "advise @c", 600, 1200, 1, 300, 300);
+    cs_release_judge_sink(&r, &st, "the released source never released our sink (advised weak, never unadvised)",
+                          0, 7, "advise weak @c", 37, 40, 4, 290, 300);
+    cs_release_judge_sink(&r, &st, "unused", 0, 1, "advise @c", 0, 0, 0, 0, 300);
+    ck_assert_uint_eq(r.nfindings, 3);
+    ck_assert_str_eq(r.findings[0], "sink leak: the server kept our sink alive after Unadvise (line 2: "
+                     "advise @obj), 1 held per iteration, 1 reference each (iterations 1..300)");
+    ck_assert_str_eq(r.findings[1], "sink cycle: never unadvised: our sink and its source hold each other "
+                     "(advise @c), 2 held per iteration, 2 references each (iterations 1..300)");
+    ck_assert_str_eq(r.findings[2], "sink leak: the released source never released our sink (advised weak, "
+                     "never unadvised) (line 7: advise weak @c), 37 held, 40 references in all (iterations 4..290)");
+    ck_assert_int_eq(r.failed, 1);
+}
+END_TEST
+
+/* --fail-on: a finding outside the chosen categories is listed, marked,
+ * and passes; one inside still fails. */
+START_TEST(findings_outside_the_fail_on_categories_are_listed_but_pass)
+{
+    fresh();
+    cs_release_gate(&st, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS);
+    r.can_unload = 0;
+    r.unloaded = 0;
+    cs_release_judge_unload(&r, &st, 0, "CoFreeUnusedLibrariesEx(0, 0)");
+    ck_assert_str_eq(r.findings[0], "unload: DllCanUnloadNow says S_FALSE after every object was released "
+                     "(left out by --fail-on)");
+    ck_assert_int_eq(r.failed, 0);
+    cs_release_judge_site(&r, &st, "Echo('x')", 100, 1600, 100);
+    ck_assert_int_eq(r.failed, 1);
+    fresh();
+    cs_release_gate(&st, CS_FAIL_UNLOAD);
+    cs_release_judge_sink(&r, &st, "the server kept our sink alive after Unadvise", 0, 1, "advise @obj",
+                          10, 10, 1, 10, 10);
+    r.live_objects_end = 10;
+    cs_release_judge_probe(&r, &st, 10);
+    cs_release_judge_site(&r, &st, "Echo('x')", 10, 160, 10);
+    ck_assert_uint_eq(r.nfindings, 3);
+    ck_assert_int_eq(r.failed, 0);
+    ck_assert_str_eq(r.findings[1], "object leak: server objects 1 never freed per iteration (server "
+                     "live-object counter) (left out by --fail-on)");
+    fresh();
+    cs_release_gate(&st, CS_FAIL_BLOCKS);
+    cs_release_judge_site(&r, &st, "Echo('x')", 10, 160, 10);
+    ck_assert_int_eq(r.failed, 1);
+    ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Echo('x'), 1.0 blocks (16 bytes) per call");
+}
+END_TEST
+
+/* An unload finding that fails a run against a server that is not ours
+ * says how to leave the category out, with the run's other categories;
+ * against ours (the probe) it does not. */
+START_TEST(an_unload_failure_of_a_foreign_server_says_how_to_leave_it_out)
+{
+    fresh();
+    cs_release_gate(&st, CS_FAIL_DEFAULT);
+    r.can_unload = 0;
+    r.unloaded = 0;
+    cs_release_judge_unload(&r, &st, 0, "FreeLibrary");
+    ck_assert_uint_eq(r.nfindings, 2);
+    ck_assert_str_eq(r.findings[0], "unload: DllCanUnloadNow says S_FALSE after every object was released "
+                     "(a server that never unloads by design: --fail-on leak,refs,objects,blocks)");
+    ck_assert_str_eq(r.findings[1], "unload: the server DLL is still loaded after FreeLibrary");
+    ck_assert_int_eq(r.failed, 1);
+    fresh();
+    cs_release_gate(&st, CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_REFS | CS_FAIL_UNLOAD);
+    r.unloaded = 0;
+    cs_release_judge_unload(&r, &st, 0, "CoFreeUnusedLibrariesEx(0, 0)");
+    ck_assert_str_eq(r.findings[0], "unload: the server DLL is still loaded after CoFreeUnusedLibrariesEx(0, 0) "
+                     "(a server that never unloads by design: --fail-on leak-any,refs)");
+    /* only unload among the release categories: no --fail-on value keeps
+     * the others without it, so no hint */
+    fresh();
+    cs_release_gate(&st, CS_FAIL_LEAK | CS_FAIL_UNLOAD);
+    r.unloaded = 0;
+    cs_release_judge_unload(&r, &st, 0, "FreeLibrary");
+    ck_assert_str_eq(r.findings[0], "unload: the server DLL is still loaded after FreeLibrary");
+    ck_assert_int_eq(r.failed, 1);
+    fresh();
+    cs_release_gate(&st, CS_FAIL_DEFAULT);
+    r.can_unload = 0;
+    cs_release_judge_unload(&r, &st, 1, "CoFreeUnusedLibrariesEx(0, 0)");
+    ck_assert_str_eq(r.findings[0], "unload: DllCanUnloadNow says S_FALSE after every object was released");
 }
 END_TEST
 
@@ -162,6 +256,9 @@ int main(void)
         CS_TEST(only_a_steady_loss_at_a_call_site_is_a_finding),
         CS_TEST(a_server_that_stays_loaded_fails_the_unload_proof),
         CS_TEST(findings_past_the_limit_still_fail_the_run),
+        CS_TEST(event_sinks_held_after_their_iteration_are_findings),
+        CS_TEST(findings_outside_the_fail_on_categories_are_listed_but_pass),
+        CS_TEST(an_unload_failure_of_a_foreign_server_says_how_to_leave_it_out),
         CS_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call), NULL
     };
 
