@@ -67,6 +67,28 @@ static BOOL run_statements(run_shared *sh, cs_exec *x, long long iteration)
     return TRUE;
 }
 
+/* One iteration of calls-same: the statements on the worker's one
+ * object (made by worker_setup, released by worker_teardown), which stays
+ * known to the dispatcher, so every call after the first is its cache's
+ * repeated call. Returns FALSE on error, as iterate. */
+static BOOL iterate_same(run_shared *sh, cs_exec *x, IDispatch *obj, long long iteration)
+{
+    lb_ref given = { "obj", obj };
+    lb_error e;
+    BOOL ok;
+
+    ok = SUCCEEDED(cs_exec_begin(x, obj, &given, 1, iteration, &e));
+    if (!ok)
+        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+    else
+        ok = run_statements(sh, x, iteration);
+    cs_exec_end(x);
+    if (sh->cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
+        SysAllocString(L"comstress: a BSTR the harness forgets to free");
+    cs_exec_sweep(x);
+    return ok && !sh->stop;
+}
+
 /*
  * One iteration: create, run the statements (on the new object, or on the
  * sink with the new object as @obj), end the executor's iteration (its
@@ -173,6 +195,7 @@ typedef struct worker_state {
     cs_exec *x;
     IClassFactory *cf;
     IDispatch *sink;
+    IDispatch *same;             /* calls-same: the one object */
     lb_dispatcher *d;
     long long calls_counted;     /* exec_calls already added to calls_ok */
 } worker_state;
@@ -180,7 +203,8 @@ typedef struct worker_state {
 /*
  * A worker's set-up in its (already initialised) apartment: its
  * dispatcher, its script executor (the call sites made once), the class
- * factory (factory activation) and the sink (pass-instance). Returns TRUE when the loop can start; on FALSE the
+ * factory (factory activation), the sink (pass-instance) and the one
+ * object (calls-same). Returns TRUE when the loop can start; on FALSE the
  * run has failed (rs_fail) and ws holds what must still be freed.
  */
 static BOOL worker_setup(run_shared *sh, worker_state *ws)
@@ -221,6 +245,15 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
     }
     if (ws->sink && cfg->ledger)
         ws->sink = cs_ledger_wrap(cfg->ledger, ws->sink, "sink", 0);
+    if (cfg->opt->scenario == CS_SCEN_CALLS_SAME && FAILED(hr = rs_create_obj(cfg, ws->cf, &ws->same))) {
+        snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
+                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
+        rs_fail(sh, CS_EXIT_TARGET, msg);
+        ws->same = NULL;
+        return FALSE;
+    }
+    if (ws->same && cfg->ledger)
+        ws->same = cs_ledger_wrap(cfg->ledger, ws->same, "CreateInstance", 0);
     return TRUE;
 }
 
@@ -295,6 +328,11 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
         lb_dispatcher_forget(ws->d, (IUnknown *)ws->sink);
         IDispatch_Release(ws->sink);
     }
+    if (ws->same) {
+        lb_dispatcher_forget(ws->d, (IUnknown *)ws->same);
+        if (sh->cfg->opt->client_fault != CS_CF_MISSING_RELEASE)
+            IDispatch_Release(ws->same);
+    }
     if (ws->cf)
         IClassFactory_Release(ws->cf);
     if (ws->d) {
@@ -336,7 +374,8 @@ DWORD WINAPI rs_worker_main(void *arg)
     arrive(sh);
     WaitForSingleObject(sh->go, INFINITE);
     for (i = 0; i < w->iterations && !sh->stop; i++) {
-        BOOL ok = iterate(sh, ws.x, ws.d, ws.cf, ws.sink, sh->done + 1);
+        BOOL ok = ws.same ? iterate_same(sh, ws.x, ws.same, sh->done + 1)
+                          : iterate(sh, ws.x, ws.d, ws.cf, ws.sink, sh->done + 1);
         long long calls = exec_calls(ws.x);
 
         InterlockedExchangeAdd64(&sh->calls_ok, calls - ws.calls_counted);

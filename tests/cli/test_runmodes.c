@@ -53,6 +53,36 @@ START_TEST(the_heap_mode_is_in_the_context)
 }
 END_TEST
 
+/* calls-same: each worker makes one object and calls it every
+ * iteration, so under the instance policy there is one bind per worker
+ * (calls binds once per object, that is per iteration), every object is
+ * given back at the end, and calls/s counts every call. */
+START_TEST(calls_same_binds_once_per_worker)
+{
+    static const struct { const char *extra; double binds; } cases[] = {
+        { "--iterations 3000 --cache instance --scenario calls-same", 1 },
+        { "--iterations 3000 --cache instance --scenario calls-same --threads 3 --apartment mta", 3 },
+        { "--iterations 3000 --cache instance --scenario calls-same --threads 2 --ledger", 2 },
+        { "--iterations 3000 --cache instance", 3000 },
+    };
+    char *json;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json = run_json("runmodes-same", cases[i].extra);
+        ck_assert_double_eq(cs_json_number(json, "iterations", 0), 3000);
+        ck_assert_msg(cs_json_number(json, "binds", 0) == cases[i].binds, "%s: %g binds, not %g",
+                      cases[i].extra, cs_json_number(json, "binds", 0), cases[i].binds);
+        ck_assert_double_eq(cs_json_number(json, "live_objects_end", 0), 0);
+        ck_assert_msg(cs_json_number(json, "calls_per_second", 0) > 0, "%s: no calls counted", cases[i].extra);
+        ck_assert_msg(strstr(json, strstr(cases[i].extra, "calls-same") ? "\"scenario\": \"calls-same\""
+                                                                         : "\"scenario\": \"calls\""),
+                      "%s: scenario not reported:\n%s", cases[i].extra, json);
+        free(json);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("runmodes");
@@ -60,6 +90,7 @@ int main(void)
 
     tcase_set_timeout(tc, 0);
     tcase_add_test(tc, the_heap_mode_is_in_the_context);
+    tcase_add_test(tc, calls_same_binds_once_per_worker);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
