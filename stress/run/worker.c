@@ -197,7 +197,6 @@ typedef struct worker_state {
     IDispatch *sink;
     IDispatch *same;             /* calls-same: the one object */
     lb_dispatcher *d;
-    long long calls_counted;     /* exec_calls already added to calls_ok */
 } worker_state;
 
 /*
@@ -315,7 +314,7 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
     if (ws->x) {
         cs_exec_end(ws->x);
         cs_exec_sweep(ws->x);
-        InterlockedExchangeAdd64(&sh->calls_ok, exec_calls(ws->x) - ws->calls_counted);
+        sh->slots[index].calls = exec_calls(ws->x);
         EnterCriticalSection(&sh->lock);
         if (sh->cfg->extra) {
             merge_totals(sh, ws->x);
@@ -350,14 +349,22 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
     }
 }
 
-/* Per-thread loop: its own apartment, class factory, sink, dispatcher.
- * Every worker arrives at the start line once, set up or failed. */
+/*
+ * Per-thread loop: its own apartment, class factory, sink, dispatcher.
+ * Every worker arrives at the start line once, set up or failed. Its
+ * counters go to its own slot, and it looks at the run's totals only when
+ * its countdown runs out (rs_checkpoint): nothing it writes per iteration
+ * is shared. Iteration k (from 0) of worker t of T is numbered k*T + t + 1,
+ * unique within the run and never above --iterations.
+ */
 DWORD WINAPI rs_worker_main(void *arg)
 {
     worker *w = arg;
     run_shared *sh = w->sh;
+    rs_slot *slot = &sh->slots[w->index];
     worker_state ws;
-    long long i;
+    long long i, it;
+    BOOL ok;
 
     memset(&ws, 0, sizeof(ws));
     if (FAILED(CoInitializeEx(NULL, sh->cfg->opt->apartment_mta ? COINIT_MULTITHREADED
@@ -374,17 +381,15 @@ DWORD WINAPI rs_worker_main(void *arg)
     arrive(sh);
     WaitForSingleObject(sh->go, INFINITE);
     for (i = 0; i < w->iterations && !sh->stop; i++) {
-        BOOL ok = ws.same ? iterate_same(sh, ws.x, ws.same, sh->done + 1)
-                          : iterate(sh, ws.x, ws.d, ws.cf, ws.sink, sh->done + 1);
-        long long calls = exec_calls(ws.x);
+        it = i * sh->nthreads + w->index + 1;
+        ok = ws.same ? iterate_same(sh, ws.x, ws.same, it) : iterate(sh, ws.x, ws.d, ws.cf, ws.sink, it);
 
-        InterlockedExchangeAdd64(&sh->calls_ok, calls - ws.calls_counted);
-        ws.calls_counted = calls;
+        slot->calls = exec_calls(ws.x);
         if (!ok)
             break;
-        InterlockedIncrement64(&sh->done);
-        rs_maybe_mark_spy(sh);
-        rs_maybe_sample(sh);
+        slot->done = i + 1;
+        if (--slot->countdown <= 0)
+            rs_checkpoint(sh, slot);
     }
 out_teardown:
     worker_teardown(sh, w->index, &ws);
