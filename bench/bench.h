@@ -29,6 +29,7 @@ typedef struct bench_opts {
 typedef struct bench_call_results {
     double direct, invoke, type_vt, type_inv, ledger, inst, none, vbs;
     double r_type_vt, r_type_inv, r_vbs_type;   /* median per-round ratios */
+    double r_inst;                              /* instance, one object called again / Invoke */
     double r_ledger;                            /* ledger / type_inv: same plan */
     long long vt_calls, inv_calls;              /* plan counters of the type paths */
     int rounds, vbs_rounds;
