@@ -86,6 +86,13 @@ struct lb_dispatcher {
     lb_counts n;
     long long calls, type_fallbacks;
     unsigned long long gen;    /* bumped by use_vtable: every fast call stale */
+    /* The type information the type policy met last and its TYPEATTR
+     * guid, a reference held: a new object of the same class hands out
+     * the same ITypeInfo, and reading the guid again would cost a
+     * GetTypeAttr, which allocates (and frees) a TYPEATTR on the process
+     * heap for every new object. */
+    ITypeInfo *last_ti;
+    GUID last_guid;
     long long fast_native, fast_invoke;  /* L0 hits served by a fast call, by plan:
                                           * added to hits_l0 and the plan counts */
     unsigned char pad_tail[LINE_PAD];
@@ -110,6 +117,8 @@ void lb_dispatcher_free(lb_dispatcher *d)
 {
     if (!d)
         return;
+    if (d->last_ti)
+        ITypeInfo_Release(d->last_ti);
     bc_free(d->cache);
     free(d->slots);
     free(d);
@@ -168,8 +177,10 @@ static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
 }
 
 /* The TYPEATTR guid of obj's GetTypeInfo(0); FALSE when it has no usable
- * type information (none, or GetTypeInfo / GetTypeAttr fail). */
-static BOOL type_identity(IDispatch *obj, GUID *guid)
+ * type information (none, or GetTypeInfo / GetTypeAttr fail). The same
+ * ITypeInfo as last time (d->last_ti, whose reference keeps its address
+ * from being reused by another) gives the guid read then. */
+static BOOL type_identity(lb_dispatcher *d, IDispatch *obj, GUID *guid)
 {
     ITypeInfo *ti = NULL;
     TYPEATTR *ta;
@@ -179,13 +190,25 @@ static BOOL type_identity(IDispatch *obj, GUID *guid)
     if (FAILED(IDispatch_GetTypeInfoCount(obj, &count)) || !count
         || FAILED(IDispatch_GetTypeInfo(obj, 0, LOCALE_USER_DEFAULT, &ti)) || !ti)
         return FALSE;
+    if (ti == d->last_ti) {
+        *guid = d->last_guid;
+        ITypeInfo_Release(ti);
+        return TRUE;
+    }
     if (SUCCEEDED(ITypeInfo_GetTypeAttr(ti, &ta))) {
         *guid = ta->guid;
         ok = TRUE;
         ITypeInfo_ReleaseTypeAttr(ti, ta);
     }
-    ITypeInfo_Release(ti);
-    return ok;
+    if (!ok) {
+        ITypeInfo_Release(ti);
+        return FALSE;
+    }
+    if (d->last_ti)
+        ITypeInfo_Release(d->last_ti);
+    d->last_ti = ti;                  /* our reference: its address stays its own */
+    d->last_guid = *guid;
+    return TRUE;
 }
 
 /* The identity record of p (made on first sight); under the type policy,
@@ -198,7 +221,7 @@ static bc_ident *identity(lb_dispatcher *d, IDispatch *p)
     if (!id && !(id = bc_ident_add(d->cache, (uintptr_t)p)))
         return NULL;
     if (d->policy == LB_CACHE_TYPE && id->has_type < 0) {
-        id->has_type = type_identity(p, &g) ? 1 : 0;
+        id->has_type = type_identity(d, p, &g) ? 1 : 0;
         if (id->has_type)
             memcpy(id->type_key, &g, sizeof(g));
         else

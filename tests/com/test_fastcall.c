@@ -232,6 +232,142 @@ START_TEST(switching_the_plan_stops_a_repeat)
 }
 END_TEST
 
+/*
+ * A class's type information as the type policy sees it: a stub ITypeInfo
+ * that counts GetTypeAttr (Wine's allocates a TYPEATTR every time) and its
+ * references, describing a dispinterface of no members (calls are then
+ * bound untyped, by name). Objects of one "class" hand out one stub.
+ */
+typedef struct stub_ti {
+    ITypeInfo ITypeInfo_iface;
+    LONG ref;
+    LONG attrs;                 /* GetTypeAttr calls */
+    TYPEATTR ta;
+} stub_ti;
+
+static inline stub_ti *stub_from(ITypeInfo *iface)
+{
+    return CONTAINING_RECORD(iface, stub_ti, ITypeInfo_iface);
+}
+
+static HRESULT WINAPI stub_QueryInterface(ITypeInfo *iface, REFIID riid, void **out)
+{
+    *out = NULL;
+    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_ITypeInfo))
+        return E_NOINTERFACE;
+    *out = iface;
+    ITypeInfo_AddRef(iface);
+    return S_OK;
+}
+
+static ULONG WINAPI stub_AddRef(ITypeInfo *iface) { return InterlockedIncrement(&stub_from(iface)->ref); }
+static ULONG WINAPI stub_Release(ITypeInfo *iface) { return InterlockedDecrement(&stub_from(iface)->ref); }
+
+static HRESULT WINAPI stub_GetTypeAttr(ITypeInfo *iface, TYPEATTR **ta)
+{
+    stub_ti *t = stub_from(iface);
+
+    t->attrs++;
+    *ta = &t->ta;
+    return S_OK;
+}
+
+static void WINAPI stub_ReleaseTypeAttr(ITypeInfo *iface, TYPEATTR *ta)
+{
+}
+
+static const ITypeInfoVtbl stub_vtbl = {
+    .QueryInterface = stub_QueryInterface, .AddRef = stub_AddRef, .Release = stub_Release,
+    .GetTypeAttr = stub_GetTypeAttr, .ReleaseTypeAttr = stub_ReleaseTypeAttr,
+};
+
+/* An object of a typed class: "Add" has DISPID 7 and returns its class's
+ * number, GetTypeInfo(0) gives the class's stub. */
+typedef struct typed {
+    IDispatch IDispatch_iface;
+    LONG ref;
+    stub_ti *ti;
+    LONG number;
+} typed;
+
+static inline typed *typed_from(IDispatch *iface)
+{
+    return CONTAINING_RECORD(iface, typed, IDispatch_iface);
+}
+
+static ULONG WINAPI typed_AddRef(IDispatch *iface) { return InterlockedIncrement(&typed_from(iface)->ref); }
+static ULONG WINAPI typed_Release(IDispatch *iface) { return InterlockedDecrement(&typed_from(iface)->ref); }
+static HRESULT WINAPI typed_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 1; return S_OK; }
+
+static HRESULT WINAPI typed_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
+{
+    *ti = &typed_from(iface)->ti->ITypeInfo_iface;
+    ITypeInfo_AddRef(*ti);
+    return S_OK;
+}
+
+static HRESULT WINAPI typed_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
+                                          DISPID *ids)
+{
+    if (lstrcmpiW(names[0], L"Add"))
+        return DISP_E_UNKNOWNNAME;
+    ids[0] = 7;
+    return S_OK;
+}
+
+static HRESULT WINAPI typed_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
+                                   VARIANT *res, EXCEPINFO *ei, UINT *ae)
+{
+    if (id != 7)
+        return DISP_E_MEMBERNOTFOUND;
+    V_VT(res) = VT_I4;
+    V_I4(res) = typed_from(iface)->number;
+    return S_OK;
+}
+
+static const IDispatchVtbl typed_vtbl = {
+    .QueryInterface = renamed_QueryInterface, .AddRef = typed_AddRef, .Release = typed_Release,
+    .GetTypeInfoCount = typed_GetTypeInfoCount, .GetTypeInfo = typed_GetTypeInfo,
+    .GetIDsOfNames = typed_GetIDsOfNames, .Invoke = typed_Invoke,
+};
+
+/* The type policy on 50 new objects of one class, then of another: the
+ * class's type identity is read once per class (GetTypeAttr once to
+ * identify, twice to bind), not once per object; each class binds once;
+ * and once the dispatcher is freed no reference to either stub is left. */
+START_TEST(type_information_is_read_once_per_class)
+{
+    static const GUID guid_a = { 0xa1, 0, 0, { 0 } }, guid_b = { 0xb2, 0, 0, { 0 } };
+    stub_ti ta = { { &stub_vtbl }, 1, 0 }, tb = { { &stub_vtbl }, 1, 0 };
+    lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_TYPE);
+    lb_site *add = site("Add(1)");
+    typed obj = { { &typed_vtbl }, 1, NULL, 0 };
+    IDispatch *p = &obj.IDispatch_iface;
+    lb_stats st;
+    int k;
+
+    ta.ta.guid = guid_a;
+    ta.ta.typekind = tb.ta.typekind = TKIND_DISPATCH;
+    tb.ta.guid = guid_b;
+    for (k = 0; k < 100; k++) {                  /* a new object each time, same address */
+        obj.ti = k < 50 ? &ta : &tb;
+        obj.number = k < 50 ? 1 : 2;
+        ck_assert_int_eq(call_i4(d, add, p), obj.number);
+        lb_dispatcher_forget(d, (IUnknown *)p);
+    }
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.binds, 2);
+    ck_assert_int_eq(st.type_fallbacks, 0);
+    ck_assert_int_eq(ta.attrs, 3);
+    ck_assert_int_eq(tb.attrs, 3);
+    lb_site_free(add);
+    lb_dispatcher_free(d);
+    ck_assert_int_eq(ta.ref, 1);
+    ck_assert_int_eq(tb.ref, 1);
+    ck_assert_int_eq(obj.ref, 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fastcall");
@@ -242,6 +378,7 @@ int main(void)
     tcase_add_test(tc, alternating_receivers_never_share_a_repeat);
     tcase_add_loop_test(tc, a_repeat_never_outlives_a_forgotten_object, 0, 3);
     tcase_add_test(tc, switching_the_plan_stops_a_repeat);
+    tcase_add_test(tc, type_information_is_read_once_per_class);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
