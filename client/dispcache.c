@@ -40,28 +40,31 @@
 /*
  * The last call of a site, ready to repeat: the L0 hit the full path would
  * find, served without building the key. Valid while the receiver is the
- * same pointer, not forgotten since (lb_dispatcher_forget clears it), the
- * plan not switched since (lb_dispatcher_use_vtable clears it too) and
- * the rule that served it is still the site's L0: L0 holds a reference on its rule,
- * so the binding is alive, and only a lookup on this site changes L0,
- * which the full path does after clearing obj. So under every caching
- * policy a repeated call costs these compares, not a key, a hash-free
+ * same pointer, not forgotten since (lb_dispatcher_forget clears it) and
+ * the plan not switched (lb_dispatcher_use_vtable clears it too); the
+ * binding it calls is the site's L0 rule's, alive as long as it is L0 (L0
+ * holds a reference), and L0 changes only through a lookup on this site,
+ * which only the full path makes, after clearing obj. So under every
+ * caching policy a repeated call costs these compares, not a key, a
  * memcmp and the argument conversion. Sites with @object or string
  * arguments, or rich ones, always take the full path (their values are
  * made per call). The converted arguments depend only on the site and the
  * binding, so a new receiver served by the same binding (the type
- * policy's new object of the same type) reuses them. About 370 bytes per
+ * policy's new object of the same type) reuses them. About 400 bytes per
  * site slot, counted in the cache's bytes.
  */
 typedef struct fast_call {
+    /* What a repeated Invoke reads, on one cache line with the slot's
+     * site and serial; its first argument on the next. */
     IDispatch *obj;            /* NULL: nothing to repeat */
-    unsigned long long gen;
-    const bc_rule *rule;       /* the rule whose binding b is */
-    const lb_binding *b;
+    const lb_binding *b;       /* the site's L0 rule's binding */
+    DISPID dispid;             /* b's, copied */
+    WORD flags;
     BOOL native;               /* vtable plan with a[], else Invoke with rgv */
+    VARIANT rgv[FAST_MAX_ARGS];    /* the arguments in DISPPARAMS order */
+    VARIANT args[FAST_MAX_ARGS];   /* the same in text order (error messages) */
     ULONG_PTR a[6];
-    VARIANT args[FAST_MAX_ARGS];   /* text order (error messages) */
-    VARIANT rgv[FAST_MAX_ARGS];    /* the same, reversed: DISPPARAMS order */
+    unsigned long long gen;
 } fast_call;
 
 typedef struct site_slot {
@@ -77,12 +80,14 @@ typedef struct site_slot {
 
 struct lb_dispatcher {
     unsigned char pad_head[LINE_PAD];
+    site_slot *last;           /* the slot used last, NULL before the first */
+    long long fast_native, fast_invoke;  /* L0 hits served by a fast call, by plan:
+                                          * added to hits_l0 and the plan counts */
     lb_policy policy;
     BOOL use_vtable;
     bc_cache *cache;
     site_slot *slots;
     size_t nslots, capslots;
-    site_slot *last;           /* the slot used last, NULL before the first */
     lb_counts n;
     long long calls, type_fallbacks;
     unsigned long long gen;    /* bumped by use_vtable: every fast call stale */
@@ -93,8 +98,6 @@ struct lb_dispatcher {
      * heap for every new object. */
     ITypeInfo *last_ti;
     GUID last_guid;
-    long long fast_native, fast_invoke;  /* L0 hits served by a fast call, by plan:
-                                          * added to hits_l0 and the plan counts */
     unsigned char pad_tail[LINE_PAD];
 };
 
@@ -358,12 +361,12 @@ static inline HRESULT fast_invoke(IDispatch *obj, const lb_site *site, fast_call
         rgv[0] = f->rgv[0];
     else if (dp.cArgs)
         memcpy(rgv, f->rgv, sizeof(rgv));
-    if (unlikely(f->b->flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF))) {
+    if (unlikely(f->flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF))) {
         dp.rgdispidNamedArgs = &put;
         dp.cNamedArgs = 1;
     }
     memset(&ei, 0, sizeof(ei));
-    hr = IDispatch_Invoke(obj, f->b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, f->b->flags, &dp, res, &ei, &argerr);
+    hr = IDispatch_Invoke(obj, f->dispid, &IID_NULL, LOCALE_USER_DEFAULT, f->flags, &dp, res, &ei, &argerr);
     if (likely(SUCCEEDED(hr)))
         return hr;
     VariantClear(res);
@@ -379,7 +382,7 @@ static inline BOOL call_fast(lb_dispatcher *d, const lb_site *site, IDispatch *o
 {
     site_slot *s = *slot = find_slot(d, site);
 
-    if (unlikely(!s || s->fast.obj != obj || s->levels->l0 != s->fast.rule))
+    if (unlikely(!s || s->fast.obj != obj))
         return FALSE;
     /* The Invoke plan laid out first: it is the one measured against raw
      * Invoke, a few instructions matter there; the vtable plan's call is
@@ -420,9 +423,10 @@ static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj,
             s->fast.rgv[spec->nargs - 1 - i] = args[i];
         s->fast.native = native;
         s->fast.b = b;
+        s->fast.dispid = b->dispid;
+        s->fast.flags = b->flags;
         s->fast.gen = d->gen;
     }
-    s->fast.rule = rule;
     s->fast.obj = obj;
 }
 
@@ -511,7 +515,7 @@ HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
     site_slot *s = d->last;
 
     if (likely(s && result && s->site == site && s->serial == site->serial && s->fast.obj == obj && obj
-               && s->levels->l0 == s->fast.rule && !s->fast.native))
+               && !s->fast.native))
         return call_repeat_invoke(d, s, obj, result, err);
     return call_any(d, site, obj, refs, result, err);
 }
