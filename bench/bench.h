@@ -9,7 +9,7 @@
 
 #include <windows.h>
 
-#define BENCH_MAX_ROUNDS 41
+#define BENCH_MAX_ROUNDS 1001  /* rounds of any comparison */
 
 typedef struct bench_opts {
     long calls;              /* calls per path per round (in-process) */
@@ -18,7 +18,9 @@ typedef struct bench_opts {
     long vbs_iterations;     /* loop iterations of each cscript run */
     long run_iterations;     /* iterations of each comstress child run */
     int run_rounds;          /* child-run pairs per comparison */
-    BOOL skip_vbs, skip_runs;
+    long scale_iterations;   /* create/call/release iterations per scaling run */
+    int scale_rounds;        /* rounds of the scaling configurations */
+    BOOL skip_vbs, skip_runs, skip_scaling;
     char comstress[MAX_PATH];  /* the comstress.exe the child runs use */
     char out_dir[MAX_PATH];    /* where child runs write their reports */
 } bench_opts;
@@ -27,6 +29,7 @@ typedef struct bench_opts {
 typedef struct bench_call_results {
     double direct, invoke, type_vt, type_inv, ledger, inst, none, vbs;
     double r_type_vt, r_type_inv, r_vbs_type;   /* median per-round ratios */
+    double r_inst;                              /* instance, one object called again / Invoke */
     double r_ledger;                            /* ledger / type_inv: same plan */
     long long vt_calls, inv_calls;              /* plan counters of the type paths */
     int rounds, vbs_rounds;
@@ -40,6 +43,22 @@ typedef struct bench_run_pair {
     int rounds;                    /* pairs that completed */
     char error[256];               /* empty when every run worked */
 } bench_run_pair;
+
+/* The scaling bench: workloads, heap modes, thread counts (1, 2, 4). */
+enum { SCALE_SAME, SCALE_CREATE, SCALE_HEAP, SCALE_NWORK };
+#define SCALE_NHEAPS 2            /* default, lfh */
+#define SCALE_NTHREADS 3
+#define SCALE_MAX_THREADS 4
+#define SCALE_SAME_FACTOR 10      /* calls-same runs this many times the iterations */
+#define SCALE_HEAP_FACTOR 10      /* heap children this many pairs */
+
+typedef struct bench_scale_results {
+    double ops[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];    /* median calls (pairs) per second */
+    double ratio[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];  /* median per-round ratio to 1 thread */
+    long object_size;             /* the reference object's heap block, bytes */
+    int rounds;                   /* rounds that completed */
+    char error[256];              /* empty when every run worked */
+} bench_scale_results;
 
 /* Seconds since an arbitrary origin (QueryPerformanceCounter). */
 double bench_now(void);
@@ -57,6 +76,23 @@ void bench_ledger(const bench_opts *o, bench_run_pair *p);
 /* Sampling overhead: sampling effectively off (A) against the default
  * interval (B). */
 void bench_sampling(const bench_opts *o, bench_run_pair *p);
+
+/* The scaling bench (bench_scaling.c): every configuration once per
+ * round, o->scale_rounds rounds. */
+void bench_scaling(const bench_opts *o, bench_scale_results *r);
+void bench_print_scaling(const bench_opts *o, const bench_scale_results *r);
+
+/* The heap child (comstress_bench --heap-child T MODE PAIRS SIZE): PAIRS
+ * HeapAlloc/HeapFree pairs of SIZE bytes split between T threads, the
+ * process heap in MODE (default, lfh); prints "pairs_per_second": N.
+ * Returns the exit code. */
+int bench_heap_child(int threads, const char *mode, long long pairs, long size);
+
+/* Runs `comstress run --fail-on none ARGS --out OUT_DIR\TAG` (stdout
+ * discarded, a two-minute limit) and returns its run.json text (free it);
+ * NULL with err naming the run when it fails to start, ends with a
+ * non-zero code, times out or writes no run.json. */
+char *bench_child_run(const bench_opts *o, const char *tag, const char *args, char *err, size_t errlen);
 
 /* Pure: the number after "key": in json text, searched from the first
  * occurrence of after (NULL: from the start). FALSE when absent. */

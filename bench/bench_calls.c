@@ -172,6 +172,7 @@ static void collect(path *p, const bench_opts *o, bench_call_results *r)
 
     r->r_type_vt = round_ratio(p[P_TYPE_VT].ns, p[P_INVOKE].ns, o->rounds);
     r->r_type_inv = round_ratio(p[P_TYPE_INV].ns, p[P_INVOKE].ns, o->rounds);
+    r->r_inst = round_ratio(p[P_INST].ns, p[P_INVOKE].ns, o->rounds);
     r->r_ledger = round_ratio(p[P_LEDGER].ns, p[P_TYPE_INV].ns, o->rounds);
     r->ledger = bench_median(p[P_LEDGER].ns, o->rounds);
     r->direct = bench_median(p[P_DIRECT].ns, o->rounds);

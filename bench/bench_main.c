@@ -4,7 +4,11 @@
  *
  * Usage: comstress_bench [--calls N] [--rounds R] [--vbs-rounds R]
  *                        [--vbs-iterations N] [--run-iterations N] [--run-rounds R]
+ *                        [--scale-iterations N] [--scale-rounds R]
  *                        [--comstress PATH] [--out DIR] [--no-vbs] [--no-runs]
+ *                        [--no-scaling]
+ *        comstress_bench --heap-child THREADS default|lfh PAIRS SIZE
+ *                        (the scaling bench's heap baseline, run as a child)
  * Needs the reference server registered (scripts/bench.sh does it).
  * Exit: 0 every target met, 1 a target missed, 2 bad command line,
  * 3 server not registered, 6 internal.
@@ -84,18 +88,25 @@ static BOOL parse_args(int argc, char **argv, bench_opts *o)
 
     exe_dir(dir, sizeof(dir));
     memset(o, 0, sizeof(*o));
-    o->calls = 60000;
-    o->rounds = 21;
+    /* Many short interleaved rounds: on a loaded two-core machine a chunk
+     * of a quarter millisecond is rarely preempted, and the median of 401
+     * per-round ratios moves by about 0.01 between runs (21 rounds of
+     * 60,000 calls moved by 0.05 and more). */
+    o->calls = 1000;
+    o->rounds = 401;
     o->vbs_rounds = 5;
     o->vbs_iterations = 400000;
     o->run_iterations = 100000;
     o->run_rounds = 31;
+    o->scale_iterations = 200000;
+    o->scale_rounds = 5;
     snprintf(o->comstress, sizeof(o->comstress), "%s\\..\\stress\\comstress.exe", dir);
     snprintf(o->out_dir, sizeof(o->out_dir), "%s\\..\\bench-out", dir);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--no-vbs")) { o->skip_vbs = TRUE; continue; }
         if (!strcmp(a, "--no-runs")) { o->skip_runs = TRUE; continue; }
+        if (!strcmp(a, "--no-scaling")) { o->skip_scaling = TRUE; continue; }
         if (!strcmp(a, "--comstress") && val) snprintf(o->comstress, sizeof(o->comstress), "%s", val);
         else if (!strcmp(a, "--out") && val) snprintf(o->out_dir, sizeof(o->out_dir), "%s", val);
         else if (!strcmp(a, "--calls")) { if (!parse_long(a, val, 1, 100000000, &o->calls)) return FALSE; }
@@ -104,6 +115,8 @@ static BOOL parse_args(int argc, char **argv, bench_opts *o)
         else if (!strcmp(a, "--run-rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->run_rounds = (int)v; }
         else if (!strcmp(a, "--vbs-iterations")) { if (!parse_long(a, val, 1, 100000000, &o->vbs_iterations)) return FALSE; }
         else if (!strcmp(a, "--run-iterations")) { if (!parse_long(a, val, 1, 100000000, &o->run_iterations)) return FALSE; }
+        else if (!strcmp(a, "--scale-iterations")) { if (!parse_long(a, val, 1000, 100000000, &o->scale_iterations)) return FALSE; }
+        else if (!strcmp(a, "--scale-rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->scale_rounds = (int)v; }
         else {
             fprintf(stderr, "bench: argument %d: unknown option or missing value '%s' (see bench/bench_main.c)\n", i, a);
             return FALSE;
@@ -126,7 +139,7 @@ static int target_row(const char *what, double measured, const char *op, double 
         return 0;
     }
     if (measured > 0)
-        printf("  %-52s %8.2f   %s %5.2f   %s\n", what, measured, op, target, ok ? "PASS" : "MISS");
+        printf("  %-52s %8.3f   %s %5.2f   %s\n", what, measured, op, target, ok ? "PASS" : "MISS");
     else
         printf("  %-52s %8s   %s %5.2f   %s\n", what, "-", op, target, "MISS (not measured)");
     return !ok;
@@ -151,7 +164,7 @@ static void print_calls(const bench_opts *o, const bench_call_results *r)
     snprintf(note, sizeof(note), "(%lld Invoke calls)", r->inv_calls);
     path_row("comstress layer, cache type, Invoke plan", r->type_inv, r->invoke, note);
     path_row("  the same through a refcount-ledger wrapper", r->ledger, r->invoke, "");
-    path_row("comstress layer, cache instance", r->inst, r->invoke, "");
+    path_row("comstress layer, cache instance", r->inst, r->invoke, "(one object, called again)");
     path_row("comstress layer, cache none", r->none, r->invoke, "(calls / 8 per round)");
     if (r->vbs > 0) {
         snprintf(note, sizeof(note), "(%ld loop iterations, median of %d pairs)", o->vbs_iterations, r->vbs_rounds);
@@ -172,13 +185,52 @@ static void print_pair(const char *what, const char *a, const char *b, const ben
     printf("  %-30s %12.0f calls/s  %6.0f samples\n", b, p->cps_b, p->samples_b);
 }
 
+/* The heap child's command line; 2 when it is malformed. */
+static int heap_child_main(int argc, char **argv)
+{
+    long threads, size, pairs;
+
+    if (argc != 6 || !parse_long("--heap-child", argv[2], 1, SCALE_MAX_THREADS, &threads)
+        || (strcmp(argv[3], "default") && strcmp(argv[3], "lfh"))
+        || !parse_long("PAIRS", argv[4], 1, 2000000000, &pairs) || !parse_long("SIZE", argv[5], 1, 1 << 20, &size)) {
+        fprintf(stderr, "bench: usage: --heap-child THREADS default|lfh PAIRS SIZE\n");
+        return 2;
+    }
+    return bench_heap_child((int)threads, argv[3], pairs, size);
+}
+
+/* The scaling targets; returns how many were missed. */
+static int scaling_targets(const bench_scale_results *r)
+{
+    static const char *const heap[SCALE_NHEAPS] = { "default heap", "lfh heap" };
+    char what[96];
+    int h, missed = 0;
+    double rel;
+
+    for (h = 0; h < SCALE_NHEAPS; h++) {
+        snprintf(what, sizeof(what), "(a) calls-same, 2 threads / 1 (%s)", heap[h]);
+        missed += target_row(what, r->rounds ? r->ratio[SCALE_SAME][h][1] : 0, ">=", 1.70);
+    }
+    for (h = 0; h < SCALE_NHEAPS; h++) {
+        rel = r->rounds && r->ratio[SCALE_HEAP][h][1] > 0
+              ? r->ratio[SCALE_CREATE][h][1] / r->ratio[SCALE_HEAP][h][1] : 0;
+        snprintf(what, sizeof(what), "(b) create x2 / heap x2 = %.2f / %.2f (%s)",
+                 r->ratio[SCALE_CREATE][h][1], r->ratio[SCALE_HEAP][h][1], heap[h]);
+        missed += target_row(what, rel, ">=", 0.90);
+    }
+    return missed;
+}
+
 int main(int argc, char **argv)
 {
     bench_call_results cr;
     bench_run_pair led, smp;
+    bench_scale_results sc;
     bench_opts o;
     int rc, missed = 0;
 
+    if (argc > 1 && !strcmp(argv[1], "--heap-child"))
+        return heap_child_main(argc, argv);
     if (!parse_args(argc, argv, &o))
         return 2;
     CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
@@ -186,11 +238,13 @@ int main(int argc, char **argv)
         return rc;
     memset(&led, 0, sizeof(led));
     memset(&smp, 0, sizeof(smp));
+    CreateDirectoryA(o.out_dir, NULL);
     if (!o.skip_runs) {
-        CreateDirectoryA(o.out_dir, NULL);
         bench_ledger(&o, &led);
         bench_sampling(&o, &smp);
     }
+    if (!o.skip_scaling)
+        bench_scaling(&o, &sc);
     printf("comstress bench\n");
     print_calls(&o, &cr);
     if (!o.skip_runs) {
@@ -198,16 +252,21 @@ int main(int argc, char **argv)
         print_pair("sampling overhead", "sampling off (baseline+end)", "default sampling interval", &smp);
         printf("  (%ld iterations per run, reports under %s)\n", o.run_iterations, o.out_dir);
     }
+    if (!o.skip_scaling)
+        bench_print_scaling(&o, &sc);
     printf("\ntargets%53s   %8s   %s\n", "measured", "target", "verdict");
-    missed += target_row("type, vtable plan: x raw Invoke", cr.r_type_vt, "<=", 0.30);
-    missed += target_row("type, Invoke plan: x raw Invoke", cr.r_type_inv, "<=", 1.10);
+    missed += target_row("type, vtable plan: x raw Invoke", cr.r_type_vt, "<=", 0.15);
+    missed += target_row("type, Invoke plan: x raw Invoke", cr.r_type_inv, "<=", 1.03);
+    missed += target_row("instance, one object called again: x raw Invoke", cr.r_inst, "<=", 1.10);
     missed += target_row("VBScript / type (vtable plan)", o.skip_vbs ? -1 : cr.r_vbs_type, ">=", 4.0);
     printf("  %-52s %8.2f   (information: the ledger wrapper alone, same plan)\n",
            "ledger, in process, Invoke plan: with / without", cr.r_ledger);
     if (!o.skip_runs) {
         missed += target_row("ledger (run, Invoke plan both): with / without", led.ratio, "<=", 1.15);
-        missed += target_row("sampling: time per call, default / off", smp.ratio, "<=", 1.10);
+        missed += target_row("sampling: time per call, default / off", smp.ratio, "<=", 1.05);
     }
+    if (!o.skip_scaling)
+        missed += scaling_targets(&sc);
     CoUninitialize();
     return missed ? 1 : 0;
 }

@@ -74,6 +74,30 @@ static int spawn(char *cmd)
     return pr.timed_out ? SPAWN_TIMEOUT : (int)pr.exit_code;
 }
 
+char *bench_child_run(const bench_opts *o, const char *tag, const char *args, char *err, size_t errlen)
+{
+    char dir[MAX_PATH], cmd[MAX_PATH * 4], path[MAX_PATH + 16];
+    char *json;
+    int rc;
+
+    snprintf(dir, sizeof(dir), "%s\\%s", o->out_dir, tag);
+    snprintf(cmd, sizeof(cmd), "\"%s\" run --fail-on none %s --out \"%s\"", o->comstress, args, dir);
+    if ((rc = spawn(cmd)) == SPAWN_FAILED) {
+        snprintf(err, errlen, "%s: cannot start %s (error %lu)", tag, o->comstress, (unsigned long)GetLastError());
+        return NULL;
+    }
+    if (rc) {
+        snprintf(err, errlen, "%s: %s (%s)", tag, rc == SPAWN_TIMEOUT ? "timed out" : "comstress run failed", cmd);
+        if (rc != SPAWN_TIMEOUT)
+            snprintf(err + strlen(err), errlen - strlen(err), ", exit code %d", rc);
+        return NULL;
+    }
+    snprintf(path, sizeof(path), "%s\\run.json", dir);
+    if (!(json = read_text(path)))
+        snprintf(err, errlen, "%s: no run.json in %s", tag, dir);
+    return json;
+}
+
 /*
  * One `comstress run` of Add(1) and Echo('x') with extra options; fills
  * calls per second and the samples count from its run.json. FALSE with
@@ -82,30 +106,14 @@ static int spawn(char *cmd)
 static BOOL child_run(const bench_opts *o, const char *tag, const char *extra, double *cps, double *samples,
                       char *err, size_t errlen)
 {
-    char dir[MAX_PATH], cmd[MAX_PATH * 3], path[MAX_PATH + 16];
-    char *json;
+    char args[512], *json;
     double seconds = 0;
-    int rc;
     BOOL ok;
 
-    snprintf(dir, sizeof(dir), "%s\\%s", o->out_dir, tag);
-    snprintf(cmd, sizeof(cmd), "\"%s\" run --call \"Add(1)\" --call \"Echo('x')\" --iterations %ld"
-             " --fail-on none %s --out \"%s\"", o->comstress, o->run_iterations, extra, dir);
-    if ((rc = spawn(cmd)) == SPAWN_FAILED) {
-        snprintf(err, errlen, "%s: cannot start %s (error %lu)", tag, o->comstress, (unsigned long)GetLastError());
+    snprintf(args, sizeof(args), "--call \"Add(1)\" --call \"Echo('x')\" --iterations %ld %s",
+             o->run_iterations, extra);
+    if (!(json = bench_child_run(o, tag, args, err, errlen)))
         return FALSE;
-    }
-    if (rc) {
-        snprintf(err, errlen, "%s: %s (%s)", tag, rc == SPAWN_TIMEOUT ? "timed out" : "comstress run failed", cmd);
-        if (rc != SPAWN_TIMEOUT)
-            snprintf(err + strlen(err), errlen - strlen(err), ", exit code %d", rc);
-        return FALSE;
-    }
-    snprintf(path, sizeof(path), "%s\\run.json", dir);
-    if (!(json = read_text(path))) {
-        snprintf(err, errlen, "%s: no run.json in %s", tag, dir);
-        return FALSE;
-    }
     /* Wall-clock seconds, not run.json's calls_per_second: that figure
      * leaves the sampler's own time out, and the sampler is what is
      * measured here. Two calls per iteration. */
@@ -115,7 +123,7 @@ static BOOL child_run(const bench_opts *o, const char *tag, const char *extra, d
     if (ok)
         *cps = 2.0 * (double)o->run_iterations / seconds;
     else
-        snprintf(err, errlen, "%s: run.json in %s has no seconds / samples", tag, dir);
+        snprintf(err, errlen, "%s: run.json has no seconds / samples", tag);
     return ok;
 }
 

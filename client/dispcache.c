@@ -29,25 +29,42 @@
 #define ID_VT_CHECKED 1   /* QueryInterface(vtable iid) compared with the pointer */
 #define ID_VT_SAME    2   /* ... and it was the same pointer: the slot is callable */
 
+/* Branch hints for the repeated call's path (layout: the likely way
+ * falls through). */
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
 #define KEY_MAX 1024
 #define FAST_MAX_ARGS 6   /* what the vtable fast path can pass in registers */
 
 /*
- * The last call of a site, ready to repeat: under the type policy, a
- * typed receiver and no @object or string argument, the binding lives in
- * the type map (never evicted before lb_dispatcher_free), so the same
- * receiver, not forgotten since, is the L0 hit the full path would find.
- * The converted arguments depend only on the site and the binding, so a
- * new receiver of the same type reuses them (the stress loop's case).
- * Costs about 220 bytes per site slot, counted in the cache's bytes.
+ * The last call of a site, ready to repeat: the L0 hit the full path would
+ * find, served without building the key. Valid while the receiver is the
+ * same pointer, not forgotten since (lb_dispatcher_forget clears it) and
+ * the plan not switched (lb_dispatcher_use_vtable clears it too); the
+ * binding it calls is the site's L0 rule's, alive as long as it is L0 (L0
+ * holds a reference), and L0 changes only through a lookup on this site,
+ * which only the full path makes, after clearing obj. So under every
+ * caching policy a repeated call costs these compares, not a key, a
+ * memcmp and the argument conversion. Sites with @object or string
+ * arguments, or rich ones, always take the full path (their values are
+ * made per call). The converted arguments depend only on the site and the
+ * binding, so a new receiver served by the same binding (the type
+ * policy's new object of the same type) reuses them. About 400 bytes per
+ * site slot, counted in the cache's bytes.
  */
 typedef struct fast_call {
+    /* What a repeated Invoke reads, on one cache line with the slot's
+     * site and serial; its first argument on the next. */
     IDispatch *obj;            /* NULL: nothing to repeat */
-    unsigned long long gen;
-    const lb_binding *b;
-    BOOL native;               /* vtable plan with a[], else Invoke with args */
+    const lb_binding *b;       /* the site's L0 rule's binding */
+    DISPID dispid;             /* b's, copied */
+    WORD flags;
+    BOOL native;               /* vtable plan with a[], else Invoke with rgv */
+    VARIANT rgv[FAST_MAX_ARGS];    /* the arguments in DISPPARAMS order */
+    VARIANT args[FAST_MAX_ARGS];   /* the same in text order (error messages) */
     ULONG_PTR a[6];
-    VARIANT args[FAST_MAX_ARGS];
+    unsigned long long gen;
 } fast_call;
 
 typedef struct site_slot {
@@ -57,16 +74,31 @@ typedef struct site_slot {
     fast_call fast;
 } site_slot;
 
+/* A worker thread writes its dispatcher's counters on every call; the
+ * padding keeps another thread's allocation off their cache lines. */
+#define LINE_PAD 64
+
 struct lb_dispatcher {
+    unsigned char pad_head[LINE_PAD];
+    site_slot *last;           /* the slot used last, NULL before the first */
+    long long fast_native, fast_invoke;  /* L0 hits served by a fast call, by plan:
+                                          * added to hits_l0 and the plan counts */
     lb_policy policy;
     BOOL use_vtable;
     bc_cache *cache;
     site_slot *slots;
-    size_t nslots, capslots, last;
+    size_t nslots, capslots;
     lb_counts n;
     long long calls, type_fallbacks;
     unsigned long long gen;    /* bumped by use_vtable: every fast call stale */
-    long long fast_hits;       /* L0 hits served by a fast call */
+    /* The type information the type policy met last and its TYPEATTR
+     * guid, a reference held: a new object of the same class hands out
+     * the same ITypeInfo, and reading the guid again would cost a
+     * GetTypeAttr, which allocates (and frees) a TYPEATTR on the process
+     * heap for every new object. */
+    ITypeInfo *last_ti;
+    GUID last_guid;
+    unsigned char pad_tail[LINE_PAD];
 };
 
 lb_dispatcher *lb_dispatcher_new(lb_policy policy)
@@ -88,6 +120,8 @@ void lb_dispatcher_free(lb_dispatcher *d)
 {
     if (!d)
         return;
+    if (d->last_ti)
+        ITypeInfo_Release(d->last_ti);
     bc_free(d->cache);
     free(d->slots);
     free(d);
@@ -95,22 +129,26 @@ void lb_dispatcher_free(lb_dispatcher *d)
 
 void lb_dispatcher_use_vtable(lb_dispatcher *d, BOOL enable)
 {
+    size_t i;
+
     d->use_vtable = enable;
     d->gen++;
+    for (i = 0; i < d->nslots; i++)  /* a fast call of the other plan never repeats */
+        d->slots[i].fast.obj = NULL;
 }
 
 /* The slot of site, or NULL when the dispatcher has none yet. The last
  * site used is checked first: a stress loop calls few sites. */
-static site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
+static inline site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
 {
     size_t i;
 
-    if (d->nslots && d->slots[d->last].site == site && d->slots[d->last].serial == site->serial)
-        return &d->slots[d->last];
+    if (likely(d->last && d->last->site == site && d->last->serial == site->serial))
+        return d->last;
     for (i = 0; i < d->nslots; i++) {
         if (d->slots[i].site == site && d->slots[i].serial == site->serial) {
-            d->last = i;
-            return &d->slots[i];
+            d->last = &d->slots[i];
+            return d->last;
         }
     }
     return NULL;
@@ -130,19 +168,22 @@ static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
             return NULL;
         d->slots = slots;
         d->capslots = cap;
+        d->last = NULL;               /* it pointed into the old array */
     }
     if (!(d->slots[d->nslots].levels = bc_site_new(d->cache)))
         return NULL;
     d->slots[d->nslots].site = site;
     d->slots[d->nslots].serial = site->serial;
     memset(&d->slots[d->nslots].fast, 0, sizeof(d->slots[d->nslots].fast));
-    d->last = d->nslots++;
-    return d->slots[d->last].levels;
+    d->last = &d->slots[d->nslots++];
+    return d->last->levels;
 }
 
 /* The TYPEATTR guid of obj's GetTypeInfo(0); FALSE when it has no usable
- * type information (none, or GetTypeInfo / GetTypeAttr fail). */
-static BOOL type_identity(IDispatch *obj, GUID *guid)
+ * type information (none, or GetTypeInfo / GetTypeAttr fail). The same
+ * ITypeInfo as last time (d->last_ti, whose reference keeps its address
+ * from being reused by another) gives the guid read then. */
+static BOOL type_identity(lb_dispatcher *d, IDispatch *obj, GUID *guid)
 {
     ITypeInfo *ti = NULL;
     TYPEATTR *ta;
@@ -152,13 +193,25 @@ static BOOL type_identity(IDispatch *obj, GUID *guid)
     if (FAILED(IDispatch_GetTypeInfoCount(obj, &count)) || !count
         || FAILED(IDispatch_GetTypeInfo(obj, 0, LOCALE_USER_DEFAULT, &ti)) || !ti)
         return FALSE;
+    if (ti == d->last_ti) {
+        *guid = d->last_guid;
+        ITypeInfo_Release(ti);
+        return TRUE;
+    }
     if (SUCCEEDED(ITypeInfo_GetTypeAttr(ti, &ta))) {
         *guid = ta->guid;
         ok = TRUE;
         ITypeInfo_ReleaseTypeAttr(ti, ta);
     }
-    ITypeInfo_Release(ti);
-    return ok;
+    if (!ok) {
+        ITypeInfo_Release(ti);
+        return FALSE;
+    }
+    if (d->last_ti)
+        ITypeInfo_Release(d->last_ti);
+    d->last_ti = ti;                  /* our reference: its address stays its own */
+    d->last_guid = *guid;
+    return TRUE;
 }
 
 /* The identity record of p (made on first sight); under the type policy,
@@ -171,7 +224,7 @@ static bc_ident *identity(lb_dispatcher *d, IDispatch *p)
     if (!id && !(id = bc_ident_add(d->cache, (uintptr_t)p)))
         return NULL;
     if (d->policy == LB_CACHE_TYPE && id->has_type < 0) {
-        id->has_type = type_identity(p, &g) ? 1 : 0;
+        id->has_type = type_identity(d, p, &g) ? 1 : 0;
         if (id->has_type)
             memcpy(id->type_key, &g, sizeof(g));
         else
@@ -224,10 +277,11 @@ static size_t build_key(lb_dispatcher *d, const lb_site *site, IDispatch *obj, I
 }
 
 /* Finds or makes the binding for this call. *out points into the cache
- * (valid until the next lookup) or at tmp (uncached). A failed resolve
- * adds nothing. */
+ * (valid until the next lookup; *rule is then its rule, now the site's
+ * L0) or at tmp (uncached, *rule NULL). A failed resolve adds nothing. */
 static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, IDispatch **objs,
-                    const lb_binding **out, lb_binding *tmp, bc_ident **recv, lb_error *err)
+                         const lb_binding **out, const bc_rule **rule_out, lb_binding *tmp, bc_ident **recv,
+                         lb_error *err)
 {
     unsigned char key[KEY_MAX];
     bc_store store;
@@ -240,11 +294,13 @@ static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, 
 
     *recv = NULL;
     *out = tmp;
+    *rule_out = NULL;
     if (d->policy == LB_CACHE_NONE || !(len = build_key(d, site, obj, objs, key, &store, recv))
         || !(levels = site_levels(d, site)))
         return lb_resolve(obj, site, tmp, &d->n, err);
     if ((rule = bc_lookup(d->cache, levels, store, key, len, &level))) {
         *out = rule->binding;
+        *rule_out = rule;
         return S_OK;
     }
     /* Resolve once into tmp; keep a copy in the cache when memory allows
@@ -254,8 +310,10 @@ static HRESULT bind_site(lb_dispatcher *d, const lb_site *site, IDispatch *obj, 
         return hr;
     if ((nb = malloc(sizeof(*nb)))) {
         *nb = *tmp;
-        if ((rule = bc_add(d->cache, levels, store, key, len, nb, sizeof(*nb))))
+        if ((rule = bc_add(d->cache, levels, store, key, len, nb, sizeof(*nb)))) {
             *out = rule->binding;
+            *rule_out = rule;
+        }
     }
     return S_OK;
 }
@@ -282,40 +340,75 @@ static BOOL vtable_usable(lb_dispatcher *d, IDispatch *obj, const lb_binding *b,
     return (recv->flags & ID_VT_SAME) != 0;
 }
 
-/* Repeats the site's last call on obj when still valid (see fast_call);
- * FALSE when the full path must run. Counts as that path would. */
-static BOOL call_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj, VARIANT *res, lb_error *err,
-                      HRESULT *hr)
+/*
+ * The Invoke plan of a fast call, inlined in lb_call: on this kind of
+ * machine every function layer between the caller and IDispatch::Invoke
+ * costs a few percent of the call. The arguments are copied from the
+ * ready DISPPARAMS order (fixed-size copies, no library call) so a callee
+ * that changes rgvarg in place changes only this call's copy.
+ */
+static inline HRESULT fast_invoke(IDispatch *obj, const lb_site *site, fast_call *f, VARIANT *res,
+                                  lb_error *err)
 {
-    site_slot *s = d->policy == LB_CACHE_TYPE ? find_slot(d, site) : NULL;
+    static DISPID put = DISPID_PROPERTYPUT;
+    VARIANT rgv[FAST_MAX_ARGS];
+    DISPPARAMS dp = { rgv, NULL, (UINT)site->spec->nargs, 0 };
+    EXCEPINFO ei;
+    UINT argerr = (UINT)-1;
+    HRESULT hr;
 
-    if (!s || !s->fast.obj || s->fast.obj != obj || s->fast.gen != d->gen)
+    if (likely(dp.cArgs == 1))        /* the common case: one value, 24 bytes */
+        rgv[0] = f->rgv[0];
+    else if (dp.cArgs)
+        memcpy(rgv, f->rgv, sizeof(rgv));
+    if (unlikely(f->flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF))) {
+        dp.rgdispidNamedArgs = &put;
+        dp.cNamedArgs = 1;
+    }
+    memset(&ei, 0, sizeof(ei));
+    hr = IDispatch_Invoke(obj, f->dispid, &IID_NULL, LOCALE_USER_DEFAULT, f->flags, &dp, res, &ei, &argerr);
+    if (likely(SUCCEEDED(hr)))
+        return hr;
+    VariantClear(res);
+    return lb_invoke_error(site, f->b, f->args, hr, &ei, argerr, err);
+}
+
+/* Repeats the site's last call on obj when still valid (see fast_call);
+ * FALSE when the full path must run, with *slot the site's slot (or NULL)
+ * for the full path to clear. Counts as the full path would. res is
+ * VT_EMPTY. */
+static inline BOOL call_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj, VARIANT *res, lb_error *err,
+                             HRESULT *hr, site_slot **slot)
+{
+    site_slot *s = *slot = find_slot(d, site);
+
+    if (unlikely(!s || s->fast.obj != obj))
         return FALSE;
-    d->fast_hits++;
-    if (s->fast.native) {
-        d->n.vtable_calls++;
-        *hr = lb_invoke_native(obj, site, s->fast.b, s->fast.a, res, err);
+    /* The Invoke plan laid out first: it is the one measured against raw
+     * Invoke, a few instructions matter there; the vtable plan's call is
+     * ten times cheaper than Invoke anyway. */
+    if (likely(!s->fast.native)) {
+        d->fast_invoke++;
+        *hr = fast_invoke(obj, site, &s->fast, res, err);
     } else {
-        d->n.invoke_calls++;
-        *hr = lb_invoke(obj, site, s->fast.b, s->fast.args, res, err);
+        d->fast_native++;
+        *hr = lb_invoke_native(obj, site, s->fast.b, s->fast.a, res, err);
     }
     return TRUE;
 }
 
-/* Remembers a completed full-path call for call_fast when it qualifies:
- * type policy, typed receiver, binding in the cache (not tmp), only
- * scalar arguments. native says the vtable plan was used. */
+/* Remembers a completed full-path call for call_fast when it qualifies: a
+ * cached binding (rule not NULL), a receiver with an identity record, no
+ * rich site, at most FAST_MAX_ARGS arguments, none of them a string or an
+ * @reference. native says the vtable plan was used. */
 static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj, const lb_binding *b,
-                          const lb_binding *tmp, const bc_ident *recv, VARIANT *args, BOOL native)
+                          const bc_rule *rule, const bc_ident *recv, VARIANT *args, BOOL native)
 {
     const cs_callspec *spec = site->spec;
     site_slot *s;
     size_t i;
 
-    if (d->policy != LB_CACHE_TYPE || !(s = find_slot(d, site)))
-        return;
-    s->fast.obj = NULL;
-    if (b == tmp || !recv || recv->has_type != 1 || spec->nargs > FAST_MAX_ARGS || site->rich)
+    if (!rule || !recv || spec->nargs > FAST_MAX_ARGS || site->rich || !(s = find_slot(d, site)))
         return;
     if (s->fast.b != b || s->fast.native != native || s->fast.gen != d->gen) {
         /* Convert once per binding: a new object of the same type keeps it. */
@@ -326,36 +419,38 @@ static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj,
         if (native && !lb_native_args(site, b, args, s->fast.a))
             return;
         memcpy(s->fast.args, args, spec->nargs * sizeof(*args));
+        for (i = 0; i < spec->nargs; i++)
+            s->fast.rgv[spec->nargs - 1 - i] = args[i];
         s->fast.native = native;
         s->fast.b = b;
+        s->fast.dispid = b->dispid;
+        s->fast.flags = b->flags;
         s->fast.gen = d->gen;
     }
     s->fast.obj = obj;
 }
 
-HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
-                const lb_refs *refs, VARIANT *result, lb_error *err)
+/* The full path: resolve through the cache policy, build the arguments,
+ * invoke, remember the call for call_fast. Kept out of lb_call so the
+ * fast path's frame stays small. */
+static __attribute__((noinline)) HRESULT call_full(lb_dispatcher *d, lb_site *site, IDispatch *obj,
+                                                   const lb_refs *refs, VARIANT *res, lb_error *err,
+                                                   site_slot *slot)
 {
-    VARIANT local, *res = result ? result : &local;
     IDispatch *objs[LB_MAX_ARGS];
     VARIANT args[LB_MAX_ARGS];
     const lb_binding *b;
+    const bc_rule *rule;
     lb_binding tmp;
     bc_ident *recv;
     BOOL fallback = TRUE;
     HRESULT hr;
 
-    VariantInit(res);
-    err->hr = S_OK;
-    err->message[0] = 0;
-    d->calls++;
-    if (!obj) {
-        lb_error_set(err, E_POINTER, site->spec->member, "no object to call");
-        return E_POINTER;
-    }
-    if (call_fast(d, site, obj, res, err, &hr))
-        goto out;
-    if (FAILED(hr = lb_args_refs(site, refs, objs, err)) || FAILED(hr = bind_site(d, site, obj, objs, &b, &tmp, &recv, err)))
+    d->calls++;                       /* fast calls are counted apart */
+    if (slot)
+        slot->fast.obj = NULL;        /* the lookup below may change L0 */
+    if (FAILED(hr = lb_args_refs(site, refs, objs, err))
+        || FAILED(hr = bind_site(d, site, obj, objs, &b, &rule, &tmp, &recv, err)))
         return hr;
     if (FAILED(hr = lb_args_build(site, objs, refs, args, err)))
         return hr;
@@ -367,12 +462,62 @@ HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
         d->n.invoke_calls++;
         hr = lb_invoke(obj, site, b, args, res, err);
     }
-    remember_fast(d, site, obj, b, &tmp, recv, args, !fallback);
+    remember_fast(d, site, obj, b, rule, recv, args, !fallback);
     lb_args_clear(args, site->spec->nargs);
-out:
-    if (!result)
+    return hr;
+}
+
+/* lb_call in general: every policy, plan and case. */
+static __attribute__((noinline)) HRESULT call_any(lb_dispatcher *d, lb_site *site, IDispatch *obj,
+                                                  const lb_refs *refs, VARIANT *result, lb_error *err)
+{
+    VARIANT local, *res = result ? result : &local;
+    site_slot *slot;
+    HRESULT hr;
+
+    V_VT(res) = VT_EMPTY;             /* VariantInit, without the library call */
+    err->hr = S_OK;
+    err->message[0] = 0;
+    if (unlikely(!obj)) {
+        d->calls++;
+        lb_error_set(err, E_POINTER, site->spec->member, "no object to call");
+        return E_POINTER;
+    }
+    if (unlikely(!call_fast(d, site, obj, res, err, &hr, &slot)))
+        hr = call_full(d, site, obj, refs, res, err, slot);
+    if (unlikely(!result))
         VariantClear(&local);
     return hr;
+}
+
+/* The repeated call of the Invoke plan with a result given (checked by
+ * lb_call): its own frame, with only what its error path needs kept
+ * across the call. */
+static __attribute__((noinline)) HRESULT call_repeat_invoke(lb_dispatcher *d, site_slot *s, IDispatch *obj,
+                                                            VARIANT *res, lb_error *err)
+{
+    V_VT(res) = VT_EMPTY;
+    err->hr = S_OK;
+    err->message[0] = 0;
+    d->fast_invoke++;
+    return fast_invoke(obj, s->site, &s->fast, res, err);
+}
+
+/*
+ * The most frequent case first, as a jump: the last site called again on
+ * the same receiver through the Invoke plan, with a result given (the
+ * checks of call_fast). Both ways are tail calls, so lb_call adds no
+ * frame of its own between its caller and IDispatch::Invoke.
+ */
+HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
+                const lb_refs *refs, VARIANT *result, lb_error *err)
+{
+    site_slot *s = d->last;
+
+    if (likely(s && result && s->site == site && s->serial == site->serial && s->fast.obj == obj && obj
+               && !s->fast.native))
+        return call_repeat_invoke(d, s, obj, result, err);
+    return call_any(d, site, obj, refs, result, err);
 }
 
 /* No fast call may repeat on obj (a new object could get its address). */
@@ -411,13 +556,13 @@ void lb_dispatcher_stats(const lb_dispatcher *d, lb_stats *out)
 
     bc_counters_get(d->cache, &c);
     memset(out, 0, sizeof(*out));
-    out->calls = d->calls;
+    out->calls = d->calls + d->fast_native + d->fast_invoke;
     out->binds = d->n.binds;
     out->getidsofnames_calls = d->n.getidsofnames_calls;
-    out->vtable_calls = d->n.vtable_calls;
-    out->invoke_calls = d->n.invoke_calls;
+    out->vtable_calls = d->n.vtable_calls + d->fast_native;
+    out->invoke_calls = d->n.invoke_calls + d->fast_invoke;
     out->type_fallbacks = d->type_fallbacks;
-    out->hits_l0 = c.hits_l0 + d->fast_hits;
+    out->hits_l0 = c.hits_l0 + d->fast_native + d->fast_invoke;
     out->hits_l1 = c.hits_l1;
     out->hits_l2 = c.hits_l2;
     out->misses = c.misses;

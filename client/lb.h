@@ -17,7 +17,9 @@
  *                       involved (the receiver and every @object argument);
  *   instance-unbounded  per instance, never evicts (the leak on purpose).
  *
- * Weak identity: the cache holds no reference to any object. It keeps, per
+ * Weak identity: the cache holds no reference to any object called (the
+ * type policy keeps one on the last ITypeInfo it read, until
+ * lb_dispatcher_free, so its guid is not read again). It keeps, per
  * pointer value seen, a record with a serial number; rules name serials.
  * Nothing in COM tells a holder-of-nothing that an object died, so the
  * harness must call lb_dispatcher_forget before an object's last Release

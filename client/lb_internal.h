@@ -73,6 +73,12 @@ HRESULT lb_arg_value(const cs_arg *a, const lb_refs *refs, VARIANT *v);
 HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
                   VARIANT *result, lb_error *err);
 
+/* Turns a failed Invoke into err; returns the real error (an exception's
+ * scode). args are the arguments in text order (for the position of a
+ * refused one); frees the EXCEPINFO strings. */
+HRESULT lb_invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args, HRESULT hr, EXCEPINFO *ei,
+                        UINT argerr, lb_error *err);
+
 /* Calls the vtable slot of b on iface (a pointer to b->iid). Sets
  * *fallback, with nothing called, when an argument cannot be converted to
  * its parameter's type: the caller then uses lb_invoke, whose error

@@ -53,9 +53,7 @@ static void plain_error(const lb_site *site, const lb_binding *b, VARIANT *args,
     }
 }
 
-/* Turns a failed Invoke into err; returns the real error (an exception's
- * scode). Frees the EXCEPINFO strings. */
-static HRESULT invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args, HRESULT hr,
+HRESULT lb_invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args, HRESULT hr,
                             EXCEPINFO *ei, UINT argerr, lb_error *err)
 {
     if (hr == DISP_E_EXCEPTION) {
@@ -106,7 +104,7 @@ HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARI
     if (SUCCEEDED(hr))
         return hr;
     VariantClear(result);
-    return invoke_error(site, b, args, hr, &ei, argerr, err);
+    return lb_invoke_error(site, b, args, hr, &ei, argerr, err);
 }
 
 /* The argument slots of a vtable call: values converted to the parameter

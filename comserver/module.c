@@ -10,14 +10,38 @@
 
 HINSTANCE cs_module_instance;
 
-typedef struct class_counters {
-    LONG live;
-    LONG peak;
-    LONG addrefs;
-    LONG releases;
-} class_counters;
+/*
+ * The counters are written by every thread that creates, AddRefs or
+ * Releases an object, so where they live decides whether the server
+ * scales with the threads of its host:
+ *  - AddRef and Release (several per call through IDispatch) count into
+ *    shards, one 64-byte cache line each, picked by the calling thread's
+ *    id: threads with different shards never write the same line. An
+ *    interlocked add into the shard keeps the count exact even when two
+ *    threads share a shard; a total is the sum over shards, exact once
+ *    the threads have stopped and never below the true count before.
+ *  - Live objects and their peaks stay single counters: an exact peak of
+ *    the sum needs one order of all creations and destructions. They
+ *    share one cache line, so a creation moves one line, not several.
+ */
+#define CS_CACHE_LINE 64
+#define COUNT_SHARDS 16
 
-static class_counters counters[CS_CLASS_COUNT];
+typedef struct count_shard {
+    volatile LONG addrefs[CS_CLASS_COUNT];
+    volatile LONG releases[CS_CLASS_COUNT];
+} __attribute__((aligned(CS_CACHE_LINE))) count_shard;
+
+typedef struct live_counters {
+    volatile LONG live[CS_CLASS_COUNT];
+    volatile LONG peak[CS_CLASS_COUNT];
+    /* Live objects of every class but Probe together, and their peak: the
+     * sum of per-class peaks would add peaks reached at different times. */
+    volatile LONG all_live, all_peak;
+} __attribute__((aligned(CS_CACHE_LINE))) live_counters;
+
+static count_shard shards[COUNT_SHARDS];
+static live_counters lives;
 static LONG server_locks;
 
 /* Fault selected for new objects: the fault in the high half, the param in
@@ -26,9 +50,12 @@ static volatile LONG64 selected_fault;
 /* COMSTRESS_FAULT as read at load, when it names no known fault. */
 static char bad_env_fault[128];
 
-/* Live objects of every class but Probe together, and their peak: the
- * sum of per-class peaks would add peaks reached at different times. */
-static volatile LONG all_live, all_peak;
+/* The calling thread's shard. Thread ids are multiples of 4 on Windows
+ * and Wine, and threads made one after another get neighbouring ids. */
+static count_shard *my_shard(void)
+{
+    return &shards[(GetCurrentThreadId() >> 2) % COUNT_SHARDS];
+}
 
 /* Raises *peak to live unless another thread already raised it further. */
 static void raise_peak(volatile LONG *peak, LONG live)
@@ -42,29 +69,29 @@ static void raise_peak(volatile LONG *peak, LONG live)
 
 void cs_object_created(cs_class c)
 {
-    raise_peak(&counters[c].peak, InterlockedIncrement(&counters[c].live));
+    raise_peak(&lives.peak[c], InterlockedIncrement(&lives.live[c]));
     if (c != CS_CLASS_PROBE)
-        raise_peak(&all_peak, InterlockedIncrement(&all_live));
+        raise_peak(&lives.all_peak, InterlockedIncrement(&lives.all_live));
     cs_count_addref(c);
 }
 
 void cs_object_destroyed(cs_class c)
 {
-    InterlockedDecrement(&counters[c].live);
+    InterlockedDecrement(&lives.live[c]);
     if (c != CS_CLASS_PROBE)
-        InterlockedDecrement(&all_live);
+        InterlockedDecrement(&lives.all_live);
 }
 
 void cs_count_addref(cs_class c)
 {
     if (c != CS_CLASS_PROBE)
-        InterlockedIncrement(&counters[c].addrefs);
+        InterlockedIncrement(&my_shard()->addrefs[c]);
 }
 
 void cs_count_release(cs_class c)
 {
     if (c != CS_CLASS_PROBE)
-        InterlockedIncrement(&counters[c].releases);
+        InterlockedIncrement(&my_shard()->releases[c]);
 }
 
 void cs_lock_server(void)
@@ -77,28 +104,45 @@ void cs_unlock_server(void)
     InterlockedDecrement(&server_locks);
 }
 
-/* Sums one counter field over the classes the filter selects. */
-static LONG sum_counter(cs_class filter, size_t field)
+/* Whether class c counts under filter (CS_CLASS_COUNT: every class but
+ * Probe). */
+static BOOL selected(cs_class filter, int c)
+{
+    return filter == CS_CLASS_COUNT ? c != CS_CLASS_PROBE : c == (int)filter;
+}
+
+/* Sums a per-class array over the classes the filter selects. */
+static LONG sum_classes(cs_class filter, const volatile LONG *v)
 {
     LONG total = 0;
     int c;
 
-    for (c = 0; c < CS_CLASS_COUNT; c++) {
-        if (filter == CS_CLASS_COUNT ? c == CS_CLASS_PROBE : c != (int)filter)
-            continue;
-        total += *(volatile LONG *)((char *)&counters[c] + field);
-    }
+    for (c = 0; c < CS_CLASS_COUNT; c++)
+        if (selected(filter, c))
+            total += v[c];
     return total;
 }
 
-LONG cs_live_objects(cs_class f) { return sum_counter(f, offsetof(class_counters, live)); }
+/* Sums AddRef (releases FALSE) or Release counts of every class but Probe
+ * over the shards. */
+static LONG sum_shards(BOOL releases)
+{
+    LONG total = 0;
+    int i;
+
+    for (i = 0; i < COUNT_SHARDS; i++)
+        total += sum_classes(CS_CLASS_COUNT, releases ? shards[i].releases : shards[i].addrefs);
+    return total;
+}
+
+LONG cs_live_objects(cs_class f) { return sum_classes(f, lives.live); }
 LONG cs_peak_objects(cs_class f)
 {
-    return f == CS_CLASS_COUNT ? all_peak : sum_counter(f, offsetof(class_counters, peak));
+    return f == CS_CLASS_COUNT ? lives.all_peak : sum_classes(f, lives.peak);
 }
 LONG cs_server_locks(void) { return server_locks; }
-LONG cs_addref_total(void) { return sum_counter(CS_CLASS_COUNT, offsetof(class_counters, addrefs)); }
-LONG cs_release_total(void) { return sum_counter(CS_CLASS_COUNT, offsetof(class_counters, releases)); }
+LONG cs_addref_total(void) { return sum_shards(FALSE); }
+LONG cs_release_total(void) { return sum_shards(TRUE); }
 
 BOOL cs_module_path(WCHAR *buf, DWORD size)
 {
@@ -106,9 +150,16 @@ BOOL cs_module_path(WCHAR *buf, DWORD size)
     return n > 0 && n < size;
 }
 
+/* An aligned 64-bit read is atomic on x86-64: reading the fault (every
+ * creation does) writes nothing, so creating threads share its line
+ * without moving it. A 32-bit build reads it with a compare-exchange. */
 cs_fault cs_current_fault(LONG *param)
 {
+#ifdef _WIN64
+    LONG64 v = selected_fault;
+#else
     LONG64 v = InterlockedCompareExchange64(&selected_fault, 0, 0);
+#endif
 
     if (param)
         *param = (LONG)(ULONG)(v & 0xffffffff);
@@ -204,7 +255,7 @@ static BOOL server_idle(void)
     int c;
 
     for (c = 0; c < CS_CLASS_COUNT; c++)
-        live += counters[c].live;
+        live += lives.live[c];
     return live == 0 && server_locks == 0;
 }
 

@@ -13,7 +13,18 @@ typedef struct bc_site_node {
     struct bc_site_node *next;
 } bc_site_node;
 
+/* Identity records kept for reuse after bc_ident_forget, at most: a stress
+ * loop forgets one object and meets the next every iteration, and a
+ * record taken from here costs no allocation (nor the allocator's lock,
+ * which every thread of the process shares). */
+#define IDENT_POOL_MAX 32
+
+/* The owner writes the counters on every lookup; the padding keeps
+ * another thread's allocation off their cache lines. */
+#define LINE_PAD 64
+
 struct bc_cache {
+    unsigned char pad_head[LINE_PAD];
     void (*free_binding)(void *binding);
     bc_rule *l2[BC_L2_SIZE];
     size_t nl2;
@@ -22,7 +33,10 @@ struct bc_cache {
     size_t nidents_buckets;
     unsigned long long next_serial;
     bc_site_node *sites;
+    bc_ident *pool;                 /* forgotten records for reuse (next-linked) */
+    size_t npool;
     bc_counters n;
+    unsigned char pad_tail[LINE_PAD];
 };
 
 uint32_t bc_hash(const void *key, size_t len)
@@ -107,6 +121,10 @@ void bc_free(bc_cache *c)
         }
     }
     free(c->idents);
+    for (id = c->pool; id; id = inext) {
+        inext = id->next;
+        free(id);
+    }
     free(c);
 }
 
@@ -333,15 +351,23 @@ bc_ident *bc_ident_add(bc_cache *c, uintptr_t ptr)
 {
     bc_ident *id;
 
-    if (!ident_grow(c) || !(id = calloc(1, sizeof(*id))))
+    if (!ident_grow(c))
         return NULL;
+    if ((id = c->pool)) {
+        c->pool = id->next;
+        c->npool--;
+        memset(id, 0, sizeof(*id));
+    } else if ((id = calloc(1, sizeof(*id)))) {
+        c->n.bytes += sizeof(*id);
+    } else {
+        return NULL;
+    }
     id->ptr = ptr;
     id->serial = c->next_serial++;
     id->has_type = -1;
     id->next = *ident_slot(c, ptr);
     *ident_slot(c, ptr) = id;
     c->n.idents++;
-    c->n.bytes += sizeof(*id);
     return id;
 }
 
@@ -354,9 +380,15 @@ int bc_ident_forget(bc_cache *c, uintptr_t ptr)
     for (pp = ident_slot(c, ptr); (id = *pp); pp = &id->next) {
         if (id->ptr == ptr) {
             *pp = id->next;
-            free(id);
             c->n.idents--;
-            c->n.bytes -= sizeof(*id);
+            if (c->npool < IDENT_POOL_MAX) {
+                id->next = c->pool;   /* still held: its bytes stay counted */
+                c->pool = id;
+                c->npool++;
+            } else {
+                free(id);
+                c->n.bytes -= sizeof(*id);
+            }
             return 1;
         }
     }

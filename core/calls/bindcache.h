@@ -62,7 +62,8 @@ typedef struct bc_counters {
     long long hits_l0, hits_l1, hits_l2, misses, evictions;
     long long rules_added;
     long long entries;      /* live rules */
-    long long bytes;        /* malloc'd bytes held now (rules, bindings, tables, sites, idents) */
+    long long bytes;        /* malloc'd bytes held now (rules, bindings, tables, sites,
+                             * idents, forgotten idents kept for reuse) */
     long long idents;       /* live identity records */
 } bc_counters;
 
@@ -116,7 +117,10 @@ bc_ident *bc_ident_find(bc_cache *c, uintptr_t ptr);
 bc_ident *bc_ident_add(bc_cache *c, uintptr_t ptr);
 
 /* Drops ptr's record; returns 1 if there was one. Rules naming its serial
- * stay where they are (they can never match again) until evicted. */
+ * stay where they are (they can never match again) until evicted. The
+ * record's memory is kept for the next bc_ident_add (a few dozen at most,
+ * counted in bytes until bc_free), so a loop that forgets one object and
+ * meets the next allocates nothing. */
 int bc_ident_forget(bc_cache *c, uintptr_t ptr);
 
 void bc_counters_get(const bc_cache *c, bc_counters *out);

@@ -106,7 +106,8 @@ static const optdef opt_table[] = {
     { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
       .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
     { "--scenario", RUNS, K_CHOICE, F(scenario), .noun = "scenario",
-      .words = { { "calls", CS_SCEN_CALLS }, { "pass-instance", CS_SCEN_PASS_INSTANCE } } },
+      .words = { { "calls", CS_SCEN_CALLS }, { "pass-instance", CS_SCEN_PASS_INSTANCE },
+                 { "calls-same", CS_SCEN_CALLS_SAME } } },
     { "--activation", RUNS, K_CHOICE, F(activation), .noun = "value",
       .words = { { "factory", CS_ACT_FACTORY }, { "cocreate", CS_ACT_COCREATE } } },
     { "--apartment", RUNS, K_CHOICE, F(apartment_mta), .words = { { "sta", 0 }, { "mta", 1 } } },
@@ -121,6 +122,7 @@ static const optdef opt_table[] = {
                  { "missing-unadvise", CS_CF_MISSING_UNADVISE } } },
     { "--plan", RUNS, K_CHOICE, F(invoke_plan), .words = { { "vtable", 0 }, { "invoke", 1 } } },
     { "--bstr-cache", RUNS, K_CHOICE, F(bstr_cache), .words = { { "on", 1 }, { "off", 0 } } },
+    { "--heap", RUNS, K_CHOICE, F(heap_lfh), .words = { { "lfh", 1 }, { "default", 0 } } },
     /* suite */
     { "--timeout", SUITE, K_REAL, F(suite.timeout_s), 1, 86400, 0, "a number of seconds from 1 to 86400" },
     { "--out", SUITE, K_DIR, F(suite.out_dir), .what = "empty directory name" },

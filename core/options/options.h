@@ -90,7 +90,10 @@ typedef enum cs_command {
 
 typedef enum cs_scenario {
     CS_SCEN_CALLS,           /* create, call each --call on it, release */
-    CS_SCEN_PASS_INSTANCE    /* create, pass it to a long-lived sink, release */
+    CS_SCEN_PASS_INSTANCE,   /* create, pass it to a long-lived sink, release */
+    CS_SCEN_CALLS_SAME       /* one object per thread, created once: every
+                              * iteration calls it (what the calls cost,
+                              * without creation) */
 } cs_scenario;
 
 typedef enum cs_activation {
@@ -175,6 +178,8 @@ typedef struct cs_options {
     int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */
     long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
+    int heap_lfh;                     /* 1: the process heap in its low-
+                                       * fragmentation mode (--heap lfh) */
     cs_client_fault client_fault;     /* harness fault */
     const char *list_what;            /* for `list`: "faults", "policies",
                                        * "classes", "members" */

@@ -54,6 +54,7 @@ static void write_context(FILE *f, const cs_context *c)
     kv_str(f, 4, "build_type", c->build_type);
     kv_str(f, 4, "comstress_version", c->version);
     kv_str(f, 4, "command_line", c->command_line);
+    kv_str(f, 4, "heap_mode", c->heap_mode);
     fputs("\n  }", f);
 }
 

@@ -166,6 +166,7 @@ typedef struct cs_context {
     const char *build_type;
     const char *version;      /* comstress version */
     const char *command_line;
+    const char *heap_mode;    /* the process heap: "lfh" or "default" (--heap) */
 } cs_context;
 
 #endif

@@ -15,6 +15,7 @@
 #include "say.h"
 #include "ledger.h"
 #include "mallocspy.h"
+#include "heapmode.h"
 #include "phase.h"
 #include "release.h"
 #include "report_csv.h"
@@ -324,6 +325,12 @@ static int session_open(session *s, int argc, char **argv)
 
     if ((rc = build_script(o, &s->script)))
         return rc;
+    /* Before the target is loaded: its DLL's first allocations already
+     * come from the heap in the mode asked for. */
+    if (o->heap_lfh && !cs_heap_use_lfh(err, sizeof(err))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return CS_EXIT_INTERNAL;
+    }
     if (o->trace && (rc = start_tracing(o)))
         return rc;
     if ((rc = cs_target_open(o->target, o->dll, &s->t, err, sizeof(err)))) {
@@ -380,7 +387,8 @@ static void describe_run(session *s, size_t i)
     r->gate = o->fail_on_leak;
     r->apartment = o->apartment_mta ? "mta" : "sta";
     r->activation = o->activation == CS_ACT_FACTORY ? "factory" : "cocreate";
-    r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance" : "calls";
+    r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance"
+                : o->scenario == CS_SCEN_CALLS_SAME ? "calls-same" : "calls";
 }
 
 /* Appends r's record to DIR/runs.txt, so `report DIR` knows what only

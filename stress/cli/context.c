@@ -1,6 +1,8 @@
-/* The context block of run.json: when, where, on what, with which build. */
+/* The context block of run.json: when, where, on what, with which build
+ * and which heap mode. */
 #include "context.h"
 #include "paths.h"
+#include "heapmode.h"
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,4 +82,5 @@ void cs_context_fill(cs_context_store *st, int argc, char **argv)
     st->ctx.build_type = COMSTRESS_BUILD_TYPE;
     st->ctx.version = COMSTRESS_VERSION;
     st->ctx.command_line = st->cmdline;
+    st->ctx.heap_mode = cs_heap_mode_name();
 }

@@ -1,5 +1,5 @@
 /* Fills run.json's context block (date, host, OS or Wine version, build,
- * version, command line). */
+ * version, command line, the process heap's mode as the heap reports it). */
 #ifndef CS_CONTEXT_H
 #define CS_CONTEXT_H
 

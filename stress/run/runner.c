@@ -30,8 +30,28 @@ void cs_run_interrupt(const char *why)
 
     if (!sh)
         return;
-    snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, (long long)sh->done);
+    snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, rs_done(sh));
     rs_fail(sh, CS_EXIT_INTERRUPTED, msg);
+}
+
+long long rs_done(run_shared *sh)
+{
+    long long n = 0;
+    int i;
+
+    for (i = 0; i < sh->nthreads; i++)
+        n += sh->slots[i].done;
+    return n;
+}
+
+long long rs_calls(run_shared *sh)
+{
+    long long n = 0;
+    int i;
+
+    for (i = 0; i < sh->nthreads; i++)
+        n += sh->slots[i].calls;
+    return n;
 }
 
 /* Records the first error of the run and asks every thread to stop. */
@@ -96,14 +116,14 @@ static void adapt_interval(run_shared *sh)
         sh->every *= 2;
 }
 
-/* Samples when the run has crossed the next sampling point. */
-void rs_maybe_sample(run_shared *sh)
+/* Samples when the run has crossed the next sampling point (done: the
+ * iterations so far, read again under the lock). */
+static void maybe_sample(run_shared *sh, long long done)
 {
-    LONG64 done = sh->done;
-
     if (done < sh->next_sample)
         return;
     EnterCriticalSection(&sh->lock);
+    done = rs_done(sh);
     if (done >= sh->next_sample) {
         take_sample(sh, done);
         adapt_interval(sh);
@@ -116,21 +136,48 @@ void rs_maybe_sample(run_shared *sh)
 /* Takes the malloc spy's per-site figures once the warm-up is done (see
  * cs_run_extra). With several threads a few iterations may be in flight:
  * a handful of blocks against a finding's iterations / 2. */
-void rs_maybe_mark_spy(run_shared *sh)
+static void maybe_mark_spy(run_shared *sh, long long done)
 {
     cs_run_extra *x = sh->cfg->extra;
     int i;
 
-    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->warmup <= 0 || sh->done < sh->cfg->warmup)
+    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->warmup <= 0 || done < sh->cfg->warmup)
         return;
     EnterCriticalSection(&sh->lock);
     if (!sh->spy_marked) {
-        x->spy_at = sh->done;
+        x->spy_at = rs_done(sh);
         for (i = 0; i < CS_SPY_SITES; i++)
             cs_spy_site(i, &x->spy[i]);
         sh->spy_marked = 1;
     }
     LeaveCriticalSection(&sh->lock);
+}
+
+/* Iterations a worker may do before the next checkpoint can be due, when
+ * the run has done done: the distance to the next sampling point (or to
+ * the end of the warm-up while the spy mark is still to be taken) shared
+ * between the workers, at least 1. */
+static long long countdown(run_shared *sh, long long done)
+{
+    long long dist = sh->next_sample - done, t = sh->nthreads;
+
+    if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->cfg->warmup > done
+        && sh->cfg->warmup - done < dist)
+        dist = sh->cfg->warmup - done;
+    return dist > t ? (dist + t - 1) / t : 1;
+}
+
+/* Workers do not look at the run's totals on every iteration: reading the
+ * other workers' slots moves their cache lines, and a shared counter
+ * written on every iteration (as this loop once had) makes two threads
+ * slower than one. */
+void rs_checkpoint(run_shared *sh, rs_slot *slot)
+{
+    long long done = rs_done(sh);
+
+    maybe_mark_spy(sh, done);
+    maybe_sample(sh, done);
+    slot->countdown = countdown(sh, rs_done(sh));
 }
 
 /* Creates one instance of the target as IDispatch: through the kept
@@ -230,7 +277,7 @@ static void run_threads(run_shared *sh, cs_run *r)
     if (WaitForMultipleObjects(t, th, TRUE, wait) == WAIT_TIMEOUT) {
         snprintf(msg, sizeof(msg), "hang: the workload did not finish within %lld s "
                  "(%lld iterations done; a call into the target never returned)",
-                 o->timeout_s, (long long)sh->done);
+                 o->timeout_s, rs_done(sh));
         rs_fail(sh, CS_EXIT_HANG, msg);
         sh->hung = 1;
         WaitForMultipleObjects(t, th, TRUE, 2000);   /* the healthy ones stop */
@@ -266,11 +313,11 @@ static void fill_result(run_shared *sh, cs_run *r)
 {
     cs_sample last;
 
-    r->iterations = sh->done;
+    r->iterations = rs_done(sh);
     /* Calls per second of loop time: the samplers' own time is left out,
      * so a short run is not mostly a measure of the sampler. */
     r->calls_per_second = r->seconds - sh->sampling_s > 0
-                          ? (double)sh->calls_ok / (r->seconds - sh->sampling_s) : 0;
+                          ? (double)rs_calls(sh) / (r->seconds - sh->sampling_s) : 0;
     r->samples = sh->samples;
     r->sampling_seconds = sh->sampling_s;
     r->sample_every_end = sh->every;
@@ -286,14 +333,18 @@ static void fill_result(run_shared *sh, cs_run *r)
     r->server_locks_end = isnan(last.v[CS_M_SERVER_LOCKS]) ? -1 : (long)last.v[CS_M_SERVER_LOCKS];
 }
 
-/* The shared state lives on the heap: after a timeout, workers stuck in
+/* The shared state lives on the heap, aligned to a cache line (its slots
+ * must each have a line of their own): after a timeout, workers stuck in
  * the target still point at it, so it is then never freed. */
 int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
 {
     char why[300];
-    run_shared *sh = calloc(1, sizeof(*sh));
-    int code = CS_EXIT_OK;
+    run_shared *sh = _aligned_malloc(sizeof(*sh), RS_LINE);
+    long long done;
+    int code = CS_EXIT_OK, i;
 
+    if (sh)
+        memset(sh, 0, sizeof(*sh));
     if (!sh) {
         snprintf(err_buf, errlen, "out of memory starting the run");
         r->error = err_buf;
@@ -305,13 +356,15 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     sh->nthreads = cfg->opt->threads;
     sh->every = cfg->sample_every;
     sh->next_sample = cfg->sample_every;
+    for (i = 0; i < sh->nthreads; i++)
+        sh->slots[i].countdown = countdown(sh, 0);
     InitializeCriticalSection(&sh->lock);
     QueryPerformanceFrequency(&sh->freq);
     QueryPerformanceCounter(&sh->t0);
     if (cfg->opt->sink_sta && !start_sink(sh, err_buf, errlen)) {
         r->error = err_buf;
         DeleteCriticalSection(&sh->lock);
-        free(sh);
+        _aligned_free(sh);
         return CS_EXIT_TARGET;
     }
     sh->all_arrived = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -329,8 +382,8 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     if (!sh->hung)
         stop_sink(sh);
     EnterCriticalSection(&sh->lock);
-    if (sh->done % sh->every)                /* the end point */
-        take_sample(sh, sh->done);
+    if ((done = rs_done(sh)) % sh->every)    /* the end point */
+        take_sample(sh, done);
     LeaveCriticalSection(&sh->lock);
     fill_result(sh, r);
     if (sh->err[0]) {
@@ -347,6 +400,6 @@ out_free:
         CloseHandle(sh->go);
     stop_sink(sh);
     DeleteCriticalSection(&sh->lock);
-    free(sh);
+    _aligned_free(sh);
     return code;
 }

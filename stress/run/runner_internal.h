@@ -9,12 +9,32 @@
 #include "runner.h"
 #include "lb.h"
 
-/* State shared by the workers and the sampling thread of one run. */
+/* A cache line: what one thread writes on every iteration lives on a line
+ * of its own, so two workers never write the same line (false sharing
+ * would make every iteration of one wait for the other's). */
+#define RS_LINE 64
+
+/*
+ * One worker's counters, written by that worker alone with plain stores
+ * (an aligned 64-bit store is atomic on x86-64) and read by anyone: the
+ * run's totals are sums over the slots, exact once the workers stop.
+ */
+typedef struct rs_slot {
+    volatile LONG64 done;        /* iterations completed */
+    volatile LONG64 calls;       /* calls its statements made */
+    long long countdown;         /* iterations until it next looks at the
+                                  * run's totals (sampling, spy mark) */
+} __attribute__((aligned(RS_LINE))) rs_slot;
+
+/* State shared by the workers and the sampling thread of one run: what
+ * workers read on every iteration (cfg, stop) apart from what the sampler
+ * writes; each worker's own counters in slots[]. Allocated aligned to a
+ * cache line (rs_shared_new). */
 typedef struct run_shared {
     const cs_run_config *cfg;
-    volatile LONG64 done;        /* iterations completed, all threads */
     volatile LONG stop;          /* set on the first error */
-    volatile LONG64 calls_ok;
+    int nthreads;
+    unsigned char pad_read[RS_LINE];
     CRITICAL_SECTION lock;       /* guards err, stats and sample writing */
     char err[512];
     int exit_code;
@@ -25,7 +45,6 @@ typedef struct run_shared {
     double sampling_s;           /* time spent taking samples */
     long long every;             /* current interval (adapts) */
     lb_dispatcher *live[CS_MAX_THREADS]; /* per-thread dispatchers, for cache figures */
-    int nthreads;
     int hung;                    /* --timeout expired */
     volatile LONG spy_marked;    /* cfg->extra's spy mark taken */
     unsigned long exception;     /* a call returned an exception code */
@@ -38,6 +57,7 @@ typedef struct run_shared {
     volatile LONG arrived;       /* workers done with their set-up */
     int started;                 /* workers created */
     HANDLE all_arrived, go;
+    rs_slot slots[CS_MAX_THREADS];
 } run_shared;
 
 typedef struct worker {
@@ -49,11 +69,20 @@ typedef struct worker {
 /* Records the first error of the run and asks every thread to stop. */
 void rs_fail(run_shared *sh, int code, const char *msg);
 
-/* Samples when the run has crossed the next sampling point. */
-void rs_maybe_sample(run_shared *sh);
+/* Iterations completed and calls made by every worker so far (sums over
+ * the slots; exact once the workers have stopped). */
+long long rs_done(run_shared *sh);
+long long rs_calls(run_shared *sh);
 
-/* Takes the malloc spy's per-site figures once the warm-up is done. */
-void rs_maybe_mark_spy(run_shared *sh);
+/*
+ * Called by worker slot when its countdown has run out: takes the malloc
+ * spy's mark once the warm-up is done, samples when the run has crossed
+ * the next sampling point, and sets the countdown to the iterations this
+ * worker may do before the next of those can be due (at least 1). With
+ * one worker both happen at the exact iteration; with T, a checkpoint is
+ * at most a few iterations late.
+ */
+void rs_checkpoint(run_shared *sh, rs_slot *slot);
 
 /* Creates one instance of the target as IDispatch: through the kept
  * factory cf, else as the target makes one (CoCreateInstance, or --dll's

@@ -67,6 +67,28 @@ static BOOL run_statements(run_shared *sh, cs_exec *x, long long iteration)
     return TRUE;
 }
 
+/* One iteration of calls-same: the statements on the worker's one
+ * object (made by worker_setup, released by worker_teardown), which stays
+ * known to the dispatcher, so every call after the first is its cache's
+ * repeated call. Returns FALSE on error, as iterate. */
+static BOOL iterate_same(run_shared *sh, cs_exec *x, IDispatch *obj, long long iteration)
+{
+    lb_ref given = { "obj", obj };
+    lb_error e;
+    BOOL ok;
+
+    ok = SUCCEEDED(cs_exec_begin(x, obj, &given, 1, iteration, &e));
+    if (!ok)
+        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+    else
+        ok = run_statements(sh, x, iteration);
+    cs_exec_end(x);
+    if (sh->cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
+        SysAllocString(L"comstress: a BSTR the harness forgets to free");
+    cs_exec_sweep(x);
+    return ok && !sh->stop;
+}
+
 /*
  * One iteration: create, run the statements (on the new object, or on the
  * sink with the new object as @obj), end the executor's iteration (its
@@ -173,14 +195,15 @@ typedef struct worker_state {
     cs_exec *x;
     IClassFactory *cf;
     IDispatch *sink;
+    IDispatch *same;             /* calls-same: the one object */
     lb_dispatcher *d;
-    long long calls_counted;     /* exec_calls already added to calls_ok */
 } worker_state;
 
 /*
  * A worker's set-up in its (already initialised) apartment: its
  * dispatcher, its script executor (the call sites made once), the class
- * factory (factory activation) and the sink (pass-instance). Returns TRUE when the loop can start; on FALSE the
+ * factory (factory activation), the sink (pass-instance) and the one
+ * object (calls-same). Returns TRUE when the loop can start; on FALSE the
  * run has failed (rs_fail) and ws holds what must still be freed.
  */
 static BOOL worker_setup(run_shared *sh, worker_state *ws)
@@ -221,6 +244,15 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
     }
     if (ws->sink && cfg->ledger)
         ws->sink = cs_ledger_wrap(cfg->ledger, ws->sink, "sink", 0);
+    if (cfg->opt->scenario == CS_SCEN_CALLS_SAME && FAILED(hr = rs_create_obj(cfg, ws->cf, &ws->same))) {
+        snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
+                 cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
+        rs_fail(sh, CS_EXIT_TARGET, msg);
+        ws->same = NULL;
+        return FALSE;
+    }
+    if (ws->same && cfg->ledger)
+        ws->same = cs_ledger_wrap(cfg->ledger, ws->same, "CreateInstance", 0);
     return TRUE;
 }
 
@@ -282,7 +314,7 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
     if (ws->x) {
         cs_exec_end(ws->x);
         cs_exec_sweep(ws->x);
-        InterlockedExchangeAdd64(&sh->calls_ok, exec_calls(ws->x) - ws->calls_counted);
+        sh->slots[index].calls = exec_calls(ws->x);
         EnterCriticalSection(&sh->lock);
         if (sh->cfg->extra) {
             merge_totals(sh, ws->x);
@@ -294,6 +326,11 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
     if (ws->sink) {
         lb_dispatcher_forget(ws->d, (IUnknown *)ws->sink);
         IDispatch_Release(ws->sink);
+    }
+    if (ws->same) {
+        lb_dispatcher_forget(ws->d, (IUnknown *)ws->same);
+        if (sh->cfg->opt->client_fault != CS_CF_MISSING_RELEASE)
+            IDispatch_Release(ws->same);
     }
     if (ws->cf)
         IClassFactory_Release(ws->cf);
@@ -312,14 +349,22 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
     }
 }
 
-/* Per-thread loop: its own apartment, class factory, sink, dispatcher.
- * Every worker arrives at the start line once, set up or failed. */
+/*
+ * Per-thread loop: its own apartment, class factory, sink, dispatcher.
+ * Every worker arrives at the start line once, set up or failed. Its
+ * counters go to its own slot, and it looks at the run's totals only when
+ * its countdown runs out (rs_checkpoint): nothing it writes per iteration
+ * is shared. Iteration k (from 0) of worker t of T is numbered k*T + t + 1,
+ * unique within the run and never above --iterations.
+ */
 DWORD WINAPI rs_worker_main(void *arg)
 {
     worker *w = arg;
     run_shared *sh = w->sh;
+    rs_slot *slot = &sh->slots[w->index];
     worker_state ws;
-    long long i;
+    long long i, it;
+    BOOL ok;
 
     memset(&ws, 0, sizeof(ws));
     if (FAILED(CoInitializeEx(NULL, sh->cfg->opt->apartment_mta ? COINIT_MULTITHREADED
@@ -336,16 +381,15 @@ DWORD WINAPI rs_worker_main(void *arg)
     arrive(sh);
     WaitForSingleObject(sh->go, INFINITE);
     for (i = 0; i < w->iterations && !sh->stop; i++) {
-        BOOL ok = iterate(sh, ws.x, ws.d, ws.cf, ws.sink, sh->done + 1);
-        long long calls = exec_calls(ws.x);
+        it = i * sh->nthreads + w->index + 1;
+        ok = ws.same ? iterate_same(sh, ws.x, ws.same, it) : iterate(sh, ws.x, ws.d, ws.cf, ws.sink, it);
 
-        InterlockedExchangeAdd64(&sh->calls_ok, calls - ws.calls_counted);
-        ws.calls_counted = calls;
+        slot->calls = exec_calls(ws.x);
         if (!ok)
             break;
-        InterlockedIncrement64(&sh->done);
-        rs_maybe_mark_spy(sh);
-        rs_maybe_sample(sh);
+        slot->done = i + 1;
+        if (--slot->countdown <= 0)
+            rs_checkpoint(sh, slot);
     }
 out_teardown:
     worker_teardown(sh, w->index, &ws);

@@ -192,13 +192,56 @@ START_TEST(identities_get_fresh_serials)
 }
 END_TEST
 
+/* The stress loop's identity traffic: one object forgotten, the next met,
+ * a thousand times. Forgotten records are reused, so the bytes held stop
+ * growing after the first, and every new record still gets a fresh
+ * serial; more forgotten at once than the pool keeps are freed. */
+START_TEST(forgotten_identities_are_reused_with_fresh_serials)
+{
+    unsigned long long last = 0;
+    bc_counters n0, n;
+    bc_ident *id;
+    uintptr_t p;
+    int i;
+
+    ck_assert_ptr_nonnull(bc_ident_add(cache, 0x2000));
+    bc_counters_get(cache, &n0);
+    ck_assert_int_eq(bc_ident_forget(cache, 0x2000), 1);
+    bc_counters_get(cache, &n);
+    ck_assert_int_eq(n.bytes, n0.bytes);         /* kept for reuse, still counted */
+    for (i = 0; i < 1000; i++) {
+        id = bc_ident_add(cache, 0x3000 + 16 * (uintptr_t)(i % 7));
+        ck_assert_ptr_nonnull(id);
+        ck_assert(id->serial > last);
+        ck_assert_int_eq(id->has_type, -1);
+        ck_assert_int_eq(id->flags, 0);
+        last = id->serial;
+        bc_counters_get(cache, &n);
+        ck_assert_int_eq(n.bytes, n0.bytes);     /* reused: nothing new allocated */
+        id->has_type = 1;                        /* the caller's marks, gone on reuse */
+        id->flags = 3;
+        ck_assert_int_eq(bc_ident_forget(cache, id->ptr), 1);
+    }
+    bc_counters_get(cache, &n);
+    ck_assert_int_eq(n.idents, 0);
+    for (p = 1; p <= 200; p++)
+        ck_assert_ptr_nonnull(bc_ident_add(cache, p * 16));
+    for (p = 1; p <= 200; p++)
+        ck_assert_int_eq(bc_ident_forget(cache, p * 16), 1);
+    bc_counters_get(cache, &n);
+    ck_assert_int_eq(n.idents, 0);
+    ck_assert_int_lt(n.bytes - n0.bytes, 200 * (long long)sizeof(bc_ident));
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(levels_l0_l1_l2), CS_TEST(l1_keeps_last_ten_newest_first),
         CS_TEST(l2_inserts_midway_and_drops_tail), CS_TEST(instance_map_never_evicts),
         CS_TEST(type_map_and_bytes_return), CS_TEST(free_releases_every_binding),
-        CS_TEST(identities_get_fresh_serials), NULL
+        CS_TEST(identities_get_fresh_serials), CS_TEST(forgotten_identities_are_reused_with_fresh_serials),
+        NULL
     };
 
     return cs_run_tests("bindcache", setup, teardown, tests);

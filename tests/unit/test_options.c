@@ -215,6 +215,22 @@ START_TEST(the_longest_timeout_and_a_fault_parameter_are_kept)
 }
 END_TEST
 
+START_TEST(the_heap_mode_and_the_calls_same_scenario_are_parsed)
+{
+    ck_assert_int_eq(parse("run", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.heap_lfh, 0);
+    ck_assert_int_eq(parse("compare", "--heap", "lfh", "--scenario", "calls-same", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.heap_lfh, 1);
+    ck_assert_int_eq(o.scenario, CS_SCEN_CALLS_SAME);
+    ck_assert_int_eq(parse("run", "--heap", "lfh", "--heap", "default", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.heap_lfh, 0);
+    bad(parse("run", "--heap", "lowfrag", NULL), "--heap: 'lowfrag' is not lfh or default");
+    bad(parse("suite", "--heap", "lfh", NULL), "unknown option '--heap'");
+    bad(parse("run", "--scenario", "calls-same", "--sink-apartment", "sta", NULL),
+        "needs --scenario pass-instance");
+}
+END_TEST
+
 /* --script names a file (read by the command, not here); the executor's
  * client faults are words of --client-fault like the harness's own. */
 START_TEST(a_script_file_and_the_object_model_client_faults_are_taken)
@@ -302,6 +318,7 @@ int main(void)
     tcase_add_loop_test(tc, hostile_command_lines_are_refused_with_one_line, 0,
                         sizeof(refused) / sizeof(refused[0]));
     tcase_add_test(tc, the_longest_timeout_and_a_fault_parameter_are_kept);
+    tcase_add_test(tc, the_heap_mode_and_the_calls_same_scenario_are_parsed);
     suite_add_tcase(s, tc);
     rc = cs_run_suite(s);
     return cs_run_tests("options", NULL, NULL, tests) || rc;

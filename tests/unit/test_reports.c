@@ -73,6 +73,7 @@ static void make_model(void)
     ctx.build_type = "RelWithDebInfo";
     ctx.version = "0.1.0";
     ctx.command_line = hostile_cmdline;
+    ctx.heap_mode = "lfh";
 }
 
 static size_t count(const char *hay, const char *needle)
@@ -224,7 +225,7 @@ START_TEST(json_is_valid_and_complete)
 {
     static const char *const keys[] = {
         "schema_version", "context", "date", "host", "os_version", "build_type",
-        "comstress_version", "command_line", "runs", "name", "target", "calls", "iterations",
+        "comstress_version", "command_line", "heap_mode", "runs", "name", "target", "calls", "iterations",
         "seconds", "calls_per_second", "live_objects_end", "server_locks_end", "samples",
         "cache", "binds", "getidsofnames_calls", "cache_entries_end", "cache_bytes_end",
         "heap_bytes_per_iteration", "type_fallbacks", "error", "verdicts", "verdict",
@@ -241,6 +242,7 @@ START_TEST(json_is_valid_and_complete)
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         ck_assert_msg(strstr(json, keys[i]) && count(json, keys[i]) >= 1, "no key %s", keys[i]);
     ck_assert(strstr(json, "\"schema_version\": 1,"));
+    ck_assert(strstr(json, "\"heap_mode\": \"lfh\""));
     ck_assert_uint_eq(count(json, "\"heap_bytes\": {"), 2);
     ck_assert_uint_eq(count(json, "\"verdict\": \"leak\""), 2);  /* heap + working set */
     ck_assert(!strstr(json, "pagefile_bytes"));                     /* not measured */

@@ -1,0 +1,384 @@
+/*
+ * The repeated call (client/dispcache.c): a site called again on the same
+ * receiver is served without building its key, under every caching
+ * policy, and counted as the L0 hit it is; it never repeats on an object
+ * that was forgotten (a new object at the same address), on another
+ * receiver, or after the plan was switched.
+ */
+#include "cs_check.h"
+#include "lb.h"
+#include <stdio.h>
+#include <string.h>
+
+static IClassFactory *target_cf;
+static lb_error err;
+
+static void setup(void)
+{
+    CLSID clsid;
+
+    cs_com_sta_setup();
+    ck_assert_ok(CLSIDFromProgID(L"ComStress.Target", &clsid));
+    ck_assert_ok(CoGetClassObject(&clsid, CLSCTX_INPROC_SERVER, NULL, &IID_IClassFactory, (void **)&target_cf));
+}
+
+static void teardown(void)
+{
+    IClassFactory_Release(target_cf);
+    cs_com_teardown();
+}
+
+static IDispatch *make(void)
+{
+    IDispatch *d = NULL;
+
+    ck_assert_ok(IClassFactory_CreateInstance(target_cf, NULL, &IID_IDispatch, (void **)&d));
+    return d;
+}
+
+static lb_site *site(const char *text)
+{
+    lb_site *s;
+
+    ck_assert_msg(SUCCEEDED(lb_site_parse(text, &s, &err)), "%s", err.message);
+    return s;
+}
+
+/* Calls s on obj and returns the VT_I4 result. */
+static LONG call_i4(lb_dispatcher *d, lb_site *s, IDispatch *obj)
+{
+    VARIANT v;
+
+    ck_assert_msg(SUCCEEDED(lb_call(d, s, obj, NULL, &v, &err)), "%s", err.message);
+    ck_assert_int_eq(V_VT(&v), VT_I4);
+    return V_I4(&v);
+}
+
+static const lb_policy cached[] = { LB_CACHE_TYPE, LB_CACHE_INSTANCE, LB_CACHE_INSTANCE_UNBOUNDED };
+
+/* 100 calls of Add(1) on one Target: one bind, 99 L0 hits, the running sum
+ * returned every time (the call really happens), in both plans. */
+START_TEST(repeated_calls_on_one_object_are_l0_hits)
+{
+    lb_dispatcher *d = lb_dispatcher_new(cached[_i / 2]);
+    lb_site *add = site("Add(1)");
+    IDispatch *o = make();
+    lb_stats st;
+    LONG i;
+
+    lb_dispatcher_use_vtable(d, _i % 2 == 0);
+    for (i = 1; i <= 100; i++)
+        ck_assert_int_eq(call_i4(d, add, o), i);
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.calls, 100);
+    ck_assert_int_eq(st.binds, 1);
+    ck_assert_int_eq(st.misses, 1);
+    ck_assert_int_eq(st.hits_l0, 99);
+    ck_assert_int_eq(st.hits_l1 + st.hits_l2, 0);
+    ck_assert_int_eq(st.vtable_calls + st.invoke_calls, 100);
+    if (cached[_i / 2] == LB_CACHE_TYPE && _i % 2 == 0)
+        ck_assert_int_eq(st.vtable_calls, 100);
+    else
+        ck_assert_int_eq(st.invoke_calls, 100);
+    lb_dispatcher_forget(d, (IUnknown *)o);
+    ck_assert_uint_eq(IDispatch_Release(o), 0);
+    lb_site_free(add);
+    lb_dispatcher_free(d);
+}
+END_TEST
+
+/* Two receivers taking turns on one site: every call finds its own rule
+ * (the other receiver's call changed L0 in between), none is answered by
+ * the other object's repeat. */
+START_TEST(alternating_receivers_never_share_a_repeat)
+{
+    lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_INSTANCE);
+    lb_site *add = site("Add(1)");
+    IDispatch *a = make(), *b = make();
+    lb_stats st;
+    LONG i;
+
+    for (i = 1; i <= 10; i++) {                  /* a twice a turn, b once */
+        ck_assert_int_eq(call_i4(d, add, a), 2 * i - 1);
+        ck_assert_int_eq(call_i4(d, add, a), 2 * i);
+        ck_assert_int_eq(call_i4(d, add, b), i);
+    }
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.binds, 2);
+    ck_assert_int_eq(st.misses, 2);
+    ck_assert_int_eq(st.hits_l0, 10);            /* a's second call of each turn */
+    ck_assert_int_eq(st.hits_l1, 18);            /* every change of receiver after the first turn */
+    lb_dispatcher_forget(d, (IUnknown *)a);
+    lb_dispatcher_forget(d, (IUnknown *)b);
+    IDispatch_Release(a);
+    IDispatch_Release(b);
+    lb_site_free(add);
+    lb_dispatcher_free(d);
+}
+END_TEST
+
+/*
+ * An untyped object whose member "Add" has the DISPID it was made with and
+ * which refuses any other: a new object made at the same address with
+ * another DISPID must be bound afresh, so a repeat that outlived the
+ * forgotten object fails with DISP_E_MEMBERNOTFOUND.
+ */
+typedef struct renamed {
+    IDispatch IDispatch_iface;
+    LONG ref;
+    DISPID add_id;
+} renamed;
+
+static inline renamed *renamed_from(IDispatch *iface)
+{
+    return CONTAINING_RECORD(iface, renamed, IDispatch_iface);
+}
+
+static HRESULT WINAPI renamed_QueryInterface(IDispatch *iface, REFIID riid, void **out)
+{
+    *out = NULL;
+    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IDispatch))
+        return E_NOINTERFACE;
+    *out = iface;
+    IDispatch_AddRef(iface);
+    return S_OK;
+}
+
+static ULONG WINAPI renamed_AddRef(IDispatch *iface) { return InterlockedIncrement(&renamed_from(iface)->ref); }
+static ULONG WINAPI renamed_Release(IDispatch *iface) { return InterlockedDecrement(&renamed_from(iface)->ref); }
+static HRESULT WINAPI renamed_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 0; return S_OK; }
+
+static HRESULT WINAPI renamed_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
+{
+    *ti = NULL;
+    return DISP_E_BADINDEX;
+}
+
+static HRESULT WINAPI renamed_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
+                                            DISPID *ids)
+{
+    if (lstrcmpiW(names[0], L"Add"))
+        return DISP_E_UNKNOWNNAME;
+    ids[0] = renamed_from(iface)->add_id;
+    return S_OK;
+}
+
+static HRESULT WINAPI renamed_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
+                                     VARIANT *res, EXCEPINFO *ei, UINT *ae)
+{
+    if (id != renamed_from(iface)->add_id)
+        return DISP_E_MEMBERNOTFOUND;
+    V_VT(res) = VT_I4;
+    V_I4(res) = (LONG)id;
+    return S_OK;
+}
+
+static const IDispatchVtbl renamed_vtbl = {
+    .QueryInterface = renamed_QueryInterface, .AddRef = renamed_AddRef, .Release = renamed_Release,
+    .GetTypeInfoCount = renamed_GetTypeInfoCount, .GetTypeInfo = renamed_GetTypeInfo,
+    .GetIDsOfNames = renamed_GetIDsOfNames, .Invoke = renamed_Invoke,
+};
+
+START_TEST(a_repeat_never_outlives_a_forgotten_object)
+{
+    lb_dispatcher *d = lb_dispatcher_new(cached[_i]);
+    lb_site *add = site("Add(1)");
+    renamed obj = { { &renamed_vtbl }, 1, 7 };
+    IDispatch *p = &obj.IDispatch_iface;
+    lb_stats st;
+
+    ck_assert_int_eq(call_i4(d, add, p), 7);
+    ck_assert_int_eq(call_i4(d, add, p), 7);     /* the repeat */
+    lb_dispatcher_forget(d, (IUnknown *)p);
+    obj.add_id = 9;                               /* a new object, same address */
+    ck_assert_int_eq(call_i4(d, add, p), 9);
+    ck_assert_int_eq(call_i4(d, add, p), 9);
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.binds, 2);
+    ck_assert_int_eq(st.hits_l0, 2);
+    ck_assert_int_eq(obj.ref, 1);                 /* nothing kept */
+    lb_dispatcher_forget(d, (IUnknown *)p);
+    lb_site_free(add);
+    lb_dispatcher_free(d);
+}
+END_TEST
+
+/* A repeat made under the vtable plan is not repeated once the plan is
+ * switched to Invoke, nor the other way round. */
+START_TEST(switching_the_plan_stops_a_repeat)
+{
+    lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_TYPE);
+    lb_site *add = site("Add(1)");
+    IDispatch *o = make();
+    lb_stats st;
+
+    ck_assert_int_eq(call_i4(d, add, o), 1);
+    ck_assert_int_eq(call_i4(d, add, o), 2);
+    lb_dispatcher_use_vtable(d, FALSE);
+    ck_assert_int_eq(call_i4(d, add, o), 3);
+    ck_assert_int_eq(call_i4(d, add, o), 4);
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.vtable_calls, 2);
+    ck_assert_int_eq(st.invoke_calls, 2);
+    lb_dispatcher_use_vtable(d, TRUE);
+    ck_assert_int_eq(call_i4(d, add, o), 5);
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.vtable_calls, 3);
+    ck_assert_int_eq(st.binds, 1);
+    lb_dispatcher_forget(d, (IUnknown *)o);
+    IDispatch_Release(o);
+    lb_site_free(add);
+    lb_dispatcher_free(d);
+}
+END_TEST
+
+/*
+ * A class's type information as the type policy sees it: a stub ITypeInfo
+ * that counts GetTypeAttr (Wine's allocates a TYPEATTR every time) and its
+ * references, describing a dispinterface of no members (calls are then
+ * bound untyped, by name). Objects of one "class" hand out one stub.
+ */
+typedef struct stub_ti {
+    ITypeInfo ITypeInfo_iface;
+    LONG ref;
+    LONG attrs;                 /* GetTypeAttr calls */
+    TYPEATTR ta;
+} stub_ti;
+
+static inline stub_ti *stub_from(ITypeInfo *iface)
+{
+    return CONTAINING_RECORD(iface, stub_ti, ITypeInfo_iface);
+}
+
+static HRESULT WINAPI stub_QueryInterface(ITypeInfo *iface, REFIID riid, void **out)
+{
+    *out = NULL;
+    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_ITypeInfo))
+        return E_NOINTERFACE;
+    *out = iface;
+    ITypeInfo_AddRef(iface);
+    return S_OK;
+}
+
+static ULONG WINAPI stub_AddRef(ITypeInfo *iface) { return InterlockedIncrement(&stub_from(iface)->ref); }
+static ULONG WINAPI stub_Release(ITypeInfo *iface) { return InterlockedDecrement(&stub_from(iface)->ref); }
+
+static HRESULT WINAPI stub_GetTypeAttr(ITypeInfo *iface, TYPEATTR **ta)
+{
+    stub_ti *t = stub_from(iface);
+
+    t->attrs++;
+    *ta = &t->ta;
+    return S_OK;
+}
+
+static void WINAPI stub_ReleaseTypeAttr(ITypeInfo *iface, TYPEATTR *ta)
+{
+}
+
+static const ITypeInfoVtbl stub_vtbl = {
+    .QueryInterface = stub_QueryInterface, .AddRef = stub_AddRef, .Release = stub_Release,
+    .GetTypeAttr = stub_GetTypeAttr, .ReleaseTypeAttr = stub_ReleaseTypeAttr,
+};
+
+/* An object of a typed class: "Add" has DISPID 7 and returns its class's
+ * number, GetTypeInfo(0) gives the class's stub. */
+typedef struct typed {
+    IDispatch IDispatch_iface;
+    LONG ref;
+    stub_ti *ti;
+    LONG number;
+} typed;
+
+static inline typed *typed_from(IDispatch *iface)
+{
+    return CONTAINING_RECORD(iface, typed, IDispatch_iface);
+}
+
+static ULONG WINAPI typed_AddRef(IDispatch *iface) { return InterlockedIncrement(&typed_from(iface)->ref); }
+static ULONG WINAPI typed_Release(IDispatch *iface) { return InterlockedDecrement(&typed_from(iface)->ref); }
+static HRESULT WINAPI typed_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 1; return S_OK; }
+
+static HRESULT WINAPI typed_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
+{
+    *ti = &typed_from(iface)->ti->ITypeInfo_iface;
+    ITypeInfo_AddRef(*ti);
+    return S_OK;
+}
+
+static HRESULT WINAPI typed_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
+                                          DISPID *ids)
+{
+    if (lstrcmpiW(names[0], L"Add"))
+        return DISP_E_UNKNOWNNAME;
+    ids[0] = 7;
+    return S_OK;
+}
+
+static HRESULT WINAPI typed_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
+                                   VARIANT *res, EXCEPINFO *ei, UINT *ae)
+{
+    if (id != 7)
+        return DISP_E_MEMBERNOTFOUND;
+    V_VT(res) = VT_I4;
+    V_I4(res) = typed_from(iface)->number;
+    return S_OK;
+}
+
+static const IDispatchVtbl typed_vtbl = {
+    .QueryInterface = renamed_QueryInterface, .AddRef = typed_AddRef, .Release = typed_Release,
+    .GetTypeInfoCount = typed_GetTypeInfoCount, .GetTypeInfo = typed_GetTypeInfo,
+    .GetIDsOfNames = typed_GetIDsOfNames, .Invoke = typed_Invoke,
+};
+
+/* The type policy on 50 new objects of one class, then of another: the
+ * class's type identity is read once per class (GetTypeAttr once to
+ * identify, twice to bind), not once per object; each class binds once;
+ * and once the dispatcher is freed no reference to either stub is left. */
+START_TEST(type_information_is_read_once_per_class)
+{
+    static const GUID guid_a = { 0xa1, 0, 0, { 0 } }, guid_b = { 0xb2, 0, 0, { 0 } };
+    stub_ti ta = { { &stub_vtbl }, 1, 0 }, tb = { { &stub_vtbl }, 1, 0 };
+    lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_TYPE);
+    lb_site *add = site("Add(1)");
+    typed obj = { { &typed_vtbl }, 1, NULL, 0 };
+    IDispatch *p = &obj.IDispatch_iface;
+    lb_stats st;
+    int k;
+
+    ta.ta.guid = guid_a;
+    ta.ta.typekind = tb.ta.typekind = TKIND_DISPATCH;
+    tb.ta.guid = guid_b;
+    for (k = 0; k < 100; k++) {                  /* a new object each time, same address */
+        obj.ti = k < 50 ? &ta : &tb;
+        obj.number = k < 50 ? 1 : 2;
+        ck_assert_int_eq(call_i4(d, add, p), obj.number);
+        lb_dispatcher_forget(d, (IUnknown *)p);
+    }
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.binds, 2);
+    ck_assert_int_eq(st.type_fallbacks, 0);
+    ck_assert_int_eq(ta.attrs, 3);
+    ck_assert_int_eq(tb.attrs, 3);
+    lb_site_free(add);
+    lb_dispatcher_free(d);
+    ck_assert_int_eq(ta.ref, 1);
+    ck_assert_int_eq(tb.ref, 1);
+    ck_assert_int_eq(obj.ref, 1);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("fastcall");
+    TCase *tc = tcase_create("fastcall");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, repeated_calls_on_one_object_are_l0_hits, 0, 6);
+    tcase_add_test(tc, alternating_receivers_never_share_a_repeat);
+    tcase_add_loop_test(tc, a_repeat_never_outlives_a_forgotten_object, 0, 3);
+    tcase_add_test(tc, switching_the_plan_stops_a_repeat);
+    tcase_add_test(tc, type_information_is_read_once_per_class);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}
