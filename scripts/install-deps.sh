@@ -2,10 +2,12 @@
 # Installs every Debian package comstress needs to build and test, on a
 # fresh Debian 12 machine, as root. Idempotent: does nothing when all are
 # present. Adds a deb-src line (mirroring the existing deb lines) so the
-# build can fetch check's source package.
+# build can fetch check's source package. clang and libclang-rt-14-dev
+# (libFuzzer and the sanitizer runtimes) serve the fuzz preset alone
+# (scripts/fuzz.sh).
 set -eu
 
-PKGS="gcc libc6-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates"
+PKGS="gcc libc6-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

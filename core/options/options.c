@@ -137,6 +137,7 @@ static const optdef opt_table[] = {
     { "--block-size", CHILD, K_UINT, F(life.block_size), 16, 16 << 20, 0, "a byte count from 16 to 16777216" },
     { "--seconds", CHILD, K_REAL, F(life.seconds), 0, 3600, 1, "a duration from 0 to 3600 seconds" },
     { "--pin", CHILD, K_FLAG, F(life.pin) },
+    { "--trace", CHILD, K_FLAG, F(life.trace) },
     { "--variant", CHILD, K_CHOICE, F(life.fixed), .words = { { "leaky", 0 }, { "fixed", 1 } } },
     { "--kind", CHILD, K_WORD, F(life.kind),
       .words = { { "av" }, { "illegal" }, { "stack" }, { "divide" } } },
@@ -491,6 +492,11 @@ int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t err
         return fail(err, errlen, "no command given (" COMMAND_LIST "; see --help)");
     if ((rc = parse_command(argv[1], o, err, errlen)))
         return rc;
+    /* help and --version are whole commands: they take no options. */
+    if (o->command == CS_CMD_HELP)
+        return CS_EXIT_OK;
+    if (o->command == CS_CMD_VERSION && argc > 2)
+        return fail(err, errlen, "--version takes nothing after it (see --help)");
     return parse_words(argc, argv, 2, o, err, errlen);
 }
 

@@ -125,6 +125,7 @@ typedef struct cs_life_options {
     double seconds;           /* --seconds S (2), unload-race */
     const char *target;       /* --target PROGID (ComStress.Target), unload-race */
     const char *kind;         /* --kind av|illegal|stack|divide, crash */
+    int trace;                /* --trace: tls-unload names its blocks' site */
 } cs_life_options;
 
 /* Names of the lifecycle scenarios, NULL-terminated. */

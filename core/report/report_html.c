@@ -35,7 +35,6 @@ static void td_text(FILE *f, const char *s)
     fputs("</td>", f);
 }
 
-/* <td class="num">figure</td>, n/a for NaN or a negative "not measured". */
 /* A count cell: negative means unknown (a run rebuilt from the CSV). */
 static void td_count(FILE *f, long long v)
 {
@@ -45,16 +44,15 @@ static void td_count(FILE *f, long long v)
         fprintf(f, "<td class=\"num\">%lld</td>", v);
 }
 
-/* A figure cell: only NaN is unknown (a slope may be negative). */
-static void td_figure(FILE *f, double v, const char *fmt)
+/* A figure cell, whole (calls/s) or with two decimals: n/a when not
+ * computed; a figure too large to read in full is shortened (see
+ * cs_format_figure). */
+static void td_figure(FILE *f, double v, int whole)
 {
-    if (isnan(v)) {
-        fputs("<td class=\"num\">n/a</td>", f);
-        return;
-    }
-    fputs("<td class=\"num\">", f);
-    fprintf(f, fmt, v);
-    fputs("</td>", f);
+    char buf[32];
+
+    fprintf(f, "<td class=\"num\">%s</td>",
+            whole ? cs_format_count(v, buf, sizeof(buf)) : cs_format_figure(v, buf, sizeof(buf)));
 }
 
 /* The findings first: one line of status, then one box per finding with
@@ -200,11 +198,11 @@ static void write_summary(FILE *f, const cs_chart_run *runs, size_t n)
             td_text(f, r->calls);
         td_text(f, r->cache);
         td_count(f, r->iterations);
-        td_figure(f, r->calls_per_second, "%.0f");
+        td_figure(f, r->calls_per_second, 1);
         td_count(f, r->binds);
         td_count(f, r->getidsofnames_calls);
         td_count(f, r->cache_entries_end);
-        td_figure(f, r->heap_bytes_per_iteration, "%.2f");
+        td_figure(f, r->heap_bytes_per_iteration, 0);
         if (any_error)
             td_text(f, r->error);
         fputs("</tr>\n", f);

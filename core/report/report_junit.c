@@ -5,11 +5,13 @@
 #include <math.h>
 #include <string.h>
 
-/* One figure with one decimal, "n/a" when not computed. */
+/* One figure with one decimal ("%.3g" from 1e15 on, which "%.1f" would
+ * print in hundreds of digits, cut to the buffer), "n/a" when not
+ * computed. */
 static const char *fig1(double v, char *buf, size_t len)
 {
     if (isfinite(v))
-        snprintf(buf, len, "%.1f", v);
+        snprintf(buf, len, fabs(v) < 1e15 ? "%.1f" : "%.3g", v);
     else
         snprintf(buf, len, "n/a");
     return buf;

@@ -3,6 +3,7 @@
 #include "report_util.h"
 #include "stats.h"
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,32 +28,74 @@ static const char *const dashes[] = { "none", "10 4", "3 3", "14 4 3 4", "6 2", 
 
 /* Data-to-pixel mapping of one panel. */
 typedef struct panel {
-    double x0, x1, y0, y1;        /* data ranges */
+    double x0, x1, y0, y1;        /* data ranges, x0 < x1 and y0 < y1 */
     double px, py, pw, ph;        /* plot area in pixels */
 } panel;
 
+/* Most grid lines or labels an axis draws, whatever its range. */
+#define MAX_TICKS 24
+/* Pixel positions are kept within this many pixels of the picture, so a
+ * fitted line running far off the plot still prints as a short number. */
+#define PX_LIMIT 10000.0
+
+/* Where v lies between lo and hi, 0 to 1 (beyond for v outside). The
+ * halves keep every difference finite: hi - lo of two finite doubles can
+ * overflow (1e308 - -1e308), their halves' difference cannot. */
+static double fraction(double v, double lo, double hi)
+{
+    return (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+}
+
+/* A pixel position held to +-PX_LIMIT; NaN stays NaN (nothing drawn). */
+static double clamp_px(double v)
+{
+    return v > PX_LIMIT ? PX_LIMIT : v < -PX_LIMIT ? -PX_LIMIT : v;
+}
+
 static double map_x(const panel *p, double x)
 {
-    return p->px + (x - p->x0) / (p->x1 - p->x0) * p->pw;
+    return clamp_px(p->px + fraction(x, p->x0, p->x1) * p->pw);
 }
 
 static double map_y(const panel *p, double y)
 {
-    return p->py + p->ph - (y - p->y0) / (p->y1 - p->y0) * p->ph;
+    return clamp_px(p->py + p->ph - fraction(y, p->y0, p->y1) * p->ph);
 }
 
 /* A "nice" tick step (1, 2 or 5 times a power of 10 or of 1024 for
- * bytes) giving about `want` intervals over span. */
-static double nice_step(double span, int want, int bytes)
+ * bytes) giving about `want` intervals between lo and hi. The span is
+ * taken through halves (see fraction). Returns a positive finite step,
+ * or 0 when there is none (the range is not finite or the step would
+ * overflow): the caller then draws no ticks. */
+static double nice_step(double lo, double hi, int want, int bytes)
 {
-    double raw = span / want, base = 1, m;
+    double raw = (hi / 2 - lo / 2) * (2.0 / want), base = 1, m, step;
 
+    if (!isfinite(raw) || raw <= 0)
+        return 0;
     if (bytes && raw >= 1024)
         while (base * 1024 <= raw)
             base *= 1024;
     m = pow(10, floor(log10(raw / base)));
     raw /= base * m;
-    return base * m * (raw <= 1 ? 1 : raw <= 2 ? 2 : raw <= 5 ? 5 : 10);
+    step = base * m * (raw <= 1 ? 1 : raw <= 2 ? 2 : raw <= 5 ? 5 : 10);
+    return isfinite(step) && step > 0 ? step : 0;
+}
+
+/* Widens [*lo, *hi] to at least width and by pad (a fraction of the
+ * range) on both sides, within the finite doubles. Near the largest
+ * doubles a fixed width disappears in rounding (1e300 + 512 == 1e300),
+ * so the width is also at least a millionth of the values' size. */
+static void widen(double *lo, double *hi, double width, double pad)
+{
+    double mid = *lo / 2 + *hi / 2, half = *hi / 2 - *lo / 2;
+    double need = fmax(width / 2, fmax(fabs(*lo), fabs(*hi)) * 1e-6);
+
+    if (half < need)
+        half = need;
+    half += half * pad;
+    *lo = fmax(mid - half, -DBL_MAX);
+    *hi = fmin(mid + half, DBL_MAX);
 }
 
 /* Data ranges of metric m over every run; 0 when nothing was measured. */
@@ -68,50 +111,53 @@ static int data_range(const cs_chart_run *runs, size_t n, cs_metric m, panel *p)
             if (!isfinite(y))
                 continue;
             any = 1;
+            p->x0 = x < p->x0 ? x : p->x0;
             p->x1 = x > p->x1 ? x : p->x1;
             p->y0 = y < p->y0 ? y : p->y0;
             p->y1 = y > p->y1 ? y : p->y1;
         }
     }
-    if (any && p->y1 - p->y0 < 1024)
-        p->y0 -= 512, p->y1 += 512;
-    if (any) {
-        double pad = (p->y1 - p->y0) * 0.05;
-        p->y0 -= pad;
-        p->y1 += pad;
-    }
+    if (any)
+        widen(&p->y0, &p->y1, 1024, 0.05);
     return any;
 }
 
-/* Axes, grid and tick labels (bytes on y, iterations on x). */
+/* Axes, grid and tick labels (bytes on y, iterations on x); at most
+ * MAX_TICKS of each, counted rather than stepped to the end, so a step
+ * lost in rounding (v + step == v) cannot loop. */
 static void draw_axes(FILE *f, const panel *p)
 {
-    double step = nice_step(p->y1 - p->y0, 5, 1), v;
+    double step = nice_step(p->y0, p->y1, 5, 1), first, v;
     char buf[32];
+    int k;
 
     fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#444\"/>\n",
             p->px, p->py, p->pw, p->ph);
-    for (v = ceil(p->y0 / step) * step; v <= p->y1; v += step) {
+    first = step ? ceil(p->y0 / step) * step : NAN;
+    for (k = 0; k < MAX_TICKS && (v = first + k * step) <= p->y1; k++) {
         fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                 p->px, p->px + p->pw, map_y(p, v), map_y(p, v),
                 p->px - 6, map_y(p, v) + 4, cs_format_bytes(v, buf, sizeof(buf)));
     }
-    step = nice_step(p->x1 - p->x0, 8, 0);
-    for (v = 0; v <= p->x1; v += step)
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n",
-                map_x(p, v), p->py + p->ph + 16, v);
+    step = nice_step(p->x0, p->x1, 8, 0);
+    first = step ? ceil(p->x0 / step) * step : NAN;
+    for (k = 0; k < MAX_TICKS && (v = first + k * step) <= p->x1; k++)
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+                map_x(p, v), p->py + p->ph + 16, cs_format_count(v, buf, sizeof(buf)));
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">iterations</text>\n",
             p->px + p->pw / 2, p->py + p->ph + 34);
 }
 
-/* The run's fitted line after warm-up, dashed, from warm-up to the end. */
+/* The run's fitted line after warm-up, dashed, from warm-up to the end;
+ * none when the fit is not a number at either end (values so far apart
+ * that the slope overflowed). */
 static void draw_fit(FILE *f, const panel *p, const cs_chart_run *cr, cs_metric m, const char *color)
 {
     double *x = malloc((cr->n ? cr->n : 1) * 2 * sizeof(*x)), *y;
     size_t i, k = 0;
     cs_fit fit;
-    double xa, xb;
+    double xa, xb, ya, yb;
 
     if (!x)
         return;
@@ -124,10 +170,12 @@ static void draw_fit(FILE *f, const panel *p, const cs_chart_run *cr, cs_metric 
     }
     if (k >= 2 && !cs_theil_sen(x, y, k, &fit)) {
         xa = x[0], xb = x[k - 1];
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                "stroke-width=\"1.5\" stroke-dasharray=\"6 4\" opacity=\"0.8\"/>\n",
-                map_x(p, xa), map_y(p, fit.intercept + fit.slope * xa),
-                map_x(p, xb), map_y(p, fit.intercept + fit.slope * xb), color);
+        ya = map_y(p, fit.intercept + fit.slope * xa);
+        yb = map_y(p, fit.intercept + fit.slope * xb);
+        if (!isnan(ya) && !isnan(yb))
+            fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\" opacity=\"0.8\"/>\n",
+                    map_x(p, xa), ya, map_x(p, xb), yb, color);
     }
     free(x);
 }
@@ -188,7 +236,7 @@ static void draw_panel(FILE *f, double top, const char *title, cs_metric m,
     if (warmup > 0)
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#eee\"/>"
                 "<text x=\"%.1f\" y=\"%.1f\" fill=\"#888\">warm-up</text>\n",
-                p.px, p.py, map_x(&p, warmup < p.x1 ? (double)warmup : p.x1) - p.px, p.ph,
+                p.px, p.py, fmax(0, map_x(&p, warmup < p.x1 ? (double)warmup : p.x1) - p.px), p.ph,
                 p.px + 4, p.py + 14);
     draw_axes(f, &p);
     for (r = 0; r < n; r++)

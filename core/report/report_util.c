@@ -96,6 +96,10 @@ char *cs_format_bytes(double v, char *buf, size_t len)
         snprintf(buf, len, "n/a");
         return buf;
     }
+    if (a >= 1125899906842624.0) {          /* 1024 TB */
+        snprintf(buf, len, "%.3g B", v);
+        return buf;
+    }
     while (a >= 1024 && u < 3) {
         a /= 1024;
         v /= 1024;
@@ -108,12 +112,24 @@ char *cs_format_bytes(double v, char *buf, size_t len)
     return buf;
 }
 
+/* Where a figure printed in full stops being readable. */
+#define HUGE_FIGURE 1e15
+
+char *cs_format_count(double v, char *buf, size_t len)
+{
+    if (!isfinite(v))
+        snprintf(buf, len, "n/a");
+    else
+        snprintf(buf, len, fabs(v) < HUGE_FIGURE ? "%.0f" : "%.3g", v);
+    return buf;
+}
+
 char *cs_format_figure(double v, char *buf, size_t len)
 {
     if (!isfinite(v))
         snprintf(buf, len, "n/a");
     else
-        snprintf(buf, len, "%.2f", v);
+        snprintf(buf, len, fabs(v) < HUGE_FIGURE ? "%.2f" : "%.3g", v);
     return buf;
 }
 

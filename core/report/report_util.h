@@ -23,9 +23,15 @@ void cs_put_json_number(FILE *f, double v);
  * 1.0 forbids, and bytes of invalid UTF-8 as U+FFFD). NULL writes nothing. */
 void cs_put_xml(FILE *f, const char *s);
 
-/* "512 B", "12.3 KB", "4.00 MB", "1.50 GB" (binary units); "n/a" for NaN or infinity.
- * Returns buf. */
+/* "512 B", "12.3 KB", "4.00 MB", "1.50 GB" (binary units) up to TB; from
+ * 1024 TB on "1.13e+15 B" (no heap is that large: a corrupt figure, shown
+ * short); "n/a" for NaN or infinity. Returns buf. */
 char *cs_format_bytes(double v, char *buf, size_t len);
+
+/* A whole count for axes and tables: "%.0f" below 1e15, "%.3g" from
+ * there (a 300-digit figure helps nobody); "n/a" for NaN or infinity.
+ * Returns buf. */
+char *cs_format_count(double v, char *buf, size_t len);
 
 /* A report is written under PATH + this suffix and renamed to PATH only
  * when complete: a reader never sees half a report, and a failed write
@@ -42,7 +48,8 @@ FILE *cs_report_open(const char *path, char *err, size_t errlen);
  * temporary file is then removed). */
 int cs_report_close(FILE *f, int write_rc, const char *path, char *err, size_t errlen);
 
-/* A figure for tables: "%.2f", or "n/a" for NaN or infinity. Returns buf. */
+/* A figure for tables: "%.2f", "%.3g" from 1e15 on (see
+ * cs_format_count), or "n/a" for NaN or infinity. Returns buf. */
 char *cs_format_figure(double v, char *buf, size_t len);
 
 #endif

@@ -13,10 +13,34 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The mean of a and b; through halves when the sum overflows (two
+ * values near the largest double), so a finite pair has a finite mean. */
+static double mean2(double a, double b)
+{
+    double m = (a + b) / 2;
+
+    return isfinite(m) || !isfinite(a) || !isfinite(b) ? m : a / 2 + b / 2;
+}
+
 /* Median of an already sorted array of n > 0 values. */
 static double sorted_median(const double *v, size_t n)
 {
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return n % 2 ? v[n / 2] : mean2(v[n / 2 - 1], v[n / 2]);
+}
+
+/* The slope between two points with distinct finite coordinates. A
+ * difference of two finite doubles can overflow (1e308 - -1e308), which
+ * would make an ordinary slope infinite or, divided by another overflow,
+ * NaN; the halves' differences cannot, so the slope is then taken from
+ * them: infinite only when the slope itself is beyond the doubles, never
+ * NaN. */
+static double pair_slope(double x0, double y0, double x1, double y1)
+{
+    double dx = x1 - x0, dy = y1 - y0;
+
+    if (isfinite(dx) && isfinite(dy))
+        return dy / dx;
+    return (y1 / 2 - y0 / 2) / (x1 / 2 - x0 / 2);
 }
 
 double cs_median(const double *v, size_t n)
@@ -61,16 +85,26 @@ static size_t pair_slopes(const double *x, const double *y, size_t m,
         for (i = 0; i < m; i++)
             for (j = i + 1; j < m && k < cap; j++)
                 if (x[j] != x[i])
-                    out[k++] = (y[j] - y[i]) / (x[j] - x[i]);
+                    out[k++] = pair_slope(x[i], y[i], x[j], y[j]);
         return k;
     }
     for (tries = 0; k < cap && tries < 4 * cap; tries++) {
         i = (size_t)(next_random(&state) % m);
         j = (size_t)(next_random(&state) % m);
         if (x[j] != x[i])
-            out[k++] = (y[j] - y[i]) / (x[j] - x[i]);
+            out[k++] = pair_slope(x[i], y[i], x[j], y[j]);
     }
     return k;
+}
+
+/* The intercept of the line of the given slope through (x, y). When
+ * slope * x or the difference overflows although the intercept itself
+ * is a double, it is taken through halves. */
+static double intercept_at(double x, double y, double slope)
+{
+    double b = y - slope * x;
+
+    return isfinite(b) || !isfinite(slope) ? b : 2 * (y / 2 - slope / 2 * x);
 }
 
 /* Sen's rank interval on k sorted slopes drawn from the m points'
@@ -110,7 +144,7 @@ static int fit_finite(const double *x, const double *y, size_t m, cs_fit *fit)
     fit->slope = sorted_median(s, k);
     sen_interval(s, k, m, fit);
     for (i = 0; i < m; i++)
-        s[i] = y[i] - fit->slope * x[i];
+        s[i] = intercept_at(x[i], y[i], fit->slope);
     qsort(s, m, sizeof(*s), cmp_double);
     fit->intercept = sorted_median(s, m);
     fit->n = m;

@@ -232,7 +232,8 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
     if (end)                             /* the run going when it ended */
         runs[n - 1].error = ended;
     if (d.skipped)
-        printf("note: %zu partial or malformed rows of %s skipped\n", d.skipped, path);
+        printf("note: %zu partial or malformed rows of %s skipped (the first, line %zu: %s)\n",
+               d.skipped, path, d.first_skipped_line, d.first_skipped_why);
     for (i = 0; i < n; i++) {
         printf("%s: %lld iterations, %zu samples, warm-up %lld\n", runs[i].name, runs[i].iterations,
                runs[i].samples, runs[i].warmup);

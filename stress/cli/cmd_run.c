@@ -457,8 +457,12 @@ static int run_policy(session *s, size_t i)
     }
     if (cs_reports_verdicts(o->out_dir, r, &s->vp, err, sizeof(err))) {
         fprintf(stderr, "comstress: %s\n", err);   /* no verdict: never a pass */
-        if (!rc)
+        if (!rc) {
             rc = CS_EXIT_OUTPUT;
+            /* and the reports say so too, not "error": null */
+            snprintf(s->errs[i], sizeof(s->errs[i]), "no verdicts: %s", err);
+            r->error = s->errs[i];
+        }
     }
     print_run(r, o->verbose, s->script, &s->extra[i]);
     keep_record(o->out_dir, r);

@@ -9,6 +9,7 @@
 #include "phase.h"
 #include "paths.h"
 #include "samplers.h"
+#include "trace.h"
 
 /* Full path of a lifecycle DLL: --dll-dir, else this program's folder. */
 static void dll_path(const cs_life_options *o, const char *name, char *buf, size_t n)
@@ -55,6 +56,7 @@ typedef DWORD (WINAPI *tls_size_fn)(DWORD);
  * between cycles: their blocks are what an unload strands. */
 struct tls_pool {
     int n;
+    volatile LONG cycle;      /* the cycle now going, for the tracer */
     HANDLE threads[CS_MAX_THREADS], go[CS_MAX_THREADS], done;
     tls_touch_fn volatile touch;
     volatile LONG quit, allocated, failed;
@@ -72,6 +74,7 @@ static DWORD WINAPI tls_worker(void *p)
         WaitForSingleObject(go, INFINITE);
         if (pool->quit)
             break;
+        cs_trace_set_context(pool->cycle, 0);   /* no-op unless --trace */
         switch (pool->touch()) {
         case 1: InterlockedIncrement(&pool->allocated); break;
         case -1: InterlockedIncrement(&pool->failed); break;
@@ -200,6 +203,56 @@ static int tls_verdict(const cs_life_options *o, cs_stream *res, const char *var
     return leak;
 }
 
+/* --trace: the tracer on the TLS DLL before its first load, its private
+ * heap left out of the heap figures. Returns 0, or -1 after a message. */
+static int tls_trace_start(const char *path)
+{
+    cs_trace_config cfg = { 0 };
+    WCHAR *w = cs_wide(path);
+    char why[300];
+    HRESULT hr = E_OUTOFMEMORY;
+
+    if (w) {
+        cfg.target = w;
+        hr = cs_trace_start(&cfg);
+        free(w);
+    }
+    if (FAILED(hr)) {
+        fprintf(stderr, "comstress child: --trace: cannot trace %s: %s\n", path,
+                cs_hresult_text(hr, why, sizeof(why)));
+        return -1;
+    }
+    cs_samplers_exclude_heap(cs_trace_heap());
+    return 0;
+}
+
+/* --trace: where the stranded blocks were allocated, per cycle and per
+ * live thread, streamed as a "traced" result and said on stdout. */
+static void tls_traced(const cs_life_options *o, cs_stream *res, const char *variant)
+{
+    cs_trace_collect_options co = { 1, o->cycles, 8, FALSE };
+    cs_trace_report *rep = NULL;
+    char site[512];
+    size_t i;
+
+    if (FAILED(cs_trace_collect(&co, &rep)))
+        return;
+    for (i = 0; i < rep->nsites; i++) {
+        const cs_trace_site *t = &rep->sites[i];
+
+        if (t->cls != CS_TRACE_LEAK)
+            continue;
+        cs_trace_format_site(t, site, sizeof(site));
+        cs_stream_printf(res, "{\"scenario\":\"tls-unload\",\"variant\":\"%s\",\"type\":\"traced\","
+                         "\"allocated_in\":\"%s\",\"bytes_per_cycle\":%.1f,\"blocks_per_cycle\":%.2f,"
+                         "\"bytes_per_cycle_per_thread\":%.1f}", variant, site, t->bytes_per_iteration,
+                         t->blocks_per_iteration, t->bytes_per_iteration / o->threads);
+        printf("traced: %.0f B per cycle (%.0f B per live thread) allocated in %s\n",
+               t->bytes_per_iteration, t->bytes_per_iteration / o->threads, site);
+    }
+    cs_trace_report_free(rep);
+}
+
 /* Warm-up cycle, then C measured cycles with a heap sample after each. */
 static int run_tls_unload(const cs_life_options *o, cs_stream *res)
 {
@@ -213,6 +266,8 @@ static int run_tls_unload(const cs_life_options *o, cs_stream *res)
     int k, rc = CS_EXIT_INTERNAL;
 
     dll_path(o, CS_TLS_DLL, path, sizeof(path));
+    if (o->trace && tls_trace_start(path))
+        return CS_EXIT_INTERNAL;
     cs_phase_set("starting %d live worker threads", o->threads);
     if (pool_start(&pool, o->threads, args)) {
         fprintf(stderr, "comstress child: cannot start %d worker threads\n", o->threads);
@@ -229,6 +284,7 @@ static int run_tls_unload(const cs_life_options *o, cs_stream *res)
     before = heap_now();
     allocated = pool.allocated;
     for (k = 1; k <= o->cycles; k++) {
+        pool.cycle = k;
         if ((rc = tls_cycle(o, &pool, path, k)))
             goto out_unpin;
         cs_stream_printf(res, "{\"scenario\":\"tls-unload\",\"variant\":\"%s\",\"type\":\"cycle\","
@@ -237,12 +293,16 @@ static int run_tls_unload(const cs_life_options *o, cs_stream *res)
     }
     after = heap_now();
     rc = tls_verdict(o, res, variant, before, after, pool.allocated - allocated);
+    if (o->trace)
+        tls_traced(o, res, variant);
 out_unpin:
     if (pin)
         FreeLibrary(pin);
 out_stop:
     cs_phase_set("stopping the worker threads");
     pool_stop(&pool);
+    if (o->trace)
+        cs_trace_stop();
     return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <math.h>
 #include "reports.h"
+#include "report_util.h"
 #include "report_csv.h"
 #include "report_json.h"
 #include "report_svg.h"
@@ -36,8 +37,19 @@ int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
     return rc;
 }
 
+/* A figure with its sign, short even when absurd ("+24.00", "+1e+306"). */
+static const char *signed_figure(double v, char *buf, size_t len)
+{
+    char body[40];
+
+    cs_format_figure(v, body, sizeof(body));
+    snprintf(buf, len, "%s%s", v >= 0 && isfinite(v) ? "+" : "", body);
+    return buf;
+}
+
 void cs_reports_print_verdicts(const cs_run *r, int verbose)
 {
+    char a[48], b[40], c[40];
     size_t i, clean = 0;
 
     for (i = 0; i < r->nverdicts; i++) {
@@ -51,8 +63,10 @@ void cs_reports_print_verdicts(const cs_run *r, int verbose)
             printf("  %-18s %-12s (not enough samples after the warm-up)\n", cs_metric_name(v->metric),
                    cs_verdict_name(v->kind));
         else
-            printf("  %-18s %-12s %+10.2f %s/iteration  [%.2f, %.2f]\n", cs_metric_name(v->metric),
-                   cs_verdict_name(v->kind), v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
+            printf("  %-18s %-12s %10s %s/iteration  [%s, %s]\n", cs_metric_name(v->metric),
+                   cs_verdict_name(v->kind), signed_figure(v->per_iteration, a, sizeof(a)),
+                   cs_metric_unit(v->metric), cs_format_figure(v->ci_low, b, sizeof(b)),
+                   cs_format_figure(v->ci_high, c, sizeof(c)));
     }
     if (clean)
         printf("  %zu metric%s clean (--verbose lists every metric)\n", clean, clean == 1 ? "" : "s");

@@ -1,6 +1,6 @@
 /*
- * Helpers of the object-model CLI suites (cli_objects.c): comstress.exe
- * runs as a child process; res holds its exit code and output.
+ * Helpers of the CLI suites (cli_objects.c): comstress.exe runs as a
+ * child process; res holds its exit code and output.
  */
 #ifndef CS_CLI_OBJECTS_H
 #define CS_CLI_OBJECTS_H

@@ -3,17 +3,11 @@
  * allocated and which call made it, in the console, run.json and a
  * rebuilt report; a clean traced run has no allocation finding.
  */
-#include "cs_check.h"
-#include "options.h"
+#include "cli_objects.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static cs_run_result res;
-
-#define ck_assert_out_has(needle) \
-    ck_assert_msg(strstr(res.out, needle) != NULL, "output lacks '%s':\n%s", needle, res.out)
-#define ck_assert_exit(code) ck_assert_exit_of(res, code)
 
 /* A traced run of 3,000 iterations into a fresh directory named tag. */
 static const char *traced(const char *tag, const char *extra)

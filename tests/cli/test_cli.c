@@ -116,6 +116,10 @@ START_TEST(unwritable_out)
     ck_assert_exit(CS_EXIT_OUTPUT);
     ck_assert_out_has("plainfile");
     ck_assert_msg(strstr(res.out, "iterations in") == NULL, "the run started despite a bad --out:\n%s", res.out);
+    /* Windows' words for the error, with its number, not a bare number */
+    ck_assert_out_has("cannot create the directory: ");
+    ck_assert_msg(strstr(res.out, "directory: error ") == NULL, "a bare error number:\n%s", res.out);
+    ck_assert_out_has("(error ");
 }
 END_TEST
 

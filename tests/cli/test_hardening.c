@@ -4,19 +4,13 @@
  * refused before any work, an output directory belongs to one run, and
  * no file a run leaves says it passed when it did not.
  */
-#include "cs_check.h"
-#include "options.h"
+#include "cli_objects.h"
 #include "paths.h"
 #include "utf8.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static cs_run_result res;
-
-#define ck_assert_out_has(needle) \
-    ck_assert_msg(strstr(res.out, needle) != NULL, "output lacks '%s':\n%s", needle, res.out)
-#define ck_assert_exit(code) ck_assert_exit_of(res, code)
 
 /* é, 日本 and U+1F600, which UTF-16 holds as a surrogate pair. */
 #define MIXED "\xc3\xa9\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80"
@@ -28,19 +22,6 @@ static int exists(const char *dir, const char *name)
 
     snprintf(path, sizeof(path), "%s\\%s", dir, name);
     return cs_file_attributes(path) != INVALID_FILE_ATTRIBUTES;
-}
-
-/* The lines of the output that start "comstress: ". */
-static int error_lines(void)
-{
-    const char *p = res.out;
-    int n = 0;
-
-    while ((p = strstr(p, "comstress: "))) {
-        n++;
-        p++;
-    }
-    return n;
 }
 
 START_TEST(text_outside_the_bmp_reaches_com_and_every_report_exactly)
@@ -201,25 +182,6 @@ START_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call)
 }
 END_TEST
 
-START_TEST(win32_errors_are_said_in_words)
-{
-    const char *dir = cs_temp_dir("hard-words");
-    char file[CS_PATH_LEN], args[CS_PATH_LEN + 100];
-    FILE *f;
-
-    snprintf(file, sizeof(file), "%s\\plainfile", dir);
-    f = fopen(file, "w");
-    ck_assert_ptr_nonnull(f);
-    fclose(f);
-    snprintf(args, sizeof(args), "run --iterations 10 --out \"%s\\sub\"", file);
-    cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_OUTPUT);
-    ck_assert_out_has("cannot create the directory: ");
-    ck_assert_msg(strstr(res.out, "directory: error ") == NULL, "a bare error number:\n%s", res.out);
-    ck_assert_out_has("(error ");
-}
-END_TEST
-
 START_TEST(report_exits_like_the_run_on_the_same_verdicts)
 {
     const char *dir = cs_temp_dir("hard-report-exit");
@@ -321,7 +283,6 @@ int main(void)
         CS_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file),
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
-        CS_TEST(win32_errors_are_said_in_words),
         CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
         CS_TEST(the_console_says_what_is_not_clean_and_the_table),
         CS_TEST(a_rebuilt_report_holds_the_findings_and_what_only_the_run_knew), NULL

@@ -61,6 +61,37 @@ START_TEST(tls_unload_leaky_is_a_leak_of_a_block_per_thread)
 }
 END_TEST
 
+/* A number after "key": in the traced line of results.jsonl. */
+static double traced_number(const char *text, const char *key)
+{
+    const char *line = strstr(text, "\"type\":\"traced\""), *at;
+    char pat[64];
+
+    ck_assert_msg(line != NULL, "no traced line:\n%s", text);
+    snprintf(pat, sizeof(pat), "\"%s\":", key);
+    ck_assert_msg((at = strstr(line, pat)) != NULL, "no %s in the traced line", key);
+    return strtod(at + strlen(pat), NULL);
+}
+
+START_TEST(tls_unload_traced_names_the_blocks_site_per_cycle_and_thread)
+{
+    cs_child_result r;
+    const char *dir = cs_run_child("tls-traced", "child tls-unload --variant leaky --cycles 20 --trace", 60, &r);
+    char *text;
+
+    ck_assert_msg(r.end == CS_END_FAILED, "ended %s: %s", cs_end_name(r.end), r.text);
+    text = read_out(dir, CS_RESULTS_FILE);
+    ck_assert_msg(strstr(text, "\"allocated_in\":\"CsTlsTouch (tls_leak.c:") != NULL,
+                  "the block's site is not named:\n%s", text);
+    ck_assert_msg(traced_number(text, "blocks_per_cycle") == THREADS, "not one block per live thread");
+    /* the traced figure is the heap walk's, exactly */
+    ck_assert_msg(traced_number(text, "bytes_per_cycle_per_thread") == verdict_number(dir, "bytes_per_thread"),
+                  "traced %.1f B/thread/cycle, heap walk %.1f", traced_number(text, "bytes_per_cycle_per_thread"),
+                  verdict_number(dir, "bytes_per_thread"));
+    free(text);
+}
+END_TEST
+
 static const struct { const char *tag, *args; } clean_variants[] = {
     { "tls-fixed", "child tls-unload --variant fixed --cycles 20" },
     { "tls-pinned", "child tls-unload --variant leaky --pin --cycles 20" },
@@ -170,6 +201,7 @@ int main(void)
     TCase *unload = tcase_create("unload"), *suite = tcase_create("suite");
 
     tcase_add_test(tls, tls_unload_leaky_is_a_leak_of_a_block_per_thread);
+    tcase_add_test(tls, tls_unload_traced_names_the_blocks_site_per_cycle_and_thread);
     tcase_add_loop_test(tls, tls_unload_fixed_and_pinned_are_flat, 0, 2);
     tcase_add_test(unload, unload_deadlock_is_classified_within_the_timeout);
     tcase_add_test(unload, unload_deadlock_fixed_passes);

@@ -177,6 +177,9 @@ static const struct refused { const char *words[6]; const char *says; } refused[
     { { "suite", "--timeout", "inf" }, "--timeout: 'inf' is not a number of seconds from 1 to 86400" },
     { { "child", "unload-race", "--seconds", "nan" }, "--seconds: 'nan' is not a duration" },
     { { "run", "--max-leak", "1e999" }, "--max-leak: '1e999'" },
+    /* a fuzz finding: an option of another subcommand after --version
+     * indexed the command names past their end */
+    { { "--version", "--threads", "4" }, "--version takes nothing after it" },
 };
 
 START_TEST(hostile_command_lines_are_refused_with_one_line)
@@ -195,6 +198,7 @@ END_TEST
 
 START_TEST(the_longest_timeout_and_a_fault_parameter_are_kept)
 {
+    char *help_then_foreign[] = { "comstress", "help", "--threads", "4", NULL };
     char name[64];
     long param;
 
@@ -205,6 +209,9 @@ START_TEST(the_longest_timeout_and_a_fault_parameter_are_kept)
     ck_int_eq(param, 24);
     ck_assert_int_eq(cs_fault_split("hang-call", name, sizeof(name), &param, err, sizeof(err)), 0);
     ck_int_eq(param, -1);
+    /* help is a whole command: what follows it is not read */
+    ck_assert_int_eq(cs_options_parse(4, help_then_foreign, &o, err, sizeof(err)), CS_EXIT_OK);
+    ck_assert_int_eq(o.command, CS_CMD_HELP);
 }
 END_TEST
 

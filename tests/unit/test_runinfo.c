@@ -1,6 +1,6 @@
 /*
  * Suite "runinfo": the run record that lets `report DIR` rebuild what
- * only the live run knew (core/report/runinfo.h). Pure.
+ * only the live run knew (core/samples/runinfo.h). Pure.
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* Suite "stats": Theil-Sen and the leak verdict on synthetic series with
  * deterministic pseudo-random noise, plus the model's name tables. */
 #include "cs_unit.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include "stats.h"
@@ -118,6 +119,45 @@ START_TEST(theil_sen_sampled_is_accurate_and_deterministic)
     ck_assert(a.slope == b.slope && a.ci_low == b.ci_low && a.ci_high == b.ci_high);
     ck_assert(a.ci_low <= a.slope && a.slope <= a.ci_high);
     ck_assert(a.ci_high - a.ci_low > 0);
+}
+END_TEST
+
+/* Values at the ends of the double range (a corrupt or hand-made
+ * samples.csv): the differences between them overflow, the slopes and
+ * their medians must not. x = 0, 100, 200, ... */
+typedef struct extreme_case {
+    const char *what;
+    double y[4];
+    size_t n;
+    double slope;
+    double intercept;        /* NaN: not asked */
+} extreme_case;
+
+static const extreme_case extreme_cases[] = {
+    { "1e308 then -1e308", { 1e308, -1e308 }, 2, -2e306, 1e308 },
+    { "-1e308 then 1e308", { -1e308, 1e308 }, 2, 2e306, -1e308 },
+    { "the largest double, then its negative", { DBL_MAX, -DBL_MAX }, 2, -DBL_MAX / 50, DBL_MAX },
+    { "alternating 1e308 and -1e308", { 1e308, -1e308, 1e308, -1e308 }, 4, -1e308 / 300, NAN },
+    { "constant at the largest double", { DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX }, 4, 0, DBL_MAX },
+};
+
+START_TEST(theil_sen_is_finite_at_the_ends_of_the_double_range)
+{
+    double x[4] = { 0, 100, 200, 300 };
+    size_t i;
+    cs_fit f;
+
+    for (i = 0; i < sizeof(extreme_cases) / sizeof(extreme_cases[0]); i++) {
+        const extreme_case *c = &extreme_cases[i];
+
+        ck_assert_msg(cs_theil_sen(x, c->y, c->n, &f) == 0, "%s: no fit", c->what);
+        ck_assert_msg(fabs(f.slope - c->slope) <= 1e-12 * fabs(c->slope),
+                      "%s: slope %.17g, expected %.17g", c->what, f.slope, c->slope);
+        ck_assert_msg(isfinite(f.ci_low) && isfinite(f.ci_high) && f.ci_low <= f.slope
+                      && f.slope <= f.ci_high, "%s: interval [%g, %g]", c->what, f.ci_low, f.ci_high);
+        ck_assert_msg(isnan(c->intercept) || f.intercept == c->intercept,
+                      "%s: intercept %.17g, expected %.17g", c->what, f.intercept, c->intercept);
+    }
 }
 END_TEST
 
@@ -422,6 +462,7 @@ int main(void)
     tcase_add_test(fit, theil_sen_skips_nan_and_needs_two_points);
     tcase_add_test(fit, theil_sen_sampled_is_accurate_and_deterministic);
     tcase_add_test(fit, ci_contains_true_slope);
+    tcase_add_test(fit, theil_sen_is_finite_at_the_ends_of_the_double_range);
     tcase_add_test(verdict, linear_growth_is_leak);
     tcase_add_test(verdict, noise_only_is_clean);
     tcase_add_test(verdict, growth_that_stops_is_plateau);

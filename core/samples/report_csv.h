@@ -43,20 +43,38 @@ typedef struct cs_csv_data {
     cs_csv_run *runs;      /* in order of first appearance */
     size_t nruns, cap;
     size_t skipped;        /* malformed or partial rows left out */
+    size_t first_skipped_line;   /* 1-based line of the first of them, 0: none */
+    char first_skipped_why[160]; /* why it was left out, one line:
+                                  * "heap_bytes '1e999' is outside the range of a double" */
+    size_t *index;         /* runs by name hash: slot = run index + 1, 0 free */
+    size_t index_cap;      /* slots, a power of two (0: no index) */
 } cs_csv_data;
+
+/* Longest line the reader takes (a real row is well under 2 KB). A longer
+ * line is skipped, never held in memory. */
+#define CS_CSV_MAX_LINE (1 << 20)
 
 /* Reads path into d (which the caller frees with cs_csv_free, also after
  * a failure). Columns are matched by header name: unknown columns are
  * ignored, missing metrics read as NaN. Rows that do not parse, and a
  * last line without its newline (a crash mid-write), are skipped and
- * counted. Returns 0, or -1 with a one-line message in err naming the
- * file (cannot open, no header, out of memory). */
+ * counted, the first one with its line and the reason. A row does not
+ * parse when a field is not a number, is a number outside the range of
+ * a double (1e999) or not finite ("inf", "nan": the writer leaves a
+ * metric not measured empty), an iteration is negative or not a whole
+ * number, the field count differs from the header's, a line holds a NUL
+ * byte or is longer than CS_CSV_MAX_LINE. A number below the smallest
+ * normal double (1e-320) is read as the nearest double. Time and memory
+ * are linear in the file's size, whatever the number of runs. Returns 0,
+ * or -1 with a one-line message in err naming the file (cannot open, no
+ * header, out of memory). */
 int cs_csv_read(const char *path, cs_csv_data *d, char *err, size_t errlen);
 
 /* The same from an open stream (read to its end). */
 int cs_csv_read_stream(FILE *f, const char *name, cs_csv_data *d, char *err, size_t errlen);
 
-/* The run called name, or NULL. */
+/* The run called name, or NULL. Constant time on data read by the
+ * reader (a hash index), a scan on data built by hand. */
 const cs_csv_run *cs_csv_find(const cs_csv_data *d, const char *name);
 
 void cs_csv_free(cs_csv_data *d);

@@ -1,0 +1,47 @@
+/*
+ * Fuzz entries: one function per pure module of the core, fed raw bytes.
+ * The same functions serve two callers:
+ *  - the libFuzzer targets (fuzz_main.c, preset fuzz: clang with
+ *    AddressSanitizer and UndefinedBehaviorSanitizer), which abort when an
+ *    entry reports a broken property, so libFuzzer keeps the input;
+ *  - the unit suite test_fuzz_corpus, which replays every committed corpus
+ *    file through them with the normal compiler, so the corpus stays valid
+ *    input for the code as it is now.
+ *
+ * Each entry returns NULL when every property it checks held, or a short
+ * sentence naming the one that broke. A crash, a leak or undefined
+ * behaviour is caught by the sanitizers, not by the entries. Portable C:
+ * no Windows header, no POSIX-only call without a fallback.
+ */
+#ifndef CS_FUZZ_ENTRIES_H
+#define CS_FUZZ_ENTRIES_H
+
+#include <stddef.h>
+
+/* The bytes before the first NUL are one --call text, parsed twice: with a
+ * full error buffer and with an 8-byte one (truncation). */
+const char *cs_fuzz_callspec(const unsigned char *data, size_t size);
+
+/* The bytes split at LF and NUL into argv words after "comstress" (the
+ * first word is the command), parsed by cs_options_parse; the same words
+ * go through cs_life_parse too, the first one as the scenario name. */
+const char *cs_fuzz_options(const unsigned char *data, size_t size);
+
+/* The bytes as a whole samples.csv: read, every run rebuilt, and run.json,
+ * memory.svg, report.html and junit.xml written to memory, as `comstress
+ * report` does. */
+const char *cs_fuzz_csv(const unsigned char *data, size_t size);
+
+/* A number series for the statistics. Byte 0: bit 0 set reads (x, y)
+ * pairs, clear reads y alone with x = 100 * index; bits 1-4 pick the
+ * metric. Bytes 1-2: the warm-up (little-endian). Then 8-byte doubles as
+ * stored in memory (NaN, infinities and subnormals included). Feeds
+ * cs_theil_sen, cs_leak_verdict and cs_run_verdicts. */
+const char *cs_fuzz_stats(const unsigned char *data, size_t size);
+
+/* Checks memory.svg text: tags closed in order, and inside every tag no
+ * "inf" or "nan" and no number longer than 12 digits (a coordinate is a
+ * pixel position, never a data value). Returns NULL or the problem. */
+const char *cs_fuzz_check_svg(const char *svg);
+
+#endif
