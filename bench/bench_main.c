@@ -99,7 +99,7 @@ static BOOL parse_args(int argc, char **argv, bench_opts *o)
     o->run_iterations = 100000;
     o->run_rounds = 31;
     o->scale_iterations = 200000;
-    o->scale_rounds = 5;
+    o->scale_rounds = 7;
     snprintf(o->comstress, sizeof(o->comstress), "%s\\..\\stress\\comstress.exe", dir);
     snprintf(o->out_dir, sizeof(o->out_dir), "%s\\..\\bench-out", dir);
     for (i = 1; i < argc; i++) {

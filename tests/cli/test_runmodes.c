@@ -4,15 +4,10 @@
  * calls-same scenario, where each worker creates one object and every
  * iteration calls it.
  */
-#include "cs_check.h"
-#include "options.h"
+#include "cli_objects.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static cs_run_result res;
-
-#define ck_assert_exit(code) ck_assert_exit_of(res, code)
 
 /* run.json of a run with extra options (freed by the caller); the run
  * must end with exit code 0. */
