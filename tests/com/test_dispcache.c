@@ -2,6 +2,7 @@
  * bind counts, bounded and unbounded growth, no stale DISPID with address
  * reuse, no reference kept on objects, vtable plan == Invoke plan. */
 #include "cs_check.h"
+#include "cs_stub.h"
 #include "lb.h"
 #include "bindcache.h"
 #include <stdio.h>
@@ -315,68 +316,11 @@ START_TEST(vtable_plan_matches_invoke_plan)
 }
 END_TEST
 
-/* An object whose type information is broken: GetTypeInfoCount says 1,
- * GetTypeInfo fails. Names and calls work (Add returns its argument). */
-typedef struct broken {
-    IDispatch IDispatch_iface;
-    LONG ref;
-} broken;
-
-static inline broken *broken_from(IDispatch *iface)
-{
-    return CONTAINING_RECORD(iface, broken, IDispatch_iface);
-}
-
-static HRESULT WINAPI broken_QueryInterface(IDispatch *iface, REFIID riid, void **out)
-{
-    *out = NULL;
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IDispatch))
-        return E_NOINTERFACE;
-    *out = iface;
-    IDispatch_AddRef(iface);
-    return S_OK;
-}
-
-static ULONG WINAPI broken_AddRef(IDispatch *iface) { return InterlockedIncrement(&broken_from(iface)->ref); }
-static ULONG WINAPI broken_Release(IDispatch *iface) { return InterlockedDecrement(&broken_from(iface)->ref); }
-static HRESULT WINAPI broken_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 1; return S_OK; }
-
-static HRESULT WINAPI broken_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
-{
-    *ti = NULL;
-    return TYPE_E_CANTLOADLIBRARY;
-}
-
-static HRESULT WINAPI broken_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
-                                           DISPID *ids)
-{
-    if (lstrcmpiW(names[0], L"Add"))
-        return DISP_E_UNKNOWNNAME;
-    ids[0] = 7;
-    return S_OK;
-}
-
-static HRESULT WINAPI broken_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
-                                    VARIANT *res, EXCEPINFO *ei, UINT *ae)
-{
-    if (id != 7)
-        return DISP_E_MEMBERNOTFOUND;
-    if (p->cArgs != 1)
-        return DISP_E_BADPARAMCOUNT;
-    return res ? VariantChangeType(res, &p->rgvarg[0], 0, VT_I4) : S_OK;
-}
-
-static const IDispatchVtbl broken_vtbl = {
-    .QueryInterface = broken_QueryInterface, .AddRef = broken_AddRef, .Release = broken_Release,
-    .GetTypeInfoCount = broken_GetTypeInfoCount, .GetTypeInfo = broken_GetTypeInfo,
-    .GetIDsOfNames = broken_GetIDsOfNames, .Invoke = broken_Invoke,
-};
-
 /* A bad input: broken type information falls back to per-instance
  * binding, says so (type_fallbacks), and never crashes. */
 START_TEST(broken_typeinfo_falls_back)
 {
-    broken objs[3];
+    cs_stub_disp objs[3];
     lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_TYPE);
     lb_site *site;
     lb_error e;
@@ -386,8 +330,8 @@ START_TEST(broken_typeinfo_falls_back)
 
     ck_assert_ok(lb_site_parse("Add(5)", &site, &e));
     for (i = 0; i < 3; i++) {
-        objs[i].IDispatch_iface.lpVtbl = &broken_vtbl;
-        objs[i].ref = 1;
+        /* type information that says it exists and cannot be read */
+        cs_stub_disp_init(&objs[i], 1, TYPE_E_CANTLOADLIBRARY, 7, FALSE);
         ck_assert_ok(lb_call(d, site, &objs[i].IDispatch_iface, NULL, &res, &e));
         ck_assert_int_eq(V_VT(&res), VT_I4);
         ck_assert_int_eq(V_I4(&res), 5);

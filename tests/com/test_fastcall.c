@@ -6,6 +6,7 @@
  * receiver, or after the plan was switched.
  */
 #include "cs_check.h"
+#include "cs_stub.h"
 #include "lb.h"
 #include <stdio.h>
 #include <string.h>
@@ -117,76 +118,19 @@ START_TEST(alternating_receivers_never_share_a_repeat)
 }
 END_TEST
 
-/*
- * An untyped object whose member "Add" has the DISPID it was made with and
- * which refuses any other: a new object made at the same address with
- * another DISPID must be bound afresh, so a repeat that outlived the
- * forgotten object fails with DISP_E_MEMBERNOTFOUND.
- */
-typedef struct renamed {
-    IDispatch IDispatch_iface;
-    LONG ref;
-    DISPID add_id;
-} renamed;
-
-static inline renamed *renamed_from(IDispatch *iface)
-{
-    return CONTAINING_RECORD(iface, renamed, IDispatch_iface);
-}
-
-static HRESULT WINAPI renamed_QueryInterface(IDispatch *iface, REFIID riid, void **out)
-{
-    *out = NULL;
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IDispatch))
-        return E_NOINTERFACE;
-    *out = iface;
-    IDispatch_AddRef(iface);
-    return S_OK;
-}
-
-static ULONG WINAPI renamed_AddRef(IDispatch *iface) { return InterlockedIncrement(&renamed_from(iface)->ref); }
-static ULONG WINAPI renamed_Release(IDispatch *iface) { return InterlockedDecrement(&renamed_from(iface)->ref); }
-static HRESULT WINAPI renamed_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 0; return S_OK; }
-
-static HRESULT WINAPI renamed_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
-{
-    *ti = NULL;
-    return DISP_E_BADINDEX;
-}
-
-static HRESULT WINAPI renamed_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
-                                            DISPID *ids)
-{
-    if (lstrcmpiW(names[0], L"Add"))
-        return DISP_E_UNKNOWNNAME;
-    ids[0] = renamed_from(iface)->add_id;
-    return S_OK;
-}
-
-static HRESULT WINAPI renamed_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
-                                     VARIANT *res, EXCEPINFO *ei, UINT *ae)
-{
-    if (id != renamed_from(iface)->add_id)
-        return DISP_E_MEMBERNOTFOUND;
-    V_VT(res) = VT_I4;
-    V_I4(res) = (LONG)id;
-    return S_OK;
-}
-
-static const IDispatchVtbl renamed_vtbl = {
-    .QueryInterface = renamed_QueryInterface, .AddRef = renamed_AddRef, .Release = renamed_Release,
-    .GetTypeInfoCount = renamed_GetTypeInfoCount, .GetTypeInfo = renamed_GetTypeInfo,
-    .GetIDsOfNames = renamed_GetIDsOfNames, .Invoke = renamed_Invoke,
-};
-
+/* An untyped object (cs_stub.h) whose member "Add" has the DISPID it was
+ * made with and refuses any other: a new object made at the same address
+ * with another DISPID must be bound afresh, so a repeat that outlived the
+ * forgotten object fails with DISP_E_MEMBERNOTFOUND. */
 START_TEST(a_repeat_never_outlives_a_forgotten_object)
 {
     lb_dispatcher *d = lb_dispatcher_new(cached[_i]);
     lb_site *add = site("Add(1)");
-    renamed obj = { { &renamed_vtbl }, 1, 7 };
+    cs_stub_disp obj;
     IDispatch *p = &obj.IDispatch_iface;
     lb_stats st;
 
+    cs_stub_disp_init(&obj, 0, DISP_E_BADINDEX, 7, TRUE);
     ck_assert_int_eq(call_i4(d, add, p), 7);
     ck_assert_int_eq(call_i4(d, add, p), 7);     /* the repeat */
     lb_dispatcher_forget(d, (IUnknown *)p);
@@ -325,8 +269,18 @@ static HRESULT WINAPI typed_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l
     return S_OK;
 }
 
+static HRESULT WINAPI typed_QueryInterface(IDispatch *iface, REFIID riid, void **out)
+{
+    *out = NULL;
+    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IDispatch))
+        return E_NOINTERFACE;
+    *out = iface;
+    IDispatch_AddRef(iface);
+    return S_OK;
+}
+
 static const IDispatchVtbl typed_vtbl = {
-    .QueryInterface = renamed_QueryInterface, .AddRef = typed_AddRef, .Release = typed_Release,
+    .QueryInterface = typed_QueryInterface, .AddRef = typed_AddRef, .Release = typed_Release,
     .GetTypeInfoCount = typed_GetTypeInfoCount, .GetTypeInfo = typed_GetTypeInfo,
     .GetIDsOfNames = typed_GetIDsOfNames, .Invoke = typed_Invoke,
 };
