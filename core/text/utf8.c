@@ -128,6 +128,27 @@ char *cs_utf16_to_utf8(const uint16_t *w)
     return out;
 }
 
+char *cs_read_whole(const char *path)
+{
+    FILE *f = cs_fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
+        && (buf = malloc((size_t)n + 1))) {
+        if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[n] = 0;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
 #ifdef _WIN32
 #include <wchar.h>
 

@@ -53,6 +53,11 @@ FILE *cs_fopen(const char *path, const char *mode);
  * both UTF-8 paths. Returns 0 or -1 with errno set. */
 int cs_replace_file(const char *from, const char *to);
 
+/* The whole file named by a UTF-8 path, NUL-terminated (malloc'd; the
+ * caller frees). NULL when it cannot be opened or read, or memory runs
+ * out. */
+char *cs_read_whole(const char *path);
+
 /* Removes the file named by a UTF-8 path. Returns 0 or -1 (errno). */
 int cs_remove_file(const char *path);
 

@@ -127,19 +127,12 @@ static int run_end(const char *dir, char *text, size_t n, int *gate)
 {
     char path[CS_PATH_LEN], *phase;
     const char *p;
-    FILE *f;
-    long len;
     cs_phase_info pi;
 
     text[0] = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, CS_PHASE_FILE);
-    if (!(f = cs_fopen(path, "rb")))
+    if (!(phase = cs_read_whole(path)))
         return CS_EXIT_OK;
-    phase = NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
-        && (phase = malloc((size_t)len + 1)))
-        phase[fread(phase, 1, (size_t)len, f)] = 0;
-    fclose(f);
     cs_phase_parse(phase, &pi);
     free(phase);
     if ((p = strstr(pi.notes, CS_NOTE_GATE)) && p[strlen(CS_NOTE_GATE)] >= '0'
@@ -152,19 +145,12 @@ static int run_end(const char *dir, char *text, size_t n, int *gate)
  * by name; a run with no record keeps what the samples say. */
 static void read_records(const char *dir, cs_runinfo *info, cs_run *runs, size_t n)
 {
-    char path[CS_PATH_LEN], *text = NULL;
+    char path[CS_PATH_LEN], *text;
     const cs_run *rec;
-    FILE *f;
-    long len;
     size_t i;
 
     snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
-    if ((f = cs_fopen(path, "rb"))) {
-        if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
-            && (text = malloc((size_t)len + 1)))
-            text[fread(text, 1, (size_t)len, f)] = 0;
-        fclose(f);
-    }
+    text = cs_read_whole(path);          /* none: the samples say what they can */
     if (cs_runinfo_parse(text, info))
         fprintf(stderr, "comstress: report: out of memory reading %s: its figures are left out\n", path);
     free(text);

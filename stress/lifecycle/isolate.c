@@ -9,23 +9,6 @@
 #include "process.h"
 #include "utf8.h"
 
-/* Reads a whole (small) file; NULL when absent. Caller frees. */
-static char *slurp(const char *path)
-{
-    FILE *f = cs_fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0
-        && (buf = malloc((size_t)n + 1))) {
-        n = (long)fread(buf, 1, (size_t)n, f);
-        buf[n] = 0;
-    }
-    fclose(f);
-    return buf;
-}
 
 /* Appends the first line of the child's stderr to an error's text: the
  * child's own one-line message says what was wrong better than its code. */
@@ -35,7 +18,7 @@ static void add_stderr_line(const char *out_dir, cs_child_result *r)
     size_t used = strlen(r->text);
 
     snprintf(path, sizeof(path), "%s\\stderr.txt", out_dir);
-    if (!(text = slurp(path)))
+    if (!(text = cs_read_whole(path)))
         return;
     if ((nl = strpbrk(text, "\r\n")))
         *nl = 0;
@@ -97,7 +80,7 @@ int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
     r->seconds = pr.seconds;
     r->exit_code = pr.timed_out ? 0 : pr.exit_code;
     r->threads_at_kill = pr.threads_at_kill;
-    text = slurp(path);
+    text = cs_read_whole(path);
     cs_phase_parse(text, &r->phase);
     free(text);
     cs_classify(r->timed_out, r->exit_code, r->threads_at_kill, spec->timeout_s, &r->phase, r);

@@ -32,22 +32,5 @@ int cs_run_tests(const char *suite, void (*setup)(void), void (*teardown)(void),
 
 char *cs_read_file(const char *path)
 {
-    FILE *f = cs_fopen(path, "rb");
-    long n;
-    char *buf;
-
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = 0;
-    fclose(f);
-    return buf;
+    return cs_read_whole(path);
 }
