@@ -72,12 +72,14 @@ void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration
         took_s = 0;
     if (!b->taken || took_s / units < b->unit_s)
         b->unit_s = took_s / units;
-    cap = 4 * b->unit_s * units;
-    b->last_s = took_s < cap ? took_s : cap;
-    b->spent_s += b->last_s;
     b->taken++;
     if (b->next_point < 1)
         b->next_point = 1;
     while (b->next_point <= s->grid && point_at(s, b->next_point) <= iteration)
         b->next_point++;
+    if (iteration <= 0)
+        return;                 /* the baseline is taken before the loop starts */
+    cap = 4 * b->unit_s * units;
+    b->last_s = took_s < cap ? took_s : cap;
+    b->spent_s += b->last_s;
 }

@@ -59,7 +59,10 @@ int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iterati
  * units units of work (blocks walked; 1 for a fixed cost). The charge is
  * what it took, but at most four times its best cost per unit so far: a
  * part preempted by another process (milliseconds on a busy machine) would
- * otherwise starve the rest of the run. Moves the grid past iteration.
+ * otherwise starve the rest of the run. The baseline (iteration 0) is
+ * taken before the loop starts and is not charged: a baseline preempted
+ * would otherwise leave the run without walks. Moves the grid past
+ * iteration.
  */
 void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration, double took_s,
                     double units);

@@ -124,7 +124,9 @@ START_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget)
 END_TEST
 
 /* A part preempted once (10 ms instead of 0.13) is charged four times its
- * best cost, not the 10 ms: the next grid point is still served. */
+ * best cost, not the 10 ms: the next grid point is still served. The
+ * baseline, taken before the loop, is not charged at all, even when it
+ * was the one preempted. */
 START_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost)
 {
     cs_schedule s;
@@ -132,7 +134,10 @@ START_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost)
 
     memset(&b, 0, sizeof(b));
     cs_schedule_walks(&s, 100000, 0);
-    cs_part_charge(&s, &b, 0, 1.3e-4, 3000);
+    cs_part_charge(&s, &b, 0, 2e-2, 3000);
+    ck_assert_double_eq(b.spent_s, 0);
+    ck_assert(cs_part_due(&s, &b, 5000, 0.007));
+    cs_part_charge(&s, &b, 5000, 1.3e-4, 3000);
     cs_part_charge(&s, &b, 5000, 1e-2, 3000);
     ck_assert_double_eq_tol(b.last_s, 4 * 1.3e-4, 1e-12);
     ck_assert_double_eq_tol(b.spent_s, 5 * 1.3e-4, 1e-12);
