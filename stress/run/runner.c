@@ -7,6 +7,7 @@
 #include "samplers.h"
 #include "report_csv.h"
 #include "mallocspy.h"
+#include "tracing.h"
 #include <stdio.h>
 #include <string.h>
 #include <math.h>
@@ -97,6 +98,7 @@ static void take_sample(run_shared *sh, long long iteration)
     s.v[CS_M_CACHE_BYTES] = bytes;
     if (sh->cfg->csv)
         cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s);
+    cs_tracing_snapshot(iteration);          /* --trace: the sites so far, to disk */
     sh->sampling_s += elapsed(sh) - t0;
     sh->samples++;
 }
