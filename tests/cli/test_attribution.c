@@ -144,6 +144,8 @@ START_TEST(a_crashed_traced_runs_rebuilt_report_names_the_leak)
     cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_CRASH);
     ck_assert_out_has("the run crashed: 0xc0000005 access violation");
+    ck_assert_out_has("run/type ended without its final record: its traced allocations are those of the "
+                      "snapshot at iteration ");
     ck_assert_out_has("  heap leak: 24 B per call of Add(1), allocated in target_on_call (target.c:");
     finding = line_from(res.out, "heap leak: ");
     ck_assert_msg(strstr(finding, ") <- target_Add (target.c:") != NULL, "finding: %s", finding);
