@@ -46,6 +46,9 @@ static const struct {
         "GetPair overwrites its by-reference variants without clearing what they held" },
     [CS_FAULT_ARRAY_ELEMENT_LEAK] = { "array-element-leak",
         "MakeItems returns each item of its array with one reference too many" },
+    [CS_FAULT_LEAK_THEN_CRASH] = { "leak-then-crash",
+        "every method call leaks 24 bytes of the process heap, and the call after the first"
+        " param calls (default 100) reads address 0" },
     [CS_FAULT_LEAK_EVERY] = { "leak-every",
         "every param-th method call (default 10) leaks a 24-byte block of the process heap" },
     [CS_FAULT_LEAK_RANDOM] = { "leak-random",

@@ -31,6 +31,7 @@ typedef enum cs_fault {
     CS_FAULT_DESTROY_KEEPS_SINKS,
     CS_FAULT_OUT_OVERWRITE_LEAK,
     CS_FAULT_ARRAY_ELEMENT_LEAK,
+    CS_FAULT_LEAK_THEN_CRASH,
     /* Noise: realistic memory behaviour, leaking or not (see below). */
     CS_FAULT_LEAK_EVERY,
     CS_FAULT_LEAK_RANDOM,
@@ -42,8 +43,8 @@ typedef enum cs_fault {
 /* Bytes leaked per call by leak-bytes when no positive param is given. */
 #define CS_FAULT_LEAK_BYTES_DEFAULT 24
 
-/* Calls served before hang-call blocks (or crash-call crashes) when no
- * positive param is given. */
+/* Calls served before hang-call blocks (or crash-call and leak-then-crash
+ * crash) when no positive param is given. */
 #define CS_FAULT_HANG_CALL_DEFAULT 100
 
 /*

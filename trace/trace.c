@@ -20,6 +20,9 @@ static volatile LONG64 seen_first = INT64_MAX, seen_last = INT64_MIN;
 
 #define DEFAULT_SITES 32
 
+/* Serialises the naming of frames (the name cache, dbghelp). */
+static SRWLOCK names_lock = SRWLOCK_INIT;
+
 /* How long cs_trace_stop waits for hooks in progress. */
 #define DRAIN_MS 5000
 
@@ -88,6 +91,9 @@ void cs_trace_stop(void)
 {
     if (session != 1)
         return;
+    AcquireSRWLockExclusive(&names_lock);
+    cs_names_reset();                   /* its memory goes with the heap */
+    ReleaseSRWLockExclusive(&names_lock);
     shutdown_session();
     session = 0;
 }
@@ -138,6 +144,7 @@ void cs_trace_get_stats(cs_trace_stats *s)
     cs_patch_counts(&s->modules_traced, &s->modules_watched, &s->slots_patched,
                     &s->load_notifications);
     cs_table_counts(&s->allocations, &s->frees, &s->live_blocks, &s->live_bytes);
+    s->symbol_opens = cs_names_opens();
     if (seen_first <= seen_last) {
         s->first_iteration = seen_first;
         s->last_iteration = seen_last;
@@ -214,7 +221,7 @@ out_free:
 
 /* Replaces a site's addresses by symbolised frames, inlined calls
  * expanded (the deepest frames give way when they no longer fit). */
-static void symbolise_site(cs_symbols *sym, cs_trace_site *site)
+static void symbolise_site(cs_names *names, cs_trace_site *site)
 {
     uint64_t raw[CS_TRACE_MAX_FRAMES];
     unsigned nraw = site->nframes, i, n = 0;
@@ -222,7 +229,7 @@ static void symbolise_site(cs_symbols *sym, cs_trace_site *site)
     for (i = 0; i < nraw; i++)
         raw[i] = site->frames[i].address;
     for (i = 0; i < nraw && n < CS_TRACE_MAX_FRAMES; i++)
-        n += cs_symbols_expand(sym, raw[i], &site->frames[n], CS_TRACE_MAX_FRAMES - n);
+        n += cs_names_expand(names, raw[i], &site->frames[n], CS_TRACE_MAX_FRAMES - n);
     site->nframes = n;
 }
 
@@ -230,7 +237,7 @@ HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_repor
 {
     cs_trace_collect_options opt = { 1, 0, DEFAULT_SITES, FALSE };
     cs_trace_record *records;
-    cs_symbols *sym;
+    cs_names names;
     size_t n = 0, i;
 
     if (!report)
@@ -252,10 +259,12 @@ HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_repor
         cs_raw.free(cs_raw.heap, 0, records);
     }
     if (*report) {
-        sym = opt.no_symbols ? NULL : cs_symbols_open();
+        AcquireSRWLockExclusive(&names_lock);
+        cs_names_begin(&names, opt.no_symbols);
         for (i = 0; i < (*report)->nsites; i++)
-            symbolise_site(sym, &(*report)->sites[i]);
-        cs_symbols_close(sym);
+            symbolise_site(&names, &(*report)->sites[i]);
+        cs_names_end(&names);
+        ReleaseSRWLockExclusive(&names_lock);
     }
     cs_gate_leave();
     return *report ? S_OK : E_OUTOFMEMORY;

@@ -76,6 +76,8 @@ typedef struct cs_trace_stats {
     int64_t first_iteration;    /* range given to cs_trace_set_context, or */
     int64_t last_iteration;     /* CS_TRACE_NO_ITERATION for both */
     BOOL load_notifications;    /* the loader tells us about new modules */
+    LONG symbol_opens;          /* collects that opened dbghelp (a name
+                                 * not remembered yet) */
 } cs_trace_stats;
 
 /* Counters of the current session (zeros when tracing is off). */
@@ -134,6 +136,10 @@ typedef struct cs_trace_collect_options {
  * (cs_trace_group_records), and symbolises the kept groups' frames through
  * dbghelp. options may be NULL (defaults). Tracing stays on. *report is
  * malloc'd (free with cs_trace_report_free) and valid after cs_trace_stop.
+ * May be called again and again while the target runs: the names found
+ * are remembered until cs_trace_stop (dropped when a module was loaded or
+ * unloaded since), so a collect whose addresses all have one opens no
+ * dbghelp and costs only the grouping.
  * Returns S_OK, E_POINTER, E_UNEXPECTED when tracing is off, E_OUTOFMEMORY.
  */
 HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_report **report);

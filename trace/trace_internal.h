@@ -276,6 +276,10 @@ BOOL cs_patch_traced_module(uint64_t address, WCHAR *path, DWORD path_len, uint6
 void cs_patch_departed(void (*fn)(const WCHAR *path, uint64_t base, DWORD size, void *ctx),
                        void *ctx);
 
+/* Modules loaded or unloaded since the process started, as the loader's
+ * notifications told: unchanged means the module list is as it was. */
+LONG cs_patch_module_changes(void);
+
 /* ---- symbols (trace_symbols.c) ---------------------------------------- */
 
 /* dbghelp for the current process, or NULL when it cannot be had. */
@@ -292,5 +296,34 @@ unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *ou
                            unsigned max);
 
 void cs_symbols_close(cs_symbols *sym);
+
+/* ---- names remembered between collects (trace_names.c) --------------- */
+
+/* One collect's naming: dbghelp, opened at the first address whose name
+ * is not remembered. */
+typedef struct cs_names {
+    cs_symbols *sym;
+    BOOL opened;                /* cs_symbols_open was tried */
+    BOOL no_symbols;            /* modules and offsets only */
+} cs_names;
+
+/* Starts a collect's naming; the names remembered are dropped when a
+ * module was loaded or unloaded since the last collect ended. */
+void cs_names_begin(cs_names *names, BOOL no_symbols);
+
+/* As cs_symbols_expand, from the names remembered when address has one,
+ * else through dbghelp (opened now if not yet), remembering what it
+ * found. Returns the number of frames written (at least 1). */
+unsigned cs_names_expand(cs_names *names, uint64_t address, cs_trace_frame *out, unsigned max);
+
+/* Ends a collect's naming: closes dbghelp if it was opened, and takes the
+ * module list as it is now as the one the names belong to. */
+void cs_names_end(cs_names *names);
+
+/* Times dbghelp was opened since the session started. */
+LONG cs_names_opens(void);
+
+/* Forgets every name (the stop: their memory goes with the private heap). */
+void cs_names_reset(void);
 
 #endif

@@ -299,11 +299,20 @@ static void module_unloaded(HMODULE module)
     ReleaseSRWLockExclusive(&registry_lock);
 }
 
+/* Loads and unloads the loader has told of since the start. */
+static volatile LONG module_changes;
+
+LONG cs_patch_module_changes(void)
+{
+    return module_changes;
+}
+
 static void CALLBACK on_loader_event(ULONG reason, const ldr_notification *data, void *ctx)
 {
     WCHAR path[MAX_PATH];
     size_t n;
 
+    InterlockedIncrement(&module_changes);
     if (!cs_gate_enter())
         return;
     if (reason == 1 && data->full_name) {           /* loaded */

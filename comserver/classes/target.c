@@ -40,23 +40,29 @@ static void crash_now(void)
 /* Per-call faults. leak-bytes: every IStressTarget member leaks param bytes
  * of the process heap, where a heap walk sees them. hang-call: once param
  * calls have been served, the next never returns (a server that hangs, for
- * a harness's watchdog); crash-call: the same call crashes instead. The
- * noise faults (leak-every, leak-random, plateau-cache, temp-allocs) act in
+ * a harness's watchdog); crash-call: the same call crashes instead;
+ * leak-then-crash: leaks like leak-bytes (24 bytes) and crashes like
+ * crash-call (a leak whose attribution must survive the crash). The noise
+ * faults (leak-every, leak-random, plateau-cache, temp-allocs) act in
  * noise.c. */
 static void target_on_call(target *This)
 {
-    if (This->fault == CS_FAULT_LEAK_BYTES) {
-        LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_LEAK_BYTES_DEFAULT;
+    cs_fault f = This->fault;
+
+    if (f == CS_FAULT_LEAK_BYTES || f == CS_FAULT_LEAK_THEN_CRASH) {
+        LONG n = f == CS_FAULT_LEAK_BYTES && This->fault_param > 0 ? This->fault_param
+                 : CS_FAULT_LEAK_BYTES_DEFAULT;
         HeapAlloc(GetProcessHeap(), 0, (SIZE_T)n);
-    } else if (This->fault == CS_FAULT_HANG_CALL || This->fault == CS_FAULT_CRASH_CALL) {
+    }
+    if (f == CS_FAULT_HANG_CALL || f == CS_FAULT_CRASH_CALL || f == CS_FAULT_LEAK_THEN_CRASH) {
         LONG n = This->fault_param > 0 ? This->fault_param : CS_FAULT_HANG_CALL_DEFAULT;
         if (cs_fault_call_count() <= n)
             return;
-        if (This->fault == CS_FAULT_HANG_CALL)
+        if (f == CS_FAULT_HANG_CALL)
             Sleep(INFINITE);
         crash_now();
-    } else if (cs_fault_is_noise(This->fault)) {
-        cs_noise_on_call(This->fault, This->fault_param);
+    } else if (cs_fault_is_noise(f)) {
+        cs_noise_on_call(f, This->fault_param);
     }
 }
 

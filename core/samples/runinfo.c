@@ -39,6 +39,33 @@ static void put_d(FILE *f, const char *key, double v)
         fprintf(f, "%s %.17g\n", key, v);
 }
 
+/* The traced allocation sites: "allocations N" (written whenever the run
+ * was traced, N = 0 included, so "traced, nothing outstanding" stays apart
+ * from "not traced"), then per site "alloc CLASS" followed by its fields,
+ * one "alloc_frame" per frame innermost first. */
+static void put_allocs(FILE *f, const cs_run *r)
+{
+    size_t i, k;
+
+    if (!r->allocs)
+        return;
+    put_ll(f, "allocations", (long long)r->nallocs);
+    for (i = 0; i < r->nallocs; i++) {
+        const cs_alloc_site *a = &r->allocs[i];
+
+        put(f, "alloc", a->cls ? a->cls : "");
+        put(f, "alloc_allocator", a->kind);
+        put(f, "alloc_call", a->call);
+        put_d(f, "alloc_bytes", a->bytes);
+        put_d(f, "alloc_blocks", a->blocks);
+        put_d(f, "alloc_bytes_per_iteration", a->bytes_per_iteration);
+        put_d(f, "alloc_blocks_per_iteration", a->blocks_per_iteration);
+        put(f, "alloc_site", a->site);
+        for (k = 0; k < a->nframes && k < CS_ALLOC_FRAMES; k++)
+            put(f, "alloc_frame", a->frames[k]);
+    }
+}
+
 int cs_runinfo_write(FILE *f, const cs_run *r)
 {
     size_t i;
@@ -67,32 +94,53 @@ int cs_runinfo_write(FILE *f, const cs_run *r)
     put_ll(f, "release_failed", r->release.failed);
     for (i = 0; i < r->release.nfindings; i++)
         put(f, "finding", r->release.findings[i]);
+    put_allocs(f, r);
     put(f, "error", r->error);
     fputs("end\n", f);
     return ferror(f) || fflush(f) ? -1 : 0;
 }
 
+/* Unescapes value[0..n) into dst (at most size - 1 bytes, always
+ * NUL-terminated when size > 0): \n, \t, \r, and a backslash before any
+ * other character stands for that character. */
+static void unescape(char *dst, size_t size, const char *value, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n && k + 1 < size; i++) {
+        if (value[i] == '\\' && i + 1 < n) {
+            i++;
+            dst[k++] = value[i] == 'n' ? '\n' : value[i] == 't' ? '\t' : value[i] == 'r' ? '\r' : value[i];
+        } else {
+            dst[k++] = value[i];
+        }
+    }
+    if (size)
+        dst[k] = 0;
+}
+
+/* Remembers block p (malloc'd) in ri, to be freed with it; p, or NULL
+ * (p freed) when out of memory. */
+static void *own(cs_runinfo *ri, void *p)
+{
+    void **grown;
+
+    if (!p || !(grown = realloc(ri->owned, (ri->nowned + 1) * sizeof(*grown)))) {
+        free(p);
+        return NULL;
+    }
+    ri->owned = grown;
+    ri->owned[ri->nowned++] = p;
+    return p;
+}
+
 /* A copy of value[0..n) unescaped, remembered in ri; NULL when out of memory. */
 static char *keep(cs_runinfo *ri, const char *value, size_t n)
 {
-    char *s = malloc(n + 1), **grown;
-    size_t i, k = 0;
+    char *s = own(ri, malloc(n + 1));
 
-    if (!s || !(grown = realloc(ri->strings, (ri->nstrings + 1) * sizeof(*grown)))) {
-        free(s);
-        return NULL;
-    }
-    ri->strings = grown;
-    ri->strings[ri->nstrings++] = s;
-    for (i = 0; i < n; i++) {
-        if (value[i] == '\\' && i + 1 < n) {
-            i++;
-            s[k++] = value[i] == 'n' ? '\n' : value[i] == 't' ? '\t' : value[i] == 'r' ? '\r' : value[i];
-        } else {
-            s[k++] = value[i];
-        }
-    }
-    s[k] = 0;
+    if (s)
+        unescape(s, n + 1, value, n);
     return s;
 }
 
@@ -107,8 +155,66 @@ static long long to_ll(const char *v, long long dflt)
     return errno || end == v ? dflt : x;
 }
 
-/* Applies one "key value" line to r; 0, or -1 when out of memory. */
-static int apply(cs_runinfo *ri, cs_run *r, const char *key, size_t klen, const char *v, size_t vlen)
+#define IS(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
+
+/* r's allocation sites, made (CS_MAX_ALLOCS of them, none used) on the
+ * first line that needs them; NULL when out of memory. The storage is
+ * ri's own, so writing through it is allowed. */
+static cs_alloc_site *sites_of(cs_runinfo *ri, cs_run *r)
+{
+    if (!r->allocs)
+        r->allocs = own(ri, calloc(CS_MAX_ALLOCS, sizeof(cs_alloc_site)));
+    return (cs_alloc_site *)r->allocs;
+}
+
+/*
+ * Applies one "allocations" or "alloc..." line to r; *cur is the site the
+ * "alloc_..." lines fill (the one the last "alloc" line started, NULL
+ * when none or past CS_MAX_ALLOCS: its fields are then skipped). Returns
+ * 1 when the key was one of these, 0 when not, -1 when out of memory.
+ */
+static int apply_alloc(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key, size_t klen,
+                       const char *v, size_t vlen, const char *num)
+{
+    cs_alloc_site *sites, *a = *cur;
+
+    if (klen < 5 || memcmp(key, "alloc", 5))
+        return 0;
+    if (IS("allocations") || IS("alloc")) {
+        if (!(sites = sites_of(ri, r)))
+            return -1;
+        if (IS("allocations"))
+            return 1;                 /* traced; its sites follow */
+        *cur = r->nallocs < CS_MAX_ALLOCS ? &sites[r->nallocs++] : NULL;
+        if (*cur && !((*cur)->cls = keep(ri, v, vlen)))
+            return -1;
+        return 1;
+    }
+    if (!a)
+        return 1;
+    if (IS("alloc_allocator"))
+        return (a->kind = keep(ri, v, vlen)) ? 1 : -1;
+    if (IS("alloc_call"))
+        return (a->call = keep(ri, v, vlen)) ? 1 : -1;
+    if (IS("alloc_bytes"))
+        a->bytes = strtod(num, NULL);
+    else if (IS("alloc_blocks"))
+        a->blocks = strtod(num, NULL);
+    else if (IS("alloc_bytes_per_iteration"))
+        a->bytes_per_iteration = strtod(num, NULL);
+    else if (IS("alloc_blocks_per_iteration"))
+        a->blocks_per_iteration = strtod(num, NULL);
+    else if (IS("alloc_site"))
+        unescape(a->site, sizeof(a->site), v, vlen);
+    else if (IS("alloc_frame") && a->nframes < CS_ALLOC_FRAMES)
+        unescape(a->frames[a->nframes++], CS_FRAME_LEN, v, vlen);
+    return 1;                          /* alloc_ keys unknown here are skipped */
+}
+
+/* Applies one "key value" line to r (*cur: see apply_alloc); 0, or -1
+ * when out of memory. */
+static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key, size_t klen,
+                 const char *v, size_t vlen)
 {
     static const struct { const char *key; size_t off; } texts[] = {
         { "target", offsetof(cs_run, target) }, { "calls", offsetof(cs_run, calls) },
@@ -127,6 +233,7 @@ static int apply(cs_runinfo *ri, cs_run *r, const char *key, size_t klen, const 
     char num[64];
     char *s;
     size_t i;
+    int got;
 
     for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         if (strlen(texts[i].key) == klen && !memcmp(key, texts[i].key, klen)) {
@@ -141,7 +248,8 @@ static int apply(cs_runinfo *ri, cs_run *r, const char *key, size_t klen, const 
             *(long long *)((char *)r + counts[i].off) = to_ll(num, -1);
             return 0;
         }
-#define IS(k) (klen == sizeof(k) - 1 && !memcmp(key, k, klen))
+    if ((got = apply_alloc(ri, r, cur, key, klen, v, vlen, num)))
+        return got < 0 ? -1 : 0;
     if (IS("threads"))
         r->threads = (int)to_ll(num, 0);
     else if (IS("gate"))
@@ -164,9 +272,9 @@ static int apply(cs_runinfo *ri, cs_run *r, const char *key, size_t klen, const 
         r->release.findings[r->release.nfindings++] = s;
         r->release.measured = 1;
     }
-#undef IS
     return 0;                          /* unknown keys are skipped */
 }
+#undef IS
 
 /* Starts a new record named name[0..n); NULL when out of memory. */
 static cs_run *start(cs_runinfo *ri, const char *name, size_t n)
@@ -193,6 +301,7 @@ static cs_run *start(cs_runinfo *ri, const char *name, size_t n)
 int cs_runinfo_parse(const char *text, cs_runinfo *ri)
 {
     const char *line, *nl, *sp;
+    cs_alloc_site *cur = NULL;
     cs_run *r = NULL;
 
     memset(ri, 0, sizeof(*ri));
@@ -209,7 +318,8 @@ int cs_runinfo_parse(const char *text, cs_runinfo *ri)
         } else if (sp && sp - line == 3 && !memcmp(line, "run", 3)) {
             if (!(r = start(ri, sp + 1, len - 4)))
                 return -1;
-        } else if (r && sp && apply(ri, r, line, (size_t)(sp - line), sp + 1,
+            cur = NULL;
+        } else if (r && sp && apply(ri, r, &cur, line, (size_t)(sp - line), sp + 1,
                                    len - (size_t)(sp - line) - 1)) {
             return -1;
         }
@@ -256,15 +366,19 @@ void cs_runinfo_merge(const cs_run *rec, cs_run *r)
     r->release.nfindings = rec->release.nfindings;
     for (i = 0; i < rec->release.nfindings; i++)
         r->release.findings[i] = rec->release.findings[i];
+    if (rec->allocs) {
+        r->allocs = rec->allocs;
+        r->nallocs = rec->nallocs;
+    }
 }
 
 void cs_runinfo_free(cs_runinfo *ri)
 {
     size_t i;
 
-    for (i = 0; i < ri->nstrings; i++)
-        free(ri->strings[i]);
-    free(ri->strings);
+    for (i = 0; i < ri->nowned; i++)
+        free(ri->owned[i]);
+    free(ri->owned);
     free(ri->runs);
     memset(ri, 0, sizeof(*ri));
 }

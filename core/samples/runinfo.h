@@ -5,8 +5,21 @@
  * from the directory alone, after a crash as after a clean end.
  *
  * Format: UTF-8 lines "key value", a record from "run NAME" to "end";
- * values escaped (\n, \t, \\) so a value is always one line. Unknown keys
- * are skipped: fields can be added, never renamed. Pure.
+ * values escaped (\n, \t, \r, \\) so a value is always one line. Unknown
+ * keys are skipped: fields can be added, never renamed. Pure.
+ *
+ * A traced run's allocation sites follow its findings: "allocations N"
+ * (the run was traced; N sites follow, maybe none), then for each site
+ * "alloc CLASS" and its fields "alloc_allocator", "alloc_call" (absent:
+ * no call was running), "alloc_bytes", "alloc_blocks",
+ * "alloc_bytes_per_iteration", "alloc_blocks_per_iteration" (numbers
+ * written with 17 digits: read back exact), "alloc_site", and one
+ * "alloc_frame" per frame, innermost first.
+ *
+ * While a traced run goes, the same record, as far as it is known, is
+ * rewritten whole at snapshots into CS_RUNINFO_TRACED_FILE (written under
+ * a temporary name, then renamed): what `report DIR` uses for a run that
+ * never reached its final record (a crash ended the process).
  */
 #ifndef CS_RUNINFO_H
 #define CS_RUNINFO_H
@@ -16,17 +29,18 @@
 #include "model.h"
 
 #define CS_RUNINFO_FILE "runs.txt"
+#define CS_RUNINFO_TRACED_FILE "traced.txt"
 
 /* Appends r's record to f. Returns 0, or -1 on a write error. */
 int cs_runinfo_write(FILE *f, const cs_run *r);
 
 /* Everything read back from a runs.txt: one cs_run per record, with its
- * strings owned here. */
+ * strings and allocation sites owned here. */
 typedef struct cs_runinfo {
     cs_run *runs;
     size_t n;
-    char **strings;           /* every string the runs point to */
-    size_t nstrings;
+    void **owned;             /* every string and site array the runs point to */
+    size_t nowned;
 } cs_runinfo;
 
 /* Parses the text of a runs.txt (NULL or "": no runs). A truncated last
@@ -38,8 +52,10 @@ int cs_runinfo_parse(const char *text, cs_runinfo *ri);
 const cs_run *cs_runinfo_find(const cs_runinfo *ri, const char *name);
 
 /* Copies what the record knows into r (a run rebuilt from samples):
- * target, calls, settings, cache figures, speed, release findings, error.
- * r's strings then point into ri, which must outlive it. */
+ * target, calls, settings, cache figures, speed, release findings, error,
+ * and the allocation sites when it has them (r->allocs stays as it was
+ * when it has none). r's strings and sites then point into ri, which
+ * must outlive it. */
 void cs_runinfo_merge(const cs_run *rec, cs_run *r);
 
 void cs_runinfo_free(cs_runinfo *ri);

@@ -21,7 +21,7 @@
  * when a new run starts, so a failed run never sits beside a stale pass. */
 static const char *const run_files[] = {
     "samples.csv", "run.json", "memory.svg", "report.html", "junit.xml", CS_PHASE_FILE,
-    CS_RUNINFO_FILE,
+    CS_RUNINFO_FILE, CS_RUNINFO_TRACED_FILE,
 };
 
 /* The lock a run holds on its directory while it runs. Deleted on close by
@@ -141,22 +141,41 @@ static int run_end(const char *dir, char *text, size_t n, int *gate)
     return cs_phase_end_code(&pi, text, n);
 }
 
-/* What only the live runs knew (runs.txt), merged into the rebuilt runs
- * by name; a run with no record keeps what the samples say. */
-static void read_records(const char *dir, cs_runinfo *info, cs_run *runs, size_t n)
+/* Parses DIR/name into *info (no file: no records). */
+static void read_info(const char *dir, const char *name, cs_runinfo *info)
 {
     char path[CS_PATH_LEN], *text;
-    const cs_run *rec;
-    size_t i;
 
-    snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
     text = cs_read_whole(path);          /* none: the samples say what they can */
     if (cs_runinfo_parse(text, info))
         fprintf(stderr, "comstress: report: out of memory reading %s: its figures are left out\n", path);
     free(text);
-    for (i = 0; i < n; i++)
-        if ((rec = cs_runinfo_find(info, runs[i].name)))
+}
+
+/*
+ * What only the live runs knew, merged into the rebuilt runs by name:
+ * each run's final record (runs.txt), else, for a run that never reached
+ * it (a crash ended the process), its provisional record (traced.txt:
+ * the traced allocations of its latest snapshot, with their findings),
+ * said in one line. A run with neither keeps what the samples say.
+ */
+static void read_records(const char *dir, cs_runinfo *info, cs_runinfo *traced, cs_run *runs, size_t n)
+{
+    const cs_run *rec;
+    size_t i;
+
+    read_info(dir, CS_RUNINFO_FILE, info);
+    read_info(dir, CS_RUNINFO_TRACED_FILE, traced);
+    for (i = 0; i < n; i++) {
+        if ((rec = cs_runinfo_find(info, runs[i].name))) {
             cs_runinfo_merge(rec, &runs[i]);
+        } else if ((rec = cs_runinfo_find(traced, runs[i].name))) {
+            cs_runinfo_merge(rec, &runs[i]);
+            printf("note: %s ended without its final record: its traced allocations are those of the "
+                   "snapshot at iteration %lld (%s)\n", runs[i].name, rec->iterations, CS_RUNINFO_TRACED_FILE);
+        }
+    }
 }
 
 /* Whether a rebuilt run fails: a verdict at its gate, or a release check. */
@@ -180,13 +199,14 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
     char *argv[] = { "comstress", "report", (char *)dir };
     cs_context_store ctx;
     cs_csv_data d;
-    cs_runinfo info;
+    cs_runinfo info, traced;
     cs_run *runs = NULL;
     size_t i, k, n = 0;
     int rc = CS_EXIT_OUTPUT, end, run_gate = 1, given;
 
     memset(&d, 0, sizeof(d));
     memset(&info, 0, sizeof(info));
+    memset(&traced, 0, sizeof(traced));
     if (own_dir(dir))
         return CS_EXIT_OUTPUT;          /* a run is still writing there */
     given = gate;
@@ -212,7 +232,7 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
         fprintf(stderr, "comstress: report: %s holds no samples\n", path);
         goto out_free_runs;
     }
-    read_records(dir, &info, runs, n);
+    read_records(dir, &info, &traced, runs, n);
     for (i = 0; given >= 0 && i < n; i++)
         runs[i].gate = given;             /* --fail-on given to report wins */
     if (end)                             /* the run going when it ended */
@@ -239,6 +259,7 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
 out_free_runs:
     free(runs);
     cs_runinfo_free(&info);
+    cs_runinfo_free(&traced);
 out_free_csv:
     cs_csv_free(&d);
     return rc;

@@ -393,17 +393,34 @@ static void describe_run(session *s, size_t i)
 }
 
 /* Appends r's record to DIR/runs.txt, so `report DIR` knows what only
- * this process knew (best effort: the reports of this run do not need it). */
-static void keep_record(const char *dir, const cs_run *r)
+ * this process knew (best effort: the reports of this run do not need
+ * it). Returns 0 when the record is on disk, else -1. */
+static int keep_record(const char *dir, const cs_run *r)
 {
     char path[CS_PATH_LEN];
     FILE *f;
+    int rc;
 
     snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
-    if ((f = cs_fopen(path, "ab"))) {
-        cs_runinfo_write(f, r);
-        fclose(f);
-    }
+    if (!(f = cs_fopen(path, "ab")))
+        return -1;
+    rc = cs_runinfo_write(f, r);
+    return fclose(f) || rc ? -1 : 0;
+}
+
+/* The run's final record, then the end of its provisional one (the
+ * allocation snapshots a crash would have left), and what those cost. */
+static void end_record(const char *dir, const cs_run *r)
+{
+    cs_tracing_costs c;
+
+    if (keep_record(dir, r) || !cs_tracing_on())
+        return;
+    cs_tracing_end_run(&c);
+    if (c.snapshots)
+        printf("  tracing: %d snapshot%s of the allocations kept on disk as the run went, %.3f s "
+               "(the first %.3f s), in the sampling time\n", c.snapshots, c.snapshots == 1 ? "" : "s",
+               c.seconds, c.first);
 }
 
 /*
@@ -429,6 +446,8 @@ static int run_policy(session *s, size_t i)
     if (s->spy_on)
         cs_spy_mark();
     cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
+    cs_tracing_begin_run(r, o->out_dir, s->trace_base, o->fail_on, (const char *const *)s->labels,
+                         s->script->count);
     rc = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
     if (o->warmup < 0 && r->iterations < o->iterations) {
         /* Stopped early (interrupted, a failed call): the default warm-up
@@ -466,7 +485,7 @@ static int run_policy(session *s, size_t i)
         }
     }
     print_run(r, o->verbose, s->script, &s->extra[i]);
-    keep_record(o->out_dir, r);
+    end_record(o->out_dir, r);
     return rc;
 }
 

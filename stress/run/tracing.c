@@ -3,12 +3,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "paths.h"
+#include "report_util.h"
+#include "runinfo.h"
 #include "samplers.h"
 #include "trace.h"
 #include "tracing.h"
 
 static int tracing;
+
+/* Snapshots after the first take at most this share of the run's time. */
+#define SNAPSHOT_SHARE 0.02
+
+/* The run going, between cs_tracing_begin_run and cs_tracing_end_run:
+ * what its snapshots write (a record of its own, with the sites and
+ * their findings), where, and what they have cost. Touched by the
+ * sampling thread only while the run goes (under the run's lock). */
+static struct {
+    int on;
+    cs_run rec;                         /* the provisional record */
+    char path[CS_PATH_LEN];             /* DIR/traced.txt */
+    long long base, warmup;             /* the tracer's numbering */
+    const char *const *calls;
+    size_t ncalls;
+    unsigned fail_on;
+    LARGE_INTEGER t0, freq;
+    cs_tracing_costs costs;
+    double last_cost;                   /* seconds, of the latest snapshot */
+    cs_alloc_site sites[CS_MAX_ALLOCS];
+    cs_release_store st;
+} going;
 
 int cs_tracing_on(void)
 {
@@ -71,20 +96,22 @@ static void take_site(const cs_trace_site *t, cs_alloc_site *a, const char *cons
     }
 }
 
-void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, size_t max,
-                        const char *const *calls, size_t ncalls)
+/* Collects the tracer's sites classified over the tracer's iterations
+ * first..last into sites[0..max), then sets r->allocs and r->nallocs and
+ * adds r's finding for every leaking site. FALSE (r untouched) when the
+ * tracer could not report. */
+static BOOL collect(cs_run *r, cs_release_store *st, long long first, long long last, cs_alloc_site *sites,
+                    size_t max, const char *const *calls, size_t ncalls)
 {
     cs_trace_collect_options co = { 0 };
     cs_trace_report *rep = NULL;
     size_t i, n = 0;
 
-    if (!tracing)
-        return;
-    co.first_iteration = r->warmup + 1;
-    co.last_iteration = r->iterations;
+    co.first_iteration = first;
+    co.last_iteration = last;
     co.max_sites = max;
     if (FAILED(cs_trace_collect(&co, &rep)))
-        return;
+        return FALSE;
     for (i = 0; i < rep->nsites && n < max; i++)
         take_site(&rep->sites[i], &sites[n++], calls, ncalls);
     cs_trace_report_free(rep);
@@ -92,6 +119,117 @@ void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, s
     r->nallocs = n;
     for (i = 0; i < n; i++)
         cs_release_judge_alloc(&r->release, st, &sites[i]);
+    return TRUE;
+}
+
+void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, size_t max,
+                        const char *const *calls, size_t ncalls)
+{
+    if (tracing)
+        collect(r, st, r->warmup + 1, r->iterations, sites, max, calls, ncalls);
+}
+
+static double seconds_since(LARGE_INTEGER t0)
+{
+    LARGE_INTEGER now;
+
+    QueryPerformanceCounter(&now);
+    return (double)(now.QuadPart - t0.QuadPart) / (double)going.freq.QuadPart;
+}
+
+void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base, unsigned fail_on,
+                          const char *const *calls, size_t ncalls)
+{
+    memset(&going, 0, sizeof(going));
+    if (!tracing)
+        return;
+    going.on = 1;
+    going.rec.name = r->name;
+    going.rec.target = r->target;
+    going.rec.calls = r->calls;
+    going.rec.cache = r->cache;
+    going.rec.apartment = r->apartment;
+    going.rec.activation = r->activation;
+    going.rec.scenario = r->scenario;
+    going.rec.threads = r->threads;
+    going.rec.gate = r->gate;
+    going.warmup = r->warmup;
+    going.base = trace_base;
+    going.fail_on = fail_on;
+    going.calls = calls;
+    going.ncalls = ncalls;
+    snprintf(going.path, sizeof(going.path), "%s/%s", dir, CS_RUNINFO_TRACED_FILE);
+    QueryPerformanceFrequency(&going.freq);
+    QueryPerformanceCounter(&going.t0);
+}
+
+/*
+ * Whether a snapshot is due at done iterations: never within the warm-up
+ * (its blocks are not judged); always the first sample past it, so that
+ * a crash after that still has attribution; afterwards while the later
+ * snapshots, with one more of the latest one's cost, stay within
+ * SNAPSHOT_SHARE of the run's time without the first one. The first one
+ * is left out of that budget: it pays for reading the debug information
+ * (most of a second under Wine), which the final collect would otherwise
+ * pay; the names it finds are remembered, so the later ones cost only
+ * the grouping (see docs/tracing.md).
+ */
+static BOOL snapshot_due(long long done)
+{
+    const cs_tracing_costs *c = &going.costs;
+
+    if (done <= going.warmup)
+        return FALSE;
+    if (!c->snapshots)
+        return TRUE;
+    return c->seconds - c->first + (c->snapshots > 1 ? going.last_cost : 0)
+           <= SNAPSHOT_SHARE * (seconds_since(going.t0) - c->first);
+}
+
+/* The provisional record at done iterations: the run's description, its
+ * sites so far and their findings, every other figure not measured. */
+static BOOL build_record(long long done)
+{
+    cs_run *r = &going.rec;
+
+    r->iterations = done;
+    r->seconds = r->calls_per_second = r->sampling_seconds = NAN;
+    r->binds = r->getidsofnames_calls = r->type_fallbacks = -1;
+    r->cache_entries_end = r->cache_bytes_end = -1;
+    cs_release_init(&r->release);
+    memset(&going.st, 0, sizeof(going.st));
+    cs_release_gate(&going.st, going.fail_on);
+    r->allocs = NULL;
+    r->nallocs = 0;
+    return collect(r, &going.st, going.base + going.warmup + 1, going.base + done, going.sites,
+                   CS_MAX_ALLOCS, going.calls, going.ncalls);
+}
+
+void cs_tracing_snapshot(long long done)
+{
+    LARGE_INTEGER t0;
+    char err[CS_ERR_LEN];
+    FILE *f;
+
+    if (!going.on || !snapshot_due(done))
+        return;
+    QueryPerformanceCounter(&t0);
+    if (build_record(done) && (f = cs_report_open(going.path, err, sizeof(err)))
+        && !cs_report_close(f, cs_runinfo_write(f, &going.rec), going.path, err, sizeof(err)))
+        going.costs.written = done;
+    going.last_cost = seconds_since(t0);
+    if (!going.costs.snapshots++)
+        going.costs.first = going.last_cost;
+    going.costs.seconds += going.last_cost;
+}
+
+void cs_tracing_end_run(cs_tracing_costs *costs)
+{
+    if (costs)
+        *costs = going.costs;
+    if (going.on && going.costs.written)
+        cs_delete_file(going.path);
+    going.on = 0;
 }
 
 void cs_tracing_stop(void)

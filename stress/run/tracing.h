@@ -2,7 +2,9 @@
  * `--trace` in a run: the allocation tracer (trace/trace.h) started on the
  * target's DLL before it loads, and at the end of each run its outstanding
  * allocations grouped, named and turned into the run's allocation sites
- * and findings ("heap leak: 24 B per call of Add(1), allocated in ...").
+ * and findings ("heap leak: 24 B per call of Add(1), allocated in ...");
+ * while it goes, the same written to its directory at sample points, for
+ * a crash that ends the process before the end.
  */
 #ifndef CS_TRACING_H
 #define CS_TRACING_H
@@ -23,6 +25,47 @@ int cs_tracing_on(void);
  * release checks for every site that leaks. calls name the statements. */
 void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, size_t max,
                         const char *const *calls, size_t ncalls);
+
+/*
+ * Crash-proof attribution: while a traced run goes, its allocation sites
+ * are collected at sample points and written whole (temporary name, then
+ * renamed) into DIR/traced.txt as a provisional run record
+ * (core/samples/runinfo.h): the run's description, the iterations done,
+ * the sites classified over the iterations past the warm-up, and their
+ * findings judged as the end of the run would judge them. A crash that
+ * ends the process leaves the latest one for `comstress report DIR`.
+ *
+ * cs_tracing_begin_run takes r's description (name, target, calls,
+ * settings; the strings must outlive the run) and r->warmup before the
+ * workload; trace_base is the tracer's number of the run's iteration 0,
+ * fail_on the --fail-on categories, calls the statements' names. Does
+ * nothing when tracing is off.
+ */
+void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base, unsigned fail_on,
+                          const char *const *calls, size_t ncalls);
+
+/*
+ * Called by the sampler at each sample, done iterations into the run,
+ * from the sampling thread. Takes a snapshot when one is due: never
+ * within the warm-up, always at the first sample past it (the costly one:
+ * dbghelp reads the debug information), afterwards only while the later
+ * snapshots' total stays within 2% of the run's time (each one's cost is
+ * measured; the latest one's is the estimate of the next). Its time is
+ * the caller's to count as sampling time.
+ */
+void cs_tracing_snapshot(long long done);
+
+/* What the snapshots of a run cost. */
+typedef struct cs_tracing_costs {
+    int snapshots;              /* taken */
+    double seconds;             /* all of them */
+    double first;               /* the first one (dbghelp loads the symbols) */
+    long long written;          /* iterations of the latest one on disk, 0: none */
+} cs_tracing_costs;
+
+/* After the run's final record is on disk: fills *costs (may be NULL)
+ * and removes the provisional record, no longer needed. */
+void cs_tracing_end_run(cs_tracing_costs *costs);
 
 /* Stops tracing (restores every patched import slot). */
 void cs_tracing_stop(void);

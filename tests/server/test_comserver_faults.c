@@ -179,10 +179,14 @@ START_TEST(fault_leak_bytes_grows_heap)
     SIZE_T clean = add_heap_growth(L"", 0, 50);
     SIZE_T dflt = add_heap_growth(L"leak-bytes", 0, 50);
     SIZE_T hundred = add_heap_growth(L"leak-bytes", 100, 50);
+    /* its param is the calls before the crash (51 made here), not bytes */
+    SIZE_T then_crash = add_heap_growth(L"leak-then-crash", 100, 50);
 
     ck_assert_uint_eq(clean, 0);
     ck_assert_msg(dflt >= 50 * 24 && dflt < 50 * 24 + 512, "default: %lu bytes", (unsigned long)dflt);
     ck_assert_msg(hundred >= 50 * 100 && hundred < 50 * 100 + 512, "100: %lu bytes", (unsigned long)hundred);
+    ck_assert_msg(then_crash >= 50 * 24 && then_crash < 50 * 24 + 512, "leak-then-crash: %lu bytes",
+                  (unsigned long)then_crash);
 }
 END_TEST
 

@@ -357,6 +357,67 @@ START_TEST(one_call_site_under_two_statements_is_two_leaks)
 }
 END_TEST
 
+/* Whether two reports name every frame of every site alike. */
+static void same_names(const cs_trace_report *a, const cs_trace_report *b)
+{
+    size_t i, k;
+
+    ck_assert_uint_eq(a->nsites, b->nsites);
+    for (i = 0; i < a->nsites; i++) {
+        ck_assert_uint_eq(a->sites[i].nframes, b->sites[i].nframes);
+        for (k = 0; k < a->sites[i].nframes; k++) {
+            const cs_trace_frame *x = &a->sites[i].frames[k], *y = &b->sites[i].frames[k];
+
+            ck_assert_str_eq(x->function, y->function);
+            ck_assert_str_eq(x->file, y->file);
+            ck_assert_str_eq(x->module, y->module);
+            ck_assert_uint_eq(x->line, y->line);
+            ck_assert(x->address == y->address && x->offset == y->offset);
+            ck_assert(x->traced == y->traced && x->inlined == y->inlined);
+        }
+    }
+}
+
+/* Names are remembered between collects: a second collect opens no
+ * dbghelp and names every frame as the first did; a module loaded since
+ * makes the next collect ask dbghelp again. */
+START_TEST(a_second_collect_names_the_frames_without_opening_dbghelp)
+{
+    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
+    cs_trace_report *first;
+    cs_trace_stats st;
+    HMODULE other;
+    LONG opens;
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 0);
+        add_one(t);
+    }
+    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
+    IStressTarget_Release(t);
+    cs_trace_get_stats(&st);
+    opens = st.symbol_opens;
+    first = trace_collect(0, CALLS - 1);
+    cs_trace_get_stats(&st);
+    ck_assert_int_eq(st.symbol_opens, opens + 1);
+    report = trace_collect(0, CALLS - 1);
+    cs_trace_get_stats(&st);
+    ck_assert_int_eq(st.symbol_opens, opens + 1);
+    same_names(first, report);
+    cs_trace_report_free(report);
+    ck_assert_ptr_null(GetModuleHandleW(L"msimg32.dll"));
+    other = LoadLibraryW(L"msimg32.dll");
+    ck_assert_ptr_nonnull(other);
+    report = trace_collect(0, CALLS - 1);
+    FreeLibrary(other);
+    cs_trace_get_stats(&st);
+    ck_assert_int_eq(st.symbol_opens, opens + 2);
+    same_names(first, report);
+    cs_trace_report_free(first);
+}
+END_TEST
+
 TCase *trace_server_tcase(void)
 {
     TCase *tc = tcase_create("server");
@@ -368,5 +429,6 @@ TCase *trace_server_tcase(void)
     tcase_add_test(tc, a_clean_run_leaves_no_group_of_its_calls);
     tcase_add_test(tc, threads_tracing_at_once_add_up_exactly);
     tcase_add_test(tc, one_call_site_under_two_statements_is_two_leaks);
+    tcase_add_test(tc, a_second_collect_names_the_frames_without_opening_dbghelp);
     return tc;
 }

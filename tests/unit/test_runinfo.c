@@ -92,6 +92,120 @@ START_TEST(a_record_comes_back_with_every_field_and_the_text_exact)
 }
 END_TEST
 
+/* Two traced sites: a leak with a call, hostile text in its site and
+ * frames (backslashes of Windows paths, a tab, a newline), figures that
+ * print long, and a one-off with no call. */
+static void traced_sites(cs_alloc_site *s)
+{
+    memset(s, 0, 2 * sizeof(*s));
+    s[0].cls = "leak";
+    s[0].kind = "heap";
+    s[0].call = "line 3: Echo('a\tb\nc \\ d')";
+    s[0].bytes = 72000;
+    s[0].blocks = 3000;
+    s[0].bytes_per_iteration = 24;
+    s[0].blocks_per_iteration = 1.0 / 3.0;
+    snprintf(s[0].site, sizeof(s[0].site), "target_on_call (target.c:50) <- target_Add (target.c:107)");
+    snprintf(s[0].frames[0], CS_FRAME_LEN, "target_on_call (Z:\\src\\comserver\\target.c:50) in a.dll");
+    snprintf(s[0].frames[1], CS_FRAME_LEN, "tab\there\nnewline\\n");
+    snprintf(s[0].frames[2], CS_FRAME_LEN, "ntdll.dll!+0x2c9f4");
+    s[0].nframes = 3;
+    s[1].cls = "one-off";
+    s[1].kind = "crt";
+    s[1].call = NULL;
+    s[1].bytes = 256;
+    s[1].blocks = 1;
+    s[1].bytes_per_iteration = 0;
+    s[1].blocks_per_iteration = 0;
+    snprintf(s[1].site, sizeof(s[1].site), "comstress_server.dll+0xc66f");
+    snprintf(s[1].frames[0], CS_FRAME_LEN, "comstress_server.dll!+0xc66f");
+    s[1].nframes = 1;
+}
+
+START_TEST(traced_allocation_sites_come_back_exact_with_their_frames)
+{
+    cs_alloc_site sites[2];
+    cs_run a, b, rebuilt;
+    const cs_run *runs[] = { &a, &b };
+    const cs_run *rec;
+    cs_runinfo ri;
+    char *text;
+    size_t i, k;
+
+    traced_sites(sites);
+    sample_run(&a, "run/type");
+    a.allocs = sites;
+    a.nallocs = 2;
+    sample_run(&b, "run/none");            /* traced, nothing outstanding */
+    b.allocs = sites;
+    b.nallocs = 0;
+    text = written(runs, 2);
+    ck_assert_msg(strstr(text, "\nalloc_frame tab\\there\\nnewline\\\\n\n") != NULL, "not escaped:\n%s", text);
+    ck_assert_int_eq(cs_runinfo_parse(text, &ri), 0);
+    ck_assert_ptr_nonnull(rec = cs_runinfo_find(&ri, "run/type"));
+    memset(&rebuilt, 0, sizeof(rebuilt));
+    cs_runinfo_merge(rec, &rebuilt);
+    ck_assert_ptr_nonnull(rebuilt.allocs);
+    ck_assert_uint_eq(rebuilt.nallocs, 2);
+    for (i = 0; i < 2; i++) {
+        const cs_alloc_site *x = &rebuilt.allocs[i], *y = &sites[i];
+
+        ck_assert_str_eq(x->cls, y->cls);
+        ck_assert_str_eq(x->kind, y->kind);
+        if (y->call)
+            ck_assert_str_eq(x->call, y->call);
+        else
+            ck_assert_ptr_null(x->call);
+        ck_assert(x->bytes == y->bytes && x->blocks == y->blocks);
+        ck_assert_msg(x->bytes_per_iteration == y->bytes_per_iteration
+                      && x->blocks_per_iteration == y->blocks_per_iteration,
+                      "site %u: %.17g, %.17g", (unsigned)i, x->bytes_per_iteration, x->blocks_per_iteration);
+        ck_assert_str_eq(x->site, y->site);
+        ck_assert_uint_eq(x->nframes, y->nframes);
+        for (k = 0; k < y->nframes; k++)
+            ck_assert_str_eq(x->frames[k], y->frames[k]);
+    }
+    ck_assert_str_eq(rebuilt.allocs[0].frames[1], "tab\there\nnewline\\n");
+    ck_assert_ptr_nonnull(rec = cs_runinfo_find(&ri, "run/none"));
+    ck_assert_ptr_nonnull(rec->allocs);      /* traced: [] and not null */
+    ck_assert_uint_eq(rec->nallocs, 0);
+    cs_runinfo_free(&ri);
+    free(text);
+}
+END_TEST
+
+START_TEST(an_untraced_record_has_no_sites_and_extra_sites_are_dropped)
+{
+    cs_runinfo ri;
+    const cs_run *r;
+    cs_run rebuilt;
+    char text[4096], want[16];
+    size_t used, i;
+
+    used = (size_t)snprintf(text, sizeof(text), "run run/a\nbinds 1\nend\nrun run/b\nalloc_site orphan\n"
+                            "allocations %d\n", CS_MAX_ALLOCS + 2);
+    for (i = 0; i < CS_MAX_ALLOCS + 2; i++)
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "alloc leak\nalloc_site s%zu\n"
+                                 "alloc_frame f%zu\n", i, i);
+    snprintf(text + used, sizeof(text) - used, "end\n");
+    ck_assert_int_eq(cs_runinfo_parse(text, &ri), 0);
+    ck_assert_ptr_nonnull(r = cs_runinfo_find(&ri, "run/a"));
+    ck_assert_ptr_null(r->allocs);
+    memset(&rebuilt, 0, sizeof(rebuilt));
+    cs_runinfo_merge(r, &rebuilt);
+    ck_assert_ptr_null(rebuilt.allocs);
+    ck_assert_ptr_nonnull(r = cs_runinfo_find(&ri, "run/b"));
+    ck_assert_uint_eq(r->nallocs, CS_MAX_ALLOCS);
+    ck_assert_str_eq(r->allocs[0].site, "s0");
+    snprintf(want, sizeof(want), "s%d", CS_MAX_ALLOCS - 1);
+    ck_assert_str_eq(r->allocs[CS_MAX_ALLOCS - 1].site, want);
+    want[0] = 'f';
+    ck_assert_str_eq(r->allocs[CS_MAX_ALLOCS - 1].frames[0], want);
+    ck_assert_uint_eq(r->allocs[CS_MAX_ALLOCS - 1].nframes, 1);
+    cs_runinfo_free(&ri);
+}
+END_TEST
+
 START_TEST(a_record_cut_short_and_unknown_keys_are_read_as_far_as_they_go)
 {
     cs_runinfo ri;
@@ -118,7 +232,9 @@ int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(a_record_comes_back_with_every_field_and_the_text_exact),
-        CS_TEST(a_record_cut_short_and_unknown_keys_are_read_as_far_as_they_go), NULL
+        CS_TEST(a_record_cut_short_and_unknown_keys_are_read_as_far_as_they_go),
+        CS_TEST(traced_allocation_sites_come_back_exact_with_their_frames),
+        CS_TEST(an_untraced_record_has_no_sites_and_extra_sites_are_dropped), NULL
     };
 
     return cs_run_tests("runinfo", NULL, NULL, tests);

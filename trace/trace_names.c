@@ -1,0 +1,150 @@
+/*
+ * Names of return addresses, remembered between collects.
+ *
+ * Opening dbghelp and reading the debug information of the modules a
+ * stack goes through is most of what a collect costs: the better part of
+ * a second under Wine, every time, because dbghelp forgets it all when it
+ * is closed. A harness that collects again and again while the target
+ * runs (comstress writes its allocation sites to disk as a run goes)
+ * would pay that each time, and keeping dbghelp open instead would leave
+ * its tables in the process heap, where a heap sampler walks them at
+ * every sample. So the names found are kept here, in the tracer's private
+ * heap (which samplers leave out), keyed by address: a collect whose
+ * addresses are all known opens no dbghelp at all.
+ *
+ * An address names the same code only while the module list stays as it
+ * was: when the loader has loaded or unloaded a module since the last
+ * collect, the names kept are dropped. Changes made while a collect runs
+ * (dbghelp loading itself) are taken as known when it ends.
+ */
+#include "trace_internal.h"
+
+#include <string.h>
+
+/* One address's expansion: frames[first .. first + n) of the store. */
+typedef struct name_entry {
+    uint64_t address;
+    unsigned first, n;
+} name_entry;
+
+/* The store, sorted by address; every pointer into the private heap. */
+static struct {
+    name_entry *e;
+    size_t n, cap;
+    cs_trace_frame *frames;
+    size_t nframes, capframes;
+    LONG changes;               /* cs_patch_module_changes when last valid */
+    volatile LONG opens;        /* dbghelp opened, for the stats */
+} store;
+
+/* Grows a private-heap array to room for need items of size each; FALSE
+ * when out of memory (the array is left as it was). */
+static BOOL grow(void **items, size_t *cap, size_t need, size_t size)
+{
+    size_t room = *cap ? *cap : 64;
+    void *p;
+
+    if (need <= *cap)
+        return TRUE;
+    while (room < need)
+        room *= 2;
+    p = *items ? cs_raw.realloc(cs_raw.heap, 0, *items, room * size) : cs_priv_alloc(room * size);
+    if (!p)
+        return FALSE;
+    *items = p;
+    *cap = room;
+    return TRUE;
+}
+
+/* Index of address in the store, or where it would go (*found FALSE). */
+static size_t find(uint64_t address, BOOL *found)
+{
+    size_t lo = 0, hi = store.n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (store.e[mid].address < address)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = lo < store.n && store.e[lo].address == address;
+    return lo;
+}
+
+/* Remembers frames[0..n) for address at index at (best effort: nothing is
+ * kept when memory runs out). */
+static void remember(size_t at, uint64_t address, const cs_trace_frame *frames, unsigned n)
+{
+    if (!grow((void **)&store.e, &store.cap, store.n + 1, sizeof(*store.e))
+        || !grow((void **)&store.frames, &store.capframes, store.nframes + n, sizeof(*store.frames)))
+        return;
+    memmove(&store.e[at + 1], &store.e[at], (store.n - at) * sizeof(*store.e));
+    store.e[at].address = address;
+    store.e[at].first = (unsigned)store.nframes;
+    store.e[at].n = n;
+    store.n++;
+    memcpy(&store.frames[store.nframes], frames, n * sizeof(*frames));
+    store.nframes += n;
+}
+
+void cs_names_begin(cs_names *names, BOOL no_symbols)
+{
+    names->sym = NULL;
+    names->opened = FALSE;
+    names->no_symbols = no_symbols;
+    if (store.changes != cs_patch_module_changes())
+        store.n = store.nframes = 0;          /* another module list */
+}
+
+/* Copies an expansion of n frames into out (room for max >= 1) as
+ * cs_symbols_expand would have written it with that room: the inlined
+ * calls that fit, then always the function that holds them. */
+static unsigned copy_out(const cs_trace_frame *frames, unsigned n, cs_trace_frame *out, unsigned max)
+{
+    if (n <= max) {
+        memcpy(out, frames, n * sizeof(*frames));
+        return n;
+    }
+    memcpy(out, frames, (max - 1) * sizeof(*frames));
+    out[max - 1] = frames[n - 1];
+    return max;
+}
+
+unsigned cs_names_expand(cs_names *names, uint64_t address, cs_trace_frame *out, unsigned max)
+{
+    cs_trace_frame all[CS_TRACE_MAX_FRAMES];
+    BOOL found;
+    size_t at = find(address, &found);
+    unsigned n;
+
+    if (found && !names->no_symbols)
+        return copy_out(&store.frames[store.e[at].first], store.e[at].n, out, max);
+    if (!names->no_symbols && !names->opened) {
+        names->sym = cs_symbols_open();       /* the first address not known */
+        names->opened = TRUE;
+        InterlockedIncrement(&store.opens);
+    }
+    n = cs_symbols_expand(names->no_symbols ? NULL : names->sym, address, all, CS_TRACE_MAX_FRAMES);
+    if (names->sym)
+        remember(at, address, all, n);        /* names without dbghelp are not kept */
+    return copy_out(all, n, out, max);
+}
+
+void cs_names_end(cs_names *names)
+{
+    cs_symbols_close(names->sym);
+    names->sym = NULL;
+    store.changes = cs_patch_module_changes();
+}
+
+LONG cs_names_opens(void)
+{
+    return store.opens;
+}
+
+void cs_names_reset(void)
+{
+    memset(&store, 0, sizeof(store));
+}
