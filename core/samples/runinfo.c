@@ -75,6 +75,8 @@ int cs_runinfo_write(FILE *f, const cs_run *r)
     put(f, "calls", r->calls);
     put(f, "cache", r->cache);
     put(f, "apartment", r->apartment);
+    put(f, "heap_mode", r->heap_mode);
+    put(f, "heap_walk", r->heap_walk);
     put(f, "activation", r->activation);
     put(f, "scenario", r->scenario);
     put_ll(f, "threads", r->threads);
@@ -220,7 +222,8 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
         { "target", offsetof(cs_run, target) }, { "calls", offsetof(cs_run, calls) },
         { "cache", offsetof(cs_run, cache) }, { "apartment", offsetof(cs_run, apartment) },
         { "activation", offsetof(cs_run, activation) }, { "scenario", offsetof(cs_run, scenario) },
-        { "error", offsetof(cs_run, error) },
+        { "error", offsetof(cs_run, error) }, { "heap_mode", offsetof(cs_run, heap_mode) },
+        { "heap_walk", offsetof(cs_run, heap_walk) },
     };
     static const struct { const char *key; size_t off; } counts[] = {
         { "iterations", offsetof(cs_run, iterations) }, { "binds", offsetof(cs_run, binds) },
@@ -348,6 +351,8 @@ void cs_runinfo_merge(const cs_run *rec, cs_run *r)
     r->apartment = rec->apartment;
     r->activation = rec->activation;
     r->scenario = rec->scenario;
+    r->heap_mode = rec->heap_mode;
+    r->heap_walk = rec->heap_walk;
     r->threads = rec->threads;
     r->gate = rec->gate;
     r->binds = rec->binds;

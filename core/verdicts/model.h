@@ -159,6 +159,8 @@ typedef struct cs_run {
     const char *apartment;    /* "sta" or "mta" */
     const char *activation;   /* "factory" or "cocreate" */
     const char *scenario;     /* "calls" or "pass-instance" */
+    const char *heap_mode;    /* context of the run, kept in its record so */
+    const char *heap_walk;    /* that report DIR says them as the run did */
     int gate;                 /* --fail-on level (cs_verdict_gates); junit.xml
                                * reports at least level 1 */
 } cs_run;

@@ -248,6 +248,11 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
             printf("  %s\n", runs[i].release.findings[k]);
     }
     cs_context_fill(&ctx, 3, argv);
+    for (i = 0; i < n && !ctx.ctx.heap_walk; i++)
+        if (runs[i].heap_walk) {         /* the run's, not this process's */
+            ctx.ctx.heap_walk = runs[i].heap_walk;
+            ctx.ctx.heap_mode = runs[i].heap_mode ? runs[i].heap_mode : ctx.ctx.heap_mode;
+        }
     if (cs_reports_write(dir, &ctx.ctx, runs, n, err, sizeof(err))) {
         fprintf(stderr, "comstress: report: %s\n", err);
         goto out_free_runs;

@@ -387,6 +387,8 @@ static void describe_run(session *s, size_t i)
     r->threads = o->threads;
     r->gate = o->fail_on_leak;
     r->apartment = o->apartment_mta ? "mta" : "sta";
+    r->heap_mode = s->ctx.ctx.heap_mode;
+    r->heap_walk = s->ctx.ctx.heap_walk;
     r->activation = o->activation == CS_ACT_FACTORY ? "factory" : "cocreate";
     r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance"
                 : o->scenario == CS_SCEN_CALLS_SAME ? "calls-same" : "calls";

@@ -36,6 +36,8 @@ static void sample_run(cs_run *r, const char *name)
     r->calls = "Echo('a\nb')\t; Add(1) \\ @c = CreateChild()";   /* hostile: newline, tab, backslash */
     r->cache = "instance";
     r->apartment = "mta";
+    r->heap_mode = "lfh";
+    r->heap_walk = "every";
     r->activation = "factory";
     r->scenario = "calls";
     r->threads = 2;
@@ -78,6 +80,8 @@ START_TEST(a_record_comes_back_with_every_field_and_the_text_exact)
     ck_assert_str_eq(rebuilt.target, "ComStress.Target");
     ck_assert_str_eq(rebuilt.cache, "instance");
     ck_assert_str_eq(rebuilt.apartment, "mta");
+    ck_assert_str_eq(rebuilt.heap_mode, "lfh");
+    ck_assert_str_eq(rebuilt.heap_walk, "every");
     ck_assert_int_eq(rebuilt.threads, 2);
     ck_assert_int_eq(rebuilt.gate, 2);
     ck_assert_int_eq(rebuilt.binds, 300);
