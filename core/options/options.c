@@ -123,6 +123,7 @@ static const optdef opt_table[] = {
     { "--plan", RUNS, K_CHOICE, F(invoke_plan), .words = { { "vtable", 0 }, { "invoke", 1 } } },
     { "--bstr-cache", RUNS, K_CHOICE, F(bstr_cache), .words = { { "on", 1 }, { "off", 0 } } },
     { "--heap", RUNS, K_CHOICE, F(heap_lfh), .words = { { "lfh", 1 }, { "default", 0 } } },
+    { "--heap-walk", RUNS, K_CHOICE, F(heap_walk_every), .words = { { "budget", 0 }, { "every", 1 } } },
     /* suite */
     { "--timeout", SUITE, K_REAL, F(suite.timeout_s), 1, 86400, 0, "a number of seconds from 1 to 86400" },
     { "--out", SUITE, K_DIR, F(suite.out_dir), .what = "empty directory name" },

@@ -180,6 +180,9 @@ typedef struct cs_options {
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */
     int heap_lfh;                     /* 1: the process heap in its low-
                                        * fragmentation mode (--heap lfh) */
+    int heap_walk_every;              /* 1: a heap walk at every sample
+                                       * (--heap-walk every); 0: within the
+                                       * sampler's time budget */
     cs_client_fault client_fault;     /* harness fault */
     const char *list_what;            /* for `list`: "faults", "policies",
                                        * "classes", "members" */

@@ -55,11 +55,12 @@ static void write_context(FILE *f, const cs_context *c)
     kv_str(f, 4, "comstress_version", c->version);
     kv_str(f, 4, "command_line", c->command_line);
     kv_str(f, 4, "heap_mode", c->heap_mode);
+    kv_str(f, 4, "heap_walk", c->heap_walk);
     fputs("\n  }", f);
 }
 
 /* "verdicts": {metric: {verdict, per_iteration, ci_low, ci_high, warmup,
- * samples}} in model order. */
+ * samples, stands_in_for_heap}} in model order. */
 static void write_verdicts(FILE *f, const cs_run *r)
 {
     size_t i;
@@ -78,6 +79,8 @@ static void write_verdicts(FILE *f, const cs_run *r)
         kv_num(f, 10, "ci_high", v->ci_high);
         kv_num(f, 10, "warmup", (double)v->warmup);
         kv_num(f, 10, "samples", (double)v->samples);
+        key(f, 10, 0, "stands_in_for_heap");
+        fputs(v->stands_in ? "true" : "false", f);
         fputs("\n        }", f);
     }
     fputs(r->nverdicts ? "\n      }" : "}", f);
@@ -171,6 +174,7 @@ static void write_run(FILE *f, const cs_run *r)
     kv_num(f, 6, "samples", (double)r->samples);
     kv_num(f, 6, "sampling_seconds", r->sampling_seconds);
     kv_num(f, 6, "sample_every_end", (double)r->sample_every_end);
+    kv_num(f, 6, "heap_walks", (double)r->heap_walks);
     kv_count(f, 6, "binds", r->binds);
     kv_count(f, 6, "getidsofnames_calls", r->getidsofnames_calls);
     kv_count(f, 6, "cache_entries_end", r->cache_entries_end);

@@ -47,6 +47,7 @@ void cs_run_from_csv(const cs_csv_run *cr, cs_run *r)
 {
     const char *slash = strchr(cr->name, '/');
     const cs_sample *last;
+    size_t i;
 
     memset(r, 0, sizeof(*r));
     r->name = cr->name;
@@ -66,6 +67,8 @@ void cs_run_from_csv(const cs_csv_run *cr, cs_run *r)
     r->warmup = cs_default_warmup(r->iterations);
     r->seconds = last->elapsed_s;
     r->sample_every_end = cr->n > 1 ? iteration_step(cr->samples[cr->n - 2].iteration, last->iteration) : 0;
+    for (i = 0; i < cr->n; i++)
+        r->heap_walks += isfinite(cr->samples[i].v[CS_M_HEAP_BYTES]);
     r->live_objects_end = (long)last_count(cr, CS_M_LIVE_OBJECTS, LONG_MAX);
     r->server_locks_end = (long)last_count(cr, CS_M_SERVER_LOCKS, LONG_MAX);
     r->cache_entries_end = last_count(cr, CS_M_CACHE_ENTRIES, LLONG_MAX);

@@ -72,11 +72,14 @@ typedef struct cs_verdict {
     double ci_low, ci_high;   /* 95% confidence interval of the slope */
     long long warmup;         /* iterations excluded as warm-up */
     size_t samples;           /* samples the verdict used */
+    int stands_in;            /* a memory counter standing in for the heap
+                               * metrics, which had too few walks (see
+                               * cs_run_verdicts): gates as an exact metric */
 } cs_verdict;
 
 /* Does verdict v fail a run judged at gate level (0: never, 1: leaks of
- * exact metrics, 2: leaks of any metric; see --fail-on)? The exit code
- * and junit.xml both ask this. */
+ * exact metrics and of counters standing in for them, 2: leaks of any
+ * metric; see --fail-on)? The exit code and junit.xml both ask this. */
 int cs_verdict_gates(const cs_verdict *v, int level);
 
 /* Release discipline at the end of a run (run.json "release" object).
@@ -132,6 +135,8 @@ typedef struct cs_run {
     size_t samples;
     double sampling_seconds;  /* time the samplers took (their overhead) */
     long long sample_every_end; /* sampling interval at the end (it adapts) */
+    size_t heap_walks;        /* samples with heap and memory figures (the
+                               * sampler's costly part; see --heap-walk) */
     /* binding cache figures */
     long long binds;
     long long getidsofnames_calls;
@@ -167,6 +172,7 @@ typedef struct cs_context {
     const char *version;      /* comstress version */
     const char *command_line;
     const char *heap_mode;    /* the process heap: "lfh" or "default" (--heap) */
+    const char *heap_walk;    /* "budget" or "every" (--heap-walk, --sample-every) */
 } cs_context;
 
 #endif

@@ -330,6 +330,7 @@ cs_verdict_kind cs_leak_verdict(const double *x, const double *y, size_t n,
     evidence e;
 
     v->kind = CS_V_INCONCLUSIVE;
+    v->stands_in = 0;
     v->per_iteration = v->ci_low = v->ci_high = NAN;
     v->warmup = warmup;
     v->samples = 0;
@@ -373,6 +374,37 @@ cs_verdict_kind cs_sample_verdict(const cs_sample *samples, size_t n, cs_metric 
     return v->kind;
 }
 
+/*
+ * When the sampler spaced its heap walks out (the heap got too large to
+ * walk at every grid point within its time budget: samples without a heap
+ * figure) and neither heap metric had enough walks for a verdict, the
+ * memory counters, which keep their own, cheaper schedule, stand in: their
+ * leak verdicts then fail the run like the heap's would have. A leaking
+ * run must not pass because its leak made the heap dear to walk.
+ */
+static void stand_in(cs_run *r, const cs_sample *samples, size_t n)
+{
+    size_t i, walks = 0, short_heap = 0;
+
+    for (i = 0; i < n; i++)
+        walks += isfinite(samples[i].v[CS_M_HEAP_BYTES]) != 0;
+    if (walks == n)
+        return;
+    for (i = 0; i < r->nverdicts; i++) {
+        const cs_verdict *v = &r->verdicts[i];
+
+        if (v->metric == CS_M_HEAP_BYTES || v->metric == CS_M_HEAP_BLOCKS)
+            short_heap += v->kind == CS_V_INCONCLUSIVE && v->samples < CS_DEFAULT_MIN_SAMPLES;
+    }
+    if (short_heap < 2)
+        return;
+    for (i = 0; i < r->nverdicts; i++) {
+        cs_verdict *v = &r->verdicts[i];
+
+        v->stands_in = v->metric == CS_M_WORKING_SET || v->metric == CS_M_PAGEFILE;
+    }
+}
+
 size_t cs_run_verdicts(cs_run *r, const cs_sample *samples, size_t n,
                        long long warmup, double max_leak_bytes)
 {
@@ -389,7 +421,9 @@ size_t cs_run_verdicts(cs_run *r, const cs_sample *samples, size_t n,
             continue;
         if (m == CS_M_HEAP_BYTES)
             r->heap_bytes_per_iteration = v.per_iteration;
+        v.stands_in = 0;
         r->verdicts[r->nverdicts++] = v;
     }
+    stand_in(r, samples, n);
     return r->nverdicts;
 }

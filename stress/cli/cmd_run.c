@@ -266,9 +266,9 @@ static void print_run(const cs_run *r, int verbose, const cs_script *sc, const c
     if (r->type_fallbacks > 0)
         printf("  type policy: %lld objects had no type information: bound per instance instead "
                "(the path that made .NET re-bind every COM object)\n", r->type_fallbacks);
-    printf("  sampling: %zu samples (every %lld iterations at the end), %.3f s = %.1f%% of the run\n",
-           r->samples, r->sample_every_end, r->sampling_seconds,
-           r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);
+    printf("  sampling: %zu samples (every %lld iterations at the end), %zu with heap walks, "
+           "%.3f s = %.1f%% of the run\n", r->samples, r->sample_every_end, r->heap_walks,
+           r->sampling_seconds, r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);
     cs_reports_print_verdicts(r, verbose);
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
@@ -365,6 +365,7 @@ static int session_open(session *s, int argc, char **argv)
     s->spy_on = SUCCEEDED(cs_spy_start(o->bstr_cache));
     cs_samplers_exclude_heap(cs_spy_heap());
     cs_context_fill(&s->ctx, argc, argv);
+    s->ctx.ctx.heap_walk = o->heap_walk_every || o->sample_every ? "every" : "budget";
     s->vp.max_leak_bytes = o->max_leak;          /* negative: the default */
     s->vp.warmup = o->warmup >= 0 ? o->warmup : cs_default_warmup(o->iterations);
     return CS_EXIT_OK;

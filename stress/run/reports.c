@@ -47,10 +47,29 @@ static const char *signed_figure(double v, char *buf, size_t len)
     return buf;
 }
 
+/* Why a verdict is inconclusive when it is for want of samples; for the
+ * heap metrics of a run whose walks were spaced out, what stands in and
+ * how to have every walk. */
+static void print_want(const cs_run *r, const cs_verdict *v, int *explained)
+{
+    int heap = v->metric == CS_M_HEAP_BYTES || v->metric == CS_M_HEAP_BLOCKS;
+
+    if (v->kind != CS_V_INCONCLUSIVE || v->samples >= CS_DEFAULT_MIN_SAMPLES)
+        return;
+    printf("    %zu sample%s after the warm-up, %d needed", v->samples, v->samples == 1 ? "" : "s",
+           CS_DEFAULT_MIN_SAMPLES);
+    if (heap && r->heap_walks < r->samples && !(*explained)++)
+        printf(": the heap got too large to walk at every point within the sampler's time budget, "
+               "so working_set_bytes and pagefile_bytes stand in for it (--heap-walk every walks "
+               "at every sample)");
+    printf("\n");
+}
+
 void cs_reports_print_verdicts(const cs_run *r, int verbose)
 {
     char a[48], b[40], c[40];
     size_t i, clean = 0;
+    int explained = 0;
 
     for (i = 0; i < r->nverdicts; i++) {
         const cs_verdict *v = &r->verdicts[i];
@@ -67,6 +86,7 @@ void cs_reports_print_verdicts(const cs_run *r, int verbose)
                    cs_verdict_name(v->kind), signed_figure(v->per_iteration, a, sizeof(a)),
                    cs_metric_unit(v->metric), cs_format_figure(v->ci_low, b, sizeof(b)),
                    cs_format_figure(v->ci_high, c, sizeof(c)));
+        print_want(r, v, &explained);
     }
     if (clean)
         printf("  %zu metric%s clean (--verbose lists every metric)\n", clean, clean == 1 ? "" : "s");

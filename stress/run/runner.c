@@ -6,6 +6,7 @@
 #include "ends.h"
 #include "samplers.h"
 #include "report_csv.h"
+#include "schedule.h"
 #include "mallocspy.h"
 #include <stdio.h>
 #include <string.h>
@@ -66,7 +67,36 @@ void rs_fail(run_shared *sh, int code, const char *msg)
     InterlockedExchange(&sh->stop, 1);
 }
 
-/* Takes one sample now and streams it. Caller holds sh->lock. */
+/* The units a part's cost grows with: blocks walked, or one. */
+static double walk_units(const cs_sample *s)
+{
+    double blocks = s->v[CS_M_HEAP_BLOCKS];
+
+    return isfinite(blocks) && blocks > 0 ? blocks : 1;
+}
+
+static double one_unit(const cs_sample *s)
+{
+    (void)s;
+    return 1;
+}
+
+/* Runs one costly part into s when its schedule says so (schedule.h), and
+ * accounts for what it took. */
+static void take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget *b,
+                      void (*part)(cs_sample *), double (*units)(const cs_sample *), cs_sample *s)
+{
+    double t0 = elapsed(sh);
+
+    if (!cs_part_due(plan, b, s->iteration, t0))
+        return;
+    part(s);
+    cs_part_charge(plan, b, s->iteration, elapsed(sh) - t0, units(s));
+}
+
+/* Takes one sample now and streams it: the in-process figures always, the
+ * heap walk and the memory counters when their schedules say so. Caller
+ * holds sh->lock. */
 static void take_sample(run_shared *sh, long long iteration)
 {
     cs_sample s;
@@ -79,7 +109,9 @@ static void take_sample(run_shared *sh, long long iteration)
     cs_sample_clear(&s);
     s.iteration = iteration;
     s.elapsed_s = t0;
-    cs_sample_process(&s);
+    take_part(sh, &sh->walk_plan, &sh->walks, cs_sample_heap, walk_units, &s);
+    take_part(sh, &sh->counter_plan, &sh->counters, cs_sample_counters, one_unit, &s);
+    cs_sample_process_light(&s);
     cs_target_sample(sh->cfg->target, &s);
     for (i = 0; i < sh->nthreads; i++) {
         if (!sh->live[i])
@@ -99,18 +131,21 @@ static void take_sample(run_shared *sh, long long iteration)
         cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s);
     sh->sampling_s += elapsed(sh) - t0;
     sh->samples++;
+    sh->last_sampled = iteration;
 }
 
-/* Doubles the sampling interval while the sampler costs more than 5% of
- * the run, as long as the run still gets about 50 samples: HeapWalk grows
- * with the heap and thread snapshots are slow under Wine, and a stress
- * tester must not mostly measure itself. An interval given with
+/* Doubles the sampling interval while the sampler costs more than 2.5%
+ * of the run, as long as the run still gets about 50 samples: a stress
+ * tester must not mostly measure itself. The costly parts of a sample
+ * keep to schedules of their own (schedule.h); what is left is each
+ * sample's row (written and flushed, so that a crash keeps it) and the
+ * in-process figures, about 13 us here. An interval given with
  * --sample-every is kept as given. */
 static void adapt_interval(run_shared *sh)
 {
     double el = elapsed(sh);
 
-    if (sh->cfg->opt->sample_every || el <= 0 || sh->sampling_s <= 0.05 * el)
+    if (sh->cfg->opt->sample_every || el <= 0 || sh->sampling_s <= 0.025 * el)
         return;
     if (sh->cfg->opt->iterations / (sh->every * 2) >= 50)
         sh->every *= 2;
@@ -129,6 +164,11 @@ static void maybe_sample(run_shared *sh, long long done)
         adapt_interval(sh);
         while (sh->next_sample <= done)
             sh->next_sample += sh->every;
+        /* The last point is the last iteration, sampled by the worker
+         * that does it, before the workers tear down (what a worker frees
+         * as it ends is not a change over the iterations). */
+        if (sh->next_sample > sh->cfg->opt->iterations && done < sh->cfg->opt->iterations)
+            sh->next_sample = sh->cfg->opt->iterations;
     }
     LeaveCriticalSection(&sh->lock);
 }
@@ -321,6 +361,7 @@ static void fill_result(run_shared *sh, cs_run *r)
     r->samples = sh->samples;
     r->sampling_seconds = sh->sampling_s;
     r->sample_every_end = sh->every;
+    r->heap_walks = sh->walks.taken;
     r->binds = sh->stats.binds;
     r->getidsofnames_calls = sh->stats.getidsofnames_calls;
     r->cache_entries_end = sh->stats.entries;
@@ -354,6 +395,9 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     if (cfg->extra)
         memset(cfg->extra, 0, sizeof(*cfg->extra));
     sh->nthreads = cfg->opt->threads;
+    cs_schedule_walks(&sh->walk_plan, cfg->opt->iterations, cfg->opt->heap_walk_every || cfg->opt->sample_every);
+    cs_schedule_counters(&sh->counter_plan, cfg->opt->iterations,
+                         cfg->opt->heap_walk_every || cfg->opt->sample_every);
     sh->every = cfg->sample_every;
     sh->next_sample = cfg->sample_every;
     for (i = 0; i < sh->nthreads; i++)
@@ -382,7 +426,7 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     if (!sh->hung)
         stop_sink(sh);
     EnterCriticalSection(&sh->lock);
-    if ((done = rs_done(sh)) % sh->every)    /* the end point */
+    if ((done = rs_done(sh)) != sh->last_sampled)    /* the end point */
         take_sample(sh, done);
     LeaveCriticalSection(&sh->lock);
     fill_result(sh, r);

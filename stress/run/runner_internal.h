@@ -8,6 +8,7 @@
 
 #include "runner.h"
 #include "lb.h"
+#include "schedule.h"
 
 /* A cache line: what one thread writes on every iteration lives on a line
  * of its own, so two workers never write the same line (false sharing
@@ -43,6 +44,11 @@ typedef struct run_shared {
     LARGE_INTEGER t0, freq;
     size_t samples;
     double sampling_s;           /* time spent taking samples */
+    cs_schedule walk_plan;       /* the sampler's costly parts: when */
+    cs_schedule counter_plan;    /* they are taken (schedule.h) and */
+    cs_part_budget walks;        /* what they took */
+    cs_part_budget counters;
+    long long last_sampled;      /* the iteration of the last sample */
     long long every;             /* current interval (adapts) */
     lb_dispatcher *live[CS_MAX_THREADS]; /* per-thread dispatchers, for cache figures */
     int hung;                    /* --timeout expired */

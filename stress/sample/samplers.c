@@ -132,11 +132,26 @@ static double handle_count(void)
     return GetProcessHandleCount(GetCurrentProcess(), &h) && h > 0 ? (double)h : NAN;
 }
 
-void cs_sample_process(cs_sample *s)
+void cs_sample_heap(cs_sample *s)
 {
     if (!cs_heap_totals(&s->v[CS_M_HEAP_BYTES], &s->v[CS_M_HEAP_BLOCKS]))
         s->v[CS_M_HEAP_BYTES] = s->v[CS_M_HEAP_BLOCKS] = NAN;
+}
+
+void cs_sample_counters(cs_sample *s)
+{
     memory_counters(&s->v[CS_M_WORKING_SET], &s->v[CS_M_PAGEFILE]);
     s->v[CS_M_HANDLES] = handle_count();
+}
+
+void cs_sample_process_light(cs_sample *s)
+{
     s->v[CS_M_THREADS] = cs_thread_count();
+}
+
+void cs_sample_process(cs_sample *s)
+{
+    cs_sample_heap(s);
+    cs_sample_counters(s);
+    cs_sample_process_light(s);
 }

@@ -33,4 +33,14 @@ double cs_thread_count_snapshot(void);
  * untouched. */
 void cs_sample_process(cs_sample *s);
 
+/* cs_sample_process in three parts, for a sampler on a time budget: */
+/* threads only (an in-process count: free); */
+void cs_sample_process_light(cs_sample *s);
+/* heap bytes and blocks (a walk of every heap: its cost grows with the
+ * heap); */
+void cs_sample_heap(cs_sample *s);
+/* working set, pagefile usage and handles (each a round trip to the
+ * wineserver under Wine: a constant cost, about 0.05 ms here). */
+void cs_sample_counters(cs_sample *s);
+
 #endif

@@ -191,6 +191,80 @@ START_TEST(report_rebuilds_from_csv)
 }
 END_TEST
 
+/* The field of run.json's "stands_in_for_heap" for the pagefile verdict:
+ * 1 true, 0 false, -1 absent. */
+static int pagefile_stands_in(const char *json)
+{
+    const char *p = strstr(json, "\"pagefile_bytes\": {");
+
+    if (!p || !(p = strstr(p, "\"stands_in_for_heap\": ")))
+        return -1;
+    p += strlen("\"stands_in_for_heap\": ");
+    return !strncmp(p, "true", 4) ? 1 : !strncmp(p, "false", 5) ? 0 : -1;
+}
+
+/* Known bad for the sampler's budget: a leak of a block an iteration for a
+ * million iterations makes every heap walk dearer (the last one visits a
+ * million blocks). The walks are spaced out (fewer than the 20 grid
+ * points, so the heap metrics have too few for a verdict) and the
+ * pagefile, read at every grid point, stands in: the run still fails. */
+START_TEST(a_leak_too_large_to_walk_often_still_fails_the_run)
+{
+    const char *dir = cs_temp_dir("verdicts-spaced");
+    char args[1024], kind[32], *json;
+    double walks, samples;
+
+    snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 1000000 "
+             "--out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_msg(strstr(res.out, "stand in for it (--heap-walk every walks at every sample)") != NULL,
+                  "no word on what stands in:\n%s", res.out);
+    json = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    walks = cs_json_number(json, "heap_walks", 0);
+    samples = cs_json_number(json, "samples", 0);
+    ck_assert_msg(walks >= 2 && walks < 21 && walks < samples, "%g heap walks in %g samples", walks, samples);
+    heap_verdict(json, kind, sizeof(kind));
+    ck_assert_str_eq(kind, "inconclusive");
+    ck_assert_int_eq(pagefile_stands_in(json), 1);
+    ck_assert_msg(strstr(json, "\"heap_walk\": \"budget\"") != NULL, "context lacks heap_walk:\n%.400s", json);
+    free(json);
+}
+END_TEST
+
+/* Clean cases: a quiet heap is walked at the baseline and at each of the
+ * 20 grid points, no more, and nothing stands in; --heap-walk every and
+ * an explicit --sample-every walk at every sample. */
+START_TEST(heap_walks_follow_the_grid_or_every_sample_when_asked)
+{
+    static const char *const modes[] = { "", "--heap-walk every", "--sample-every 100" };
+    const char *dir = cs_temp_dir("verdicts-walks");
+    char args[1024], *json;
+    double walks, samples;
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        snprintf(args, sizeof(args), "run --call \"Add(1)\" --iterations 20000 %s --out \"%s\"", modes[i], dir);
+        cs_comstress(args, &res);
+        ck_assert_exit(CS_EXIT_OK);
+        json = cs_read_out(dir, "run.json");
+        ck_assert_ptr_nonnull(json);
+        walks = cs_json_number(json, "heap_walks", 0);
+        samples = cs_json_number(json, "samples", 0);
+        if (i == 0) {
+            ck_assert_double_eq(walks, 21);
+            ck_assert_msg(samples > 21, "%g samples", samples);
+            ck_assert_int_eq(pagefile_stands_in(json), 0);
+        } else {
+            ck_assert_double_eq(walks, samples);
+            ck_assert_msg(strstr(json, "\"heap_walk\": \"every\"") != NULL, "context:\n%.400s", json);
+        }
+        free(json);
+    }
+}
+END_TEST
+
 START_TEST(report_without_csv_fails_naming_it)
 {
     const char *dir = cs_temp_dir("verdicts-nocsv");
@@ -214,6 +288,8 @@ int main(void)
     tcase_add_loop_test(tc, clean_bstr_heavy_is_not_a_leak, 0, 2);
     tcase_add_test(tc, report_rebuilds_from_csv);
     tcase_add_test(tc, report_without_csv_fails_naming_it);
+    tcase_add_test(tc, a_leak_too_large_to_walk_often_still_fails_the_run);
+    tcase_add_test(tc, heap_walks_follow_the_grid_or_every_sample_when_asked);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }

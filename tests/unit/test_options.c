@@ -226,6 +226,13 @@ START_TEST(the_heap_mode_and_the_calls_same_scenario_are_parsed)
     ck_assert_int_eq(o.heap_lfh, 0);
     bad(parse("run", "--heap", "lowfrag", NULL), "--heap: 'lowfrag' is not lfh or default");
     bad(parse("suite", "--heap", "lfh", NULL), "unknown option '--heap'");
+    ck_assert_int_eq(o.heap_walk_every, 0);
+    ck_assert_int_eq(parse("compare", "--heap-walk", "every", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.heap_walk_every, 1);
+    ck_assert_int_eq(parse("run", "--heap-walk", "every", "--heap-walk", "budget", NULL), CS_EXIT_OK);
+    ck_assert_int_eq(o.heap_walk_every, 0);
+    bad(parse("run", "--heap-walk", "always", NULL), "--heap-walk: 'always' is not budget or every");
+    bad(parse("report", "--heap-walk", "every", NULL), "'--heap-walk'");
     bad(parse("run", "--scenario", "calls-same", "--sink-apartment", "sta", NULL),
         "needs --scenario pass-instance");
 }

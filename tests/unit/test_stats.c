@@ -432,6 +432,91 @@ START_TEST(run_verdicts_cover_measured_metrics)
 }
 END_TEST
 
+/* Samples of a leak of 24 B an iteration whose heap was walked only at
+ * the iterations listed in walks (the sampler's budget spaced the walks
+ * out) or at every sample (walks NULL); the pagefile rises in pages with
+ * it, or stays flat. */
+static void spaced_run(cs_sample *smp, const long long *walks, int pagefile_grows)
+{
+    int i, m;
+
+    for (i = 0; i < NPTS; i++) {
+        int walked = walks == NULL;
+        const long long *w;
+
+        smp[i].iteration = (long long)i * STEP;
+        smp[i].elapsed_s = i * 0.01;
+        for (m = 0; m < CS_M_COUNT; m++)
+            smp[i].v[m] = NAN;
+        for (w = walks; w && *w >= 0; w++)
+            walked |= *w == smp[i].iteration;
+        if (walked) {
+            smp[i].v[CS_M_HEAP_BYTES] = 1e6 + 24.0 * smp[i].iteration;
+            smp[i].v[CS_M_HEAP_BLOCKS] = 3000 + (double)smp[i].iteration;
+        }
+        smp[i].v[CS_M_PAGEFILE] = (8 << 20) + (pagefile_grows ? 4096 * floor(48.0 * smp[i].iteration / 4096) : 0);
+    }
+}
+
+static const cs_verdict *verdict_of(const cs_run *r, cs_metric m)
+{
+    size_t i;
+
+    for (i = 0; i < r->nverdicts; i++)
+        if (r->verdicts[i].metric == m)
+            return &r->verdicts[i];
+    ck_abort_msg("no verdict for %s", cs_metric_name(m));
+    return NULL;
+}
+
+/* Known bad: a leak that made the heap too dear to walk (4 walks after
+ * the warm-up) still fails the run, through the pagefile standing in. */
+START_TEST(memory_counters_stand_in_for_a_heap_walked_too_rarely)
+{
+    static cs_sample smp[NPTS];
+    static const long long walks[] = { 0, 2500, 5000, 10000, 20000, -1 };
+    cs_run r = { 0 };
+    const cs_verdict *v;
+
+    spaced_run(smp, walks, 1);
+    cs_run_verdicts(&r, smp, NPTS, WARMUP, -1);
+    v = verdict_of(&r, CS_M_HEAP_BYTES);
+    ck_assert_str_eq(kind(v->kind), "inconclusive");
+    ck_int_eq(v->samples, 4);
+    ck_assert_double_eq_tol(v->per_iteration, 24, 1e-9);
+    v = verdict_of(&r, CS_M_PAGEFILE);
+    ck_assert_str_eq(kind(v->kind), "leak");
+    ck_int_eq(v->stands_in, 1);
+    ck_int_eq(cs_verdict_gates(v, 1), 1);
+}
+END_TEST
+
+/* Clean cases: with the heap walked at every sample the pagefile gates
+ * only at leak-any, as ever; spaced-out walks with a flat pagefile fail
+ * nothing. */
+START_TEST(memory_counters_stand_in_only_for_missing_walks_and_only_for_a_leak)
+{
+    static cs_sample smp[NPTS];
+    static const long long walks[] = { 0, 2500, 5000, 10000, 20000, -1 };
+    cs_run r = { 0 };
+    const cs_verdict *v;
+    size_t i;
+
+    spaced_run(smp, NULL, 1);
+    cs_run_verdicts(&r, smp, NPTS, WARMUP, -1);
+    ck_assert_str_eq(kind(verdict_of(&r, CS_M_HEAP_BYTES)->kind), "leak");
+    v = verdict_of(&r, CS_M_PAGEFILE);
+    ck_int_eq(v->stands_in, 0);
+    ck_int_eq(cs_verdict_gates(v, 1), 0);
+    ck_int_eq(cs_verdict_gates(v, 2), 1);
+    spaced_run(smp, walks, 0);
+    cs_run_verdicts(&r, smp, NPTS, WARMUP, -1);
+    for (i = 0; i < r.nverdicts; i++)
+        ck_assert_msg(!cs_verdict_gates(&r.verdicts[i], 1), "%s gates a flat run",
+                      cs_metric_name(r.verdicts[i].metric));
+}
+END_TEST
+
 START_TEST(model_names_round_trip)
 {
     int m;
@@ -475,6 +560,8 @@ int main(void)
     tcase_add_test(verdict, interval_straddling_threshold_is_inconclusive);
     tcase_add_test(verdict, threshold_is_a_parameter);
     tcase_add_test(verdict, run_verdicts_cover_measured_metrics);
+    tcase_add_test(verdict, memory_counters_stand_in_for_a_heap_walked_too_rarely);
+    tcase_add_test(verdict, memory_counters_stand_in_only_for_missing_walks_and_only_for_a_leak);
     tcase_add_test(verdict, model_names_round_trip);
     suite_add_tcase(s, fit);
     suite_add_tcase(s, verdict);

@@ -1,0 +1,67 @@
+/*
+ * When a sample takes its costly parts (a walk of every heap, the memory
+ * counters). Pure.
+ *
+ * A sample always has the in-process figures (live objects, locks, cache,
+ * threads): they cost microseconds. A heap walk visits every live block
+ * (its cost grows with the heap: a million blocks take about 35 ms under
+ * Wine), and the memory counters are a round trip to the wineserver. Taken
+ * at every sample they made the sampler most of a long leaking run, and a
+ * few percent of a short clean one. So each costly part is taken:
+ *
+ *  - at the baseline (iteration 0), always;
+ *  - at most at `grid` points spread evenly over the run (k * iterations /
+ *    grid), the first sample at or after each point taking it: enough for
+ *    a verdict after the warm-up, no more;
+ *  - and only while what it took so far, plus its last cost, stays within
+ *    share * seconds so far + allowance * the share of the iterations
+ *    done. When it gets dearer (a leaking heap), later points wait until
+ *    the budget allows: the walks space themselves out.
+ *
+ * With `every` set (--heap-walk every, or an explicit --sample-every) every
+ * sample takes every part, as the sampler once did. Every figure taken is
+ * exact; a sample without it has NaN there (not measured), which the
+ * verdicts and the charts skip.
+ */
+#ifndef CS_SCHEDULE_H
+#define CS_SCHEDULE_H
+
+#include <stddef.h>
+
+typedef struct cs_schedule {
+    long long iterations;     /* the run's planned iterations (> 0) */
+    int every;                /* every sample takes the part */
+    size_t grid;              /* points over the run (> 0) */
+    double share;             /* of the run's time so far */
+    double allowance_s;       /* seconds, spread over the run's progress */
+} cs_schedule;
+
+/* One costly part's account. Zero it before the run. */
+typedef struct cs_part_budget {
+    double spent_s;           /* charged so far */
+    double last_s;            /* the last charge: the next one's estimate */
+    double unit_s;            /* best cost per unit seen (per block walked) */
+    size_t taken;             /* samples that had the part */
+    size_t next_point;        /* the grid point (1-based) still to serve */
+} cs_part_budget;
+
+/* The grid the run uses for its heap walks and memory counters, and their
+ * budgets (docs/performance.md says why these figures). */
+void cs_schedule_walks(cs_schedule *s, long long iterations, int every);
+void cs_schedule_counters(cs_schedule *s, long long iterations, int every);
+
+/* Whether the sample at iteration, taken now_s seconds into the run, takes
+ * the part accounted in b. */
+int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iteration, double now_s);
+
+/*
+ * Accounts for the part taken at iteration: it took took_s seconds for
+ * units units of work (blocks walked; 1 for a fixed cost). The charge is
+ * what it took, but at most four times its best cost per unit so far: a
+ * part preempted by another process (milliseconds on a busy machine) would
+ * otherwise starve the rest of the run. Moves the grid past iteration.
+ */
+void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration, double took_s,
+                    double units);
+
+#endif

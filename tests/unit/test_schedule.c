@@ -1,0 +1,157 @@
+/*
+ * Suite "schedule": when a sample takes its costly parts, the heap walk
+ * and the memory counters (core/samples/schedule.h). Runs are simulated:
+ * a sample every so many iterations, the run's clock advancing with the
+ * iterations and with what the parts take. Pure.
+ */
+#include <math.h>
+#include <string.h>
+#include "cs_unit.h"
+#include "schedule.h"
+
+/* One simulated run: n iterations at sec_per_it seconds each, a sample
+ * every `every` iterations (and at the end); the part costs base_s plus
+ * per_it_s for each iteration done so far (a leak of one block an
+ * iteration makes a heap walk grow so). Fills what was taken where
+ * (at most max entries) and returns how many samples took the part;
+ * *share gets the part's time over the run's. Asserts the budget at
+ * every take. */
+typedef struct sim {
+    long long n, every;
+    double sec_per_it, base_s, per_it_s;
+    int every_sample;
+} sim;
+
+static size_t simulate(const sim *p, long long *at, size_t max, double *share)
+{
+    cs_schedule s;
+    cs_part_budget b;
+    double now = 0, spent = 0;
+    size_t taken = 0;
+    long long i = 0;
+
+    memset(&b, 0, sizeof(b));
+    cs_schedule_walks(&s, p->n, p->every_sample);
+    for (;;) {
+        if (cs_part_due(&s, &b, i, now)) {
+            double cost = p->base_s + p->per_it_s * (double)i;
+
+            if (i > 0 && !p->every_sample)
+                ck_assert_msg(b.spent_s + b.last_s <= s.share * now + s.allowance_s * (double)i / (double)p->n
+                              + 1e-12, "taken at %lld beyond the budget", i);
+            cs_part_charge(&s, &b, i, cost, 1 + (double)i);
+            now += cost;
+            spent += cost;
+            if (taken < max)
+                at[taken] = i;
+            taken++;
+        }
+        if (i == p->n)
+            break;
+        i = i + p->every < p->n ? i + p->every : p->n;
+        now = (double)i * p->sec_per_it + spent;
+    }
+    ck_int_eq(b.taken, taken);
+    *share = spent / now;
+    return taken;
+}
+
+START_TEST(the_baseline_and_every_sample_take_the_part_when_asked_for_every_sample)
+{
+    sim p = { .n = 100000, .every = 500, .sec_per_it = 1.3e-6, .base_s = 1.3e-4, .every_sample = 1 };
+    long long at[4];
+    double share;
+
+    ck_int_eq(simulate(&p, at, 4, &share), 201);      /* 0, 500, ..., 100000 */
+    ck_int_eq(at[0], 0);
+    ck_int_eq(at[1], 500);
+}
+END_TEST
+
+/* A quiet heap (0.13 ms a walk, the reference server's): the baseline and
+ * the twenty grid points, each at the first sample at or after it. */
+START_TEST(a_cheap_part_is_taken_at_the_baseline_and_at_each_grid_point_only)
+{
+    sim p = { .n = 100000, .every = 500, .sec_per_it = 1.3e-6, .base_s = 1.3e-4 };
+    long long at[32];
+    double share;
+    size_t k;
+
+    ck_int_eq(simulate(&p, at, 32, &share), 21);
+    ck_int_eq(at[0], 0);
+    for (k = 1; k <= 20; k++)
+        ck_int_eq(at[k], (long long)k * 5000);
+    ck_assert_msg(share < 0.025, "the walks took %.1f%% of a clean run", 100 * share);
+}
+END_TEST
+
+/* Grid points that do not fall on a sample wait for the next one; with
+ * fewer iterations than points, each iteration is a point at most once. */
+START_TEST(grid_points_round_up_to_the_next_sample_and_never_pass_the_end)
+{
+    sim p = { .n = 7, .every = 1, .sec_per_it = 1e-3, .base_s = 1e-6 };
+    sim q = { .n = 1000, .every = 30, .sec_per_it = 1e-3, .base_s = 1e-6 };
+    long long at[32];
+    double share;
+
+    ck_int_eq(simulate(&p, at, 32, &share), 8);        /* 0 and 1..7 */
+    ck_int_eq(at[7], 7);
+    ck_int_eq(simulate(&q, at, 32, &share), 21);
+    ck_int_eq(at[1], 60);                              /* point 50: next sample 60 */
+    ck_int_eq(at[2], 120);                             /* point 100 */
+    ck_int_eq(at[20], 1000);                           /* point 1000: the end */
+}
+END_TEST
+
+/* A leak of one block an iteration, a million iterations at 0.8 us, a
+ * walk at 35 ns a block (the figures measured under Wine 8): walking at
+ * the twenty points would take a third of the run; the budget spaces the
+ * walks out and keeps them near 4%. */
+START_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget)
+{
+    sim p = { .n = 1000000, .every = 20000, .sec_per_it = 8e-7, .base_s = 1.3e-4, .per_it_s = 3.5e-8 };
+    sim all = p;
+    long long at[32];
+    double share, share_all;
+    size_t n = simulate(&p, at, 32, &share);
+
+    all.every_sample = 1;
+    simulate(&all, at + 0, 0, &share_all);
+    ck_assert_msg(n >= 4 && n < 21, "%lu walks", (unsigned long)n);
+    ck_assert_msg(share <= 0.06, "the walks took %.1f%% of the run", 100 * share);
+    ck_assert_msg(share_all > 0.4, "walking every sample took only %.1f%%", 100 * share_all);
+}
+END_TEST
+
+/* A part preempted once (10 ms instead of 0.13) is charged four times its
+ * best cost, not the 10 ms: the next grid point is still served. */
+START_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost)
+{
+    cs_schedule s;
+    cs_part_budget b;
+
+    memset(&b, 0, sizeof(b));
+    cs_schedule_walks(&s, 100000, 0);
+    cs_part_charge(&s, &b, 0, 1.3e-4, 3000);
+    cs_part_charge(&s, &b, 5000, 1e-2, 3000);
+    ck_assert_double_eq_tol(b.last_s, 4 * 1.3e-4, 1e-12);
+    ck_assert_double_eq_tol(b.spent_s, 5 * 1.3e-4, 1e-12);
+    ck_int_eq(b.next_point, 2);
+    ck_assert(cs_part_due(&s, &b, 10000, 0.013));
+    ck_assert(!cs_part_due(&s, &b, 9999, 0.013));     /* before point 2 */
+}
+END_TEST
+
+int main(void)
+{
+    const TTest *const tests[] = {
+        CS_TEST(the_baseline_and_every_sample_take_the_part_when_asked_for_every_sample),
+        CS_TEST(a_cheap_part_is_taken_at_the_baseline_and_at_each_grid_point_only),
+        CS_TEST(grid_points_round_up_to_the_next_sample_and_never_pass_the_end),
+        CS_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget),
+        CS_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost),
+        NULL
+    };
+
+    return cs_run_tests("schedule", NULL, NULL, tests);
+}
