@@ -20,7 +20,12 @@ typedef struct bench_opts {
     int run_rounds;          /* child-run pairs per comparison */
     long scale_iterations;   /* create/call/release iterations per scaling run */
     int scale_rounds;        /* rounds of the scaling configurations */
-    BOOL skip_vbs, skip_runs, skip_scaling;
+    long leak_iterations;    /* iterations of each leaking run (sampler's share) */
+    int leak_rounds;         /* leaking-run pairs (--heap-walk every, default) */
+    long trace_iterations;   /* iterations of each run with and without --trace */
+    int trace_rounds;        /* pairs of each tracing comparison */
+    double trace_seconds;    /* measuring time of each in-process tracing child */
+    BOOL skip_vbs, skip_runs, skip_scaling, skip_leak, skip_trace;
     char comstress[MAX_PATH];  /* the comstress.exe the child runs use */
     char out_dir[MAX_PATH];    /* where child runs write their reports */
 } bench_opts;
@@ -37,12 +42,42 @@ typedef struct bench_call_results {
 
 /* One comparison of comstress child runs, A (baseline) against B. */
 typedef struct bench_run_pair {
+    char calls[128];               /* the runs' --call options */
+    int ncalls;                    /* calls per iteration */
+    long iterations;               /* iterations of each run */
     double cps_a, cps_b;           /* median calls per second */
     double ratio;                  /* median per-round time ratio B / A */
     double samples_a, samples_b;   /* samples each run took (median) */
     int rounds;                    /* pairs that completed */
     char error[256];               /* empty when every run worked */
 } bench_run_pair;
+
+/* One side of the sampler's share on a leaking run (medians). */
+typedef struct bench_share_side {
+    double share;                  /* sampling_seconds / seconds */
+    double cps;                    /* calls per second, wall-clock (sampler included) */
+    double samples;                /* samples taken */
+    double heap_walks;             /* heap walks; -1 when run.json has no such field */
+    int runs;                      /* runs that completed */
+    char error[256];               /* empty when every run worked */
+} bench_share_side;
+
+/* The sampler's share: --heap-walk every (a HeapWalk at every sample)
+ * against the default. */
+typedef struct bench_share_results {
+    bench_share_side every, dflt;
+} bench_share_results;
+
+/* Tracing overhead: `comstress run` with and without --trace (A without,
+ * B with), and the in-process children (tracer linked in, never started,
+ * against started and stopped again). */
+typedef struct bench_trace_results {
+    bench_run_pair echo, add;
+    double never_cps, after_cps;   /* median Echo calls per second of the children */
+    double r_after;                /* median per-pair ratio never / after (time after stop / never) */
+    int child_rounds;              /* child pairs that completed */
+    char child_error[256];         /* empty when every child worked */
+} bench_trace_results;
 
 /* The scaling bench: workloads, heap modes, thread counts (1, 2, 4). */
 enum { SCALE_SAME, SCALE_CREATE, SCALE_HEAP, SCALE_NWORK };
@@ -76,6 +111,34 @@ void bench_ledger(const bench_opts *o, bench_run_pair *p);
 /* Sampling overhead: sampling effectively off (A) against the default
  * interval (B). */
 void bench_sampling(const bench_opts *o, bench_run_pair *p);
+
+/* Alternates runs of p->calls, p->iterations with extra_a (A) and extra_b
+ * (B), the order swapped every pair, `rounds` pairs or until one fails
+ * (p->error then names it); fills p's medians. Time per call is from
+ * run.json's wall-clock seconds, the sampler's own time included. */
+void bench_run_pairs(const bench_opts *o, const char *name, const char *extra_a, const char *extra_b,
+                     int rounds, bench_run_pair *p);
+void bench_print_pair(const char *what, const char *a, const char *b, const bench_run_pair *p);
+
+/* The sampler's share on a leaking run (bench_share.c). */
+void bench_share(const bench_opts *o, bench_share_results *r);
+void bench_print_share(const bench_opts *o, const bench_share_results *r);
+
+/* Tracing overhead (bench_trace.c). */
+void bench_trace(const bench_opts *o, bench_trace_results *r);
+void bench_print_trace(const bench_opts *o, const bench_trace_results *r);
+
+/* The tracing child (comstress_bench --trace-child never|after SECONDS):
+ * one reference object, Echo("x") through IDispatch::Invoke; after a
+ * warm-up (traced and stopped again for "after", untraced for "never")
+ * prints "calls_per_second": N of its fastest batch within SECONDS.
+ * Returns the exit code. */
+int bench_trace_child(BOOL after, double seconds);
+
+/* Runs this program again with args (a two-minute limit) and reads the
+ * number after "key": in its output; FALSE with err naming the command
+ * and its output when it fails or prints no such number. */
+BOOL bench_self_child(const char *args, const char *key, double *out, char *err, size_t errlen);
 
 /* The scaling bench (bench_scaling.c): every configuration once per
  * round, o->scale_rounds rounds. */

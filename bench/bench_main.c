@@ -5,10 +5,14 @@
  * Usage: comstress_bench [--calls N] [--rounds R] [--vbs-rounds R]
  *                        [--vbs-iterations N] [--run-iterations N] [--run-rounds R]
  *                        [--scale-iterations N] [--scale-rounds R]
+ *                        [--leak-iterations N] [--leak-rounds R]
+ *                        [--trace-iterations N] [--trace-rounds R] [--trace-seconds S]
  *                        [--comstress PATH] [--out DIR] [--no-vbs] [--no-runs]
- *                        [--no-scaling]
+ *                        [--no-scaling] [--no-leak] [--no-trace]
  *        comstress_bench --heap-child THREADS default|lfh PAIRS SIZE
  *                        (the scaling bench's heap baseline, run as a child)
+ *        comstress_bench --trace-child never|after SECONDS
+ *                        (the in-process tracing comparison, run as a child)
  * Needs the reference server registered (scripts/bench.sh does it).
  * Exit: 0 every target met, 1 a target missed, 2 bad command line,
  * 3 server not registered, 6 internal.
@@ -79,6 +83,19 @@ static BOOL parse_long(const char *opt, const char *val, long lo, long hi, long 
     return TRUE;
 }
 
+/* Seconds in (0, 60]; FALSE with a message naming the option otherwise. */
+static BOOL parse_seconds(const char *opt, const char *val, double *out)
+{
+    char *end;
+
+    *out = val ? strtod(val, &end) : 0;
+    if (!val || *end || !(*out > 0 && *out <= 60)) {
+        fprintf(stderr, "bench: %s: '%s' is not a number of seconds above 0, at most 60\n", opt, val ? val : "");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* Parses argv into o (defaults first); FALSE after a one-line message. */
 static BOOL parse_args(int argc, char **argv, bench_opts *o)
 {
@@ -100,6 +117,11 @@ static BOOL parse_args(int argc, char **argv, bench_opts *o)
     o->run_rounds = 31;
     o->scale_iterations = 200000;
     o->scale_rounds = 7;
+    o->leak_iterations = 1000000;
+    o->leak_rounds = 3;
+    o->trace_iterations = 100000;
+    o->trace_rounds = 7;
+    o->trace_seconds = 0.5;
     snprintf(o->comstress, sizeof(o->comstress), "%s\\..\\stress\\comstress.exe", dir);
     snprintf(o->out_dir, sizeof(o->out_dir), "%s\\..\\bench-out", dir);
     for (i = 1; i < argc; i++) {
@@ -107,6 +129,8 @@ static BOOL parse_args(int argc, char **argv, bench_opts *o)
         if (!strcmp(a, "--no-vbs")) { o->skip_vbs = TRUE; continue; }
         if (!strcmp(a, "--no-runs")) { o->skip_runs = TRUE; continue; }
         if (!strcmp(a, "--no-scaling")) { o->skip_scaling = TRUE; continue; }
+        if (!strcmp(a, "--no-leak")) { o->skip_leak = TRUE; continue; }
+        if (!strcmp(a, "--no-trace")) { o->skip_trace = TRUE; continue; }
         if (!strcmp(a, "--comstress") && val) snprintf(o->comstress, sizeof(o->comstress), "%s", val);
         else if (!strcmp(a, "--out") && val) snprintf(o->out_dir, sizeof(o->out_dir), "%s", val);
         else if (!strcmp(a, "--calls")) { if (!parse_long(a, val, 1, 100000000, &o->calls)) return FALSE; }
@@ -117,6 +141,11 @@ static BOOL parse_args(int argc, char **argv, bench_opts *o)
         else if (!strcmp(a, "--run-iterations")) { if (!parse_long(a, val, 1, 100000000, &o->run_iterations)) return FALSE; }
         else if (!strcmp(a, "--scale-iterations")) { if (!parse_long(a, val, 1000, 100000000, &o->scale_iterations)) return FALSE; }
         else if (!strcmp(a, "--scale-rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->scale_rounds = (int)v; }
+        else if (!strcmp(a, "--leak-iterations")) { if (!parse_long(a, val, 1000, 100000000, &o->leak_iterations)) return FALSE; }
+        else if (!strcmp(a, "--leak-rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->leak_rounds = (int)v; }
+        else if (!strcmp(a, "--trace-iterations")) { if (!parse_long(a, val, 1, 100000000, &o->trace_iterations)) return FALSE; }
+        else if (!strcmp(a, "--trace-rounds")) { if (!parse_long(a, val, 1, BENCH_MAX_ROUNDS, &v)) return FALSE; o->trace_rounds = (int)v; }
+        else if (!strcmp(a, "--trace-seconds")) { if (!parse_seconds(a, val, &o->trace_seconds)) return FALSE; }
         else {
             fprintf(stderr, "bench: argument %d: unknown option or missing value '%s' (see bench/bench_main.c)\n", i, a);
             return FALSE;
@@ -174,17 +203,6 @@ static void print_calls(const bench_opts *o, const bench_call_results *r)
     }
 }
 
-static void print_pair(const char *what, const char *a, const char *b, const bench_run_pair *p)
-{
-    printf("\n%s: %d alternating pairs of `comstress run --call Add(1) --call Echo('x')`\n", what, p->rounds);
-    if (p->error[0])
-        printf("  error: %s\n", p->error);
-    if (!p->rounds)
-        return;
-    printf("  %-30s %12.0f calls/s  %6.0f samples\n", a, p->cps_a, p->samples_a);
-    printf("  %-30s %12.0f calls/s  %6.0f samples\n", b, p->cps_b, p->samples_b);
-}
-
 /* The heap child's command line; 2 when it is malformed. */
 static int heap_child_main(int argc, char **argv)
 {
@@ -197,6 +215,42 @@ static int heap_child_main(int argc, char **argv)
         return 2;
     }
     return bench_heap_child((int)threads, argv[3], pairs, size);
+}
+
+/* The trace child's command line; 2 when it is malformed. */
+static int trace_child_main(int argc, char **argv)
+{
+    double seconds;
+
+    if (argc != 4 || (strcmp(argv[2], "never") && strcmp(argv[2], "after"))
+        || !parse_seconds("--trace-child", argv[3], &seconds)) {
+        fprintf(stderr, "bench: usage: --trace-child never|after SECONDS\n");
+        return 2;
+    }
+    return bench_trace_child(!strcmp(argv[2], "after"), seconds);
+}
+
+/* The sampler's share and tracing targets; returns how many were missed. */
+static int instrument_targets(const bench_opts *o, const bench_share_results *sh, const bench_trace_results *tr)
+{
+    int missed = 0;
+
+    if (!o->skip_leak) {
+        if (sh->every.runs)
+            printf("  %-52s %8.3f   (information: a heap walk at every sample)\n",
+                   "leaking run: sampling_seconds / seconds, every", sh->every.share);
+        else
+            printf("  %-52s %8s   (information: not measured)\n", "leaking run: sampling_seconds / seconds, every", "-");
+        missed += target_row("leaking run: sampling_seconds / seconds, default", sh->dflt.runs ? sh->dflt.share : 0,
+                             "<=", 0.10);
+    }
+    if (!o->skip_trace) {
+        missed += target_row("trace, Echo run: time per call, --trace / without", tr->echo.ratio, "<=", 2.0);
+        printf("  %-52s %8.2f   (information: the call itself allocates nothing)\n",
+               "trace, Add(1) run: time per call, --trace / without", tr->add.ratio);
+        missed += target_row("trace off, Echo in process: after stop / never", tr->r_after, "<=", 1.03);
+    }
+    return missed;
 }
 
 /* The scaling targets; returns how many were missed. */
@@ -225,12 +279,16 @@ int main(int argc, char **argv)
 {
     bench_call_results cr;
     bench_run_pair led, smp;
+    bench_share_results sh;
+    bench_trace_results tr;
     bench_scale_results sc;
     bench_opts o;
     int rc, missed = 0;
 
     if (argc > 1 && !strcmp(argv[1], "--heap-child"))
         return heap_child_main(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "--trace-child"))
+        return trace_child_main(argc, argv);
     if (!parse_args(argc, argv, &o))
         return 2;
     CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
@@ -243,15 +301,23 @@ int main(int argc, char **argv)
         bench_ledger(&o, &led);
         bench_sampling(&o, &smp);
     }
+    if (!o.skip_leak)
+        bench_share(&o, &sh);
+    if (!o.skip_trace)
+        bench_trace(&o, &tr);
     if (!o.skip_scaling)
         bench_scaling(&o, &sc);
     printf("comstress bench\n");
     print_calls(&o, &cr);
     if (!o.skip_runs) {
-        print_pair("ledger overhead", "without --ledger", "with --ledger", &led);
-        print_pair("sampling overhead", "sampling off (baseline+end)", "default sampling interval", &smp);
+        bench_print_pair("ledger overhead", "without --ledger", "with --ledger", &led);
+        bench_print_pair("sampling overhead", "sampling off (baseline+end)", "default sampling interval", &smp);
         printf("  (%ld iterations per run, reports under %s)\n", o.run_iterations, o.out_dir);
     }
+    if (!o.skip_leak)
+        bench_print_share(&o, &sh);
+    if (!o.skip_trace)
+        bench_print_trace(&o, &tr);
     if (!o.skip_scaling)
         bench_print_scaling(&o, &sc);
     printf("\ntargets%53s   %8s   %s\n", "measured", "target", "verdict");
@@ -265,6 +331,7 @@ int main(int argc, char **argv)
         missed += target_row("ledger (run, Invoke plan both): with / without", led.ratio, "<=", 1.15);
         missed += target_row("sampling: time per call, default / off", smp.ratio, "<=", 1.05);
     }
+    missed += instrument_targets(&o, &sh, &tr);
     if (!o.skip_scaling)
         missed += scaling_targets(&sc);
     CoUninitialize();

@@ -98,39 +98,55 @@ char *bench_child_run(const bench_opts *o, const char *tag, const char *args, ch
     return json;
 }
 
+BOOL bench_self_child(const char *args, const char *key, double *out, char *err, size_t errlen)
+{
+    char exe[MAX_PATH], cmd[MAX_PATH + 256], text[512] = "";
+    cs_proc_spec ps = { 0 };
+    cs_proc_result pr;
+
+    GetModuleFileNameA(NULL, exe, sizeof(exe));
+    snprintf(cmd, sizeof(cmd), "\"%s\" %s", exe, args);
+    ps.cmdline = cmd;
+    ps.capture = text;
+    ps.capture_len = sizeof(text);
+    ps.timeout_ms = CHILD_TIMEOUT_MS;
+    if (cs_proc_run(&ps, &pr) || pr.timed_out || pr.exit_code || !bench_json_number(text, NULL, key, out)) {
+        snprintf(err, errlen, "child `%s` failed: %s", args, text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /*
- * One `comstress run` of Add(1) and Echo('x') with extra options; fills
- * calls per second and the samples count from its run.json. FALSE with
- * err filled (naming the run) when it fails to run or to report.
+ * One `comstress run` of p's calls with extra options; fills calls per
+ * second and the samples count from its run.json. FALSE with err filled
+ * (naming the run) when it fails to run or to report.
  */
-static BOOL child_run(const bench_opts *o, const char *tag, const char *extra, double *cps, double *samples,
-                      char *err, size_t errlen)
+static BOOL child_run(const bench_opts *o, const bench_run_pair *p, const char *tag, const char *extra,
+                      double *cps, double *samples, char *err, size_t errlen)
 {
     char args[512], *json;
     double seconds = 0;
     BOOL ok;
 
-    snprintf(args, sizeof(args), "--call \"Add(1)\" --call \"Echo('x')\" --iterations %ld %s",
-             o->run_iterations, extra);
+    snprintf(args, sizeof(args), "%s --iterations %ld %s", p->calls, p->iterations, extra);
     if (!(json = bench_child_run(o, tag, args, err, errlen)))
         return FALSE;
     /* Wall-clock seconds, not run.json's calls_per_second: that figure
-     * leaves the sampler's own time out, and the sampler is what is
-     * measured here. Two calls per iteration. */
+     * leaves the sampler's own time out, and the sampler is one of the
+     * instruments measured here. */
     ok = bench_json_number(json, "\"runs\"", "seconds", &seconds)
       && bench_json_number(json, "\"runs\"", "samples", samples) && seconds > 0;
     free(json);
     if (ok)
-        *cps = 2.0 * (double)o->run_iterations / seconds;
+        *cps = (double)p->ncalls * (double)p->iterations / seconds;
     else
         snprintf(err, errlen, "%s: run.json has no seconds / samples", tag);
     return ok;
 }
 
-/* Alternates baseline (extra_a) and instrumented (extra_b) runs, the
- * order swapped every round so neither always runs first. */
-static void run_pairs(const bench_opts *o, const char *name, const char *extra_a, const char *extra_b,
-                      bench_run_pair *p)
+void bench_run_pairs(const bench_opts *o, const char *name, const char *extra_a, const char *extra_b,
+                     int rounds, bench_run_pair *p)
 {
     double ca[BENCH_MAX_ROUNDS], cb[BENCH_MAX_ROUNDS], sa[BENCH_MAX_ROUNDS], sb[BENCH_MAX_ROUNDS],
            ratio[BENCH_MAX_ROUNDS];
@@ -138,16 +154,15 @@ static void run_pairs(const bench_opts *o, const char *name, const char *extra_a
     int r, n = 0;
     BOOL ok;
 
-    memset(p, 0, sizeof(*p));
     snprintf(tag_a, sizeof(tag_a), "%s-base", name);
     snprintf(tag_b, sizeof(tag_b), "%s-on", name);
-    for (r = 0; r < o->run_rounds; r++) {
+    for (r = 0; r < rounds; r++) {
         if (r % 2)
-            ok = child_run(o, tag_b, extra_b, &cb[n], &sb[n], p->error, sizeof(p->error))
-              && child_run(o, tag_a, extra_a, &ca[n], &sa[n], p->error, sizeof(p->error));
+            ok = child_run(o, p, tag_b, extra_b, &cb[n], &sb[n], p->error, sizeof(p->error))
+              && child_run(o, p, tag_a, extra_a, &ca[n], &sa[n], p->error, sizeof(p->error));
         else
-            ok = child_run(o, tag_a, extra_a, &ca[n], &sa[n], p->error, sizeof(p->error))
-              && child_run(o, tag_b, extra_b, &cb[n], &sb[n], p->error, sizeof(p->error));
+            ok = child_run(o, p, tag_a, extra_a, &ca[n], &sa[n], p->error, sizeof(p->error))
+              && child_run(o, p, tag_b, extra_b, &cb[n], &sb[n], p->error, sizeof(p->error));
         if (!ok)
             break;
         ratio[n] = ca[n] / cb[n];     /* time per call of B over A */
@@ -161,18 +176,41 @@ static void run_pairs(const bench_opts *o, const char *name, const char *extra_a
     p->samples_b = bench_median(sb, n);
 }
 
+/* p set up for the instruments' workload: Add(1) and Echo('x'). */
+static void instruments_pair(const bench_opts *o, bench_run_pair *p)
+{
+    memset(p, 0, sizeof(*p));
+    snprintf(p->calls, sizeof(p->calls), "--call \"Add(1)\" --call \"Echo('x')\"");
+    p->ncalls = 2;
+    p->iterations = o->run_iterations;
+}
+
 void bench_ledger(const bench_opts *o, bench_run_pair *p)
 {
     /* Same plan on both sides: the ledger's wrapper hides the dual
      * interface, so without --plan invoke this would compare the vtable
      * plan with the Invoke plan rather than measure the ledger. */
-    run_pairs(o, "ledger", "--plan invoke", "--plan invoke --ledger", p);
+    instruments_pair(o, p);
+    bench_run_pairs(o, "ledger", "--plan invoke", "--plan invoke --ledger", o->run_rounds, p);
 }
 
 void bench_sampling(const bench_opts *o, bench_run_pair *p)
 {
     char off[64];
 
+    instruments_pair(o, p);
     snprintf(off, sizeof(off), "--sample-every %ld", o->run_iterations + 1);
-    run_pairs(o, "sampling", off, "", p);
+    bench_run_pairs(o, "sampling", off, "", o->run_rounds, p);
+}
+
+void bench_print_pair(const char *what, const char *a, const char *b, const bench_run_pair *p)
+{
+    printf("\n%s: %d alternating pairs of `comstress run %s --iterations %ld`\n", what, p->rounds, p->calls,
+           p->iterations);
+    if (p->error[0])
+        printf("  error: %s\n", p->error);
+    if (!p->rounds)
+        return;
+    printf("  %-30s %12.0f calls/s  %6.0f samples\n", a, p->cps_a, p->samples_a);
+    printf("  %-30s %12.0f calls/s  %6.0f samples\n", b, p->cps_b, p->samples_b);
 }

@@ -16,7 +16,6 @@
  * thread are medians of the per-round ratios.
  */
 #include "bench.h"
-#include "process.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,23 +104,11 @@ int bench_heap_child(int threads, const char *mode, long long pairs, long size)
 static BOOL heap_run(const bench_opts *o, int threads, int heap, long size, double *ops, char *err,
                      size_t errlen)
 {
-    char exe[MAX_PATH], cmd[MAX_PATH + 128], out[512];
-    cs_proc_spec ps = { 0 };
-    cs_proc_result pr;
+    char args[128];
 
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    snprintf(cmd, sizeof(cmd), "\"%s\" --heap-child %d %s %lld %ld", exe, threads, heap_words[heap],
+    snprintf(args, sizeof(args), "--heap-child %d %s %lld %ld", threads, heap_words[heap],
              (long long)o->scale_iterations * SCALE_HEAP_FACTOR, size);
-    ps.cmdline = cmd;
-    ps.capture = out;
-    ps.capture_len = sizeof(out);
-    ps.timeout_ms = 120000;
-    if (cs_proc_run(&ps, &pr) || pr.timed_out || pr.exit_code
-        || !bench_json_number(out, NULL, "pairs_per_second", ops)) {
-        snprintf(err, errlen, "heap child (%d threads, %s heap) failed: %s", threads, heap_words[heap], out);
-        return FALSE;
-    }
-    return TRUE;
+    return bench_self_child(args, "pairs_per_second", ops, err, errlen);
 }
 
 /* The arguments of a comstress child run of workload w. */

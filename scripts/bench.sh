@@ -1,11 +1,14 @@
 #!/bin/sh
 # Sets everything up and runs every benchmark side by side in one run:
 # cost per late-bound call (ratios against raw Invoke, VBScript), ledger
-# and sampling overhead (comstress run child processes), scaling with 1, 2
-# and 4 worker threads in both heap modes (child processes, and the heap
-# alone), one table with the targets and PASS/MISS, and the machine load
-# before and after (every figure depends on it; docs/performance.md).
-# Takes about two to four minutes.
+# and sampling overhead, the sampler's share of a leaking run (heap walk at
+# every sample against the default), tracing overhead with --trace and
+# tracing support when off (comstress run child processes and children of
+# the bench), scaling with 1, 2 and 4 worker threads in both heap modes
+# (child processes, and the heap alone), one table with the targets and
+# PASS/MISS, and the machine load before and after (every figure depends
+# on it; docs/performance.md).
+# Takes about three to five minutes.
 # Usage: scripts/bench.sh [--calls N] [--rounds R] [--run-rounds R] ...
 #        (options of bench/comstress_bench.exe, see bench/bench_main.c)
 # COMSTRESS_BUILD=DIR uses that existing build tree instead of setting up
