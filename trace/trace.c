@@ -270,6 +270,17 @@ HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_repor
     return *report ? S_OK : E_OUTOFMEMORY;
 }
 
+unsigned cs_trace_name_frames(const cs_trace_frame *raw, unsigned n, cs_trace_frame *out, unsigned max)
+{
+    cs_symbols *sym = cs_symbols_open_offline();
+    unsigned i, k = 0;
+
+    for (i = 0; i < n && k < max; i++)
+        k += cs_symbols_expand_raw(sym, &raw[i], &out[k], max - k);
+    cs_symbols_close(sym);
+    return k;
+}
+
 void cs_trace_report_free(cs_trace_report *report)
 {
     free(report);

@@ -92,6 +92,8 @@ typedef struct cs_trace_frame {
     char function[128];         /* symbol, or the nearest export */
     uint64_t offset;            /* from function if known, else from the module */
     char file[260];             /* source file as the debug information names it */
+    char path[260];             /* the module's file, to name the frame later
+                                 * in another process (cs_trace_name_frames) */
     unsigned line;              /* 0 when unknown */
 } cs_trace_frame;
 
@@ -145,6 +147,17 @@ typedef struct cs_trace_collect_options {
 HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_report **report);
 
 void cs_trace_report_free(cs_trace_report *report);
+
+/*
+ * Names frames collected without symbols (no_symbols), in any process,
+ * tracing on or off: each frame's module is read from its file (path) and
+ * the frame is looked up at its offset in it, inlined calls expanded as
+ * cs_trace_collect does. That is how frames written to disk by a run that
+ * then crashed are named afterwards, without the run paying for dbghelp
+ * while it went. raw[0..n) in, out has room for max; a frame whose module
+ * file cannot be read is copied as it was. Returns the frames written.
+ */
+unsigned cs_trace_name_frames(const cs_trace_frame *raw, unsigned n, cs_trace_frame *out, unsigned max);
 
 /*
  * Writes where a site's blocks were allocated as one line, innermost

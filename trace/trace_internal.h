@@ -295,6 +295,16 @@ cs_symbols *cs_symbols_open(void);
 unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *out,
                            unsigned max);
 
+/* dbghelp for frames of another process (cs_trace_name_frames): nothing of
+ * this process is loaded into it; modules are read from their files as
+ * frames name them. In the process heap: tracing need not be on. */
+cs_symbols *cs_symbols_open_offline(void);
+
+/* As cs_symbols_expand for a frame collected without symbols (module,
+ * path, offset and traced set): its module is loaded from path, once. */
+unsigned cs_symbols_expand_raw(cs_symbols *sym, const cs_trace_frame *raw, cs_trace_frame *out,
+                               unsigned max);
+
 void cs_symbols_close(cs_symbols *sym);
 
 /* ---- names remembered between collects (trace_names.c) --------------- */

@@ -31,6 +31,11 @@ struct cs_symbols {
     BOOL (WINAPI *inline_query)(HANDLE, DWORD64, DWORD, DWORD64, DWORD64, DWORD *, DWORD *);
     BOOL (WINAPI *inline_symbol)(HANDLE, DWORD64, ULONG, DWORD64 *, SYMBOL_INFOW *);
     BOOL (WINAPI *inline_line)(HANDLE, DWORD64, ULONG, DWORD64, DWORD *, IMAGEHLP_LINEW64 *);
+    /* Offline (frames of another process): in the process heap, and the
+     * modules read from their files so far, by path. */
+    BOOL offline;
+    unsigned nloaded;
+    struct { char path[260]; uint64_t base; } loaded[32];
 };
 
 static void to_utf8(const WCHAR *w, char *out, size_t size)
@@ -57,13 +62,28 @@ static void load_departed(const WCHAR *path, uint64_t base, DWORD size, void *ct
     sym->load_module(sym->process, NULL, path, NULL, base, size, NULL, 0);
 }
 
-cs_symbols *cs_symbols_open(void)
+/* Frees what open_symbols allocated, from the heap it came from. */
+static void free_symbols(cs_symbols *sym)
+{
+    if (sym && sym->offline)
+        HeapFree(GetProcessHeap(), 0, sym);
+    else if (sym)
+        cs_raw.free(cs_raw.heap, 0, sym);
+}
+
+/* dbghelp loaded and initialised for this process: with its modules
+ * (invade) for the live tracer, or with none (offline). */
+static cs_symbols *open_symbols(BOOL offline)
 {
     BOOL (WINAPI *initialize)(HANDLE, PCWSTR, BOOL);
     DWORD (WINAPI *set_options)(DWORD);
-    cs_symbols *sym = cs_priv_alloc(sizeof(*sym));
+    cs_symbols *sym = offline ? HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*sym))
+                              : cs_priv_alloc(sizeof(*sym));
 
-    if (!sym || !(sym->dll = LoadLibraryW(L"dbghelp.dll")))
+    if (!sym)
+        return NULL;
+    sym->offline = offline;
+    if (!(sym->dll = LoadLibraryW(L"dbghelp.dll")))
         goto out_free;
     initialize = (void *)GetProcAddress(sym->dll, "SymInitializeW");
     set_options = (void *)GetProcAddress(sym->dll, "SymSetOptions");
@@ -83,17 +103,27 @@ cs_symbols *cs_symbols_open(void)
     sym->process = GetCurrentProcess();
     set_options(SYMOPT_LOAD_LINES | SYMOPT_UNDNAME | SYMOPT_DEFERRED_LOADS
                 | SYMOPT_FAIL_CRITICAL_ERRORS);
-    if (!initialize(sym->process, NULL, TRUE))
+    if (!initialize(sym->process, NULL, !offline))
         goto out_unload;
-    cs_patch_departed(load_departed, sym);
+    if (!offline)
+        cs_patch_departed(load_departed, sym);
     return sym;
 
 out_unload:
     FreeLibrary(sym->dll);
 out_free:
-    if (sym)
-        cs_raw.free(cs_raw.heap, 0, sym);
+    free_symbols(sym);
     return NULL;
+}
+
+cs_symbols *cs_symbols_open(void)
+{
+    return open_symbols(FALSE);
+}
+
+cs_symbols *cs_symbols_open_offline(void)
+{
+    return open_symbols(TRUE);
 }
 
 /* The module part of a frame: from the traced modules (which remember the
@@ -114,6 +144,7 @@ static void resolve_module(cs_trace_frame *f, uint64_t *base)
         *base = (uint64_t)h;
     }
     to_utf8(file_part(path), f->module, sizeof(f->module));
+    to_utf8(path, f->path, sizeof(f->path));
 }
 
 typedef union symbol_buffer {
@@ -143,21 +174,17 @@ static void set_names(cs_trace_frame *f, BOOL have_symbol, const SYMBOL_INFOW *i
     }
 }
 
-unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *out, unsigned max)
+/* Names the frame f (module and offset set, f.address where dbghelp
+ * knows the code) into out, inlined calls first; see cs_symbols_expand. */
+static unsigned name_frame(cs_symbols *sym, cs_trace_frame f, cs_trace_frame *out, unsigned max)
 {
-    cs_trace_frame f;
     symbol_buffer s;
     IMAGEHLP_LINEW64 line;
-    DWORD64 disp, pc = address - 1;
+    DWORD64 disp, pc = f.address - 1;
     DWORD line_disp, count = 0, first = 0, index = 0, i;
-    uint64_t base;
     unsigned n = 0;
     BOOL ok;
 
-    memset(&f, 0, sizeof(f));
-    f.address = address;
-    resolve_module(&f, &base);
-    f.offset = base ? address - base : address;
     if (sym && sym->inline_count && (count = sym->inline_count(sym->process, pc))
         && !sym->inline_query(sym->process, pc, 0, pc, pc, &first, &index))
         count = 0;
@@ -188,11 +215,60 @@ unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *ou
     return n + 1;
 }
 
+unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *out, unsigned max)
+{
+    cs_trace_frame f;
+    uint64_t base;
+
+    memset(&f, 0, sizeof(f));
+    f.address = address;
+    resolve_module(&f, &base);
+    f.offset = base ? address - base : address;
+    return name_frame(sym, f, out, max);
+}
+
+/* Where dbghelp has the module of path (read from the file the first
+ * time, at the base the file asks for), or 0 when it cannot be read. */
+static uint64_t offline_base(cs_symbols *sym, const char *path)
+{
+    WCHAR wpath[MAX_PATH];
+    uint64_t base;
+    unsigned i;
+
+    for (i = 0; i < sym->nloaded; i++)
+        if (!strcmp(sym->loaded[i].path, path))
+            return sym->loaded[i].base;
+    if (!path[0] || !MultiByteToWideChar(CP_UTF8, 0, path, -1, wpath, MAX_PATH))
+        return 0;
+    base = sym->load_module(sym->process, NULL, wpath, NULL, 0, 0, NULL, 0);
+    if (sym->nloaded < sizeof(sym->loaded) / sizeof(sym->loaded[0])) {
+        snprintf(sym->loaded[sym->nloaded].path, sizeof(sym->loaded[0].path), "%s", path);
+        sym->loaded[sym->nloaded++].base = base;
+    }
+    return base;
+}
+
+unsigned cs_symbols_expand_raw(cs_symbols *sym, const cs_trace_frame *raw, cs_trace_frame *out,
+                               unsigned max)
+{
+    cs_trace_frame f = *raw;
+    uint64_t base = sym ? offline_base(sym, raw->path) : 0;
+
+    if (!base) {
+        out[0] = *raw;
+        return 1;
+    }
+    f.function[0] = f.file[0] = 0;
+    f.line = 0;
+    f.address = base + raw->offset;
+    return name_frame(sym, f, out, max);
+}
+
 void cs_symbols_close(cs_symbols *sym)
 {
     if (!sym)
         return;
     sym->cleanup(sym->process);
     FreeLibrary(sym->dll);
-    cs_raw.free(cs_raw.heap, 0, sym);
+    free_symbols(sym);
 }

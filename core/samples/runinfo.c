@@ -42,7 +42,8 @@ static void put_d(FILE *f, const char *key, double v)
 /* The traced allocation sites: "allocations N" (written whenever the run
  * was traced, N = 0 included, so "traced, nothing outstanding" stays apart
  * from "not traced"), then per site "alloc CLASS" followed by its fields,
- * one "alloc_frame" per frame innermost first. */
+ * one "alloc_frame" per frame innermost first, and for a site not named
+ * yet one "alloc_raw TRACED OFFSET PATH" per frame as collected. */
 static void put_allocs(FILE *f, const cs_run *r)
 {
     size_t i, k;
@@ -63,6 +64,13 @@ static void put_allocs(FILE *f, const cs_run *r)
         put(f, "alloc_site", a->site);
         for (k = 0; k < a->nframes && k < CS_ALLOC_FRAMES; k++)
             put(f, "alloc_frame", a->frames[k]);
+        for (k = 0; k < a->nraw && k < CS_ALLOC_FRAMES; k++) {
+            char raw[300];
+
+            snprintf(raw, sizeof(raw), "%d 0x%llx %s", a->raw[k].traced ? 1 : 0, a->raw[k].offset,
+                     a->raw[k].path);
+            put(f, "alloc_raw", raw);
+        }
     }
 }
 
@@ -169,6 +177,19 @@ static cs_alloc_site *sites_of(cs_runinfo *ri, cs_run *r)
     return (cs_alloc_site *)r->allocs;
 }
 
+/* "TRACED OFFSET PATH" into f; what does not parse stays zero. */
+static void read_raw(cs_raw_frame *f, const char *v, size_t vlen)
+{
+    char text[300], *end;
+
+    unescape(text, sizeof(text), v, vlen);
+    f->traced = text[0] == '1';
+    f->offset = strtoull(text + (text[0] ? 1 : 0), &end, 16);
+    while (*end == ' ')
+        end++;
+    snprintf(f->path, sizeof(f->path), "%s", end);
+}
+
 /*
  * Applies one "allocations" or "alloc..." line to r; *cur is the site the
  * "alloc_..." lines fill (the one the last "alloc" line started, NULL
@@ -210,6 +231,8 @@ static int apply_alloc(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const cha
         unescape(a->site, sizeof(a->site), v, vlen);
     else if (IS("alloc_frame") && a->nframes < CS_ALLOC_FRAMES)
         unescape(a->frames[a->nframes++], CS_FRAME_LEN, v, vlen);
+    else if (IS("alloc_raw") && a->nraw < CS_ALLOC_FRAMES)
+        read_raw(&a->raw[a->nraw++], v, vlen);
     return 1;                          /* alloc_ keys unknown here are skipped */
 }
 

@@ -106,6 +106,14 @@ typedef struct cs_release {
 #define CS_ALLOC_FRAMES 8
 #define CS_FRAME_LEN 192
 
+/* A frame not yet named: what naming it later needs (the module's file
+ * and the offset in it), for a site written while the run went. */
+typedef struct cs_raw_frame {
+    int traced;               /* in a traced module */
+    unsigned long long offset;
+    char path[260];           /* the module's file, "" unknown */
+} cs_raw_frame;
+
 /* One group of outstanding allocations of a traced run (same stack, same
  * call), as run.json's "allocations" entries carry it. */
 typedef struct cs_alloc_site {
@@ -117,6 +125,11 @@ typedef struct cs_alloc_site {
     char site[512];           /* "fn (file.c:49) <- caller (file.c:176)" */
     size_t nframes;           /* innermost first */
     char frames[CS_ALLOC_FRAMES][CS_FRAME_LEN];
+    /* Sites of a snapshot taken while the run went are not named (dbghelp
+     * would cost the run most of a second): their frames as collected,
+     * which `report DIR` names when it has only the snapshot. */
+    size_t nraw;
+    cs_raw_frame raw[CS_ALLOC_FRAMES];
 } cs_alloc_site;
 
 /* One run: one workload under one cache policy. Strings are owned by the

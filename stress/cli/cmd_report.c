@@ -16,6 +16,7 @@
 #include "options.h"
 #include "report_csv.h"
 #include "isolate.h"
+#include "tracing.h"
 
 /* The files a run writes into its directory; an older run's are removed
  * when a new run starts, so a failed run never sits beside a stale pass. */
@@ -172,6 +173,7 @@ static void read_records(const char *dir, cs_runinfo *info, cs_runinfo *traced, 
             cs_runinfo_merge(rec, &runs[i]);
         } else if ((rec = cs_runinfo_find(traced, runs[i].name))) {
             cs_runinfo_merge(rec, &runs[i]);
+            cs_tracing_name_sites(&runs[i]);     /* the snapshot wrote them unnamed */
             printf("note: %s ended without its final record: its traced allocations are those of the "
                    "snapshot at iteration %lld (%s)\n", runs[i].name, rec->iterations, CS_RUNINFO_TRACED_FILE);
         }

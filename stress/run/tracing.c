@@ -70,20 +70,13 @@ out_free:
     return CS_EXIT_OK;
 }
 
-/* One site of the tracer's report as run.json and the findings carry it. */
-static void take_site(const cs_trace_site *t, cs_alloc_site *a, const char *const *calls, size_t ncalls)
+/* A site's line and frame texts from the tracer's frames t[0..n). */
+static void put_frames(const cs_trace_site *t, cs_alloc_site *a)
 {
     unsigned k;
 
-    memset(a, 0, sizeof(*a));
-    a->cls = cs_trace_class_name(t->cls);
-    a->kind = cs_trace_kind_name(t->kind);
-    a->call = t->statement >= 0 && (size_t)t->statement < ncalls ? calls[t->statement] : NULL;
-    a->blocks = (double)t->blocks;
-    a->bytes = (double)t->bytes;
-    a->blocks_per_iteration = t->blocks_per_iteration;
-    a->bytes_per_iteration = t->bytes_per_iteration;
     cs_trace_format_site(t, a->site, sizeof(a->site));
+    a->nframes = 0;
     for (k = 0; k < t->nframes && a->nframes < CS_ALLOC_FRAMES; k++) {
         const cs_trace_frame *f = &t->frames[k];
 
@@ -96,12 +89,38 @@ static void take_site(const cs_trace_site *t, cs_alloc_site *a, const char *cons
     }
 }
 
+/* One site of the tracer's report as run.json and the findings carry it;
+ * a site collected without names keeps its frames as collected, for
+ * cs_tracing_name_sites. */
+static void take_site(const cs_trace_site *t, cs_alloc_site *a, BOOL named, const char *const *calls,
+                      size_t ncalls)
+{
+    unsigned k;
+
+    memset(a, 0, sizeof(*a));
+    a->cls = cs_trace_class_name(t->cls);
+    a->kind = cs_trace_kind_name(t->kind);
+    a->call = t->statement >= 0 && (size_t)t->statement < ncalls ? calls[t->statement] : NULL;
+    a->blocks = (double)t->blocks;
+    a->bytes = (double)t->bytes;
+    a->blocks_per_iteration = t->blocks_per_iteration;
+    a->bytes_per_iteration = t->bytes_per_iteration;
+    put_frames(t, a);
+    for (k = 0; !named && k < t->nframes && a->nraw < CS_ALLOC_FRAMES; k++) {
+        cs_raw_frame *raw = &a->raw[a->nraw++];
+
+        raw->traced = t->frames[k].traced;
+        raw->offset = t->frames[k].offset;
+        snprintf(raw->path, sizeof(raw->path), "%s", t->frames[k].path);
+    }
+}
+
 /* Collects the tracer's sites classified over the tracer's iterations
  * first..last into sites[0..max), then sets r->allocs and r->nallocs and
  * adds r's finding for every leaking site. FALSE (r untouched) when the
  * tracer could not report. */
-static BOOL collect(cs_run *r, cs_release_store *st, long long first, long long last, cs_alloc_site *sites,
-                    size_t max, const char *const *calls, size_t ncalls)
+static BOOL collect(cs_run *r, cs_release_store *st, long long first, long long last, BOOL named,
+                    cs_alloc_site *sites, size_t max, const char *const *calls, size_t ncalls)
 {
     cs_trace_collect_options co = { 0 };
     cs_trace_report *rep = NULL;
@@ -110,10 +129,11 @@ static BOOL collect(cs_run *r, cs_release_store *st, long long first, long long 
     co.first_iteration = first;
     co.last_iteration = last;
     co.max_sites = max;
+    co.no_symbols = !named;
     if (FAILED(cs_trace_collect(&co, &rep)))
         return FALSE;
     for (i = 0; i < rep->nsites && n < max; i++)
-        take_site(&rep->sites[i], &sites[n++], calls, ncalls);
+        take_site(&rep->sites[i], &sites[n++], named, calls, ncalls);
     cs_trace_report_free(rep);
     r->allocs = sites;
     r->nallocs = n;
@@ -126,7 +146,7 @@ void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, s
                         const char *const *calls, size_t ncalls)
 {
     if (tracing)
-        collect(r, st, r->warmup + 1, r->iterations, sites, max, calls, ncalls);
+        collect(r, st, r->warmup + 1, r->iterations, TRUE, sites, max, calls, ncalls);
 }
 
 static double seconds_since(LARGE_INTEGER t0)
@@ -166,13 +186,14 @@ void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base
 /*
  * Whether a snapshot is due at done iterations: never within the warm-up
  * (its blocks are not judged); always the first sample past it, so that
- * a crash after that still has attribution; afterwards while the later
+ * a crash after that still has attribution; afterwards while the
  * snapshots, with one more of the latest one's cost, stay within
- * SNAPSHOT_SHARE of the run's time without the first one. The first one
- * is left out of that budget: it pays for reading the debug information
- * (most of a second under Wine), which the final collect would otherwise
- * pay; the names it finds are remembered, so the later ones cost only
- * the grouping (see docs/tracing.md).
+ * SNAPSHOT_SHARE of the run's time. A snapshot groups the outstanding
+ * records and writes them with their frames unnamed (module file and
+ * offset): naming them through dbghelp would cost the run most of a
+ * second, and leave dbghelp's blocks in the heap it measures; the final
+ * collect names them after the loop, or `report DIR` after a crash
+ * (cs_tracing_name_sites).
  */
 static BOOL snapshot_due(long long done)
 {
@@ -182,8 +203,7 @@ static BOOL snapshot_due(long long done)
         return FALSE;
     if (!c->snapshots)
         return TRUE;
-    return c->seconds - c->first + (c->snapshots > 1 ? going.last_cost : 0)
-           <= SNAPSHOT_SHARE * (seconds_since(going.t0) - c->first);
+    return c->seconds + going.last_cost <= SNAPSHOT_SHARE * seconds_since(going.t0);
 }
 
 /* The provisional record at done iterations: the run's description, its
@@ -201,7 +221,7 @@ static BOOL build_record(long long done)
     cs_release_gate(&going.st, going.fail_on);
     r->allocs = NULL;
     r->nallocs = 0;
-    return collect(r, &going.st, going.base + going.warmup + 1, going.base + done, going.sites,
+    return collect(r, &going.st, going.base + going.warmup + 1, going.base + done, FALSE, going.sites,
                    CS_MAX_ALLOCS, going.calls, going.ncalls);
 }
 
@@ -230,6 +250,58 @@ void cs_tracing_end_run(cs_tracing_costs *costs)
     if (going.on && going.costs.written)
         cs_delete_file(going.path);
     going.on = 0;
+}
+
+/*
+ * Replaces, in every finding of r, the site line old by new: a finding
+ * names its site ("allocated in ..."). The texts live in a store of this
+ * file (report DIR names one run's sites once, at most CS_MAX_FINDINGS
+ * lines in all).
+ */
+static void rename_site(cs_run *r, const char *old, const char *new)
+{
+    static char store[CS_MAX_FINDINGS][CS_FINDING_LEN];
+    static size_t used;
+    const char *at;
+    size_t i;
+
+    for (i = 0; i < r->release.nfindings && used < CS_MAX_FINDINGS; i++) {
+        if (!old[0] || !(at = strstr(r->release.findings[i], old)))
+            continue;
+        snprintf(store[used], CS_FINDING_LEN, "%.*s%s%s", (int)(at - r->release.findings[i]),
+                 r->release.findings[i], new, at + strlen(old));
+        r->release.findings[i] = store[used++];
+    }
+}
+
+void cs_tracing_name_sites(cs_run *r)
+{
+    cs_trace_site *t = calloc(1, sizeof(*t) + CS_ALLOC_FRAMES * sizeof(cs_trace_frame));
+    cs_trace_frame *raw = (cs_trace_frame *)(t + 1);
+    cs_alloc_site *a;
+    char old[sizeof(a->site)];
+    size_t i, k;
+
+    for (i = 0; t && i < r->nallocs; i++) {
+        a = (cs_alloc_site *)&r->allocs[i];
+        if (!a->nraw)
+            continue;
+        memset(raw, 0, CS_ALLOC_FRAMES * sizeof(*raw));
+        for (k = 0; k < a->nraw; k++) {
+            const char *slash = strrchr(a->raw[k].path, '\\');
+
+            raw[k].traced = a->raw[k].traced;
+            raw[k].offset = a->raw[k].offset;
+            snprintf(raw[k].path, sizeof(raw[k].path), "%s", a->raw[k].path);
+            snprintf(raw[k].module, sizeof(raw[k].module), "%s", slash ? slash + 1 : a->raw[k].path);
+        }
+        t->nframes = cs_trace_name_frames(raw, (unsigned)a->nraw, t->frames, CS_TRACE_MAX_FRAMES);
+        snprintf(old, sizeof(old), "%s", a->site);
+        put_frames(t, a);
+        rename_site(r, old, a->site);
+        a->nraw = 0;
+    }
+    free(t);
 }
 
 void cs_tracing_stop(void)

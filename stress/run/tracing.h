@@ -47,11 +47,12 @@ void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base
 /*
  * Called by the sampler at each sample, done iterations into the run,
  * from the sampling thread. Takes a snapshot when one is due: never
- * within the warm-up, always at the first sample past it (the costly one:
- * dbghelp reads the debug information), afterwards only while the later
- * snapshots' total stays within 2% of the run's time (each one's cost is
- * measured; the latest one's is the estimate of the next). Its time is
- * the caller's to count as sampling time.
+ * within the warm-up, always at the first sample past it, afterwards only
+ * while the snapshots' total stays within 2% of the run's time (each
+ * one's cost is measured; the latest one's is the estimate of the next).
+ * A snapshot's frames are written unnamed (cs_tracing_name_sites names
+ * them later): no dbghelp while the run goes. Its time is the caller's
+ * to count as sampling time.
  */
 void cs_tracing_snapshot(long long done);
 
@@ -66,6 +67,15 @@ typedef struct cs_tracing_costs {
 /* After the run's final record is on disk: fills *costs (may be NULL)
  * and removes the provisional record, no longer needed. */
 void cs_tracing_end_run(cs_tracing_costs *costs);
+
+/*
+ * Names the sites of r that a snapshot wrote unnamed (cs_alloc_site.raw),
+ * for `report DIR` when a run left only its snapshot: the frames are
+ * looked up in the module files they came from (cs_trace_name_frames),
+ * and each site line is replaced, in the site and in r's findings, by the
+ * one the run's own end would have written. Tracing need not be on.
+ */
+void cs_tracing_name_sites(cs_run *r);
 
 /* Stops tracing (restores every patched import slot). */
 void cs_tracing_stop(void);

@@ -418,6 +418,53 @@ START_TEST(a_second_collect_names_the_frames_without_opening_dbghelp)
 }
 END_TEST
 
+/* A snapshot's frames are collected unnamed (module file and offset, no
+ * dbghelp) and named afterwards from the module files, as `report DIR`
+ * does for a run that crashed: the leak's frames in the server come out
+ * named as the live collect names them (function, file, line). */
+START_TEST(frames_collected_unnamed_are_named_afterwards_from_the_module_files)
+{
+    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
+    cs_trace_collect_options opt = { 0, CALLS - 1, 0, TRUE };
+    cs_trace_frame named[CS_TRACE_MAX_FRAMES];
+    cs_trace_report *raw = NULL;
+    const cs_trace_site *live, *unnamed;
+    cs_trace_stats st;
+    unsigned n, k;
+    LONG opens;
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 0);
+        add_one(t);
+    }
+    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
+    IStressTarget_Release(t);
+    cs_trace_get_stats(&st);
+    opens = st.symbol_opens;
+    ck_assert_ok(cs_trace_collect(&opt, &raw));
+    cs_trace_get_stats(&st);
+    ck_assert_int_eq(st.symbol_opens, opens);              /* no dbghelp */
+    report = trace_collect(0, CALLS - 1);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &live), 1);
+    ck_assert_uint_eq(trace_count_class(raw, CS_TRACE_LEAK, &unnamed), 1);
+    ck_assert_str_eq(unnamed->frames[0].function, "");
+    ck_assert_msg(strstr(unnamed->frames[0].path, "comstress_server.dll") != NULL, "path '%s'",
+                  unnamed->frames[0].path);
+    n = cs_trace_name_frames(unnamed->frames, unnamed->nframes, named, CS_TRACE_MAX_FRAMES);
+    ck_assert_uint_eq(n, live->nframes);
+    for (k = 0; k < 2; k++) {                               /* the server's own frames */
+        ck_assert_str_eq(named[k].function, live->frames[k].function);
+        ck_assert_str_eq(named[k].file, live->frames[k].file);
+        ck_assert_uint_eq(named[k].line, live->frames[k].line);
+        ck_assert_str_eq(named[k].module, "comstress_server.dll");
+        ck_assert(named[k].traced);
+    }
+    ck_assert_str_eq(named[0].function, "target_on_call");
+    cs_trace_report_free(raw);
+}
+END_TEST
+
 TCase *trace_server_tcase(void)
 {
     TCase *tc = tcase_create("server");
@@ -430,5 +477,6 @@ TCase *trace_server_tcase(void)
     tcase_add_test(tc, threads_tracing_at_once_add_up_exactly);
     tcase_add_test(tc, one_call_site_under_two_statements_is_two_leaks);
     tcase_add_test(tc, a_second_collect_names_the_frames_without_opening_dbghelp);
+    tcase_add_test(tc, frames_collected_unnamed_are_named_afterwards_from_the_module_files);
     return tc;
 }

@@ -124,6 +124,11 @@ static void traced_sites(cs_alloc_site *s)
     snprintf(s[1].site, sizeof(s[1].site), "comstress_server.dll+0xc66f");
     snprintf(s[1].frames[0], CS_FRAME_LEN, "comstress_server.dll!+0xc66f");
     s[1].nframes = 1;
+    s[1].nraw = 2;                          /* not named yet: a snapshot's */
+    s[1].raw[0].traced = 1;
+    s[1].raw[0].offset = 0xc66f;
+    snprintf(s[1].raw[0].path, sizeof(s[1].raw[0].path), "Z:\\a dir\\comstress_server.dll");
+    s[1].raw[1].offset = 0xffffffffffffULL;
 }
 
 START_TEST(traced_allocation_sites_come_back_exact_with_their_frames)
@@ -168,6 +173,12 @@ START_TEST(traced_allocation_sites_come_back_exact_with_their_frames)
         ck_assert_uint_eq(x->nframes, y->nframes);
         for (k = 0; k < y->nframes; k++)
             ck_assert_str_eq(x->frames[k], y->frames[k]);
+        ck_assert_uint_eq(x->nraw, y->nraw);
+        for (k = 0; k < y->nraw; k++) {
+            ck_assert_int_eq(x->raw[k].traced, y->raw[k].traced);
+            ck_assert(x->raw[k].offset == y->raw[k].offset);
+            ck_assert_str_eq(x->raw[k].path, y->raw[k].path);
+        }
     }
     ck_assert_str_eq(rebuilt.allocs[0].frames[1], "tab\there\nnewline\\n");
     ck_assert_ptr_nonnull(rec = cs_runinfo_find(&ri, "run/none"));
