@@ -73,8 +73,9 @@ typedef struct bench_share_results {
  * against started and stopped again). */
 typedef struct bench_trace_results {
     bench_run_pair echo, add;
-    double never_cps, after_cps;   /* median Echo calls per second of the children */
-    double r_after;                /* median per-pair ratio never / after (time after stop / never) */
+    double never_cps, during_cps, after_cps; /* median Echo calls per second of the children */
+    double r_after;                /* median per-round ratio never / after (time after stop / never) */
+    double r_during;               /* median per-round ratio never / during (time traced / never) */
     int child_rounds;              /* child pairs that completed */
     char child_error[256];         /* empty when every child worked */
 } bench_trace_results;
@@ -128,12 +129,14 @@ void bench_print_share(const bench_opts *o, const bench_share_results *r);
 void bench_trace(const bench_opts *o, bench_trace_results *r);
 void bench_print_trace(const bench_opts *o, const bench_trace_results *r);
 
-/* The tracing child (comstress_bench --trace-child never|after SECONDS):
- * one reference object, Echo("x") through IDispatch::Invoke; after a
- * warm-up (traced and stopped again for "after", untraced for "never")
- * prints "calls_per_second": N of its fastest batch within SECONDS.
- * Returns the exit code. */
-int bench_trace_child(BOOL after, double seconds);
+/* The tracing child (comstress_bench --trace-child never|during|after
+ * SECONDS): one reference object, Echo("x") through IDispatch::Invoke;
+ * after a warm-up (untraced for never; traced for during, which stays
+ * traced while it measures; traced and stopped again for after) prints
+ * "calls_per_second": N of its fastest batch within SECONDS. Returns the
+ * exit code. */
+typedef enum bench_trace_mode { BENCH_TRACE_NEVER, BENCH_TRACE_DURING, BENCH_TRACE_AFTER } bench_trace_mode;
+int bench_trace_child(bench_trace_mode mode, double seconds);
 
 /* Runs this program again with args (a two-minute limit) and reads the
  * number after "key": in its output; FALSE with err naming the command

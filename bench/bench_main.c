@@ -11,7 +11,7 @@
  *                        [--no-scaling] [--no-leak] [--no-trace]
  *        comstress_bench --heap-child THREADS default|lfh PAIRS SIZE
  *                        (the scaling bench's heap baseline, run as a child)
- *        comstress_bench --trace-child never|after SECONDS
+ *        comstress_bench --trace-child never|during|after SECONDS
  *                        (the in-process tracing comparison, run as a child)
  * Needs the reference server registered (scripts/bench.sh does it).
  * Exit: 0 every target met, 1 a target missed, 2 bad command line,
@@ -222,12 +222,13 @@ static int trace_child_main(int argc, char **argv)
 {
     double seconds;
 
-    if (argc != 4 || (strcmp(argv[2], "never") && strcmp(argv[2], "after"))
+    if (argc != 4 || (strcmp(argv[2], "never") && strcmp(argv[2], "during") && strcmp(argv[2], "after"))
         || !parse_seconds("--trace-child", argv[3], &seconds)) {
-        fprintf(stderr, "bench: usage: --trace-child never|after SECONDS\n");
+        fprintf(stderr, "bench: usage: --trace-child never|during|after SECONDS\n");
         return 2;
     }
-    return bench_trace_child(!strcmp(argv[2], "after"), seconds);
+    return bench_trace_child(!strcmp(argv[2], "never") ? BENCH_TRACE_NEVER
+                             : !strcmp(argv[2], "during") ? BENCH_TRACE_DURING : BENCH_TRACE_AFTER, seconds);
 }
 
 /* The sampler's share and tracing targets; returns how many were missed. */
@@ -248,6 +249,8 @@ static int instrument_targets(const bench_opts *o, const bench_share_results *sh
         missed += target_row("trace, Echo run: time per call, --trace / without", tr->echo.ratio, "<=", 2.0);
         printf("  %-52s %8.2f   (information: the call itself allocates nothing)\n",
                "trace, Add(1) run: time per call, --trace / without", tr->add.ratio);
+        printf("  %-52s %8.2f   (information: the hooks and the stack walk on every allocation)\n",
+               "trace, Echo in process: while traced / never", tr->r_during);
         missed += target_row("trace off, Echo in process: after stop / never", tr->r_after, "<=", 1.03);
     }
     return missed;

@@ -3,9 +3,10 @@
  *   - `comstress run --call "Echo('x')"` (one BSTR allocated by the server
  *     per call) and `--call "Add(1)"` (nothing allocated), with and without
  *     --trace, alternating pairs, the same iterations and default sampling;
- *   - tracing support when off, in children of this program (which links
- *     the tracer in): Echo calls per second with the tracer never started,
- *     against after a start, a traced warm-up and cs_trace_stop.
+ *   - in children of this program (which links the tracer in): Echo calls
+ *     per second through IDispatch::Invoke with the tracer never started,
+ *     while it traces, and after a start, a traced warm-up and
+ *     cs_trace_stop (tracing support when off must cost nothing).
  */
 #include "bench.h"
 #include "trace.h"
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHILD_WARMUP 20000   /* calls before measuring (traced in the "after" child) */
+#define CHILD_WARMUP 20000   /* calls before measuring (traced but in the "never" child) */
 #define CHILD_BATCH 2000     /* calls per timed batch */
 
 /* One Echo through Invoke, its result cleared as a client would; FALSE
@@ -53,33 +54,33 @@ static double fastest_batch(IDispatch *d, DISPID id, VARIANT *arg, double second
 }
 
 /*
- * The warm-up: CHILD_WARMUP calls, traced when `after` (the tracing of
- * the reference server started before and stopped after them). FALSE
- * after a message when a call fails, tracing does not start, or it
- * recorded nothing (then "after" would not follow any tracing).
+ * The warm-up: CHILD_WARMUP calls, traced unless mode is never (the
+ * tracing of the reference server started before them; stopped after
+ * them for after, after the measurement for during). FALSE after a
+ * message when a call fails, tracing does not start, or it recorded
+ * nothing (then the child would not measure any tracing).
  */
-static BOOL warm_up(BOOL after, IDispatch *d, DISPID id, VARIANT *arg)
+static BOOL warm_up(bench_trace_mode mode, IDispatch *d, DISPID id, VARIANT *arg)
 {
     cs_trace_config config = { L"comstress_server.dll", NULL, 0 };
     cs_trace_stats stats = { 0 };
     HRESULT hr;
     int i;
 
-    if (after && FAILED(hr = cs_trace_start(&config))) {
+    if (mode != BENCH_TRACE_NEVER && FAILED(hr = cs_trace_start(&config))) {
         fprintf(stderr, "bench: cs_trace_start: 0x%08lx\n", (unsigned long)hr);
         return FALSE;
     }
     for (i = 0; i < CHILD_WARMUP && echo_once(d, id, arg); i++)
         ;
-    if (after) {
-        cs_trace_get_stats(&stats);
+    cs_trace_get_stats(&stats);
+    if (mode == BENCH_TRACE_AFTER)
         cs_trace_stop();
-    }
     if (i < CHILD_WARMUP) {
         fprintf(stderr, "bench: Echo failed in the warm-up\n");
         return FALSE;
     }
-    if (after && stats.allocations < CHILD_WARMUP) {
+    if (mode != BENCH_TRACE_NEVER && stats.allocations < CHILD_WARMUP) {
         fprintf(stderr, "bench: the traced warm-up recorded %lld allocations, not %d\n",
                 (long long)stats.allocations, CHILD_WARMUP);
         return FALSE;
@@ -87,7 +88,7 @@ static BOOL warm_up(BOOL after, IDispatch *d, DISPID id, VARIANT *arg)
     return TRUE;
 }
 
-int bench_trace_child(BOOL after, double seconds)
+int bench_trace_child(bench_trace_mode mode, double seconds)
 {
     void (WINAPI *set_no_cache)(void);
     LPOLESTR name = (LPOLESTR)L"Echo";
@@ -111,9 +112,11 @@ int bench_trace_child(BOOL after, double seconds)
     }
     V_VT(&text) = VT_BSTR;
     V_BSTR(&text) = SysAllocString(L"x");
-    if (FAILED(IDispatch_GetIDsOfNames(target, &IID_NULL, &name, 1, 0, &id)) || !warm_up(after, target, id, &text))
+    if (FAILED(IDispatch_GetIDsOfNames(target, &IID_NULL, &name, 1, 0, &id)) || !warm_up(mode, target, id, &text))
         goto out_clear_text;
-    if ((cps = fastest_batch(target, id, &text, seconds)) <= 0) {
+    cps = fastest_batch(target, id, &text, seconds);
+    cs_trace_stop();                         /* during: after the measurement */
+    if (cps <= 0) {
         fprintf(stderr, "bench: Echo failed\n");
         goto out_clear_text;
     }
@@ -127,32 +130,42 @@ out_uninit:
     return rc;
 }
 
-/* The children, alternating (the order swapped every pair). */
+/* One child of mode into *cps; FALSE with r->child_error filled. */
+static BOOL child(const bench_opts *o, const char *mode, double *cps, bench_trace_results *r)
+{
+    char args[64];
+
+    snprintf(args, sizeof(args), "--trace-child %s %g", mode, o->trace_seconds);
+    return bench_self_child(args, "calls_per_second", cps, r->child_error, sizeof(r->child_error));
+}
+
+/* The children, a round of the three modes at a time, the order reversed
+ * every other round. */
 static void trace_children(const bench_opts *o, bench_trace_results *r)
 {
-    double never[BENCH_MAX_ROUNDS], after[BENCH_MAX_ROUNDS], ratio[BENCH_MAX_ROUNDS];
-    char args_never[64], args_after[64];
-    int round, n = 0;
-    BOOL ok;
+    static const char *const modes[] = { "never", "during", "after" };
+    double cps[3][BENCH_MAX_ROUNDS], r_after[BENCH_MAX_ROUNDS], r_during[BENCH_MAX_ROUNDS];
+    int round, n = 0, k;
+    BOOL ok = TRUE;
 
-    snprintf(args_never, sizeof(args_never), "--trace-child never %g", o->trace_seconds);
-    snprintf(args_after, sizeof(args_after), "--trace-child after %g", o->trace_seconds);
-    for (round = 0; round < o->trace_rounds; round++) {
-        if (round % 2)
-            ok = bench_self_child(args_after, "calls_per_second", &after[n], r->child_error, sizeof(r->child_error))
-              && bench_self_child(args_never, "calls_per_second", &never[n], r->child_error, sizeof(r->child_error));
-        else
-            ok = bench_self_child(args_never, "calls_per_second", &never[n], r->child_error, sizeof(r->child_error))
-              && bench_self_child(args_after, "calls_per_second", &after[n], r->child_error, sizeof(r->child_error));
+    for (round = 0; round < o->trace_rounds && ok; round++) {
+        for (k = 0; k < 3 && ok; k++) {
+            int m = round % 2 ? 2 - k : k;
+
+            ok = child(o, modes[m], &cps[m][n], r);
+        }
         if (!ok)
             break;
-        ratio[n] = never[n] / after[n];     /* time per call after stop over never traced */
+        r_after[n] = cps[0][n] / cps[2][n];     /* time per call after stop over never traced */
+        r_during[n] = cps[0][n] / cps[1][n];    /* while traced over never */
         n++;
     }
     r->child_rounds = n;
-    r->r_after = bench_median(ratio, n);
-    r->never_cps = bench_median(never, n);
-    r->after_cps = bench_median(after, n);
+    r->r_after = bench_median(r_after, n);
+    r->r_during = bench_median(r_during, n);
+    r->never_cps = bench_median(cps[0], n);
+    r->during_cps = bench_median(cps[1], n);
+    r->after_cps = bench_median(cps[2], n);
 }
 
 /* p set up for `calls` (one call per iteration), o->trace_iterations. */
@@ -183,15 +196,16 @@ void bench_print_trace(const bench_opts *o, const bench_trace_results *r)
     printf("  (calls/s: iterations / run.json's seconds: the run loop, each iteration creating,\n"
            "  calling and releasing one object, default sampling on both sides; the tracer's start\n"
            "  and its report at the end are outside that time)\n");
-    printf("\ntracing support when off, in process: %d alternating pairs of children of this program\n"
-           "(the tracer linked in), one reference object, Echo('x') through IDispatch::Invoke, BSTR\n"
-           "cache off; %d warm-up calls (\"never\": untraced; \"after\": traced, then cs_trace_stop),\n"
-           "then calls/s of the fastest batch of %d calls within %g s; medians\n",
+    printf("\ntracing in process: %d rounds of three children of this program (the tracer linked\n"
+           "in), one reference object, Echo('x') through IDispatch::Invoke, BSTR cache off; %d\n"
+           "warm-up calls (\"never\": untraced; \"while traced\": traced throughout; \"after\": traced,\n"
+           "then cs_trace_stop), then calls/s of the fastest batch of %d calls within %g s; medians\n",
            r->child_rounds, CHILD_WARMUP, CHILD_BATCH, o->trace_seconds);
     if (r->child_error[0])
         printf("  error: %s\n", r->child_error);
     if (!r->child_rounds)
         return;
     printf("  %-30s %12.0f calls/s\n", "never traced", r->never_cps);
+    printf("  %-30s %12.0f calls/s  x%.2f time per call\n", "while traced", r->during_cps, r->r_during);
     printf("  %-30s %12.0f calls/s\n", "traced, then stopped", r->after_cps);
 }
