@@ -101,8 +101,9 @@ size_t cs_findings_collect(const cs_run *const *runs, size_t n, cs_finding *out,
 
             if (!cs_verdict_gates(v, gate) || !(f = add(out, max, &count, r)))
                 continue;
-            snprintf(f->what, sizeof(f->what), "%s grows: %s", cs_metric_name(v->metric),
-                     cs_verdict_name(v->kind));
+            snprintf(f->what, sizeof(f->what), "%s grows: %s%s", cs_metric_name(v->metric),
+                     cs_verdict_name(v->kind), v->stands_in ? " (standing in for the heap, whose walks "
+                     "the sampler spaced out: --heap-walk every for the heap's own figure)" : "");
             snprintf(f->amount, sizeof(f->amount), "%+.2f %s per iteration (95%% interval %.2f to %.2f)",
                      v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
             f->call = r->calls;

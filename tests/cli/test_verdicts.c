@@ -230,6 +230,19 @@ START_TEST(a_leak_too_large_to_walk_often_still_fails_the_run)
     ck_assert_int_eq(pagefile_stands_in(json), 1);
     ck_assert_msg(strstr(json, "\"heap_walk\": \"budget\"") != NULL, "context lacks heap_walk:\n%.400s", json);
     free(json);
+    json = cs_read_out(dir, "report.html");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "pagefile_bytes grows: leak (standing in for the heap") != NULL,
+                  "report.html does not say what stands in");
+    free(json);
+    snprintf(args, sizeof(args), "report \"%s\"", dir);       /* the same verdict from the directory */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    json = cs_read_out(dir, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_int_eq(pagefile_stands_in(json), 1);
+    ck_assert_double_eq(cs_json_number(json, "heap_walks", 0), walks);
+    free(json);
 }
 END_TEST
 
