@@ -61,6 +61,15 @@ int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iterati
     return b->spent_s + b->last_s <= s->share * now_s + s->allowance_s * progress;
 }
 
+long long cs_worker_countdown(long long dist, int workers)
+{
+    long long t = workers > 1 ? workers : 1;
+
+    if (dist <= t)
+        return 1;
+    return dist / t + (dist % t != 0);
+}
+
 void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration, double took_s,
                     double units)
 {

@@ -67,4 +67,14 @@ int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iterati
 void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration, double took_s,
                     double units);
 
+/*
+ * Iterations one of `workers` workers may do before the run's next
+ * checkpoint (a sampling point) can be due, dist iterations away: the
+ * distance shared between the workers, rounded up, at least 1. Workers
+ * look at the run's totals only then, so a shared line is not read on
+ * every iteration; with one worker every point is met exactly, with more
+ * the sample lands within about one share past it.
+ */
+long long cs_worker_countdown(long long dist, int workers);
+
 #endif

@@ -201,12 +201,12 @@ static void maybe_mark_spy(run_shared *sh, long long done)
  * between the workers, at least 1. */
 static long long countdown(run_shared *sh, long long done)
 {
-    long long dist = sh->next_sample - done, t = sh->nthreads;
+    long long dist = sh->next_sample - done;
 
     if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->cfg->warmup > done
         && sh->cfg->warmup - done < dist)
         dist = sh->cfg->warmup - done;
-    return dist > t ? (dist + t - 1) / t : 1;
+    return cs_worker_countdown(dist, sh->nthreads);
 }
 
 /* Workers do not look at the run's totals on every iteration: reading the

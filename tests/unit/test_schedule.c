@@ -147,6 +147,23 @@ START_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost)
 }
 END_TEST
 
+/* The distance to the next sampling point, shared between the workers:
+ * one worker meets it exactly, three share it rounded up, never 0 and
+ * never overflowing. */
+START_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point)
+{
+    ck_int_eq(cs_worker_countdown(100, 1), 100);
+    ck_int_eq(cs_worker_countdown(100, 3), 34);
+    ck_int_eq(cs_worker_countdown(99, 3), 33);
+    ck_int_eq(cs_worker_countdown(100, 64), 2);
+    ck_int_eq(cs_worker_countdown(2, 3), 1);
+    ck_int_eq(cs_worker_countdown(0, 2), 1);
+    ck_int_eq(cs_worker_countdown(-5, 1), 1);
+    ck_int_eq(cs_worker_countdown(1, 0), 1);
+    ck_assert(cs_worker_countdown(9223372036854775807LL, 2) == 4611686018427387904LL);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -155,6 +172,7 @@ int main(void)
         CS_TEST(grid_points_round_up_to_the_next_sample_and_never_pass_the_end),
         CS_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget),
         CS_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost),
+        CS_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point),
         NULL
     };
 
