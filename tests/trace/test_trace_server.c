@@ -146,6 +146,22 @@ static DISPID echo_dispid(IStressTarget *t)
     return id;
 }
 
+/* CALLS traced calls of Add, iterations 0..CALLS-1 of statement 0, on a
+ * target with the fault leak-bytes:24 (one 24-byte block a call), then
+ * the target released. */
+static void leak_calls(void)
+{
+    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
+    int i;
+
+    for (i = 0; i < CALLS; i++) {
+        cs_trace_set_context(i, 0);
+        add_one(t);
+    }
+    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
+    IStressTarget_Release(t);
+}
+
 /* Loaded after the start, the server is seen from its very first block:
  * its static C runtime registers its exit table while the DLL loads. */
 START_TEST(the_block_the_server_makes_while_loading_is_seen)
@@ -163,17 +179,10 @@ END_TEST
 
 START_TEST(leak_bytes_is_one_leak_named_at_its_site_in_add)
 {
-    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
     const cs_trace_site *leak;
     char line[512];
-    int i;
 
-    for (i = 0; i < CALLS; i++) {
-        cs_trace_set_context(i, 0);
-        add_one(t);
-    }
-    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
-    IStressTarget_Release(t);
+    leak_calls();
     report = trace_collect(0, CALLS - 1);
     ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &leak), 1);
     ck_assert_int_eq(leak->kind, CS_TRACE_KIND_HEAP);
@@ -383,19 +392,12 @@ static void same_names(const cs_trace_report *a, const cs_trace_report *b)
  * makes the next collect ask dbghelp again. */
 START_TEST(a_second_collect_names_the_frames_without_opening_dbghelp)
 {
-    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
     cs_trace_report *first;
     cs_trace_stats st;
     HMODULE other;
     LONG opens;
-    int i;
 
-    for (i = 0; i < CALLS; i++) {
-        cs_trace_set_context(i, 0);
-        add_one(t);
-    }
-    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
-    IStressTarget_Release(t);
+    leak_calls();
     cs_trace_get_stats(&st);
     opens = st.symbol_opens;
     first = trace_collect(0, CALLS - 1);
@@ -424,7 +426,6 @@ END_TEST
  * named as the live collect names them (function, file, line). */
 START_TEST(frames_collected_unnamed_are_named_afterwards_from_the_module_files)
 {
-    IStressTarget *t = target_with_fault(L"leak-bytes", 24);
     cs_trace_collect_options opt = { 0, CALLS - 1, 0, TRUE };
     cs_trace_frame named[CS_TRACE_MAX_FRAMES];
     cs_trace_report *raw = NULL;
@@ -432,14 +433,8 @@ START_TEST(frames_collected_unnamed_are_named_afterwards_from_the_module_files)
     cs_trace_stats st;
     unsigned n, k;
     LONG opens;
-    int i;
 
-    for (i = 0; i < CALLS; i++) {
-        cs_trace_set_context(i, 0);
-        add_one(t);
-    }
-    cs_trace_set_context(CS_TRACE_NO_ITERATION, CS_TRACE_NO_STATEMENT);
-    IStressTarget_Release(t);
+    leak_calls();
     cs_trace_get_stats(&st);
     opens = st.symbol_opens;
     ck_assert_ok(cs_trace_collect(&opt, &raw));
