@@ -91,6 +91,7 @@ enum { SCALE_SAME, SCALE_CREATE, SCALE_HEAP, SCALE_NWORK };
 typedef struct bench_scale_results {
     double ops[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];    /* median calls (pairs) per second */
     double ratio[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];  /* median per-round ratio to 1 thread */
+    double best[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];   /* fastest round's calls (pairs) per second */
     long object_size;             /* the reference object's heap block, bytes */
     int rounds;                   /* rounds that completed */
     char error[256];              /* empty when every run worked */

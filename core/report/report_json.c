@@ -168,6 +168,7 @@ static void write_run(FILE *f, const cs_run *r)
     kv_num(f, 6, "iterations", (double)r->iterations);
     kv_num(f, 6, "warmup", (double)r->warmup);
     kv_num(f, 6, "seconds", r->seconds);
+    kv_num(f, 6, "loop_seconds", r->loop_seconds);
     kv_num(f, 6, "calls_per_second", r->calls_per_second);
     kv_count(f, 6, "live_objects_end", r->live_objects_end);
     kv_count(f, 6, "server_locks_end", r->server_locks_end);

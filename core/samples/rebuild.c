@@ -54,6 +54,7 @@ void cs_run_from_csv(const cs_csv_run *cr, cs_run *r)
     r->cache = slash ? slash + 1 : NULL;
     r->calls_per_second = NAN;
     r->sampling_seconds = NAN;
+    r->loop_seconds = NAN;
     r->seconds = NAN;
     r->heap_bytes_per_iteration = NAN;
     r->live_objects_end = r->server_locks_end = -1;

@@ -92,6 +92,7 @@ int cs_runinfo_write(FILE *f, const cs_run *r)
     put_ll(f, "iterations", r->iterations);
     put_d(f, "seconds", r->seconds);
     put_d(f, "calls_per_second", r->calls_per_second);
+    put_d(f, "loop_seconds", r->loop_seconds);
     put_d(f, "sampling_seconds", r->sampling_seconds);
     put_ll(f, "binds", r->binds);
     put_ll(f, "getidsofnames_calls", r->getidsofnames_calls);
@@ -290,6 +291,8 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
         r->seconds = strtod(num, NULL);
     else if (IS("calls_per_second"))
         r->calls_per_second = strtod(num, NULL);
+    else if (IS("loop_seconds"))
+        r->loop_seconds = strtod(num, NULL);
     else if (IS("sampling_seconds"))
         r->sampling_seconds = strtod(num, NULL);
     else if (IS("finding") && r->release.nfindings < CS_MAX_FINDINGS) {
@@ -316,7 +319,7 @@ static cs_run *start(cs_runinfo *ri, const char *name, size_t n)
     r->cache_entries_end = r->cache_bytes_end = -1;
     r->release.outstanding_refs = r->release.use_after_release = -1;
     r->release.can_unload = r->release.unloaded = -1;
-    r->calls_per_second = r->seconds = r->sampling_seconds = NAN;
+    r->calls_per_second = r->seconds = r->sampling_seconds = r->loop_seconds = NAN;
     r->gate = 1;
     if (!(r->name = keep(ri, name, n)))
         return NULL;
@@ -383,6 +386,7 @@ void cs_runinfo_merge(const cs_run *rec, cs_run *r)
     r->type_fallbacks = rec->type_fallbacks;
     r->seconds = isnan(rec->seconds) ? r->seconds : rec->seconds;
     r->calls_per_second = rec->calls_per_second;
+    r->loop_seconds = rec->loop_seconds;
     r->sampling_seconds = rec->sampling_seconds;
     if (rec->error)
         r->error = rec->error;

@@ -142,7 +142,9 @@ typedef struct cs_run {
     long long iterations;
     long long warmup;
     double seconds;
-    double calls_per_second;
+    double loop_seconds;      /* from the start line to the last iteration's
+                               * end, without the samples taken meanwhile */
+    double calls_per_second;  /* calls / loop_seconds */
     long live_objects_end;    /* -1 when the target has no probe */
     long server_locks_end;    /* -1 when the target has no probe */
     size_t samples;

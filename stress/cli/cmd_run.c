@@ -260,7 +260,7 @@ static void print_run(const cs_run *r, int verbose, const cs_script *sc, const c
 {
     size_t i;
 
-    printf("%s: %lld iterations in %.2f s, %.0f calls/s (sampling excluded), cache %s: %lld binds, %lld GetIDsOfNames\n",
+    printf("%s: %lld iterations in %.2f s, %.0f calls/s (in the loop, sampling excluded), cache %s: %lld binds, %lld GetIDsOfNames\n",
            r->name, r->iterations, r->seconds, r->calls_per_second, r->cache,
            r->binds, r->getidsofnames_calls);
     if (r->type_fallbacks > 0)

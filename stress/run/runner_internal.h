@@ -25,6 +25,7 @@ typedef struct rs_slot {
     volatile LONG64 calls;       /* calls its statements made */
     long long countdown;         /* iterations until it next looks at the
                                   * run's totals (sampling, spy mark) */
+    double loop_end_s;           /* when its last iteration ended (run time) */
 } __attribute__((aligned(RS_LINE))) rs_slot;
 
 /* State shared by the workers and the sampling thread of one run: what
@@ -49,6 +50,11 @@ typedef struct run_shared {
     cs_part_budget walks;        /* what they took */
     cs_part_budget counters;
     long long last_sampled;      /* the iteration of the last sample */
+    double go_s, go_sampling_s;  /* the start line: when, and the sampling
+                                  * time so far (the baseline's) */
+    double loop_s;               /* from the start line to the end of the
+                                  * last worker's last iteration, without the
+                                  * samples taken in between */
     long long every;             /* current interval (adapts) */
     lb_dispatcher *live[CS_MAX_THREADS]; /* per-thread dispatchers, for cache figures */
     int hung;                    /* --timeout expired */
@@ -71,6 +77,9 @@ typedef struct worker {
     int index;
     long long iterations;
 } worker;
+
+/* Seconds since the run started. */
+double rs_elapsed(run_shared *sh);
 
 /* Records the first error of the run and asks every thread to stop. */
 void rs_fail(run_shared *sh, int code, const char *msg);

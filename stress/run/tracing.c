@@ -213,7 +213,7 @@ static BOOL build_record(long long done)
     cs_run *r = &going.rec;
 
     r->iterations = done;
-    r->seconds = r->calls_per_second = r->sampling_seconds = NAN;
+    r->seconds = r->calls_per_second = r->sampling_seconds = r->loop_seconds = NAN;
     r->binds = r->getidsofnames_calls = r->type_fallbacks = -1;
     r->cache_entries_end = r->cache_bytes_end = -1;
     cs_release_init(&r->release);

@@ -391,6 +391,7 @@ DWORD WINAPI rs_worker_main(void *arg)
         if (--slot->countdown <= 0)
             rs_checkpoint(sh, slot);
     }
+    slot->loop_end_s = rs_elapsed(sh);
 out_teardown:
     worker_teardown(sh, w->index, &ws);
     CoUninitialize();

@@ -114,7 +114,11 @@ START_TEST(per_thread_counts_add_up_exactly)
     ck_assert_ptr_nonnull(json);
     ck_assert_double_eq(cs_json_number(json, "iterations", 0), 1001);
     calls = cs_json_number(json, "calls_per_second", 0)
-            * (cs_json_number(json, "seconds", 0) - cs_json_number(json, "sampling_seconds", 0));
+            * cs_json_number(json, "loop_seconds", 0);
+    ck_assert_msg(cs_json_number(json, "loop_seconds", 0) > 0
+                  && cs_json_number(json, "loop_seconds", 0) <= cs_json_number(json, "seconds", 0),
+                  "loop_seconds %g outside the run's %g s", cs_json_number(json, "loop_seconds", 0),
+                  cs_json_number(json, "seconds", 0));
     ck_assert_msg(calls > 2001.5 && calls < 2002.5, "%d threads: %.3f calls counted, not 2002", threads, calls);
     free(json);
     n = sample_iterations(dir, it, 64);

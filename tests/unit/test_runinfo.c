@@ -45,6 +45,7 @@ static void sample_run(cs_run *r, const char *name)
     r->iterations = 300;
     r->seconds = 1.5;
     r->calls_per_second = 12345.5;
+    r->loop_seconds = 1.25;
     r->binds = 300;
     r->getidsofnames_calls = 300;
     r->type_fallbacks = 0;
@@ -86,6 +87,7 @@ START_TEST(a_record_comes_back_with_every_field_and_the_text_exact)
     ck_assert_int_eq(rebuilt.gate, 2);
     ck_assert_int_eq(rebuilt.binds, 300);
     ck_assert(rebuilt.calls_per_second == 12345.5);
+    ck_assert(rebuilt.loop_seconds == 1.25);
     ck_assert_int_eq(rebuilt.release.outstanding_refs, 300);
     ck_assert_int_eq(rebuilt.release.failed, 1);
     ck_assert_uint_eq(rebuilt.release.nfindings, 1);
