@@ -12,8 +12,9 @@
  * with the same policy, apartment, activation and sampling (baseline and
  * end samples only); the thread counts of one workload share their
  * iterations, split between the threads. Each round runs every
- * configuration once, the order reversed every other round; ratios to one
- * thread are medians of the per-round ratios.
+ * configuration once, the order reversed every other round; the table's
+ * ratios to one thread are medians of the per-round ratios, the targets'
+ * are those of each configuration's fastest round (bench_main.c says why).
  */
 #include "bench.h"
 #include <stdio.h>
@@ -196,12 +197,6 @@ out_collect:
     collect(v, r->rounds, r);
 }
 
-/* Two threads' fastest round over one thread's, or 0. */
-static double best_x2(const bench_scale_results *r, int w, int h)
-{
-    return r->best[w][h][0] > 0 ? r->best[w][h][1] / r->best[w][h][0] : 0;
-}
-
 /* One row: the figures of one workload and heap mode. */
 static void print_row(const char *what, const bench_scale_results *r, int w, int h, const char *unit)
 {
@@ -241,8 +236,4 @@ void bench_print_scaling(const bench_opts *o, const bench_scale_results *r)
     }
     printf("  the limit of (b): the heap alone scales x%.2f (default) and x%.2f (lfh) at 2 threads\n",
            r->ratio[SCALE_HEAP][0][1], r->ratio[SCALE_HEAP][1][1]);
-    printf("  fastest round of each (other guests of the machine only ever slow a run down, and a\n"
-           "  two-thread run needs both vCPUs free): x2 (a) %.2f / %.2f, (b) %.2f / %.2f, (c) %.2f / %.2f\n",
-           best_x2(r, SCALE_SAME, 0), best_x2(r, SCALE_SAME, 1), best_x2(r, SCALE_CREATE, 0),
-           best_x2(r, SCALE_CREATE, 1), best_x2(r, SCALE_HEAP, 0), best_x2(r, SCALE_HEAP, 1));
 }

@@ -439,10 +439,16 @@ static HRESULT make_sites(cs_exec *x, lb_error *err)
 HRESULT cs_exec_new(const cs_script *script, lb_dispatcher *d, const cs_exec_hooks *hooks,
                     cs_exec_fault fault, cs_exec **out, lb_error *err)
 {
-    cs_exec *x = calloc(1, sizeof(*x));
+    /* Aligned to a cache line, and a whole number of lines (the type is
+     * aligned so): what the executor writes at every call (its totals, the
+     * iteration) must not share a line with another worker's state, which
+     * the C heap may place right after it when both set up at once. */
+    cs_exec *x = _aligned_malloc(sizeof(*x), CS_EXEC_ALIGN);
     size_t i;
     HRESULT hr;
 
+    if (x)
+        memset(x, 0, sizeof(*x));
     *out = NULL;
     err->hr = S_OK;
     err->message[0] = 0;
@@ -490,7 +496,7 @@ void cs_exec_free(cs_exec *x)
     free(x->found);
     free(x->adv);
     free(x->retired);
-    free(x);
+    _aligned_free(x);
 }
 
 void cs_exec_totals_get(const cs_exec *x, cs_exec_totals *out)

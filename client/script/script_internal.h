@@ -48,6 +48,9 @@ typedef struct xs_found {
     long long sinks[3], refs[3], first[3], last[3];
 } xs_found;
 
+/* A cache line: the executor's state lives on lines of its own. */
+#define CS_EXEC_ALIGN 64
+
 struct cs_exec {
     const cs_script *script;
     lb_dispatcher *d;
@@ -66,7 +69,7 @@ struct cs_exec {
     size_t nretired, maxadv;
     xs_found *found;       /* per statement */
     cs_exec_totals totals;
-};
+} __attribute__((aligned(CS_EXEC_ALIGN)));
 
 /* Sets err to "WHAT: DETAIL (NAME, 0xHR)" like lb_error_set. */
 #define xs_error lb_error_set
