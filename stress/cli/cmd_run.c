@@ -420,9 +420,8 @@ static void end_record(const char *dir, const cs_run *r)
         return;
     cs_tracing_end_run(&c);
     if (c.snapshots)
-        printf("  tracing: %d snapshot%s of the allocations kept on disk as the run went, %.3f s "
-               "(the first %.4f s), in the sampling time\n", c.snapshots, c.snapshots == 1 ? "" : "s",
-               c.seconds, c.first);
+        printf("  tracing: %d snapshot%s of the allocations kept on disk as the run went, %.4f s, "
+               "in the sampling time\n", c.snapshots, c.snapshots == 1 ? "" : "s", c.seconds);
 }
 
 /*

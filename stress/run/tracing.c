@@ -238,8 +238,7 @@ void cs_tracing_snapshot(long long done)
         && !cs_report_close(f, cs_runinfo_write(f, &going.rec), going.path, err, sizeof(err)))
         going.costs.written = done;
     going.last_cost = seconds_since(t0);
-    if (!going.costs.snapshots++)
-        going.costs.first = going.last_cost;
+    going.costs.snapshots++;
     going.costs.seconds += going.last_cost;
 }
 

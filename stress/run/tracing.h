@@ -60,7 +60,6 @@ void cs_tracing_snapshot(long long done);
 typedef struct cs_tracing_costs {
     int snapshots;              /* taken */
     double seconds;             /* all of them */
-    double first;               /* the first one (dbghelp loads the symbols) */
     long long written;          /* iterations of the latest one on disk, 0: none */
 } cs_tracing_costs;
 
