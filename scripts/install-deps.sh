@@ -6,6 +6,7 @@
 # (libFuzzer and the sanitizer runtimes) serve the fuzz preset alone
 # (scripts/fuzz.sh).
 set -eu
+. "$(dirname "$0")/ticker.sh"
 
 PKGS="gcc libc6-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev"
 
@@ -29,12 +30,15 @@ if [ "$need_src" = 1 ]; then
     fi
 fi
 
+n=$(echo $missing | wc -w)
+[ "$n" = 0 ] || ticker_start "install-deps: installing $n Debian packages (3 to 6 minutes on a fresh machine)"
 if [ -n "$missing" ] || [ "$need_src" = 1 ] || [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists 2>/dev/null | grep -i source)" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
 fi
 if [ -n "$missing" ]; then
-    echo "install-deps: installing$missing"
+    echo "install-deps: installing$missing" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    ticker_stop "install-deps: packages installed"
 fi
 echo "install-deps: all packages present"
