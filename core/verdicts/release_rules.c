@@ -87,7 +87,9 @@ void cs_release_judge_probe(cs_release *r, cs_release_store *st, long long itera
 void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call,
                            long long live_blocks, long long live_bytes, long long iterations)
 {
-    if (iterations <= 0 || live_blocks < iterations / 2)
+    /* at least half a block per iteration, in whole numbers: nothing left
+     * is never a finding, however short the run */
+    if (iterations <= 0 || live_blocks <= 0 || 2 * live_blocks < iterations)
         return;
     if (call)
         cs_release_add(r, st, CS_FAIL_BLOCKS, "BSTR/CoTaskMem leak: %s, %.1f blocks (%.0f bytes) per call",

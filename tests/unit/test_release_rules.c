@@ -91,6 +91,19 @@ START_TEST(only_a_steady_loss_at_a_call_site_is_a_finding)
 }
 END_TEST
 
+START_TEST(nothing_left_at_a_call_site_is_never_a_finding_however_short_the_run)
+{
+    fresh();
+    cs_release_judge_site(&r, &st, "Add(1)", 0, 0, 1);
+    cs_release_judge_site(&r, &st, NULL, 0, 0, 1);
+    cs_release_judge_site(&r, &st, "Add(1)", 1, 16, 3);      /* under half a block per call */
+    ck_assert_uint_eq(r.nfindings, 0);
+    cs_release_judge_site(&r, &st, "Add(1)", 1, 16, 1);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Add(1), 1.0 blocks (16 bytes) per call");
+}
+END_TEST
+
 START_TEST(a_server_that_stays_loaded_fails_the_unload_proof)
 {
     fresh();
@@ -254,6 +267,7 @@ int main(void)
         CS_TEST(ledger_references_and_use_after_release_are_findings),
         CS_TEST(server_objects_and_locks_left_are_findings),
         CS_TEST(only_a_steady_loss_at_a_call_site_is_a_finding),
+        CS_TEST(nothing_left_at_a_call_site_is_never_a_finding_however_short_the_run),
         CS_TEST(a_server_that_stays_loaded_fails_the_unload_proof),
         CS_TEST(findings_past_the_limit_still_fail_the_run),
         CS_TEST(event_sinks_held_after_their_iteration_are_findings),
