@@ -12,9 +12,12 @@
 #define CS_MAX_REPORT_FINDINGS 64
 
 static const char style[] =
-    "body{font-family:sans-serif;margin:2em;color:#222}"
+    /* Long words (a call text, an error, a path) wrap anywhere: nothing
+     * may push the page wider than the window. */
+    "body{font-family:sans-serif;margin:2em;color:#222;overflow-wrap:anywhere}"
     "table{border-collapse:collapse;margin:1em 0}"
-    "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top}"
+    "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere}"
     "th{background:#f0f0f0}td.num{text-align:right}"
     ".leak{color:#b00;font-weight:bold}.plateau{color:#a60}.clean{color:#070}"
     ".inconclusive{color:#666}tr.verdicts td{font-size:90%;border-top:none}"
