@@ -261,10 +261,7 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         return CS_EXIT_OK;
     }
     case K_FAIL_ON:
-        if (cs_fail_on_parse(val, (unsigned *)field, err, errlen))
-            return CS_EXIT_USAGE;
-        o->fail_on_given = 1;
-        return CS_EXIT_OK;
+        return cs_fail_on_parse(val, (unsigned *)field, err, errlen);
     case K_MODULE:
         if (o->ntrace_modules == CS_MAX_TRACE_MODULES)
             return fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
@@ -325,7 +322,6 @@ static void set_defaults(cs_options *o)
     o->cache = "type";
     o->threads = 1;
     o->max_leak = -1;
-    o->fail_on_leak = -1;             /* not given: see check_whole */
     o->suite.timeout_s = 30;
     o->suite.out_dir = "comstress-suite";
     o->life.out_dir = ".";
@@ -425,9 +421,7 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
     case CS_CMD_REPORT:
         if (!o->report_dir)
             return fail(err, errlen, "report: missing DIR (comstress report DIR)");
-        if (o->fail_on_given)
-            o->fail_on_leak = cs_fail_on_level(o->fail_on);
-        break;
+        break;                        /* fail_on 0: the run's own gate */
     case CS_CMD_LIST:
         if (!o->list_what)
             return fail(err, errlen, "list: say what to list (" LIST_WORDS ")");
@@ -441,9 +435,8 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
             return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
         break;
     case CS_CMD_RUN: case CS_CMD_COMPARE:
-        if (!o->fail_on_given)
+        if (!o->fail_on)
             o->fail_on = CS_FAIL_DEFAULT;
-        o->fail_on_leak = cs_fail_on_level(o->fail_on);
         if (!o->target && !o->dll)
             o->target = "ComStress.Target";
         if (o->dll && o->activation == CS_ACT_COCREATE)

@@ -17,6 +17,7 @@
 #include "report_csv.h"
 #include "isolate.h"
 #include "tracing.h"
+#include "judge.h"
 
 /* The files a run writes into its directory; an older run's are removed
  * when a new run starts, so a failed run never sits beside a stale pass. */
@@ -118,16 +119,38 @@ int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv)
  * missing, unreadable or holds no sample, a report cannot be written, or
  * a run still holds the directory.
  */
+/* The gate a phase file's notes name: the categories whole (a "fail-on
+ * WORDS" note), or a first phase file's leak level with every release
+ * category; *gate is left alone when neither is there. */
+static void noted_gate(const char *notes, unsigned *gate)
+{
+    char words[128], err[CS_ERR_LEN];
+    const char *p = strstr(notes, CS_NOTE_FAIL_ON);
+    size_t n;
+    unsigned mask;
+
+    if (p && strncmp(p, CS_NOTE_GATE, strlen(CS_NOTE_GATE))) {
+        p += strlen(CS_NOTE_FAIL_ON);
+        n = strcspn(p, "\r\n;");
+        snprintf(words, sizeof(words), "%.*s", (int)(n < sizeof(words) ? n : sizeof(words) - 1), p);
+        if (!cs_fail_on_parse(words, &mask, err, sizeof(err)))
+            *gate = mask;
+    } else if ((p = strstr(notes, CS_NOTE_GATE)) && p[strlen(CS_NOTE_GATE)] >= '0'
+               && p[strlen(CS_NOTE_GATE)] <= '2') {
+        *gate = CS_FAIL_RELEASE | (p[strlen(CS_NOTE_GATE)] == '2' ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
+                                   : p[strlen(CS_NOTE_GATE)] == '1' ? CS_FAIL_LEAK : 0);
+    }
+}
+
 /*
  * How the run in dir ended, from its phase file: the exit code it had (or
  * would have had) when it crashed, was killed, hung or was interrupted,
  * with one line in text; CS_EXIT_OK when it ended normally or left no
- * phase file.
+ * phase file. *gate gets the gate the phase file notes, if any.
  */
-static int run_end(const char *dir, char *text, size_t n, int *gate)
+static int run_end(const char *dir, char *text, size_t n, unsigned *gate)
 {
     char path[CS_PATH_LEN], *phase;
-    const char *p;
     cs_phase_info pi;
 
     text[0] = 0;
@@ -136,9 +159,7 @@ static int run_end(const char *dir, char *text, size_t n, int *gate)
         return CS_EXIT_OK;
     cs_phase_parse(phase, &pi);
     free(phase);
-    if ((p = strstr(pi.notes, CS_NOTE_GATE)) && p[strlen(CS_NOTE_GATE)] >= '0'
-        && p[strlen(CS_NOTE_GATE)] <= '2')
-        *gate = p[strlen(CS_NOTE_GATE)] - '0';
+    noted_gate(pi.notes, gate);
     return cs_phase_end_code(&pi, text, n);
 }
 
@@ -180,22 +201,7 @@ static void read_records(const char *dir, cs_runinfo *info, cs_runinfo *traced, 
     }
 }
 
-/* Whether a rebuilt run fails: a verdict at its gate, or a release check. */
-static int any_gated(const cs_run *runs, size_t n)
-{
-    size_t i, k;
-
-    for (i = 0; i < n; i++) {
-        if (runs[i].release.failed)
-            return 1;
-        for (k = 0; k < runs[i].nverdicts; k++)
-            if (cs_verdict_gates(&runs[i].verdicts[k], runs[i].gate))
-                return 1;
-    }
-    return 0;
-}
-
-int cs_cmd_report(const char *dir, int gate, int verbose)
+int cs_cmd_report(const char *dir, unsigned gate, int verbose)
 {
     char path[CS_PATH_LEN], err[CS_ERR_LEN], ended[CS_ERR_LEN];
     char *argv[] = { "comstress", "report", (char *)dir };
@@ -203,18 +209,16 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
     cs_csv_data d;
     cs_runinfo info, traced;
     cs_run *runs = NULL;
-    size_t i, k, n = 0;
-    int rc = CS_EXIT_OUTPUT, end, run_gate = 1, given;
+    size_t i, n = 0;
+    unsigned run_gate = CS_FAIL_DEFAULT;
+    int rc = CS_EXIT_OUTPUT, end;
 
     memset(&d, 0, sizeof(d));
     memset(&info, 0, sizeof(info));
     memset(&traced, 0, sizeof(traced));
     if (own_dir(dir))
         return CS_EXIT_OUTPUT;          /* a run is still writing there */
-    given = gate;
     end = run_end(dir, ended, sizeof(ended), &run_gate);
-    if (gate < 0)
-        gate = run_gate;
     snprintf(path, sizeof(path), "%s/samples.csv", dir);
     if (cs_csv_read(path, &d, err, sizeof(err))) {
         fprintf(stderr, "comstress: report: %s\n", err);
@@ -228,15 +232,15 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
     for (i = 0; i < d.nruns; i++)
         if (d.runs[i].n) {
             cs_run_from_csv(&d.runs[i], &runs[n]);
-            runs[n++].gate = gate;
+            runs[n++].fail_on = run_gate;
         }
     if (!n) {
         fprintf(stderr, "comstress: report: %s holds no samples\n", path);
         goto out_free_runs;
     }
     read_records(dir, &info, &traced, runs, n);
-    for (i = 0; given >= 0 && i < n; i++)
-        runs[i].gate = given;             /* --fail-on given to report wins */
+    for (i = 0; gate && i < n; i++)
+        runs[i].fail_on = gate;           /* --fail-on given to report wins */
     if (end)                             /* the run going when it ended */
         runs[n - 1].error = ended;
     if (d.skipped)
@@ -246,8 +250,7 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
         printf("%s: %lld iterations, %zu samples, warm-up %lld\n", runs[i].name, runs[i].iterations,
                runs[i].samples, runs[i].warmup);
         cs_reports_print_verdicts(&runs[i], verbose);
-        for (k = 0; k < runs[i].release.nfindings; k++)
-            printf("  %s\n", runs[i].release.findings[k]);
+        cs_reports_print_findings(&runs[i]);
     }
     cs_context_fill(&ctx, 3, argv);
     for (i = 0; i < n && !ctx.ctx.heap_walk; i++)
@@ -262,7 +265,7 @@ int cs_cmd_report(const char *dir, int gate, int verbose)
     printf("reports: %s (run.json, memory.svg, report.html, junit.xml) rebuilt from samples.csv\n", dir);
     if (end)
         fprintf(stderr, "comstress: report: the run %s\n", ended);
-    rc = end ? end : any_gated(runs, n) ? CS_EXIT_VERDICT : CS_EXIT_OK;
+    rc = end ? end : cs_judge_any(runs, n) ? CS_EXIT_VERDICT : CS_EXIT_OK;
 out_free_runs:
     free(runs);
     cs_runinfo_free(&info);

@@ -24,6 +24,7 @@
 #include "runner.h"
 #include "samplers.h"
 #include "stats.h"
+#include "judge.h"
 #include "target.h"
 #include "tracing.h"
 #include "callspec.h"
@@ -258,8 +259,6 @@ static void print_script(const cs_script *sc, const cs_run_extra *x)
 /* Prints one run's summary lines. */
 static void print_run(const cs_run *r, int verbose, const cs_script *sc, const cs_run_extra *x)
 {
-    size_t i;
-
     printf("%s: %lld iterations in %.2f s, %.0f calls/s (in the loop, sampling excluded), cache %s: %lld binds, %lld GetIDsOfNames\n",
            r->name, r->iterations, r->seconds, r->calls_per_second, r->cache,
            r->binds, r->getidsofnames_calls);
@@ -273,8 +272,7 @@ static void print_run(const cs_run *r, int verbose, const cs_script *sc, const c
     if (r->live_objects_end >= 0)
         printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
     print_script(sc, x);
-    for (i = 0; i < r->release.nfindings; i++)
-        printf("  %s\n", r->release.findings[i]);
+    cs_reports_print_findings(r);
 }
 
 /* The compare table: one row per policy. */
@@ -296,17 +294,6 @@ static void print_compare(const cs_run *runs, size_t n)
                r->binds, r->getidsofnames_calls, r->cache_entries_end, r->calls_per_second,
                r->heap_bytes_per_iteration, verdict, r->error ? "  (error)" : "");
     }
-}
-
-/* Does any verdict of r fail the run at its gate level? */
-static int has_leak(const cs_run *r)
-{
-    size_t i;
-
-    for (i = 0; i < r->nverdicts; i++)
-        if (cs_verdict_gates(&r->verdicts[i], r->gate))
-            return 1;
-    return 0;
 }
 
 /*
@@ -356,7 +343,7 @@ static int session_open(session *s, int argc, char **argv)
              "comstress report %s rebuilds the reports", o->out_dir, o->out_dir);
     cs_phase_crash_hint(err, CS_EXIT_CRASH);
     cs_phase_set("target %s opened", o->target);
-    cs_phase_note("%s%d", CS_NOTE_GATE, o->fail_on_leak);
+    cs_phase_note("%s%s", CS_NOTE_FAIL_ON, cs_fail_on_words(o->fail_on, path, sizeof(path)));
     if (o->ledger && !(s->ledger = cs_ledger_new())) {
         fprintf(stderr, "comstress: out of memory creating the refcount ledger\n");
         return CS_EXIT_INTERNAL;
@@ -385,7 +372,7 @@ static void describe_run(session *s, size_t i)
     r->cache = s->policies[i];
     r->warmup = s->vp.warmup;
     r->threads = o->threads;
-    r->gate = o->fail_on_leak;
+    r->fail_on = o->fail_on;
     r->apartment = o->apartment_mta ? "mta" : "sta";
     r->heap_mode = s->ctx.ctx.heap_mode;
     r->heap_walk = s->ctx.ctx.heap_walk;
@@ -447,7 +434,7 @@ static int run_policy(session *s, size_t i)
     if (s->spy_on)
         cs_spy_mark();
     cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
-    cs_tracing_begin_run(r, o->out_dir, s->trace_base, o->fail_on, (const char *const *)s->labels,
+    cs_tracing_begin_run(r, o->out_dir, s->trace_base, (const char *const *)s->labels,
                          s->script->count);
     rc = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
     if (o->warmup < 0 && r->iterations < o->iterations) {
@@ -459,7 +446,6 @@ static int run_policy(session *s, size_t i)
     if (r->exception)
         cs_phase_exception(r->exception, "caught by the marshaller on the thread serving the call");
     cs_phase_set("%s: release checks", r->name);
-    cs_release_gate(&s->rel[i], o->fail_on);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
                        s->spy_labels, s->nspy, &s->extra[i], r->iterations);
     if (cs_tracing_on()) {
@@ -498,8 +484,6 @@ static int run_policy(session *s, size_t i)
 static int session_finish(session *s, int rc)
 {
     char err[CS_ERR_LEN];
-    int bad = 0;
-    size_t i;
 
     if (s->o->command == CS_CMD_COMPARE)
         print_compare(s->runs, s->npol);
@@ -511,9 +495,7 @@ static int session_finish(session *s, int rc)
     } else {
         printf("reports: %s (run.json, samples.csv, memory.svg, report.html, junit.xml)\n", s->o->out_dir);
     }
-    for (i = 0; i < s->npol; i++)
-        bad |= has_leak(&s->runs[i]) || s->runs[i].release.failed;
-    if (!rc && bad)
+    if (!rc && cs_judge_any(s->runs, s->npol))
         rc = CS_EXIT_VERDICT;
     cs_phase_end(rc == CS_EXIT_OK ? "passed" : rc == CS_EXIT_VERDICT ? "failed"
                  : rc == CS_EXIT_HANG ? "hung" : rc == CS_EXIT_INTERRUPTED ? "interrupted"

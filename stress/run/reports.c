@@ -12,6 +12,8 @@
 #include "report_junit.h"
 #include "stats.h"
 #include "options.h"
+#include "judge.h"
+#include "release_rules.h"
 
 static void csv_path(const char *dir, const char *file, char *buf, size_t len)
 {
@@ -90,6 +92,17 @@ void cs_reports_print_verdicts(const cs_run *r, int verbose)
     }
     if (clean)
         printf("  %zu metric%s clean (--verbose lists every metric)\n", clean, clean == 1 ? "" : "s");
+}
+
+void cs_reports_print_findings(const cs_run *r)
+{
+    char line[CS_FINDING_LEN + 128];
+    cs_judgement j;
+    size_t k;
+
+    cs_judge(r, r->fail_on, &j);
+    for (k = 0; k < r->release.nfindings; k++)
+        printf("  %s\n", cs_judge_finding_line(r, &j, k, line, sizeof(line)));
 }
 
 /* Pairs each run with its samples for the chart (runs without samples

@@ -26,6 +26,10 @@ int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
  * clean (every metric when verbose), then how many were clean. */
 void cs_reports_print_verdicts(const cs_run *r, int verbose);
 
+/* Prints r's release findings to stdout, one indented line each, as the
+ * judge words them under r's own gate (judge.h). */
+void cs_reports_print_findings(const cs_run *r);
+
 /* Writes every report file for runs[0..n). Returns 0, or -1 with a
  * one-line message in err naming the file that could not be written. */
 int cs_reports_write(const char *dir, const cs_context *ctx, const cs_run *runs, size_t n,

@@ -38,10 +38,10 @@ void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, s
  * cs_tracing_begin_run takes r's description (name, target, calls,
  * settings; the strings must outlive the run) and r->warmup before the
  * workload; trace_base is the tracer's number of the run's iteration 0,
- * fail_on the --fail-on categories, calls the statements' names. Does
+ * calls the statements' names (the gate is r->fail_on). Does
  * nothing when tracing is off.
  */
-void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base, unsigned fail_on,
+void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base,
                           const char *const *calls, size_t ncalls);
 
 /*
