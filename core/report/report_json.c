@@ -2,6 +2,7 @@
 #include "report_json.h"
 #include "report_util.h"
 #include "judge.h"
+#include "status.h"
 #include "release_rules.h"
 #include <errno.h>
 #include <string.h>
@@ -192,6 +193,7 @@ static void write_run(FILE *f, const cs_run *r)
     kv_num(f, 6, "heap_bytes_per_iteration", r->heap_bytes_per_iteration);
     kv_count(f, 6, "type_fallbacks", r->type_fallbacks);
     kv_str(f, 6, "error", r->error);
+    kv_str(f, 6, "status", cs_status_word(r->status));
     kv_str(f, 6, "fail_on", cs_fail_on_words(r->fail_on, gate, sizeof(gate)));
     key(f, 6, 0, "failed");
     fputs(j.fails ? "true" : "false", f);

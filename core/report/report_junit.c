@@ -2,6 +2,7 @@
 #include "report_junit.h"
 #include "report_util.h"
 #include "judge.h"
+#include "status.h"
 #include "release_rules.h"
 #include <errno.h>
 #include <math.h>
@@ -132,7 +133,9 @@ static void write_suite(FILE *f, const cs_run *r)
         write_release_case(f, r, &j);
     if (r->error) {
         open_case(f, r, "run");
-        fputs("\n      <error type=\"error\" message=\"", f);
+        fputs("\n      <error type=\"", f);
+        cs_put_xml(f, r->status == CS_ST_COMPLETED ? "error" : cs_status_word(r->status));
+        fputs("\" message=\"", f);
         cs_put_xml(f, r->error);
         fputs("\"/>\n    </testcase>\n", f);
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "runinfo.h"
 #include "judge.h"
+#include "status.h"
 
 /* Writes "key value\n" with value escaped to one line; NULL writes nothing. */
 static void put(FILE *f, const char *key, const char *value)
@@ -135,6 +136,7 @@ int cs_runinfo_write(FILE *f, const cs_run *r)
     put_findings(f, r);
     put_allocs(f, r);
     put(f, "error", r->error);
+    put(f, "status", cs_status_word(r->status));
     fputs("end\n", f);
     return ferror(f) || fflush(f) ? -1 : 0;
 }
@@ -277,7 +279,9 @@ static unsigned gate_words(const char *v, size_t vlen)
 }
 
 /*
- * Applies a line of the gate to r: "fail_on WORDS" (the gate whole),
+ * Applies a line of the gate or the end to r: "status WORD" (how the run
+ * ended, cs_status_word; a word unknown here reads as an internal
+ * error), "fail_on WORDS" (the gate whole),
  * "gate LEVEL" (a record before the whole gate: its leak level, with
  * every release category, as the gate then was; a whole gate read
  * first wins), "finding_category WORD" (the last finding's),
@@ -288,7 +292,14 @@ static int apply_gate(cs_run *r, const char *key, size_t klen, const char *v, si
 {
     size_t last = r->release.nfindings;
 
-    if (IS("fail_on")) {
+    if (IS("status")) {
+        char word[32];
+        cs_status st;
+
+        unescape(word, sizeof(word), v, vlen);
+        st = cs_status_from_word(word);
+        r->status = st == CS_ST_COUNT ? CS_ST_INTERNAL : st;
+    } else if (IS("fail_on")) {
         r->fail_on = gate_words(v, vlen);
     } else if (IS("gate")) {
         long long level = vlen && *v >= '0' && *v <= '2' ? *v - '0' : 1;
@@ -461,6 +472,8 @@ void cs_runinfo_merge(const cs_run *rec, cs_run *r)
     r->sampling_seconds = rec->sampling_seconds;
     if (rec->error)
         r->error = rec->error;
+    if (rec->status)
+        r->status = rec->status;
     r->release.measured = 1;
     r->release.outstanding_refs = rec->release.outstanding_refs;
     r->release.can_unload = rec->release.can_unload;

@@ -136,6 +136,22 @@ typedef struct cs_alloc_site {
     cs_raw_frame raw[CS_ALLOC_FRAMES];
 } cs_alloc_site;
 
+/* How the engine's run ended, whatever its verdicts: the runner returns
+ * it; status.h maps it, in one place each, to an exit code and to the
+ * words of run.json, junit.xml, the phase file and the console. */
+typedef enum cs_status {
+    CS_ST_COMPLETED,          /* every iteration ran */
+    CS_ST_INTERRUPTED,        /* Ctrl-C, Ctrl-Break or a termination request */
+    CS_ST_CRASHED,            /* an exception in the target */
+    CS_ST_HUNG,               /* --timeout expired: a call never returned */
+    CS_ST_CANNOT_WRITE,       /* the output could not be written */
+    CS_ST_CALL_FAILED,        /* a call failed (unknown member, bad arguments) */
+    CS_ST_TARGET_FAILED,      /* the target could not be created or set up */
+    CS_ST_USAGE,              /* a bad command line, found late */
+    CS_ST_INTERNAL,           /* anything else (COM init, out of memory) */
+    CS_ST_COUNT
+} cs_status;
+
 /* One run: one workload under one cache policy. Strings are owned by the
  * caller; writers only read them. */
 typedef struct cs_run {
@@ -167,6 +183,7 @@ typedef struct cs_run {
     cs_verdict verdicts[CS_M_COUNT];
     size_t nverdicts;
     const char *error;        /* NULL, or the one-line error that ended it */
+    cs_status status;         /* how it ended (CS_ST_COMPLETED: normally) */
     unsigned long exception;  /* an exception code a call returned (the
                                * marshaller caught a crash on another
                                * thread), 0 when none */

@@ -18,6 +18,7 @@
 #include "isolate.h"
 #include "tracing.h"
 #include "judge.h"
+#include "status.h"
 
 /* The files a run writes into its directory; an older run's are removed
  * when a new run starts, so a failed run never sits beside a stale pass. */
@@ -201,6 +202,19 @@ static void read_records(const char *dir, cs_runinfo *info, cs_runinfo *traced, 
     }
 }
 
+/* How the session of the rebuilt runs ended: the first status of a run
+ * that did not complete (its record's, else its phase file's), else
+ * completed. */
+static cs_status session_status(const cs_run *runs, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (runs[i].status != CS_ST_COMPLETED)
+            return runs[i].status;
+    return CS_ST_COMPLETED;
+}
+
 int cs_cmd_report(const char *dir, unsigned gate, int verbose)
 {
     char path[CS_PATH_LEN], err[CS_ERR_LEN], ended[CS_ERR_LEN];
@@ -241,8 +255,11 @@ int cs_cmd_report(const char *dir, unsigned gate, int verbose)
     read_records(dir, &info, &traced, runs, n);
     for (i = 0; gate && i < n; i++)
         runs[i].fail_on = gate;           /* --fail-on given to report wins */
-    if (end)                             /* the run going when it ended */
+    if (end) {                           /* the run going when it ended */
         runs[n - 1].error = ended;
+        if (runs[n - 1].status == CS_ST_COMPLETED)
+            runs[n - 1].status = cs_status_of_exit(end);
+    }
     if (d.skipped)
         printf("note: %zu partial or malformed rows of %s skipped (the first, line %zu: %s)\n",
                d.skipped, path, d.first_skipped_line, d.first_skipped_why);
@@ -265,7 +282,7 @@ int cs_cmd_report(const char *dir, unsigned gate, int verbose)
     printf("reports: %s (run.json, memory.svg, report.html, junit.xml) rebuilt from samples.csv\n", dir);
     if (end)
         fprintf(stderr, "comstress: report: the run %s\n", ended);
-    rc = end ? end : cs_judge_any(runs, n) ? CS_EXIT_VERDICT : CS_EXIT_OK;
+    rc = cs_session_exit(session_status(runs, n), runs, n);
 out_free_runs:
     free(runs);
     cs_runinfo_free(&info);

@@ -25,6 +25,7 @@
 #include "samplers.h"
 #include "stats.h"
 #include "judge.h"
+#include "status.h"
 #include "target.h"
 #include "tracing.h"
 #include "callspec.h"
@@ -33,6 +34,10 @@
 /* Set once the reports are on disk: a close request waits for it. */
 static HANDLE reports_done;
 static volatile LONG interrupted;
+/* What stopped the session (Ctrl-C, ...) and the stage it landed in,
+ * for a signal that comes between the loops. */
+static const char *volatile interrupted_by, *volatile interrupted_in;
+static const char *volatile stage = "start-up";
 
 /* Everything one run or compare holds from start to end. */
 typedef struct session {
@@ -412,12 +417,32 @@ static void end_record(const char *dir, const cs_run *r)
 }
 
 /*
+ * An interruption the run loop did not see (it came during the release
+ * or unload checks, the verdicts, or between runs) marks run i
+ * interrupted, with one line saying by what and where, so run.json,
+ * junit.xml and the console tell it as they tell one in the loop.
+ */
+static void mark_interrupted(session *s, size_t i)
+{
+    cs_run *r = &s->runs[i];
+
+    if (!interrupted || r->status != CS_ST_COMPLETED)
+        return;
+    snprintf(s->errs[i], sizeof(s->errs[i]), "interrupted: %s during %s after %lld iterations",
+             interrupted_by ? interrupted_by : "a signal", interrupted_in ? interrupted_in : stage,
+             r->iterations);
+    r->error = s->errs[i];
+    r->status = CS_ST_INTERRUPTED;
+}
+
+/*
  * Runs policy i: the workload, its release checks, the unload proof after
  * the last policy (or a failure, unless a call hangs inside the target),
- * its verdicts and its console lines. Returns the workload's exit code,
- * or CS_EXIT_OUTPUT when the verdicts could not be computed.
+ * its verdicts and its console lines. Returns how the run ended (the
+ * workload's status, or CS_ST_CANNOT_WRITE when the verdicts could not
+ * be computed), also in r->status.
  */
-static int run_policy(session *s, size_t i)
+static cs_status run_policy(session *s, size_t i)
 {
     const cs_options *o = s->o;
     cs_run_config cfg = { .opt = o, .target = &s->t, .run_name = s->names[i], .policy = s->policies[i],
@@ -426,7 +451,7 @@ static int run_policy(session *s, size_t i)
                           .extra = &s->extra[i] };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
-    int rc;
+    cs_status st;
 
     describe_run(s, i);
     cfg.sample_every = o->sample_every ? o->sample_every
@@ -436,7 +461,9 @@ static int run_policy(session *s, size_t i)
     cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
     cs_tracing_begin_run(r, o->out_dir, s->trace_base, (const char *const *)s->labels,
                          s->script->count);
-    rc = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
+    stage = "the loop";
+    st = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
+    stage = "the release checks";
     if (o->warmup < 0 && r->iterations < o->iterations) {
         /* Stopped early (interrupted, a failed call): the default warm-up
          * is a tenth of what was done, not of what was planned. */
@@ -458,50 +485,66 @@ static int run_policy(session *s, size_t i)
         r->iterations -= s->trace_base;
     }
     s->trace_base += o->iterations;
-    if ((i + 1 == s->npol || rc) && rc != CS_EXIT_HANG && rc != CS_EXIT_CRASH) {
+    if ((i + 1 == s->npol || st) && st != CS_ST_HUNG && st != CS_ST_CRASHED) {
+        stage = "the unload check";
         cs_phase_set("unload check: CoFreeUnusedLibrariesEx(0, 0) on %s", s->t.server_path);
         cs_release_unload(&r->release, &s->rel[i], &s->t);
     }
     if (cs_reports_verdicts(o->out_dir, r, &s->vp, err, sizeof(err))) {
         fprintf(stderr, "comstress: %s\n", err);   /* no verdict: never a pass */
-        if (!rc) {
-            rc = CS_EXIT_OUTPUT;
+        if (!st) {
+            st = r->status = CS_ST_CANNOT_WRITE;
             /* and the reports say so too, not "error": null */
             snprintf(s->errs[i], sizeof(s->errs[i]), "no verdicts: %s", err);
             r->error = s->errs[i];
         }
     }
+    mark_interrupted(s, i);
     print_run(r, o->verbose, s->script, &s->extra[i]);
     end_record(o->out_dir, r);
-    return rc;
+    return r->status;
+}
+
+/* Writes the report files of the session so far; returns st, or
+ * CS_ST_CANNOT_WRITE (after one line) when one could not be written and
+ * nothing else went wrong first. */
+static cs_status write_reports(session *s, cs_status st)
+{
+    char err[CS_ERR_LEN];
+
+    if (cs_reports_write(s->o->out_dir, &s->ctx.ctx, s->runs, s->npol, err, sizeof(err))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return st ? st : CS_ST_CANNOT_WRITE;
+    }
+    printf("reports: %s (run.json, samples.csv, memory.svg, report.html, junit.xml)\n", s->o->out_dir);
+    return st;
 }
 
 /*
- * After the last policy (or the one that failed): the compare table, the
- * report files, the exit code from the verdicts and release checks, and
- * the phase file's end. A hung call leaves at once (see below).
+ * After the last policy (or the one that failed, st its status): the
+ * compare table, the report files, the exit code (status.h: the status's,
+ * or the judge's over the runs) and the phase file's end. A hung call
+ * leaves at once (see below).
  */
-static int session_finish(session *s, int rc)
+static int session_finish(session *s, cs_status st)
 {
-    char err[CS_ERR_LEN];
+    int rc;
 
     if (s->o->command == CS_CMD_COMPARE)
         print_compare(s->runs, s->npol);
     cs_phase_set("writing reports");
-    if (cs_reports_write(s->o->out_dir, &s->ctx.ctx, s->runs, s->npol, err, sizeof(err))) {
-        fprintf(stderr, "comstress: %s\n", err);
-        if (!rc)
-            rc = CS_EXIT_OUTPUT;
-    } else {
-        printf("reports: %s (run.json, samples.csv, memory.svg, report.html, junit.xml)\n", s->o->out_dir);
+    stage = "writing the reports";
+    st = write_reports(s, st);
+    if (!st && interrupted && s->npol) {
+        /* while the reports were written: they are written again, saying so */
+        mark_interrupted(s, s->npol - 1);
+        fprintf(stderr, "comstress: %s\n", s->runs[s->npol - 1].error);
+        st = write_reports(s, CS_ST_INTERRUPTED);
     }
-    if (!rc && cs_judge_any(s->runs, s->npol))
-        rc = CS_EXIT_VERDICT;
-    cs_phase_end(rc == CS_EXIT_OK ? "passed" : rc == CS_EXIT_VERDICT ? "failed"
-                 : rc == CS_EXIT_HANG ? "hung" : rc == CS_EXIT_INTERRUPTED ? "interrupted"
-                 : rc == CS_EXIT_CRASH ? "crashed" : "error");
+    rc = cs_session_exit(st, s->runs, s->npol);
+    cs_phase_end(cs_status_phase_end(st, cs_judge_any(s->runs, s->npol)));
     SetEvent(reports_done);
-    if (rc == CS_EXIT_HANG || rc == CS_EXIT_CRASH) {
+    if (st == CS_ST_HUNG || st == CS_ST_CRASHED) {
         /* A worker is stuck inside the target, or the target crashed:
          * unloading it or tearing COM down could hang or crash now.
          * Everything is on disk: leave. */
@@ -520,9 +563,13 @@ static int session_finish(session *s, int rc)
  */
 static BOOL WINAPI on_console_event(DWORD event)
 {
+    const char *why = event == CTRL_C_EVENT ? "Ctrl-C" : event == CTRL_BREAK_EVENT ? "Ctrl-Break"
+                      : "a termination request";
+
+    interrupted_by = why;
+    interrupted_in = stage;
     InterlockedExchange(&interrupted, 1);
-    cs_run_interrupt(event == CTRL_C_EVENT ? "Ctrl-C" : event == CTRL_BREAK_EVENT ? "Ctrl-Break"
-                     : "a termination request");
+    cs_run_interrupt(why);
     if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && reports_done)
         WaitForSingleObject(reports_done, 5000);
     return TRUE;
@@ -547,6 +594,7 @@ static void session_close(session *s)
 int cs_cmd_run(cs_options *o, int argc, char **argv)
 {
     static session s;     /* large (finding lines, names): not on the stack */
+    cs_status st = CS_ST_COMPLETED;
     size_t i;
     int rc;
 
@@ -562,16 +610,14 @@ int cs_cmd_run(cs_options *o, int argc, char **argv)
     if ((rc = session_open(&s, argc, argv)))
         goto out_close;
     for (i = 0; i < s.npol; i++) {
-        if ((rc = run_policy(&s, i))) {
+        if ((st = run_policy(&s, i))) {
             if (s.runs[i].error)
                 fprintf(stderr, "comstress: %s\n", s.runs[i].error);
             s.npol = i + 1;
             break;
         }
     }
-    if (!rc && interrupted)
-        rc = CS_EXIT_INTERRUPTED;        /* between runs, or before the first */
-    rc = session_finish(&s, rc);
+    rc = session_finish(&s, st);
 out_close:
     SetEvent(reports_done);
     session_close(&s);

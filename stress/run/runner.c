@@ -33,7 +33,7 @@ void cs_run_interrupt(const char *why)
     if (!sh)
         return;
     snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, rs_done(sh));
-    rs_fail(sh, CS_EXIT_INTERRUPTED, msg);
+    rs_fail(sh, CS_ST_INTERRUPTED, msg);
 }
 
 long long rs_done(run_shared *sh)
@@ -57,12 +57,12 @@ long long rs_calls(run_shared *sh)
 }
 
 /* Records the first error of the run and asks every thread to stop. */
-void rs_fail(run_shared *sh, int code, const char *msg)
+void rs_fail(run_shared *sh, cs_status status, const char *msg)
 {
     EnterCriticalSection(&sh->lock);
     if (!sh->err[0]) {
         snprintf(sh->err, sizeof(sh->err), "%s", msg);
-        sh->exit_code = code;
+        sh->status = status;
     }
     LeaveCriticalSection(&sh->lock);
     InterlockedExchange(&sh->stop, 1);
@@ -298,7 +298,7 @@ static void loop_time(run_shared *sh)
 }
 
 /* Starts the workers, waits for them (up to --timeout), fills r. On a
- * timeout the run is stopped with CS_EXIT_HANG; workers stuck inside the
+ * timeout the run is stopped as hung (CS_ST_HUNG); workers stuck inside the
  * target are left as they are (they cannot be unwound safely). */
 static void run_threads(run_shared *sh, cs_run *r)
 {
@@ -318,7 +318,7 @@ static void run_threads(run_shared *sh, cs_run *r)
         w[t].iterations = o->iterations / o->threads + (t < o->iterations % o->threads ? 1 : 0);
         th[t] = CreateThread(NULL, 0, rs_worker_main, &w[t], 0, NULL);
         if (!th[t]) {
-            rs_fail(sh, CS_EXIT_INTERNAL, "CreateThread failed");
+            rs_fail(sh, CS_ST_INTERNAL, "CreateThread failed");
             break;
         }
     }
@@ -339,7 +339,7 @@ static void run_threads(run_shared *sh, cs_run *r)
         snprintf(msg, sizeof(msg), "hang: the workload did not finish within %lld s "
                  "(%lld iterations done; a call into the target never returned)",
                  o->timeout_s, rs_done(sh));
-        rs_fail(sh, CS_EXIT_HANG, msg);
+        rs_fail(sh, CS_ST_HUNG, msg);
         sh->hung = 1;
         WaitForMultipleObjects(t, th, TRUE, 2000);   /* the healthy ones stop */
     }
@@ -400,19 +400,19 @@ static void fill_result(run_shared *sh, cs_run *r)
 /* The shared state lives on the heap, aligned to a cache line (its slots
  * must each have a line of their own): after a timeout, workers stuck in
  * the target still point at it, so it is then never freed. */
-int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
+cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
 {
     char why[300];
     run_shared *sh = _aligned_malloc(sizeof(*sh), RS_LINE);
     long long done;
-    int code = CS_EXIT_OK, i;
+    int i;
 
     if (sh)
         memset(sh, 0, sizeof(*sh));
     if (!sh) {
         snprintf(err_buf, errlen, "out of memory starting the run");
         r->error = err_buf;
-        return CS_EXIT_INTERNAL;
+        return r->status = CS_ST_INTERNAL;
     }
     sh->cfg = cfg;
     if (cfg->extra)
@@ -432,7 +432,7 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
         r->error = err_buf;
         DeleteCriticalSection(&sh->lock);
         _aligned_free(sh);
-        return CS_EXIT_TARGET;
+        return r->status = CS_ST_TARGET_FAILED;
     }
     sh->all_arrived = CreateEventW(NULL, TRUE, FALSE, NULL);
     sh->go = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -440,7 +440,7 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
         snprintf(err_buf, errlen, "cannot create the start events: %s",
                  cs_win32_text(GetLastError(), why, sizeof(why)));
         r->error = err_buf;
-        code = CS_EXIT_INTERNAL;
+        r->status = CS_ST_INTERNAL;
         goto out_free;
     }
     current_run = sh;
@@ -456,10 +456,10 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     if (sh->err[0]) {
         snprintf(err_buf, errlen, "%s", sh->err);
         r->error = err_buf;
-        code = sh->exit_code;
+        r->status = sh->status;
     }
     if (sh->hung)
-        return code;
+        return r->status;
 out_free:
     if (sh->all_arrived)
         CloseHandle(sh->all_arrived);
@@ -468,5 +468,5 @@ out_free:
     stop_sink(sh);
     DeleteCriticalSection(&sh->lock);
     _aligned_free(sh);
-    return code;
+    return r->status;
 }

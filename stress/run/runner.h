@@ -63,14 +63,16 @@ typedef struct cs_run_config {
 
 /* Runs the workload and fills r (everything but verdicts);
  * r->calls_per_second counts the COM calls the statements made. Returns
- * CS_EXIT_OK, or CS_EXIT_CALL / CS_EXIT_TARGET / CS_EXIT_INTERNAL with
+ * how the run ended (r->status too): CS_ST_COMPLETED, or another status
+ * (call failed, target failed, crashed, hung, interrupted, internal) with
  * r->error set to a one-line message (err_buf holds it); samples taken
- * before the failure are already in the CSV. */
-int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen);
+ * before the failure are already in the CSV. status.h maps it to the exit
+ * code and to words. */
+cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen);
 
 /* Stops the run now going (if any) as interrupted, with why in its error
  * ("Ctrl-C"); safe from a console control handler's thread. The workers
- * finish their iteration, the run ends with CS_EXIT_INTERRUPTED. */
+ * finish their iteration, the run ends with CS_ST_INTERRUPTED. */
 void cs_run_interrupt(const char *why);
 
 #endif

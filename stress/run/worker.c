@@ -55,12 +55,12 @@ static BOOL run_statements(run_shared *sh, cs_exec *x, long long iteration)
                      "that serves it (the marshaller returned the exception as the call's result)",
                      (unsigned long)hr, cs_exception_name((unsigned long)hr), sc->stmts[i].text);
             sh->exception = (unsigned long)hr;
-            rs_fail(sh, CS_EXIT_CRASH, msg);
+            rs_fail(sh, CS_ST_CRASHED, msg);
             return FALSE;
         }
         if (FAILED(hr)) {
             snprintf(msg, sizeof(msg), "%s: %s", cfg->target->name, e.message);
-            rs_fail(sh, CS_EXIT_CALL, msg);
+            rs_fail(sh, CS_ST_CALL_FAILED, msg);
             return FALSE;
         }
     }
@@ -79,7 +79,7 @@ static BOOL iterate_same(run_shared *sh, cs_exec *x, IDispatch *obj, long long i
 
     ok = SUCCEEDED(cs_exec_begin(x, obj, &given, 1, iteration, &e));
     if (!ok)
-        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+        rs_fail(sh, CS_ST_INTERNAL, e.message);
     else
         ok = run_statements(sh, x, iteration);
     cs_exec_end(x);
@@ -112,7 +112,7 @@ static BOOL iterate(run_shared *sh, cs_exec *x, lb_dispatcher *d, IClassFactory 
     if (FAILED(hr = rs_create_obj(cfg, cf, &obj))) {
         snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
                  cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         return FALSE;
     }
     if (cfg->ledger)
@@ -125,7 +125,7 @@ static BOOL iterate(run_shared *sh, cs_exec *x, lb_dispatcher *d, IClassFactory 
     }
     ok = SUCCEEDED(cs_exec_begin(x, sink ? sink : obj, given, n, iteration, &e));
     if (!ok)
-        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+        rs_fail(sh, CS_ST_INTERNAL, e.message);
     else
         ok = run_statements(sh, x, iteration);
     cs_exec_end(x);
@@ -218,27 +218,27 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
 
     lb_policy_from_name(cfg->policy, &policy);
     if (!(ws->d = lb_dispatcher_new(policy))) {
-        rs_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
+        rs_fail(sh, CS_ST_INTERNAL, "out of memory creating the dispatcher");
         return FALSE;
     }
     if (cfg->opt->invoke_plan)
         lb_dispatcher_use_vtable(ws->d, FALSE);
     if (FAILED(cs_exec_new(cfg->script, ws->d, cfg->ledger ? &hooks : NULL,
                            exec_fault(cfg->opt->client_fault), &ws->x, &e))) {
-        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+        rs_fail(sh, CS_ST_INTERNAL, e.message);
         return FALSE;
     }
     if (cfg->opt->activation == CS_ACT_FACTORY
         && FAILED(hr = cs_target_factory(cfg->target, &ws->cf))) {
         snprintf(msg, sizeof(msg), "target '%s': no class factory: %s%s", cfg->target->name,
                  cs_hresult_text(hr, why, sizeof(why)), cfg->target->from_dll ? "" : "; try --activation cocreate");
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         return FALSE;
     }
     if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, ws->cf, &ws->sink))) {
         snprintf(msg, sizeof(msg), "target '%s': creating the sink failed: %s",
                  cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         ws->sink = NULL;
         return FALSE;
     }
@@ -247,7 +247,7 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
     if (cfg->opt->scenario == CS_SCEN_CALLS_SAME && FAILED(hr = rs_create_obj(cfg, ws->cf, &ws->same))) {
         snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
                  cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         ws->same = NULL;
         return FALSE;
     }
@@ -369,7 +369,7 @@ DWORD WINAPI rs_worker_main(void *arg)
     memset(&ws, 0, sizeof(ws));
     if (FAILED(CoInitializeEx(NULL, sh->cfg->opt->apartment_mta ? COINIT_MULTITHREADED
                                                                   : COINIT_APARTMENTTHREADED))) {
-        rs_fail(sh, CS_EXIT_INTERNAL, "CoInitializeEx failed in a worker thread");
+        rs_fail(sh, CS_ST_INTERNAL, "CoInitializeEx failed in a worker thread");
         arrive(sh);
         return 0;
     }

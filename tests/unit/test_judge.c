@@ -7,6 +7,7 @@
 #include "cs_unit.h"
 #include "judge.h"
 #include "release_rules.h"
+#include "status.h"
 
 static cs_run r;
 static cs_release_store st;
@@ -201,6 +202,47 @@ START_TEST(any_run_failing_under_its_own_gate_fails_the_set)
 }
 END_TEST
 
+/* One status, one exit code and one word, both ways; a completed
+ * session's exit code is the judge's: 1 when a run fails, else 0. */
+START_TEST(a_status_has_one_exit_code_and_one_word)
+{
+    static const struct { cs_status st; int code; const char *word, *phase; } want[] = {
+        { CS_ST_COMPLETED, CS_EXIT_OK, "completed", "passed" },
+        { CS_ST_INTERRUPTED, CS_EXIT_INTERRUPTED, "interrupted", "interrupted" },
+        { CS_ST_CRASHED, CS_EXIT_CRASH, "crashed", "crashed" },
+        { CS_ST_HUNG, CS_EXIT_HANG, "hung", "hung" },
+        { CS_ST_CANNOT_WRITE, CS_EXIT_OUTPUT, "could not write", "error" },
+        { CS_ST_CALL_FAILED, CS_EXIT_CALL, "call failed", "error" },
+        { CS_ST_TARGET_FAILED, CS_EXIT_TARGET, "target failed", "error" },
+        { CS_ST_USAGE, CS_EXIT_USAGE, "bad command line", "error" },
+        { CS_ST_INTERNAL, CS_EXIT_INTERNAL, "internal error", "error" },
+    };
+    cs_run runs[1];
+    size_t i;
+
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        ck_int_eq(cs_status_exit(want[i].st), want[i].code);
+        ck_int_eq(cs_status_of_exit(want[i].code), want[i].st);
+        ck_assert_str_eq(cs_status_word(want[i].st), want[i].word);
+        ck_int_eq(cs_status_from_word(want[i].word), want[i].st);
+        ck_assert_str_eq(cs_status_phase_end(want[i].st, 0), want[i].phase);
+    }
+    ck_int_eq(cs_status_of_exit(CS_EXIT_VERDICT), CS_ST_COMPLETED);
+    ck_int_eq(cs_status_of_exit(77), CS_ST_INTERNAL);
+    ck_int_eq(cs_status_from_word("finished"), CS_ST_COUNT);
+    ck_assert_str_eq(cs_status_phase_end(CS_ST_COMPLETED, 1), "failed");
+    fresh();
+    r.release.can_unload = 0;
+    cs_release_judge_unload(&r.release, &st, 1, "CoFreeUnusedLibrariesEx(0, 0)");
+    runs[0] = r;
+    runs[0].fail_on = CS_FAIL_DEFAULT;
+    ck_int_eq(cs_session_exit(CS_ST_COMPLETED, runs, 1), CS_EXIT_VERDICT);
+    ck_int_eq(cs_session_exit(CS_ST_INTERRUPTED, runs, 1), CS_EXIT_INTERRUPTED);
+    runs[0].fail_on = NO_UNLOAD;
+    ck_int_eq(cs_session_exit(CS_ST_COMPLETED, runs, 1), CS_EXIT_OK);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -210,7 +252,8 @@ int main(void)
         CS_TEST(findings_past_the_list_are_judged_by_their_category),
         CS_TEST(an_error_fails_the_run_whatever_the_gate),
         CS_TEST(an_old_finding_line_gives_its_category_and_loses_its_note),
-        CS_TEST(any_run_failing_under_its_own_gate_fails_the_set), NULL
+        CS_TEST(any_run_failing_under_its_own_gate_fails_the_set),
+        CS_TEST(a_status_has_one_exit_code_and_one_word), NULL
     };
 
     return cs_run_tests("judge", NULL, NULL, tests);
