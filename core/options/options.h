@@ -77,7 +77,14 @@ int cs_fail_on_parse(const char *text, unsigned *mask, char *err, size_t errlen)
  * release category: no --fail-on value says that. */
 char *cs_fail_on_words(unsigned mask, char *buf, size_t len);
 
-/* The binding-cache policies, in the order `compare` runs them. */
+/* The binding-cache policies, in the order `compare` runs them: the one
+ * list of their names, which gives the enum, cs_policy_names and the
+ * words --cache takes (the client's lb_policy has the same order). */
+#define CS_POLICY_LIST(X) X(CS_POLICY_NONE, "none") X(CS_POLICY_TYPE, "type") \
+    X(CS_POLICY_INSTANCE, "instance") X(CS_POLICY_INSTANCE_UNBOUNDED, "instance-unbounded")
+#define CS_POLICY_ENUM_(e, w) e,
+typedef enum cs_policy { CS_POLICY_LIST(CS_POLICY_ENUM_) CS_POLICY_COUNT } cs_policy;
+
 extern const char *const cs_policy_names[CS_NPOLICIES];
 
 typedef enum cs_command {
@@ -152,7 +159,7 @@ typedef struct cs_options {
     long long warmup;                 /* -1: default (10% of iterations) */
     long long sample_every;           /* 0: default (about 200 samples) */
     const char *out_dir;
-    const char *cache;                /* a name of cs_policy_names */
+    cs_policy cache;                  /* --cache, parsed once (cs_policy_names) */
     cs_scenario scenario;
     cs_activation activation;
     int threads;

@@ -317,6 +317,25 @@ static int apply_gate(cs_run *r, const char *key, size_t klen, const char *v, si
     return 1;
 }
 
+/* Applies a "key number" line of a seconds figure to r; 1 when key was
+ * one, else 0. */
+static int apply_real(cs_run *r, const char *key, size_t klen, const char *num)
+{
+    static const struct { const char *key; size_t off; } reals[] = {
+        { "seconds", offsetof(cs_run, seconds) }, { "calls_per_second", offsetof(cs_run, calls_per_second) },
+        { "loop_seconds", offsetof(cs_run, loop_seconds) },
+        { "sampling_seconds", offsetof(cs_run, sampling_seconds) },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+        if (strlen(reals[i].key) == klen && !memcmp(key, reals[i].key, klen)) {
+            *(double *)((char *)r + reals[i].off) = strtod(num, NULL);
+            return 1;
+        }
+    return 0;
+}
+
 /* Applies one "key value" line to r (*cur: see apply_alloc); 0, or -1
  * when out of memory. */
 static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key, size_t klen,
@@ -357,7 +376,7 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
         }
     if ((got = apply_alloc(ri, r, cur, key, klen, v, vlen, num)))
         return got < 0 ? -1 : 0;
-    if ((got = apply_gate(r, key, klen, v, vlen)))
+    if ((got = apply_gate(r, key, klen, v, vlen)) || (got = apply_real(r, key, klen, num)))
         return got < 0 ? -1 : 0;
     if (IS("threads"))
         r->threads = (int)to_ll(num, 0);
@@ -367,14 +386,6 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
         r->release.unloaded = (int)to_ll(num, -1);
     else if (IS("server_foreign"))
         r->release.foreign = (int)to_ll(num, 0);
-    else if (IS("seconds"))
-        r->seconds = strtod(num, NULL);
-    else if (IS("calls_per_second"))
-        r->calls_per_second = strtod(num, NULL);
-    else if (IS("loop_seconds"))
-        r->loop_seconds = strtod(num, NULL);
-    else if (IS("sampling_seconds"))
-        r->sampling_seconds = strtod(num, NULL);
     else if (IS("finding") && r->release.nfindings < CS_MAX_FINDINGS) {
         if (!(s = keep(ri, v, vlen)))
             return -1;

@@ -29,9 +29,4 @@ int cs_cmd_list_members(cs_options *o);
  * metric's verdict, not only those that are not clean. */
 int cs_cmd_report(const char *dir, unsigned gate, int verbose);
 
-/* Creates dir (and its parents) and opens dir/samples.csv for streaming.
- * Checked before a run starts, so an unwritable --out costs nothing.
- * Returns 0, or CS_EXIT_OUTPUT after printing one line naming the path. */
-int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv);
-
 #endif

@@ -147,9 +147,9 @@ static void adapt_interval(run_shared *sh)
 {
     double el = rs_elapsed(sh);
 
-    if (sh->cfg->opt->sample_every || el <= 0 || sh->sampling_s <= 0.025 * el)
+    if (sh->cfg->plan->sample_every_given || el <= 0 || sh->sampling_s <= 0.025 * el)
         return;
-    if (sh->cfg->opt->iterations / (sh->every * 2) >= 50)
+    if (sh->cfg->plan->iterations / (sh->every * 2) >= 50)
         sh->every *= 2;
 }
 
@@ -169,8 +169,8 @@ static void maybe_sample(run_shared *sh, long long done)
         /* The last point is the last iteration, sampled by the worker
          * that does it, before the workers tear down (what a worker frees
          * as it ends is not a change over the iterations). */
-        if (sh->next_sample > sh->cfg->opt->iterations && done < sh->cfg->opt->iterations)
-            sh->next_sample = sh->cfg->opt->iterations;
+        if (sh->next_sample > sh->cfg->plan->iterations && done < sh->cfg->plan->iterations)
+            sh->next_sample = sh->cfg->plan->iterations;
     }
     LeaveCriticalSection(&sh->lock);
 }
@@ -183,7 +183,7 @@ static void maybe_mark_spy(run_shared *sh, long long done)
     cs_run_extra *x = sh->cfg->extra;
     int i;
 
-    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->warmup <= 0 || done < sh->cfg->warmup)
+    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->plan->warmup <= 0 || done < sh->cfg->plan->warmup)
         return;
     EnterCriticalSection(&sh->lock);
     if (!sh->spy_marked) {
@@ -203,9 +203,9 @@ static long long countdown(run_shared *sh, long long done)
 {
     long long dist = sh->next_sample - done;
 
-    if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->cfg->warmup > done
-        && sh->cfg->warmup - done < dist)
-        dist = sh->cfg->warmup - done;
+    if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->cfg->plan->warmup > done
+        && sh->cfg->plan->warmup - done < dist)
+        dist = sh->cfg->plan->warmup - done;
     return cs_worker_countdown(dist, sh->nthreads);
 }
 
@@ -302,7 +302,7 @@ static void loop_time(run_shared *sh)
  * target are left as they are (they cannot be unwound safely). */
 static void run_threads(run_shared *sh, cs_run *r)
 {
-    const cs_options *o = sh->cfg->opt;
+    const cs_plan *o = sh->cfg->plan;
     /* --timeout is at most CS_MAX_TIMEOUT_S: its milliseconds fit a DWORD
      * below INFINITE. */
     DWORD wait = o->timeout_s ? (DWORD)(o->timeout_s * 1000ULL) : INFINITE;
@@ -397,6 +397,29 @@ static void fill_result(run_shared *sh, cs_run *r)
     r->server_locks_end = isnan(last.v[CS_M_SERVER_LOCKS]) ? -1 : (long)last.v[CS_M_SERVER_LOCKS];
 }
 
+/* The shared state of a run of cfg, zeroed then set from its plan: the
+ * threads, the heap walks' and counters' schedules (the plan's, as is),
+ * the first sample point, the workers' countdowns, the lock and clock. */
+static void shared_init(run_shared *sh, const cs_run_config *cfg)
+{
+    int i;
+
+    memset(sh, 0, sizeof(*sh));
+    sh->cfg = cfg;
+    if (cfg->extra)
+        memset(cfg->extra, 0, sizeof(*cfg->extra));
+    sh->nthreads = cfg->plan->threads;
+    cs_schedule_walks(&sh->walk_plan, cfg->plan->iterations, cfg->plan->walk_every);
+    cs_schedule_counters(&sh->counter_plan, cfg->plan->iterations, cfg->plan->walk_every);
+    sh->every = cfg->plan->sample_every;
+    sh->next_sample = cfg->plan->sample_every;
+    for (i = 0; i < sh->nthreads; i++)
+        sh->slots[i].countdown = countdown(sh, 0);
+    InitializeCriticalSection(&sh->lock);
+    QueryPerformanceFrequency(&sh->freq);
+    QueryPerformanceCounter(&sh->t0);
+}
+
 /* The shared state lives on the heap, aligned to a cache line (its slots
  * must each have a line of their own): after a timeout, workers stuck in
  * the target still point at it, so it is then never freed. */
@@ -405,30 +428,14 @@ cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, si
     char why[300];
     run_shared *sh = _aligned_malloc(sizeof(*sh), RS_LINE);
     long long done;
-    int i;
 
-    if (sh)
-        memset(sh, 0, sizeof(*sh));
     if (!sh) {
         snprintf(err_buf, errlen, "out of memory starting the run");
         r->error = err_buf;
         return r->status = CS_ST_INTERNAL;
     }
-    sh->cfg = cfg;
-    if (cfg->extra)
-        memset(cfg->extra, 0, sizeof(*cfg->extra));
-    sh->nthreads = cfg->opt->threads;
-    cs_schedule_walks(&sh->walk_plan, cfg->opt->iterations, cfg->opt->heap_walk_every || cfg->opt->sample_every);
-    cs_schedule_counters(&sh->counter_plan, cfg->opt->iterations,
-                         cfg->opt->heap_walk_every || cfg->opt->sample_every);
-    sh->every = cfg->sample_every;
-    sh->next_sample = cfg->sample_every;
-    for (i = 0; i < sh->nthreads; i++)
-        sh->slots[i].countdown = countdown(sh, 0);
-    InitializeCriticalSection(&sh->lock);
-    QueryPerformanceFrequency(&sh->freq);
-    QueryPerformanceCounter(&sh->t0);
-    if (cfg->opt->sink_sta && !start_sink(sh, err_buf, errlen)) {
+    shared_init(sh, cfg);
+    if (cfg->plan->sink_sta && !start_sink(sh, err_buf, errlen)) {
         r->error = err_buf;
         DeleteCriticalSection(&sh->lock);
         _aligned_free(sh);

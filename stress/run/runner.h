@@ -14,6 +14,7 @@
 #define CS_RUNNER_H
 
 #include "options.h"
+#include "plan.h"
 #include "target.h"
 #include "model.h"
 #include "script.h"
@@ -44,11 +45,12 @@ typedef struct cs_run_extra {
 } cs_run_extra;
 
 typedef struct cs_run_config {
-    const cs_options *opt;
+    const cs_plan *plan;        /* the run's plan: workload, schedule (its
+                                 * iterations, samples interval, heap walks,
+                                 * warm-up: the spy's mark), threads */
     cs_target *target;
     const char *run_name;       /* CSV "run" column and run.json name */
-    const char *policy;         /* binding-cache policy name */
-    long long sample_every;
+    cs_policy policy;           /* binding-cache policy */
     struct cs_csv_writer *csv;  /* sample stream, may be NULL */
     struct cs_ledger *ledger;   /* wrap every pointer, may be NULL */
     int spy_on;                 /* the malloc spy is registered */
@@ -57,7 +59,6 @@ typedef struct cs_run_config {
                                  * numbers */
     const struct cs_script *script; /* the statements of an iteration (at
                                  * least one; read-only, shared by workers) */
-    long long warmup;           /* iterations before the spy mark (0: none) */
     cs_run_extra *extra;        /* out: sinks, spy mark; may be NULL */
 } cs_run_config;
 

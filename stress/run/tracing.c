@@ -39,7 +39,7 @@ int cs_tracing_on(void)
     return tracing;
 }
 
-int cs_tracing_start(const cs_options *o, const char *dll)
+int cs_tracing_start(const cs_plan *o, const char *dll)
 {
     WCHAR *wdll = cs_wide(dll), *mods[CS_MAX_TRACE_MODULES + 1] = { 0 };
     cs_trace_config cfg = { 0 };

@@ -11,11 +11,12 @@
 
 #include "model.h"
 #include "options.h"
+#include "plan.h"
 #include "release_rules.h"
 
 /* Starts tracing dll (a UTF-8 path or file name) and o's --trace-module
  * names. Returns CS_EXIT_OK, or an exit code after one line on stderr. */
-int cs_tracing_start(const cs_options *o, const char *dll);
+int cs_tracing_start(const cs_plan *o, const char *dll);
 
 /* Whether tracing is on (for the hot path, which sets the context). */
 int cs_tracing_on(void);

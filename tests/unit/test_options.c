@@ -31,7 +31,8 @@ START_TEST(defaults)
     ck_assert_str_eq(o.target, "ComStress.Target");
     ck_assert_int_eq(o.iterations, 20000);
     ck_assert_int_eq(o.warmup, -1);
-    ck_assert_str_eq(o.cache, "type");
+    ck_int_eq(o.cache, CS_POLICY_TYPE);
+    ck_assert_str_eq(cs_policy_names[o.cache], "type");
     ck_assert_int_eq(o.threads, 1);
     ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD);
     ck_assert_uint_eq(o.ncalls, 0);
@@ -55,7 +56,7 @@ START_TEST(all_options)
     ck_assert_int_eq(o.warmup, 50);
     ck_assert_int_eq(o.sample_every, 5);
     ck_assert_str_eq(o.out_dir, "Z:/tmp/x");
-    ck_assert_str_eq(o.cache, "instance-unbounded");
+    ck_int_eq(o.cache, CS_POLICY_INSTANCE_UNBOUNDED);
     ck_assert_int_eq(o.scenario, CS_SCEN_PASS_INSTANCE);
     ck_assert_int_eq(o.activation, CS_ACT_COCREATE);
     ck_assert_int_eq(o.threads, 8);
