@@ -2,6 +2,8 @@
 #include "report_html.h"
 #include "findings.h"
 #include "report_util.h"
+#include "judge.h"
+#include "release_rules.h"
 #include <stddef.h>
 #include <errno.h>
 #include <math.h>
@@ -217,14 +219,18 @@ static void write_summary(FILE *f, const cs_chart_run *runs, size_t n)
 /* Release checks: one list per run that made them. */
 static void write_release(FILE *f, const cs_chart_run *runs, size_t n)
 {
+    char line[CS_FINDING_LEN + 128];
+    cs_judgement j;
     size_t i, k;
 
     fputs("<h2>Release checks</h2>\n", f);
     for (i = 0; i < n; i++) {
         const cs_release *rel = &runs[i].run->release;
+
+        cs_judge(runs[i].run, runs[i].run->fail_on, &j);
         fputs("<p><b>", f);
         cs_put_xml(f, runs[i].run->name);
-        fputs(rel->measured ? (rel->failed ? "</b>: <span class=\"leak\">failed</span></p>\n"
+        fputs(rel->measured ? (j.release_fails ? "</b>: <span class=\"leak\">failed</span></p>\n"
                                            : "</b>: <span class=\"clean\">passed</span></p>\n")
                             : "</b>: not checked</p>\n", f);
         if (!rel->nfindings)
@@ -232,7 +238,7 @@ static void write_release(FILE *f, const cs_chart_run *runs, size_t n)
         fputs("<ul>", f);
         for (k = 0; k < rel->nfindings && k < 16; k++) {
             fputs("<li>", f);
-            cs_put_xml(f, rel->findings[k]);
+            cs_put_xml(f, cs_judge_finding_line(runs[i].run, &j, k, line, sizeof(line)));
             fputs("</li>", f);
         }
         fputs("</ul>\n", f);

@@ -40,7 +40,7 @@ static const cs_verdict *find_verdict(const cs_run *r, cs_metric m)
 }
 
 /* One metric measured in both runs. */
-static void compare_metric(const cs_run *now, const cs_verdict *b, const cs_verdict *v, int level,
+static void compare_metric(const cs_run *now, const cs_verdict *b, const cs_verdict *v, unsigned gate,
                            cs_change *out, size_t *n, size_t max, size_t *total)
 {
     const char *name = cs_metric_name(v->metric), *unit = cs_metric_unit(v->metric);
@@ -48,7 +48,7 @@ static void compare_metric(const cs_run *now, const cs_verdict *b, const cs_verd
 
     /* Page-granular metrics compare only at leak-any, unless one stands
      * in for the heap (then it gates as an exact metric does). */
-    if (cs_metric_page_granular(v->metric) && level < 2 && !v->stands_in && !b->stands_in)
+    if (cs_metric_page_granular(v->metric) && !(gate & CS_FAIL_LEAK_ANY) && !v->stands_in && !b->stands_in)
         return;
     if (b->kind == CS_V_INCONCLUSIVE || b->kind == CS_V_NOT_MEASURED ||
         v->kind == CS_V_INCONCLUSIVE || v->kind == CS_V_NOT_MEASURED)
@@ -111,7 +111,7 @@ static void compare_findings(const cs_run *now, const cs_release *from, const cs
     }
 }
 
-size_t cs_regress_run(const cs_run *base, const cs_run *now, int level,
+size_t cs_regress_run(const cs_run *base, const cs_run *now, unsigned gate,
                       cs_change *out, size_t *n, size_t max)
 {
     size_t i, total = 0;
@@ -119,7 +119,7 @@ size_t cs_regress_run(const cs_run *base, const cs_run *now, int level,
     for (i = 0; i < now->nverdicts; i++) {
         const cs_verdict *v = &now->verdicts[i], *b = find_verdict(base, v->metric);
         if (b)
-            compare_metric(now, b, v, level, out, n, max, &total);
+            compare_metric(now, b, v, gate, out, n, max, &total);
     }
     if (base->release.measured && now->release.measured) {
         compare_findings(now, &base->release, &now->release, CS_CHANGE_REGRESSION, out, n, max, &total);

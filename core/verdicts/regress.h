@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "model.h"
+#include "options.h"
 
 #define CS_CHANGE_LEN 320
 
@@ -35,15 +36,16 @@ typedef struct cs_change {
  * then and is one now ("clean then, leak now"), or when it leaks in both
  * and now's whole 95% interval lies above the baseline's ("slope up beyond
  * both intervals"); it is fixed when it leaked then and is clean or a
- * plateau now. Only metrics that can gate at level (cs_verdict_gates: 1
- * exact metrics, 2 page-granular ones too) are compared, so noise of the
- * working set never reads as a regression under --fail-on leak. A release
+ * plateau now. Page-granular metrics (working set, pagefile) are compared
+ * only when gate (the --fail-on categories, CS_FAIL_*) holds leak-any, as
+ * the judge lets them gate, unless one stands in for the heap: noise of
+ * the working set never reads as a regression under --fail-on leak. A release
  * finding whose kind (its text before the first ':') the baseline did not
  * have is a regression ("new finding"); a kind of the baseline gone now is
  * fixed ("finding gone"). An inconclusive or unmeasured metric on either
  * side is no change: too little is known to say.
  */
-size_t cs_regress_run(const cs_run *base, const cs_run *now, int level,
+size_t cs_regress_run(const cs_run *base, const cs_run *now, unsigned gate,
                       cs_change *out, size_t *n, size_t max);
 
 /* The number of changes of kind in out[0..n). */
