@@ -8,6 +8,7 @@
  * in every subcommand.
  */
 #include "options.h"
+#include "duration.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -58,7 +59,9 @@ typedef enum opt_kind {
     K_CALL,     /* non-empty text appended to calls[] */
     K_MODULE,   /* non-empty text appended to trace_modules[] */
     K_FAULT,    /* NAME[:PARAM] (cs_fault_split) kept as text */
-    K_FAIL_ON   /* categories (cs_fail_on_parse) into an unsigned */
+    K_FAIL_ON,  /* categories (cs_fail_on_parse) into an unsigned */
+    K_DURATION, /* 30s, 10m, 8h, 1d (cs_duration_parse) into a double */
+    K_PROGRESS  /* "off" (-1) or seconds from 0.1 to 3600 into a double */
 } opt_kind;
 
 typedef struct choice { const char *word; int value; } choice;
@@ -93,6 +96,9 @@ static const optdef opt_table[] = {
     { "--call", RUNS, K_CALL, F(calls), .what = "empty call text" },
     { "--script", RUNS, K_DIR, F(script), .what = "empty script path" },
     { "--iterations", RUNS, K_COUNT, F(iterations), 1, NO_MAX, 0, "a positive whole number" },
+    { "--duration", RUNS, K_DURATION, F(duration_s) },
+    { "--progress", RUNS, K_PROGRESS, F(progress_s) },
+    { "--baseline", RUNS, K_DIR, F(baseline), .what = "empty directory name" },
     { "--warmup", RUNS, K_COUNT, F(warmup), 0, NO_MAX, 0, "a whole number" },
     { "--sample-every", RUNS, K_COUNT, F(sample_every), 1, NO_MAX, 0, "a positive whole number" },
     { "--timeout", RUNS, K_COUNT, F(timeout_s), 1, CS_MAX_TIMEOUT_S, 0,
@@ -250,6 +256,8 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
     case K_COUNT: case K_INT: case K_UINT:
         if (!parse_count(val, &n) || n < d->lo || n > d->hi)
             return fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
+        if (d->field == F(iterations))
+            o->iterations_given = 1;
         if (d->kind == K_COUNT)
             *(long long *)field = n;
         else if (d->kind == K_INT)
@@ -283,6 +291,18 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
     }
     case K_FAIL_ON:
         return cs_fail_on_parse(val, (unsigned *)field, err, errlen);
+    case K_DURATION:
+        return cs_duration_parse(val, (double *)field, err, errlen) ? CS_EXIT_USAGE : CS_EXIT_OK;
+    case K_PROGRESS:
+        if (!strcmp(val, "off")) {
+            *(double *)field = -1;
+            return CS_EXIT_OK;
+        }
+        if (!parse_real(val, &r) || r < 0.1 || r > 3600)
+            return fail(err, errlen, "%s: '%s' is not off or a number of seconds from 0.1 to 3600",
+                        d->name, val);
+        *(double *)field = r;
+        return CS_EXIT_OK;
     case K_MODULE: case K_CALL:
         return take_listed(d, o, val, err, errlen);
     }
@@ -452,6 +472,11 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
                         "through the DLL's own class factory");
         if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
             return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
+        if (o->duration_s > 0 && o->iterations_given)
+            return fail(err, errlen, "--duration and --iterations: give one (a soak run lasts --duration, "
+                        "a counted run --iterations)");
+        if (o->duration_s > 0)
+            o->iterations = CS_SOAK_ITERATIONS;
         if (o->warmup >= o->iterations)
             return fail(err, errlen, "--warmup: %lld is not below --iterations %lld",
                         o->warmup, o->iterations);

@@ -35,6 +35,8 @@ typedef enum cs_exit {
                               * paths past the classic 260 characters) */
 #define CS_MAX_TIMEOUT_S 4294967LL  /* --timeout: the most whole seconds a
                               * Win32 wait of 32-bit milliseconds holds */
+#define CS_SOAK_ITERATIONS (1LL << 60) /* a --duration run's iterations:
+                              * never reached; the clock ends it */
 #define CS_PATH_ROOM   128   /* what a directory option leaves for the
                               * names comstress puts under it */
 
@@ -51,7 +53,14 @@ typedef enum cs_exit {
  *   blocks    CoTaskMem/BSTR blocks left per call (the malloc spy), and
  *             traced allocation sites that leak (--trace)
  *   unload    the server DLL that does not unload at the end
- * or all. A list that names none of the release categories (refs,
+ *   regression  with --baseline: a metric that leaks now and did not
+ *             then, a leak that got steeper, a release finding new since
+ *             the baseline (core/verdicts/regress.h)
+ * or all. Without --fail-on a run fails on leak, the release categories
+ * and regression. A list that names none of the release categories keeps
+ * them all, and one that names neither them nor regression keeps
+ * regression too: the words of the first version (leak, leak-any, none)
+ * mean what they meant. A list that names none of the release categories (refs,
  * objects, blocks, unload) keeps them all, as the words of the first
  * version did: leak (the default), leak-any, and none (no leak verdict
  * fails the run; release findings still do).
@@ -62,9 +71,10 @@ typedef enum cs_exit {
 #define CS_FAIL_OBJECTS   0x08u
 #define CS_FAIL_UNLOAD    0x10u
 #define CS_FAIL_BLOCKS    0x20u
+#define CS_FAIL_REGRESSION 0x40u
 #define CS_FAIL_RELEASE   (CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD)
-#define CS_FAIL_ALL       (CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_RELEASE)
-#define CS_FAIL_DEFAULT   (CS_FAIL_LEAK | CS_FAIL_RELEASE)
+#define CS_FAIL_ALL       (CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_RELEASE | CS_FAIL_REGRESSION)
+#define CS_FAIL_DEFAULT   (CS_FAIL_LEAK | CS_FAIL_RELEASE | CS_FAIL_REGRESSION)
 
 /* Parses a --fail-on value into *mask (never 0: a list naming no release
  * category holds them all). Returns CS_EXIT_OK, or CS_EXIT_USAGE with one
@@ -156,6 +166,15 @@ typedef struct cs_options {
     const char *script;               /* --script FILE: statements, one a line;
                                        * they run before the --call ones */
     long long iterations;
+    int iterations_given;             /* --iterations was given */
+    double duration_s;                /* --duration: a soak run of so many
+                                       * seconds (iterations unbounded);
+                                       * 0: --iterations counts the run */
+    double progress_s;                /* --progress N: a progress line every
+                                       * N s when the output is no terminal;
+                                       * 0: the default (10 s); <0: off */
+    const char *baseline;             /* --baseline DIR: an earlier run to
+                                       * set this one beside, NULL: none */
     long long warmup;                 /* -1: default (10% of iterations) */
     long long sample_every;           /* 0: default (about 200 samples) */
     const char *out_dir;

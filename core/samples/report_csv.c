@@ -10,6 +10,7 @@ struct cs_csv_writer {
     FILE *f;
     size_t rows;
     int failed;
+    char *path;               /* for cs_csv_thin */
 };
 
 /* A text field, quoted (RFC 4180) only when it has to be. */
@@ -49,7 +50,8 @@ cs_csv_writer *cs_csv_open(const char *path)
     if (!w)
         return NULL;
     /* binary: the same bytes on Windows and elsewhere, LF line ends */
-    if (!(w->f = cs_fopen(path, "wb"))) {
+    if (!(w->path = strdup(path)) || !(w->f = cs_fopen(path, "wb"))) {
+        free(w->path);
         free(w);
         return NULL;
     }
@@ -59,6 +61,7 @@ cs_csv_writer *cs_csv_open(const char *path)
     fputc('\n', w->f);
     if (fflush(w->f) || ferror(w->f)) {
         fclose(w->f);
+        free(w->path);
         free(w);
         return NULL;
     }
@@ -69,7 +72,7 @@ int cs_csv_write(cs_csv_writer *w, const char *run, const cs_sample *s)
 {
     int m;
 
-    if (!w || !s)
+    if (!w || !s || !w->f)
         return -1;
     put_field(w->f, run);
     fprintf(w->f, ",%lld,%.6f", s->iteration, isfinite(s->elapsed_s) ? s->elapsed_s : 0.0);
@@ -98,9 +101,86 @@ int cs_csv_close(cs_csv_writer *w)
 
     if (!w)
         return 0;
-    rc = fclose(w->f) || w->failed ? -1 : 0;
+    rc = (w->f && fclose(w->f)) || w->failed ? -1 : 0;
+    free(w->path);
     free(w);
     return rc;
+}
+
+/* Does line (a row of samples.csv) belong to the run whose first field,
+ * as written, is head (with its comma)? */
+static int row_of(const char *line, const char *head, size_t hn)
+{
+    return !strncmp(line, head, hn);
+}
+
+/* Does the row (past its run field, at p) have a heap figure? The heap
+ * bytes are the field after iteration and elapsed_s. */
+static int has_heap(const char *p)
+{
+    int commas = 0;
+
+    for (; *p && *p != '\n' && commas < 2; p++)
+        commas += *p == ',';
+    return commas == 2 && *p && *p != ',' && *p != '\n';
+}
+
+/* Writes text's lines to out, thinning run's rows (head: its first field
+ * as written, with the comma). Returns the rows of run kept. */
+static long thin_text(const char *text, const char *head, FILE *out)
+{
+    size_t hn = strlen(head), k = 0;
+    const char *line = text, *end;
+    long kept = 0;
+    int first = 1;
+
+    for (; *line; line = end) {
+        end = strchr(line, '\n');
+        end = end ? end + 1 : line + strlen(line);
+        if (!first && row_of(line, head, hn)) {
+            if (k++ % 2 && !has_heap(line + hn))
+                continue;
+            kept++;
+        }
+        first = 0;
+        fwrite(line, 1, (size_t)(end - line), out);
+    }
+    return kept;
+}
+
+long cs_csv_thin(cs_csv_writer *w, const char *run)
+{
+    char head[512], *text, *tmp;
+    FILE *out;
+    long kept = -1;
+    size_t n;
+
+    if (!w || !w->f || fflush(w->f))
+        return -1;
+    if (strpbrk(run, ",\"\r\n") || strlen(run) + 2 > sizeof(head))
+        return -1;                    /* names are plain: "run/type" */
+    snprintf(head, sizeof(head), "%s,", run);
+    n = strlen(w->path);
+    if (!(tmp = malloc(n + 6)))
+        return -1;
+    memcpy(tmp, w->path, n);
+    memcpy(tmp + n, ".thin", 6);
+    fclose(w->f);                     /* Windows replaces no open file */
+    w->f = NULL;
+    if ((text = cs_read_whole(w->path)) && (out = cs_fopen(tmp, "wb"))) {
+        kept = thin_text(text, head, out);
+        if (fflush(out) || ferror(out))
+            kept = -1;
+        if (fclose(out) || kept < 0 || cs_replace_file(tmp, w->path)) {
+            kept = -1;
+            cs_remove_file(tmp);
+        }
+    }
+    free(text);
+    free(tmp);
+    if (!(w->f = cs_fopen(w->path, "ab")))
+        w->failed = 1;
+    return kept;
 }
 
 /* ---- reader ---- */

@@ -22,6 +22,7 @@
 #include "tracing.h"
 #include "judge.h"
 #include "status.h"
+#include "paths.h"
 
 /* The gate a phase file's notes name: the categories whole (a "fail-on
  * WORDS" note), or a first phase file's leak level with every release
@@ -41,7 +42,7 @@ static void noted_gate(const char *notes, unsigned *gate)
             *gate = mask;
     } else if ((p = strstr(notes, CS_NOTE_GATE)) && p[strlen(CS_NOTE_GATE)] >= '0'
                && p[strlen(CS_NOTE_GATE)] <= '2') {
-        *gate = CS_FAIL_RELEASE | (p[strlen(CS_NOTE_GATE)] == '2' ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
+        *gate = CS_FAIL_RELEASE | CS_FAIL_REGRESSION | (p[strlen(CS_NOTE_GATE)] == '2' ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
                                    : p[strlen(CS_NOTE_GATE)] == '1' ? CS_FAIL_LEAK : 0);
     }
 }
@@ -224,4 +225,57 @@ out_free_runs:
 out_free_csv:
     cs_csv_free(&d);
     return rc;
+}
+
+int cs_rebuilt_load(const char *dir, cs_rebuilt *b, char *err, size_t errlen)
+{
+    char path[CS_PATH_LEN], why[CS_ERR_LEN];
+    DWORD attr;
+
+    memset(b, 0, sizeof(*b));
+    snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
+    attr = cs_file_attributes(path);
+    if (attr == INVALID_FILE_ATTRIBUTES || (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+        snprintf(err, errlen, "--baseline %s: no run record there (%s): give the directory of an earlier "
+                 "comstress run", dir, CS_RUNINFO_FILE);
+        return CS_EXIT_USAGE;
+    }
+    snprintf(path, sizeof(path), "%s/samples.csv", dir);
+    if (cs_csv_read(path, &b->d, why, sizeof(why))) {
+        snprintf(err, errlen, "--baseline %s: %s", dir, why);
+        return CS_EXIT_USAGE;
+    }
+    if (!(b->runs = calloc(b->d.nruns ? b->d.nruns : 1, sizeof(*b->runs)))) {
+        snprintf(err, errlen, "--baseline %s: out of memory reading it", dir);
+        return CS_EXIT_INTERNAL;
+    }
+    if (!(b->n = rebuild_runs(&b->d, b->runs, CS_FAIL_DEFAULT))) {
+        snprintf(err, errlen, "--baseline %s: samples.csv holds no samples", dir);
+        return CS_EXIT_USAGE;
+    }
+    read_records(dir, &b->info, &b->traced, b->runs, b->n);
+    if (!b->info.n) {
+        snprintf(err, errlen, "--baseline %s: %s holds no run record", dir, CS_RUNINFO_FILE);
+        return CS_EXIT_USAGE;
+    }
+    return 0;
+}
+
+const cs_run *cs_rebuilt_find_policy(const cs_rebuilt *b, const char *policy)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++)
+        if (b->runs[i].cache && policy && !strcmp(b->runs[i].cache, policy))
+            return &b->runs[i];
+    return NULL;
+}
+
+void cs_rebuilt_free(cs_rebuilt *b)
+{
+    free(b->runs);
+    cs_runinfo_free(&b->info);
+    cs_runinfo_free(&b->traced);
+    cs_csv_free(&b->d);
+    memset(b, 0, sizeof(*b));
 }

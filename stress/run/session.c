@@ -19,6 +19,8 @@
 #include "phase.h"
 #include "release.h"
 #include "report_csv.h"
+#include "rebuilt.h"
+#include "regress.h"
 #include "reports.h"
 #include "runinfo.h"
 #include "runner.h"
@@ -58,6 +60,8 @@ typedef struct session {
     struct cs_csv_writer *csv;
     cs_ledger *ledger;
     int spy_on;
+    cs_rebuilt base;                    /* --baseline: the earlier run's runs */
+    cs_change changes[CS_NPOLICIES][CS_REGRESS_MAX];
 } session;
 
 /* --trace: the tracer on the target's DLL (--dll's, or the registered
@@ -92,6 +96,10 @@ static int session_open(session *s, int argc, char **argv)
 
     if ((rc = cs_statements_parse(&s->st, o)))
         return rc;
+    if (o->baseline && (rc = cs_rebuilt_load(o->baseline, &s->base, err, sizeof(err)))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return rc;
+    }
     /* Before the target is loaded: its DLL's first allocations already
      * come from the heap in the mode asked for. */
     if (o->heap_lfh && !cs_heap_use_lfh(err, sizeof(err))) {
@@ -211,6 +219,29 @@ static void mark_interrupted(session *s, size_t i)
 }
 
 /*
+ * --baseline: run i set beside the baseline's run of the same policy
+ * (regress.h); the changes are kept with the run, so its record, its
+ * reports and the judge see them. A baseline without that policy is said
+ * in one line and compares nothing.
+ */
+static void beside_baseline(session *s, size_t i)
+{
+    cs_run *r = &s->runs[i];
+    const cs_run *b;
+    size_t n = 0;
+
+    if (!s->p->baseline)
+        return;
+    if (!(b = cs_rebuilt_find_policy(&s->base, r->cache))) {
+        printf("  baseline: %s has no run of policy %s: nothing to compare\n", s->p->baseline, r->cache);
+        return;
+    }
+    cs_regress_run(b, r, r->fail_on, s->changes[i], &n, CS_REGRESS_MAX);
+    cs_regress_attach(r, s->p->baseline, s->changes[i], n,
+                      cs_regress_count(s->changes[i], n, CS_CHANGE_REGRESSION));
+}
+
+/*
  * Runs policy i: the workload, its release checks, the unload proof after
  * the last policy (or a failure, unless a call hangs inside the target),
  * its verdicts and its console lines. Returns how the run ended (the
@@ -272,6 +303,7 @@ static cs_status run_policy(session *s, size_t i)
         }
     }
     mark_interrupted(s, i);
+    beside_baseline(s, i);
     cs_reports_print_run(r, o->verbose, s->st.script, &s->extra[i]);
     end_record(o->out_dir, r);
     return r->status;
@@ -356,6 +388,7 @@ static void session_close(session *s)
     cs_spy_stop();
     cs_tracing_stop();
     cs_ledger_free(s->ledger);
+    cs_rebuilt_free(&s->base);
 }
 
 int cs_session_run(const cs_plan *p, int argc, char **argv)

@@ -34,7 +34,8 @@ START_TEST(defaults)
     ck_int_eq(o.cache, CS_POLICY_TYPE);
     ck_assert_str_eq(cs_policy_names[o.cache], "type");
     ck_assert_int_eq(o.threads, 1);
-    ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD
+                      | CS_FAIL_REGRESSION);
     ck_assert_uint_eq(o.ncalls, 0);
 }
 END_TEST
@@ -105,7 +106,7 @@ START_TEST(bad_inputs)
     bad(parse("run", "--sink-apartment", "sta", NULL), "needs --scenario pass-instance");
     bad(parse("run", "--sink-apartment", "xyz", NULL), "'xyz' is not sta or same");
     bad(parse("run", "--plan", "fast", NULL), "'fast' is not vtable or invoke");
-    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any, refs, objects, blocks, unload, all or none");
+    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any, refs, objects, blocks, unload, regression, all or none");
     bad(parse("run", "--timeout", "0", NULL), "--timeout: '0'");
 }
 END_TEST
@@ -285,15 +286,23 @@ START_TEST(fail_on_takes_a_list_of_categories)
     ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_BLOCKS);
     ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,blocks");
     ck_assert_int_eq(parse("run", "--fail-on", "all", NULL), CS_EXIT_OK);
-    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,refs,objects,blocks,unload");
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,refs,objects,blocks,unload,regression");
     /* the first version's words */
     ck_assert_int_eq(parse("run", "--fail-on", "leak", NULL), CS_EXIT_OK);
     ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT);
     ck_assert_int_eq(parse("run", "--fail-on", "leak-any", NULL), CS_EXIT_OK);
     ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT | CS_FAIL_LEAK_ANY);
     ck_assert_int_eq(parse("run", "--fail-on", "none", NULL), CS_EXIT_OK);
-    ck_assert_uint_eq(o.fail_on, CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD
+                      | CS_FAIL_REGRESSION);
     ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "none");
+    /* regression: named, or kept by a list that names no release category */
+    ck_assert_int_eq(parse("run", "--fail-on", "leak,refs,objects,blocks", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on & CS_FAIL_REGRESSION, 0);
+    ck_assert_int_eq(parse("run", "--fail-on", "leak,refs,objects,blocks,regression", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak,refs,objects,blocks,regression");
+    ck_assert_int_eq(parse("run", "--fail-on", "regression", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_RELEASE | CS_FAIL_REGRESSION);
     ck_assert_ptr_null(cs_fail_on_words(CS_FAIL_LEAK, words, sizeof(words)));   /* no value says it */
     /* report: not given is 0 (each run's own gate); given, the gate whole */
     ck_assert_int_eq(parse("report", "Z:/r", NULL), CS_EXIT_OK);
