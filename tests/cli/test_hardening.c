@@ -60,6 +60,37 @@ START_TEST(a_malformed_call_is_refused_before_anything_is_created)
 }
 END_TEST
 
+/* A fault parameter is checked per fault before any work: one the fault
+ * does not take, one past its range and a 0 (which would silently mean
+ * the default) are each refused with exit 2 and one line, and --out is
+ * never created. */
+START_TEST(a_fault_parameter_the_fault_does_not_take_is_refused)
+{
+    static const struct { const char *fault, *says; } bad[] = {
+        { "cannot-unload:3", "--fault: cannot-unload takes no parameter (given 3)" },
+        { "leak-random:101", "--fault: leak-random: parameter 101 is a percentage, from 1 to 100" },
+        { "crash-call:0", "--fault: parameter '0' of crash-call is not a whole number from 1 to 2147483647" },
+    };
+    char dir[CS_PATH_LEN], args[CS_PATH_LEN + 200];
+    size_t i;
+
+    snprintf(dir, sizeof(dir), "%s\\never", cs_temp_dir("hard-fault-param"));
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(args, sizeof(args), "run --fault %s --call \"Add(1)\" --iterations 300 --out \"%s\"",
+                 bad[i].fault, dir);
+        cs_comstress(args, &res);
+        ck_assert_exit(CS_EXIT_USAGE);
+        ck_assert_out_has(bad[i].says);
+        ck_assert_int_eq(error_lines(), 1);
+        ck_assert_msg(cs_file_attributes(dir) == INVALID_FILE_ATTRIBUTES, "--out was created for %s", bad[i].fault);
+    }
+    snprintf(args, sizeof(args), "run --fault leak-random:100 --call \"Add(1)\" --iterations 300 --fail-on none "
+             "--out \"%s\"", dir);                       /* the edge of the range is taken */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+}
+END_TEST
+
 START_TEST(control_characters_in_echoed_text_are_escaped)
 {
     char args[256];
@@ -277,6 +308,7 @@ int main(void)
     const TTest *const tests[] = {
         CS_TEST(text_outside_the_bmp_reaches_com_and_every_report_exactly),
         CS_TEST(a_malformed_call_is_refused_before_anything_is_created),
+        CS_TEST(a_fault_parameter_the_fault_does_not_take_is_refused),
         CS_TEST(control_characters_in_echoed_text_are_escaped),
         CS_TEST(a_directory_in_use_by_another_run_is_refused),
         CS_TEST(a_run_that_dies_leaves_no_older_passing_report_behind),
