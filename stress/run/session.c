@@ -212,6 +212,26 @@ static void mark_interrupted(session *s, size_t i)
 }
 
 /*
+ * The console lines of run r: how it failed first, when it did (stdout
+ * flushed before, so the line leads the output); then its summary, or,
+ * when it failed before one iteration completed, only its findings --
+ * verdicts of no iteration say nothing.
+ */
+static void print_end(const cs_run *r, int verbose, const cs_script *sc, const cs_run_extra *x)
+{
+    if (r->status != CS_ST_COMPLETED) {
+        fflush(stdout);
+        fprintf(stderr, "comstress: %s\n", r->error ? r->error : cs_status_word(r->status));
+        fflush(stderr);
+        if (!r->iterations) {
+            cs_reports_print_findings(r);
+            return;
+        }
+    }
+    cs_reports_print_run(r, verbose, sc, x);
+}
+
+/*
  * Runs policy i: the workload, its release checks, the unload proof after
  * the last policy (or a failure, unless a call hangs inside the target),
  * its verdicts and its console lines. Returns how the run ended (the
@@ -274,7 +294,7 @@ static cs_status run_policy(session *s, size_t i)
         }
     }
     mark_interrupted(s, i);
-    cs_reports_print_run(r, o->verbose, s->st.script, &s->extra[i]);
+    print_end(r, o->verbose, s->st.script, &s->extra[i]);
     end_record(s->tracing, o->out_dir, r);
     return r->status;
 }
@@ -377,8 +397,6 @@ int cs_session_run(const cs_plan *p, int argc, char **argv)
         goto out_close;
     for (i = 0; i < s.npol; i++) {
         if ((st = run_policy(&s, i))) {
-            if (s.runs[i].error)
-                fprintf(stderr, "comstress: %s\n", s.runs[i].error);
             s.npol = i + 1;
             break;
         }
