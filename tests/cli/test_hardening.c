@@ -91,6 +91,40 @@ START_TEST(a_fault_parameter_the_fault_does_not_take_is_refused)
 }
 END_TEST
 
+/* advise and unadvise are paired when the script is read, before any
+ * work: an unadvise with no advise before it, or a name advised twice
+ * without an unadvise between, is refused with exit 2 and one line
+ * naming the file and line (or the --call); --out is never created. */
+START_TEST(an_unpaired_advise_or_unadvise_is_refused_before_any_work)
+{
+    static const struct { const char *script, *says; } bad[] = {
+        { "unadvise @obj\n", "line 1: unadvise @obj: @obj is not advised before it" },
+        { "advise @obj\nFire(1)\nadvise @obj\n", "line 3: advise @obj: @obj is advised already (unadvise @obj "
+          "between the two)" },
+        { "advise @obj\nunadvise @obj\nunadvise @obj\n", "line 3: unadvise @obj: @obj is not advised before it" },
+    };
+    char dir[CS_PATH_LEN], args[CS_PATH_LEN + 400];
+    const char *base = cs_temp_dir("hard-advise-pairs");
+    size_t i;
+
+    snprintf(dir, sizeof(dir), "%s\\never", base);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(args, sizeof(args), "run --script \"%s\" --iterations 300 --out \"%s\"",
+                 write_script(base, "s.txt", bad[i].script), dir);
+        cs_comstress(args, &res);
+        ck_assert_exit(CS_EXIT_USAGE);
+        ck_assert_out_has(bad[i].says);
+        ck_assert_int_eq(error_lines(), 1);
+        ck_assert_msg(cs_file_attributes(dir) == INVALID_FILE_ATTRIBUTES, "--out was created for %s", bad[i].script);
+    }
+    snprintf(args, sizeof(args), "run --call \"unadvise @obj\" --iterations 300 --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("comstress: --call 'unadvise @obj': @obj is not advised before it");
+    ck_assert_msg(cs_file_attributes(dir) == INVALID_FILE_ATTRIBUTES, "--out was created for --call");
+}
+END_TEST
+
 START_TEST(control_characters_in_echoed_text_are_escaped)
 {
     char args[256];
@@ -309,6 +343,7 @@ int main(void)
         CS_TEST(text_outside_the_bmp_reaches_com_and_every_report_exactly),
         CS_TEST(a_malformed_call_is_refused_before_anything_is_created),
         CS_TEST(a_fault_parameter_the_fault_does_not_take_is_refused),
+        CS_TEST(an_unpaired_advise_or_unadvise_is_refused_before_any_work),
         CS_TEST(control_characters_in_echoed_text_are_escaped),
         CS_TEST(a_directory_in_use_by_another_run_is_refused),
         CS_TEST(a_run_that_dies_leaves_no_older_passing_report_behind),
