@@ -336,6 +336,8 @@ static int session_finish(session *s, cs_status st)
         st = write_reports(s, CS_ST_INTERRUPTED);
     }
     rc = cs_session_exit(st, s->runs, s->npol);
+    if (st != CS_ST_COMPLETED)
+        cs_phase_note("%s%s", CS_NOTE_STATUS, cs_status_word(st));
     cs_phase_end(cs_status_phase_end(st, cs_judge_any(s->runs, s->npol)));
     SetEvent(reports_done);
     if (st == CS_ST_HUNG || st == CS_ST_CRASHED) {

@@ -125,6 +125,43 @@ START_TEST(an_unpaired_advise_or_unadvise_is_refused_before_any_work)
 }
 END_TEST
 
+/* report names what it could not read and exits as the run did: a
+ * runs.txt that cannot be read (a directory in its place) is named, with
+ * what is lost; a missing phase.txt is said; a run that ended with a
+ * failed call (exit 4) is rebuilt with exit 4 and its status, not as an
+ * internal error. */
+START_TEST(report_names_what_it_could_not_read_and_exits_as_the_run_did)
+{
+    const char *dir = cs_temp_dir("hard-report-reads");
+    char out[CS_PATH_LEN], path[CS_PATH_LEN], args[CS_PATH_LEN + 200], *json;
+
+    snprintf(out, sizeof(out), "%s\\out", dir);
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --iterations 300 --fail-on none --out \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    snprintf(path, sizeof(path), "%s\\runs.txt", out);
+    ck_assert(DeleteFileA(path) && CreateDirectoryA(path, NULL));
+    snprintf(path, sizeof(path), "%s\\phase.txt", out);
+    ck_assert(DeleteFileA(path));
+    snprintf(args, sizeof(args), "report \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("runs.txt: it is a directory, not a file: its figures are left out");
+    ck_assert_out_has("has no phase.txt: how the run ended is not known");
+    snprintf(args, sizeof(args), "run --call \"NoSuch(1)\" --out \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_CALL);
+    snprintf(args, sizeof(args), "report \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_CALL);
+    ck_assert_out_has("comstress: report: the run ended: call failed");
+    json = cs_read_out(out, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"status\": \"call failed\"") != NULL, "run.json's status:\n%s", json);
+    free(json);
+}
+END_TEST
+
 START_TEST(control_characters_in_echoed_text_are_escaped)
 {
     char args[256];
@@ -344,6 +381,7 @@ int main(void)
         CS_TEST(a_malformed_call_is_refused_before_anything_is_created),
         CS_TEST(a_fault_parameter_the_fault_does_not_take_is_refused),
         CS_TEST(an_unpaired_advise_or_unadvise_is_refused_before_any_work),
+        CS_TEST(report_names_what_it_could_not_read_and_exits_as_the_run_did),
         CS_TEST(control_characters_in_echoed_text_are_escaped),
         CS_TEST(a_directory_in_use_by_another_run_is_refused),
         CS_TEST(a_run_that_dies_leaves_no_older_passing_report_behind),
