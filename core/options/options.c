@@ -566,9 +566,9 @@ int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
     name[n] = 0;
     if (!colon)
         return CS_EXIT_OK;
-    if (!parse_count(colon + 1, &v) || v > 2147483647)
-        return fail(err, errlen, "--fault: parameter '%s' of %s is not a whole number from 0 to 2147483647",
-                    colon + 1, name);
+    if (!parse_count(colon + 1, &v) || v < 1 || v > 2147483647)
+        return fail(err, errlen, "--fault: parameter '%s' of %s is not a whole number from 1 to 2147483647 "
+                    "(leave it out for the fault's default)", colon + 1, name);
     *param = (long)v;
     return CS_EXIT_OK;
 }

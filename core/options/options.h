@@ -229,7 +229,10 @@ int cs_options_main(int argc, char **argv, cs_options *o, const char *prog, int 
 /* Splits a --fault value "NAME[:PARAM]" into name (size namelen) and
  * *param (-1 when absent). Returns 0, or CS_EXIT_USAGE with a one-line
  * message: a name is lower-case letters, digits and '-', a parameter a
- * whole number from 0 to 2147483647. */
+ * whole number from 1 to 2147483647 (0 would mean "the default" to the
+ * server: a fault that never fires; leave it out instead). Whether the
+ * fault takes a parameter, and in what range, is the server's to say
+ * (its SetFault refuses it). */
 int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
                    char *err, size_t errlen);
 

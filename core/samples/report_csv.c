@@ -189,14 +189,16 @@ long cs_csv_thin(cs_csv_writer *w, const char *run)
 enum { COL_IGNORE = -1, COL_RUN = -2, COL_ITERATION = -3, COL_ELAPSED = -4 };
 
 /* What read_line found. */
-enum { LINE_OOM = -2, LINE_EOF = -1, LINE_CUT = 0, LINE_OK = 1, LINE_NUL = 2, LINE_LONG = 3 };
+enum { LINE_BINARY = -3, LINE_OOM = -2, LINE_EOF = -1, LINE_CUT = 0, LINE_OK = 1, LINE_NUL = 2, LINE_LONG = 3 };
 
 /* Reads one line into *buf (NUL-terminated, newline and CR removed), one
  * byte at a time, so a NUL byte is seen rather than cutting the line.
  * Returns LINE_OK; LINE_CUT for a last line without its newline (a crash
  * mid-write); LINE_NUL when the line holds a NUL byte; LINE_LONG when it
  * is longer than CS_CSV_MAX_LINE (the rest is read and dropped, so memory
- * stays bounded); LINE_EOF at the end; LINE_OOM. */
+ * stays bounded); LINE_EOF at the end; LINE_OOM; LINE_BINARY, at once,
+ * when a line passes CS_CSV_MAX_LINE holding a NUL byte: no text, and
+ * maybe no end (a device such as /dev/zero), so reading stops there. */
 static int read_line(FILE *f, char **buf, size_t *cap)
 {
     size_t len = 0;
@@ -205,6 +207,8 @@ static int read_line(FILE *f, char **buf, size_t *cap)
     while ((c = getc(f)) != EOF && c != '\n') {
         any = 1;
         nul |= c == 0;
+        if (len >= CS_CSV_MAX_LINE && nul)
+            return LINE_BINARY;
         if (len >= CS_CSV_MAX_LINE)
             continue;
         if (len + 2 > *cap) {
@@ -483,13 +487,18 @@ int cs_csv_read_stream(FILE *f, const char *name, cs_csv_data *d, char *err, siz
     memset(d, 0, sizeof(*d));
     if ((rc = read_line(f, &line, &cap)) != LINE_OK || (ncols = parse_header(line, roles)) < 0) {
         snprintf(err, errlen, "%s: %s", name, rc == LINE_OOM ? "out of memory"
+                 : rc == LINE_BINARY ? "not a text file (a line of NUL bytes past any length a row has)"
                  : "no header row (expected run,iteration,elapsed_s,...)");
         free(line);
         return -1;
     }
-    while ((rc = read_line(f, &line, &cap)) >= 0) {
+    while ((rc = read_line(f, &line, &cap)) != LINE_EOF && rc != LINE_OOM) {
         lineno++;
         run = "";
+        if (rc == LINE_BINARY) {
+            skip_row(d, lineno, "NUL bytes past any length a row has: reading stopped there");
+            break;
+        }
         if (rc != LINE_OK)
             skip_row(d, lineno, line_problem(rc));
         else if (!*line)

@@ -76,7 +76,10 @@ typedef struct cs_csv_data {
  * a double (1e999) or not finite ("inf", "nan": the writer leaves a
  * metric not measured empty), an iteration is negative or not a whole
  * number, the field count differs from the header's, a line holds a NUL
- * byte or is longer than CS_CSV_MAX_LINE. A number below the smallest
+ * byte or is longer than CS_CSV_MAX_LINE; a line past CS_CSV_MAX_LINE
+ * that holds a NUL byte stops the reading there (no text, maybe no end:
+ * a device), skipped and counted, or, as the header, refuses the file.
+ * A number below the smallest
  * normal double (1e-320) is read as the nearest double. Time and memory
  * are linear in the file's size, whatever the number of runs. Returns 0,
  * or -1 with a one-line message in err naming the file (cannot open, no

@@ -3,12 +3,14 @@
  * directory. See rebuilt.h.
  */
 #include <windows.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include "rebuilt.h"
 #include "outdir.h"
+#include "paths.h"
 #include "ends.h"
 #include "utf8.h"
 #include "phase.h"
@@ -48,6 +50,38 @@ static void noted_gate(const char *notes, unsigned *gate)
 }
 
 /*
+ * The whole text of the file at path into *text (malloc'd). Returns 0
+ * with *text NULL when there is no such file; 0 with the text; -1 after
+ * one line naming the file, why it cannot be read and what is lost
+ * (lost: "its figures are left out") when it is there but cannot be read
+ * -- a directory, no permission, a file too large to hold.
+ */
+static int read_named(const char *path, const char *lost, char **text)
+{
+    DWORD attrs = cs_file_attributes(path);
+    FILE *f;
+
+    *text = NULL;
+    if (attrs == INVALID_FILE_ATTRIBUTES && (GetLastError() == ERROR_FILE_NOT_FOUND
+                                              || GetLastError() == ERROR_PATH_NOT_FOUND))
+        return 0;
+    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+        fprintf(stderr, "comstress: report: cannot read %s: it is a directory, not a file: %s\n", path, lost);
+        return -1;
+    }
+    if (!(f = cs_fopen(path, "rb"))) {
+        fprintf(stderr, "comstress: report: cannot read %s: %s: %s\n", path, strerror(errno), lost);
+        return -1;
+    }
+    fclose(f);
+    if (!(*text = cs_read_whole(path))) {
+        fprintf(stderr, "comstress: report: cannot read %s whole (too large to hold?): %s\n", path, lost);
+        return -1;
+    }
+    return 0;
+}
+
+/*
  * How the run in dir ended, from its phase file: the exit code it had (or
  * would have had) when it crashed, was killed, hung or was interrupted,
  * with one line in text; CS_EXIT_OK when it ended normally or left no
@@ -60,8 +94,13 @@ static int run_end(const char *dir, char *text, size_t n, unsigned *gate)
 
     text[0] = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, CS_PHASE_FILE);
-    if (!(phase = cs_read_whole(path)))
+    if (read_named(path, "how the run ended is not known", &phase))
         return CS_EXIT_OK;
+    if (!phase) {
+        printf("note: %s has no %s: how the run ended is not known (its samples and records are "
+               "reported as they are)\n", dir, CS_PHASE_FILE);
+        return CS_EXIT_OK;
+    }
     cs_phase_parse(phase, &pi);
     free(phase);
     noted_gate(pi.notes, gate);
@@ -74,7 +113,8 @@ static void read_info(const char *dir, const char *name, cs_runinfo *info)
     char path[CS_PATH_LEN], *text;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    text = cs_read_whole(path);          /* none: the samples say what they can */
+    if (read_named(path, "its figures are left out", &text))
+        return;                         /* none: the samples say what they can */
     if (cs_runinfo_parse(text, info))
         fprintf(stderr, "comstress: report: out of memory reading %s: its figures are left out\n", path);
     free(text);
@@ -201,7 +241,11 @@ int cs_rebuild_reports(const char *dir, unsigned gate, int verbose)
         goto out_free_csv;
     }
     if (!(n = rebuild_runs(&d, runs, run_gate))) {
-        fprintf(stderr, "comstress: report: %s holds no samples\n", path);
+        if (d.skipped)
+            fprintf(stderr, "comstress: report: %s holds no sample that reads: %zu rows skipped, the first "
+                    "(line %zu) %s\n", path, d.skipped, d.first_skipped_line, d.first_skipped_why);
+        else
+            fprintf(stderr, "comstress: report: %s holds no samples\n", path);
         goto out_free_runs;
     }
     read_records(dir, &info, &traced, runs, n);

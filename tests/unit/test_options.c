@@ -169,7 +169,9 @@ static const struct refused { const char *words[6]; const char *says; } refused[
     { { "run", "--fault", "leak-bytes:abc" }, "parameter 'abc' of leak-bytes" },
     { { "run", "--fault", ":5" }, "':5' has no fault name" },
     { { "run", "--fault", "Leak Bytes" }, "'Leak Bytes' is not a fault name" },
-    { { "run", "--fault", "leak-bytes:99999999999" }, "is not a whole number from 0 to 2147483647" },
+    { { "run", "--fault", "leak-bytes:99999999999" }, "is not a whole number from 1 to 2147483647" },
+    { { "run", "--fault", "crash-call:0" }, "--fault: parameter '0' of crash-call is not a whole number from 1 to "
+      "2147483647 (leave it out for the fault's default)" },
     { { "run", "--timeout", "4294968" }, "--timeout: '4294968' is not a whole number of seconds from 1 to 4294967" },
     { { "run", "--cycles", "5" }, "unknown option '--cycles' for run (it belongs to child" },
     { { "suite", "--iterations", "5" }, "unknown option '--iterations' for suite (it belongs to run" },
