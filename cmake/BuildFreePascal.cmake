@@ -77,20 +77,72 @@ if(NOT EXISTS ${FPC_RTL_STAMP})
   message(STATUS "Free Pascal: win64 runtime built in ${_secs} s (${FPC_RTL_UNITS})")
 endif()
 
-# cs_pascal_dll(NAME SOURCE OUTPUT_DIR): compiles the Pascal `library` in
-# SOURCE (whose library name must be NAME) into OUTPUT_DIR/NAME.dll with
-# the runtime above, DWARF 2 and -O2, as a custom target NAME.
+# Free Pascal's COM units (ComObj, ComServ, ActiveX) and what they use are
+# not in the runtime built above: they are compiled from the same source
+# package, into the DLL's own object folder, by the DLL that uses them.
+set(FPC_SOURCE_PACKAGES /usr/share/fpcsrc/${FPC_VERSION}/packages)
+set(FPC_COM_UNIT_DIRS
+  ${FPC_SOURCE_PACKAGES}/winunits-base/src
+  ${FPC_SOURCE_PACKAGES}/rtl-objpas/src/win
+  ${FPC_SOURCE_PACKAGES}/rtl-objpas/src/inc
+  ${FPC_SOURCE_PACKAGES}/rtl-objpas/src/common
+  ${FPC_SOURCE_PACKAGES}/fcl-registry/src
+  ${FPC_SOURCE_PACKAGES}/fcl-base/src)
+foreach(_dir ${FPC_COM_UNIT_DIRS})
+  if(NOT IS_DIRECTORY ${_dir})
+    message(FATAL_ERROR "Free Pascal: ${_dir} is missing (package fpc-source)")
+  endif()
+endforeach()
+
+# cs_pascal_dll(NAME SOURCE OUTPUT_DIR [TYPELIB IDL]): compiles the Pascal
+# `library` in SOURCE (whose library name must be NAME) into
+# OUTPUT_DIR/NAME.dll with the runtime above, DWARF 2 and -O2, as a custom
+# target NAME. With TYPELIB, an automation server: widl makes the type
+# library from IDL, windres a NAME.res holding it as resource 1 TYPELIB
+# (the source says {$R NAME.res}), and the COM units are compiled too.
+# Free Pascal reads a {$R} file from the source's own folder only, so the
+# source is compiled from a copy next to the .res in the build tree.
 function(cs_pascal_dll name source out_dir)
+  cmake_parse_arguments(P "" "TYPELIB" "" ${ARGN})
   set(_src ${CMAKE_CURRENT_SOURCE_DIR}/${source})
   if(NOT EXISTS ${_src})
     message(FATAL_ERROR "${name}: Pascal source ${_src} is missing")
   endif()
   set(_obj ${CMAKE_CURRENT_BINARY_DIR}/${name}.fpc)
+  set(_compile ${_src})
+  set(_deps ${_src} ${FPC_RTL_STAMP})
+  set(_paths -Fu${FPC_RTL_UNITS})
+  set(_copy "")
+  set(_verbosity -vew)          # errors and warnings of our own sources
+  if(P_TYPELIB)
+    set(_verbosity -ve)         # the runtime's COM units warn by the dozen
+    set(_idl ${CMAKE_CURRENT_SOURCE_DIR}/${P_TYPELIB})
+    if(NOT EXISTS ${_idl})
+      message(FATAL_ERROR "${name}: IDL ${_idl} is missing")
+    endif()
+    get_filename_component(_file ${_src} NAME)
+    set(_compile ${_obj}/${_file})
+    set(_copy COMMAND ${CMAKE_COMMAND} -E copy_if_different ${_src} ${_compile})
+    file(MAKE_DIRECTORY ${_obj})
+    file(WRITE ${_obj}/${name}.rc "1 TYPELIB \"${name}.tlb\"\n")
+    add_custom_command(OUTPUT ${_obj}/${name}.res
+      COMMAND ${WIDL_PROGRAM} -m64 -I${WINE_IDL_DIR} -L${WINE_TLB_DIR} -t -o ${_obj}/${name}.tlb ${_idl}
+      COMMAND ${CMAKE_RC_COMPILER} -O res -o ${_obj}/${name}.res ${_obj}/${name}.rc
+      WORKING_DIRECTORY ${_obj}
+      DEPENDS ${_idl}
+      COMMENT "widl, windres: ${name}.res (its type library)"
+      VERBATIM)
+    list(APPEND _deps ${_obj}/${name}.res)
+    foreach(_dir ${FPC_COM_UNIT_DIRS})
+      list(APPEND _paths -Fu${_dir} -Fi${_dir})
+    endforeach()
+  endif()
   add_custom_command(OUTPUT ${out_dir}/${name}.dll
     COMMAND ${CMAKE_COMMAND} -E make_directory ${_obj} ${out_dir}
-    COMMAND ${FPC_COMPILER} -n -Twin64 -Mdelphi -O2 -gw2 -vew
-            -Fu${FPC_RTL_UNITS} -FU${_obj} -FE${out_dir} ${_src}
-    DEPENDS ${_src} ${FPC_RTL_STAMP}
+    ${_copy}
+    COMMAND ${FPC_COMPILER} -n -Twin64 -Mdelphi -O2 -gw2 ${_verbosity}
+            ${_paths} -FU${_obj} -FE${out_dir} ${_compile}
+    DEPENDS ${_deps}
     COMMENT "Free Pascal: ${name}.dll"
     VERBATIM)
   add_custom_target(${name} ALL DEPENDS ${out_dir}/${name}.dll)

@@ -188,10 +188,60 @@ START_TEST(usage_errors_are_named)
 }
 END_TEST
 
+/* ---- the Free Pascal automation server (ComObj, ComServ) ---- */
+
+/* cs_pas_auto.dll, next to the lifecycle driver. */
+static const char *auto_dll(void)
+{
+    static char path[MAX_PATH];
+    char *slash;
+
+    snprintf(path, sizeof(path), "%s", cs_env("COMSTRESS_LIFECYCLE_EXE"));
+    slash = strrchr(path, '\\');
+    if (!slash)
+        slash = strrchr(path, '/');
+    ck_assert_ptr_nonnull(slash);
+    snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "cs_pas_auto.dll");
+    return path;
+}
+
+START_TEST(automation_greet_leaks_one_bstr_per_call)
+{
+    cs_run_result *res = malloc(sizeof(*res));
+    char args[3 * MAX_PATH];
+
+    snprintf(args, sizeof(args), "run --dll \"%s\" --call \"Greet('x')\" --iterations 2000 "
+             "--fail-on leak,refs,objects,blocks --out \"%s\"", auto_dll(), cs_temp_dir("auto-greet"));
+    cs_comstress(args, res);
+    ck_assert_exit_of(*res, 1);
+    /* "Hello, x": 8 characters, a 32-byte heap block under Wine */
+    ck_assert_msg(strstr(res->out, "BSTR/CoTaskMem leak: Greet('x'), 1.0 blocks (32 bytes) per call") != NULL,
+                  "the leaked greeting is not named:\n%s", res->out);
+    free(res);
+}
+END_TEST
+
+START_TEST(automation_collection_add_and_clear_is_clean)
+{
+    cs_run_result *res = malloc(sizeof(*res));
+    char args[3 * MAX_PATH];
+
+    snprintf(args, sizeof(args), "run --dll \"%s\" --call \"Add('a')\" --call Count --call \"Item(0)\" "
+             "--call \"Clear()\" --iterations 2000 --ledger --fail-on leak,refs,objects,blocks --out \"%s\"",
+             auto_dll(), cs_temp_dir("auto-clean"));
+    cs_comstress(args, res);
+    ck_assert_exit_of(*res, 0);
+    /* Free Pascal 3.2's ComServ never agrees to unload */
+    ck_assert_msg(strstr(res->out, "DllCanUnloadNow says S_FALSE") != NULL, "%s", res->out);
+    free(res);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pascal");
     TCase *leak = tcase_create("leaky"), *clean = tcase_create("flat"), *other = tcase_create("other");
+    TCase *automation = tcase_create("automation");
 
     tcase_add_loop_test(leak, leaky_loses_one_runtime_block_per_live_thread_per_cycle, 0, 3);
     tcase_add_loop_test(leak, leaky_loses_the_blocks_and_one_heap_lock_per_cycle_exactly, 0, 2);
@@ -203,6 +253,9 @@ int main(void)
     tcase_add_test(other, suite_runs_the_pascal_scenarios_as_expected);
     suite_add_tcase(s, leak);
     suite_add_tcase(s, clean);
+    tcase_add_test(automation, automation_greet_leaks_one_bstr_per_call);
+    tcase_add_test(automation, automation_collection_add_and_clear_is_clean);
     suite_add_tcase(s, other);
+    suite_add_tcase(s, automation);
     return cs_run_suite(s);
 }
