@@ -24,10 +24,10 @@ const char *const cs_policy_names[CS_NPOLICIES] = { CS_POLICY_LIST(POLICY_NAME) 
 _Static_assert(CS_POLICY_COUNT == CS_NPOLICIES, "CS_NPOLICIES is the number of CS_POLICY_LIST entries");
 
 const char *const cs_life_scenarios[] = {
-    "tls-unload", "unload-deadlock", "unload-race", "crash", "hang", NULL
+    "tls-unload", "unload-deadlock", "unload-race", "crash", "hang", "pascal-tls", NULL
 };
 
-#define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang"
+#define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang, pascal-tls"
 #define COMMAND_LIST "run, compare, report, list, suite"
 #define LIST_WORDS "faults, policies, classes, members"
 
@@ -147,7 +147,10 @@ static const optdef opt_table[] = {
     { "--seconds", CHILD, K_REAL, F(life.seconds), 0, 3600, 1, "a duration from 0 to 3600 seconds" },
     { "--pin", CHILD, K_FLAG, F(life.pin) },
     { "--trace", CHILD, K_FLAG, F(life.trace) },
-    { "--variant", CHILD, K_CHOICE, F(life.fixed), .words = { { "leaky", 0 }, { "fixed", 1 } } },
+    { "--variant", CHILD, K_CHOICE, F(life.fixed),
+      .words = { { "leaky", CS_LIFE_LEAKY }, { "fixed", CS_LIFE_FIXED }, { "ended", CS_LIFE_ENDED },
+                 { "pool", CS_LIFE_POOL }, { "dll-threads", CS_LIFE_DLL_THREADS } } },
+    { "--library", CHILD, K_WORD, F(life.library), .words = { { "seed" }, { "record" }, { "empty" } } },
     { "--kind", CHILD, K_WORD, F(life.kind),
       .words = { { "av" }, { "illegal" }, { "stack" }, { "divide" } } },
 };
@@ -359,6 +362,7 @@ static void set_defaults(cs_options *o)
     o->life.seconds = 2.0;
     o->life.target = "ComStress.Target";
     o->life.kind = "av";
+    o->life.library = "seed";
 }
 
 static int parse_command(const char *word, cs_options *o, char *err, size_t errlen)
@@ -441,6 +445,17 @@ static int take_option(cs_options *o, int argc, char **argv, int *i, char *err, 
     return take(d, o, argv[++*i], err, errlen);
 }
 
+/* --variant words each scenario has: leaky and fixed for the C DLLs,
+ * everything but fixed for pascal-tls. */
+static int check_variant(const cs_life_options *l, char *err, size_t errlen)
+{
+    if (!strcmp(l->scenario, "pascal-tls") && l->fixed == CS_LIFE_FIXED)
+        return fail(err, errlen, "child pascal-tls: --variant fixed does not exist (leaky, ended, pool, dll-threads)");
+    if (strcmp(l->scenario, "pascal-tls") && l->fixed > CS_LIFE_FIXED)
+        return fail(err, errlen, "child %s: --variant is leaky or fixed", l->scenario);
+    return CS_EXIT_OK;
+}
+
 /* What must hold once every word is read; the defaults that depend on
  * the command are settled here. */
 static int check_whole(cs_options *o, char *err, size_t errlen)
@@ -461,7 +476,7 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
     case CS_CMD_CHILD:
         if (!o->life.scenario)
             return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
-        break;
+        return check_variant(&o->life, err, errlen);
     case CS_CMD_RUN: case CS_CMD_COMPARE:
         if (!o->fail_on)
             o->fail_on = CS_FAIL_DEFAULT;

@@ -134,13 +134,23 @@ typedef struct cs_life_options {
     int cycles;               /* --cycles C (50), tls-unload */
     int threads;              /* --threads N: live workers (4) or creators (4) */
     unsigned block_size;      /* --block-size B (4096), tls-unload */
-    int fixed;                /* --variant leaky|fixed */
+    int fixed;                /* --variant: CS_LIFE_LEAKY, CS_LIFE_FIXED, ... */
     int pin;                  /* --pin: one extra LoadLibrary, never unloaded */
     double seconds;           /* --seconds S (2), unload-race */
     const char *target;       /* --target PROGID (ComStress.Target), unload-race */
     const char *kind;         /* --kind av|illegal|stack|divide, crash */
     int trace;                /* --trace: tls-unload names its blocks' site */
+    const char *library;      /* --library seed|record|empty (seed), pascal-tls */
 } cs_life_options;
+
+/* --variant words. tls-unload and unload-deadlock take leaky and fixed;
+ * pascal-tls takes leaky, ended, pool and dll-threads (the Pascal runtime
+ * has no fixed form). */
+#define CS_LIFE_LEAKY       0
+#define CS_LIFE_FIXED       1
+#define CS_LIFE_ENDED       2  /* the threads end before each unload */
+#define CS_LIFE_POOL        3  /* a thread pool outlives the cycles */
+#define CS_LIFE_DLL_THREADS 4  /* the DLL starts (and ends) the threads */
 
 /* Names of the lifecycle scenarios, NULL-terminated. */
 extern const char *const cs_life_scenarios[];

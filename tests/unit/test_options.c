@@ -154,6 +154,31 @@ START_TEST(parse_defaults_and_errors)
 }
 END_TEST
 
+START_TEST(pascal_tls_variants_and_libraries)
+{
+    char *ok[] = { "pascal-tls", "--library", "record", "--variant", "pool" };
+    char *dflt[] = { "pascal-tls" };
+    char *fixed[] = { "pascal-tls", "--variant", "fixed" };
+    char *ended_c[] = { "tls-unload", "--variant", "ended" };
+    char *bad_lib[] = { "pascal-tls", "--library", "delphi" };
+    cs_life_options o;
+    char err[300];
+
+    ck_int_eq(cs_life_parse(5, ok, &o, err, sizeof(err)), 0);
+    ck_assert_str_eq(o.library, "record");
+    ck_int_eq(o.fixed, CS_LIFE_POOL);
+    ck_int_eq(cs_life_parse(1, dflt, &o, err, sizeof(err)), 0);
+    ck_assert_str_eq(o.library, "seed");
+    ck_int_eq(o.fixed, CS_LIFE_LEAKY);
+    ck_int_eq(cs_life_parse(3, fixed, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "child pascal-tls: --variant fixed does not exist"));
+    ck_int_eq(cs_life_parse(3, ended_c, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "child tls-unload: --variant is leaky or fixed"));
+    ck_int_eq(cs_life_parse(3, bad_lib, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--library"));
+}
+END_TEST
+
 START_TEST(leak_threshold)
 {
     ck_int_eq(cs_tls_is_leak(4096.0 * 4, 4096), 1);
@@ -324,7 +349,8 @@ int main(void)
         CS_TEST(defaults), CS_TEST(all_options), CS_TEST(bad_inputs),
         CS_TEST(a_script_file_and_the_object_model_client_faults_are_taken),
         CS_TEST(fail_on_takes_a_list_of_categories),
-        CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors), CS_TEST(leak_threshold), NULL
+        CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors),
+        CS_TEST(pascal_tls_variants_and_libraries), CS_TEST(leak_threshold), NULL
     };
 
     Suite *s = suite_create("options");
