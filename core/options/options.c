@@ -102,6 +102,7 @@ static const optdef opt_table[] = {
     { "--ledger", RUNS, K_FLAG, F(ledger) },
     { "--trace", RUNS, K_FLAG, F(trace) },
     { "--trace-module", RUNS, K_MODULE, F(trace_modules), .what = "empty module name" },
+    { "--debug-dir", RUNS, K_DIR, F(debug_dir), .what = "empty directory name" },
     { "--verbose", RUNS | BIT(CS_CMD_REPORT), K_FLAG, F(verbose) },
     { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
       .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
@@ -250,6 +251,8 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
             return fail(err, errlen, "%s: a path of %u bytes is longer than the %u this option takes",
                         d->name, (unsigned)strlen(val), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         *(const char **)field = val;
+        if (field == (void *)&o->debug_dir)
+            o->trace = 1;             /* debug files are for naming traced sites */
         return CS_EXIT_OK;
     case K_FAULT: {
         char name[64];
