@@ -113,7 +113,7 @@ typedef struct cs_trace_site {
     /* When the first frame has no source line: one line saying what would
      * name it ("no debug information: build x.dll with -g", or where its
      * debug file was looked for); "" otherwise or when not named. */
-    char hint[200];
+    char hint[240];
     unsigned nframes;           /* innermost first, inlined calls included */
     cs_trace_frame frames[CS_TRACE_MAX_FRAMES];
 } cs_trace_site;

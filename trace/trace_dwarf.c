@@ -36,7 +36,7 @@ typedef struct dw_module {
     char path[260];             /* UTF-8, as frames carry it */
     mapping image, debug;
     cs_debuginfo *di;           /* NULL when the file is not a PE image */
-    char hint[200];             /* what would name its code, "" when named */
+    char hint[sizeof(((cs_trace_site *)0)->hint)];  /* what would name its code, "" when named */
 } dw_module;
 
 struct cs_dwarf {
@@ -159,7 +159,7 @@ static BOOL try_debug(dw_module *mod, const WCHAR *dir, const char *tail, uint32
  * hint when the module asks for one that is not found. */
 static void find_debug_file(dw_module *mod, const WCHAR *folder)
 {
-    char tail[300], id[33], shown[2][120];
+    char tail[300], id[33], shown[2][MAX_PATH];
     const char *link = cs_debuginfo_debuglink(mod->di, NULL), *name = strrchr(mod->path, '\\');
     uint32_t crc = 0;
     unsigned seen = 0, i;
@@ -186,12 +186,14 @@ static void find_debug_file(dw_module *mod, const WCHAR *folder)
                                  sizeof(shown[i]), NULL, NULL))
             shown[i][0] = 0;
     if (seen)
-        snprintf(mod->hint, sizeof(mod->hint), "its debug file %s does not match %s (rebuilt since?)",
+        snprintf(mod->hint, sizeof(mod->hint), "debug file %s does not match %s (rebuilt since?)",
                  link, name);
+    else if (shown[1][0])
+        snprintf(mod->hint, sizeof(mod->hint), "debug file %s not in %s, .debug\\ there or %s",
+                 link, shown[0], shown[1]);
     else
-        snprintf(mod->hint, sizeof(mod->hint), "its debug file %s was not found in %s%s%s%s",
-                 link, shown[0], shown[1][0] ? ", its .debug folder or " : " or its .debug folder",
-                 shown[1][0] ? shown[1] : "", shown[1][0] ? "" : ": give the file's folder with --debug-dir");
+        snprintf(mod->hint, sizeof(mod->hint), "debug file %s not in %s or .debug\\ there: "
+                 "use --debug-dir", link, shown[0]);
 }
 
 /* The module of path, opened (and its debug file found) the first
