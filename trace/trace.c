@@ -15,6 +15,9 @@ cs_trace_raw cs_raw;
 /* 0: off, 1: on (or starting, or stopping). */
 static volatile LONG session;
 
+volatile LONG64 cs_trace_latest_iteration = CS_TRACE_NO_ITERATION;
+volatile LONG cs_trace_latest_statement = CS_TRACE_NO_STATEMENT;
+
 /* Iterations given to cs_trace_set_context, for a collect without range. */
 static volatile LONG64 seen_first = INT64_MAX, seen_last = INT64_MIN;
 
@@ -74,6 +77,8 @@ HRESULT cs_trace_start(const cs_trace_config *config)
     cs_trace_depth = config->depth ? config->depth : CS_TRACE_MAX_FRAMES;
     seen_first = INT64_MAX;
     seen_last = INT64_MIN;
+    cs_trace_latest_iteration = CS_TRACE_NO_ITERATION;
+    cs_trace_latest_statement = CS_TRACE_NO_STATEMENT;
     if (FAILED(hr = cs_table_init()))
         goto out_shutdown;
     cs_trace_on = 1;
@@ -127,10 +132,13 @@ void cs_trace_set_context(int64_t iteration, int32_t statement)
     if ((t = cs_thread_state())) {
         t->iteration = iteration;
         t->statement = statement;
+        t->context_set = TRUE;
     }
     if (iteration != CS_TRACE_NO_ITERATION) {
         extend(&seen_first, iteration, FALSE);
         extend(&seen_last, iteration, TRUE);
+        cs_trace_latest_statement = statement;
+        cs_trace_latest_iteration = iteration;
     }
     cs_gate_leave();
 }

@@ -140,6 +140,7 @@ struct cs_trace_stack;
 typedef struct cs_trace_thread {
     int64_t iteration;
     int32_t statement;
+    BOOL context_set;           /* cs_trace_set_context ran on this thread */
     struct cs_trace_stack *recent[CS_STACK_CACHE_SIZE];  /* interned lately */
     cs_unwind_cache unwind;
 } cs_trace_thread;
@@ -251,6 +252,16 @@ void *cs_hook_traced(cs_hook_id id);
 /* Replacement installed in every other module (heap functions only: the
  * blocks they free or move may be traced ones); NULL when none. */
 void *cs_hook_watch(cs_hook_id id);
+
+/*
+ * The latest context any thread set (cs_trace_set_context), for blocks
+ * made on a thread that never set one: a thread the target started (a
+ * worker of its own, a pool's) does its part of the calls the harness
+ * makes, so its blocks are judged per iteration like the calls' own.
+ * CS_TRACE_NO_ITERATION until a context is set.
+ */
+extern volatile LONG64 cs_trace_latest_iteration;
+extern volatile LONG cs_trace_latest_statement;
 
 /* Frames kept per allocation (set at start). */
 extern unsigned cs_trace_depth;

@@ -4,9 +4,9 @@
  * is built: every planted leak caught with its exact figure and its first
  * frame named at the right function and line (gcc's default -g, which is
  * DWARF 5; -gdwarf-4; stripped with its debug file beside it or in
- * --debug-dir); with nothing to read, module+offset and one line saying
- * what would name it. The bounded cache and the clean methods are never
- * a finding.
+ * --debug-dir), a leak made on a thread the server starts included; with
+ * nothing to read, module+offset and one line saying what would name it.
+ * The bounded cache and the clean methods are never a finding.
  */
 #include "cs_check.h"
 #include "options.h"
@@ -50,6 +50,8 @@ static const planted group_b[] = {
       NULL, "WidgetBox_Format", "widgets.c", "char *psz = AcmeFormatNumber(lValue);" },
     { "Checksum(3)", "heap leak", "68 B", "crc_open", "crc.c", "crc_ctx *ctx = malloc(sizeof(*ctx));",
       NULL, "WidgetBox_Checksum", "widgets.c", "crc_ctx *ctx = crc_open((unsigned long)lSeed);" },
+    /* Made on the server's own worker thread, which the call waits for. */
+    { "Post(1)", "heap leak", "32 B", "JobThread", "jobs.c", "pRec = malloc(sizeof(*pRec));" },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -109,7 +111,7 @@ enum { AT_OFFSET, AT_FUNCTION, AT_LINE };
  * given, follows a site. */
 static void expect_leaks(const char *dir, const planted *group, size_t n, int named, const char *hint)
 {
-    char *json = cs_read_out(dir, "out\\run.json"), want[512];
+    char *json = cs_read_out(dir, "out\\run.json"), *html = NULL, want[512];
     size_t i;
 
     ck_assert_msg(json != NULL, "no run.json in %s", dir);
@@ -151,11 +153,15 @@ static void expect_leaks(const char *dir, const planted *group, size_t n, int na
         *o = 0;
         ck_assert_msg(strstr(res.out, hint) != NULL, "output lacks the hint '%s':\n%s", hint, res.out);
         ck_assert_msg(strstr(json, escaped) != NULL, "run.json lacks the hint '%s'", escaped);
+        free(html);
+        html = cs_read_out(dir, "out\\report.html");
+        ck_assert_msg(html && strstr(html, hint), "report.html lacks the hint '%s'", hint);
     }
     /* The bounded cache and the clean calls: no finding names them. */
     ck_assert_msg(strstr(res.out, "of Lookup(1)") == NULL, "the bounded cache is a finding:\n%s", res.out);
     ck_assert_msg(strstr(res.out, "of Add(1,2)") == NULL, "Add is a finding:\n%s", res.out);
     ck_assert_msg(strstr(res.out, "of Echo('x')") == NULL, "Echo is a finding:\n%s", res.out);
+    free(html);
     free(json);
 }
 
