@@ -17,7 +17,7 @@ typedef struct di_cur {
 
 static inline di_cur di_cursor(const uint8_t *p, size_t len)
 {
-    di_cur c = { p, p + len, 0 };
+    di_cur c = { p, p ? p + len : p, 0 };     /* an absent section: empty */
 
     return c;
 }

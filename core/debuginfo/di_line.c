@@ -59,6 +59,7 @@ static int read_entries(di_mem *m, di_cur *c, line_hdr *h, di_tables *t, int fil
     for (i = 0; i < count && !c->err; i++) {
         const char *path = "";
         uint64_t dir = 0;
+        const uint8_t *start = c->p;
 
         for (k = 0; k < nformats; k++) {
             di_val v;
@@ -70,6 +71,8 @@ static int read_entries(di_mem *m, di_cur *c, line_hdr *h, di_tables *t, int fil
             else if (fmt[k][0] == 2 && v.cls == DI_V_CONST)   /* directory_index */
                 dir = v.u;
         }
+        if (c->p == start)
+            return -1;          /* entries of no bytes: a count to run for ever */
         if (files)
             add_file(m, t, dir_of(h, dir), path);
         else if (!di_grow(m, (void **)&h->dirs, &h->capdirs, h->ndirs + 1, sizeof(*h->dirs)))
