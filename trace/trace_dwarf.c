@@ -155,16 +155,39 @@ static BOOL try_debug(dw_module *mod, const WCHAR *dir, const char *tail, uint32
     return TRUE;
 }
 
+/* The hint for a debug file asked for (named want) but not found, or
+ * found and not matching (seen). */
+static void not_found_hint(dw_module *mod, const char *want, const WCHAR *folder, unsigned seen,
+                           BOOL dot_debug)
+{
+    const char *name = strrchr(mod->path, '\\');
+    char shown[2][MAX_PATH];
+    unsigned i;
+
+    for (i = 0; i < 2; i++)
+        if (!WideCharToMultiByte(CP_UTF8, 0, i ? debug_dir : folder, -1, shown[i],
+                                 sizeof(shown[i]), NULL, NULL))
+            shown[i][0] = 0;
+    if (seen)
+        snprintf(mod->hint, sizeof(mod->hint), "debug file %s does not match %s (rebuilt since?)",
+                 want, name ? name + 1 : mod->path);
+    else if (shown[1][0])
+        snprintf(mod->hint, sizeof(mod->hint), "debug file %s not in %s%s or %s", want, shown[0],
+                 dot_debug ? ", .debug\\ there" : "", shown[1]);
+    else
+        snprintf(mod->hint, sizeof(mod->hint), "debug file %s not in %s%s: use --debug-dir", want,
+                 shown[0], dot_debug ? " or .debug\\ there" : "");
+}
+
 /* Looks for the module's separate debug file where gdb would; sets the
  * hint when the module asks for one that is not found. */
 static void find_debug_file(dw_module *mod, const WCHAR *folder)
 {
-    char tail[300], id[33], shown[2][MAX_PATH];
-    const char *link = cs_debuginfo_debuglink(mod->di, NULL), *name = strrchr(mod->path, '\\');
+    char tail[300], by_id[80], id[33];
+    const char *link = cs_debuginfo_debuglink(mod->di, NULL);
     uint32_t crc = 0;
-    unsigned seen = 0, i;
+    unsigned seen = 0;
 
-    name = name ? name + 1 : mod->path;
     if (link) {
         cs_debuginfo_debuglink(mod->di, &crc);
         snprintf(tail, sizeof(tail), ".debug\\%s", link);
@@ -174,26 +197,15 @@ static void find_debug_file(dw_module *mod, const WCHAR *folder)
             return;
     }
     if (cs_debuginfo_build_id(mod->di, id)) {
-        snprintf(tail, sizeof(tail), ".build-id\\%.2s\\%s.debug", id, id + 2);
-        if (try_debug(mod, debug_dir, tail, 0, TRUE, &seen)
-            || try_debug(mod, folder, tail, 0, TRUE, &seen))
+        snprintf(by_id, sizeof(by_id), ".build-id\\%.2s\\%s.debug", id, id + 2);
+        if (try_debug(mod, debug_dir, by_id, 0, TRUE, &seen)
+            || try_debug(mod, folder, by_id, 0, TRUE, &seen))
             return;
     }
-    if (!link)
-        return;
-    for (i = 0; i < 2; i++)
-        if (!WideCharToMultiByte(CP_UTF8, 0, i ? debug_dir : folder, -1, shown[i],
-                                 sizeof(shown[i]), NULL, NULL))
-            shown[i][0] = 0;
-    if (seen)
-        snprintf(mod->hint, sizeof(mod->hint), "debug file %s does not match %s (rebuilt since?)",
-                 link, name);
-    else if (shown[1][0])
-        snprintf(mod->hint, sizeof(mod->hint), "debug file %s not in %s, .debug\\ there or %s",
-                 link, shown[0], shown[1]);
-    else
-        snprintf(mod->hint, sizeof(mod->hint), "debug file %s not in %s or .debug\\ there: "
-                 "use --debug-dir", link, shown[0]);
+    if (link)
+        not_found_hint(mod, link, folder, seen, TRUE);
+    else if (id[0])
+        not_found_hint(mod, by_id, folder, 0, FALSE);
 }
 
 /* The module of path, opened (and its debug file found) the first

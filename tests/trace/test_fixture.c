@@ -9,6 +9,7 @@
  * The bounded cache and the clean methods are never a finding.
  */
 #include "cs_check.h"
+#include "debuginfo.h"
 #include "options.h"
 
 #include <stdio.h>
@@ -197,22 +198,54 @@ START_TEST(every_leak_of_a_stripped_build_is_named_from_its_debug_file_beside_it
 }
 END_TEST
 
-/* The stripped build's DLLs copied to a folder of their own, without
- * their debug files; returns the folder (Windows path). */
-static const char *stripped_alone(const char *tag)
+/* Copies the fixture's kind/name to to (a Windows path). */
+static void copy_built(const char *kind, const char *name, const char *to)
+{
+    char from[MAX_PATH];
+
+    snprintf(from, sizeof(from), "%s/%s/%s", cs_env("COMSTRESS_FIXTURE_DIR"), kind, name);
+    ck_assert_msg(CopyFileA(from, to, FALSE), "copy %s to %s: %lu", from, to, GetLastError());
+}
+
+/* A build kind's DLLs copied to a folder of their own, without their
+ * debug files; returns the folder (Windows path, static). */
+static const char *alone(const char *kind, const char *tag)
 {
     static char copy[MAX_PATH];
     const char *names[] = { "widgets.dll", "acmefmt.dll" };
-    char from[MAX_PATH], to[MAX_PATH];
+    char to[MAX_PATH];
     size_t i;
 
     snprintf(copy, sizeof(copy), "%s", cs_temp_dir(tag));
     for (i = 0; i < 2; i++) {
-        snprintf(from, sizeof(from), "%s/stripped/%s", cs_env("COMSTRESS_FIXTURE_DIR"), names[i]);
         snprintf(to, sizeof(to), "%s\\%s", copy, names[i]);
-        ck_assert_msg(CopyFileA(from, to, FALSE), "copy %s: %lu", from, GetLastError());
+        copy_built(kind, names[i], to);
     }
     return copy;
+}
+
+static const char *stripped_alone(const char *tag)
+{
+    return alone("stripped", tag);
+}
+
+/* The build id of the DLL at path, in hex. */
+static void build_id_of(const char *path, char hex[33])
+{
+    size_t len;
+    unsigned char *bytes = (unsigned char *)cs_read_file(path);
+    cs_debuginfo *di;
+    FILE *f = fopen(path, "rb");
+
+    ck_assert_ptr_nonnull(bytes);
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    len = (size_t)ftell(f);
+    fclose(f);
+    ck_assert_int_eq(cs_debuginfo_open(bytes, len, NULL, &di), CS_DI_OK);
+    ck_assert_int_eq(cs_debuginfo_build_id(di, hex), 1);
+    cs_debuginfo_close(di);
+    free(bytes);
 }
 
 START_TEST(a_stripped_build_without_its_debug_file_gives_offsets_and_says_where_it_looked)
@@ -236,6 +269,45 @@ START_TEST(debug_dir_names_a_stripped_build_from_the_folder_it_gives)
     snprintf(extra, sizeof(extra), "--debug-dir \"%s/stripped\"", cs_env("COMSTRESS_FIXTURE_DIR"));
     expect_leaks(run_kind(copy, "fixture-debugdir", group_b, COUNT(group_b), extra), group_b,
                  COUNT(group_b), AT_LINE, NULL);
+}
+END_TEST
+
+START_TEST(debug_dir_finds_a_debug_file_by_the_build_id_alone)
+{
+    const char *names[] = { "widgets.dll", "acmefmt.dll" };
+    char folder[MAX_PATH], syms[MAX_PATH], dll[MAX_PATH], to[MAX_PATH], from[64], id[33], extra[1024];
+    size_t i;
+
+    snprintf(folder, sizeof(folder), "%s", alone("buildid", "fixture-buildid-dlls"));
+    snprintf(syms, sizeof(syms), "%s", cs_temp_dir("fixture-buildid-syms"));
+    snprintf(to, sizeof(to), "%s\\.build-id", syms);
+    CreateDirectoryA(to, NULL);
+    for (i = 0; i < 2; i++) {
+        snprintf(dll, sizeof(dll), "%s\\%s", folder, names[i]);
+        build_id_of(dll, id);
+        snprintf(to, sizeof(to), "%s\\.build-id\\%.2s", syms, id);
+        CreateDirectoryA(to, NULL);
+        snprintf(to, sizeof(to), "%s\\.build-id\\%.2s\\%s.debug", syms, id, id + 2);
+        snprintf(from, sizeof(from), "%s.debug", names[i]);
+        copy_built("buildid", from, to);
+    }
+    snprintf(extra, sizeof(extra), "--debug-dir \"%s\"", syms);
+    expect_leaks(run_kind(folder, "fixture-buildid", group_b, COUNT(group_b), extra), group_b,
+                 COUNT(group_b), AT_LINE, NULL);
+}
+END_TEST
+
+START_TEST(a_debug_file_of_another_build_is_said_not_to_match)
+{
+    const char *folder = stripped_alone("fixture-mismatch-dlls");
+    char to[MAX_PATH], copy[MAX_PATH];
+
+    snprintf(copy, sizeof(copy), "%s", folder);
+    snprintf(to, sizeof(to), "%s\\widgets.dll.debug", copy);
+    copy_built("stripped", "acmefmt.dll.debug", to);       /* the wrong file under the right name */
+    expect_leaks(run_kind(copy, "fixture-mismatch", group_a, COUNT(group_a), NULL), group_a,
+                 COUNT(group_a), AT_OFFSET,
+                 "(debug file widgets.dll.debug does not match widgets.dll (rebuilt since?))");
 }
 END_TEST
 
@@ -273,6 +345,8 @@ int main(void)
     tcase_add_test(tc, every_leak_of_a_stripped_build_is_named_from_its_debug_file_beside_it);
     tcase_add_test(tc, a_stripped_build_without_its_debug_file_gives_offsets_and_says_where_it_looked);
     tcase_add_test(tc, debug_dir_names_a_stripped_build_from_the_folder_it_gives);
+    tcase_add_test(tc, debug_dir_finds_a_debug_file_by_the_build_id_alone);
+    tcase_add_test(tc, a_debug_file_of_another_build_is_said_not_to_match);
     tcase_add_test(tc, a_build_without_g_says_to_build_it_with_g);
     tcase_add_test(tc, a_debug_dir_that_does_not_exist_is_refused_before_any_work);
     suite_add_tcase(s, tc);
