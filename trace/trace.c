@@ -311,7 +311,8 @@ void cs_trace_site_hint(cs_trace_site *site)
     cs_dwarf *dw;
 
     site->hint[0] = 0;
-    if (!site->nframes || site->frames[0].line || !site->frames[0].path[0])
+    if (!site->nframes || site->frames[0].line || !site->frames[0].traced
+        || !site->frames[0].path[0])
         return;
     dw = cs_dwarf_open(TRUE);
     cs_dwarf_hint(dw, &site->frames[0], site->hint, sizeof(site->hint));

@@ -110,8 +110,8 @@ typedef struct cs_trace_site {
     double bytes_per_iteration;
     int64_t first_iteration;
     int64_t last_iteration;
-    /* When the first frame has no source line: one line saying what would
-     * name it ("no debug information: build x.dll with -g", or where its
+    /* When the first frame is in a traced module and has no source line:
+     * one line saying what would name it ("no debug information: build x.dll with -g", or where its
      * debug file was looked for); "" otherwise or when not named. */
     char hint[240];
     unsigned nframes;           /* innermost first, inlined calls included */

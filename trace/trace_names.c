@@ -162,8 +162,8 @@ void cs_names_hint(cs_names *names, cs_trace_site *site)
     const cs_trace_frame *f = &site->frames[0];
 
     site->hint[0] = 0;
-    if (!site->nframes || f->line || !f->path[0] || names->no_symbols)
-        return;
+    if (!site->nframes || f->line || !f->traced || !f->path[0] || names->no_symbols)
+        return;                 /* only the target's own code is the user's to rebuild */
     if (!names->dw)
         names->dw = cs_dwarf_open(FALSE);
     cs_dwarf_hint(names->dw, f, site->hint, sizeof(site->hint));
