@@ -39,6 +39,30 @@ const char *cs_fuzz_csv(const unsigned char *data, size_t size);
  * cs_theil_sen, cs_leak_verdict and cs_run_verdicts. */
 const char *cs_fuzz_stats(const unsigned char *data, size_t size);
 
+/* The debug information reader (core/debuginfo) on hostile bytes. Byte 0:
+ * bit 0 clear, the rest is a whole file (a PE image: a DLL or a debug
+ * file); set, the rest is DWARF sections, each a 2-byte little-endian
+ * length then its bytes, in the order .debug_info, .debug_abbrev,
+ * .debug_line, .debug_line_str, .debug_str, .debug_ranges,
+ * .debug_rnglists, .debug_str_offsets, .debug_addr, wrapped in a PE
+ * image (cs_fuzz_pe_image). Bits 1-7: the allocation that fails (0:
+ * none). Opens, reads and looks up addresses across the image; checks
+ * frames are well formed and that close gives back every allocation. */
+const char *cs_fuzz_debuginfo(const unsigned char *data, size_t size);
+
+/* A section for cs_fuzz_pe_image. */
+typedef struct cs_fuzz_section {
+    const char *name;           /* ".debug_line" ... (any length) */
+    const unsigned char *bytes;
+    size_t len;
+} cs_fuzz_section;
+
+/* Wraps sections in a minimal PE32+ image (image base 0x180000000, the
+ * sections at RVA 0x1000, 0x2000 ... in order, long names through the
+ * string table) for the debug information reader's suites. Returns the
+ * image's length and *out (malloc'd), or 0 when out of memory. */
+size_t cs_fuzz_pe_image(const cs_fuzz_section *sections, size_t n, unsigned char **out);
+
 /* Checks memory.svg text: tags closed in order, and inside every tag no
  * "inf" or "nan" and no number longer than 12 digits (a coordinate is a
  * pixel position, never a data value). Returns NULL or the problem. */

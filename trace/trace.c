@@ -15,6 +15,9 @@ cs_trace_raw cs_raw;
 /* 0: off, 1: on (or starting, or stopping). */
 static volatile LONG session;
 
+volatile LONG64 cs_trace_latest_iteration = CS_TRACE_NO_ITERATION;
+volatile LONG cs_trace_latest_statement = CS_TRACE_NO_STATEMENT;
+
 /* Iterations given to cs_trace_set_context, for a collect without range. */
 static volatile LONG64 seen_first = INT64_MAX, seen_last = INT64_MIN;
 
@@ -74,6 +77,8 @@ HRESULT cs_trace_start(const cs_trace_config *config)
     cs_trace_depth = config->depth ? config->depth : CS_TRACE_MAX_FRAMES;
     seen_first = INT64_MAX;
     seen_last = INT64_MIN;
+    cs_trace_latest_iteration = CS_TRACE_NO_ITERATION;
+    cs_trace_latest_statement = CS_TRACE_NO_STATEMENT;
     if (FAILED(hr = cs_table_init()))
         goto out_shutdown;
     cs_trace_on = 1;
@@ -127,10 +132,13 @@ void cs_trace_set_context(int64_t iteration, int32_t statement)
     if ((t = cs_thread_state())) {
         t->iteration = iteration;
         t->statement = statement;
+        t->context_set = TRUE;
     }
     if (iteration != CS_TRACE_NO_ITERATION) {
         extend(&seen_first, iteration, FALSE);
         extend(&seen_last, iteration, TRUE);
+        cs_trace_latest_statement = statement;
+        cs_trace_latest_iteration = iteration;
     }
     cs_gate_leave();
 }
@@ -261,8 +269,10 @@ HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_repor
     if (*report) {
         AcquireSRWLockExclusive(&names_lock);
         cs_names_begin(&names, opt.no_symbols);
-        for (i = 0; i < (*report)->nsites; i++)
+        for (i = 0; i < (*report)->nsites; i++) {
             symbolise_site(&names, &(*report)->sites[i]);
+            cs_names_hint(&names, &(*report)->sites[i]);
+        }
         cs_names_end(&names);
         ReleaseSRWLockExclusive(&names_lock);
     }
@@ -272,13 +282,41 @@ HRESULT cs_trace_collect(const cs_trace_collect_options *options, cs_trace_repor
 
 unsigned cs_trace_name_frames(const cs_trace_frame *raw, unsigned n, cs_trace_frame *out, unsigned max)
 {
-    cs_symbols *sym = cs_symbols_open_offline();
-    unsigned i, k = 0;
+    cs_trace_frame help[CS_TRACE_MAX_FRAMES];
+    cs_dwarf *dw = cs_dwarf_open(TRUE);
+    cs_symbols *sym = NULL;
+    BOOL opened = FALSE;
+    unsigned i, k = 0, got, nhelp;
 
-    for (i = 0; i < n && k < max; i++)
-        k += cs_symbols_expand_raw(sym, &raw[i], &out[k], max - k);
+    for (i = 0; i < n && k < max; i++) {
+        got = cs_dwarf_expand(dw, &raw[i], &out[k], max - k);
+        if (!got || !out[k].line) {           /* dbghelp where it knows more */
+            if (!opened)
+                sym = cs_symbols_open_offline();
+            opened = TRUE;
+            nhelp = sym ? cs_symbols_expand_raw(sym, &raw[i], help, CS_TRACE_MAX_FRAMES) : 0;
+            got = cs_symbols_choose(&out[k], got, help, nhelp, max - k);
+        }
+        if (!got)
+            out[k] = raw[i], got = 1;
+        k += got;
+    }
     cs_symbols_close(sym);
+    cs_dwarf_close(dw);
     return k;
+}
+
+void cs_trace_site_hint(cs_trace_site *site)
+{
+    cs_dwarf *dw;
+
+    site->hint[0] = 0;
+    if (!site->nframes || site->frames[0].line || !site->frames[0].traced
+        || !site->frames[0].path[0])
+        return;
+    dw = cs_dwarf_open(TRUE);
+    cs_dwarf_hint(dw, &site->frames[0], site->hint, sizeof(site->hint));
+    cs_dwarf_close(dw);
 }
 
 void cs_trace_report_free(cs_trace_report *report)
@@ -335,6 +373,12 @@ size_t cs_trace_format_site(const cs_trace_site *site, char *buf, size_t size)
                 len += (size_t)n;
         }
         append_frame(&site->frames[i], buf, size, &len);
+    }
+    if (site->hint[0]) {
+        int n = snprintf(len < size ? buf + len : NULL, len < size ? size - len : 0, " (%s)",
+                         site->hint);
+        if (n > 0)
+            len += (size_t)n;
     }
     if (size)
         buf[len < size ? len : size - 1] = 0;

@@ -110,6 +110,10 @@ typedef struct cs_trace_site {
     double bytes_per_iteration;
     int64_t first_iteration;
     int64_t last_iteration;
+    /* When the first frame is in a traced module and has no source line:
+     * one line saying what would name it ("no debug information: build x.dll with -g", or where its
+     * debug file was looked for); "" otherwise or when not named. */
+    char hint[240];
     unsigned nframes;           /* innermost first, inlined calls included */
     cs_trace_frame frames[CS_TRACE_MAX_FRAMES];
 } cs_trace_site;
@@ -135,8 +139,9 @@ typedef struct cs_trace_collect_options {
 
 /*
  * Snapshots the outstanding allocations, groups and classifies them
- * (cs_trace_group_records), and symbolises the kept groups' frames through
- * dbghelp. options may be NULL (defaults). Tracing stays on. *report is
+ * (cs_trace_group_records), and symbolises the kept groups' frames from
+ * each module's own debug information (DWARF, COFF symbols, a separate
+ * debug file), or through dbghelp where that knows more. options may be NULL (defaults). Tracing stays on. *report is
  * malloc'd (free with cs_trace_report_free) and valid after cs_trace_stop.
  * May be called again and again while the target runs: the names found
  * are remembered until cs_trace_stop (dropped when a module was loaded or
@@ -160,13 +165,29 @@ void cs_trace_report_free(cs_trace_report *report);
 unsigned cs_trace_name_frames(const cs_trace_frame *raw, unsigned n, cs_trace_frame *out, unsigned max);
 
 /*
+ * Fills site->hint for frames named by cs_trace_name_frames (as a collect
+ * does for its own sites): what would name the first frame when it has no
+ * source line. Reads the module's file, like the naming.
+ */
+void cs_trace_site_hint(cs_trace_site *site);
+
+/*
+ * Where separate debug files are looked for besides the folder of the DLL
+ * they describe (and its .debug folder): by the name the DLL's
+ * .gnu_debuglink gives, and by build id under DIR/.build-id/. NULL for
+ * none. Kept for the process (not only a session); call before naming.
+ */
+void cs_trace_set_debug_dir(const WCHAR *dir);
+
+/*
  * Writes where a site's blocks were allocated as one line, innermost
  * first: the frames in traced modules up to the first frame outside them
  * (the target's own calls; the first frame alone if it is not traced), for
  * example
  *   target_on_call (target.c:49) <- target_Add (target.c:176)
  * A frame without a source line reads "module!function+0x1c", and one
- * without a symbol "module+0x1c40". Returns the length the whole line
+ * without a symbol "module+0x1c40"; a site's hint follows in
+ * parentheses. Returns the length the whole line
  * needs, like snprintf; buf is always NUL-terminated when size > 0.
  */
 size_t cs_trace_format_site(const cs_trace_site *site, char *buf, size_t size);

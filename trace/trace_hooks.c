@@ -127,6 +127,11 @@ static void record(traced_call *c, void *p, SIZE_T size, cs_trace_kind kind)
     info.stack = cs_stack_intern(c->thread, c->frames, c->nframes);
     info.iteration = c->thread->iteration;
     info.statement = c->thread->statement;
+    if (!c->thread->context_set) {          /* a thread of the target's own */
+        info.iteration = cs_trace_latest_iteration;
+        info.statement = info.iteration == CS_TRACE_NO_ITERATION ? CS_TRACE_NO_STATEMENT
+                                                                  : cs_trace_latest_statement;
+    }
     info.kind = kind;
     cs_table_insert(key, &info);
 }

@@ -140,6 +140,7 @@ struct cs_trace_stack;
 typedef struct cs_trace_thread {
     int64_t iteration;
     int32_t statement;
+    BOOL context_set;           /* cs_trace_set_context ran on this thread */
     struct cs_trace_stack *recent[CS_STACK_CACHE_SIZE];  /* interned lately */
     cs_unwind_cache unwind;
 } cs_trace_thread;
@@ -252,6 +253,16 @@ void *cs_hook_traced(cs_hook_id id);
  * blocks they free or move may be traced ones); NULL when none. */
 void *cs_hook_watch(cs_hook_id id);
 
+/*
+ * The latest context any thread set (cs_trace_set_context), for blocks
+ * made on a thread that never set one: a thread the target started (a
+ * worker of its own, a pool's) does its part of the calls the harness
+ * makes, so its blocks are judged per iteration like the calls' own.
+ * CS_TRACE_NO_ITERATION until a context is set.
+ */
+extern volatile LONG64 cs_trace_latest_iteration;
+extern volatile LONG cs_trace_latest_statement;
+
 /* Frames kept per allocation (set at start). */
 extern unsigned cs_trace_depth;
 
@@ -286,6 +297,19 @@ LONG cs_patch_module_changes(void);
 typedef struct cs_symbols cs_symbols;
 cs_symbols *cs_symbols_open(void);
 
+/* The module part of a frame at address: module, path, traced, and the
+ * offset from the module's base (the address itself when no module). */
+void cs_symbols_module(uint64_t address, cs_trace_frame *f);
+
+/*
+ * Picks the better naming of one frame: the module's own debug
+ * information (own[0..nown)) unless dbghelp's (help[0..nhelp)) has a line
+ * where it has none, or a function where it has none. Copies the choice
+ * into own (room for max) and returns its count.
+ */
+unsigned cs_symbols_choose(cs_trace_frame *own, unsigned nown, const cs_trace_frame *help,
+                           unsigned nhelp, unsigned max);
+
 /*
  * Symbolises one return address into out (room for max >= 1): the
  * functions inlined at that call, innermost first (marked inlined), then
@@ -307,6 +331,30 @@ unsigned cs_symbols_expand_raw(cs_symbols *sym, const cs_trace_frame *raw, cs_tr
 
 void cs_symbols_close(cs_symbols *sym);
 
+/* ---- a module's own debug information (trace_dwarf.c) ---------------- */
+
+/* The modules read in one collect (or one offline naming). */
+typedef struct cs_dwarf cs_dwarf;
+
+/* Opens a reader set: its tables in the private heap, or (offline) in the
+ * process heap. NULL when out of memory. */
+cs_dwarf *cs_dwarf_open(BOOL offline);
+
+/*
+ * Names frame f (module path and offset from the module's base set) from
+ * its module's own debug information, read from the file (and its debug
+ * file) the first time: the inlined calls innermost first, then the
+ * function that holds them, into out (room for max). Returns the frames
+ * written, 0 when the module's information says nothing there.
+ */
+unsigned cs_dwarf_expand(cs_dwarf *dw, const cs_trace_frame *f, cs_trace_frame *out, unsigned max);
+
+/* One line saying what would name code of f's module (the build flag, or
+ * where its debug file was looked for). Returns what snprintf returns. */
+size_t cs_dwarf_hint(cs_dwarf *dw, const cs_trace_frame *f, char *buf, size_t size);
+
+void cs_dwarf_close(cs_dwarf *dw);
+
 /* ---- names remembered between collects (trace_names.c) --------------- */
 
 /* One collect's naming: dbghelp, opened at the first address whose name
@@ -315,6 +363,7 @@ typedef struct cs_names {
     cs_symbols *sym;
     BOOL opened;                /* cs_symbols_open was tried */
     BOOL no_symbols;            /* modules and offsets only */
+    cs_dwarf *dw;               /* the modules' own debug information */
 } cs_names;
 
 /* Starts a collect's naming; the names remembered are dropped when a
@@ -329,6 +378,10 @@ unsigned cs_names_expand(cs_names *names, uint64_t address, cs_trace_frame *out,
 /* Ends a collect's naming: closes dbghelp if it was opened, and takes the
  * module list as it is now as the one the names belong to. */
 void cs_names_end(cs_names *names);
+
+/* Sets site->hint when its first frame has no source line (see
+ * cs_trace_site); names->dw is opened if it was not. */
+void cs_names_hint(cs_names *names, cs_trace_site *site);
 
 /* Times dbghelp was opened since the session started. */
 LONG cs_names_opens(void);

@@ -94,6 +94,7 @@ void cs_names_begin(cs_names *names, BOOL no_symbols)
     names->sym = NULL;
     names->opened = FALSE;
     names->no_symbols = no_symbols;
+    names->dw = NULL;
     if (store.changes != cs_patch_module_changes())
         store.n = store.nframes = 0;          /* another module list */
 }
@@ -112,30 +113,68 @@ static unsigned copy_out(const cs_trace_frame *frames, unsigned n, cs_trace_fram
     return max;
 }
 
-unsigned cs_names_expand(cs_names *names, uint64_t address, cs_trace_frame *out, unsigned max)
+/* dbghelp's naming of address into help (opened now if not yet); the
+ * number of frames, 0 without dbghelp. */
+static unsigned ask_dbghelp(cs_names *names, uint64_t address, cs_trace_frame *help)
 {
-    cs_trace_frame all[CS_TRACE_MAX_FRAMES];
-    BOOL found;
-    size_t at = find(address, &found);
-    unsigned n;
-
-    if (found && !names->no_symbols)
-        return copy_out(&store.frames[store.e[at].first], store.e[at].n, out, max);
-    if (!names->no_symbols && !names->opened) {
-        names->sym = cs_symbols_open();       /* the first address not known */
+    if (!names->opened) {
+        names->sym = cs_symbols_open();       /* the first address it is needed for */
         names->opened = TRUE;
         InterlockedIncrement(&store.opens);
     }
-    n = cs_symbols_expand(names->no_symbols ? NULL : names->sym, address, all, CS_TRACE_MAX_FRAMES);
-    if (names->sym)
-        remember(at, address, all, n);        /* names without dbghelp are not kept */
+    return names->sym ? cs_symbols_expand(names->sym, address, help, CS_TRACE_MAX_FRAMES) : 0;
+}
+
+unsigned cs_names_expand(cs_names *names, uint64_t address, cs_trace_frame *out, unsigned max)
+{
+    cs_trace_frame all[CS_TRACE_MAX_FRAMES], help[CS_TRACE_MAX_FRAMES], f;
+    BOOL found;
+    size_t at = find(address, &found);
+    unsigned n, nhelp;
+
+    if (found && !names->no_symbols)
+        return copy_out(&store.frames[store.e[at].first], store.e[at].n, out, max);
+    cs_symbols_module(address, &f);
+    if (names->no_symbols) {
+        out[0] = f;
+        return 1;
+    }
+    if (!names->dw)
+        names->dw = cs_dwarf_open(FALSE);
+    /* The module's own information first; dbghelp where it knows more
+     * (no line from the module: a PDB of an MSVC build, say). */
+    n = cs_dwarf_expand(names->dw, &f, all, CS_TRACE_MAX_FRAMES);
+    if (!n || !all[0].line) {
+        nhelp = ask_dbghelp(names, address, help);
+        n = cs_symbols_choose(all, n, help, nhelp, CS_TRACE_MAX_FRAMES);
+    }
+    if (!n) {
+        all[0] = f;
+        n = 1;
+    }
+    if (names->sym || names->dw)
+        remember(at, address, all, n);        /* names found by nothing are not kept */
     return copy_out(all, n, out, max);
+}
+
+void cs_names_hint(cs_names *names, cs_trace_site *site)
+{
+    const cs_trace_frame *f = &site->frames[0];
+
+    site->hint[0] = 0;
+    if (!site->nframes || f->line || !f->traced || !f->path[0] || names->no_symbols)
+        return;                 /* only the target's own code is the user's to rebuild */
+    if (!names->dw)
+        names->dw = cs_dwarf_open(FALSE);
+    cs_dwarf_hint(names->dw, f, site->hint, sizeof(site->hint));
 }
 
 void cs_names_end(cs_names *names)
 {
     cs_symbols_close(names->sym);
     names->sym = NULL;
+    cs_dwarf_close(names->dw);
+    names->dw = NULL;
     store.changes = cs_patch_module_changes();
 }
 

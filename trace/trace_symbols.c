@@ -1,5 +1,6 @@
 /*
- * Frames to names through dbghelp, loaded only when a report is made.
+ * Frames to names through dbghelp, loaded only when a report is made and
+ * a module's own debug information (trace_dwarf.c) does not give a line.
  *
  * Wine's dbghelp reads the DWARF that mingw emits, at version 4 or older
  * (the build asks for -gdwarf-4): SymFromAddrW then names the function and
@@ -213,6 +214,31 @@ static unsigned name_frame(cs_symbols *sym, cs_trace_frame f, cs_trace_frame *ou
                         : sym->line_from_addr(sym->process, pc, &line_disp, &line), &line);
     }
     return n + 1;
+}
+
+void cs_symbols_module(uint64_t address, cs_trace_frame *f)
+{
+    uint64_t base;
+
+    memset(f, 0, sizeof(*f));
+    f->address = address;
+    resolve_module(f, &base);
+    f->offset = base ? address - base : address;
+}
+
+unsigned cs_symbols_choose(cs_trace_frame *own, unsigned nown, const cs_trace_frame *help,
+                           unsigned nhelp, unsigned max)
+{
+    BOOL take_help = nhelp && ((!nown && (help[nhelp - 1].function[0] || help[0].line))
+                               || (help[0].line && !own[0].line)
+                               || (help[nhelp - 1].function[0] && !own[nown - 1].function[0]));
+
+    if (!take_help)
+        return nown;
+    if (nhelp > max)
+        nhelp = max;
+    memcpy(own, help, nhelp * sizeof(*help));
+    return nhelp;
 }
 
 unsigned cs_symbols_expand(cs_symbols *sym, uint64_t address, cs_trace_frame *out, unsigned max)

@@ -110,6 +110,7 @@ static const optdef opt_table[] = {
     { "--ledger", RUNS, K_FLAG, F(ledger) },
     { "--trace", RUNS, K_FLAG, F(trace) },
     { "--trace-module", RUNS, K_MODULE, F(trace_modules), .what = "empty module name" },
+    { "--debug-dir", RUNS, K_DIR, F(debug_dir), .what = "empty directory name" },
     { "--verbose", RUNS | BIT(CS_CMD_REPORT), K_FLAG, F(verbose) },
 #define POLICY_WORD(e, w) { w, e },
     { "--cache", RUNS, K_CHOICE, F(cache), .noun = "policy", .words = { CS_POLICY_LIST(POLICY_WORD) } },
@@ -282,6 +283,8 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
             return fail(err, errlen, "%s: a path of %u bytes is longer than the %u this option takes",
                         d->name, (unsigned)strlen(val), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         *(const char **)field = val;
+        if (field == (void *)&o->debug_dir)
+            o->trace = 1;             /* debug files are for naming traced sites */
         return CS_EXIT_OK;
     case K_FAULT: {
         char name[64];

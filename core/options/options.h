@@ -207,6 +207,8 @@ typedef struct cs_options {
     int trace;                        /* --trace: allocation stacks */
     const char *trace_modules[CS_MAX_TRACE_MODULES];  /* --trace-module */
     size_t ntrace_modules;
+    const char *debug_dir;            /* --debug-dir DIR: separate debug files
+                                       * of stripped DLLs (NULL: none) */
     int invoke_plan;                  /* 1: never call vtable slots (--plan invoke) */
     long long timeout_s;              /* 0: none; else end a hung run after it */
     int bstr_cache;                   /* 1: leave oleaut32's BSTR cache on */

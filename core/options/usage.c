@@ -98,6 +98,8 @@ static const char usage_text[] =
 "                           target's DLL makes; leaks are named by site and\n"
 "                           call (docs/tracing.md)\n"
 "  --trace-module NAME      trace that module's allocations too (repeatable)\n"
+"  --debug-dir DIR          where the separate debug files of stripped DLLs are\n"
+"                           (besides each DLL's folder); asks for --trace\n"
 "  --verbose                print every metric's verdict (default: only those\n"
 "                           that are not clean)\n"
 "  --timeout SECONDS        end a run whose workload has not finished by then\n"

@@ -72,6 +72,7 @@ void cs_plan_resolve(const cs_options *o, cs_plan *p)
     p->trace = o->trace;
     p->trace_modules = o->trace_modules;
     p->ntrace_modules = o->ntrace_modules;
+    p->debug_dir = o->debug_dir;
     p->out_dir = o->out_dir;
     p->verbose = o->verbose;
     p->progress_s = o->progress_s ? o->progress_s : 10;

@@ -64,6 +64,8 @@ typedef struct cs_plan {
     int trace;
     const char *const *trace_modules;
     size_t ntrace_modules;
+    const char *debug_dir;            /* --debug-dir: debug files looked for
+                                       * there too, NULL: none */
     /* outputs */
     const char *out_dir;
     int verbose;

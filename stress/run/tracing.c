@@ -33,6 +33,23 @@ struct cs_tracing {
     cs_release_store st;
 };
 
+/* --debug-dir: a folder that exists, handed to the tracer's naming.
+ * Non-zero (after one line) when it is not one. */
+static int set_debug_dir(const char *dir)
+{
+    WCHAR *w = cs_wide(dir);
+    DWORD attr = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+
+    if (attr == INVALID_FILE_ATTRIBUTES || !(attr & FILE_ATTRIBUTE_DIRECTORY)) {
+        fprintf(stderr, "comstress: --debug-dir '%s': no such folder\n", dir);
+        free(w);
+        return 1;
+    }
+    cs_trace_set_debug_dir(w);
+    free(w);
+    return 0;
+}
+
 int cs_tracing_start(const cs_plan *o, const char *dll, cs_tracing **out)
 {
     WCHAR *wdll = cs_wide(dll), *mods[CS_MAX_TRACE_MODULES + 1] = { 0 };
@@ -42,6 +59,8 @@ int cs_tracing_start(const cs_plan *o, const char *dll, cs_tracing **out)
     HRESULT hr = E_OUTOFMEMORY;
 
     *out = NULL;
+    if (o->debug_dir && set_debug_dir(o->debug_dir))
+        return CS_EXIT_USAGE;
     for (i = 0; i < o->ntrace_modules; i++)
         if (!(mods[i] = cs_wide(o->trace_modules[i])))
             goto out_free;
@@ -293,6 +312,7 @@ void cs_tracing_name_sites(cs_run *r)
             snprintf(raw[k].module, sizeof(raw[k].module), "%s", slash ? slash + 1 : a->raw[k].path);
         }
         t->nframes = cs_trace_name_frames(raw, (unsigned)a->nraw, t->frames, CS_TRACE_MAX_FRAMES);
+        cs_trace_site_hint(t);
         snprintf(old, sizeof(old), "%s", a->site);
         put_frames(t, a);
         rename_site(r, old, a->site);

@@ -384,6 +384,50 @@ START_TEST(allocations_of_modules_not_traced_are_not_recorded)
 }
 END_TEST
 
+/* Allocates 40 bytes through the test DLL's export (arg). */
+static DWORD WINAPI alloc_on_thread(void *arg)
+{
+    void *(WINAPI *grab)(SIZE_T) = (void *(WINAPI *)(SIZE_T))arg;
+
+    return grab(40) ? 0 : 1;
+}
+
+/* Runs alloc_on_thread on a new thread, which sets no context. */
+static void alloc_on_new_thread(void *grab)
+{
+    HANDLE t = CreateThread(NULL, 0, alloc_on_thread, grab, 0, NULL);
+    DWORD code = 1;
+
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    GetExitCodeThread(t, &code);
+    CloseHandle(t);
+    ck_assert_int_eq(code, 0);
+}
+
+START_TEST(a_block_of_a_thread_without_context_takes_the_latest_context_set)
+{
+    void *grab;
+    const cs_trace_site *leak = NULL;
+    int64_t i;
+
+    trace_start_module(L"cs_trace_testdll.dll");
+    load_testdll();
+    grab = testdll_export("CsTraceHeapAlloc");
+    alloc_on_new_thread(grab);                  /* before any context: outside the loop */
+    for (i = 1; i <= 20; i++) {
+        cs_trace_set_context(i, 3);             /* this thread's call makes another thread allocate */
+        alloc_on_new_thread(grab);
+    }
+    report = trace_collect(1, 20);
+    ck_assert_uint_eq(trace_count_class(report, CS_TRACE_LEAK, &leak), 1);
+    ck_assert_uint_eq(leak->blocks, 20);
+    ck_assert_int_eq(leak->statement, 3);
+    ck_assert_double_eq(leak->bytes_per_iteration, 40);
+    ck_assert_uint_eq(report->blocks, 2 + 1 + 20);      /* DllMain's two, the one before, the loop's */
+}
+END_TEST
+
 START_TEST(the_configured_depth_bounds_the_frames_kept)
 {
     cs_trace_config config = { L"cs_trace_testdll.dll", NULL, 1 };
@@ -438,6 +482,7 @@ TCase *trace_engine_tcase(void)
     tcase_add_test(tc, a_function_inlined_at_the_allocation_is_a_frame_of_its_own);
     tcase_add_test(tc, allocations_of_modules_not_traced_are_not_recorded);
     tcase_add_test(tc, the_configured_depth_bounds_the_frames_kept);
+    tcase_add_test(tc, a_block_of_a_thread_without_context_takes_the_latest_context_set);
     tcase_add_test(tc, a_site_formats_as_its_traced_frames_innermost_first);
     return tc;
 }
