@@ -430,6 +430,28 @@ static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj,
     s->fast.obj = obj;
 }
 
+/*
+ * The none policy: what a late-binding client without a cache does on
+ * every call, one GetIDsOfNames and one Invoke; the type information is
+ * read only when the call fails (lb_invoke_late). No plan is kept, so
+ * nothing is remembered for call_fast.
+ */
+static HRESULT call_uncached(lb_dispatcher *d, lb_site *site, IDispatch *obj, const lb_refs *refs, VARIANT *res,
+                             lb_error *err)
+{
+    IDispatch *objs[LB_MAX_ARGS];
+    VARIANT args[LB_MAX_ARGS];
+    lb_binding b;
+    HRESULT hr;
+
+    if (FAILED(hr = lb_args_refs(site, refs, objs, err)) || FAILED(hr = lb_resolve_names(obj, site, &b, &d->n, err))
+        || FAILED(hr = lb_args_build(site, objs, refs, args, err)))
+        return hr;
+    hr = lb_invoke_late(obj, site, &b, args, res, err, &d->n.invoke_calls);
+    lb_args_clear(args, site->spec->nargs);
+    return hr;
+}
+
 /* The full path: resolve through the cache policy, build the arguments,
  * invoke, remember the call for call_fast. Kept out of lb_call so the
  * fast path's frame stays small. */
@@ -447,6 +469,8 @@ static __attribute__((noinline)) HRESULT call_full(lb_dispatcher *d, lb_site *si
     HRESULT hr;
 
     d->calls++;                       /* fast calls are counted apart */
+    if (d->policy == LB_CACHE_NONE)
+        return call_uncached(d, site, obj, refs, res, err);
     if (slot)
         slot->fast.obj = NULL;        /* the lookup below may change L0 */
     if (FAILED(hr = lb_args_refs(site, refs, objs, err))

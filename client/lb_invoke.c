@@ -53,6 +53,14 @@ static void plain_error(const lb_site *site, const lb_binding *b, VARIANT *args,
     }
 }
 
+/* Frees what a failed Invoke left in ei. */
+static void excepinfo_clear(EXCEPINFO *ei)
+{
+    SysFreeString(ei->bstrSource);
+    SysFreeString(ei->bstrDescription);
+    SysFreeString(ei->bstrHelpFile);
+}
+
 HRESULT lb_invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args, HRESULT hr,
                             EXCEPINFO *ei, UINT argerr, lb_error *err)
 {
@@ -65,29 +73,27 @@ HRESULT lb_invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args,
     } else {
         plain_error(site, b, args, hr, argerr, err);
     }
-    SysFreeString(ei->bstrSource);
-    SysFreeString(ei->bstrDescription);
-    SysFreeString(ei->bstrHelpFile);
+    excepinfo_clear(ei);
     return err->hr = hr;
 }
 
 /*
- * Invokes through IDispatch::Invoke. rgvarg holds the arguments in reverse
- * text order, so the named ones (which follow the positional ones in the
- * text) come first, as DISPPARAMS wants; rgdispidNamedArgs lists their
- * DISPIDs in the same order, after DISPID_PROPERTYPUT for a put (whose
- * value, last in the text, is rgvarg[0]).
+ * Invokes through IDispatch::Invoke, leaving a failure's EXCEPINFO in *ei
+ * and puArgErr in *argerr for lb_invoke_error; result is VT_EMPTY after a
+ * failure. rgvarg holds the arguments in reverse text order, so the named
+ * ones (which follow the positional ones in the text) come first, as
+ * DISPPARAMS wants; rgdispidNamedArgs lists their DISPIDs in the same
+ * order, after DISPID_PROPERTYPUT for a put (whose value, last in the
+ * text, is rgvarg[0]).
  */
-HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
-                  VARIANT *result, lb_error *err)
+static HRESULT invoke_raw(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
+                          VARIANT *result, EXCEPINFO *ei, UINT *argerr)
 {
     const cs_callspec *s = site->spec;
     size_t n = s->nargs, i;
     VARIANT rgv[LB_MAX_ARGS];
     DISPID named[LB_MAX_ARGS + 1];
     DISPPARAMS dp = { rgv, named, (UINT)n, 0 };
-    EXCEPINFO ei;
-    UINT argerr = (UINT)-1;
     HRESULT hr;
 
     for (i = 0; i < n; i++)
@@ -98,13 +104,53 @@ HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARI
         named[dp.cNamedArgs++] = b->argids[n - 1 - i];
     if (!dp.cNamedArgs)
         dp.rgdispidNamedArgs = NULL;
-    memset(&ei, 0, sizeof(ei));
+    memset(ei, 0, sizeof(*ei));
+    *argerr = (UINT)-1;
     VariantInit(result);
-    hr = IDispatch_Invoke(obj, b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, b->flags, &dp, result, &ei, &argerr);
-    if (SUCCEEDED(hr))
+    hr = IDispatch_Invoke(obj, b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, b->flags, &dp, result, ei, argerr);
+    if (FAILED(hr))
+        VariantClear(result);
+    return hr;
+}
+
+HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
+                  VARIANT *result, lb_error *err)
+{
+    EXCEPINFO ei;
+    UINT argerr;
+    HRESULT hr;
+
+    if (SUCCEEDED(hr = invoke_raw(obj, site, b, args, result, &ei, &argerr)))
         return hr;
-    VariantClear(result);
     return lb_invoke_error(site, b, args, hr, &ei, argerr, err);
+}
+
+/*
+ * The success path reads no type information: it is what a late-binding
+ * client without a cache pays (GetIDsOfNames, then Invoke). A failure the
+ * member did not raise itself (an exception is its own message) may be
+ * one the typed plan would have refused before calling, with a better
+ * message (a property called as a method, a wrong argument count, the
+ * position of a mismatched argument): lb_resolve_explain reads the type
+ * information then, once.
+ */
+HRESULT lb_invoke_late(IDispatch *obj, const lb_site *site, lb_binding *b, VARIANT *args, VARIANT *result,
+                       lb_error *err, long long *invokes)
+{
+    EXCEPINFO ei;
+    UINT argerr;
+    HRESULT hr, why;
+
+    (*invokes)++;
+    if (SUCCEEDED(hr = invoke_raw(obj, site, b, args, result, &ei, &argerr)) || hr == DISP_E_EXCEPTION)
+        return SUCCEEDED(hr) ? hr : lb_invoke_error(site, b, args, hr, &ei, argerr, err);
+    if ((why = lb_resolve_explain(obj, site, b, hr, err)) == S_FALSE)
+        return lb_invoke_error(site, b, args, hr, &ei, argerr, err);
+    excepinfo_clear(&ei);
+    if (FAILED(why))
+        return err->hr = why;
+    (*invokes)++;                     /* nothing ran: the second plan */
+    return lb_invoke(obj, site, b, args, result, err);
 }
 
 /* The argument slots of a vtable call: values converted to the parameter
