@@ -106,7 +106,7 @@ static HRESULT invoke_raw(IDispatch *obj, const lb_site *site, const lb_binding 
         dp.rgdispidNamedArgs = NULL;
     memset(ei, 0, sizeof(*ei));
     *argerr = (UINT)-1;
-    VariantInit(result);
+    V_VT(result) = VT_EMPTY;          /* VariantInit, without the library call */
     hr = IDispatch_Invoke(obj, b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, b->flags, &dp, result, ei, argerr);
     if (FAILED(hr))
         VariantClear(result);

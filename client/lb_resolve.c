@@ -340,7 +340,12 @@ HRESULT lb_resolve_names(IDispatch *obj, const lb_site *site, lb_binding *b, lb_
 {
     HRESULT hr;
 
-    memset(b, 0, sizeof(*b));
+    /* The fields an untyped plan reads, not the whole binding: clearing
+     * its 136 bytes (a rep stos) cost about a tenth of the layer's own
+     * time on this path. The DISPIDs are resolve_names'. */
+    b->typed = FALSE;
+    b->vtable = FALSE;
+    b->retval = VT_EMPTY;
     n->binds++;
     n->getidsofnames_calls++;
     if (FAILED(hr = resolve_names(obj, site, b, err)))
@@ -356,10 +361,13 @@ HRESULT lb_resolve_names(IDispatch *obj, const lb_site *site, lb_binding *b, lb_
 
 HRESULT lb_resolve_explain(IDispatch *obj, const lb_site *site, lb_binding *b, HRESULT failed, lb_error *err)
 {
-    lb_binding typed = *b;            /* the DISPIDs of the names stay */
+    lb_binding typed;
     WORD tried = b->flags;
     HRESULT hr;
 
+    memset(&typed, 0, sizeof(typed));
+    typed.dispid = b->dispid;         /* the DISPIDs of the names stay */
+    memcpy(typed.argids, b->argids, sizeof(typed.argids));
     untyped_plan(site, &typed);
     if (FAILED(hr = describe(obj, site, &typed, err)))
         return hr;                    /* the typed plan's refusal, as lb_resolve says it */
