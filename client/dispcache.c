@@ -525,6 +525,11 @@ static HRESULT call_uncached(lb_dispatcher *d, lb_site *site, IDispatch *obj, co
     lb_binding b;
     HRESULT hr;
 
+    if (site->plain) {                /* values of the site's own, converted once */
+        if (FAILED(hr = lb_resolve_names(obj, site, &b, &d->n, err)))
+            return hr;
+        return lb_invoke_late(obj, site, &b, site->ready, res, err, &d->n.invoke_calls);
+    }
     if (FAILED(hr = lb_args_refs(site, refs, objs, err)) || FAILED(hr = lb_resolve_names(obj, site, &b, &d->n, err))
         || FAILED(hr = lb_args_build(site, objs, refs, args, err)))
         return hr;

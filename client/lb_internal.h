@@ -15,6 +15,10 @@ struct lb_site {
     WCHAR **wnames;            /* member, then each named argument, for GetIDsOfNames */
     UINT nnames;
     unsigned long long serial; /* distinguishes sites at a reused address */
+    BOOL plain;                /* every argument a number, boolean, null or empty,
+                                * none named: its values are the site's own */
+    VARIANT *ready;            /* plain sites: those values in text order, converted
+                                * once (NULL without arguments); they own nothing */
     size_t siglen;             /* call kind (+0x80 when rich), argument count,
                                 * member and argument names (lower case) */
     unsigned char sig[];
