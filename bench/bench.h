@@ -15,7 +15,8 @@
 typedef struct bench_opts {
     long calls;              /* calls per chunk of an in-process path */
     int chunks;              /* chunks of each path per round, alternating */
-    int rounds;              /* rounds of the in-process paths */
+    int rounds;              /* rounds of the in-process paths, in all */
+    int call_processes;      /* child processes sharing those rounds (0: this one) */
     int vbs_rounds;          /* cscript pairs (with call, empty loop) */
     long vbs_iterations;     /* loop iterations of each cscript run */
     long run_iterations;     /* iterations of each comstress child run */
@@ -53,6 +54,8 @@ typedef struct bench_call_results {
     long long none_getids;                      /* GetIDsOfNames the none path asked for */
     long none_calls;                            /* calls the none path made */
     int rounds, vbs_rounds;
+    int processes;                              /* processes the rounds ran in */
+    char error[256];                            /* empty when every child worked */
 } bench_call_results;
 
 /* One comparison of comstress child runs, A (baseline) against B. */
@@ -142,6 +145,12 @@ void bench_info(const char *what, const bench_ratio *r, const char *note);
 /* The in-process per-call paths and VBScript; returns 0, or 3 when the
  * reference server is not registered (message printed). */
 int bench_calls(const bench_opts *o, bench_call_results *r);
+
+/* The calls child (comstress_bench --calls-child --rounds R --calls N
+ * --chunks K): the in-process paths' rounds, each printed as a line
+ * "ns" and every path's ns per call, then "counts" and the plan
+ * counters. Returns the exit code. */
+int bench_calls_child(const bench_opts *o);
 
 /* Ledger overhead: plain run (A) against --ledger (B). */
 void bench_ledger(const bench_opts *o, bench_run_pair *p);

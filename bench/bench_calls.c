@@ -11,6 +11,7 @@
 #include "bench.h"
 #include "process.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "comstress.h"
 #include "lb.h"
@@ -128,6 +129,24 @@ static double time_chunk(path *p, long calls)
     return (bench_now() - t0) * 1e9 / (double)n;
 }
 
+/*
+ * time_chunk with the stack `depth` bytes deeper. A path's cost moved by
+ * up to 8% with where its frames fell against the heap blocks the callee
+ * touches (Wine's ITypeInfo::Invoke allocates its arrays per call): the
+ * same build measured the Invoke plan at 1.01 or 1.08 times raw Invoke
+ * from one process to the next, and moving one local of the layer's from
+ * the stack to the heap changed it. Every path's chunks run at depths
+ * spread over a page, the same depths for every path, so a ratio is the
+ * paths' and not one accident of alignment.
+ */
+static __attribute__((noinline)) double time_chunk_at(path *p, long calls, size_t depth)
+{
+    volatile char *pad = __builtin_alloca(depth + 16);
+
+    pad[0] = 0;
+    return time_chunk(p, calls);
+}
+
 /* Runs `chunks` chunks of every path per round, alternating (ABC CBA ...)
  * so no path always runs first; a path's figure in a round is the median
  * of its chunks there. A first untimed chunk warms caches and binds. */
@@ -142,7 +161,7 @@ static void run_rounds(path *p, int np, long calls, int chunks, int rounds)
         for (j = 0; j < chunks; j++) {
             for (k = 0; k < np; k++) {
                 i = j % 2 ? np - 1 - k : k;
-                c[i][j] = time_chunk(&p[i], calls);
+                c[i][j] = time_chunk_at(&p[i], calls, (size_t)((r * chunks + j) * 1040 % 4096) & ~(size_t)15);
             }
         }
         for (i = 0; i < np; i++)
@@ -218,35 +237,42 @@ static double bench_vbscript(long n, int rounds, path *layer, long calls, int ch
 /* Run order: the paths compared with each other are neighbours. */
 enum { P_DIRECT, P_TYPE_VT, P_INVOKE, P_TYPE_INV, P_LEDGER, P_INST, P_NONE, P_NAIVE, P_COUNT };
 
-/* Fills the results from the measured paths. */
-static void collect(path *p, const bench_opts *o, bench_call_results *r)
-{
-    lb_stats st;
+/* The paths: name, loop, calls divisor, calls multiplier. */
+#define PATHS { \
+        [P_DIRECT]   = { "direct", run_direct, 1, 10 }, \
+        [P_INVOKE]   = { "invoke", run_invoke, 1, 1 }, \
+        [P_TYPE_VT]  = { "type/vtable", run_layer, 1, 10 }, \
+        [P_TYPE_INV] = { "type/invoke", run_layer, 1, 1 }, \
+        [P_LEDGER]   = { "type/invoke/ledger", run_layer, 1, 1 }, \
+        [P_INST]     = { "instance", run_layer, 1, 1 }, \
+        [P_NONE]     = { "none", run_layer, 8, 1 }, \
+        [P_NAIVE]    = { "naive", run_naive, 8, 1 }, \
+    }
 
-    r->r_type_vt = round_ratio(p[P_TYPE_VT].ns, p[P_INVOKE].ns, o->rounds);
-    r->r_vt_direct = round_ratio(p[P_TYPE_VT].ns, p[P_DIRECT].ns, o->rounds);
-    r->r_type_inv = round_ratio(p[P_TYPE_INV].ns, p[P_INVOKE].ns, o->rounds);
-    r->r_inst = round_ratio(p[P_INST].ns, p[P_INVOKE].ns, o->rounds);
-    r->r_ledger = round_ratio(p[P_LEDGER].ns, p[P_TYPE_INV].ns, o->rounds);
-    r->r_none = round_ratio(p[P_NONE].ns, p[P_INVOKE].ns, o->rounds);
-    r->r_naive = round_ratio(p[P_NAIVE].ns, p[P_INVOKE].ns, o->rounds);
-    r->r_none_naive = round_ratio(p[P_NONE].ns, p[P_NAIVE].ns, o->rounds);
-    r->ledger = bench_median(p[P_LEDGER].ns, o->rounds);
-    r->direct = bench_median(p[P_DIRECT].ns, o->rounds);
-    r->invoke = bench_median(p[P_INVOKE].ns, o->rounds);
-    r->type_vt = bench_median(p[P_TYPE_VT].ns, o->rounds);
-    r->type_inv = bench_median(p[P_TYPE_INV].ns, o->rounds);
-    r->inst = bench_median(p[P_INST].ns, o->rounds);
-    r->none = bench_median(p[P_NONE].ns, o->rounds);
-    r->naive = bench_median(p[P_NAIVE].ns, o->rounds);
-    r->rounds = o->rounds;
-    lb_dispatcher_stats(p[P_TYPE_VT].ctx.d, &st);
-    r->vt_calls = st.vtable_calls;
-    lb_dispatcher_stats(p[P_TYPE_INV].ctx.d, &st);
-    r->inv_calls = st.invoke_calls;
-    lb_dispatcher_stats(p[P_NONE].ctx.d, &st);
-    r->none_getids = st.getidsofnames_calls;
-    r->none_calls = (long)st.calls;
+/* Fills the results from n measured rounds and the plan counters c. */
+static void collect(path *p, int n, const long long *c, bench_call_results *r)
+{
+    r->r_type_vt = round_ratio(p[P_TYPE_VT].ns, p[P_INVOKE].ns, n);
+    r->r_vt_direct = round_ratio(p[P_TYPE_VT].ns, p[P_DIRECT].ns, n);
+    r->r_type_inv = round_ratio(p[P_TYPE_INV].ns, p[P_INVOKE].ns, n);
+    r->r_inst = round_ratio(p[P_INST].ns, p[P_INVOKE].ns, n);
+    r->r_ledger = round_ratio(p[P_LEDGER].ns, p[P_TYPE_INV].ns, n);
+    r->r_none = round_ratio(p[P_NONE].ns, p[P_INVOKE].ns, n);
+    r->r_naive = round_ratio(p[P_NAIVE].ns, p[P_INVOKE].ns, n);
+    r->r_none_naive = round_ratio(p[P_NONE].ns, p[P_NAIVE].ns, n);
+    r->ledger = bench_median(p[P_LEDGER].ns, n);
+    r->direct = bench_median(p[P_DIRECT].ns, n);
+    r->invoke = bench_median(p[P_INVOKE].ns, n);
+    r->type_vt = bench_median(p[P_TYPE_VT].ns, n);
+    r->type_inv = bench_median(p[P_TYPE_INV].ns, n);
+    r->inst = bench_median(p[P_INST].ns, n);
+    r->none = bench_median(p[P_NONE].ns, n);
+    r->naive = bench_median(p[P_NAIVE].ns, n);
+    r->rounds = n;
+    r->vt_calls = c[0];
+    r->inv_calls = c[1];
+    r->none_getids = c[2];
+    r->none_calls = (long)c[3];
 }
 
 /* Frees the layer paths' dispatchers and sites. */
@@ -260,25 +286,15 @@ static void free_layers(path *p)
     }
 }
 
-int bench_calls(const bench_opts *o, bench_call_results *r)
+/* The paths of bench_calls set up on one reference object; 3 when the
+ * server is not registered, 6 on OOM (message printed), else 0. */
+static int set_up(path *p, cs_ledger **ledger)
 {
-    path p[P_COUNT] = {
-        [P_DIRECT]   = { "direct", run_direct, 1, 10 },
-        [P_INVOKE]   = { "invoke", run_invoke, 1 },
-        [P_TYPE_VT]  = { "type/vtable", run_layer, 1, 10 },
-        [P_TYPE_INV] = { "type/invoke", run_layer, 1 },
-        [P_LEDGER]   = { "type/invoke/ledger", run_layer, 1 },
-        [P_INST]     = { "instance", run_layer, 1 },
-        [P_NONE]     = { "none", run_layer, 8 },
-        [P_NAIVE]    = { "naive", run_naive, 8 },
-    };
     OLECHAR *name = L"Add";
     call_ctx base = { 0 };
-    cs_ledger *ledger;
     HRESULT hr;
     int i;
 
-    memset(r, 0, sizeof(*r));
     hr = CoCreateInstance(&CLSID_StressTarget, NULL, CLSCTX_INPROC_SERVER, &IID_IStressTarget, (void **)&base.target);
     if (FAILED(hr)) {
         fprintf(stderr, "bench: ComStress.Target is not registered (0x%08lx): run scripts/bench.sh\n", (unsigned long)hr);
@@ -288,26 +304,133 @@ int bench_calls(const bench_opts *o, bench_call_results *r)
     IDispatch_GetIDsOfNames(base.disp, &IID_NULL, &name, 1, LOCALE_USER_DEFAULT, &base.add);
     for (i = 0; i < P_COUNT; i++)
         p[i].ctx = base;
-    if (!(ledger = cs_ledger_new())) {
+    if (!(*ledger = cs_ledger_new())) {
         fprintf(stderr, "bench: cannot create the refcount ledger (out of memory)\n");
         return 6;
     }
     IDispatch_AddRef(base.disp);
-    p[P_LEDGER].ctx.callee = cs_ledger_wrap(ledger, base.disp, "bench", 0);
-    if (!layer_setup(&p[P_LEDGER].ctx, LB_CACHE_TYPE, FALSE) || !layer_setup(&p[P_TYPE_VT].ctx, LB_CACHE_TYPE, TRUE) || !layer_setup(&p[P_TYPE_INV].ctx, LB_CACHE_TYPE, FALSE)
-        || !layer_setup(&p[P_INST].ctx, LB_CACHE_INSTANCE, TRUE) || !layer_setup(&p[P_NONE].ctx, LB_CACHE_NONE, TRUE)) {
+    p[P_LEDGER].ctx.callee = cs_ledger_wrap(*ledger, base.disp, "bench", 0);
+    if (!layer_setup(&p[P_LEDGER].ctx, LB_CACHE_TYPE, FALSE) || !layer_setup(&p[P_TYPE_VT].ctx, LB_CACHE_TYPE, TRUE)
+        || !layer_setup(&p[P_TYPE_INV].ctx, LB_CACHE_TYPE, FALSE) || !layer_setup(&p[P_INST].ctx, LB_CACHE_INSTANCE, TRUE)
+        || !layer_setup(&p[P_NONE].ctx, LB_CACHE_NONE, TRUE)) {
         fprintf(stderr, "bench: cannot set up the late-binding layer (out of memory or bad call text)\n");
         return 6;
     }
-    run_rounds(p, P_COUNT, o->calls, o->chunks, o->rounds);
-    collect(p, o, r);
-    if (!o->skip_vbs && (r->vbs = bench_vbscript(o->vbs_iterations, o->vbs_rounds, &p[P_TYPE_VT], o->calls,
-                                                  o->chunks, &r->r_vbs_type)) > 0)
-        r->vbs_rounds = o->vbs_rounds;
+    return 0;
+}
+
+static void tear_down(path *p, cs_ledger *ledger)
+{
     free_layers(p);
     IDispatch_Release(p[P_LEDGER].ctx.callee);
     cs_ledger_free(ledger);
-    IDispatch_Release(base.disp);
-    IStressTarget_Release(base.target);
+    IDispatch_Release(p[P_INVOKE].ctx.disp);
+    IStressTarget_Release(p[P_INVOKE].ctx.target);
+}
+
+/* The plan counters of this process's layer paths. */
+static void counters(path *p, long long *c)
+{
+    lb_stats st;
+
+    lb_dispatcher_stats(p[P_TYPE_VT].ctx.d, &st);
+    c[0] = st.vtable_calls;
+    lb_dispatcher_stats(p[P_TYPE_INV].ctx.d, &st);
+    c[1] = st.invoke_calls;
+    lb_dispatcher_stats(p[P_NONE].ctx.d, &st);
+    c[2] = st.getidsofnames_calls;
+    c[3] = st.calls;
+}
+
+int bench_calls_child(const bench_opts *o)
+{
+    path p[P_COUNT] = PATHS;
+    cs_ledger *ledger;
+    long long c[4];
+    int rc, r, i;
+
+    if ((rc = set_up(p, &ledger)))
+        return rc;
+    run_rounds(p, P_COUNT, o->calls, o->chunks, o->rounds);
+    for (r = 0; r < o->rounds; r++) {
+        printf("ns");
+        for (i = 0; i < P_COUNT; i++)
+            printf(" %.4f", p[i].ns[r]);
+        printf("\n");
+    }
+    counters(p, c);
+    printf("counts %lld %lld %lld %lld\n", c[0], c[1], c[2], c[3]);
+    tear_down(p, ledger);
+    return 0;
+}
+
+/* One child's rounds added to p (from round *n on) and its counters to c;
+ * FALSE with err filled when it fails or prints something else. */
+static BOOL child_rounds(const bench_opts *o, int rounds, path *p, int *n, long long *c, char *err, size_t errlen)
+{
+    static char text[65536];
+    char exe[MAX_PATH], cmd[MAX_PATH + 128], *line, *next;
+    cs_proc_spec ps = { 0 };
+    cs_proc_result pr;
+    long long k[4];
+    int i, got = 0;
+
+    GetModuleFileNameA(NULL, exe, sizeof(exe));
+    snprintf(cmd, sizeof(cmd), "\"%s\" --calls-child --rounds %d --calls %ld --chunks %d", exe, rounds, o->calls,
+             o->chunks);
+    ps.cmdline = cmd;
+    ps.capture = text;
+    ps.capture_len = sizeof(text);
+    ps.timeout_ms = 120000;
+    if (cs_proc_run(&ps, &pr) || pr.timed_out || pr.exit_code) {
+        snprintf(err, errlen, "child `%s` failed: %.200s", cmd, text);
+        return FALSE;
+    }
+    for (line = text; line && *line; line = next) {
+        if ((next = strchr(line, '\n')))
+            *next++ = 0;
+        if (!strncmp(line, "ns", 2) && got < rounds && *n < BENCH_MAX_ROUNDS) {
+            char *q = line + 2, *end;
+            for (i = 0; i < P_COUNT; i++, q = end)
+                p[i].ns[*n] = strtod(q, &end);
+            (*n)++;
+            got++;
+        } else if (sscanf(line, "counts %lld %lld %lld %lld", &k[0], &k[1], &k[2], &k[3]) == 4) {
+            for (i = 0; i < 4; i++)
+                c[i] += k[i];
+        }
+    }
+    if (got != rounds)
+        snprintf(err, errlen, "child `%s` printed %d rounds of %d", cmd, got, rounds);
+    return got == rounds;
+}
+
+int bench_calls(const bench_opts *o, bench_call_results *r)
+{
+    path p[P_COUNT] = PATHS;
+    long long c[4] = { 0, 0, 0, 0 };
+    cs_ledger *ledger;
+    int rc, k, n = 0, per;
+
+    memset(r, 0, sizeof(*r));
+    if ((rc = set_up(p, &ledger)))
+        return rc;
+    if (o->call_processes > 0) {
+        per = o->rounds / o->call_processes > 0 ? o->rounds / o->call_processes : 1;
+        for (k = 0; k < o->call_processes; k++)
+            if (!child_rounds(o, per, p, &n, c, r->error, sizeof(r->error)))
+                break;
+        r->processes = k;
+    } else {
+        run_rounds(p, P_COUNT, o->calls, o->chunks, o->rounds);
+        n = o->rounds;
+        r->processes = 1;
+        counters(p, c);
+    }
+    collect(p, n, c, r);
+    if (!o->skip_vbs && (r->vbs = bench_vbscript(o->vbs_iterations, o->vbs_rounds, &p[P_TYPE_VT], o->calls,
+                                                  o->chunks, &r->r_vbs_type)) > 0)
+        r->vbs_rounds = o->vbs_rounds;
+    tear_down(p, ledger);
     return 0;
 }

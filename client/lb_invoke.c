@@ -1,5 +1,6 @@
 /* Invoke: a binding carried out, through Invoke or the vtable slot. */
 #include "lb_internal.h"
+#include "dispfast.h"
 #include <string.h>
 
 /*
@@ -379,3 +380,27 @@ HRESULT lb_invoke_vtable(void *iface, const lb_site *site, const lb_binding *b, 
         V_VT(result) = b->retval;
     return hr;
 }
+
+#if defined(__x86_64__)
+/* The out-of-line parts of a repeated vtable call: see dispfast.h. */
+HRESULT lb_native_failed(const lb_site *site, VARIANT *res, lb_error *err, HRESULT hr)
+{
+    V_VT(res) = VT_EMPTY;
+    lb_error_from_errorinfo(err, hr, site->spec->member);
+    return hr;
+}
+
+HRESULT lb_native_wide(IDispatch *obj, const lb_site *site, const fast_call *f, VARIANT *res, lb_error *err,
+                       ULONG_PTR ret)
+{
+    typedef ULONG_PTR P;
+    void *fn = (*(void ***)obj)[f->vslot];
+    P a[6] = { f->a[0], f->a[1], f->a[2], f->a[3], f->a[4], f->a[5] };
+    HRESULT hr;
+
+    if (f->nslots > f->nargs)
+        a[f->nargs] = ret;
+    hr = ((HRESULT (WINAPI *)(void *, P, P, P, P, P, P))fn)(obj, a[0], a[1], a[2], a[3], a[4], a[5]);
+    return FAILED(hr) ? lb_native_failed(site, res, err, hr) : hr;
+}
+#endif
