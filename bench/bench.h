@@ -10,10 +10,13 @@
 #include <windows.h>
 
 #define BENCH_MAX_ROUNDS 1001  /* rounds of any comparison */
+#define BENCH_MAX_CHUNKS 101   /* chunks of each in-process path per round */
 
 typedef struct bench_opts {
-    long calls;              /* calls per path per round (in-process) */
-    int rounds;              /* rounds of the in-process paths */
+    long calls;              /* calls per chunk of an in-process path */
+    int chunks;              /* chunks of each path per round, alternating */
+    int rounds;              /* rounds of the in-process paths, in all */
+    int call_processes;      /* child processes sharing those rounds (0: this one) */
     int vbs_rounds;          /* cscript pairs (with call, empty loop) */
     long vbs_iterations;     /* loop iterations of each cscript run */
     long run_iterations;     /* iterations of each comstress child run */
@@ -30,14 +33,29 @@ typedef struct bench_opts {
     char out_dir[MAX_PATH];    /* where child runs write their reports */
 } bench_opts;
 
+/* A figure judged on rounds: the median of the per-round values (each a
+ * ratio of the two sides measured next to each other in that round) and
+ * their spread, the smallest and the largest; n 0 when nothing was
+ * measured. */
+typedef struct bench_ratio {
+    double median, lo, hi;
+    int n;
+} bench_ratio;
+
 /* Per-call results (nanoseconds per call, medians over the rounds). */
 typedef struct bench_call_results {
-    double direct, invoke, type_vt, type_inv, ledger, inst, none, vbs;
-    double r_type_vt, r_type_inv, r_vbs_type;   /* median per-round ratios */
-    double r_inst;                              /* instance, one object called again / Invoke */
-    double r_ledger;                            /* ledger / type_inv: same plan */
+    double direct, invoke, type_vt, type_inv, ledger, inst, none, naive, vbs;
+    bench_ratio r_type_vt, r_vt_direct;         /* vtable plan / raw Invoke, / the direct call */
+    bench_ratio r_type_inv, r_inst;             /* Invoke plan, instance (one object called again) / raw Invoke */
+    bench_ratio r_ledger;                       /* ledger / type_inv: same plan */
+    bench_ratio r_none, r_naive, r_none_naive;  /* none, naive client / raw Invoke; none / naive */
+    bench_ratio r_vbs_type;                     /* VBScript / type (vtable plan), per cscript pair */
     long long vt_calls, inv_calls;              /* plan counters of the type paths */
+    long long none_getids;                      /* GetIDsOfNames the none path asked for */
+    long none_calls;                            /* calls the none path made */
     int rounds, vbs_rounds;
+    int processes;                              /* processes the rounds ran in */
+    char error[256];                            /* empty when every child worked */
 } bench_call_results;
 
 /* One comparison of comstress child runs, A (baseline) against B. */
@@ -46,7 +64,7 @@ typedef struct bench_run_pair {
     int ncalls;                    /* calls per iteration */
     long iterations;               /* iterations of each run */
     double cps_a, cps_b;           /* median calls per second */
-    double ratio;                  /* median per-round time ratio B / A */
+    bench_ratio ratio;             /* per-round time ratio B / A */
     double samples_a, samples_b;   /* samples each run took (median) */
     int rounds;                    /* pairs that completed */
     char error[256];               /* empty when every run worked */
@@ -54,7 +72,7 @@ typedef struct bench_run_pair {
 
 /* One side of the sampler's share on a leaking run (medians). */
 typedef struct bench_share_side {
-    double share;                  /* sampling_seconds / seconds */
+    bench_ratio share;             /* sampling_seconds / seconds, per run */
     double cps;                    /* calls per second, wall-clock (sampler included) */
     double samples;                /* samples taken */
     double heap_walks;             /* heap walks; -1 when run.json has no such field */
@@ -74,8 +92,8 @@ typedef struct bench_share_results {
 typedef struct bench_trace_results {
     bench_run_pair echo, add;
     double never_cps, during_cps, after_cps; /* median Echo calls per second of the children */
-    double r_after;                /* median per-round ratio never / after (time after stop / never) */
-    double r_during;               /* median per-round ratio never / during (time traced / never) */
+    bench_ratio r_after;           /* per-round ratio never / after (time after stop / never) */
+    bench_ratio r_during;          /* per-round ratio never / during (time traced / never) */
     int child_rounds;              /* child pairs that completed */
     char child_error[256];         /* empty when every child worked */
 } bench_trace_results;
@@ -90,8 +108,8 @@ enum { SCALE_SAME, SCALE_CREATE, SCALE_HEAP, SCALE_NWORK };
 
 typedef struct bench_scale_results {
     double ops[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];    /* median calls (pairs) per second */
-    double ratio[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];  /* median per-round ratio to 1 thread */
-    double best[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];   /* fastest round's calls (pairs) per second */
+    bench_ratio ratio[SCALE_NWORK][SCALE_NHEAPS][SCALE_NTHREADS];  /* per-round ratio to 1 thread */
+    bench_ratio rel_x2[SCALE_NHEAPS];  /* per round: (b)'s x2 / the heap's x2 in that round */
     long object_size;             /* the reference object's heap block, bytes */
     int rounds;                   /* rounds that completed */
     char error[256];              /* empty when every run worked */
@@ -103,9 +121,36 @@ double bench_now(void);
 /* The median of v[0..n-1] (reorders v); 0 when n is 0. */
 double bench_median(double *v, int n);
 
+/* The median and spread of v[0..n-1] (reorders v); all 0 when n is 0. */
+bench_ratio bench_ratio_of(double *v, int n);
+
+/* A target's verdict: PASS when the median meets it; "noisy" when it does
+ * not but the spread straddles it (some rounds met it); MISS when no
+ * round met it, or nothing was measured. */
+typedef enum bench_verdict { BENCH_PASS, BENCH_NOISY, BENCH_MISS } bench_verdict;
+bench_verdict bench_judge(const bench_ratio *r, BOOL at_most, double target);
+
+/* How the targets of a run went. */
+typedef struct bench_tally {
+    int pass, noisy, miss, skipped;
+} bench_tally;
+
+/* One target row: the median, the spread beside it, the target, the
+ * verdict (op "<=" or ">="); r NULL: skipped on request. */
+void bench_target(bench_tally *t, const char *what, const bench_ratio *r, const char *op, double target);
+
+/* One information row: the median and the spread, and a note. */
+void bench_info(const char *what, const bench_ratio *r, const char *note);
+
 /* The in-process per-call paths and VBScript; returns 0, or 3 when the
  * reference server is not registered (message printed). */
 int bench_calls(const bench_opts *o, bench_call_results *r);
+
+/* The calls child (comstress_bench --calls-child --rounds R --calls N
+ * --chunks K): the in-process paths' rounds, each printed as a line
+ * "ns" and every path's ns per call, then "counts" and the plan
+ * counters. Returns the exit code. */
+int bench_calls_child(const bench_opts *o);
 
 /* Ledger overhead: plain run (A) against --ledger (B). */
 void bench_ledger(const bench_opts *o, bench_run_pair *p);

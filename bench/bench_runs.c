@@ -169,7 +169,7 @@ void bench_run_pairs(const bench_opts *o, const char *name, const char *extra_a,
         n++;
     }
     p->rounds = n;
-    p->ratio = bench_median(ratio, n);
+    p->ratio = bench_ratio_of(ratio, n);
     p->cps_a = bench_median(ca, n);
     p->cps_b = bench_median(cb, n);
     p->samples_a = bench_median(sa, n);

@@ -61,7 +61,7 @@ static void side_medians(const share_run *v, int n, bench_share_side *side)
         walks[i] = v[i].heap_walks;
     }
     side->runs = n;
-    side->share = bench_median(share, n);
+    side->share = bench_ratio_of(share, n);
     side->cps = bench_median(cps, n);
     side->samples = bench_median(samples, n);
     side->heap_walks = n && walks[0] >= 0 ? bench_median(walks, n) : -1;
@@ -110,7 +110,8 @@ static void print_side(const char *what, const bench_share_side *s)
         snprintf(walks, sizeof(walks), "%8.0f", s->heap_walks);
     else
         snprintf(walks, sizeof(walks), "%8s", "-");
-    printf("  %-34s %5d %7.1f%% %8.0f %s %12.0f\n", what, s->runs, 100.0 * s->share, s->samples, walks, s->cps);
+    printf("  %-34s %5d %7.1f%% %8.0f %s %12.0f\n", what, s->runs, 100.0 * s->share.median, s->samples, walks,
+           s->cps);
 }
 
 void bench_print_share(const bench_opts *o, const bench_share_results *r)

@@ -161,8 +161,8 @@ static void trace_children(const bench_opts *o, bench_trace_results *r)
         n++;
     }
     r->child_rounds = n;
-    r->r_after = bench_median(r_after, n);
-    r->r_during = bench_median(r_during, n);
+    r->r_after = bench_ratio_of(r_after, n);
+    r->r_during = bench_ratio_of(r_during, n);
     r->never_cps = bench_median(cps[0], n);
     r->during_cps = bench_median(cps[1], n);
     r->after_cps = bench_median(cps[2], n);
@@ -206,6 +206,6 @@ void bench_print_trace(const bench_opts *o, const bench_trace_results *r)
     if (!r->child_rounds)
         return;
     printf("  %-30s %12.0f calls/s\n", "never traced", r->never_cps);
-    printf("  %-30s %12.0f calls/s  x%.2f time per call\n", "while traced", r->during_cps, r->r_during);
+    printf("  %-30s %12.0f calls/s  x%.2f time per call\n", "while traced", r->during_cps, r->r_during.median);
     printf("  %-30s %12.0f calls/s\n", "traced, then stopped", r->after_cps);
 }

@@ -49,6 +49,40 @@ static size_t sig_name(unsigned char *sig, size_t len, const char *name)
     return len;
 }
 
+/* Whether the site's arguments are values of its own: numbers, booleans,
+ * null and empty, none named (no string to allocate, no object or output
+ * to look up). */
+static BOOL site_plain(const cs_callspec *spec)
+{
+    size_t i;
+
+    for (i = 0; i < spec->nargs; i++) {
+        cs_argkind k = spec->args[i].kind;
+        if (spec->args[i].name
+            || (k != CS_ARG_INT && k != CS_ARG_DOUBLE && k != CS_ARG_BOOL && k != CS_ARG_NULL && k != CS_ARG_EMPTY))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Converts a plain site's arguments once: a client holds its values, it
+ * does not parse them again for every call (the none policy resolves
+ * every call, its values are the same every time). FALSE on OOM. */
+static BOOL site_ready(lb_site *s)
+{
+    size_t i, n = s->spec->nargs;
+
+    s->plain = !s->rich && site_plain(s->spec);
+    if (!s->plain || !n)
+        return TRUE;
+    if (!(s->ready = calloc(n, sizeof(*s->ready))))
+        return FALSE;
+    for (i = 0; i < n; i++)
+        if (FAILED(lb_arg_value(&s->spec->args[i], NULL, &s->ready[i])))
+            return FALSE;
+    return TRUE;
+}
+
 /* Builds the site: its wide names (member, then each named argument) and
  * its signature (call kind, argument count, member and argument names).
  * A named argument's name is part of the signature because the binding
@@ -72,6 +106,8 @@ static lb_site *site_new(cs_callspec *spec, BOOL borrowed)
     s->spec = spec;
     s->borrowed = borrowed;
     s->rich = cs_callspec_rich(spec) != 0;
+    if (!site_ready(s))
+        goto out_free;
     s->serial = (unsigned long long)InterlockedIncrement64(&site_serial);
     s->sig[0] = (unsigned char)(spec->kind | (s->rich ? 0x80 : 0));
     s->sig[1] = (unsigned char)spec->nargs;
@@ -151,5 +187,6 @@ void lb_site_free(lb_site *s)
     for (i = 0; s->wnames && i < s->nnames; i++)
         free(s->wnames[i]);
     free(s->wnames);
+    free(s->ready);                   /* scalars: nothing of theirs to free */
     free(s);
 }

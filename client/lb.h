@@ -6,7 +6,11 @@
  * "binding": DISPID, invoke kind, parameter facts from the type
  * information, optionally a vtable slot) -> invoke. The dispatcher caches
  * bindings between resolve and invoke under one of four policies:
- *   none                resolve on every call;
+ *   none                resolve on every call as a late-binding client
+ *                       without a cache does: GetIDsOfNames, then Invoke
+ *                       (a get or a method, "Name()" a method, a put);
+ *                       the type information is read only to explain a
+ *                       failed call, never on the way to a good one;
  *   type                one binding per (member, type identity), the type
  *                       being the TYPEATTR guid of GetTypeInfo(0); objects
  *                       without type information fall back to per-instance

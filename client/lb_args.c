@@ -120,7 +120,7 @@ static HRESULT value_variant(const cs_arg *a, const lb_refs *refs, VARIANT *v)
     IDispatch *disp;
     VARIANT *value;
 
-    VariantInit(v);
+    V_VT(v) = VT_EMPTY;               /* VariantInit, without the library call */
     switch (a->kind) {
     case CS_ARG_INT:     int_variant(v, a->i); break;
     case CS_ARG_DOUBLE:  V_VT(v) = VT_R8; V_R8(v) = a->d; break;
@@ -183,15 +183,28 @@ HRESULT lb_args_build(const lb_site *site, IDispatch *const *objs, const lb_refs
     return S_OK;
 }
 
+/* Whether clearing v frees something: a string, an array, an interface
+ * or a record held by value. A by-reference slot, a scalar or a borrowed
+ * object is only marked empty, without a call into oleaut32 (the none
+ * policy clears its arguments on every call). */
+static BOOL owns_memory(const VARIANT *v)
+{
+    VARTYPE vt = V_VT(v);
+
+    if (vt & VT_BYREF)
+        return FALSE;
+    return (vt & VT_ARRAY) || vt == VT_BSTR || vt == VT_UNKNOWN || vt == VT_RECORD || vt == VT_VARIANT;
+}
+
 void lb_args_clear(VARIANT *v, size_t n)
 {
     size_t i;
 
     for (i = 0; i < n; i++) {
-        if (V_VT(&v[i]) == VT_DISPATCH)   /* borrowed from the harness */
-            VariantInit(&v[i]);
+        if (V_VT(&v[i]) != VT_DISPATCH && owns_memory(&v[i]))   /* VT_DISPATCH: borrowed from the harness */
+            VariantClear(&v[i]);
         else
-            VariantClear(&v[i]);          /* a by-reference slot is only marked empty */
+            V_VT(&v[i]) = VT_EMPTY;
     }
 }
 

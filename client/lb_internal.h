@@ -15,6 +15,10 @@ struct lb_site {
     WCHAR **wnames;            /* member, then each named argument, for GetIDsOfNames */
     UINT nnames;
     unsigned long long serial; /* distinguishes sites at a reused address */
+    BOOL plain;                /* every argument a number, boolean, null or empty,
+                                * none named: its values are the site's own */
+    VARIANT *ready;            /* plain sites: those values in text order, converted
+                                * once (NULL without arguments); they own nothing */
     size_t siglen;             /* call kind (+0x80 when rich), argument count,
                                 * member and argument names (lower case) */
     unsigned char sig[];
@@ -50,6 +54,30 @@ typedef struct lb_counts {
  * assignment to a method or read-only property) or a wrong argument count
  * (known only with type information). */
 HRESULT lb_resolve(IDispatch *obj, const lb_site *site, lb_binding *b, lb_counts *n, lb_error *err);
+
+/* The resolve of a late-binding client without a cache: one
+ * GetIDsOfNames (the member and every named argument) and the plan
+ * without type information (a get or a method, a put; a method alone for
+ * "Name()"). No type information is read: lb_resolve_explain reads it
+ * once a call fails. Counts a bind and a GetIDsOfNames; fails as
+ * lb_resolve does for an unknown name. */
+HRESULT lb_resolve_names(IDispatch *obj, const lb_site *site, lb_binding *b, lb_counts *n, lb_error *err);
+
+/* After a call on b (from lb_resolve_names) failed with `failed` (not an
+ * exception): reads the type information once, as lb_resolve would have.
+ * Returns a failure with err filled when the typed plan refuses the site
+ * (the message lb_resolve gives); S_OK when b now holds another plan
+ * worth one more Invoke (the call was refused as DISP_E_MEMBERNOTFOUND,
+ * so nothing ran: a put-by-reference property, or "Name()" on an object
+ * without type information, retried as a get); S_FALSE when the error
+ * stands (b then has the parameter types, when known, for its message). */
+HRESULT lb_resolve_explain(IDispatch *obj, const lb_site *site, lb_binding *b, HRESULT failed, lb_error *err);
+
+/* Invokes b (from lb_resolve_names) and, when the call fails but not by
+ * an exception of the member, lets lb_resolve_explain give the typed
+ * plan's message or a second plan. *invokes counts the Invoke calls. */
+HRESULT lb_invoke_late(IDispatch *obj, const lb_site *site, lb_binding *b, VARIANT *args, VARIANT *result,
+                       lb_error *err, long long *invokes);
 
 /* The @object arguments of site looked up in refs, in text order (NULL
  * for a name bound to a value that is no object); fails with a message

@@ -1,5 +1,6 @@
 /* Invoke: a binding carried out, through Invoke or the vtable slot. */
 #include "lb_internal.h"
+#include "dispfast.h"
 #include <string.h>
 
 /*
@@ -53,6 +54,14 @@ static void plain_error(const lb_site *site, const lb_binding *b, VARIANT *args,
     }
 }
 
+/* Frees what a failed Invoke left in ei. */
+static void excepinfo_clear(EXCEPINFO *ei)
+{
+    SysFreeString(ei->bstrSource);
+    SysFreeString(ei->bstrDescription);
+    SysFreeString(ei->bstrHelpFile);
+}
+
 HRESULT lb_invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args, HRESULT hr,
                             EXCEPINFO *ei, UINT argerr, lb_error *err)
 {
@@ -65,29 +74,27 @@ HRESULT lb_invoke_error(const lb_site *site, const lb_binding *b, VARIANT *args,
     } else {
         plain_error(site, b, args, hr, argerr, err);
     }
-    SysFreeString(ei->bstrSource);
-    SysFreeString(ei->bstrDescription);
-    SysFreeString(ei->bstrHelpFile);
+    excepinfo_clear(ei);
     return err->hr = hr;
 }
 
 /*
- * Invokes through IDispatch::Invoke. rgvarg holds the arguments in reverse
- * text order, so the named ones (which follow the positional ones in the
- * text) come first, as DISPPARAMS wants; rgdispidNamedArgs lists their
- * DISPIDs in the same order, after DISPID_PROPERTYPUT for a put (whose
- * value, last in the text, is rgvarg[0]).
+ * Invokes through IDispatch::Invoke, leaving a failure's EXCEPINFO in *ei
+ * and puArgErr in *argerr for lb_invoke_error; result is VT_EMPTY after a
+ * failure. rgvarg holds the arguments in reverse text order, so the named
+ * ones (which follow the positional ones in the text) come first, as
+ * DISPPARAMS wants; rgdispidNamedArgs lists their DISPIDs in the same
+ * order, after DISPID_PROPERTYPUT for a put (whose value, last in the
+ * text, is rgvarg[0]).
  */
-HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
-                  VARIANT *result, lb_error *err)
+static HRESULT invoke_raw(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
+                          VARIANT *result, EXCEPINFO *ei, UINT *argerr)
 {
     const cs_callspec *s = site->spec;
     size_t n = s->nargs, i;
     VARIANT rgv[LB_MAX_ARGS];
     DISPID named[LB_MAX_ARGS + 1];
     DISPPARAMS dp = { rgv, named, (UINT)n, 0 };
-    EXCEPINFO ei;
-    UINT argerr = (UINT)-1;
     HRESULT hr;
 
     for (i = 0; i < n; i++)
@@ -98,13 +105,53 @@ HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARI
         named[dp.cNamedArgs++] = b->argids[n - 1 - i];
     if (!dp.cNamedArgs)
         dp.rgdispidNamedArgs = NULL;
-    memset(&ei, 0, sizeof(ei));
-    VariantInit(result);
-    hr = IDispatch_Invoke(obj, b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, b->flags, &dp, result, &ei, &argerr);
-    if (SUCCEEDED(hr))
+    memset(ei, 0, sizeof(*ei));
+    *argerr = (UINT)-1;
+    V_VT(result) = VT_EMPTY;          /* VariantInit, without the library call */
+    hr = IDispatch_Invoke(obj, b->dispid, &IID_NULL, LOCALE_USER_DEFAULT, b->flags, &dp, result, ei, argerr);
+    if (FAILED(hr))
+        VariantClear(result);
+    return hr;
+}
+
+HRESULT lb_invoke(IDispatch *obj, const lb_site *site, const lb_binding *b, VARIANT *args,
+                  VARIANT *result, lb_error *err)
+{
+    EXCEPINFO ei;
+    UINT argerr;
+    HRESULT hr;
+
+    if (SUCCEEDED(hr = invoke_raw(obj, site, b, args, result, &ei, &argerr)))
         return hr;
-    VariantClear(result);
     return lb_invoke_error(site, b, args, hr, &ei, argerr, err);
+}
+
+/*
+ * The success path reads no type information: it is what a late-binding
+ * client without a cache pays (GetIDsOfNames, then Invoke). A failure the
+ * member did not raise itself (an exception is its own message) may be
+ * one the typed plan would have refused before calling, with a better
+ * message (a property called as a method, a wrong argument count, the
+ * position of a mismatched argument): lb_resolve_explain reads the type
+ * information then, once.
+ */
+HRESULT lb_invoke_late(IDispatch *obj, const lb_site *site, lb_binding *b, VARIANT *args, VARIANT *result,
+                       lb_error *err, long long *invokes)
+{
+    EXCEPINFO ei;
+    UINT argerr;
+    HRESULT hr, why;
+
+    (*invokes)++;
+    if (SUCCEEDED(hr = invoke_raw(obj, site, b, args, result, &ei, &argerr)) || hr == DISP_E_EXCEPTION)
+        return SUCCEEDED(hr) ? hr : lb_invoke_error(site, b, args, hr, &ei, argerr, err);
+    if ((why = lb_resolve_explain(obj, site, b, hr, err)) == S_FALSE)
+        return lb_invoke_error(site, b, args, hr, &ei, argerr, err);
+    excepinfo_clear(&ei);
+    if (FAILED(why))
+        return err->hr = why;
+    (*invokes)++;                     /* nothing ran: the second plan */
+    return lb_invoke(obj, site, b, args, result, err);
 }
 
 /* The argument slots of a vtable call: values converted to the parameter
@@ -333,3 +380,27 @@ HRESULT lb_invoke_vtable(void *iface, const lb_site *site, const lb_binding *b, 
         V_VT(result) = b->retval;
     return hr;
 }
+
+#if defined(__x86_64__)
+/* The out-of-line parts of a repeated vtable call: see dispfast.h. */
+HRESULT lb_native_failed(const lb_site *site, VARIANT *res, lb_error *err, HRESULT hr)
+{
+    V_VT(res) = VT_EMPTY;
+    lb_error_from_errorinfo(err, hr, site->spec->member);
+    return hr;
+}
+
+HRESULT lb_native_wide(IDispatch *obj, const lb_site *site, const fast_call *f, VARIANT *res, lb_error *err,
+                       ULONG_PTR ret)
+{
+    typedef ULONG_PTR P;
+    void *fn = (*(void ***)obj)[f->vslot];
+    P a[6] = { f->a[0], f->a[1], f->a[2], f->a[3], f->a[4], f->a[5] };
+    HRESULT hr;
+
+    if (f->nslots > f->nargs)
+        a[f->nargs] = ret;
+    hr = ((HRESULT (WINAPI *)(void *, P, P, P, P, P, P))fn)(obj, a[0], a[1], a[2], a[3], a[4], a[5]);
+    return FAILED(hr) ? lb_native_failed(site, res, err, hr) : hr;
+}
+#endif

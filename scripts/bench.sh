@@ -5,14 +5,19 @@
 # every sample against the default), tracing overhead with --trace and
 # tracing support when off (comstress run child processes and children of
 # the bench), scaling with 1, 2 and 4 worker threads in both heap modes
-# (child processes, and the heap alone), one table with the targets and
-# PASS/MISS, and the machine load before and after (every figure depends
-# on it; docs/performance.md).
-# Takes about three to five minutes.
-# Usage: scripts/bench.sh [--calls N] [--rounds R] [--run-rounds R] ...
+# (child processes, and the heap alone), one table with the targets, and
+# the machine load before and after (every figure depends on it;
+# docs/performance.md). Every target is judged on the median of per-round
+# ratios (the two sides measured next to each other in each round), with
+# the spread (smallest-largest round) beside it: PASS when the median
+# meets the target, "noisy" when it does not but some rounds did, MISS
+# when none did.
+# Takes about five to ten minutes.
+# Usage: scripts/bench.sh [--calls N] [--chunks K] [--rounds R] [--run-rounds R] ...
 #        (options of bench/comstress_bench.exe, see bench/bench_main.c)
 # COMSTRESS_BUILD=DIR uses that existing build tree instead of setting up
-# ./build. Exit: 0 every target met, 1 a target missed, other: an error.
+# ./build. Exit: 0 every target PASS, 1 a target noisy or missed, other:
+# an error.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ -n "${COMSTRESS_BUILD:-}" ]; then
