@@ -155,6 +155,9 @@ typedef struct cs_xresult {
     char categories[64];       /* what failed: "leak,refs,blocks" */
     char why[CS_XWHY_LEN];     /* not called / crashed / hung: in words */
     char site[CS_XWHY_LEN];    /* the first finding or allocation site */
+    char unload[CS_XWHY_LEN];  /* the run's first unload finding: the
+                                * server's, not the member's (its
+                                * "(left out by --fail-on)" cut off) */
     double seconds;            /* the child's wall time */
     char dir[64];              /* its directory under --out: "members/07" */
 } cs_xresult;
@@ -170,8 +173,9 @@ void cs_xresult_init(cs_xresult *r);
  * heap bytes and blocks, CoTaskMem bytes per iteration (one call of the
  * member an iteration), outstanding references, objects at the end, the
  * categories found failing (leak: an exact metric's leak verdict; refs,
- * objects, blocks, unload from the release figures), the first release
- * finding or traced site, and the run's error. Returns 0, or -1 when the
+ * objects, blocks from the release figures), the first release finding
+ * or traced site, the unload finding apart (a DLL that does not unload is
+ * the server's finding, not a member's), and the run's error. Returns 0, or -1 when the
  * text is no run.json (r left as it was).
  */
 int cs_xresult_from_json(const char *json, cs_xresult *r);
@@ -194,6 +198,8 @@ typedef struct cs_xreport {
     const char *command_line;
     const char *date;
     const char *fail_on;           /* the --fail-on words */
+    const char *unload;            /* the server's unload finding, or NULL */
+    int unload_fails;              /* ... and --fail-on has unload */
     int depth;
     long long iterations;
     double seconds;                /* the whole exploration */

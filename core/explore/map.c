@@ -57,9 +57,10 @@ static void add_category(cs_xresult *r, const char *word)
  * first finding that names an allocation site, else the first finding. */
 static void release_part(const cs_jvalue *run, cs_xresult *r)
 {
-    const cs_jvalue *f = cs_json_at(run, "release.findings"), *unl = cs_json_at(run, "release.unloaded");
-    const cs_jvalue *can = cs_json_at(run, "release.can_unload");
+    static const char left_out[] = " (left out by --fail-on)";
+    const cs_jvalue *f = cs_json_at(run, "release.findings");
     const char *first = NULL, *sited = NULL;
+    size_t len;
     size_t i;
 
     if (r->refs > 0 || number_at(run, "release.use_after_release") > 0)
@@ -71,6 +72,15 @@ static void release_part(const cs_jvalue *run, cs_xresult *r)
 
         if (!s)
             continue;
+        if (!strncmp(s, "unload: ", 8)) {
+            if (!r->unload[0]) {
+                snprintf(r->unload, sizeof(r->unload), "%s", s + 8);
+                len = strlen(r->unload);
+                if (len >= sizeof(left_out) - 1 && !strcmp(r->unload + len - (sizeof(left_out) - 1), left_out))
+                    r->unload[len - (sizeof(left_out) - 1)] = 0;
+            }
+            continue;
+        }
         if (!strncmp(s, "sink", 4))
             add_category(r, "refs");
         if (strstr(s, "BSTR") || strstr(s, "CoTaskMem") || strstr(s, " allocated in "))
@@ -80,8 +90,6 @@ static void release_part(const cs_jvalue *run, cs_xresult *r)
         if (!sited && strstr(s, " allocated in "))
             sited = s;
     }
-    if ((can && can->type == CS_J_BOOL && !can->number) || (unl && unl->type == CS_J_BOOL && !unl->number))
-        add_category(r, "unload");
     snprintf(r->site, sizeof(r->site), "%s", sited ? sited : first ? first : "");
 }
 
@@ -175,7 +183,8 @@ void cs_xmap_line(const cs_xmember *m, const cs_xresult *r, char *buf, size_t le
     snprintf(state, sizeof(state), "%s%s%s%s", cs_xstate_name(r->state), r->categories[0] && measured ? " (" : "",
              measured ? r->categories : "", r->categories[0] && measured ? ")" : "");
     if (!measured) {
-        snprintf(buf, len, "  %-28s %-10s %s", label, state, r->why);
+        snprintf(buf, len, "  %-28s %s: %s", label, state, r->state == CS_XS_SKIPPED && !r->why[0]
+                 ? m->skip_why : r->why);
         return;
     }
     figure(r->bytes_per_call, "B", bytes, sizeof(bytes));

@@ -67,6 +67,9 @@ int cs_xreport_json(const char *path, const cs_xreport *x, const cs_xmember *m,
     cs_put_json_string(f, x->fail_on);
     fputs(",\n    \"seconds\": ", f);
     cs_put_json_number(f, x->seconds);
+    fputs(",\n    \"unload\": ", f);
+    cs_put_json_string(f, x->unload);
+    fprintf(f, ",\n    \"unload_fails\": %s", x->unload_fails ? "true" : "false");
     fprintf(f, ",\n    \"exit_code\": %d\n  },\n  \"runs\": [],\n  \"members\": [\n", x->exit_code);
     for (i = 0; i < n; i++)
         json_member(f, &m[order[i]], &r[order[i]], i + 1 == n);
@@ -123,7 +126,14 @@ int cs_xreport_html(const char *path, const cs_xreport *x, const cs_xmember *m,
           "<th>its run</th></tr>\n", f);
     for (i = 0; i < n; i++)
         html_row(f, &m[order[i]], &r[order[i]]);
-    fprintf(f, "</table>\n<p>%lld iterations a member, each member in a child process of its own; "
+    fputs("</table>\n", f);
+    if (x->unload) {
+        fputs("<p>Server unload", f);
+        fputs(x->unload_fails ? " (fails the exploration): " : " (left out by --fail-on): ", f);
+        cs_put_xml(f, x->unload);
+        fputs("</p>\n", f);
+    }
+    fprintf(f, "<p>%lld iterations a member, each member in a child process of its own; "
                "objects returned explored to depth %d; --fail-on ", x->iterations, x->depth);
     cs_put_xml(f, x->fail_on);
     fprintf(f, "; exit code %d.</p>\n<p>Command: <code>", x->exit_code);
@@ -170,12 +180,23 @@ int cs_xreport_junit(const char *path, const cs_xreport *x, const cs_xmember *m,
         failures += r[i].state <= CS_XS_HUNG;
         skipped += r[i].state > CS_XS_CLEAN;
     }
+    if (x->unload) {
+        failures += x->unload_fails;
+        skipped += !x->unload_fails;
+    }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"explore ");
     cs_put_xml(f, x->target);
-    fprintf(f, "\" tests=\"%u\" failures=\"%u\" skipped=\"%u\" time=\"%.3f\">\n", (unsigned)n,
+    fprintf(f, "\" tests=\"%u\" failures=\"%u\" skipped=\"%u\" time=\"%.3f\">\n", (unsigned)(n + !!x->unload),
             (unsigned)failures, (unsigned)skipped, x->seconds);
     for (i = 0; i < n; i++)
         junit_case(f, &m[order[i]], &r[order[i]]);
+    if (x->unload) {
+        fputs("    <testcase classname=\"explore\" name=\"server unload\" time=\"0\">", f);
+        fputs(x->unload_fails ? "<failure message=\"unload\">" : "<skipped message=\"left out by --fail-on: ", f);
+        cs_put_xml(f, x->unload);
+        fputs(x->unload_fails ? "</failure>" : "\"/>", f);
+        fputs("</testcase>\n", f);
+    }
     fputs("  </testsuite>\n</testsuites>\n", f);
     return cs_report_close(f, ferror(f) ? -1 : 0, path, err, errlen);
 }

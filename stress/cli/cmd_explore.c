@@ -34,7 +34,9 @@ typedef struct xsession {
     cs_xresult *r;
     size_t *order;
     const char *target;            /* as the map names it */
-    char fail_on[96];
+    char fail_on[96];              /* --fail-on as given (its words) */
+    char child_fail_on[96];        /* ... without unload, for the members */
+    const char *unload;            /* the server's unload finding, or NULL */
     double started;
 } xsession;
 
@@ -161,8 +163,7 @@ static void child_args(const xsession *x, const char *dir, char *cmd, size_t len
     arg(cmd, len, "--script", script);
     arg(cmd, len, "--iterations", n);
     arg(cmd, len, "--out", dir);
-    if (x->fail_on[0])
-        arg(cmd, len, "--fail-on", x->fail_on);
+    arg(cmd, len, "--fail-on", x->child_fail_on);
     if (o->ledger)
         arg(cmd, len, "--ledger", NULL);
     if (o->trace)
@@ -171,8 +172,18 @@ static void child_args(const xsession *x, const char *dir, char *cmd, size_t len
         arg(cmd, len, "--fault", o->fault);
 }
 
+/* Cuts a leading "WORD: " (the watchdog's "crashed: ", the run's
+ * "TARGET: ") off r->why: the map's state says it already. */
+static void cut_prefix(cs_xresult *r, const char *word)
+{
+    size_t n = strlen(word);
+
+    if (!strncmp(r->why, word, n) && r->why[n] == ':' && r->why[n + 1] == ' ')
+        memmove(r->why, r->why + n + 2, strlen(r->why + n + 2) + 1);
+}
+
 /* How the child ended, as the member's state. */
-static void take_end(const cs_child_result *c, const char *dir, cs_xresult *r)
+static void take_end(const xsession *x, const cs_child_result *c, const char *dir, cs_xresult *r)
 {
     char path[CS_PATH_LEN], *json;
 
@@ -192,6 +203,9 @@ static void take_end(const cs_child_result *c, const char *dir, cs_xresult *r)
     }
     if (r->state == CS_XS_CRASHED || r->state == CS_XS_HUNG || r->state == CS_XS_ERROR || !r->why[0])
         snprintf(r->why, sizeof(r->why), "%s", c->text);
+    cut_prefix(r, cs_end_name(c->end));
+    cut_prefix(r, "error");
+    cut_prefix(r, x->target);
 }
 
 /*
@@ -232,7 +246,7 @@ static void run_member(xsession *x, size_t i, size_t ordinal, size_t total)
     spec.out_dir = dir;
     spec.timeout_s = x->o->explore.timeout_s;
     cs_isolate_run(&spec, &c);
-    take_end(&c, dir, r);
+    take_end(x, &c, dir, r);
     cs_xmap_line(&x->m[i], r, err, sizeof(err));
     printf("  [%u/%u]%s\n", (unsigned)ordinal, (unsigned)total, err + 1);
 }
@@ -257,15 +271,31 @@ static void run_members(xsession *x)
 }
 
 /* The exit code of the map: a crash (8), else a hang (7), else a member
- * failed (1), else a member the harness could not run (6), else 0. */
+ * failed or the server did not unload with unload in --fail-on (1), else
+ * a member the harness could not run (6), else 0. */
 static int map_exit(const xsession *x)
 {
     size_t i, count[CS_XS_SKIPPED + 1] = { 0 };
+    int unload = x->unload && (x->o->fail_on & CS_FAIL_UNLOAD);
 
     for (i = 0; i < x->n; i++)
         count[x->r[i].state]++;
     return count[CS_XS_CRASHED] ? CS_EXIT_CRASH : count[CS_XS_HUNG] ? CS_EXIT_HANG
-         : count[CS_XS_FAILED] ? CS_EXIT_VERDICT : count[CS_XS_ERROR] ? CS_EXIT_INTERNAL : CS_EXIT_OK;
+         : count[CS_XS_FAILED] || unload ? CS_EXIT_VERDICT : count[CS_XS_ERROR] ? CS_EXIT_INTERNAL : CS_EXIT_OK;
+}
+
+/* The server's unload finding: the first member run that saw one. One
+ * line; it fails the map when --fail-on has unload. */
+static void server_unload(xsession *x)
+{
+    size_t i;
+
+    for (i = 0; i < x->n && !x->unload; i++)
+        if (x->r[i].unload[0])
+            x->unload = x->r[i].unload;
+    if (x->unload)
+        printf("server unload: %s%s\n", x->unload,
+               x->o->fail_on & CS_FAIL_UNLOAD ? "" : " (left out by --fail-on)");
 }
 
 /* The sorted map and the summary line on the console. */
@@ -302,6 +332,8 @@ static int write_reports(const xsession *x, int argc, char **argv, double second
     rep.command_line = ctx.ctx.command_line;
     rep.date = ctx.ctx.date;
     rep.fail_on = x->fail_on;
+    rep.unload = x->unload;
+    rep.unload_fails = x->unload && (x->o->fail_on & CS_FAIL_UNLOAD);
     rep.depth = x->o->explore.depth;
     rep.iterations = x->o->explore.iterations;
     rep.seconds = seconds;
@@ -366,6 +398,7 @@ static int explore_all(xsession *x, int argc, char **argv)
     seconds = now_s() - x->started;
     cs_xmap_sort(x->m, x->r, x->order, x->n);
     print_map(x, seconds);
+    server_unload(x);
     code = map_exit(x);
     if ((rc = write_reports(x, argc, argv, seconds, code)))
         return rc;
@@ -380,8 +413,11 @@ int cs_cmd_explore(cs_options *o, int argc, char **argv)
     memset(&x, 0, sizeof(x));
     x.o = o;
     x.started = now_s();
-    if (!cs_fail_on_words(o->fail_on, x.fail_on, sizeof(x.fail_on)))
-        x.fail_on[0] = 0;
+    /* Members are judged without unload: a DLL that stays loaded is the
+     * server's finding, judged once (map_exit). */
+    if (!cs_fail_on_words(o->fail_on, x.fail_on, sizeof(x.fail_on))
+        || !cs_fail_on_words(o->fail_on & ~CS_FAIL_UNLOAD, x.child_fail_on, sizeof(x.child_fail_on)))
+        snprintf(x.child_fail_on, sizeof(x.child_fail_on), "none");
     if ((rc = read_lists(&x)) || (rc = read_members(&x)) || (rc = emit_plan(&x)))
         goto out;
     if (o->explore.dry_run)

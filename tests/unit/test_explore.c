@@ -303,7 +303,7 @@ START_TEST(the_map_puts_failing_members_first_larger_leaks_before_smaller)
                           "per call, 1 refs; allocated in f (a.c:1)");
     snprintf(r[2].why, sizeof(r[2].why), "Item: bad index (DISP_E_BADINDEX, 0x8002000b)");
     cs_xmap_line(&m[2], &r[2], buf, sizeof(buf));
-    ck_assert_str_eq(buf, "  Items.Count                  not called Item: bad index (DISP_E_BADINDEX, 0x8002000b)");
+    ck_assert_str_eq(buf, "  Items.Count                  not called: Item: bad index (DISP_E_BADINDEX, 0x8002000b)");
 }
 END_TEST
 
