@@ -307,6 +307,7 @@ int main(int argc, char **argv)
     bench_share_results sh;
     bench_trace_results tr;
     bench_scale_results sc;
+    bench_explore_results ex;
     bench_opts o;
     int rc, missed = 0;
 
@@ -332,6 +333,7 @@ int main(int argc, char **argv)
         bench_trace(&o, &tr);
     if (!o.skip_scaling)
         bench_scaling(&o, &sc);
+    bench_explore(&o, &ex);
     printf("comstress bench\n");
     print_calls(&o, &cr);
     if (!o.skip_runs) {
@@ -345,6 +347,7 @@ int main(int argc, char **argv)
         bench_print_trace(&o, &tr);
     if (!o.skip_scaling)
         bench_print_scaling(&o, &sc);
+    bench_print_explore(&ex);
     printf("\ntargets%53s   %8s   %s\n", "measured", "target", "verdict");
     missed += target_row("type, vtable plan: x raw Invoke", cr.r_type_vt, "<=", 0.15);
     missed += target_row("type, Invoke plan: x raw Invoke", cr.r_type_inv, "<=", 1.03);
@@ -359,6 +362,7 @@ int main(int argc, char **argv)
     missed += instrument_targets(&o, &sh, &tr);
     if (!o.skip_scaling)
         missed += scaling_targets(&sc);
+    missed += target_row("explore, reference Target at depth 1: seconds", ex.rounds ? ex.seconds : 0, "<=", 30.0);
     CoUninitialize();
     return missed ? 1 : 0;
 }

@@ -124,7 +124,7 @@ static int emit_plan(xsession *x)
         return CS_EXIT_OUTPUT;
     if (!x->o->explore.emit_script)
         return CS_EXIT_OK;
-    if (!(f = cs_fopen(x->o->explore.emit_script, "w"))) {
+    if (!(f = cs_fopen(x->o->explore.emit_script, "wb"))) {
         fprintf(stderr, "comstress: --emit-script '%s': cannot write the file\n", x->o->explore.emit_script);
         return CS_EXIT_OUTPUT;
     }
@@ -236,7 +236,7 @@ static void run_member(xsession *x, size_t i, size_t ordinal, size_t total)
     snprintf(r->dir, sizeof(r->dir), "members/%03u", (unsigned)ordinal);
     snprintf(dir, sizeof(dir), "%s/%s", x->o->explore.out_dir, r->dir);
     snprintf(path, sizeof(path), "%s/member.txt", dir);
-    if (cs_make_dirs(dir) || !(f = cs_fopen(path, "w")) || (fputs(text, f), fclose(f))) {
+    if (cs_make_dirs(dir) || !(f = cs_fopen(path, "wb")) || (fputs(text, f), fclose(f))) {
         snprintf(r->why, sizeof(r->why), "cannot write %s", path);
         printf("  [%u/%u] %s: error: %s\n", (unsigned)ordinal, (unsigned)total, label, r->why);
         return;
@@ -366,7 +366,7 @@ static int prepare_out(xsession *x)
         return CS_EXIT_OUTPUT;
     }
     snprintf(path, sizeof(path), "%s/plan.txt", dir);
-    if (!(f = cs_fopen(path, "w"))) {
+    if (!(f = cs_fopen(path, "wb"))) {
         fprintf(stderr, "comstress: --out '%s': cannot write %s\n", dir, path);
         return CS_EXIT_OUTPUT;
     }

@@ -205,7 +205,7 @@ START_TEST(the_plan_is_a_script_the_call_language_parses)
     cs_xmember m[4];
     cs_script *script = NULL;
     const char *path = "test_explore_plan.txt";
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(path, "wb");
     char *text;
 
     four(m);
@@ -328,5 +328,5 @@ int main(void)
         NULL
     };
 
-    return cs_run_tests("explore", NULL, NULL, tests);
+    return cs_run_tests("explore_plan", NULL, NULL, tests);
 }
