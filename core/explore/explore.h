@@ -47,7 +47,12 @@ typedef struct cs_xparam {
 } cs_xparam;
 
 typedef enum cs_xkind {
-    CS_XK_METHOD, CS_XK_GET, CS_XK_PUT, CS_XK_NEWENUM
+    CS_XK_METHOD, CS_XK_GET, CS_XK_PUT,
+    CS_XK_NEWENUM,            /* a walk: each */
+    CS_XK_EACH_CLONE,         /* a walk of a Clone of the enumerator */
+    CS_XK_ADVISE,             /* events: advise, then unadvise */
+    CS_XK_ADVISE_WEAK         /* events: advise weak, never unadvised (the
+                               * source released while connected) */
 } cs_xkind;
 
 /* One member of one object reached from the class. */
@@ -84,13 +89,18 @@ int cs_xmember_call(const cs_xmember *m, char *buf, size_t len, char *why, size_
  *   method / get   [@aN = value for each in/out argument] then the call
  *   put            "@v = Chain" then "Chain = @v" (a round trip) when the
  *                  member has a get; else "Chain = value"
- *   _NewEnum       "each Chain" (the object's chain, or @obj)
+ *   _NewEnum       "each Chain" (the object's chain, or @obj); its clone
+ *                  walk "each clone Chain"
+ *   events         "advise @obj" and "unadvise @obj"; the weak one
+ *                  "advise weak @obj" alone (an object down a chain is
+ *                  named first: "@e = Chain")
  * Returns 0, or -1 with why (an argument the language cannot make, or
  * text that does not fit).
  */
 int cs_xmember_statements(const cs_xmember *m, char *buf, size_t len, char *why, size_t whylen);
 
-/* The name the map shows: "Items.Count", "Value (put)", "Items._NewEnum". */
+/* The name the map shows: "Items.Count", "Value (put)", "Items._NewEnum",
+ * "Items._NewEnum (clone)", "events (advise, unadvise)". */
 const char *cs_xmember_label(const cs_xmember *m, char *buf, size_t len);
 
 /* ---- choosing members ---- */

@@ -125,6 +125,22 @@ static int put_inout_values(const cs_xmember *m, char *buf, size_t len, size_t *
     return 0;
 }
 
+/* The statements of an events member: its object named (@obj, or @e for
+ * an object down a chain), then advise [weak] and, unless weak, unadvise. */
+static int events_statements(const cs_xmember *m, char *buf, size_t len, char *why, size_t whylen)
+{
+    const char *name = m->prefix[0] ? "@e" : "@obj";
+    size_t used = 0;
+
+    if ((m->prefix[0] && put(buf, len, &used, "@e = %s\n", m->prefix))
+        || put(buf, len, &used, "advise %s%s\n", m->kind == CS_XK_ADVISE_WEAK ? "weak " : "", name)
+        || (m->kind == CS_XK_ADVISE && put(buf, len, &used, "unadvise %s\n", name))) {
+        snprintf(why, whylen, "its statements are longer than %u characters", (unsigned)len - 1);
+        return -1;
+    }
+    return 0;
+}
+
 int cs_xmember_statements(const cs_xmember *m, char *buf, size_t len, char *why, size_t whylen)
 {
     char call[CS_XTEXT_LEN], chain[2 * CS_XTEXT_LEN], val[64];
@@ -132,11 +148,14 @@ int cs_xmember_statements(const cs_xmember *m, char *buf, size_t len, char *why,
     size_t used = 0;
 
     buf[0] = 0;
-    if (m->kind == CS_XK_NEWENUM) {
-        if (put(buf, len, &used, "each %s\n", m->prefix[0] ? m->prefix : "@obj"))
+    if (m->kind == CS_XK_NEWENUM || m->kind == CS_XK_EACH_CLONE) {
+        if (put(buf, len, &used, "each %s%s\n", m->kind == CS_XK_EACH_CLONE ? "clone " : "",
+                m->prefix[0] ? m->prefix : "@obj"))
             goto too_long;
         return 0;
     }
+    if (m->kind == CS_XK_ADVISE || m->kind == CS_XK_ADVISE_WEAK)
+        return events_statements(m, buf, len, why, whylen);
     if (cs_xmember_call(m, call, sizeof(call), why, whylen))
         return -1;
     snprintf(chain, sizeof(chain), "%s%s%s", m->prefix, dot, call);
@@ -168,7 +187,12 @@ too_long:
 
 const char *cs_xmember_label(const cs_xmember *m, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s%s", m->path, m->kind == CS_XK_PUT ? " (put)" : "");
+    static const char *const tails[] = {
+        [CS_XK_PUT] = " (put)", [CS_XK_EACH_CLONE] = " (clone)", [CS_XK_ADVISE] = " (advise, unadvise)",
+        [CS_XK_ADVISE_WEAK] = " (advise weak, never unadvised)",
+    };
+
+    snprintf(buf, len, "%s%s", m->path, (unsigned)m->kind <= CS_XK_ADVISE_WEAK && tails[m->kind] ? tails[m->kind] : "");
     return buf;
 }
 

@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+static const char *const kinds[] = { "method", "get", "put", "newenum", "newenum-clone", "advise", "advise-weak" };
+
 static void json_member(FILE *f, const cs_xmember *m, const cs_xresult *r, int last)
 {
     char label[CS_XTEXT_LEN + 8], text[2 * CS_XTEXT_LEN], why[CS_XWHY_LEN];
@@ -20,8 +22,7 @@ static void json_member(FILE *f, const cs_xmember *m, const cs_xresult *r, int l
     fputs(", \"path\": ", f);
     cs_put_json_string(f, m->path);
     fprintf(f, ", \"kind\": \"%s\", \"depth\": %d, \"state\": ",
-            m->kind == CS_XK_METHOD ? "method" : m->kind == CS_XK_GET ? "get" : m->kind == CS_XK_PUT ? "put"
-            : "newenum", m->depth);
+            (unsigned)m->kind <= CS_XK_ADVISE_WEAK ? kinds[m->kind] : "?", m->depth);
     cs_put_json_string(f, cs_xstate_name(r->state));
     fputs(", \"statements\": ", f);
     cs_put_json_string(f, m->skipped || cs_xmember_statements(m, text, sizeof(text), why, sizeof(why)) ? NULL : text);

@@ -10,6 +10,7 @@
  */
 #include <windows.h>
 #include <oaidl.h>
+#include <ocidl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,8 @@ static void add_func(walker *w, ITypeInfo *ti, const FUNCDESC *fd, UINT nfuncs, 
     fill_params(ti, fd, m);
     if (kind == CS_XK_PUT)
         m->has_get = has_get(ti, fd->memid, nfuncs);
+    if (kind == CS_XK_NEWENUM)                /* the walk of a clone too */
+        add_member(w, name, CS_XK_EACH_CLONE, prefix, pathprefix, depth);
 }
 
 /* A dispinterface's VARDESC property: a get, and a put unless read-only. */
@@ -238,6 +241,27 @@ static void add_var(walker *w, ITypeInfo *ti, const VARDESC *vd, const char *pre
 }
 
 static void walk(walker *w, IDispatch *obj, ITypeInfo *ti, const char *prefix, const char *pathprefix, int depth);
+
+/* An object that fires events (a connection point container that says
+ * its class through IProvideClassInfo, as advise needs) gets two
+ * members: advise then unadvise, and advise weak never unadvised. */
+static void add_events(walker *w, IDispatch *obj, const char *prefix, const char *pathprefix, int depth)
+{
+    IConnectionPointContainer *cpc = NULL;
+    IProvideClassInfo *pci = NULL;
+    int events;
+
+    events = SUCCEEDED(IDispatch_QueryInterface(obj, &IID_IConnectionPointContainer, (void **)&cpc)) && cpc
+             && SUCCEEDED(IDispatch_QueryInterface(obj, &IID_IProvideClassInfo, (void **)&pci)) && pci;
+    if (cpc)
+        IConnectionPointContainer_Release(cpc);
+    if (pci)
+        IProvideClassInfo_Release(pci);
+    if (!events)
+        return;
+    add_member(w, "events", CS_XK_ADVISE, prefix, pathprefix, depth);
+    add_member(w, "events", CS_XK_ADVISE_WEAK, prefix, pathprefix, depth);
+}
 
 /* One argument of the table as a VARIANT for a discovery call; FALSE for
  * what a discovery call does not pass (arrays, out arguments). */
@@ -345,10 +369,11 @@ static void walk(walker *w, IDispatch *obj, ITypeInfo *ti, const char *prefix, c
             ITypeInfo_ReleaseVarDesc(ti, vd);
         }
     ITypeInfo_ReleaseTypeAttr(ti, ta);
+    add_events(w, obj, prefix, pathprefix, depth);
     if (depth >= w->max_depth)
         return;
     for (i = first, last = w->n; i < last; i++)
-        if (w->m[i].returns_object && w->m[i].kind != CS_XK_PUT && w->m[i].kind != CS_XK_NEWENUM)
+        if (w->m[i].returns_object && (w->m[i].kind == CS_XK_METHOD || w->m[i].kind == CS_XK_GET))
             follow(w, obj, i, depth + 1);
 }
 

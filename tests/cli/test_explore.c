@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The reference server's Target at depth 1: 20 members, one left out by
- * the default skip list (Items.Remove), one no made-up argument reaches
- * (Items.item('x'): the collection is empty). */
-#define CALLED_CLEAN 18
+/* The reference server's Target at depth 1: 23 members (the walks of
+ * Items, and its events, counted as members), one left out by the
+ * default skip list (Items.Remove), one no made-up argument reaches
+ * (Items.item('x'): no item has that name). */
+#define CALLED_CLEAN 21
 #define ALL_CALLED "Add, Consume, CreateChild, Divide, Echo, Fire, GetPair, Items, Items.Add, Items._NewEnum, " \
-                   "Items.count, MakeItems, Name, Range, Sum, Swap, Value, Value (put)"
+                   "Items._NewEnum (clone), Items.count, MakeItems, Name, Range, Sum, Swap, Value, Value (put), " \
+                   "events (advise weak, never unadvised), events (advise, unadvise)"
 
 static int compare_text(const void *a, const void *b)
 {
@@ -88,7 +90,7 @@ static void expect_flagged(const char *fault, const char *want, int clean)
     ck_assert_str_eq(members_in("not called:"), "Items.item");
     ck_assert_str_eq(members_in("skipped:"), "Items.Remove");
     ck_assert_int_eq(strlen(members_in("clean")) ? 1 : 0, clean ? 1 : 0);
-    ck_assert_msg(strstr(res.out, "explore: 20 members: ") != NULL, "the map is not whole:\n%s", res.out);
+    ck_assert_msg(strstr(res.out, "explore: 23 members: ") != NULL, "the map is not whole:\n%s", res.out);
 }
 
 START_TEST(the_clean_server_maps_clean_and_the_reports_hold_the_map)
@@ -102,7 +104,7 @@ START_TEST(the_clean_server_maps_clean_and_the_reports_hold_the_map)
     ck_assert_str_eq(members_in("not called:"), "Items.item");
     ck_assert_out_has("  Items.item                   not called: line 1: Items.item('x'): item: ComStress: Item: no "
                       "item named 'x' (DISP_E_BADINDEX, 0x8002000b)\r\n");
-    ck_assert_out_has("explore: 20 members: 0 failed, 0 crashed, 0 hung, 18 clean, 1 not called, 0 errors, 1 skipped;");
+    ck_assert_out_has("explore: 23 members: 0 failed, 0 crashed, 0 hung, 21 clean, 1 not called, 0 errors, 1 skipped;");
     ck_assert_out_has("default skip list (name a member in --members to explore it): Delete*, Remove*, Kill*,");
     snprintf(out, sizeof(out), "%s\\out", dir);
     ck_assert_ptr_nonnull(json = cs_read_out(out, "run.json"));
@@ -113,7 +115,7 @@ START_TEST(the_clean_server_maps_clean_and_the_reports_hold_the_map)
     ck_assert_ptr_nonnull(html = cs_read_out(out, "report.html"));
     ck_assert_msg(strstr(html, "<h1>Leak map of ComStress.Target</h1>\n<table>") != NULL, "%s", html);
     ck_assert_ptr_nonnull(xml = cs_read_out(out, "junit.xml"));
-    ck_assert_msg(strstr(xml, "tests=\"20\" failures=\"0\" skipped=\"2\"") != NULL, "%s", xml);
+    ck_assert_msg(strstr(xml, "tests=\"23\" failures=\"0\" skipped=\"2\"") != NULL, "%s", xml);
     ck_assert_int_eq(junit_failures(out), 0);
     free(json);
     free(html);
@@ -160,9 +162,41 @@ START_TEST(array_element_leak_flags_make_items_alone)
 }
 END_TEST
 
-START_TEST(newenum_extra_ref_flags_the_walk_of_items_alone)
+START_TEST(newenum_extra_ref_flags_the_walks_of_items_alone)
 {
-    expect_flagged("newenum-extra-ref", "Items._NewEnum", 1);
+    expect_flagged("newenum-extra-ref", "Items._NewEnum, Items._NewEnum (clone)", 1);
+}
+END_TEST
+
+START_TEST(enum_item_extra_ref_flags_the_walks_of_items_alone)
+{
+    expect_flagged("enum-item-extra-ref", "Items._NewEnum, Items._NewEnum (clone)", 1);
+}
+END_TEST
+
+START_TEST(enum_clone_leak_flags_the_walk_of_a_clone_alone)
+{
+    expect_flagged("enum-clone-leak", "Items._NewEnum (clone)", 1);
+}
+END_TEST
+
+START_TEST(unadvise_keeps_sink_flags_advise_then_unadvise_alone)
+{
+    expect_flagged("unadvise-keeps-sink", "events (advise, unadvise)", 1);
+    ck_assert_out_has("sink leak: the server kept our sink alive after Unadvise (line 1: advise @obj)");
+}
+END_TEST
+
+START_TEST(destroy_keeps_sinks_flags_the_weak_advise_never_unadvised_alone)
+{
+    expect_flagged("destroy-keeps-sinks", "events (advise weak, never unadvised)", 1);
+}
+END_TEST
+
+/* A fault at creation touches every member: each member's run creates. */
+START_TEST(internal_child_leak_flags_every_member_called)
+{
+    expect_flagged("internal-child-leak", ALL_CALLED, 0);
 }
 END_TEST
 
@@ -197,8 +231,9 @@ START_TEST(a_member_that_crashes_the_target_is_named_and_the_map_goes_on)
     ck_assert_str_eq(members_in("CRASHED:"), "Value (put)");
     ck_assert_out_has("  Value (put)                  CRASHED: 0xc0000005 access violation at ");
     ck_assert_str_eq(members_in("clean"), "Add, Consume, CreateChild, Divide, Echo, Fire, GetPair, Items, Items.Add, "
-                     "Items._NewEnum, Items.count, MakeItems, Name, Range, Sum, Swap, Value");
-    ck_assert_out_has("explore: 20 members: 0 failed, 1 crashed, 0 hung, 17 clean, 1 not called, 0 errors, 1 skipped;");
+                     "Items._NewEnum, Items._NewEnum (clone), Items.count, MakeItems, Name, Range, Sum, Swap, Value, "
+                     "events (advise weak, never unadvised), events (advise, unadvise)");
+    ck_assert_out_has("explore: 23 members: 0 failed, 1 crashed, 0 hung, 20 clean, 1 not called, 0 errors, 1 skipped;");
 }
 END_TEST
 
@@ -208,7 +243,7 @@ START_TEST(a_member_that_hangs_is_killed_named_and_the_map_goes_on)
     ck_assert_exit(CS_EXIT_HANG);
     ck_assert_str_eq(members_in("HUNG:"), "Value (put)");
     ck_assert_out_has("  Value (put)                  HUNG: killed after 4 s in phase 'run/type: 300 iterations");
-    ck_assert_out_has("explore: 20 members: 0 failed, 0 crashed, 1 hung, 17 clean, 1 not called, 0 errors, 1 skipped;");
+    ck_assert_out_has("explore: 23 members: 0 failed, 0 crashed, 1 hung, 20 clean, 1 not called, 0 errors, 1 skipped;");
 }
 END_TEST
 
@@ -289,13 +324,13 @@ static void explore_wine_class(const char *tag, const char *extra, const char *s
 START_TEST(wine_dictionary_regexp_and_filesystem_are_mapped_whole)
 {
     explore_wine_class("explore-dictionary", "--target Scripting.Dictionary",
-                       "explore: 14 members: 0 failed, 0 crashed, 0 hung, 12 clean, 0 not called, 0 errors, 2 skipped;");
+                       "explore: 15 members: 0 failed, 0 crashed, 0 hung, 13 clean, 0 not called, 0 errors, 2 skipped;");
     ck_assert_str_eq(members_in("skipped:"), "Remove, RemoveAll");
     explore_wine_class("explore-regexp", "--target VBScript.RegExp",
                        "explore: 11 members: 0 failed, 0 crashed, 0 hung, 10 clean, 0 not called, 0 errors, 1 skipped;");
     ck_assert_str_eq(members_in("skipped:"), "Execute");
     explore_wine_class("explore-fso", "--target Scripting.FileSystemObject",
-                       "explore: 51 members: 0 failed, 0 crashed, 0 hung, 19 clean, 19 not called, 0 errors, "
+                       "explore: 52 members: 0 failed, 0 crashed, 0 hung, 20 clean, 19 not called, 0 errors, "
                        "13 skipped;");
     ck_assert_out_has("  GetFolder                    not called: line 1: GetFolder('x'): GetFolder: failed (0x800a004c)");
 }
@@ -330,7 +365,12 @@ int main(void)
         CS_TEST(variant_leak_flags_consume_alone),
         CS_TEST(out_overwrite_leak_flags_get_pair_alone),
         CS_TEST(array_element_leak_flags_make_items_alone),
-        CS_TEST(newenum_extra_ref_flags_the_walk_of_items_alone),
+        CS_TEST(newenum_extra_ref_flags_the_walks_of_items_alone),
+        CS_TEST(enum_item_extra_ref_flags_the_walks_of_items_alone),
+        CS_TEST(enum_clone_leak_flags_the_walk_of_a_clone_alone),
+        CS_TEST(unadvise_keeps_sink_flags_advise_then_unadvise_alone),
+        CS_TEST(destroy_keeps_sinks_flags_the_weak_advise_never_unadvised_alone),
+        CS_TEST(internal_child_leak_flags_every_member_called),
         CS_TEST(leak_bytes_flags_every_member_called_with_its_bytes_per_call),
         CS_TEST(cannot_unload_fails_the_server_and_flags_no_member),
         CS_TEST(a_member_that_crashes_the_target_is_named_and_the_map_goes_on),

@@ -109,6 +109,24 @@ START_TEST(an_enumerator_is_walked_with_each_on_its_object)
     ck_int_eq(cs_xmember_statements(&m, buf, sizeof(buf), why, sizeof(why)), 0);
     ck_assert_str_eq(buf, "each @obj\n");
     ck_assert_str_eq(cs_xmember_label(&m, buf, sizeof(buf)), "_NewEnum");
+    m = member("_NewEnum", CS_XK_EACH_CLONE, "Items");
+    ck_int_eq(cs_xmember_statements(&m, buf, sizeof(buf), why, sizeof(why)), 0);
+    ck_assert_str_eq(buf, "each clone Items\n");
+    ck_assert_str_eq(cs_xmember_label(&m, buf, sizeof(buf)), "Items._NewEnum (clone)");
+}
+END_TEST
+
+START_TEST(events_are_advised_then_unadvised_or_advised_weak_and_left)
+{
+    cs_xmember m = member("events", CS_XK_ADVISE, "");
+
+    ck_int_eq(cs_xmember_statements(&m, buf, sizeof(buf), why, sizeof(why)), 0);
+    ck_assert_str_eq(buf, "advise @obj\nunadvise @obj\n");
+    ck_assert_str_eq(cs_xmember_label(&m, buf, sizeof(buf)), "events (advise, unadvise)");
+    m = member("events", CS_XK_ADVISE_WEAK, "CreateChild");
+    ck_int_eq(cs_xmember_statements(&m, buf, sizeof(buf), why, sizeof(why)), 0);
+    ck_assert_str_eq(buf, "@e = CreateChild\nadvise weak @e\n");
+    ck_assert_str_eq(cs_xmember_label(&m, buf, sizeof(buf)), "CreateChild.events (advise weak, never unadvised)");
 }
 END_TEST
 
@@ -315,6 +333,7 @@ int main(void)
         CS_TEST(in_out_arguments_hold_a_value_first_and_out_ones_do_not),
         CS_TEST(a_put_is_a_round_trip_when_the_member_has_a_get_else_the_table_value),
         CS_TEST(an_enumerator_is_walked_with_each_on_its_object),
+        CS_TEST(events_are_advised_then_unadvised_or_advised_weak_and_left),
         CS_TEST(an_argument_the_language_cannot_pass_says_which_and_its_type),
         CS_TEST(globs_match_case_insensitively_with_stars_and_question_marks),
         CS_TEST(the_default_skip_list_names_members_that_destroy_or_leave),
