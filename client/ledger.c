@@ -21,7 +21,7 @@ struct cs_ledger {
     tracked live;                         /* list head: wrappers with refs */
     tracked *tomb[CS_LEDGER_TOMBSTONES];  /* ring of released wrappers */
     size_t tomb_next;
-    tracked *spare;                       /* an evicted tombstone, for reuse */
+    tracked *free_list;                   /* wrappers to reuse (next links) */
     const char *last_origin_in;           /* the caller's pointer last interned */
     const char *last_origin;              /* ... and its interned copy */
     char origins[MAX_ORIGINS][64];
@@ -76,7 +76,9 @@ static void use_after_release(tracked *t)
 }
 
 /* Moves a wrapper whose count reached zero from the live list to the
- * tombstone ring, freeing the oldest tombstone when the ring is full. */
+ * tombstone ring; the oldest tombstone, when the ring is full, goes to the
+ * free list. Wrappers are never freed one by one: the ledger's memory
+ * only grows while more wrappers are alive at once than ever before. */
 static void bury(tracked *t)
 {
     cs_ledger *l = t->ledger;
@@ -89,13 +91,11 @@ static void bury(tracked *t)
     old = l->tomb[l->tomb_next];
     l->tomb[l->tomb_next] = t;
     l->tomb_next = (l->tomb_next + 1) % CS_LEDGER_TOMBSTONES;
-    if (old && !l->spare) {           /* reused by the next wrap */
-        l->spare = old;
-        old = NULL;
+    if (old) {                        /* reused by a later wrap */
+        old->next = l->free_list;
+        l->free_list = old;
     }
     LeaveCriticalSection(&l->lock);
-    if (old)
-        HeapFree(l->heap, 0, old);
 }
 
 static HRESULT WINAPI tracked_QueryInterface(IDispatch *iface, REFIID riid, void **out)
@@ -206,16 +206,33 @@ static const IDispatchVtbl tracked_vtbl = {
     .Invoke = tracked_Invoke,
 };
 
+/*
+ * The ledger's memory is made and touched before the run's baseline: the
+ * tombstone ring fills over the first CS_LEDGER_TOMBSTONES releases, and
+ * wrappers allocated then would read as the target's working set growing
+ * (the heap sampler leaves the private heap out, but the process figures
+ * cannot). One block holds the ring's wrappers and CS_LEDGER_RESERVE live
+ * ones, all on the free list; past that the heap grows only when more
+ * wrappers are alive at once, which is the target's own doing.
+ */
 cs_ledger *cs_ledger_new(void)
 {
     HANDLE heap = HeapCreate(0, 0, 0);
+    size_t i, n = CS_LEDGER_TOMBSTONES + CS_LEDGER_RESERVE;
+    tracked *pool;
     cs_ledger *l;
 
     if (!heap)
         return NULL;
-    if (!(l = HeapAlloc(heap, HEAP_ZERO_MEMORY, sizeof(*l)))) {
+    l = HeapAlloc(heap, HEAP_ZERO_MEMORY, sizeof(*l));
+    pool = l ? HeapAlloc(heap, HEAP_ZERO_MEMORY, n * sizeof(*pool)) : NULL;
+    if (!pool) {
         HeapDestroy(heap);
         return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        pool[i].next = l->free_list;
+        l->free_list = &pool[i];
     }
     l->heap = heap;
     InitializeCriticalSection(&l->lock);
@@ -247,9 +264,9 @@ IDispatch *cs_ledger_wrap(cs_ledger *l, IDispatch *disp, const char *origin, lon
     if (!l || !disp || disp->lpVtbl == &tracked_vtbl)
         return disp;
     EnterCriticalSection(&l->lock);
-    t = l->spare;
-    l->spare = NULL;
-    if (!t && !(t = HeapAlloc(l->heap, 0, sizeof(*t)))) {
+    if ((t = l->free_list))
+        l->free_list = t->next;
+    else if (!(t = HeapAlloc(l->heap, 0, sizeof(*t)))) {
         LeaveCriticalSection(&l->lock);
         return disp;
     }

@@ -12,7 +12,9 @@
  * older ones are freed to keep the ledger's memory bounded).
  *
  * The ledger allocates from a private heap (cs_ledger_heap) so the heap
- * sampler can leave its bookkeeping out of the figures.
+ * sampler can leave its bookkeeping out of the figures, and makes its
+ * memory at creation, before the run's baseline, so the process figures
+ * (working set, pagefile) never see it grow.
  *
  * Limits: QueryInterface for an interface other than IUnknown/IDispatch is
  * refused (E_NOINTERFACE): a C wrapper cannot forward vtable slots it does
@@ -27,6 +29,9 @@
 #include <oaidl.h>
 
 #define CS_LEDGER_TOMBSTONES 4096
+/* Wrappers made ready for use, besides the tombstones, before a run
+ * starts (cs_ledger_new): live at once in a run without a refcount leak. */
+#define CS_LEDGER_RESERVE 1024
 
 typedef struct cs_ledger cs_ledger;
 

@@ -7,6 +7,7 @@
 #include "fuzz_io.h"
 #include "options.h"
 #include "rebuild.h"
+#include "judge.h"
 #include "report_csv.h"
 #include "report_html.h"
 #include "report_json.h"
@@ -113,6 +114,7 @@ const char *cs_fuzz_csv(const unsigned char *data, size_t size)
     cs_chart_run *charts = NULL;
     cs_run *runs = NULL;
     size_t i, samples = 0;
+    cs_judgement j;
     cs_csv_data d;
     int rc;
 
@@ -137,7 +139,7 @@ const char *cs_fuzz_csv(const unsigned char *data, size_t size)
         charts[i].samples = d.runs[i].samples;
         charts[i].n = d.runs[i].n;
         samples += d.runs[i].n;
-        (void)cs_run_gates(&runs[i]);
+        (void)cs_judge(&runs[i], runs[i].fail_on, &j);
     }
     problem = write_reports(runs, charts, d.nruns, samples, size);
 out_free_data:

@@ -4,10 +4,11 @@
 # present. Adds a deb-src line (mirroring the existing deb lines) so the
 # build can fetch check's source package. clang and libclang-rt-14-dev
 # (libFuzzer and the sanitizer runtimes) serve the fuzz preset alone
-# (scripts/fuzz.sh).
+# (scripts/fuzz.sh); chromium renders report.html in the browser test.
 set -eu
+. "$(dirname "$0")/ticker.sh"
 
-PKGS="gcc libc6-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev"
+PKGS="gcc libc6-dev chromium gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do
@@ -29,12 +30,15 @@ if [ "$need_src" = 1 ]; then
     fi
 fi
 
+n=$(echo $missing | wc -w)
+[ "$n" = 0 ] || ticker_start "install-deps: installing $n Debian packages (3 to 6 minutes on a fresh machine)"
 if [ -n "$missing" ] || [ "$need_src" = 1 ] || [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists 2>/dev/null | grep -i source)" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
 fi
 if [ -n "$missing" ]; then
-    echo "install-deps: installing$missing"
+    echo "install-deps: installing$missing" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    ticker_stop "install-deps: packages installed"
 fi
 echo "install-deps: all packages present"

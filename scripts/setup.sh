@@ -10,6 +10,15 @@ elif ! command -v x86_64-w64-mingw32-gcc >/dev/null || ! command -v wine >/dev/n
     echo "setup: run as root once (sudo $0) to install the Debian packages" >&2
     exit 1
 fi
+. "$root/scripts/ticker.sh"
 cd "$root"
+if [ -f build/CMakeCache.txt ]; then
+    ticker_start "setup: configuring"
+else
+    ticker_start "setup: configuring; the first time builds check from Debian's source package (1 to 3 minutes)"
+fi
 cmake --preset default >/dev/null
-cmake --build --preset default
+ticker_stop "setup: configured"
+ticker_start "setup: building (2 to 5 minutes the first time, seconds after)"
+cmake --build --preset default >build/build.log 2>&1 || { ticker_stop "setup: build failed"; cat build/build.log >&2; exit 1; }
+ticker_stop "setup: built"

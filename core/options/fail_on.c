@@ -83,7 +83,3 @@ char *cs_fail_on_words(unsigned mask, char *buf, size_t len)
     return buf;
 }
 
-int cs_fail_on_level(unsigned mask)
-{
-    return mask & CS_FAIL_LEAK_ANY ? 2 : mask & CS_FAIL_LEAK ? 1 : 0;
-}

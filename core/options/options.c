@@ -16,9 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const cs_policy_names[CS_NPOLICIES] = {
-    "none", "type", "instance", "instance-unbounded"
-};
+#define POLICY_NAME(e, w) [e] = w,
+const char *const cs_policy_names[CS_NPOLICIES] = { CS_POLICY_LIST(POLICY_NAME) };
+
+/* One policy enum per name, and the names' count the arrays assume. */
+_Static_assert(CS_POLICY_COUNT == CS_NPOLICIES, "CS_NPOLICIES is the number of CS_POLICY_LIST entries");
 
 const char *const cs_life_scenarios[] = {
     "tls-unload", "unload-deadlock", "unload-race", "crash", "hang", NULL
@@ -104,8 +106,8 @@ static const optdef opt_table[] = {
     { "--trace", RUNS, K_FLAG, F(trace) },
     { "--trace-module", RUNS, K_MODULE, F(trace_modules), .what = "empty module name" },
     { "--verbose", RUNS | BIT(CS_CMD_REPORT), K_FLAG, F(verbose) },
-    { "--cache", RUNS, K_WORD, F(cache), .noun = "policy",
-      .words = { { "none" }, { "type" }, { "instance" }, { "instance-unbounded" } } },
+#define POLICY_WORD(e, w) { w, e },
+    { "--cache", RUNS, K_CHOICE, F(cache), .noun = "policy", .words = { CS_POLICY_LIST(POLICY_WORD) } },
     { "--scenario", RUNS, K_CHOICE, F(scenario), .noun = "scenario",
       .words = { { "calls", CS_SCEN_CALLS }, { "pass-instance", CS_SCEN_PASS_INSTANCE },
                  { "calls-same", CS_SCEN_CALLS_SAME } } },
@@ -233,6 +235,25 @@ static int take_word(const optdef *d, void *field, const char *val, char *err, s
     return fail(err, errlen, "%s: '%s' is not %s", d->name, val, words);
 }
 
+/* Appends val to the list row d fills (--trace-module, --call), up to
+ * its size. Returns CS_EXIT_OK or CS_EXIT_USAGE. */
+static int take_listed(const optdef *d, cs_options *o, const char *val, char *err, size_t errlen)
+{
+    if (!*val)
+        return fail(err, errlen, "%s: %s", d->name, d->what);
+    if (d->kind == K_MODULE) {
+        if (o->ntrace_modules == CS_MAX_TRACE_MODULES)
+            return fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
+        o->trace_modules[o->ntrace_modules++] = val;
+        o->trace = 1;                 /* naming a module asks for tracing */
+        return CS_EXIT_OK;
+    }
+    if (o->ncalls == CS_MAX_CALLS)
+        return fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);
+    o->calls[o->ncalls++] = val;
+    return CS_EXIT_OK;
+}
+
 /* Stores val into o as row d says. Returns CS_EXIT_OK or CS_EXIT_USAGE. */
 static int take(const optdef *d, cs_options *o, const char *val, char *err, size_t errlen)
 {
@@ -279,25 +300,9 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         return CS_EXIT_OK;
     }
     case K_FAIL_ON:
-        if (cs_fail_on_parse(val, (unsigned *)field, err, errlen))
-            return CS_EXIT_USAGE;
-        o->fail_on_given = 1;
-        return CS_EXIT_OK;
-    case K_MODULE:
-        if (o->ntrace_modules == CS_MAX_TRACE_MODULES)
-            return fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
-        if (!*val)
-            return fail(err, errlen, "%s: %s", d->name, d->what);
-        o->trace_modules[o->ntrace_modules++] = val;
-        o->trace = 1;                 /* naming a module asks for tracing */
-        return CS_EXIT_OK;
-    case K_CALL:
-        if (o->ncalls == CS_MAX_CALLS)
-            return fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);
-        if (!*val)
-            return fail(err, errlen, "%s: %s", d->name, d->what);
-        o->calls[o->ncalls++] = val;
-        return CS_EXIT_OK;
+        return cs_fail_on_parse(val, (unsigned *)field, err, errlen);
+    case K_MODULE: case K_CALL:
+        return take_listed(d, o, val, err, errlen);
     }
     return fail(err, errlen, "%s: internal error (kind %d)", d->name, (int)d->kind);
 }
@@ -340,10 +345,9 @@ static void set_defaults(cs_options *o)
     o->iterations = 20000;
     o->warmup = -1;
     o->out_dir = "comstress-out";
-    o->cache = "type";
+    o->cache = CS_POLICY_TYPE;
     o->threads = 1;
     o->max_leak = -1;
-    o->fail_on_leak = -1;             /* not given: see check_whole */
     o->suite.timeout_s = 30;
     o->suite.out_dir = "comstress-suite";
     o->life.out_dir = ".";
@@ -447,9 +451,7 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
     case CS_CMD_REPORT:
         if (!o->report_dir)
             return fail(err, errlen, "report: missing DIR (comstress report DIR)");
-        if (o->fail_on_given)
-            o->fail_on_leak = cs_fail_on_level(o->fail_on);
-        break;
+        break;                        /* fail_on 0: the run's own gate */
     case CS_CMD_LIST:
         if (!o->list_what)
             return fail(err, errlen, "list: say what to list (" LIST_WORDS ")");
@@ -463,9 +465,8 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
             return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
         break;
     case CS_CMD_RUN: case CS_CMD_COMPARE:
-        if (!o->fail_on_given)
+        if (!o->fail_on)
             o->fail_on = CS_FAIL_DEFAULT;
-        o->fail_on_leak = cs_fail_on_level(o->fail_on);
         if (!o->target && !o->dll)
             o->target = "ComStress.Target";
         if (o->dll && o->activation == CS_ACT_COCREATE)
@@ -478,9 +479,8 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
                         o->warmup, o->iterations);
         break;
     case CS_CMD_EXPLORE:
-        if (!o->fail_on_given)
+        if (!o->fail_on)
             o->fail_on = CS_FAIL_DEFAULT;
-        o->fail_on_leak = cs_fail_on_level(o->fail_on);
         if (!o->target && !o->dll)
             o->target = "ComStress.Target";
         break;

@@ -66,8 +66,9 @@ typedef enum cs_exit {
 #define CS_FAIL_ALL       (CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_RELEASE)
 #define CS_FAIL_DEFAULT   (CS_FAIL_LEAK | CS_FAIL_RELEASE)
 
-/* Parses a --fail-on value into *mask. Returns CS_EXIT_OK, or
- * CS_EXIT_USAGE with one line in err naming the word. */
+/* Parses a --fail-on value into *mask (never 0: a list naming no release
+ * category holds them all). Returns CS_EXIT_OK, or CS_EXIT_USAGE with one
+ * line in err naming the word. */
 int cs_fail_on_parse(const char *text, unsigned *mask, char *err, size_t errlen);
 
 /* The categories of mask as --fail-on takes them ("leak,refs,objects");
@@ -76,11 +77,14 @@ int cs_fail_on_parse(const char *text, unsigned *mask, char *err, size_t errlen)
  * release category: no --fail-on value says that. */
 char *cs_fail_on_words(unsigned mask, char *buf, size_t len);
 
-/* The leak-verdict level of mask (cs_verdict_gates): 2 with leak-any, 1
- * with leak, else 0. */
-int cs_fail_on_level(unsigned mask);
+/* The binding-cache policies, in the order `compare` runs them: the one
+ * list of their names, which gives the enum, cs_policy_names and the
+ * words --cache takes (the client's lb_policy has the same order). */
+#define CS_POLICY_LIST(X) X(CS_POLICY_NONE, "none") X(CS_POLICY_TYPE, "type") \
+    X(CS_POLICY_INSTANCE, "instance") X(CS_POLICY_INSTANCE_UNBOUNDED, "instance-unbounded")
+#define CS_POLICY_ENUM_(e, w) e,
+typedef enum cs_policy { CS_POLICY_LIST(CS_POLICY_ENUM_) CS_POLICY_COUNT } cs_policy;
 
-/* The binding-cache policies, in the order `compare` runs them. */
 extern const char *const cs_policy_names[CS_NPOLICIES];
 
 typedef enum cs_command {
@@ -170,20 +174,19 @@ typedef struct cs_options {
     long long warmup;                 /* -1: default (10% of iterations) */
     long long sample_every;           /* 0: default (about 200 samples) */
     const char *out_dir;
-    const char *cache;                /* a name of cs_policy_names */
+    cs_policy cache;                  /* --cache, parsed once (cs_policy_names) */
     cs_scenario scenario;
     cs_activation activation;
     int threads;
     int apartment_mta;                /* 0: STA, 1: MTA */
     int sink_sta;                     /* pass-instance: sink in its own STA */
     double max_leak;                  /* bytes per iteration, <0: default */
-    unsigned fail_on;                 /* --fail-on: CS_FAIL_* categories
-                                       * (CS_FAIL_DEFAULT when not given) */
-    int fail_on_given;
-    int fail_on_leak;                 /* the leak-verdict level of fail_on
-                                       * (cs_fail_on_level); for report, -1
-                                       * when not given (the run's own gate
-                                       * then applies) */
+    unsigned fail_on;                 /* --fail-on: the gate, CS_FAIL_*
+                                       * categories whole (the judge,
+                                       * core/verdicts/judge.h, applies it);
+                                       * run and compare: CS_FAIL_DEFAULT
+                                       * when not given; report: 0 when not
+                                       * given (each run's own gate then) */
     const char *fault;                /* NAME or NAME:PARAM, NULL: none */
     int ledger;                       /* wrap every pointer in the refcount ledger */
     int verbose;                      /* print every metric's verdict */

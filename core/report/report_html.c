@@ -2,6 +2,8 @@
 #include "report_html.h"
 #include "findings.h"
 #include "report_util.h"
+#include "judge.h"
+#include "release_rules.h"
 #include <stddef.h>
 #include <errno.h>
 #include <math.h>
@@ -12,9 +14,12 @@
 #define CS_MAX_REPORT_FINDINGS 64
 
 static const char style[] =
-    "body{font-family:sans-serif;margin:2em;color:#222}"
+    /* Long words (a call text, an error, a path) wrap anywhere: nothing
+     * may push the page wider than the window. */
+    "body{font-family:sans-serif;margin:2em;color:#222;overflow-wrap:anywhere}"
     "table{border-collapse:collapse;margin:1em 0}"
-    "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top}"
+    "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top;"
+    "overflow-wrap:anywhere}"
     "th{background:#f0f0f0}td.num{text-align:right}"
     ".leak{color:#b00;font-weight:bold}.plateau{color:#a60}.clean{color:#070}"
     ".inconclusive{color:#666}tr.verdicts td{font-size:90%;border-top:none}"
@@ -214,14 +219,18 @@ static void write_summary(FILE *f, const cs_chart_run *runs, size_t n)
 /* Release checks: one list per run that made them. */
 static void write_release(FILE *f, const cs_chart_run *runs, size_t n)
 {
+    char line[CS_FINDING_LEN + 128];
+    cs_judgement j;
     size_t i, k;
 
     fputs("<h2>Release checks</h2>\n", f);
     for (i = 0; i < n; i++) {
         const cs_release *rel = &runs[i].run->release;
+
+        cs_judge(runs[i].run, runs[i].run->fail_on, &j);
         fputs("<p><b>", f);
         cs_put_xml(f, runs[i].run->name);
-        fputs(rel->measured ? (rel->failed ? "</b>: <span class=\"leak\">failed</span></p>\n"
+        fputs(rel->measured ? (j.release_fails ? "</b>: <span class=\"leak\">failed</span></p>\n"
                                            : "</b>: <span class=\"clean\">passed</span></p>\n")
                             : "</b>: not checked</p>\n", f);
         if (!rel->nfindings)
@@ -229,7 +238,7 @@ static void write_release(FILE *f, const cs_chart_run *runs, size_t n)
         fputs("<ul>", f);
         for (k = 0; k < rel->nfindings && k < 16; k++) {
             fputs("<li>", f);
-            cs_put_xml(f, rel->findings[k]);
+            cs_put_xml(f, cs_judge_finding_line(runs[i].run, &j, k, line, sizeof(line)));
             fputs("</li>", f);
         }
         fputs("</ul>\n", f);

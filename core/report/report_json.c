@@ -1,6 +1,9 @@
 /* run.json writer; see report_json.h. */
 #include "report_json.h"
 #include "report_util.h"
+#include "judge.h"
+#include "status.h"
+#include "release_rules.h"
 #include <errno.h>
 #include <string.h>
 
@@ -86,9 +89,12 @@ static void write_verdicts(FILE *f, const cs_run *r)
     fputs(r->nverdicts ? "\n      }" : "}", f);
 }
 
-/* "release": the release checks, or null when none were made. */
-static void write_release(FILE *f, const cs_release *rel)
+/* "release": the release checks, or null when none were made; "failed"
+ * and each finding's words are the judgement j's (of the run). */
+static void write_release(FILE *f, const cs_run *r, const cs_judgement *j)
 {
+    const cs_release *rel = &r->release;
+    char line[CS_FINDING_LEN + 128];
     size_t i;
 
     key(f, 6, 0, "release");
@@ -98,7 +104,7 @@ static void write_release(FILE *f, const cs_release *rel)
     }
     fputc('{', f);
     key(f, 8, 1, "failed");
-    fputs(rel->failed ? "true" : "false", f);
+    fputs(j->release_fails ? "true" : "false", f);
     kv_count(f, 8, "outstanding_refs", rel->outstanding_refs);
     kv_count(f, 8, "use_after_release", rel->use_after_release);
     kv_count(f, 8, "live_objects_end", rel->live_objects_end);
@@ -112,7 +118,7 @@ static void write_release(FILE *f, const cs_release *rel)
     fputc('[', f);
     for (i = 0; i < rel->nfindings && i < sizeof(rel->findings) / sizeof(rel->findings[0]); i++) {
         fputs(i ? ", " : "", f);
-        cs_put_json_string(f, rel->findings[i]);
+        cs_put_json_string(f, cs_judge_finding_line(r, j, i, line, sizeof(line)));
     }
     fputs("]\n      }", f);
 }
@@ -155,6 +161,10 @@ static void write_allocations(FILE *f, const cs_run *r)
 
 static void write_run(FILE *f, const cs_run *r)
 {
+    char gate[96];
+    cs_judgement j;
+
+    cs_judge(r, r->fail_on, &j);
     fputs("\n    {", f);
     key(f, 6, 1, "name");
     cs_put_json_string(f, r->name);
@@ -183,8 +193,12 @@ static void write_run(FILE *f, const cs_run *r)
     kv_num(f, 6, "heap_bytes_per_iteration", r->heap_bytes_per_iteration);
     kv_count(f, 6, "type_fallbacks", r->type_fallbacks);
     kv_str(f, 6, "error", r->error);
+    kv_str(f, 6, "status", cs_status_word(r->status));
+    kv_str(f, 6, "fail_on", cs_fail_on_words(r->fail_on, gate, sizeof(gate)));
+    key(f, 6, 0, "failed");
+    fputs(j.fails ? "true" : "false", f);
     write_verdicts(f, r);
-    write_release(f, &r->release);
+    write_release(f, r, &j);
     write_allocations(f, r);
     fputs("\n    }", f);
 }

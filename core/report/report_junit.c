@@ -1,6 +1,9 @@
 /* junit.xml writer; see report_junit.h. */
 #include "report_junit.h"
 #include "report_util.h"
+#include "judge.h"
+#include "status.h"
+#include "release_rules.h"
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -28,24 +31,20 @@ char *cs_verdict_line(const cs_verdict *v, char *buf, size_t len)
     return buf;
 }
 
-/* A leak is a <failure> when it gates the run, as the exit code says
- * (--fail-on); one left out (a page-granular leak below leak-any, or any
- * leak when --fail-on has no leak category) is reported as <skipped>. */
-static int gates(const cs_run *r, const cs_verdict *v)
-{
-    return cs_verdict_gates(v, r->gate);
-}
-
-/* Testcases a run contributes, and how many of them fail or err. */
-static void count_cases(const cs_run *r, size_t *tests, size_t *failures, size_t *errors)
+/* Testcases a run contributes, and how many of them fail or err, as the
+ * judgement j of the run says: a leak is a <failure> when it gates the
+ * run, as the exit code says (--fail-on); the release checks one
+ * <failure> when a finding gates. */
+static void count_cases(const cs_run *r, const cs_judgement *j, size_t *tests, size_t *failures,
+                        size_t *errors)
 {
     size_t i;
 
     *tests = r->nverdicts + (r->release.measured != 0) + (r->error != NULL);
-    *failures = r->release.measured && r->release.failed;
+    *failures = r->release.measured && j->release_fails;
     *errors = r->error != NULL;
-    for (i = 0; i < r->nverdicts; i++)
-        *failures += gates(r, &r->verdicts[i]);
+    for (i = 0; i < r->nverdicts && i < CS_M_COUNT; i++)
+        *failures += j->verdict[i] == CS_G_GATES;
 }
 
 /* <testcase> opening tag named after the check, classname after the run. */
@@ -58,13 +57,17 @@ static void open_case(FILE *f, const cs_run *r, const char *name)
     fputs("\">", f);
 }
 
-static void write_verdict_case(FILE *f, const cs_run *r, const cs_verdict *v)
+/* Verdict i of r: a <failure> when it gates, <skipped> saying why when a
+ * leak is left out (or inconclusive), else its line as output. */
+static void write_verdict_case(FILE *f, const cs_run *r, const cs_judgement *j, size_t i)
 {
+    const cs_verdict *v = &r->verdicts[i];
+    const char *why = cs_judge_verdict_why(j, i);
     char line[256];
 
     cs_verdict_line(v, line, sizeof(line));
     open_case(f, r, cs_metric_name(v->metric));
-    if (gates(r, v)) {
+    if (j->verdict[i] == CS_G_GATES) {
         fputs("\n      <failure type=\"leak\" message=\"", f);
         cs_put_xml(f, line);
         fputs("\">", f);
@@ -74,10 +77,12 @@ static void write_verdict_case(FILE *f, const cs_run *r, const cs_verdict *v)
     } else if (v->kind == CS_V_LEAK || v->kind == CS_V_INCONCLUSIVE) {
         fputs("\n      <skipped message=\"", f);
         cs_put_xml(f, line);
-        fputs(v->kind != CS_V_LEAK ? "\"/>\n    "
-              : r->gate >= 1 && cs_metric_page_granular(v->metric)
-              ? " (page-granular: gates only with --fail-on leak-any)\"/>\n    "
-              : " (left out by --fail-on)\"/>\n    ", f);
+        if (why) {
+            fputs(" (", f);
+            cs_put_xml(f, why);
+            fputc(')', f);
+        }
+        fputs("\"/>\n    ", f);
     } else {
         fputs("<system-out>", f);
         cs_put_xml(f, line);
@@ -86,18 +91,24 @@ static void write_verdict_case(FILE *f, const cs_run *r, const cs_verdict *v)
     fputs("</testcase>\n", f);
 }
 
-static void write_release_case(FILE *f, const cs_run *r)
+/* The release checks: one <failure> listing every finding (as the judge
+ * words it) when one gates; its message the first that gates. */
+static void write_release_case(FILE *f, const cs_run *r, const cs_judgement *j)
 {
     const cs_release *rel = &r->release;
-    size_t i, n = rel->nfindings < 16 ? rel->nfindings : 16;
+    size_t i, n = rel->nfindings < CS_MAX_FINDINGS ? rel->nfindings : CS_MAX_FINDINGS, first = n;
+    char line[CS_FINDING_LEN + 128];
 
     open_case(f, r, "release");
-    if (rel->failed) {
+    if (j->release_fails) {
+        for (i = 0; i < n && first == n; i++)
+            if (j->finding[i] == CS_G_GATES)
+                first = i;
         fputs("\n      <failure type=\"release\" message=\"", f);
-        cs_put_xml(f, n ? rel->findings[0] : "release checks failed");
+        cs_put_xml(f, first < n ? cs_judge_finding_line(r, j, first, line, sizeof(line)) : "release checks failed");
         fputs("\">", f);
         for (i = 0; i < n; i++) {
-            cs_put_xml(f, rel->findings[i]);
+            cs_put_xml(f, cs_judge_finding_line(r, j, i, line, sizeof(line)));
             fputc('\n', f);
         }
         fputs("</failure>\n    ", f);
@@ -108,19 +119,23 @@ static void write_release_case(FILE *f, const cs_run *r)
 static void write_suite(FILE *f, const cs_run *r)
 {
     size_t tests, failures, errors, i;
+    cs_judgement j;
 
-    count_cases(r, &tests, &failures, &errors);
+    cs_judge(r, r->fail_on, &j);
+    count_cases(r, &j, &tests, &failures, &errors);
     fputs("  <testsuite name=\"", f);
     cs_put_xml(f, r->name);
     fprintf(f, "\" tests=\"%lu\" failures=\"%lu\" errors=\"%lu\" time=\"%.3f\">\n",
             (unsigned long)tests, (unsigned long)failures, (unsigned long)errors, isfinite(r->seconds) ? r->seconds : 0.0);
     for (i = 0; i < r->nverdicts && i < CS_M_COUNT; i++)
-        write_verdict_case(f, r, &r->verdicts[i]);
+        write_verdict_case(f, r, &j, i);
     if (r->release.measured)
-        write_release_case(f, r);
+        write_release_case(f, r, &j);
     if (r->error) {
         open_case(f, r, "run");
-        fputs("\n      <error type=\"error\" message=\"", f);
+        fputs("\n      <error type=\"", f);
+        cs_put_xml(f, r->status == CS_ST_COMPLETED ? "error" : cs_status_word(r->status));
+        fputs("\" message=\"", f);
         cs_put_xml(f, r->error);
         fputs("\"/>\n    </testcase>\n", f);
     }
@@ -130,9 +145,11 @@ static void write_suite(FILE *f, const cs_run *r)
 int cs_junit_write(FILE *f, const cs_run *runs, size_t n)
 {
     size_t i, tests = 0, failures = 0, errors = 0, t, fl, e;
+    cs_judgement j;
 
     for (i = 0; i < n; i++) {
-        count_cases(&runs[i], &t, &fl, &e);
+        cs_judge(&runs[i], runs[i].fail_on, &j);
+        count_cases(&runs[i], &j, &t, &fl, &e);
         tests += t, failures += fl, errors += e;
     }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "rebuild.h"
 #include "stats.h"
+#include "options.h"
 
 /* The value of metric m in the last sample that measured it, or NaN. */
 static double last_value(const cs_csv_run *cr, cs_metric m)
@@ -60,7 +61,7 @@ void cs_run_from_csv(const cs_csv_run *cr, cs_run *r)
     r->live_objects_end = r->server_locks_end = -1;
     r->binds = r->getidsofnames_calls = r->type_fallbacks = -1;
     r->cache_entries_end = r->cache_bytes_end = -1;
-    r->gate = 1;
+    r->fail_on = CS_FAIL_DEFAULT;
     if (!cr->n)
         return;
     last = &cr->samples[cr->n - 1];
@@ -75,14 +76,4 @@ void cs_run_from_csv(const cs_csv_run *cr, cs_run *r)
     r->cache_entries_end = last_count(cr, CS_M_CACHE_ENTRIES, LLONG_MAX);
     r->cache_bytes_end = last_count(cr, CS_M_CACHE_BYTES, LLONG_MAX);
     cs_run_verdicts(r, cr->samples, cr->n, r->warmup, -1);
-}
-
-int cs_run_gates(const cs_run *r)
-{
-    size_t i;
-
-    for (i = 0; i < r->nverdicts && i < CS_M_COUNT; i++)
-        if (cs_verdict_gates(&r->verdicts[i], r->gate))
-            return 1;
-    return 0;
 }

@@ -13,21 +13,13 @@
  * (the part of the name after '/', NULL when the name has none), the
  * iterations and seconds of its last sample, the probe and cache counters
  * of its last sample, and the verdicts with default parameters and a 10%
- * warm-up, the same defaults `run` uses; r->gate is 1, the default of
- * --fail-on (the CSV does not record the level the run had). What only
+ * warm-up, the same defaults `run` uses; r->fail_on is the default
+ * gate (the CSV does not record the run's: its record does). What only
  * the live run knew (target, calls, binds, release checks) is left "not
  * measured", and so is a counter whose last value is negative or not
  * finite. A run without samples (cr->n == 0) is rebuilt empty: no
  * verdicts, figures not measured.
  */
 void cs_run_from_csv(const cs_csv_run *cr, cs_run *r);
-
-/*
- * Does any verdict of r fail it at its gate level (r->gate, see
- * cs_verdict_gates)? Whatever judges a rebuilt run, the exit code of
- * `comstress report` included, asks this, as junit.xml's failures do.
- * Returns 1 or 0.
- */
-int cs_run_gates(const cs_run *r);
 
 #endif

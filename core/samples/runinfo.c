@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runinfo.h"
+#include "judge.h"
+#include "status.h"
 
 /* Writes "key value\n" with value escaped to one line; NULL writes nothing. */
 static void put(FILE *f, const char *key, const char *value)
@@ -74,9 +76,38 @@ static void put_allocs(FILE *f, const cs_run *r)
     }
 }
 
+/* The gate, whole ("fail_on leak,refs,objects,blocks,unload"), and the
+ * leak level the first records kept ("gate 1"), for older readers. */
+static void put_gate(FILE *f, const cs_run *r)
+{
+    char words[96];
+
+    put(f, "fail_on", cs_fail_on_words(r->fail_on, words, sizeof(words)));
+    put_ll(f, "gate", r->fail_on & CS_FAIL_LEAK_ANY ? 2 : r->fail_on & CS_FAIL_LEAK ? 1 : 0);
+}
+
+/* The release findings as found, each "finding LINE" then its category
+ * ("finding_category refs"), and whether the run's own gate fails on
+ * them ("release_failed", for older readers: the judge decides anew). */
+static void put_findings(FILE *f, const cs_run *r)
+{
+    char words[96];
+    cs_judgement j;
+    size_t i;
+
+    cs_judge(r, r->fail_on, &j);
+    put_ll(f, "release_failed", j.release_fails);
+    put_ll(f, "server_foreign", r->release.foreign);
+    if (r->release.dropped)
+        put(f, "findings_dropped", cs_fail_on_words(r->release.dropped, words, sizeof(words)));
+    for (i = 0; i < r->release.nfindings; i++) {
+        put(f, "finding", r->release.findings[i]);
+        put(f, "finding_category", cs_fail_on_words(r->release.categories[i], words, sizeof(words)));
+    }
+}
+
 int cs_runinfo_write(FILE *f, const cs_run *r)
 {
-    size_t i;
 
     put(f, "run", r->name);
     put(f, "target", r->target);
@@ -88,7 +119,7 @@ int cs_runinfo_write(FILE *f, const cs_run *r)
     put(f, "activation", r->activation);
     put(f, "scenario", r->scenario);
     put_ll(f, "threads", r->threads);
-    put_ll(f, "gate", r->gate);
+    put_gate(f, r);
     put_ll(f, "iterations", r->iterations);
     put_d(f, "seconds", r->seconds);
     put_d(f, "calls_per_second", r->calls_per_second);
@@ -102,11 +133,10 @@ int cs_runinfo_write(FILE *f, const cs_run *r)
     put_ll(f, "outstanding_refs", r->release.outstanding_refs);
     put_ll(f, "can_unload", r->release.can_unload);
     put_ll(f, "unloaded", r->release.unloaded);
-    put_ll(f, "release_failed", r->release.failed);
-    for (i = 0; i < r->release.nfindings; i++)
-        put(f, "finding", r->release.findings[i]);
+    put_findings(f, r);
     put_allocs(f, r);
     put(f, "error", r->error);
+    put(f, "status", cs_status_word(r->status));
     fputs("end\n", f);
     return ferror(f) || fflush(f) ? -1 : 0;
 }
@@ -237,6 +267,75 @@ static int apply_alloc(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const cha
     return 1;                          /* alloc_ keys unknown here are skipped */
 }
 
+/* CS_FAIL_* categories from a value of words ("leak,refs"); 0 when they
+ * do not parse (a damaged record: the gate is then the default). */
+static unsigned gate_words(const char *v, size_t vlen)
+{
+    char text[128], err[CS_ERR_LEN];
+    unsigned mask;
+
+    unescape(text, sizeof(text), v, vlen);
+    return vlen < sizeof(text) && !cs_fail_on_parse(text, &mask, err, sizeof(err)) ? mask : 0;
+}
+
+/*
+ * Applies a line of the gate or the end to r: "status WORD" (how the run
+ * ended, cs_status_word; a word unknown here reads as an internal
+ * error), "fail_on WORDS" (the gate whole),
+ * "gate LEVEL" (a record before the whole gate: its leak level, with
+ * every release category, as the gate then was; a whole gate read
+ * first wins), "finding_category WORD" (the last finding's),
+ * "findings_dropped WORDS". Returns 1 when the key was one of these,
+ * else 0.
+ */
+static int apply_gate(cs_run *r, const char *key, size_t klen, const char *v, size_t vlen)
+{
+    size_t last = r->release.nfindings;
+
+    if (IS("status")) {
+        char word[32];
+        cs_status st;
+
+        unescape(word, sizeof(word), v, vlen);
+        st = cs_status_from_word(word);
+        r->status = st == CS_ST_COUNT ? CS_ST_INTERNAL : st;
+    } else if (IS("fail_on")) {
+        r->fail_on = gate_words(v, vlen);
+    } else if (IS("gate")) {
+        long long level = vlen && *v >= '0' && *v <= '2' ? *v - '0' : 1;
+        if (!r->fail_on)
+            r->fail_on = CS_FAIL_RELEASE | (level >= 2 ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
+                                            : level == 1 ? CS_FAIL_LEAK : 0);
+    } else if (IS("finding_category")) {
+        if (last && last <= CS_MAX_FINDINGS)
+            r->release.categories[last - 1] = gate_words(v, vlen) & CS_FAIL_RELEASE;
+    } else if (IS("findings_dropped")) {
+        r->release.dropped = gate_words(v, vlen) & CS_FAIL_RELEASE;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Applies a "key number" line of a seconds figure to r; 1 when key was
+ * one, else 0. */
+static int apply_real(cs_run *r, const char *key, size_t klen, const char *num)
+{
+    static const struct { const char *key; size_t off; } reals[] = {
+        { "seconds", offsetof(cs_run, seconds) }, { "calls_per_second", offsetof(cs_run, calls_per_second) },
+        { "loop_seconds", offsetof(cs_run, loop_seconds) },
+        { "sampling_seconds", offsetof(cs_run, sampling_seconds) },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+        if (strlen(reals[i].key) == klen && !memcmp(key, reals[i].key, klen)) {
+            *(double *)((char *)r + reals[i].off) = strtod(num, NULL);
+            return 1;
+        }
+    return 0;
+}
+
 /* Applies one "key value" line to r (*cur: see apply_alloc); 0, or -1
  * when out of memory. */
 static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key, size_t klen,
@@ -277,27 +376,20 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
         }
     if ((got = apply_alloc(ri, r, cur, key, klen, v, vlen, num)))
         return got < 0 ? -1 : 0;
+    if ((got = apply_gate(r, key, klen, v, vlen)) || (got = apply_real(r, key, klen, num)))
+        return got < 0 ? -1 : 0;
     if (IS("threads"))
         r->threads = (int)to_ll(num, 0);
-    else if (IS("gate"))
-        r->gate = (int)to_ll(num, 1);
     else if (IS("can_unload"))
         r->release.can_unload = (int)to_ll(num, -1);
     else if (IS("unloaded"))
         r->release.unloaded = (int)to_ll(num, -1);
-    else if (IS("release_failed"))
-        r->release.failed = (int)to_ll(num, 0);
-    else if (IS("seconds"))
-        r->seconds = strtod(num, NULL);
-    else if (IS("calls_per_second"))
-        r->calls_per_second = strtod(num, NULL);
-    else if (IS("loop_seconds"))
-        r->loop_seconds = strtod(num, NULL);
-    else if (IS("sampling_seconds"))
-        r->sampling_seconds = strtod(num, NULL);
+    else if (IS("server_foreign"))
+        r->release.foreign = (int)to_ll(num, 0);
     else if (IS("finding") && r->release.nfindings < CS_MAX_FINDINGS) {
         if (!(s = keep(ri, v, vlen)))
             return -1;
+        r->release.categories[r->release.nfindings] = cs_judge_category_of(s);
         r->release.findings[r->release.nfindings++] = s;
         r->release.measured = 1;
     }
@@ -320,7 +412,7 @@ static cs_run *start(cs_runinfo *ri, const char *name, size_t n)
     r->release.outstanding_refs = r->release.use_after_release = -1;
     r->release.can_unload = r->release.unloaded = -1;
     r->calls_per_second = r->seconds = r->sampling_seconds = r->loop_seconds = NAN;
-    r->gate = 1;
+    r->fail_on = 0;                   /* "fail_on" or "gate" sets it */
     if (!(r->name = keep(ri, name, n)))
         return NULL;
     ri->n++;
@@ -380,7 +472,8 @@ void cs_runinfo_merge(const cs_run *rec, cs_run *r)
     r->heap_mode = rec->heap_mode;
     r->heap_walk = rec->heap_walk;
     r->threads = rec->threads;
-    r->gate = rec->gate;
+    if (rec->fail_on)
+        r->fail_on = rec->fail_on;
     r->binds = rec->binds;
     r->getidsofnames_calls = rec->getidsofnames_calls;
     r->type_fallbacks = rec->type_fallbacks;
@@ -390,14 +483,19 @@ void cs_runinfo_merge(const cs_run *rec, cs_run *r)
     r->sampling_seconds = rec->sampling_seconds;
     if (rec->error)
         r->error = rec->error;
+    if (rec->status)
+        r->status = rec->status;
     r->release.measured = 1;
     r->release.outstanding_refs = rec->release.outstanding_refs;
     r->release.can_unload = rec->release.can_unload;
     r->release.unloaded = rec->release.unloaded;
-    r->release.failed = rec->release.failed;
+    r->release.foreign = rec->release.foreign;
+    r->release.dropped = rec->release.dropped;
     r->release.nfindings = rec->release.nfindings;
-    for (i = 0; i < rec->release.nfindings; i++)
+    for (i = 0; i < rec->release.nfindings; i++) {
         r->release.findings[i] = rec->release.findings[i];
+        r->release.categories[i] = rec->release.categories[i];
+    }
     if (rec->allocs) {
         r->allocs = rec->allocs;
         r->nallocs = rec->nallocs;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "findings.h"
+#include "judge.h"
 
 /* Finding line prefixes and what usually fixes each class. */
 static const struct { const char *prefix, *advice; } advice_table[] = {
@@ -83,27 +84,38 @@ static cs_finding *add(cs_finding *out, size_t max, size_t *count, const cs_run 
     return f;
 }
 
+/* Is a verdict judged g a finding? One that gates, and a leak of an
+ * exact metric left out by --fail-on (listed, marked, as left-out
+ * release findings are); a page-granular leak only when it gates. */
+static int shown(const cs_verdict *v, unsigned char g)
+{
+    return g == CS_G_GATES
+           || (g == CS_G_LEFT_OUT && (!cs_metric_page_granular(v->metric) || v->stands_in));
+}
+
 size_t cs_findings_collect(const cs_run *const *runs, size_t n, cs_finding *out, size_t max)
 {
+    cs_judgement j;
     size_t i, k, count = 0;
     cs_finding *f;
 
     for (i = 0; i < n; i++) {
         const cs_run *r = runs[i];
-        int gate = r->gate > 0 ? r->gate : 1;
 
+        cs_judge(r, r->fail_on, &j);
         if (r->error && (f = add(out, max, &count, r))) {
             snprintf(f->what, sizeof(f->what), "%s", r->error);
             f->advice = cs_finding_advice(r->error, r->cache, r->allocs != NULL);
         }
-        for (k = 0; k < r->nverdicts; k++) {
+        for (k = 0; k < r->nverdicts && k < CS_M_COUNT; k++) {
             const cs_verdict *v = &r->verdicts[k];
 
-            if (!cs_verdict_gates(v, gate) || !(f = add(out, max, &count, r)))
+            if (!shown(v, j.verdict[k]) || !(f = add(out, max, &count, r)))
                 continue;
-            snprintf(f->what, sizeof(f->what), "%s grows: %s%s", cs_metric_name(v->metric),
+            snprintf(f->what, sizeof(f->what), "%s grows: %s%s%s", cs_metric_name(v->metric),
                      cs_verdict_name(v->kind), v->stands_in ? " (standing in for the heap, whose walks "
-                     "the sampler spaced out: --heap-walk every for the heap's own figure)" : "");
+                     "the sampler spaced out: --heap-walk every for the heap's own figure)" : "",
+                     j.verdict[k] == CS_G_LEFT_OUT ? " (left out by --fail-on)" : "");
             snprintf(f->amount, sizeof(f->amount), "%+.2f %s per iteration (95%% interval %.2f to %.2f)",
                      v->per_iteration, cs_metric_unit(v->metric), v->ci_low, v->ci_high);
             f->call = r->calls;
@@ -112,7 +124,7 @@ size_t cs_findings_collect(const cs_run *const *runs, size_t n, cs_finding *out,
         for (k = 0; k < r->release.nfindings; k++) {
             if (!(f = add(out, max, &count, r)))
                 continue;
-            snprintf(f->what, sizeof(f->what), "%s", r->release.findings[k]);
+            cs_judge_finding_line(r, &j, k, f->what, sizeof(f->what));
             f->advice = cs_finding_advice(f->what, r->cache, r->allocs != NULL);
             attribute(f, r);
         }

@@ -46,11 +46,6 @@ int cs_metric_page_granular(cs_metric m)
     return (unsigned)m < CS_M_COUNT && metric_info[m].page_granular;
 }
 
-int cs_verdict_gates(const cs_verdict *v, int level)
-{
-    return v->kind == CS_V_LEAK && level >= (cs_metric_page_granular(v->metric) && !v->stands_in ? 2 : 1);
-}
-
 const char *cs_metric_unit(cs_metric m)
 {
     if ((unsigned)m >= CS_M_COUNT)

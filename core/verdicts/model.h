@@ -77,10 +77,6 @@ typedef struct cs_verdict {
                                * cs_run_verdicts): gates as an exact metric */
 } cs_verdict;
 
-/* Does verdict v fail a run judged at gate level (0: never, 1: leaks of
- * exact metrics and of counters standing in for them, 2: leaks of any
- * metric; see --fail-on)? The exit code and junit.xml both ask this. */
-int cs_verdict_gates(const cs_verdict *v, int level);
 
 /* Release discipline at the end of a run (run.json "release" object).
  * Fields are -1 when not measured (no probe, no ledger, not in-process). */
@@ -95,10 +91,18 @@ typedef struct cs_release {
     long long cotaskmem_live_blocks;  /* malloc spy, -1 when off */
     long long cotaskmem_live_bytes;
     int bstr_cache_off;         /* 1 when the BSTR cache was off */
-    /* classified findings, one line each ("refcount leak: ...") */
+    /* classified findings, one line each ("refcount leak: ..."), as
+     * found: whether one fails the run is the judge's word (judge.h) */
     const char *findings[CS_MAX_FINDINGS];
+    unsigned categories[CS_MAX_FINDINGS]; /* the --fail-on category of
+                                 * each (CS_FAIL_REFS, _OBJECTS, _BLOCKS,
+                                 * _UNLOAD; options.h) */
     size_t nfindings;
-    int failed;                 /* any release check failed */
+    unsigned dropped;           /* categories of findings past
+                                 * CS_MAX_FINDINGS (not listed, still
+                                 * judged) */
+    int foreign;                /* 1: the server is not ours (no comstress
+                                 * probe): it may never unload by design */
 } cs_release;
 
 /* Allocation sites kept per run when tracing, and frames per site. */
@@ -132,6 +136,22 @@ typedef struct cs_alloc_site {
     cs_raw_frame raw[CS_ALLOC_FRAMES];
 } cs_alloc_site;
 
+/* How the engine's run ended, whatever its verdicts: the runner returns
+ * it; status.h maps it, in one place each, to an exit code and to the
+ * words of run.json, junit.xml, the phase file and the console. */
+typedef enum cs_status {
+    CS_ST_COMPLETED,          /* every iteration ran */
+    CS_ST_INTERRUPTED,        /* Ctrl-C, Ctrl-Break or a termination request */
+    CS_ST_CRASHED,            /* an exception in the target */
+    CS_ST_HUNG,               /* --timeout expired: a call never returned */
+    CS_ST_CANNOT_WRITE,       /* the output could not be written */
+    CS_ST_CALL_FAILED,        /* a call failed (unknown member, bad arguments) */
+    CS_ST_TARGET_FAILED,      /* the target could not be created or set up */
+    CS_ST_USAGE,              /* a bad command line, found late */
+    CS_ST_INTERNAL,           /* anything else (COM init, out of memory) */
+    CS_ST_COUNT
+} cs_status;
+
 /* One run: one workload under one cache policy. Strings are owned by the
  * caller; writers only read them. */
 typedef struct cs_run {
@@ -163,6 +183,7 @@ typedef struct cs_run {
     cs_verdict verdicts[CS_M_COUNT];
     size_t nverdicts;
     const char *error;        /* NULL, or the one-line error that ended it */
+    cs_status status;         /* how it ended (CS_ST_COMPLETED: normally) */
     unsigned long exception;  /* an exception code a call returned (the
                                * marshaller caught a crash on another
                                * thread), 0 when none */
@@ -176,8 +197,8 @@ typedef struct cs_run {
     const char *scenario;     /* "calls" or "pass-instance" */
     const char *heap_mode;    /* context of the run, kept in its record so */
     const char *heap_walk;    /* that report DIR says them as the run did */
-    int gate;                 /* --fail-on level (cs_verdict_gates); junit.xml
-                               * reports at least level 1 */
+    unsigned fail_on;         /* the gate: --fail-on's CS_FAIL_* categories,
+                               * whole (options.h); cs_judge applies it */
 } cs_run;
 
 /* The context block of run.json (google/benchmark style). */

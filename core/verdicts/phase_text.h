@@ -22,7 +22,10 @@
 /* Notes the classification looks for (isolate.c). */
 #define CS_NOTE_WORKER_RETURNED "worker thread returned"
 #define CS_PHASE_IN_FREELIBRARY "inside FreeLibrary of "
-/* A run's leak gate (its --fail-on as 0, 1 or 2), for `report DIR`. */
+/* A run's gate, its --fail-on categories whole ("fail-on
+ * leak,refs,objects,blocks"), for `report DIR` when no record says it;
+ * the first phase files said the leak level alone (CS_NOTE_GATE). */
+#define CS_NOTE_FAIL_ON "fail-on "
 #define CS_NOTE_GATE "fail-on level "
 
 

@@ -4,8 +4,6 @@
 #include <string.h>
 #include "release_rules.h"
 
-#define SPARED_MARK " (left out by --fail-on)"
-
 void cs_release_init(cs_release *r)
 {
     memset(r, 0, sizeof(*r));
@@ -17,31 +15,21 @@ void cs_release_init(cs_release *r)
     r->bstr_cache_off = -1;
 }
 
-void cs_release_gate(cs_release_store *st, unsigned fail_on)
-{
-    st->gate = fail_on;
-    st->spared = CS_FAIL_RELEASE & ~fail_on;
-}
-
 void cs_release_add(cs_release *r, cs_release_store *st, unsigned category, const char *fmt, ...)
 {
-    int spared = (st->spared & category) != 0;
     char *line;
-    size_t n;
     va_list ap;
 
-    if (!spared)
-        r->failed = 1;
-    if (r->nfindings == CS_MAX_FINDINGS)
+    if (r->nfindings == CS_MAX_FINDINGS) {
+        r->dropped |= category;
         return;
+    }
     line = st->lines[r->nfindings];
     va_start(ap, fmt);
     vsnprintf(line, CS_FINDING_LEN, fmt, ap);
     va_end(ap);
-    n = strlen(line);
-    if (spared && n + sizeof(SPARED_MARK) <= CS_FINDING_LEN)
-        memcpy(line + n, SPARED_MARK, sizeof(SPARED_MARK));
     r->findings[r->nfindings] = line;
+    r->categories[r->nfindings] = category;
     r->nfindings++;
 }
 
@@ -87,7 +75,9 @@ void cs_release_judge_probe(cs_release *r, cs_release_store *st, long long itera
 void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call,
                            long long live_blocks, long long live_bytes, long long iterations)
 {
-    if (iterations <= 0 || live_blocks < iterations / 2)
+    /* at least half a block per iteration, in whole numbers: nothing left
+     * is never a finding, however short the run */
+    if (iterations <= 0 || live_blocks <= 0 || 2 * live_blocks < iterations)
         return;
     if (call)
         cs_release_add(r, st, CS_FAIL_BLOCKS, "BSTR/CoTaskMem leak: %s, %.1f blocks (%.0f bytes) per call",
@@ -98,31 +88,14 @@ void cs_release_judge_site(cs_release *r, cs_release_store *st, const char *call
                        (double)live_blocks / iterations, (double)live_bytes / iterations);
 }
 
-/* " (a server that never unloads by design: --fail-on ...)" when an
- * unload finding fails a run against a server that is not ours; "". */
-static void unload_hint(const cs_release_store *st, int ours, char *buf, size_t len)
-{
-    char words[96];
-
-    buf[0] = 0;
-    if (ours || (st->spared & CS_FAIL_UNLOAD) || !cs_fail_on_words(st->gate & ~CS_FAIL_UNLOAD, words, sizeof(words)))
-        return;
-    snprintf(buf, len, " (a server that never unloads by design: --fail-on %s)", words);
-}
-
 void cs_release_judge_unload(cs_release *r, cs_release_store *st, int ours, const char *freed_by)
 {
-    char hint[160];
-
-    unload_hint(st, ours, hint, sizeof(hint));
-    if (r->can_unload == 0) {
+    r->foreign = !ours;
+    if (r->can_unload == 0)
         cs_release_add(r, st, CS_FAIL_UNLOAD, "unload: DllCanUnloadNow says S_FALSE after every object was "
-                       "released%s", hint);
-        hint[0] = 0;
-    }
+                       "released");
     if (r->unloaded == 0)
-        cs_release_add(r, st, CS_FAIL_UNLOAD, "unload: the server DLL is still loaded after %s%s",
-                       freed_by, hint);
+        cs_release_add(r, st, CS_FAIL_UNLOAD, "unload: the server DLL is still loaded after %s", freed_by);
 }
 
 void cs_release_judge_sink(cs_release *r, cs_release_store *st, const char *verdict, int client_side,

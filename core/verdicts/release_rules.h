@@ -14,30 +14,21 @@
 
 #define CS_FINDING_LEN 256
 
-/*
- * Storage for the finding lines a cs_release points to, and the --fail-on
- * categories (CS_FAIL_*, options.h) whose findings do not fail the run:
- * zeroed, every finding fails it (cs_release_gate sets them).
- */
+/* Storage for the finding lines a cs_release points to. Whether a
+ * finding fails the run is not decided here: the judge (judge.h) applies
+ * the gate to each finding's category. */
 typedef struct cs_release_store {
     char lines[CS_MAX_FINDINGS][CS_FINDING_LEN];
-    unsigned spared;          /* CS_FAIL_* categories left out */
-    unsigned gate;            /* the --fail-on categories, for hints */
 } cs_release_store;
 
 /* Every figure "not measured" (-1), no findings, r->measured set. */
 void cs_release_init(cs_release *r);
 
-/* Judges st's findings against fail_on (CS_FAIL_* bits of --fail-on):
- * a finding of a category outside it is still listed, marked "(left out
- * by --fail-on)", and does not fail the run. */
-void cs_release_gate(cs_release_store *st, unsigned fail_on);
-
 /*
  * Appends one finding line (printf-style) of category (CS_FAIL_REFS,
- * _OBJECTS, _BLOCKS or _UNLOAD) and marks the checks failed unless st
- * spares that category. Past CS_MAX_FINDINGS lines the run still fails;
- * the line is dropped.
+ * _OBJECTS, _BLOCKS or _UNLOAD), the category kept beside it. Past
+ * CS_MAX_FINDINGS lines the line is dropped and its category kept in
+ * r->dropped (the judge still counts it).
  */
 void cs_release_add(cs_release *r, cs_release_store *st, unsigned category, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -71,10 +62,10 @@ void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_
 /* The unload proof, from r->can_unload and r->unloaded (1, 0, or -1 for
  * not known); freed_by names what should have unloaded the DLL
  * ("CoFreeUnusedLibrariesEx(0, 0)", "FreeLibrary"). ours: the server has
- * the comstress probe. A server that is not ours may never unload by
- * design (Wine's own automation DLLs): when the finding fails the run,
- * its first line says how to leave the category out ("--fail-on
- * leak,refs,objects,blocks"), when a --fail-on value can say it. */
+ * the comstress probe; one that is not ours may never unload by design
+ * (Wine's own automation DLLs): r->foreign says so, and the judge's line
+ * for a gating unload finding then says how to leave the category out
+ * (cs_judge_finding_line). */
 void cs_release_judge_unload(cs_release *r, cs_release_store *st, int ours, const char *freed_by);
 
 /*

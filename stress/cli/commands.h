@@ -23,13 +23,10 @@ int cs_cmd_list(cs_options *o);
 int cs_cmd_list_members(cs_options *o);
 
 /* `comstress report DIR`: rebuilds the reports from DIR/samples.csv.
- * gate: --fail-on as given (0, 1, 2), or -1 for the run's own; verbose:
- * print every metric's verdict, not only those that are not clean. */
-int cs_cmd_report(const char *dir, int gate, int verbose);
-
-/* Creates dir (and its parents) and opens dir/samples.csv for streaming.
- * Checked before a run starts, so an unwritable --out costs nothing.
- * Returns 0, or CS_EXIT_OUTPUT after printing one line naming the path. */
-int cs_cmd_prepare_out(const char *dir, struct cs_csv_writer **csv);
+ * gate: --fail-on as given (CS_FAIL_* categories whole), or 0 for each
+ * run's own (its record's, else its phase file's); every run is then
+ * judged under it as the live run would have been. verbose: print every
+ * metric's verdict, not only those that are not clean. */
+int cs_cmd_report(const char *dir, unsigned gate, int verbose);
 
 #endif

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
         return rc;
     switch (o.command) {
     case CS_CMD_REPORT:
-        return cs_cmd_report(o.report_dir, o.fail_on_leak, o.verbose);
+        return cs_cmd_report(o.report_dir, o.fail_on, o.verbose);
     case CS_CMD_SUITE:
         return cs_suite_main(&o.suite);
     case CS_CMD_CHILD:

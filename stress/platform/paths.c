@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "paths.h"
+#include "hresult.h"
 #include "utf8.h"
 
 WCHAR *cs_wide(const char *s)
@@ -149,6 +150,7 @@ static int system_text(DWORD code, char *buf, size_t n)
     LocalFree(w);
     if (!s)
         return 0;
+    cs_strip_inserts(s);
     len = strlen(s);
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '.'))
         s[--len] = 0;
@@ -160,8 +162,11 @@ static int system_text(DWORD code, char *buf, size_t n)
 char *cs_win32_text(DWORD code, char *buf, size_t n)
 {
     char text[512];
+    const char *words = cs_win32_words(code);
 
-    if (system_text(code, text, sizeof(text)))
+    if (words)
+        snprintf(buf, n, "%s (error %lu)", words, (unsigned long)code);
+    else if (system_text(code, text, sizeof(text)))
         snprintf(buf, n, "%s (error %lu)", text, (unsigned long)code);
     else
         snprintf(buf, n, "error %lu", (unsigned long)code);
@@ -171,8 +176,11 @@ char *cs_win32_text(DWORD code, char *buf, size_t n)
 char *cs_hresult_text(HRESULT hr, char *buf, size_t n)
 {
     char text[512];
+    const char *words = cs_hresult_words((unsigned long)hr);
 
-    if (system_text((DWORD)hr, text, sizeof(text)))
+    if (words)
+        snprintf(buf, n, "%s (0x%08lx)", words, (unsigned long)hr);
+    else if (system_text((DWORD)hr, text, sizeof(text)))
         snprintf(buf, n, "%s (0x%08lx)", text, (unsigned long)hr);
     else
         snprintf(buf, n, "0x%08lx", (unsigned long)hr);

@@ -18,7 +18,7 @@
  * the event sinks found held, the spy's mark at the end of the warm-up;
  * may be NULL), the probe (may be absent) and the malloc spy (spy_on).
  * calls[0..ncalls) name the call sites (site i+1). iterations scales
- * per-iteration figures. st's gate (cs_release_gate) is kept. */
+ * per-iteration figures. */
 void cs_release_collect(cs_release *r, cs_release_store *st, cs_target *t, cs_ledger *l,
                         int spy_on, const char *const *calls, size_t ncalls,
                         const cs_run_extra *extra, long long iterations);

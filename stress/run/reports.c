@@ -12,6 +12,9 @@
 #include "report_junit.h"
 #include "stats.h"
 #include "options.h"
+#include "judge.h"
+#include "release_rules.h"
+#include "callspec.h"
 
 static void csv_path(const char *dir, const char *file, char *buf, size_t len)
 {
@@ -92,6 +95,17 @@ void cs_reports_print_verdicts(const cs_run *r, int verbose)
         printf("  %zu metric%s clean (--verbose lists every metric)\n", clean, clean == 1 ? "" : "s");
 }
 
+void cs_reports_print_findings(const cs_run *r)
+{
+    char line[CS_FINDING_LEN + 128];
+    cs_judgement j;
+    size_t k;
+
+    cs_judge(r, r->fail_on, &j);
+    for (k = 0; k < r->release.nfindings; k++)
+        printf("  %s\n", cs_judge_finding_line(r, &j, k, line, sizeof(line)));
+}
+
 /* Pairs each run with its samples for the chart (runs without samples
  * are charted empty). */
 static cs_chart_run *chart_runs(const cs_csv_data *d, const cs_run *runs, size_t n)
@@ -170,4 +184,61 @@ int cs_reports_write(const char *dir, const cs_context *ctx, const cs_run *runs,
     free(marked);
     cs_csv_free(&d);
     return rc;
+}
+
+/* What the statements did, when they did more than plain calls: "script:
+ * 17 statements a iteration, 3000 items walked (1000 each), 2000 events
+ * received by 2000 sinks". */
+static void print_script(const cs_script *sc, const cs_run_extra *x)
+{
+    const cs_exec_totals *t = &x->totals;
+    char items[96] = "", events[96] = "";
+
+    if (!t->enumerations && !t->advises)
+        return;
+    if (t->enumerations)
+        snprintf(items, sizeof(items), ", %lld items walked in %lld each", t->items, t->enumerations);
+    if (t->advises)
+        snprintf(events, sizeof(events), ", %lld events received by %lld sinks", t->events, t->advises);
+    printf("  script: %zu statements an iteration%s%s\n", sc->count, items, events);
+}
+
+/* Prints one run's summary lines. */
+void cs_reports_print_run(const cs_run *r, int verbose, const cs_script *sc, const cs_run_extra *x)
+{
+    printf("%s: %lld iterations in %.2f s, %.0f calls/s (in the loop, sampling excluded), cache %s: %lld binds, %lld GetIDsOfNames\n",
+           r->name, r->iterations, r->seconds, r->calls_per_second, r->cache,
+           r->binds, r->getidsofnames_calls);
+    if (r->type_fallbacks > 0)
+        printf("  type policy: %lld objects had no type information: bound per instance instead "
+               "(the path that made .NET re-bind every COM object)\n", r->type_fallbacks);
+    printf("  sampling: %zu samples (every %lld iterations at the end), %zu with heap walks, "
+           "%.3f s = %.1f%% of the run\n", r->samples, r->sample_every_end, r->heap_walks,
+           r->sampling_seconds, r->seconds > 0 ? 100.0 * r->sampling_seconds / r->seconds : 0.0);
+    cs_reports_print_verdicts(r, verbose);
+    if (r->live_objects_end >= 0)
+        printf("  live objects at end %ld, server locks %ld\n", r->live_objects_end, r->server_locks_end);
+    print_script(sc, x);
+    cs_reports_print_findings(r);
+}
+
+/* The compare table: one row per policy. */
+void cs_reports_print_compare(const cs_run *runs, size_t n)
+{
+    size_t i;
+
+    printf("\n%-19s %10s %9s %13s %9s %11s %12s  %s\n", "policy", "iterations", "binds",
+           "GetIDsOfNames", "entries", "calls/s", "heap B/iter", "heap verdict");
+    for (i = 0; i < n; i++) {
+        const cs_run *r = &runs[i];
+        const char *verdict = "-";
+        size_t k;
+
+        for (k = 0; k < r->nverdicts; k++)
+            if (r->verdicts[k].metric == CS_M_HEAP_BYTES)
+                verdict = cs_verdict_name(r->verdicts[k].kind);
+        printf("%-19s %10lld %9lld %13lld %9lld %11.0f %12.1f  %s%s\n", r->cache, r->iterations,
+               r->binds, r->getidsofnames_calls, r->cache_entries_end, r->calls_per_second,
+               r->heap_bytes_per_iteration, verdict, r->error ? "  (error)" : "");
+    }
 }

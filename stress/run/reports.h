@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "model.h"
+#include "runner.h"
 
 typedef struct cs_verdict_params {
     double max_leak_bytes;   /* bytes metrics: tolerated per iteration */
@@ -25,6 +26,18 @@ int cs_reports_verdicts(const char *dir, cs_run *r, const cs_verdict_params *p,
 /* Prints r's verdicts to stdout: one indented line per metric that is not
  * clean (every metric when verbose), then how many were clean. */
 void cs_reports_print_verdicts(const cs_run *r, int verbose);
+
+/* Prints r's release findings to stdout, one indented line each, as the
+ * judge words them under r's own gate (judge.h). */
+void cs_reports_print_findings(const cs_run *r);
+
+/* Prints one run's summary lines: speed and cache figures, sampling,
+ * the verdicts, the probe's counters, what the statements of sc did
+ * beyond calls (x), and the findings as the judge words them. */
+void cs_reports_print_run(const cs_run *r, int verbose, const struct cs_script *sc, const cs_run_extra *x);
+
+/* The compare table: one row per policy. */
+void cs_reports_print_compare(const cs_run *runs, size_t n);
 
 /* Writes every report file for runs[0..n). Returns 0, or -1 with a
  * one-line message in err naming the file that could not be written. */

@@ -33,7 +33,7 @@ void cs_run_interrupt(const char *why)
     if (!sh)
         return;
     snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, rs_done(sh));
-    rs_fail(sh, CS_EXIT_INTERRUPTED, msg);
+    rs_fail(sh, CS_ST_INTERRUPTED, msg);
 }
 
 long long rs_done(run_shared *sh)
@@ -57,12 +57,12 @@ long long rs_calls(run_shared *sh)
 }
 
 /* Records the first error of the run and asks every thread to stop. */
-void rs_fail(run_shared *sh, int code, const char *msg)
+void rs_fail(run_shared *sh, cs_status status, const char *msg)
 {
     EnterCriticalSection(&sh->lock);
     if (!sh->err[0]) {
         snprintf(sh->err, sizeof(sh->err), "%s", msg);
-        sh->exit_code = code;
+        sh->status = status;
     }
     LeaveCriticalSection(&sh->lock);
     InterlockedExchange(&sh->stop, 1);
@@ -147,9 +147,9 @@ static void adapt_interval(run_shared *sh)
 {
     double el = rs_elapsed(sh);
 
-    if (sh->cfg->opt->sample_every || el <= 0 || sh->sampling_s <= 0.025 * el)
+    if (sh->cfg->plan->sample_every_given || el <= 0 || sh->sampling_s <= 0.025 * el)
         return;
-    if (sh->cfg->opt->iterations / (sh->every * 2) >= 50)
+    if (sh->cfg->plan->iterations / (sh->every * 2) >= 50)
         sh->every *= 2;
 }
 
@@ -169,8 +169,8 @@ static void maybe_sample(run_shared *sh, long long done)
         /* The last point is the last iteration, sampled by the worker
          * that does it, before the workers tear down (what a worker frees
          * as it ends is not a change over the iterations). */
-        if (sh->next_sample > sh->cfg->opt->iterations && done < sh->cfg->opt->iterations)
-            sh->next_sample = sh->cfg->opt->iterations;
+        if (sh->next_sample > sh->cfg->plan->iterations && done < sh->cfg->plan->iterations)
+            sh->next_sample = sh->cfg->plan->iterations;
     }
     LeaveCriticalSection(&sh->lock);
 }
@@ -183,7 +183,7 @@ static void maybe_mark_spy(run_shared *sh, long long done)
     cs_run_extra *x = sh->cfg->extra;
     int i;
 
-    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->warmup <= 0 || done < sh->cfg->warmup)
+    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->plan->warmup <= 0 || done < sh->cfg->plan->warmup)
         return;
     EnterCriticalSection(&sh->lock);
     if (!sh->spy_marked) {
@@ -203,9 +203,9 @@ static long long countdown(run_shared *sh, long long done)
 {
     long long dist = sh->next_sample - done;
 
-    if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->cfg->warmup > done
-        && sh->cfg->warmup - done < dist)
-        dist = sh->cfg->warmup - done;
+    if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->cfg->plan->warmup > done
+        && sh->cfg->plan->warmup - done < dist)
+        dist = sh->cfg->plan->warmup - done;
     return cs_worker_countdown(dist, sh->nthreads);
 }
 
@@ -298,11 +298,11 @@ static void loop_time(run_shared *sh)
 }
 
 /* Starts the workers, waits for them (up to --timeout), fills r. On a
- * timeout the run is stopped with CS_EXIT_HANG; workers stuck inside the
+ * timeout the run is stopped as hung (CS_ST_HUNG); workers stuck inside the
  * target are left as they are (they cannot be unwound safely). */
 static void run_threads(run_shared *sh, cs_run *r)
 {
-    const cs_options *o = sh->cfg->opt;
+    const cs_plan *o = sh->cfg->plan;
     /* --timeout is at most CS_MAX_TIMEOUT_S: its milliseconds fit a DWORD
      * below INFINITE. */
     DWORD wait = o->timeout_s ? (DWORD)(o->timeout_s * 1000ULL) : INFINITE;
@@ -318,7 +318,7 @@ static void run_threads(run_shared *sh, cs_run *r)
         w[t].iterations = o->iterations / o->threads + (t < o->iterations % o->threads ? 1 : 0);
         th[t] = CreateThread(NULL, 0, rs_worker_main, &w[t], 0, NULL);
         if (!th[t]) {
-            rs_fail(sh, CS_EXIT_INTERNAL, "CreateThread failed");
+            rs_fail(sh, CS_ST_INTERNAL, "CreateThread failed");
             break;
         }
     }
@@ -339,7 +339,7 @@ static void run_threads(run_shared *sh, cs_run *r)
         snprintf(msg, sizeof(msg), "hang: the workload did not finish within %lld s "
                  "(%lld iterations done; a call into the target never returned)",
                  o->timeout_s, rs_done(sh));
-        rs_fail(sh, CS_EXIT_HANG, msg);
+        rs_fail(sh, CS_ST_HUNG, msg);
         sh->hung = 1;
         WaitForMultipleObjects(t, th, TRUE, 2000);   /* the healthy ones stop */
     }
@@ -397,42 +397,49 @@ static void fill_result(run_shared *sh, cs_run *r)
     r->server_locks_end = isnan(last.v[CS_M_SERVER_LOCKS]) ? -1 : (long)last.v[CS_M_SERVER_LOCKS];
 }
 
-/* The shared state lives on the heap, aligned to a cache line (its slots
- * must each have a line of their own): after a timeout, workers stuck in
- * the target still point at it, so it is then never freed. */
-int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
+/* The shared state of a run of cfg, zeroed then set from its plan: the
+ * threads, the heap walks' and counters' schedules (the plan's, as is),
+ * the first sample point, the workers' countdowns, the lock and clock. */
+static void shared_init(run_shared *sh, const cs_run_config *cfg)
 {
-    char why[300];
-    run_shared *sh = _aligned_malloc(sizeof(*sh), RS_LINE);
-    long long done;
-    int code = CS_EXIT_OK, i;
+    int i;
 
-    if (sh)
-        memset(sh, 0, sizeof(*sh));
-    if (!sh) {
-        snprintf(err_buf, errlen, "out of memory starting the run");
-        r->error = err_buf;
-        return CS_EXIT_INTERNAL;
-    }
+    memset(sh, 0, sizeof(*sh));
     sh->cfg = cfg;
     if (cfg->extra)
         memset(cfg->extra, 0, sizeof(*cfg->extra));
-    sh->nthreads = cfg->opt->threads;
-    cs_schedule_walks(&sh->walk_plan, cfg->opt->iterations, cfg->opt->heap_walk_every || cfg->opt->sample_every);
-    cs_schedule_counters(&sh->counter_plan, cfg->opt->iterations,
-                         cfg->opt->heap_walk_every || cfg->opt->sample_every);
-    sh->every = cfg->sample_every;
-    sh->next_sample = cfg->sample_every;
+    sh->nthreads = cfg->plan->threads;
+    cs_schedule_walks(&sh->walk_plan, cfg->plan->iterations, cfg->plan->walk_every);
+    cs_schedule_counters(&sh->counter_plan, cfg->plan->iterations, cfg->plan->walk_every);
+    sh->every = cfg->plan->sample_every;
+    sh->next_sample = cfg->plan->sample_every;
     for (i = 0; i < sh->nthreads; i++)
         sh->slots[i].countdown = countdown(sh, 0);
     InitializeCriticalSection(&sh->lock);
     QueryPerformanceFrequency(&sh->freq);
     QueryPerformanceCounter(&sh->t0);
-    if (cfg->opt->sink_sta && !start_sink(sh, err_buf, errlen)) {
+}
+
+/* The shared state lives on the heap, aligned to a cache line (its slots
+ * must each have a line of their own): after a timeout, workers stuck in
+ * the target still point at it, so it is then never freed. */
+cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen)
+{
+    char why[300];
+    run_shared *sh = _aligned_malloc(sizeof(*sh), RS_LINE);
+    long long done;
+
+    if (!sh) {
+        snprintf(err_buf, errlen, "out of memory starting the run");
+        r->error = err_buf;
+        return r->status = CS_ST_INTERNAL;
+    }
+    shared_init(sh, cfg);
+    if (cfg->plan->sink_sta && !start_sink(sh, err_buf, errlen)) {
         r->error = err_buf;
         DeleteCriticalSection(&sh->lock);
         _aligned_free(sh);
-        return CS_EXIT_TARGET;
+        return r->status = CS_ST_TARGET_FAILED;
     }
     sh->all_arrived = CreateEventW(NULL, TRUE, FALSE, NULL);
     sh->go = CreateEventW(NULL, TRUE, FALSE, NULL);
@@ -440,7 +447,7 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
         snprintf(err_buf, errlen, "cannot create the start events: %s",
                  cs_win32_text(GetLastError(), why, sizeof(why)));
         r->error = err_buf;
-        code = CS_EXIT_INTERNAL;
+        r->status = CS_ST_INTERNAL;
         goto out_free;
     }
     current_run = sh;
@@ -456,10 +463,10 @@ int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t e
     if (sh->err[0]) {
         snprintf(err_buf, errlen, "%s", sh->err);
         r->error = err_buf;
-        code = sh->exit_code;
+        r->status = sh->status;
     }
     if (sh->hung)
-        return code;
+        return r->status;
 out_free:
     if (sh->all_arrived)
         CloseHandle(sh->all_arrived);
@@ -468,5 +475,5 @@ out_free:
     stop_sink(sh);
     DeleteCriticalSection(&sh->lock);
     _aligned_free(sh);
-    return code;
+    return r->status;
 }

@@ -14,6 +14,7 @@
 #define CS_RUNNER_H
 
 #include "options.h"
+#include "plan.h"
 #include "target.h"
 #include "model.h"
 #include "script.h"
@@ -44,11 +45,12 @@ typedef struct cs_run_extra {
 } cs_run_extra;
 
 typedef struct cs_run_config {
-    const cs_options *opt;
+    const cs_plan *plan;        /* the run's plan: workload, schedule (its
+                                 * iterations, samples interval, heap walks,
+                                 * warm-up: the spy's mark), threads */
     cs_target *target;
     const char *run_name;       /* CSV "run" column and run.json name */
-    const char *policy;         /* binding-cache policy name */
-    long long sample_every;
+    cs_policy policy;           /* binding-cache policy */
     struct cs_csv_writer *csv;  /* sample stream, may be NULL */
     struct cs_ledger *ledger;   /* wrap every pointer, may be NULL */
     int spy_on;                 /* the malloc spy is registered */
@@ -57,20 +59,21 @@ typedef struct cs_run_config {
                                  * numbers */
     const struct cs_script *script; /* the statements of an iteration (at
                                  * least one; read-only, shared by workers) */
-    long long warmup;           /* iterations before the spy mark (0: none) */
     cs_run_extra *extra;        /* out: sinks, spy mark; may be NULL */
 } cs_run_config;
 
 /* Runs the workload and fills r (everything but verdicts);
  * r->calls_per_second counts the COM calls the statements made. Returns
- * CS_EXIT_OK, or CS_EXIT_CALL / CS_EXIT_TARGET / CS_EXIT_INTERNAL with
+ * how the run ended (r->status too): CS_ST_COMPLETED, or another status
+ * (call failed, target failed, crashed, hung, interrupted, internal) with
  * r->error set to a one-line message (err_buf holds it); samples taken
- * before the failure are already in the CSV. */
-int cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen);
+ * before the failure are already in the CSV. status.h maps it to the exit
+ * code and to words. */
+cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen);
 
 /* Stops the run now going (if any) as interrupted, with why in its error
  * ("Ctrl-C"); safe from a console control handler's thread. The workers
- * finish their iteration, the run ends with CS_EXIT_INTERRUPTED. */
+ * finish their iteration, the run ends with CS_ST_INTERRUPTED. */
 void cs_run_interrupt(const char *why);
 
 #endif

@@ -39,7 +39,7 @@ typedef struct run_shared {
     unsigned char pad_read[RS_LINE];
     CRITICAL_SECTION lock;       /* guards err, stats and sample writing */
     char err[512];
-    int exit_code;
+    cs_status status;            /* how the run ends (the first error's) */
     lb_stats stats;              /* summed by workers when they end */
     LONG64 next_sample;          /* next multiple of sample_every to sample */
     LARGE_INTEGER t0, freq;
@@ -82,7 +82,7 @@ typedef struct worker {
 double rs_elapsed(run_shared *sh);
 
 /* Records the first error of the run and asks every thread to stop. */
-void rs_fail(run_shared *sh, int code, const char *msg);
+void rs_fail(run_shared *sh, cs_status status, const char *msg);
 
 /* Iterations completed and calls made by every worker so far (sums over
  * the slots; exact once the workers have stopped). */

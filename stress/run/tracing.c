@@ -27,7 +27,6 @@ static struct {
     long long base, warmup;             /* the tracer's numbering */
     const char *const *calls;
     size_t ncalls;
-    unsigned fail_on;
     LARGE_INTEGER t0, freq;
     cs_tracing_costs costs;
     double last_cost;                   /* seconds, of the latest snapshot */
@@ -40,7 +39,7 @@ int cs_tracing_on(void)
     return tracing;
 }
 
-int cs_tracing_start(const cs_options *o, const char *dll)
+int cs_tracing_start(const cs_plan *o, const char *dll)
 {
     WCHAR *wdll = cs_wide(dll), *mods[CS_MAX_TRACE_MODULES + 1] = { 0 };
     cs_trace_config cfg = { 0 };
@@ -157,7 +156,7 @@ static double seconds_since(LARGE_INTEGER t0)
     return (double)(now.QuadPart - t0.QuadPart) / (double)going.freq.QuadPart;
 }
 
-void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base, unsigned fail_on,
+void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base,
                           const char *const *calls, size_t ncalls)
 {
     memset(&going, 0, sizeof(going));
@@ -172,10 +171,9 @@ void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base
     going.rec.activation = r->activation;
     going.rec.scenario = r->scenario;
     going.rec.threads = r->threads;
-    going.rec.gate = r->gate;
+    going.rec.fail_on = r->fail_on;
     going.warmup = r->warmup;
     going.base = trace_base;
-    going.fail_on = fail_on;
     going.calls = calls;
     going.ncalls = ncalls;
     snprintf(going.path, sizeof(going.path), "%s/%s", dir, CS_RUNINFO_TRACED_FILE);
@@ -218,7 +216,6 @@ static BOOL build_record(long long done)
     r->cache_entries_end = r->cache_bytes_end = -1;
     cs_release_init(&r->release);
     memset(&going.st, 0, sizeof(going.st));
-    cs_release_gate(&going.st, going.fail_on);
     r->allocs = NULL;
     r->nallocs = 0;
     return collect(r, &going.st, going.base + going.warmup + 1, going.base + done, FALSE, going.sites,

@@ -11,11 +11,12 @@
 
 #include "model.h"
 #include "options.h"
+#include "plan.h"
 #include "release_rules.h"
 
 /* Starts tracing dll (a UTF-8 path or file name) and o's --trace-module
  * names. Returns CS_EXIT_OK, or an exit code after one line on stderr. */
-int cs_tracing_start(const cs_options *o, const char *dll);
+int cs_tracing_start(const cs_plan *o, const char *dll);
 
 /* Whether tracing is on (for the hot path, which sets the context). */
 int cs_tracing_on(void);
@@ -38,10 +39,10 @@ void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, s
  * cs_tracing_begin_run takes r's description (name, target, calls,
  * settings; the strings must outlive the run) and r->warmup before the
  * workload; trace_base is the tracer's number of the run's iteration 0,
- * fail_on the --fail-on categories, calls the statements' names. Does
+ * calls the statements' names (the gate is r->fail_on). Does
  * nothing when tracing is off.
  */
-void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base, unsigned fail_on,
+void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base,
                           const char *const *calls, size_t ncalls);
 
 /*

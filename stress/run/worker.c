@@ -11,6 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The plan's policy is the client's: one order of the policy names. */
+_Static_assert((int)LB_CACHE_NONE == CS_POLICY_NONE && (int)LB_CACHE_TYPE == CS_POLICY_TYPE
+               && (int)LB_CACHE_INSTANCE == CS_POLICY_INSTANCE
+               && (int)LB_CACHE_INSTANCE_UNBOUNDED == CS_POLICY_INSTANCE_UNBOUNDED,
+               "lb_policy and cs_policy list the policies in one order");
+
 /* The COM calls the executor made so far: late-bound member calls, and
  * for each walk _NewEnum plus one Next per item and the last one (and
  * Clone for each clone), and every Advise and Unadvise. What calls/s
@@ -55,12 +61,12 @@ static BOOL run_statements(run_shared *sh, cs_exec *x, long long iteration)
                      "that serves it (the marshaller returned the exception as the call's result)",
                      (unsigned long)hr, cs_exception_name((unsigned long)hr), sc->stmts[i].text);
             sh->exception = (unsigned long)hr;
-            rs_fail(sh, CS_EXIT_CRASH, msg);
+            rs_fail(sh, CS_ST_CRASHED, msg);
             return FALSE;
         }
         if (FAILED(hr)) {
             snprintf(msg, sizeof(msg), "%s: %s", cfg->target->name, e.message);
-            rs_fail(sh, CS_EXIT_CALL, msg);
+            rs_fail(sh, CS_ST_CALL_FAILED, msg);
             return FALSE;
         }
     }
@@ -79,11 +85,11 @@ static BOOL iterate_same(run_shared *sh, cs_exec *x, IDispatch *obj, long long i
 
     ok = SUCCEEDED(cs_exec_begin(x, obj, &given, 1, iteration, &e));
     if (!ok)
-        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+        rs_fail(sh, CS_ST_INTERNAL, e.message);
     else
         ok = run_statements(sh, x, iteration);
     cs_exec_end(x);
-    if (sh->cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
+    if (sh->cfg->plan->client_fault == CS_CF_MISSING_SYSFREESTRING)
         SysAllocString(L"comstress: a BSTR the harness forgets to free");
     cs_exec_sweep(x);
     return ok && !sh->stop;
@@ -112,7 +118,7 @@ static BOOL iterate(run_shared *sh, cs_exec *x, lb_dispatcher *d, IClassFactory 
     if (FAILED(hr = rs_create_obj(cfg, cf, &obj))) {
         snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
                  cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         return FALSE;
     }
     if (cfg->ledger)
@@ -125,14 +131,14 @@ static BOOL iterate(run_shared *sh, cs_exec *x, lb_dispatcher *d, IClassFactory 
     }
     ok = SUCCEEDED(cs_exec_begin(x, sink ? sink : obj, given, n, iteration, &e));
     if (!ok)
-        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+        rs_fail(sh, CS_ST_INTERNAL, e.message);
     else
         ok = run_statements(sh, x, iteration);
     cs_exec_end(x);
-    if (cfg->opt->client_fault == CS_CF_MISSING_SYSFREESTRING)
+    if (cfg->plan->client_fault == CS_CF_MISSING_SYSFREESTRING)
         SysAllocString(L"comstress: a BSTR the harness forgets to free");
     lb_dispatcher_forget(d, (IUnknown *)obj);
-    if (cfg->opt->client_fault != CS_CF_MISSING_RELEASE)
+    if (cfg->plan->client_fault != CS_CF_MISSING_RELEASE)
         IDispatch_Release(obj);
     cs_exec_sweep(x);
     return ok && !sh->stop;
@@ -216,38 +222,38 @@ static BOOL worker_setup(run_shared *sh, worker_state *ws)
     char msg[CS_ERR_LEN];
     HRESULT hr;
 
-    lb_policy_from_name(cfg->policy, &policy);
+    policy = (lb_policy)cfg->policy;                   /* one order: see the top */
     if (!(ws->d = lb_dispatcher_new(policy))) {
-        rs_fail(sh, CS_EXIT_INTERNAL, "out of memory creating the dispatcher");
+        rs_fail(sh, CS_ST_INTERNAL, "out of memory creating the dispatcher");
         return FALSE;
     }
-    if (cfg->opt->invoke_plan)
+    if (cfg->plan->invoke_plan)
         lb_dispatcher_use_vtable(ws->d, FALSE);
     if (FAILED(cs_exec_new(cfg->script, ws->d, cfg->ledger ? &hooks : NULL,
-                           exec_fault(cfg->opt->client_fault), &ws->x, &e))) {
-        rs_fail(sh, CS_EXIT_INTERNAL, e.message);
+                           exec_fault(cfg->plan->client_fault), &ws->x, &e))) {
+        rs_fail(sh, CS_ST_INTERNAL, e.message);
         return FALSE;
     }
-    if (cfg->opt->activation == CS_ACT_FACTORY
+    if (cfg->plan->activation == CS_ACT_FACTORY
         && FAILED(hr = cs_target_factory(cfg->target, &ws->cf))) {
         snprintf(msg, sizeof(msg), "target '%s': no class factory: %s%s", cfg->target->name,
                  cs_hresult_text(hr, why, sizeof(why)), cfg->target->from_dll ? "" : "; try --activation cocreate");
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         return FALSE;
     }
-    if (cfg->opt->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, ws->cf, &ws->sink))) {
+    if (cfg->plan->scenario == CS_SCEN_PASS_INSTANCE && FAILED(hr = get_sink(sh, ws->cf, &ws->sink))) {
         snprintf(msg, sizeof(msg), "target '%s': creating the sink failed: %s",
                  cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         ws->sink = NULL;
         return FALSE;
     }
     if (ws->sink && cfg->ledger)
         ws->sink = cs_ledger_wrap(cfg->ledger, ws->sink, "sink", 0);
-    if (cfg->opt->scenario == CS_SCEN_CALLS_SAME && FAILED(hr = rs_create_obj(cfg, ws->cf, &ws->same))) {
+    if (cfg->plan->scenario == CS_SCEN_CALLS_SAME && FAILED(hr = rs_create_obj(cfg, ws->cf, &ws->same))) {
         snprintf(msg, sizeof(msg), "target '%s': creating an instance failed: %s",
                  cfg->target->name, cs_hresult_text(hr, why, sizeof(why)));
-        rs_fail(sh, CS_EXIT_TARGET, msg);
+        rs_fail(sh, CS_ST_TARGET_FAILED, msg);
         ws->same = NULL;
         return FALSE;
     }
@@ -329,7 +335,7 @@ static void worker_teardown(run_shared *sh, int index, worker_state *ws)
     }
     if (ws->same) {
         lb_dispatcher_forget(ws->d, (IUnknown *)ws->same);
-        if (sh->cfg->opt->client_fault != CS_CF_MISSING_RELEASE)
+        if (sh->cfg->plan->client_fault != CS_CF_MISSING_RELEASE)
             IDispatch_Release(ws->same);
     }
     if (ws->cf)
@@ -367,9 +373,9 @@ DWORD WINAPI rs_worker_main(void *arg)
     BOOL ok;
 
     memset(&ws, 0, sizeof(ws));
-    if (FAILED(CoInitializeEx(NULL, sh->cfg->opt->apartment_mta ? COINIT_MULTITHREADED
+    if (FAILED(CoInitializeEx(NULL, sh->cfg->plan->apartment_mta ? COINIT_MULTITHREADED
                                                                   : COINIT_APARTMENTTHREADED))) {
-        rs_fail(sh, CS_EXIT_INTERNAL, "CoInitializeEx failed in a worker thread");
+        rs_fail(sh, CS_ST_INTERNAL, "CoInitializeEx failed in a worker thread");
         arrive(sh);
         return 0;
     }

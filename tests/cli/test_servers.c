@@ -31,6 +31,51 @@ START_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit)
 }
 END_TEST
 
+/* `report DIR --fail-on X` judges a run exactly as the live run with
+ * --fail-on X would. Widening: a run that left unload out (exit 0, the
+ * line marked) fails under all (exit 1, the line unmarked, junit.xml and
+ * run.json failing too), and passes again under its own gate. Narrowing:
+ * a run failed by unload passes with unload left out. */
+START_TEST(report_judges_a_run_under_the_gate_it_is_given_both_ways)
+{
+    static const char line[] = "unload: DllCanUnloadNow says S_FALSE after every object was released";
+    char out[MAX_PATH], args[1024], *json;
+    const char *dir = run_with("obj-gate-widen", "--fault cannot-unload --call \"Add(1)\" "
+                               "--fail-on leak,refs,objects,blocks");
+
+    ck_assert_exit(CS_EXIT_OK);
+    snprintf(out, sizeof(out), "%s\\out", dir);
+    snprintf(args, sizeof(args), "report \"%s\" --fail-on all", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_msg(strstr(res.out, "(left out by --fail-on)") == NULL, "still left out:\n%s", res.out);
+    ck_assert_out_has("  unload: DllCanUnloadNow says S_FALSE after every object was released\r\n");
+    ck_assert_int_eq(junit_failures(out), 1);
+    json = cs_read_out(out, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"failed\": true") != NULL && strstr(json, "\"fail_on\": \"leak-any,refs,objects,"
+                  "blocks,unload\"") != NULL, "run.json does not fail under all:\n%s", json);
+    free(json);
+    snprintf(args, sizeof(args), "report \"%s\"", out);            /* the run's own gate again */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("(left out by --fail-on)");
+    ck_assert_int_eq(junit_failures(out), 0);
+    dir = run_with("obj-gate-narrow", "--fault cannot-unload --call \"Add(1)\"");
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_out_has(line);
+    snprintf(out, sizeof(out), "%s\\out", dir);
+    snprintf(args, sizeof(args), "report \"%s\" --fail-on leak,refs,objects,blocks", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("  unload: DllCanUnloadNow says S_FALSE after every object was released (left out by --fail-on)\r\n");
+    ck_assert_int_eq(junit_failures(out), 0);
+    snprintf(args, sizeof(args), "report \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+}
+END_TEST
+
 /* A leak verdict follows the leak category: a heap leak of 24 bytes a
  * call fails a run judged on leak, passes one judged on objects alone
  * (junit.xml then skips it, saying why); the same in compare. */
@@ -50,6 +95,14 @@ START_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare)
     ck_assert_msg(strstr(xml, "<skipped message=\"heap_bytes: leak ") != NULL
                   && strstr(xml, "(left out by --fail-on)\"/>") != NULL, "the leak is not skipped:\n%s", xml);
     free(xml);
+    snprintf(args, sizeof(args), "report \"%s\" --fail-on leak", dir);   /* widened: the leak gates */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_int_eq(junit_failures(dir), 1);
+    snprintf(args, sizeof(args), "report \"%s\"", dir);                  /* its own gate again */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_int_eq(junit_failures(dir), 0);
     snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 3000 --fail-on leak,objects "
              "--out \"%s\"", dir);
     cs_comstress(args, &res);
@@ -310,6 +363,7 @@ int main(void)
     const TTest *const tests[] = {
         CS_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit),
         CS_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare),
+        CS_TEST(report_judges_a_run_under_the_gate_it_is_given_both_ways),
         CS_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads),
         CS_TEST(a_dll_class_must_be_named_when_there_are_several),
         CS_TEST(list_classes_names_the_creatable_classes_of_a_dll),

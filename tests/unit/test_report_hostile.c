@@ -13,6 +13,7 @@
 #include <string.h>
 #include "fuzz_entries.h"
 #include "rebuild.h"
+#include "judge.h"
 #include "report_csv.h"
 #include "report_junit.h"
 #include "report_svg.h"
@@ -336,7 +337,7 @@ START_TEST(rebuilt_counters_stay_in_range)
     ck_assert_int_eq(r.live_objects_end, LONG_MAX);    /* clamped, not converted */
     ck_assert_int_eq(r.cache_bytes_end, -1);           /* a negative count: not measured */
     ck_assert_int_eq(r.cache_entries_end, -1);         /* never measured */
-    ck_assert_int_eq(r.gate, 1);
+    ck_assert_uint_eq(r.fail_on, CS_FAIL_DEFAULT);
     cr = two_samples(500, 100, 3.9, 1e19);              /* iterations going backwards */
     cs_run_from_csv(&cr, &r);
     ck_assert_int_eq(r.sample_every_end, 0);
@@ -348,6 +349,7 @@ END_TEST
 START_TEST(a_run_without_samples_is_rebuilt_empty)
 {
     cs_csv_run cr = { "run", NULL, 0, 0 };
+    cs_judgement j;
     cs_run r;
 
     cs_run_from_csv(&cr, &r);
@@ -357,16 +359,18 @@ START_TEST(a_run_without_samples_is_rebuilt_empty)
     ck_assert_uint_eq(r.samples, 0);
     ck_assert_int_eq(r.live_objects_end, -1);
     ck_assert(isnan(r.seconds) && isnan(r.heap_bytes_per_iteration));
-    ck_assert_int_eq(cs_run_gates(&r), 0);
+    ck_assert_int_eq(cs_judge(&r, r.fail_on, &j), 0);
 }
 END_TEST
 
-/* cs_run_gates, as `report` can use it for its exit code: a heap leak
- * gates at the default level; a working-set leak only at leak-any. */
+/* The judge on a rebuilt run, as `report` uses it for its exit code: a
+ * heap leak gates under the default gate; a working-set leak only at
+ * leak-any. */
 START_TEST(rebuilt_verdicts_say_whether_they_gate)
 {
     cs_sample s[100];
     cs_csv_run cr = { "run", s, 100, 100 };
+    cs_judgement j;
     cs_run r;
     int i;
 
@@ -377,9 +381,8 @@ START_TEST(rebuilt_verdicts_say_whether_they_gate)
     }
     cs_run_from_csv(&cr, &r);
     ck_assert_int_eq(r.verdicts[0].kind, CS_V_LEAK);
-    ck_assert_int_eq(cs_run_gates(&r), 1);
-    r.gate = 0;                                         /* --fail-on none */
-    ck_assert_int_eq(cs_run_gates(&r), 0);
+    ck_assert_int_eq(cs_judge(&r, r.fail_on, &j), 1);
+    ck_assert_int_eq(cs_judge(&r, CS_FAIL_RELEASE, &j), 0);   /* --fail-on none */
     for (i = 0; i < 100; i++) {
         s[i].v[CS_M_HEAP_BYTES] = 3e6;
         s[i].v[CS_M_WORKING_SET] = 40e6 + 4096.0 * (24 * i * 100 / 4096);
@@ -387,9 +390,8 @@ START_TEST(rebuilt_verdicts_say_whether_they_gate)
     cs_run_from_csv(&cr, &r);
     ck_assert_int_eq(r.verdicts[1].kind, CS_V_LEAK);
     ck_int_eq(r.verdicts[1].metric, CS_M_WORKING_SET);
-    ck_assert_int_eq(cs_run_gates(&r), 0);
-    r.gate = 2;                                         /* --fail-on leak-any */
-    ck_assert_int_eq(cs_run_gates(&r), 1);
+    ck_assert_int_eq(cs_judge(&r, r.fail_on, &j), 0);
+    ck_assert_int_eq(cs_judge(&r, CS_FAIL_ALL, &j), 1);       /* --fail-on leak-any */
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include "report_svg.h"
 #include "report_html.h"
 #include "report_junit.h"
+#include "options.h"
 
 #define NS 121   /* samples per run: 0..12,000 iterations, every 100 */
 
@@ -277,7 +278,6 @@ START_TEST(json_writes_nan_as_null_and_release)
     runs[0].release.can_unload = -1;
     runs[0].release.findings[0] = findings[0];
     runs[0].release.nfindings = 1;
-    runs[0].release.failed = 1;
     ck_assert_int_eq(cs_json_write_path("reports-nan.json", &ctx, runs, 1, err, sizeof(err)), 0);
     json = cs_read_file("reports-nan.json");
     ck_assert_ptr_nonnull(json);
@@ -489,7 +489,7 @@ START_TEST(junit_has_case_per_run_and_metric)
 
     make_model();
     runs[1].error = NULL;
-    runs[0].gate = 2;                                   /* --fail-on leak-any */
+    runs[0].fail_on = CS_FAIL_ALL;                      /* --fail-on leak-any */
     expect_cases = runs[0].nverdicts + runs[1].nverdicts;
     ck_assert_uint_eq(expect_cases, 6);                 /* heap, working set, handles x 2 */
     ck_assert_int_eq(cs_junit_write_path("reports-junit.xml", runs, 2, err, sizeof(err)), 0);
@@ -507,7 +507,7 @@ START_TEST(junit_has_case_per_run_and_metric)
     free(xml);
     /* At the default level a page-granular leak does not fail, as the exit
      * code does not: it is reported as skipped. */
-    runs[0].gate = 1;
+    runs[0].fail_on = CS_FAIL_DEFAULT;
     ck_assert_int_eq(cs_junit_write_path("reports-junit.xml", runs, 2, err, sizeof(err)), 0);
     xml = cs_read_file("reports-junit.xml");
     ck_assert_ptr_nonnull(xml);
@@ -526,7 +526,6 @@ START_TEST(junit_reports_errors_and_release)
 
     make_model();
     runs[1].release.measured = 1;
-    runs[1].release.failed = 1;
     runs[1].release.findings[0] = findings[0];
     runs[1].release.nfindings = 1;
     ck_assert_int_eq(cs_junit_write_path("reports-junit2.xml", runs + 1, 1, err, sizeof(err)), 0);

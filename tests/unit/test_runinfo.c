@@ -8,6 +8,8 @@
 #include <string.h>
 #include "cs_unit.h"
 #include "runinfo.h"
+#include "judge.h"
+#include "options.h"
 
 /* r written to a temporary file and read back whole. */
 static char *written(const cs_run *const *runs, size_t n)
@@ -41,7 +43,7 @@ static void sample_run(cs_run *r, const char *name)
     r->activation = "factory";
     r->scenario = "calls";
     r->threads = 2;
-    r->gate = 2;
+    r->fail_on = CS_FAIL_ALL;
     r->iterations = 300;
     r->seconds = 1.5;
     r->calls_per_second = 12345.5;
@@ -54,7 +56,7 @@ static void sample_run(cs_run *r, const char *name)
     r->release.outstanding_refs = 300;
     r->release.can_unload = 1;
     r->release.unloaded = 1;
-    r->release.failed = 1;
+    r->release.categories[0] = CS_FAIL_REFS;
     r->release.findings[0] = "refcount leak: IDispatch from CreateChild, 1 outstanding per iteration (iterations 1..300)";
     r->release.nfindings = 1;
     r->error = NULL;
@@ -84,12 +86,12 @@ START_TEST(a_record_comes_back_with_every_field_and_the_text_exact)
     ck_assert_str_eq(rebuilt.heap_mode, "lfh");
     ck_assert_str_eq(rebuilt.heap_walk, "every");
     ck_assert_int_eq(rebuilt.threads, 2);
-    ck_assert_int_eq(rebuilt.gate, 2);
+    ck_assert_uint_eq(rebuilt.fail_on, CS_FAIL_ALL);
     ck_assert_int_eq(rebuilt.binds, 300);
     ck_assert(rebuilt.calls_per_second == 12345.5);
     ck_assert(rebuilt.loop_seconds == 1.25);
     ck_assert_int_eq(rebuilt.release.outstanding_refs, 300);
-    ck_assert_int_eq(rebuilt.release.failed, 1);
+    ck_assert_uint_eq(rebuilt.release.categories[0], CS_FAIL_REFS);
     ck_assert_uint_eq(rebuilt.release.nfindings, 1);
     ck_assert_str_eq(rebuilt.release.findings[0], a.release.findings[0]);
     ck_assert_ptr_null(rebuilt.error);
@@ -245,13 +247,114 @@ START_TEST(a_record_cut_short_and_unknown_keys_are_read_as_far_as_they_go)
 }
 END_TEST
 
+/* A run as the live judge saw it: an unload finding of a foreign server
+ * and a blocks finding, under gate. */
+static void gated_run(cs_run *r, unsigned gate)
+{
+    static const char *const lines[] = {
+        "unload: DllCanUnloadNow says S_FALSE after every object was released",
+        "BSTR/CoTaskMem leak: Echo('x'), 1.0 blocks (16 bytes) per call",
+    };
+
+    sample_run(r, "run/type");
+    r->fail_on = gate;
+    r->release.measured = 1;
+    r->release.foreign = 1;
+    r->release.findings[0] = lines[0];
+    r->release.categories[0] = CS_FAIL_UNLOAD;
+    r->release.findings[1] = lines[1];
+    r->release.categories[1] = CS_FAIL_BLOCKS;
+    r->release.nfindings = 2;
+}
+
+/* The record keeps the figures and the gate whole: a run read back and
+ * judged under any gate (the run's own, or one given to `report DIR`)
+ * is judged exactly as the live run under that gate, in the verdict, the
+ * categories that gate and every finding's words. Widening: a run that
+ * left unload out passes, and fails under all; narrowing: a run failed
+ * by unload passes with unload left out. */
+START_TEST(a_run_read_back_is_judged_under_any_gate_as_the_live_run)
+{
+    static const unsigned gates[] = {
+        CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS, CS_FAIL_ALL, CS_FAIL_DEFAULT,
+        CS_FAIL_UNLOAD, CS_FAIL_REFS, CS_FAIL_RELEASE, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS,
+    };
+    char want[512], got[512];
+    cs_judgement live, back;
+    cs_run a, rebuilt;
+    const cs_run *runs[] = { &a };
+    cs_runinfo ri;
+    size_t g, w, k;
+    char *text;
+
+    for (w = 0; w < sizeof(gates) / sizeof(gates[0]); w++) {
+        gated_run(&a, gates[w]);
+        text = written(runs, 1);
+        ck_assert_int_eq(cs_runinfo_parse(text, &ri), 0);
+        memset(&rebuilt, 0, sizeof(rebuilt));
+        rebuilt.fail_on = CS_FAIL_DEFAULT;              /* what the samples alone say */
+        cs_runinfo_merge(cs_runinfo_find(&ri, "run/type"), &rebuilt);
+        ck_assert_uint_eq(rebuilt.fail_on, gates[w]);    /* the run's own gate, whole */
+        for (g = 0; g < sizeof(gates) / sizeof(gates[0]); g++) {
+            ck_int_eq(cs_judge(&rebuilt, gates[g], &back), cs_judge(&a, gates[g], &live));
+            ck_assert_uint_eq(back.failed, live.failed);
+            ck_int_eq(back.release_fails, live.release_fails);
+            for (k = 0; k < a.release.nfindings; k++)
+                ck_assert_str_eq(cs_judge_finding_line(&rebuilt, &back, k, got, sizeof(got)),
+                                 cs_judge_finding_line(&a, &live, k, want, sizeof(want)));
+        }
+        cs_runinfo_free(&ri);
+        free(text);
+    }
+    gated_run(&a, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS);
+    a.release.nfindings = 1;
+    ck_int_eq(cs_judge(&a, a.fail_on, &live), 0);
+    ck_assert_str_eq(cs_judge_finding_line(&a, &live, 0, want, sizeof(want)),
+                     "unload: DllCanUnloadNow says S_FALSE after every object was released (left out by --fail-on)");
+    ck_int_eq(cs_judge(&a, CS_FAIL_ALL, &live), 1);
+    ck_assert_str_eq(cs_judge_finding_line(&a, &live, 0, want, sizeof(want)),
+                     "unload: DllCanUnloadNow says S_FALSE after every object was released (a server that "
+                     "never unloads by design: --fail-on leak-any,refs,objects,blocks)");
+}
+END_TEST
+
+/* A record written before the gate was kept whole ("gate 1", finding
+ * lines with the live judge's notes in them) is judged anew: its
+ * categories from the lines' words, the notes cut, the gate its leak
+ * level with every release category (the gate of that time). */
+START_TEST(a_record_of_the_first_format_is_judged_anew)
+{
+    static const char text[] =
+        "run run/type\ngate 1\nrelease_failed 0\n"
+        "finding unload: DllCanUnloadNow says S_FALSE after every object was released (left out by --fail-on)\n"
+        "end\n";
+    char got[512];
+    cs_judgement j;
+    cs_runinfo ri;
+    cs_run r;
+
+    ck_assert_int_eq(cs_runinfo_parse(text, &ri), 0);
+    memset(&r, 0, sizeof(r));
+    cs_runinfo_merge(cs_runinfo_find(&ri, "run/type"), &r);
+    ck_assert_uint_eq(r.fail_on, CS_FAIL_DEFAULT);
+    ck_assert_uint_eq(r.release.categories[0], CS_FAIL_UNLOAD);
+    ck_int_eq(cs_judge(&r, CS_FAIL_ALL, &j), 1);
+    ck_assert_str_eq(cs_judge_finding_line(&r, &j, 0, got, sizeof(got)),
+                     "unload: DllCanUnloadNow says S_FALSE after every object was released");
+    ck_int_eq(cs_judge(&r, CS_FAIL_LEAK | CS_FAIL_REFS, &j), 0);
+    cs_runinfo_free(&ri);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(a_record_comes_back_with_every_field_and_the_text_exact),
         CS_TEST(a_record_cut_short_and_unknown_keys_are_read_as_far_as_they_go),
         CS_TEST(traced_allocation_sites_come_back_exact_with_their_frames),
-        CS_TEST(an_untraced_record_has_no_sites_and_extra_sites_are_dropped), NULL
+        CS_TEST(an_untraced_record_has_no_sites_and_extra_sites_are_dropped),
+        CS_TEST(a_run_read_back_is_judged_under_any_gate_as_the_live_run),
+        CS_TEST(a_record_of_the_first_format_is_judged_anew), NULL
     };
 
     return cs_run_tests("runinfo", NULL, NULL, tests);

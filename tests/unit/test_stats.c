@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "stats.h"
+#include "judge.h"
 
 #define NPTS 201            /* 0..20,000 iterations, a sample every 100 */
 #define STEP 100
@@ -487,7 +488,7 @@ START_TEST(memory_counters_stand_in_for_a_heap_walked_too_rarely)
     v = verdict_of(&r, CS_M_PAGEFILE);
     ck_assert_str_eq(kind(v->kind), "leak");
     ck_int_eq(v->stands_in, 1);
-    ck_int_eq(cs_verdict_gates(v, 1), 1);
+    ck_int_eq(cs_judge_verdict(v, CS_FAIL_DEFAULT), CS_G_GATES);
 }
 END_TEST
 
@@ -507,12 +508,12 @@ START_TEST(memory_counters_stand_in_only_for_missing_walks_and_only_for_a_leak)
     ck_assert_str_eq(kind(verdict_of(&r, CS_M_HEAP_BYTES)->kind), "leak");
     v = verdict_of(&r, CS_M_PAGEFILE);
     ck_int_eq(v->stands_in, 0);
-    ck_int_eq(cs_verdict_gates(v, 1), 0);
-    ck_int_eq(cs_verdict_gates(v, 2), 1);
+    ck_int_eq(cs_judge_verdict(v, CS_FAIL_DEFAULT), CS_G_PAGE_GRANULAR);
+    ck_int_eq(cs_judge_verdict(v, CS_FAIL_ALL), CS_G_GATES);
     spaced_run(smp, walks, 0);
     cs_run_verdicts(&r, smp, NPTS, WARMUP, -1);
     for (i = 0; i < r.nverdicts; i++)
-        ck_assert_msg(!cs_verdict_gates(&r.verdicts[i], 1), "%s gates a flat run",
+        ck_assert_msg(cs_judge_verdict(&r.verdicts[i], CS_FAIL_DEFAULT) != CS_G_GATES, "%s gates a flat run",
                       cs_metric_name(r.verdicts[i].metric));
 }
 END_TEST

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cs_unit.h"
+#include "hresult.h"
 #include "say.h"
 #include "utf8.h"
 
@@ -105,6 +106,29 @@ START_TEST(a_long_text_is_shortened_around_the_named_column)
 }
 END_TEST
 
+START_TEST(com_and_type_library_codes_are_said_in_words)
+{
+    ck_assert_str_eq(cs_hresult_words(0x80029C4AUL),
+                     "the type library could not be loaded (TYPE_E_CANTLOADLIBRARY)");
+    ck_assert_str_eq(cs_hresult_words(0x80020006UL), "unknown name (DISP_E_UNKNOWNNAME)");
+    ck_assert_str_eq(cs_hresult_words(0x800700C1UL),
+                     "not a 64-bit Windows DLL: a 32-bit DLL, or not a DLL at all");
+    ck_assert_str_eq(cs_win32_words(193), "not a 64-bit Windows DLL: a 32-bit DLL, or not a DLL at all");
+    ck_assert_ptr_null(cs_hresult_words(0x8BADF00DUL));
+    ck_assert_ptr_null(cs_win32_words(4242));
+}
+END_TEST
+
+START_TEST(insert_placeholders_are_removed_with_the_word_before_them)
+{
+    char a[] = "Bad EXE format for %1.", b[] = "The file %1 of %2 is bad", c[] = "100% done, 50%";
+
+    ck_assert_str_eq(cs_strip_inserts(a), "Bad EXE format.");
+    ck_assert_str_eq(cs_strip_inserts(b), "The file is bad");
+    ck_assert_str_eq(cs_strip_inserts(c), "100% done, 50%");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -113,7 +137,9 @@ int main(void)
         CS_TEST(a_lone_surrogate_from_com_is_reported_as_the_replacement_character),
         CS_TEST(a_file_named_in_utf8_is_written_and_read_back),
         CS_TEST(control_characters_and_escapes_are_made_visible),
-        CS_TEST(a_long_text_is_shortened_around_the_named_column), NULL
+        CS_TEST(a_long_text_is_shortened_around_the_named_column),
+        CS_TEST(com_and_type_library_codes_are_said_in_words),
+        CS_TEST(insert_placeholders_are_removed_with_the_word_before_them), NULL
     };
 
     return cs_run_tests("text", NULL, NULL, tests);
