@@ -113,7 +113,7 @@ static const char usage_text[] =
 "  --timeout SECONDS        watchdog per member (default 60): a hung member\n"
 "                           is killed, named, and the map goes on\n"
 "  --fail-on, --ledger, --trace, --fault   as for run\n"
-"  --out DIR                run.json, report.html, junit.xml and members/NN\n"
+"  --out DIR                run.json, report.html, junit.xml and members/NNN\n"
 "                           (default comstress-explore)\n"
 "\n"
 "child SCENARIO (run by suite; tls-unload, unload-deadlock, unload-race,\n"

@@ -5,6 +5,7 @@
 #include "cs_unit.h"
 #include "explore.h"
 #include "callspec.h"
+#include "options.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,6 +326,32 @@ START_TEST(the_map_puts_failing_members_first_larger_leaks_before_smaller)
 }
 END_TEST
 
+START_TEST(explore_options_have_their_defaults_and_bounds)
+{
+    static cs_options o;
+    char *ok[] = { "comstress", "explore", "--members", "Items.*", "--dry-run", NULL };
+    char *deep[] = { "comstress", "explore", "--depth", "5", NULL };
+    char *fast[] = { "comstress", "explore", "--iterations", "19", NULL };
+    char *other[] = { "comstress", "explore", "--threads", "2", NULL };
+
+    ck_int_eq(cs_options_parse(5, ok, &o, buf, sizeof(buf)), CS_EXIT_OK);
+    ck_int_eq(o.command, CS_CMD_EXPLORE);
+    ck_assert_str_eq(o.target, "ComStress.Target");
+    ck_assert_str_eq(o.explore.members, "Items.*");
+    ck_int_eq(o.explore.dry_run, 1);
+    ck_int_eq(o.explore.depth, 1);
+    ck_int_eq(o.explore.iterations, 300);
+    ck_assert_str_eq(o.explore.out_dir, "comstress-explore");
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT);
+    ck_int_eq(cs_options_parse(4, deep, &o, buf, sizeof(buf)), CS_EXIT_USAGE);
+    ck_assert_str_eq(buf, "--depth: '5' is not a depth from 0 to 4");
+    ck_int_eq(cs_options_parse(4, fast, &o, buf, sizeof(buf)), CS_EXIT_USAGE);
+    ck_assert_str_eq(buf, "--iterations: '19' is not a whole number from 20 to 100000000");
+    ck_int_eq(cs_options_parse(4, other, &o, buf, sizeof(buf)), CS_EXIT_USAGE);
+    ck_assert_str_eq(buf, "unknown option '--threads' for explore (it belongs to run; see --help)");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -344,6 +371,7 @@ int main(void)
         CS_TEST(a_childs_run_json_gives_the_figures_categories_and_site),
         CS_TEST(hostile_json_is_refused_without_deep_recursion),
         CS_TEST(the_map_puts_failing_members_first_larger_leaks_before_smaller),
+        CS_TEST(explore_options_have_their_defaults_and_bounds),
         NULL
     };
 
