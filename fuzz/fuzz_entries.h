@@ -39,6 +39,11 @@ const char *cs_fuzz_csv(const unsigned char *data, size_t size);
  * cs_theil_sen, cs_leak_verdict and cs_run_verdicts. */
 const char *cs_fuzz_stats(const unsigned char *data, size_t size);
 
+/* The bytes before the first NUL as a child's run.json: parsed by
+ * explore's JSON reader, read into a member's result (figures,
+ * categories, site, unload, error), and the member's map line made. */
+const char *cs_fuzz_explore(const unsigned char *data, size_t size);
+
 /* Checks memory.svg text: tags closed in order, and inside every tag no
  * "inf" or "nan" and no number longer than 12 digits (a coordinate is a
  * pixel position, never a data value). Returns NULL or the problem. */

@@ -95,6 +95,12 @@ START_TEST(every_number_series_seed_replays_clean)
 }
 END_TEST
 
+START_TEST(every_run_json_seed_replays_clean)
+{
+    replay("explore", cs_fuzz_explore, 5);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -102,6 +108,7 @@ int main(void)
         CS_TEST(every_command_line_seed_replays_clean),
         CS_TEST(every_samples_csv_seed_replays_clean),
         CS_TEST(every_number_series_seed_replays_clean),
+        CS_TEST(every_run_json_seed_replays_clean),
         NULL
     };
 
