@@ -352,18 +352,25 @@ static int write_reports(const xsession *x, int argc, char **argv, double second
     return CS_EXIT_OK;
 }
 
-/* Creates --out and writes plan.txt in it. */
+/* Creates --out, removes an earlier map's reports (a map that fails
+ * part-way never sits beside an older one's) and writes plan.txt. */
 static int prepare_out(xsession *x)
 {
+    static const char *const reports[] = { "run.json", "report.html", "junit.xml" };
     char path[CS_PATH_LEN], why[300];
     const char *dir = x->o->explore.out_dir;
     FILE *f;
+    size_t i;
     int bad;
 
     if (cs_make_dirs(dir)) {
         fprintf(stderr, "comstress: --out '%s': cannot create the directory: %s\n", dir,
                 cs_win32_text(GetLastError(), why, sizeof(why)));
         return CS_EXIT_OUTPUT;
+    }
+    for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, reports[i]);
+        cs_delete_file(path);
     }
     snprintf(path, sizeof(path), "%s/plan.txt", dir);
     if (!(f = cs_fopen(path, "wb"))) {
