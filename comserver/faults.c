@@ -218,6 +218,34 @@ int cs_fault_parse(const char *text, cs_fault *fault, long *param)
     return 0;
 }
 
+/* Does fault f take a parameter (its description says what it means)? */
+static int takes_param(cs_fault f)
+{
+    switch (f) {
+    case CS_FAULT_LEAK_BYTES: case CS_FAULT_HANG_CALL: case CS_FAULT_CRASH_CALL:
+    case CS_FAULT_LEAK_THEN_CRASH: case CS_FAULT_LEAK_EVERY: case CS_FAULT_LEAK_RANDOM:
+    case CS_FAULT_PLATEAU_CACHE: case CS_FAULT_TEMP_ALLOCS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cs_fault_param_ok(cs_fault f, long param, char *why, size_t n)
+{
+    if (!param)
+        return 1;
+    if (!takes_param(f))
+        snprintf(why, n, "%s takes no parameter (given %ld)", cs_fault_name(f), param);
+    else if (param < 0)
+        snprintf(why, n, "%s: parameter %ld is not a positive whole number", cs_fault_name(f), param);
+    else if (f == CS_FAULT_LEAK_RANDOM && param > 100)
+        snprintf(why, n, "leak-random: parameter %ld is a percentage, from 1 to 100", param);
+    else
+        return 1;
+    return 0;
+}
+
 size_t cs_fault_catalogue(char *buf, size_t size)
 {
     size_t need = 0;

@@ -134,6 +134,15 @@ cs_fault cs_fault_from_name(const char *name);
 int cs_fault_parse(const char *text, cs_fault *fault, long *param);
 
 /*
+ * Whether fault f takes param (0: none given, the fault's default, always
+ * taken). Faults without a parameter take none; leak-random's is a
+ * percentage (1 to 100); every other parameter is a positive count.
+ * Returns 1, or 0 with one line in why ("cannot-unload takes no
+ * parameter (given 3)").
+ */
+int cs_fault_param_ok(cs_fault f, long param, char *why, size_t n);
+
+/*
  * Writes the catalogue, one "name<TAB>description\n" line per fault
  * (CS_FAULT_NONE excluded), into buf (always NUL-terminated when size > 0).
  * Returns the length the full text needs, like snprintf.

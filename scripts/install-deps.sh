@@ -5,10 +5,13 @@
 # build can fetch check's source package. clang and libclang-rt-14-dev
 # (libFuzzer and the sanitizer runtimes) serve the fuzz preset alone
 # (scripts/fuzz.sh); chromium renders report.html in the browser test.
+# fp-compiler, fp-utils (fpcmake) and fpc-source give the Free Pascal
+# compiler and the runtime source the build compiles for win64
+# (cmake/BuildFreePascal.cmake).
 set -eu
 . "$(dirname "$0")/ticker.sh"
 
-PKGS="gcc libc6-dev chromium gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev"
+PKGS="gcc libc6-dev chromium gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev fp-compiler fp-utils fpc-source"
 
 missing=""
 for p in $PKGS; do

@@ -131,7 +131,7 @@ static BSTR bstr_from_utf8(const char *text)
 
 static HRESULT WINAPI probe_SetFault(IStressProbe *iface, BSTR name, LONG param)
 {
-    char narrow[64] = "";
+    char narrow[64] = "", why[160];
     WCHAR text[200];
     cs_fault fault = CS_FAULT_COUNT;
 
@@ -142,6 +142,11 @@ static HRESULT WINAPI probe_SetFault(IStressProbe *iface, BSTR name, LONG param)
     if (fault == CS_FAULT_COUNT) {
         _snwprintf(text, ARRAY_SIZE(text), L"SetFault: unknown fault '%.64ls' "
                    L"(see FaultCatalogue)", name ? name : L"");
+        text[ARRAY_SIZE(text) - 1] = 0;
+        return cs_set_error(&IID_IStressProbe, E_INVALIDARG, text);
+    }
+    if (!cs_fault_param_ok(fault, param, why, sizeof(why))) {
+        MultiByteToWideChar(CP_UTF8, 0, why, -1, text, ARRAY_SIZE(text));
         text[ARRAY_SIZE(text) - 1] = 0;
         return cs_set_error(&IID_IStressProbe, E_INVALIDARG, text);
     }

@@ -23,11 +23,12 @@ static int usage(char *err, size_t errlen, const char *fmt, ...)
 static const struct { const char *word; unsigned mask; } fail_words[] = {
     { "leak", CS_FAIL_LEAK }, { "leak-any", CS_FAIL_LEAK | CS_FAIL_LEAK_ANY }, { "refs", CS_FAIL_REFS },
     { "objects", CS_FAIL_OBJECTS }, { "blocks", CS_FAIL_BLOCKS }, { "unload", CS_FAIL_UNLOAD },
+    { "regression", CS_FAIL_REGRESSION },
     { "all", CS_FAIL_ALL }, { "none", 0 },
 };
 
 #define NFAIL_WORDS (sizeof(fail_words) / sizeof(fail_words[0]))
-#define FAIL_WORD_LIST "leak, leak-any, refs, objects, blocks, unload, all or none"
+#define FAIL_WORD_LIST "leak, leak-any, refs, objects, blocks, unload, regression, all or none"
 
 int cs_fail_on_parse(const char *text, unsigned *mask, char *err, size_t errlen)
 {
@@ -56,22 +57,28 @@ int cs_fail_on_parse(const char *text, unsigned *mask, char *err, size_t errlen)
     }
     if (none && words > 1)
         return usage(err, errlen, "--fail-on: none cannot be combined with other categories ('%s')", text);
+    /* The first version's words (leak, leak-any, none) kept every release
+     * category; a list naming no release category still does, and one
+     * naming neither those nor regression keeps regression too. */
+    if (!(*mask & (CS_FAIL_RELEASE | CS_FAIL_REGRESSION)))
+        *mask |= CS_FAIL_REGRESSION;
     if (!(*mask & CS_FAIL_RELEASE))
-        *mask |= CS_FAIL_RELEASE;       /* the first version's words */
+        *mask |= CS_FAIL_RELEASE;
     return CS_EXIT_OK;
 }
 
 char *cs_fail_on_words(unsigned mask, char *buf, size_t len)
 {
     static const unsigned order[] = { CS_FAIL_LEAK, CS_FAIL_LEAK_ANY, CS_FAIL_REFS, CS_FAIL_OBJECTS,
-                                      CS_FAIL_BLOCKS, CS_FAIL_UNLOAD };
-    static const char *const names[] = { "leak", "leak-any", "refs", "objects", "blocks", "unload" };
+                                      CS_FAIL_BLOCKS, CS_FAIL_UNLOAD, CS_FAIL_REGRESSION };
+    static const char *const names[] = { "leak", "leak-any", "refs", "objects", "blocks", "unload",
+                                         "regression" };
     size_t i, used = 0;
 
     buf[0] = 0;
     if (!(mask & CS_FAIL_RELEASE))
         return NULL;
-    if ((mask & CS_FAIL_ALL) == CS_FAIL_RELEASE) {
+    if (mask == (CS_FAIL_RELEASE | CS_FAIL_REGRESSION)) {
         snprintf(buf, len, "none");
         return buf;
     }

@@ -8,6 +8,7 @@
  * in every subcommand.
  */
 #include "options.h"
+#include "duration.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -23,10 +24,10 @@ const char *const cs_policy_names[CS_NPOLICIES] = { CS_POLICY_LIST(POLICY_NAME) 
 _Static_assert(CS_POLICY_COUNT == CS_NPOLICIES, "CS_NPOLICIES is the number of CS_POLICY_LIST entries");
 
 const char *const cs_life_scenarios[] = {
-    "tls-unload", "unload-deadlock", "unload-race", "crash", "hang", NULL
+    "tls-unload", "unload-deadlock", "unload-race", "crash", "hang", "pascal-tls", NULL
 };
 
-#define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang"
+#define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang, pascal-tls"
 #define COMMAND_LIST "run, compare, report, list, suite, explore"
 #define LIST_WORDS "faults, policies, classes, members"
 
@@ -58,7 +59,9 @@ typedef enum opt_kind {
     K_CALL,     /* non-empty text appended to calls[] */
     K_MODULE,   /* non-empty text appended to trace_modules[] */
     K_FAULT,    /* NAME[:PARAM] (cs_fault_split) kept as text */
-    K_FAIL_ON   /* categories (cs_fail_on_parse) into an unsigned */
+    K_FAIL_ON,  /* categories (cs_fail_on_parse) into an unsigned */
+    K_DURATION, /* 30s, 10m, 8h, 1d (cs_duration_parse) into a double */
+    K_PROGRESS  /* "off" (-1) or seconds from 0.1 to 3600 into a double */
 } opt_kind;
 
 typedef struct choice { const char *word; int value; } choice;
@@ -94,6 +97,9 @@ static const optdef opt_table[] = {
     { "--call", RUNS, K_CALL, F(calls), .what = "empty call text" },
     { "--script", RUNS, K_DIR, F(script), .what = "empty script path" },
     { "--iterations", RUNS, K_COUNT, F(iterations), 1, NO_MAX, 0, "a positive whole number" },
+    { "--duration", RUNS, K_DURATION, F(duration_s) },
+    { "--progress", RUNS, K_PROGRESS, F(progress_s) },
+    { "--baseline", RUNS, K_DIR, F(baseline), .what = "empty directory name" },
     { "--warmup", RUNS, K_COUNT, F(warmup), 0, NO_MAX, 0, "a whole number" },
     { "--sample-every", RUNS, K_COUNT, F(sample_every), 1, NO_MAX, 0, "a positive whole number" },
     { "--timeout", RUNS, K_COUNT, F(timeout_s), 1, CS_MAX_TIMEOUT_S, 0,
@@ -142,7 +148,10 @@ static const optdef opt_table[] = {
     { "--seconds", CHILD, K_REAL, F(life.seconds), 0, 3600, 1, "a duration from 0 to 3600 seconds" },
     { "--pin", CHILD, K_FLAG, F(life.pin) },
     { "--trace", CHILD, K_FLAG, F(life.trace) },
-    { "--variant", CHILD, K_CHOICE, F(life.fixed), .words = { { "leaky", 0 }, { "fixed", 1 } } },
+    { "--variant", CHILD, K_CHOICE, F(life.fixed),
+      .words = { { "leaky", CS_LIFE_LEAKY }, { "fixed", CS_LIFE_FIXED }, { "ended", CS_LIFE_ENDED },
+                 { "pool", CS_LIFE_POOL }, { "dll-threads", CS_LIFE_DLL_THREADS } } },
+    { "--library", CHILD, K_WORD, F(life.library), .words = { { "seed" }, { "record" }, { "empty" } } },
     { "--kind", CHILD, K_WORD, F(life.kind),
       .words = { { "av" }, { "illegal" }, { "stack" }, { "divide" } } },
     /* explore (a child `run` per member: its words are passed on) */
@@ -268,6 +277,8 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
     case K_COUNT: case K_INT: case K_UINT:
         if (!parse_count(val, &n) || n < d->lo || n > d->hi)
             return fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
+        if (d->field == F(iterations))
+            o->iterations_given = 1;
         if (d->kind == K_COUNT)
             *(long long *)field = n;
         else if (d->kind == K_INT)
@@ -301,6 +312,18 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
     }
     case K_FAIL_ON:
         return cs_fail_on_parse(val, (unsigned *)field, err, errlen);
+    case K_DURATION:
+        return cs_duration_parse(val, (double *)field, err, errlen) ? CS_EXIT_USAGE : CS_EXIT_OK;
+    case K_PROGRESS:
+        if (!strcmp(val, "off")) {
+            *(double *)field = -1;
+            return CS_EXIT_OK;
+        }
+        if (!parse_real(val, &r) || r < 0.1 || r > 3600)
+            return fail(err, errlen, "%s: '%s' is not off or a number of seconds from 0.1 to 3600",
+                        d->name, val);
+        *(double *)field = r;
+        return CS_EXIT_OK;
     case K_MODULE: case K_CALL:
         return take_listed(d, o, val, err, errlen);
     }
@@ -357,6 +380,7 @@ static void set_defaults(cs_options *o)
     o->life.seconds = 2.0;
     o->life.target = "ComStress.Target";
     o->life.kind = "av";
+    o->life.library = "seed";
     o->explore.depth = 1;
     o->explore.iterations = 300;
     o->explore.out_dir = "comstress-explore";
@@ -443,6 +467,17 @@ static int take_option(cs_options *o, int argc, char **argv, int *i, char *err, 
     return take(d, o, argv[++*i], err, errlen);
 }
 
+/* --variant words each scenario has: leaky and fixed for the C DLLs,
+ * everything but fixed for pascal-tls. */
+static int check_variant(const cs_life_options *l, char *err, size_t errlen)
+{
+    if (!strcmp(l->scenario, "pascal-tls") && l->fixed == CS_LIFE_FIXED)
+        return fail(err, errlen, "child pascal-tls: --variant fixed does not exist (leaky, ended, pool, dll-threads)");
+    if (strcmp(l->scenario, "pascal-tls") && l->fixed > CS_LIFE_FIXED)
+        return fail(err, errlen, "child %s: --variant is leaky or fixed", l->scenario);
+    return CS_EXIT_OK;
+}
+
 /* What must hold once every word is read; the defaults that depend on
  * the command are settled here. */
 static int check_whole(cs_options *o, char *err, size_t errlen)
@@ -463,7 +498,7 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
     case CS_CMD_CHILD:
         if (!o->life.scenario)
             return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
-        break;
+        return check_variant(&o->life, err, errlen);
     case CS_CMD_RUN: case CS_CMD_COMPARE:
         if (!o->fail_on)
             o->fail_on = CS_FAIL_DEFAULT;
@@ -474,6 +509,11 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
                         "through the DLL's own class factory");
         if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
             return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
+        if (o->duration_s > 0 && o->iterations_given)
+            return fail(err, errlen, "--duration and --iterations: give one (a soak run lasts --duration, "
+                        "a counted run --iterations)");
+        if (o->duration_s > 0)
+            o->iterations = CS_SOAK_ITERATIONS;
         if (o->warmup >= o->iterations)
             return fail(err, errlen, "--warmup: %lld is not below --iterations %lld",
                         o->warmup, o->iterations);
@@ -569,9 +609,9 @@ int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
     name[n] = 0;
     if (!colon)
         return CS_EXIT_OK;
-    if (!parse_count(colon + 1, &v) || v > 2147483647)
-        return fail(err, errlen, "--fault: parameter '%s' of %s is not a whole number from 0 to 2147483647",
-                    colon + 1, name);
+    if (!parse_count(colon + 1, &v) || v < 1 || v > 2147483647)
+        return fail(err, errlen, "--fault: parameter '%s' of %s is not a whole number from 1 to 2147483647 "
+                    "(leave it out for the fault's default)", colon + 1, name);
     *param = (long)v;
     return CS_EXIT_OK;
 }

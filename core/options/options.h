@@ -35,6 +35,8 @@ typedef enum cs_exit {
                               * paths past the classic 260 characters) */
 #define CS_MAX_TIMEOUT_S 4294967LL  /* --timeout: the most whole seconds a
                               * Win32 wait of 32-bit milliseconds holds */
+#define CS_SOAK_ITERATIONS (1LL << 60) /* a --duration run's iterations:
+                              * never reached; the clock ends it */
 #define CS_PATH_ROOM   128   /* what a directory option leaves for the
                               * names comstress puts under it */
 
@@ -51,7 +53,14 @@ typedef enum cs_exit {
  *   blocks    CoTaskMem/BSTR blocks left per call (the malloc spy), and
  *             traced allocation sites that leak (--trace)
  *   unload    the server DLL that does not unload at the end
- * or all. A list that names none of the release categories (refs,
+ *   regression  with --baseline: a metric that leaks now and did not
+ *             then, a leak that got steeper, a release finding new since
+ *             the baseline (core/verdicts/regress.h)
+ * or all. Without --fail-on a run fails on leak, the release categories
+ * and regression. A list that names none of the release categories keeps
+ * them all, and one that names neither them nor regression keeps
+ * regression too: the words of the first version (leak, leak-any, none)
+ * mean what they meant. A list that names none of the release categories (refs,
  * objects, blocks, unload) keeps them all, as the words of the first
  * version did: leak (the default), leak-any, and none (no leak verdict
  * fails the run; release findings still do).
@@ -62,9 +71,10 @@ typedef enum cs_exit {
 #define CS_FAIL_OBJECTS   0x08u
 #define CS_FAIL_UNLOAD    0x10u
 #define CS_FAIL_BLOCKS    0x20u
+#define CS_FAIL_REGRESSION 0x40u
 #define CS_FAIL_RELEASE   (CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD)
-#define CS_FAIL_ALL       (CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_RELEASE)
-#define CS_FAIL_DEFAULT   (CS_FAIL_LEAK | CS_FAIL_RELEASE)
+#define CS_FAIL_ALL       (CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_RELEASE | CS_FAIL_REGRESSION)
+#define CS_FAIL_DEFAULT   (CS_FAIL_LEAK | CS_FAIL_RELEASE | CS_FAIL_REGRESSION)
 
 /* Parses a --fail-on value into *mask (never 0: a list naming no release
  * category holds them all). Returns CS_EXIT_OK, or CS_EXIT_USAGE with one
@@ -125,13 +135,23 @@ typedef struct cs_life_options {
     int cycles;               /* --cycles C (50), tls-unload */
     int threads;              /* --threads N: live workers (4) or creators (4) */
     unsigned block_size;      /* --block-size B (4096), tls-unload */
-    int fixed;                /* --variant leaky|fixed */
+    int fixed;                /* --variant: CS_LIFE_LEAKY, CS_LIFE_FIXED, ... */
     int pin;                  /* --pin: one extra LoadLibrary, never unloaded */
     double seconds;           /* --seconds S (2), unload-race */
     const char *target;       /* --target PROGID (ComStress.Target), unload-race */
     const char *kind;         /* --kind av|illegal|stack|divide, crash */
     int trace;                /* --trace: tls-unload names its blocks' site */
+    const char *library;      /* --library seed|record|empty (seed), pascal-tls */
 } cs_life_options;
+
+/* --variant words. tls-unload and unload-deadlock take leaky and fixed;
+ * pascal-tls takes leaky, ended, pool and dll-threads (the Pascal runtime
+ * has no fixed form). */
+#define CS_LIFE_LEAKY       0
+#define CS_LIFE_FIXED       1
+#define CS_LIFE_ENDED       2  /* the threads end before each unload */
+#define CS_LIFE_POOL        3  /* a thread pool outlives the cycles */
+#define CS_LIFE_DLL_THREADS 4  /* the DLL starts (and ends) the threads */
 
 /* Names of the lifecycle scenarios, NULL-terminated. */
 extern const char *const cs_life_scenarios[];
@@ -171,6 +191,15 @@ typedef struct cs_options {
     const char *script;               /* --script FILE: statements, one a line;
                                        * they run before the --call ones */
     long long iterations;
+    int iterations_given;             /* --iterations was given */
+    double duration_s;                /* --duration: a soak run of so many
+                                       * seconds (iterations unbounded);
+                                       * 0: --iterations counts the run */
+    double progress_s;                /* --progress N: a progress line every
+                                       * N s when the output is no terminal;
+                                       * 0: the default (10 s); <0: off */
+    const char *baseline;             /* --baseline DIR: an earlier run to
+                                       * set this one beside, NULL: none */
     long long warmup;                 /* -1: default (10% of iterations) */
     long long sample_every;           /* 0: default (about 200 samples) */
     const char *out_dir;
@@ -226,7 +255,10 @@ int cs_options_main(int argc, char **argv, cs_options *o, const char *prog, int 
 /* Splits a --fault value "NAME[:PARAM]" into name (size namelen) and
  * *param (-1 when absent). Returns 0, or CS_EXIT_USAGE with a one-line
  * message: a name is lower-case letters, digits and '-', a parameter a
- * whole number from 0 to 2147483647. */
+ * whole number from 1 to 2147483647 (0 would mean "the default" to the
+ * server: a fault that never fires; leave it out instead). Whether the
+ * fault takes a parameter, and in what range, is the server's to say
+ * (its SetFault refuses it). */
 int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
                    char *err, size_t errlen);
 

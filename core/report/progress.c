@@ -47,11 +47,14 @@ char *cs_progress_line(const cs_progress *p, char *buf, size_t len)
     if (!len)
         return buf;
     buf[0] = '\0';
+    put(buf, len, &at, "progress: ");
+    if (p->name)
+        put(buf, len, &at, "%s, ", p->name);
     if (p->total > 0)
-        put(buf, len, &at, "progress: %lld/%lld iterations (%.0f%%)", p->done, p->total,
+        put(buf, len, &at, "%lld/%lld iterations (%.0f%%)", p->done, p->total,
             floor(100.0 * (double)p->done / (double)p->total));
     else
-        put(buf, len, &at, "progress: %lld iterations", p->done);
+        put(buf, len, &at, "%lld iterations", p->done);
     if (isfinite(p->calls_per_second) && p->calls_per_second > 0)
         put(buf, len, &at, ", %.0f calls/s", p->calls_per_second);
     if (isfinite(p->heap_bytes))

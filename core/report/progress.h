@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 typedef struct cs_progress {
+    const char *name;         /* the run's ("compare/none"), NULL: none */
     long long done;           /* iterations done */
     long long total;          /* iterations planned; 0 for a --duration run */
     double elapsed_s;
@@ -18,9 +19,10 @@ typedef struct cs_progress {
 } cs_progress;
 
 /*
- * One line, without a line end: "progress: 120000/1000000 iterations
- * (12%), 95000 calls/s, heap 1.20 MB, 0:12 elapsed, 1:28 left", or for a
- * --duration run "progress: 120000 iterations, 95000 calls/s, heap 1.20
+ * One line, without a line end: "progress: run/type, 120000/1000000 iterations
+ * (12%), 95000 calls/s, heap 1.20 MB, 0:12 elapsed, 1:28 left" (the name
+ * left out when there is none), or for a --duration run "progress:
+ * run/type, 120000 iterations, 95000 calls/s, heap 1.20
  * MB, 0:12 of 10:00 (2%), 9:48 left". Parts not known yet are left out;
  * time left is estimated from the pace so far (unknown before the first
  * iteration). Returns buf.

@@ -245,6 +245,44 @@ static void write_release(FILE *f, const cs_chart_run *runs, size_t n)
     }
 }
 
+/* --baseline: per run, what changed since the earlier run (regressions
+ * first); a regression in red only when it gates the run. */
+static void write_baseline(FILE *f, const cs_chart_run *runs, size_t n)
+{
+    size_t i, k, any = 0;
+
+    for (i = 0; i < n; i++)
+        any += runs[i].run->baseline != NULL;
+    if (!any)
+        return;
+    fputs("<h2>Against the baseline</h2>\n", f);
+    for (i = 0; i < n; i++) {
+        const cs_run *r = runs[i].run;
+        int gates = (r->fail_on & CS_FAIL_REGRESSION) != 0;
+
+        if (!r->baseline)
+            continue;
+        fputs("<p><b>", f);
+        cs_put_xml(f, r->name);
+        fputs("</b> against <code>", f);
+        cs_put_xml(f, r->baseline);
+        fprintf(f, "</code>: %s</p>\n", !r->nchanges ? "no regression, nothing fixed"
+                : r->regressions ? (gates ? "<span class=\"leak\">regressed</span>"
+                                          : "regressed (left out by --fail-on)")
+                : "<span class=\"clean\">nothing regressed</span>");
+        if (!r->nchanges)
+            continue;
+        fputs("<ul>", f);
+        for (k = 0; k < r->nchanges && k < CS_MAX_CHANGES; k++) {
+            fprintf(f, "<li><span class=\"%s\">%s</span>: ", r->change_regression[k] ? (gates ? "leak" : "inconclusive")
+                    : "clean", r->change_regression[k] ? "regression" : "fixed");
+            cs_put_xml(f, r->changes[k]);
+            fputs("</li>", f);
+        }
+        fputs("</ul>\n", f);
+    }
+}
+
 /* A row of the context table. */
 static void context_row(FILE *f, const char *name, const char *value)
 {
@@ -276,6 +314,7 @@ int cs_html_write(FILE *f, const cs_context *ctx, const cs_chart_run *runs, size
             "<title>comstress report</title>\n<style>%s</style>\n</head>\n<body>\n"
             "<h1>comstress report</h1>\n", style);
     write_findings(f, runs, n);
+    write_baseline(f, runs, n);
     write_summary(f, runs, n);
     fputs("<h2>Memory</h2>\n", f);
     cs_svg_write(f, runs, n);

@@ -159,6 +159,33 @@ static void write_allocations(FILE *f, const cs_run *r)
     fputs(r->nallocs ? "\n      ]" : "]", f);
 }
 
+/* "baseline": the run set beside an earlier one (--baseline): its
+ * directory, the regressions found and every change listed, or null. */
+static void write_baseline(FILE *f, const cs_run *r)
+{
+    size_t i;
+
+    key(f, 6, 0, "baseline");
+    if (!r->baseline) {
+        fputs("null", f);
+        return;
+    }
+    fputc('{', f);
+    key(f, 8, 1, "dir");
+    cs_put_json_string(f, r->baseline);
+    kv_num(f, 8, "regressions", (double)r->regressions);
+    key(f, 8, 0, "changes");
+    fputc('[', f);
+    for (i = 0; i < r->nchanges && i < CS_MAX_CHANGES; i++) {
+        fputs(i ? ",\n          {" : "\n          {", f);
+        key(f, 12, 1, "kind");
+        cs_put_json_string(f, r->change_regression[i] ? "regression" : "fixed");
+        kv_str(f, 12, "text", r->changes[i]);
+        fputs("}", f);
+    }
+    fputs(r->nchanges ? "\n        ]\n      }" : "]\n      }", f);
+}
+
 static void write_run(FILE *f, const cs_run *r)
 {
     char gate[96];
@@ -200,6 +227,7 @@ static void write_run(FILE *f, const cs_run *r)
     write_verdicts(f, r);
     write_release(f, r, &j);
     write_allocations(f, r);
+    write_baseline(f, r);
     fputs("\n    }", f);
 }
 

@@ -40,8 +40,8 @@ static void count_cases(const cs_run *r, const cs_judgement *j, size_t *tests, s
 {
     size_t i;
 
-    *tests = r->nverdicts + (r->release.measured != 0) + (r->error != NULL);
-    *failures = r->release.measured && j->release_fails;
+    *tests = r->nverdicts + (r->release.measured != 0) + (r->error != NULL) + (r->baseline != NULL);
+    *failures = (r->release.measured && j->release_fails) + ((j->failed & CS_FAIL_REGRESSION) != 0);
     *errors = r->error != NULL;
     for (i = 0; i < r->nverdicts && i < CS_M_COUNT; i++)
         *failures += j->verdict[i] == CS_G_GATES;
@@ -116,6 +116,35 @@ static void write_release_case(FILE *f, const cs_run *r, const cs_judgement *j)
     fputs("</testcase>\n", f);
 }
 
+/* --baseline: one testcase "regression", a <failure> listing every change
+ * when a regression gates the run; else the changes (or "no change") as
+ * its output. */
+static void write_baseline_case(FILE *f, const cs_run *r, const cs_judgement *j)
+{
+    size_t i, n = r->nchanges < CS_MAX_CHANGES ? r->nchanges : CS_MAX_CHANGES;
+    int fails = (j->failed & CS_FAIL_REGRESSION) != 0;
+
+    open_case(f, r, "regression");
+    if (fails) {
+        fputs("\n      <failure type=\"regression\" message=\"", f);
+        for (i = 0; i < n && !r->change_regression[i]; i++)
+            ;
+        cs_put_xml(f, i < n ? r->changes[i] : "regressions against the baseline");
+        fputs("\">", f);
+    } else {
+        fputs("<system-out>", f);
+    }
+    fputs("against ", f);
+    cs_put_xml(f, r->baseline);
+    fputs(n ? ":\n" : ": no regression, nothing fixed", f);
+    for (i = 0; i < n; i++) {
+        fputs(r->change_regression[i] ? "regression: " : "fixed: ", f);
+        cs_put_xml(f, r->changes[i]);
+        fputc('\n', f);
+    }
+    fputs(fails ? "</failure>\n    </testcase>\n" : "</system-out></testcase>\n", f);
+}
+
 static void write_suite(FILE *f, const cs_run *r)
 {
     size_t tests, failures, errors, i;
@@ -131,6 +160,8 @@ static void write_suite(FILE *f, const cs_run *r)
         write_verdict_case(f, r, &j, i);
     if (r->release.measured)
         write_release_case(f, r, &j);
+    if (r->baseline)
+        write_baseline_case(f, r, &j);
     if (r->error) {
         open_case(f, r, "run");
         fputs("\n      <error type=\"", f);

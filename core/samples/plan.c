@@ -26,10 +26,21 @@ static void resolve_policies(const cs_options *o, cs_plan *p)
 static void resolve_schedule(const cs_options *o, cs_plan *p)
 {
     p->iterations = o->iterations;
+    p->duration_s = o->duration_s;
     p->warmup_given = o->warmup >= 0;
     p->warmup = p->warmup_given ? o->warmup : cs_default_warmup(o->iterations);
     p->sample_every_given = o->sample_every > 0;
     p->sample_every = p->sample_every_given ? o->sample_every : cs_plan_default_sample_every(o->iterations);
+    if (p->duration_s > 0) {
+        /* a soak: the clock ends it, the warm-up is the first tenth of its
+         * time (the runner marks the iteration), samples start dense and
+         * space themselves out (the sampler's share, the row budget) */
+        if (!p->warmup_given)
+            p->warmup = CS_SOAK_ITERATIONS;
+        if (!p->sample_every_given)
+            p->sample_every = 1;
+        p->row_budget = CS_SOAK_ROW_BUDGET;
+    }
     p->walk_every = o->heap_walk_every || p->sample_every_given;
 }
 
@@ -63,4 +74,6 @@ void cs_plan_resolve(const cs_options *o, cs_plan *p)
     p->ntrace_modules = o->ntrace_modules;
     p->out_dir = o->out_dir;
     p->verbose = o->verbose;
+    p->progress_s = o->progress_s ? o->progress_s : 10;
+    p->baseline = o->baseline;
 }

@@ -39,6 +39,12 @@ typedef struct cs_plan {
     cs_policy policies[CS_NPOLICIES];
     size_t npolicies;
     /* the schedule */
+    double duration_s;                /* --duration: a soak run ended by the
+                                       * clock (iterations CS_SOAK_ITERATIONS,
+                                       * never reached); 0: counted */
+    size_t row_budget;                /* samples a run keeps in samples.csv:
+                                       * past it, every other row goes and
+                                       * the interval doubles (0: no limit) */
     long long iterations;
     long long warmup;                 /* iterations left out of verdicts */
     int warmup_given;                 /* 0: the default (a tenth), which a
@@ -61,11 +67,20 @@ typedef struct cs_plan {
     /* outputs */
     const char *out_dir;
     int verbose;
+    double progress_s;                /* a progress line every so many
+                                       * seconds when the output is no
+                                       * terminal (10 by default); <0: off */
+    const char *baseline;             /* --baseline DIR, NULL: none */
 } cs_plan;
 
 /* Resolves o (a parsed run or compare) into p: the one place the
  * defaults that depend on other options are derived. */
 void cs_plan_resolve(const cs_options *o, cs_plan *p);
+
+/* The samples a --duration run keeps in samples.csv at most: thinned
+ * evenly past it, so a soak of any length stays small (about 0.5 MB of
+ * rows) and its verdict uses samples spread over the whole run. */
+#define CS_SOAK_ROW_BUDGET 4096
 
 /* The samples interval of a run of iterations when none is given: about
  * 200 samples, at least one iteration apart. */

@@ -10,6 +10,7 @@ struct cs_csv_writer {
     FILE *f;
     size_t rows;
     int failed;
+    char *path;               /* for cs_csv_thin */
 };
 
 /* A text field, quoted (RFC 4180) only when it has to be. */
@@ -49,7 +50,8 @@ cs_csv_writer *cs_csv_open(const char *path)
     if (!w)
         return NULL;
     /* binary: the same bytes on Windows and elsewhere, LF line ends */
-    if (!(w->f = cs_fopen(path, "wb"))) {
+    if (!(w->path = strdup(path)) || !(w->f = cs_fopen(path, "wb"))) {
+        free(w->path);
         free(w);
         return NULL;
     }
@@ -59,6 +61,7 @@ cs_csv_writer *cs_csv_open(const char *path)
     fputc('\n', w->f);
     if (fflush(w->f) || ferror(w->f)) {
         fclose(w->f);
+        free(w->path);
         free(w);
         return NULL;
     }
@@ -69,7 +72,7 @@ int cs_csv_write(cs_csv_writer *w, const char *run, const cs_sample *s)
 {
     int m;
 
-    if (!w || !s)
+    if (!w || !s || !w->f)
         return -1;
     put_field(w->f, run);
     fprintf(w->f, ",%lld,%.6f", s->iteration, isfinite(s->elapsed_s) ? s->elapsed_s : 0.0);
@@ -98,9 +101,86 @@ int cs_csv_close(cs_csv_writer *w)
 
     if (!w)
         return 0;
-    rc = fclose(w->f) || w->failed ? -1 : 0;
+    rc = (w->f && fclose(w->f)) || w->failed ? -1 : 0;
+    free(w->path);
     free(w);
     return rc;
+}
+
+/* Does line (a row of samples.csv) belong to the run whose first field,
+ * as written, is head (with its comma)? */
+static int row_of(const char *line, const char *head, size_t hn)
+{
+    return !strncmp(line, head, hn);
+}
+
+/* Does the row (past its run field, at p) have a heap figure? The heap
+ * bytes are the field after iteration and elapsed_s. */
+static int has_heap(const char *p)
+{
+    int commas = 0;
+
+    for (; *p && *p != '\n' && commas < 2; p++)
+        commas += *p == ',';
+    return commas == 2 && *p && *p != ',' && *p != '\n';
+}
+
+/* Writes text's lines to out, thinning run's rows (head: its first field
+ * as written, with the comma). Returns the rows of run kept. */
+static long thin_text(const char *text, const char *head, FILE *out)
+{
+    size_t hn = strlen(head), k = 0;
+    const char *line = text, *end;
+    long kept = 0;
+    int first = 1;
+
+    for (; *line; line = end) {
+        end = strchr(line, '\n');
+        end = end ? end + 1 : line + strlen(line);
+        if (!first && row_of(line, head, hn)) {
+            if (k++ % 2 && !has_heap(line + hn))
+                continue;
+            kept++;
+        }
+        first = 0;
+        fwrite(line, 1, (size_t)(end - line), out);
+    }
+    return kept;
+}
+
+long cs_csv_thin(cs_csv_writer *w, const char *run)
+{
+    char head[512], *text, *tmp;
+    FILE *out;
+    long kept = -1;
+    size_t n;
+
+    if (!w || !w->f || fflush(w->f))
+        return -1;
+    if (strpbrk(run, ",\"\r\n") || strlen(run) + 2 > sizeof(head))
+        return -1;                    /* names are plain: "run/type" */
+    snprintf(head, sizeof(head), "%s,", run);
+    n = strlen(w->path);
+    if (!(tmp = malloc(n + 6)))
+        return -1;
+    memcpy(tmp, w->path, n);
+    memcpy(tmp + n, ".thin", 6);
+    fclose(w->f);                     /* Windows replaces no open file */
+    w->f = NULL;
+    if ((text = cs_read_whole(w->path)) && (out = cs_fopen(tmp, "wb"))) {
+        kept = thin_text(text, head, out);
+        if (fflush(out) || ferror(out))
+            kept = -1;
+        if (fclose(out) || kept < 0 || cs_replace_file(tmp, w->path)) {
+            kept = -1;
+            cs_remove_file(tmp);
+        }
+    }
+    free(text);
+    free(tmp);
+    if (!(w->f = cs_fopen(w->path, "ab")))
+        w->failed = 1;
+    return kept;
 }
 
 /* ---- reader ---- */
@@ -109,14 +189,16 @@ int cs_csv_close(cs_csv_writer *w)
 enum { COL_IGNORE = -1, COL_RUN = -2, COL_ITERATION = -3, COL_ELAPSED = -4 };
 
 /* What read_line found. */
-enum { LINE_OOM = -2, LINE_EOF = -1, LINE_CUT = 0, LINE_OK = 1, LINE_NUL = 2, LINE_LONG = 3 };
+enum { LINE_BINARY = -3, LINE_OOM = -2, LINE_EOF = -1, LINE_CUT = 0, LINE_OK = 1, LINE_NUL = 2, LINE_LONG = 3 };
 
 /* Reads one line into *buf (NUL-terminated, newline and CR removed), one
  * byte at a time, so a NUL byte is seen rather than cutting the line.
  * Returns LINE_OK; LINE_CUT for a last line without its newline (a crash
  * mid-write); LINE_NUL when the line holds a NUL byte; LINE_LONG when it
  * is longer than CS_CSV_MAX_LINE (the rest is read and dropped, so memory
- * stays bounded); LINE_EOF at the end; LINE_OOM. */
+ * stays bounded); LINE_EOF at the end; LINE_OOM; LINE_BINARY, at once,
+ * when a line passes CS_CSV_MAX_LINE holding a NUL byte: no text, and
+ * maybe no end (a device such as /dev/zero), so reading stops there. */
 static int read_line(FILE *f, char **buf, size_t *cap)
 {
     size_t len = 0;
@@ -125,6 +207,8 @@ static int read_line(FILE *f, char **buf, size_t *cap)
     while ((c = getc(f)) != EOF && c != '\n') {
         any = 1;
         nul |= c == 0;
+        if (len >= CS_CSV_MAX_LINE && nul)
+            return LINE_BINARY;
         if (len >= CS_CSV_MAX_LINE)
             continue;
         if (len + 2 > *cap) {
@@ -403,13 +487,18 @@ int cs_csv_read_stream(FILE *f, const char *name, cs_csv_data *d, char *err, siz
     memset(d, 0, sizeof(*d));
     if ((rc = read_line(f, &line, &cap)) != LINE_OK || (ncols = parse_header(line, roles)) < 0) {
         snprintf(err, errlen, "%s: %s", name, rc == LINE_OOM ? "out of memory"
+                 : rc == LINE_BINARY ? "not a text file (a line of NUL bytes past any length a row has)"
                  : "no header row (expected run,iteration,elapsed_s,...)");
         free(line);
         return -1;
     }
-    while ((rc = read_line(f, &line, &cap)) >= 0) {
+    while ((rc = read_line(f, &line, &cap)) != LINE_EOF && rc != LINE_OOM) {
         lineno++;
         run = "";
+        if (rc == LINE_BINARY) {
+            skip_row(d, lineno, "NUL bytes past any length a row has: reading stopped there");
+            break;
+        }
         if (rc != LINE_OK)
             skip_row(d, lineno, line_problem(rc));
         else if (!*line)

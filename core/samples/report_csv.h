@@ -31,6 +31,19 @@ size_t cs_csv_rows(const cs_csv_writer *w);
  * close failed at any point. */
 int cs_csv_close(cs_csv_writer *w);
 
+/*
+ * Thins the rows of run in the file to half, evenly: its first row (the
+ * baseline) and every second one after it are kept, and so is every row
+ * with a heap figure (the heap walks are few, and each one counts for the
+ * heap's verdict); other runs' rows are kept whole. The file is written
+ * anew under a temporary name that then replaces it, so a crash leaves
+ * the old file or the new one, never half of one; the writer appends to
+ * it afterwards. This is how a soak run keeps a fixed budget of rows
+ * whatever its length. Returns the rows of run left, or -1 when the file
+ * could not be thinned (it is then as it was).
+ */
+long cs_csv_thin(cs_csv_writer *w, const char *run);
+
 /* The samples of one run, in file order. */
 typedef struct cs_csv_run {
     char *name;
@@ -63,7 +76,10 @@ typedef struct cs_csv_data {
  * a double (1e999) or not finite ("inf", "nan": the writer leaves a
  * metric not measured empty), an iteration is negative or not a whole
  * number, the field count differs from the header's, a line holds a NUL
- * byte or is longer than CS_CSV_MAX_LINE. A number below the smallest
+ * byte or is longer than CS_CSV_MAX_LINE; a line past CS_CSV_MAX_LINE
+ * that holds a NUL byte stops the reading there (no text, maybe no end:
+ * a device), skipped and counted, or, as the header, refuses the file.
+ * A number below the smallest
  * normal double (1e-320) is read as the nearest double. Time and memory
  * are linear in the file's size, whatever the number of runs. Returns 0,
  * or -1 with a one-line message in err naming the file (cannot open, no

@@ -106,6 +106,20 @@ static void put_findings(FILE *f, const cs_run *r)
     }
 }
 
+/* The changes against a baseline: "baseline DIR", then one line a change
+ * ("regression TEXT" or "fixed TEXT") and "regressions N" (found in all). */
+static void put_changes(FILE *f, const cs_run *r)
+{
+    size_t i;
+
+    if (!r->baseline)
+        return;
+    put(f, "baseline", r->baseline);
+    for (i = 0; i < r->nchanges && i < CS_MAX_CHANGES; i++)
+        put(f, r->change_regression[i] ? "regression" : "fixed", r->changes[i]);
+    put_ll(f, "regressions", (long long)r->regressions);
+}
+
 int cs_runinfo_write(FILE *f, const cs_run *r)
 {
 
@@ -134,6 +148,7 @@ int cs_runinfo_write(FILE *f, const cs_run *r)
     put_ll(f, "can_unload", r->release.can_unload);
     put_ll(f, "unloaded", r->release.unloaded);
     put_findings(f, r);
+    put_changes(f, r);
     put_allocs(f, r);
     put(f, "error", r->error);
     put(f, "status", cs_status_word(r->status));
@@ -304,7 +319,7 @@ static int apply_gate(cs_run *r, const char *key, size_t klen, const char *v, si
     } else if (IS("gate")) {
         long long level = vlen && *v >= '0' && *v <= '2' ? *v - '0' : 1;
         if (!r->fail_on)
-            r->fail_on = CS_FAIL_RELEASE | (level >= 2 ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
+            r->fail_on = CS_FAIL_RELEASE | CS_FAIL_REGRESSION | (level >= 2 ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
                                             : level == 1 ? CS_FAIL_LEAK : 0);
     } else if (IS("finding_category")) {
         if (last && last <= CS_MAX_FINDINGS)
@@ -386,6 +401,18 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
         r->release.unloaded = (int)to_ll(num, -1);
     else if (IS("server_foreign"))
         r->release.foreign = (int)to_ll(num, 0);
+    else if (IS("regressions"))
+        r->regressions = (size_t)to_ll(num, 0);
+    else if (IS("baseline") || ((IS("regression") || IS("fixed")) && r->nchanges < CS_MAX_CHANGES)) {
+        if (!(s = keep(ri, v, vlen)))
+            return -1;
+        if (IS("baseline")) {
+            r->baseline = s;
+        } else {
+            r->change_regression[r->nchanges] = IS("regression");
+            r->changes[r->nchanges++] = s;
+        }
+    }
     else if (IS("finding") && r->release.nfindings < CS_MAX_FINDINGS) {
         if (!(s = keep(ri, v, vlen)))
             return -1;
@@ -495,6 +522,15 @@ void cs_runinfo_merge(const cs_run *rec, cs_run *r)
     for (i = 0; i < rec->release.nfindings; i++) {
         r->release.findings[i] = rec->release.findings[i];
         r->release.categories[i] = rec->release.categories[i];
+    }
+    if (rec->baseline) {
+        r->baseline = rec->baseline;
+        r->nchanges = rec->nchanges;
+        r->regressions = rec->regressions;
+        for (i = 0; i < rec->nchanges; i++) {
+            r->changes[i] = rec->changes[i];
+            r->change_regression[i] = rec->change_regression[i];
+        }
     }
     if (rec->allocs) {
         r->allocs = rec->allocs;

@@ -8,6 +8,15 @@
  * values escaped (\n, \t, \r, \\) so a value is always one line. Unknown
  * keys are skipped: fields can be added, never renamed. Pure.
  *
+ * The gate and the findings are kept whole, so `report DIR --fail-on X`
+ * judges the run anew (judge.h): "fail_on WORDS" (the --fail-on
+ * categories; "gate LEVEL", the leak level alone, is still written for
+ * older readers and read when "fail_on" is absent), each "finding LINE"
+ * as found followed by its "finding_category WORD", "findings_dropped"
+ * (the categories of findings past the list), "server_foreign" (a server
+ * without the probe), "status WORD" (how the run ended, status.h).
+ * "release_failed" says the run's own judgement, for older readers.
+ *
  * A traced run's allocation sites follow its findings: "allocations N"
  * (the run was traced; N sites follow, maybe none), then for each site
  * "alloc CLASS" and its fields "alloc_allocator", "alloc_call" (absent:

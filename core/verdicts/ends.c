@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ends.h"
+#include "status.h"
 #include "options.h"
 
 const char *cs_end_name(cs_end e)
@@ -88,6 +89,28 @@ void cs_classify(int timed_out, unsigned long exit_code, int threads_at_kill,
     }
 }
 
+/* A run that ended with an error: its status note ("status could not
+ * write") gives the exit code and the words; without one (a first phase
+ * file), an internal error. */
+static int error_end(const cs_phase_info *pi, const char *phase, char *text, size_t n)
+{
+    const char *p = strstr(pi->notes, CS_NOTE_STATUS);
+    char word[48] = "";
+    cs_status st = CS_ST_COUNT;
+
+    if (p) {
+        p += strlen(CS_NOTE_STATUS);
+        snprintf(word, sizeof(word), "%.*s", (int)strcspn(p, ";\r\n"), p);
+        st = cs_status_from_word(word);
+    }
+    if (st == CS_ST_COUNT || st == CS_ST_COMPLETED) {
+        snprintf(text, n, "ended with an error, in phase '%s'", phase);
+        return CS_EXIT_INTERNAL;
+    }
+    snprintf(text, n, "ended: %s, in phase '%s'", word, phase);
+    return cs_status_exit(st);
+}
+
 int cs_phase_end_code(const cs_phase_info *pi, char *text, size_t n)
 {
     const char *phase = pi->phase[0] ? pi->phase : "no phase recorded";
@@ -112,10 +135,8 @@ int cs_phase_end_code(const cs_phase_info *pi, char *text, size_t n)
         snprintf(text, n, "interrupted (Ctrl-C or a termination request), in phase '%s'", phase);
         return CS_EXIT_INTERRUPTED;
     }
-    if (!strcmp(pi->end_status, "error")) {
-        snprintf(text, n, "ended with an error, in phase '%s'", phase);
-        return CS_EXIT_INTERNAL;
-    }
+    if (!strcmp(pi->end_status, "error"))
+        return error_end(pi, phase, text, n);
     return CS_EXIT_OK;
 }
 

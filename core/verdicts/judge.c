@@ -79,6 +79,25 @@ static void judge_findings(const cs_run *r, unsigned gate, cs_judgement *j)
     }
 }
 
+/* The changes of r against its baseline under gate, into j: the run
+ * fails on a regression when the gate holds regression. */
+static void judge_regressions(const cs_run *r, unsigned gate, cs_judgement *j)
+{
+    size_t k, listed = 0;
+
+    if (!r->baseline || !r->regressions || !(gate & CS_FAIL_REGRESSION))
+        return;
+    j->gated++;
+    j->failed |= CS_FAIL_REGRESSION;
+    for (k = 0; k < r->nchanges && k < CS_MAX_CHANGES; k++)
+        if (r->change_regression[k]) {
+            reason(j, "regression against the baseline: %s", r->changes[k]);
+            listed++;
+        }
+    if (r->regressions > listed)
+        reason(j, "more regressions than a run lists (%d)", CS_MAX_CHANGES);
+}
+
 int cs_judge(const cs_run *r, unsigned gate, cs_judgement *j)
 {
     memset(j, 0, sizeof(*j));
@@ -88,6 +107,7 @@ int cs_judge(const cs_run *r, unsigned gate, cs_judgement *j)
     judge_verdicts(r, gate, j);
     if (r->release.measured)
         judge_findings(r, gate, j);
+    judge_regressions(r, gate, j);
     j->fails = r->error != NULL || j->gated > 0;
     return j->fails;
 }

@@ -14,6 +14,8 @@
 
 /* Classified release findings kept per run (release_rules.h). */
 #define CS_MAX_FINDINGS 16
+/* Changes against a baseline kept per run (regress.h). */
+#define CS_MAX_CHANGES 16
 
 /* Every metric a sample can carry. A sample holds NaN for a metric that was
  * not measured (no probe on the target, no malloc spy, ...). The names are
@@ -199,6 +201,13 @@ typedef struct cs_run {
     const char *heap_walk;    /* that report DIR says them as the run did */
     unsigned fail_on;         /* the gate: --fail-on's CS_FAIL_* categories,
                                * whole (options.h); cs_judge applies it */
+    /* --baseline: the run set beside an earlier one (regress.h) */
+    const char *baseline;     /* the earlier run's directory, NULL: none */
+    const char *changes[CS_MAX_CHANGES];   /* one line each */
+    unsigned char change_regression[CS_MAX_CHANGES]; /* 1: a regression,
+                               * 0: fixed */
+    size_t nchanges;          /* changes listed */
+    size_t regressions;       /* regressions found (listed or not) */
 } cs_run;
 
 /* The context block of run.json (google/benchmark style). */

@@ -26,6 +26,9 @@
  * leak,refs,objects,blocks"), for `report DIR` when no record says it;
  * the first phase files said the leak level alone (CS_NOTE_GATE). */
 #define CS_NOTE_FAIL_ON "fail-on "
+/* How a run that ended with an error ended (a status word, status.h:
+ * "status call failed"), so the phase file gives its exit code. */
+#define CS_NOTE_STATUS "status "
 #define CS_NOTE_GATE "fail-on level "
 
 

@@ -136,3 +136,20 @@ size_t cs_regress_count(const cs_change *out, size_t n, cs_change_kind kind)
         k += out[i].kind == kind;
     return k;
 }
+
+void cs_regress_attach(cs_run *now, const char *dir, const cs_change *ch, size_t n, size_t regressions)
+{
+    size_t i;
+    int pass;
+
+    now->baseline = dir;
+    now->nchanges = 0;
+    for (pass = 1; pass >= 0; pass--)      /* regressions first, then fixed */
+        for (i = 0; i < n && now->nchanges < CS_MAX_CHANGES; i++) {
+            if ((ch[i].kind == CS_CHANGE_REGRESSION) != pass)
+                continue;
+            now->changes[now->nchanges] = ch[i].text;
+            now->change_regression[now->nchanges++] = (unsigned char)pass;
+        }
+    now->regressions = regressions;
+}

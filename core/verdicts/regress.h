@@ -12,6 +12,9 @@
 #include "options.h"
 
 #define CS_CHANGE_LEN 320
+/* Room for every change two runs can have: each metric, and each finding
+ * new or gone. */
+#define CS_REGRESS_MAX (CS_M_COUNT + 2 * CS_MAX_FINDINGS)
 
 typedef enum cs_change_kind {
     CS_CHANGE_REGRESSION,     /* worse than the baseline: fails --fail-on regression */
@@ -47,6 +50,12 @@ typedef struct cs_change {
  */
 size_t cs_regress_run(const cs_run *base, const cs_run *now, unsigned gate,
                       cs_change *out, size_t *n, size_t max);
+
+/* Sets now's baseline fields (model.h) from the changes ch[0..n) found
+ * against the run in dir: the lines, regressions first (pointing into ch,
+ * which must outlive now; past CS_MAX_CHANGES they are not listed), their
+ * kinds, and regressions, the regressions found in all. */
+void cs_regress_attach(cs_run *now, const char *dir, const cs_change *ch, size_t n, size_t regressions);
 
 /* The number of changes of kind in out[0..n). */
 size_t cs_regress_count(const cs_change *out, size_t n, cs_change_kind kind);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lifecycle.h"
+#include "life_dll.h"
+#include "pascal.h"
 #include "isolate.h"
 #include "phase.h"
 #include "paths.h"
@@ -44,6 +46,16 @@ static HMODULE load_dll(const char *path, const char *what)
                 cs_win32_text(w ? GetLastError() : ERROR_NO_UNICODE_TRANSLATION, why, sizeof(why)));
     free(w);
     return h;
+}
+
+void cs_life_dll_path(const cs_life_options *o, const char *name, char *buf, size_t n)
+{
+    dll_path(o, name, buf, n);
+}
+
+HMODULE cs_life_load_dll(const char *path, const char *what)
+{
+    return load_dll(path, what);
 }
 
 /* ---- tls-unload ---- */
@@ -536,7 +548,9 @@ int cs_life_run(const cs_life_options *o)
         CoInitializeEx(NULL, COINIT_MULTITHREADED);
         rc = run_unload_race(o, res);
         CoUninitialize();
-    } else if (!strcmp(o->scenario, "crash"))
+    } else if (!strcmp(o->scenario, "pascal-tls"))
+        rc = cs_pascal_tls_run(o, res);
+    else if (!strcmp(o->scenario, "crash"))
         rc = run_crash(o, res);
     else
         rc = run_hang(o, res);

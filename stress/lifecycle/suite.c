@@ -6,6 +6,7 @@
 #include "suite.h"
 #include "isolate.h"
 #include "lifecycle.h"
+#include "pascal.h"
 #include "report_util.h"
 
 /* What a scenario is meant to show. */
@@ -70,6 +71,8 @@ static void build_entries(suite *s)
     add(s, "unload-deadlock/leaky", "child unload-deadlock --variant leaky", EXPECT_DEADLOCK);
     add(s, "unload-deadlock/fixed", "child unload-deadlock --variant fixed", EXPECT_PASS);
     add(s, "unload-race", "child unload-race", EXPECT_CLASSIFIED);
+    for (t = 0; cs_pascal_suite[t].name; t++)
+        add(s, cs_pascal_suite[t].name, cs_pascal_suite[t].args, cs_pascal_suite[t].leak ? EXPECT_LEAK : EXPECT_PASS);
     for (t = 0; t < 3; t++)
         for (a = 0; a < 2; a++) {
             snprintf(name, sizeof(name), "run/%dt/%s", threads[t], apts[a]);

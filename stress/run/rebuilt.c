@@ -3,12 +3,14 @@
  * directory. See rebuilt.h.
  */
 #include <windows.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include "rebuilt.h"
 #include "outdir.h"
+#include "paths.h"
 #include "ends.h"
 #include "utf8.h"
 #include "phase.h"
@@ -22,6 +24,7 @@
 #include "tracing.h"
 #include "judge.h"
 #include "status.h"
+#include "paths.h"
 
 /* The gate a phase file's notes name: the categories whole (a "fail-on
  * WORDS" note), or a first phase file's leak level with every release
@@ -41,9 +44,41 @@ static void noted_gate(const char *notes, unsigned *gate)
             *gate = mask;
     } else if ((p = strstr(notes, CS_NOTE_GATE)) && p[strlen(CS_NOTE_GATE)] >= '0'
                && p[strlen(CS_NOTE_GATE)] <= '2') {
-        *gate = CS_FAIL_RELEASE | (p[strlen(CS_NOTE_GATE)] == '2' ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
+        *gate = CS_FAIL_RELEASE | CS_FAIL_REGRESSION | (p[strlen(CS_NOTE_GATE)] == '2' ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
                                    : p[strlen(CS_NOTE_GATE)] == '1' ? CS_FAIL_LEAK : 0);
     }
+}
+
+/*
+ * The whole text of the file at path into *text (malloc'd). Returns 0
+ * with *text NULL when there is no such file; 0 with the text; -1 after
+ * one line naming the file, why it cannot be read and what is lost
+ * (lost: "its figures are left out") when it is there but cannot be read
+ * -- a directory, no permission, a file too large to hold.
+ */
+static int read_named(const char *path, const char *lost, char **text)
+{
+    DWORD attrs = cs_file_attributes(path);
+    FILE *f;
+
+    *text = NULL;
+    if (attrs == INVALID_FILE_ATTRIBUTES && (GetLastError() == ERROR_FILE_NOT_FOUND
+                                              || GetLastError() == ERROR_PATH_NOT_FOUND))
+        return 0;
+    if (attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+        fprintf(stderr, "comstress: report: cannot read %s: it is a directory, not a file: %s\n", path, lost);
+        return -1;
+    }
+    if (!(f = cs_fopen(path, "rb"))) {
+        fprintf(stderr, "comstress: report: cannot read %s: %s: %s\n", path, strerror(errno), lost);
+        return -1;
+    }
+    fclose(f);
+    if (!(*text = cs_read_whole(path))) {
+        fprintf(stderr, "comstress: report: cannot read %s whole (too large to hold?): %s\n", path, lost);
+        return -1;
+    }
+    return 0;
 }
 
 /*
@@ -59,8 +94,13 @@ static int run_end(const char *dir, char *text, size_t n, unsigned *gate)
 
     text[0] = 0;
     snprintf(path, sizeof(path), "%s/%s", dir, CS_PHASE_FILE);
-    if (!(phase = cs_read_whole(path)))
+    if (read_named(path, "how the run ended is not known", &phase))
         return CS_EXIT_OK;
+    if (!phase) {
+        printf("note: %s has no %s: how the run ended is not known (its samples and records are "
+               "reported as they are)\n", dir, CS_PHASE_FILE);
+        return CS_EXIT_OK;
+    }
     cs_phase_parse(phase, &pi);
     free(phase);
     noted_gate(pi.notes, gate);
@@ -73,7 +113,8 @@ static void read_info(const char *dir, const char *name, cs_runinfo *info)
     char path[CS_PATH_LEN], *text;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    text = cs_read_whole(path);          /* none: the samples say what they can */
+    if (read_named(path, "its figures are left out", &text))
+        return;                         /* none: the samples say what they can */
     if (cs_runinfo_parse(text, info))
         fprintf(stderr, "comstress: report: out of memory reading %s: its figures are left out\n", path);
     free(text);
@@ -200,7 +241,11 @@ int cs_rebuild_reports(const char *dir, unsigned gate, int verbose)
         goto out_free_csv;
     }
     if (!(n = rebuild_runs(&d, runs, run_gate))) {
-        fprintf(stderr, "comstress: report: %s holds no samples\n", path);
+        if (d.skipped)
+            fprintf(stderr, "comstress: report: %s holds no sample that reads: %zu rows skipped, the first "
+                    "(line %zu) %s\n", path, d.skipped, d.first_skipped_line, d.first_skipped_why);
+        else
+            fprintf(stderr, "comstress: report: %s holds no samples\n", path);
         goto out_free_runs;
     }
     read_records(dir, &info, &traced, runs, n);
@@ -224,4 +269,57 @@ out_free_runs:
 out_free_csv:
     cs_csv_free(&d);
     return rc;
+}
+
+int cs_rebuilt_load(const char *dir, cs_rebuilt *b, char *err, size_t errlen)
+{
+    char path[CS_PATH_LEN], why[CS_ERR_LEN];
+    DWORD attr;
+
+    memset(b, 0, sizeof(*b));
+    snprintf(path, sizeof(path), "%s/%s", dir, CS_RUNINFO_FILE);
+    attr = cs_file_attributes(path);
+    if (attr == INVALID_FILE_ATTRIBUTES || (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+        snprintf(err, errlen, "--baseline %s: no run record there (%s): give the directory of an earlier "
+                 "comstress run", dir, CS_RUNINFO_FILE);
+        return CS_EXIT_USAGE;
+    }
+    snprintf(path, sizeof(path), "%s/samples.csv", dir);
+    if (cs_csv_read(path, &b->d, why, sizeof(why))) {
+        snprintf(err, errlen, "--baseline %s: %s", dir, why);
+        return CS_EXIT_USAGE;
+    }
+    if (!(b->runs = calloc(b->d.nruns ? b->d.nruns : 1, sizeof(*b->runs)))) {
+        snprintf(err, errlen, "--baseline %s: out of memory reading it", dir);
+        return CS_EXIT_INTERNAL;
+    }
+    if (!(b->n = rebuild_runs(&b->d, b->runs, CS_FAIL_DEFAULT))) {
+        snprintf(err, errlen, "--baseline %s: samples.csv holds no samples", dir);
+        return CS_EXIT_USAGE;
+    }
+    read_records(dir, &b->info, &b->traced, b->runs, b->n);
+    if (!b->info.n) {
+        snprintf(err, errlen, "--baseline %s: %s holds no run record", dir, CS_RUNINFO_FILE);
+        return CS_EXIT_USAGE;
+    }
+    return 0;
+}
+
+const cs_run *cs_rebuilt_find_policy(const cs_rebuilt *b, const char *policy)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++)
+        if (b->runs[i].cache && policy && !strcmp(b->runs[i].cache, policy))
+            return &b->runs[i];
+    return NULL;
+}
+
+void cs_rebuilt_free(cs_rebuilt *b)
+{
+    free(b->runs);
+    cs_runinfo_free(&b->info);
+    cs_runinfo_free(&b->traced);
+    cs_csv_free(&b->d);
+    memset(b, 0, sizeof(*b));
 }

@@ -104,6 +104,13 @@ void cs_reports_print_findings(const cs_run *r)
     cs_judge(r, r->fail_on, &j);
     for (k = 0; k < r->release.nfindings; k++)
         printf("  %s\n", cs_judge_finding_line(r, &j, k, line, sizeof(line)));
+    if (!r->baseline)
+        return;
+    for (k = 0; k < r->nchanges; k++)
+        printf("  %s: %s%s\n", r->change_regression[k] ? "regression" : "fixed", r->changes[k],
+               r->change_regression[k] && !(r->fail_on & CS_FAIL_REGRESSION) ? " (left out by --fail-on)" : "");
+    if (!r->nchanges)
+        printf("  against the baseline %s: no regression, nothing fixed\n", r->baseline);
 }
 
 /* Pairs each run with its samples for the chart (runs without samples

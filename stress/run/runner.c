@@ -130,7 +130,7 @@ static void take_sample(run_shared *sh, long long iteration)
     s.v[CS_M_CACHE_BYTES] = bytes;
     if (sh->cfg->csv)
         cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s);
-    cs_tracing_snapshot(iteration);          /* --trace: the sites so far, to disk */
+    cs_tracing_snapshot(sh->cfg->tracing, iteration);  /* --trace: the sites so far, to disk */
     sh->sampling_s += rs_elapsed(sh) - t0;
     sh->samples++;
     sh->last_sampled = iteration;

@@ -60,6 +60,9 @@ typedef struct cs_run_config {
     const struct cs_script *script; /* the statements of an iteration (at
                                  * least one; read-only, shared by workers) */
     cs_run_extra *extra;        /* out: sinks, spy mark; may be NULL */
+    struct cs_tracing *tracing; /* --trace's session (snapshots at samples,
+                                 * the tracer's context per statement); NULL:
+                                 * not traced */
 } cs_run_config;
 
 /* Runs the workload and fills r (everything but verdicts);

@@ -19,6 +19,8 @@
 #include "phase.h"
 #include "release.h"
 #include "report_csv.h"
+#include "rebuilt.h"
+#include "regress.h"
 #include "reports.h"
 #include "runinfo.h"
 #include "runner.h"
@@ -58,22 +60,25 @@ typedef struct session {
     struct cs_csv_writer *csv;
     cs_ledger *ledger;
     int spy_on;
+    cs_rebuilt base;                    /* --baseline: the earlier run's runs */
+    cs_change changes[CS_NPOLICIES][CS_REGRESS_MAX];
+    cs_tracing *tracing;                /* --trace's session, NULL: none */
 } session;
 
 /* --trace: the tracer on the target's DLL (--dll's, or the registered
- * one) before anything loads it. */
-static int start_tracing(const cs_plan *o)
+ * one) before anything loads it, its session into *t. */
+static int start_tracing(const cs_plan *o, cs_tracing **t)
 {
     char dll[CS_PATH_LEN];
 
     if (o->dll)
-        return cs_tracing_start(o, o->dll);
+        return cs_tracing_start(o, o->dll, t);
     if (cs_target_locate(o->target, dll, sizeof(dll))) {
         fprintf(stderr, "comstress: --trace: target '%s' has no registered in-process DLL to trace\n",
                 o->target);
         return CS_EXIT_TARGET;
     }
-    return cs_tracing_start(o, dll);
+    return cs_tracing_start(o, dll, t);
 }
 
 /*
@@ -92,13 +97,17 @@ static int session_open(session *s, int argc, char **argv)
 
     if ((rc = cs_statements_parse(&s->st, o)))
         return rc;
+    if (o->baseline && (rc = cs_rebuilt_load(o->baseline, &s->base, err, sizeof(err)))) {
+        fprintf(stderr, "comstress: %s\n", err);
+        return rc;
+    }
     /* Before the target is loaded: its DLL's first allocations already
      * come from the heap in the mode asked for. */
     if (o->heap_lfh && !cs_heap_use_lfh(err, sizeof(err))) {
         fprintf(stderr, "comstress: %s\n", err);
         return CS_EXIT_INTERNAL;
     }
-    if (o->trace && (rc = start_tracing(o)))
+    if (o->trace && (rc = start_tracing(o, &s->tracing)))
         return rc;
     if ((rc = cs_target_open(o->target, o->dll, &s->t, err, sizeof(err)))) {
         fprintf(stderr, "comstress: %s\n", err);
@@ -179,13 +188,13 @@ static int keep_record(const char *dir, const cs_run *r)
 
 /* The run's final record, then the end of its provisional one (the
  * allocation snapshots a crash would have left), and what those cost. */
-static void end_record(const char *dir, const cs_run *r)
+static void end_record(cs_tracing *t, const char *dir, const cs_run *r)
 {
     cs_tracing_costs c;
 
-    if (keep_record(dir, r) || !cs_tracing_on())
+    if (keep_record(dir, r) || !t)
         return;
-    cs_tracing_end_run(&c);
+    cs_tracing_end_run(t, &c);
     if (c.snapshots)
         printf("  tracing: %d snapshot%s of the allocations kept on disk as the run went, %.4f s, "
                "in the sampling time\n", c.snapshots, c.snapshots == 1 ? "" : "s", c.seconds);
@@ -211,6 +220,49 @@ static void mark_interrupted(session *s, size_t i)
 }
 
 /*
+ * --baseline: run i set beside the baseline's run of the same policy
+ * (regress.h); the changes are kept with the run, so its record, its
+ * reports and the judge see them. A baseline without that policy is said
+ * in one line and compares nothing.
+ */
+static void beside_baseline(session *s, size_t i)
+{
+    cs_run *r = &s->runs[i];
+    const cs_run *b;
+    size_t n = 0;
+
+    if (!s->p->baseline)
+        return;
+    if (!(b = cs_rebuilt_find_policy(&s->base, r->cache))) {
+        printf("  baseline: %s has no run of policy %s: nothing to compare\n", s->p->baseline, r->cache);
+        return;
+    }
+    cs_regress_run(b, r, r->fail_on, s->changes[i], &n, CS_REGRESS_MAX);
+    cs_regress_attach(r, s->p->baseline, s->changes[i], n,
+                      cs_regress_count(s->changes[i], n, CS_CHANGE_REGRESSION));
+}
+
+/*
+ * The console lines of run r: how it failed first, when it did (stdout
+ * flushed before, so the line leads the output); then its summary, or,
+ * when it failed before one iteration completed, only its findings --
+ * verdicts of no iteration say nothing.
+ */
+static void print_end(const cs_run *r, int verbose, const cs_script *sc, const cs_run_extra *x)
+{
+    if (r->status != CS_ST_COMPLETED) {
+        fflush(stdout);
+        fprintf(stderr, "comstress: %s\n", r->error ? r->error : cs_status_word(r->status));
+        fflush(stderr);
+        if (!r->iterations) {
+            cs_reports_print_findings(r);
+            return;
+        }
+    }
+    cs_reports_print_run(r, verbose, sc, x);
+}
+
+/*
  * Runs policy i: the workload, its release checks, the unload proof after
  * the last policy (or a failure, unless a call hangs inside the target),
  * its verdicts and its console lines. Returns how the run ended (the
@@ -222,7 +274,8 @@ static cs_status run_policy(session *s, size_t i)
     const cs_plan *o = s->p;
     cs_run_config cfg = { .plan = o, .target = &s->t, .run_name = s->names[i], .policy = o->policies[i],
                           .csv = s->csv, .ledger = s->ledger, .spy_on = s->spy_on,
-                          .trace_base = s->trace_base, .script = s->st.script, .extra = &s->extra[i] };
+                          .trace_base = s->trace_base, .script = s->st.script, .extra = &s->extra[i],
+                          .tracing = s->tracing };
     cs_run *r = &s->runs[i];
     char err[CS_ERR_LEN];
     cs_status st;
@@ -231,7 +284,7 @@ static cs_status run_policy(session *s, size_t i)
     if (s->spy_on)
         cs_spy_mark();
     cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
-    cs_tracing_begin_run(r, o->out_dir, s->trace_base, (const char *const *)s->st.labels,
+    cs_tracing_begin_run(s->tracing, r, o->out_dir, s->trace_base, (const char *const *)s->st.labels,
                          s->st.script->count);
     stage = "the loop";
     st = cs_run_workload(&cfg, r, s->errs[i], sizeof(s->errs[i]));
@@ -247,11 +300,11 @@ static cs_status run_policy(session *s, size_t i)
     cs_phase_set("%s: release checks", r->name);
     cs_release_collect(&r->release, &s->rel[i], &s->t, s->ledger, s->spy_on,
                        s->st.spy_labels, s->st.nspy, &s->extra[i], r->iterations);
-    if (cs_tracing_on()) {
+    if (s->tracing) {
         cs_phase_set("%s: traced allocations", r->name);
         r->warmup += s->trace_base;         /* the tracer's numbering */
         r->iterations += s->trace_base;
-        cs_tracing_collect(r, &s->rel[i], s->allocs[i], CS_MAX_ALLOCS, (const char *const *)s->st.labels,
+        cs_tracing_collect(s->tracing, r, &s->rel[i], s->allocs[i], CS_MAX_ALLOCS, (const char *const *)s->st.labels,
                            s->st.script->count);
         r->warmup -= s->trace_base;
         r->iterations -= s->trace_base;
@@ -272,8 +325,9 @@ static cs_status run_policy(session *s, size_t i)
         }
     }
     mark_interrupted(s, i);
-    cs_reports_print_run(r, o->verbose, s->st.script, &s->extra[i]);
-    end_record(o->out_dir, r);
+    beside_baseline(s, i);
+    print_end(r, o->verbose, s->st.script, &s->extra[i]);
+    end_record(s->tracing, o->out_dir, r);
     return r->status;
 }
 
@@ -314,6 +368,8 @@ static int session_finish(session *s, cs_status st)
         st = write_reports(s, CS_ST_INTERRUPTED);
     }
     rc = cs_session_exit(st, s->runs, s->npol);
+    if (st != CS_ST_COMPLETED)
+        cs_phase_note("%s%s", CS_NOTE_STATUS, cs_status_word(st));
     cs_phase_end(cs_status_phase_end(st, cs_judge_any(s->runs, s->npol)));
     SetEvent(reports_done);
     if (st == CS_ST_HUNG || st == CS_ST_CRASHED) {
@@ -354,8 +410,9 @@ static void session_close(session *s)
     if (s->target_open)
         cs_target_close(&s->t);
     cs_spy_stop();
-    cs_tracing_stop();
+    cs_tracing_stop(s->tracing);
     cs_ledger_free(s->ledger);
+    cs_rebuilt_free(&s->base);
 }
 
 int cs_session_run(const cs_plan *p, int argc, char **argv)
@@ -375,8 +432,6 @@ int cs_session_run(const cs_plan *p, int argc, char **argv)
         goto out_close;
     for (i = 0; i < s.npol; i++) {
         if ((st = run_policy(&s, i))) {
-            if (s.runs[i].error)
-                fprintf(stderr, "comstress: %s\n", s.runs[i].error);
             s.npol = i + 1;
             break;
         }

@@ -79,6 +79,60 @@ static int read_script(const char *path, char **text)
  * the target. st->script may hold no statement (none given: see
  * cs_statements_complete).
  */
+/*
+ * The advise and unadvise statements of sc paired as an iteration runs
+ * them (advisories end with their iteration): an unadvise of a name not
+ * advised before it, or a second advise of a name still advised, would
+ * fail at run time; said here instead, before any work. Returns 0, or
+ * the index of the statement that does not pair plus one, with why.
+ */
+static size_t unpaired(const cs_script *sc, char *why, size_t n)
+{
+    size_t i, k;
+    int on;
+
+    for (i = 0; i < sc->count; i++) {
+        const cs_stmt *st = &sc->stmts[i];
+
+        if (st->kind != CS_STMT_ADVISE && st->kind != CS_STMT_UNADVISE)
+            continue;
+        for (k = i, on = 0; k-- > 0 && !on;)    /* the latest statement on the same name */
+            if ((sc->stmts[k].kind == CS_STMT_ADVISE || sc->stmts[k].kind == CS_STMT_UNADVISE)
+                && !strcmp(sc->stmts[k].root, st->root))
+                on = sc->stmts[k].kind == CS_STMT_ADVISE ? 1 : -1;
+        if (st->kind == CS_STMT_UNADVISE && on != 1) {
+            snprintf(why, n, "@%s is not advised before it (an advise @%s earlier in the iteration pairs "
+                     "with it)", st->root, st->root);
+            return i + 1;
+        }
+        if (st->kind == CS_STMT_ADVISE && on == 1) {
+            snprintf(why, n, "@%s is advised already (unadvise @%s between the two)", st->root, st->root);
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* The pairing of advise and unadvise (unpaired) checked: CS_EXIT_OK, or
+ * CS_EXIT_USAGE after one line naming the statement (the script's file
+ * and line, or the --call). */
+static int check_pairs(const cs_script *sc, const cs_plan *o)
+{
+    char why[CS_ERR_LEN], line[CS_ERR_LEN + 300], shown[160];
+    size_t bad = unpaired(sc, why, sizeof(why));
+    const cs_stmt *st;
+
+    if (!bad)
+        return CS_EXIT_OK;
+    st = &sc->stmts[bad - 1];
+    if (st->line && o->script) {
+        snprintf(line, sizeof(line), "line %d: %s: %s", st->line, st->text, why);
+        return script_error(o->script, line);
+    }
+    fprintf(stderr, "comstress: --call '%s': %s\n", cs_say_excerpt(st->text, 0, 60, shown, sizeof(shown)), why);
+    return CS_EXIT_USAGE;
+}
+
 int cs_statements_parse(cs_statements *st, const cs_plan *o)
 {
     cs_script **out = &st->script;
@@ -107,7 +161,7 @@ int cs_statements_parse(cs_statements *st, const cs_plan *o)
             return CS_EXIT_USAGE;
         }
     }
-    return CS_EXIT_OK;
+    return check_pairs(*out, o);
 }
 
 /* Statements used when none are given: only the reference server's

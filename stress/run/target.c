@@ -228,6 +228,28 @@ void cs_target_sample(cs_target *t, cs_sample *s)
     SysFreeString(all);
 }
 
+/* Why the probe refused fault name, in err: its own words (a parameter
+ * the fault does not take, or out of its range), else "unknown fault". */
+static void fault_refused(const char *name, char *err, size_t errlen)
+{
+    IErrorInfo *ei = NULL;
+    BSTR desc = NULL;
+    char *text = NULL;
+
+    if (GetErrorInfo(0, &ei) == S_OK && ei) {
+        IErrorInfo_GetDescription(ei, &desc);
+        IErrorInfo_Release(ei);
+    }
+    if (desc && !wcsstr(desc, L"unknown fault"))
+        text = cs_narrow(desc);
+    if (text)
+        snprintf(err, errlen, "--fault: %s (see comstress list faults)", text);
+    else
+        snprintf(err, errlen, "--fault: unknown fault '%s' (see comstress list faults)", name);
+    free(text);
+    SysFreeString(desc);
+}
+
 HRESULT cs_target_set_fault(cs_target *t, const char *spec, char *err, size_t errlen)
 {
     char name[128];
@@ -249,7 +271,7 @@ HRESULT cs_target_set_fault(cs_target *t, const char *spec, char *err, size_t er
     hr = IStressProbe_SetFault(t->probe, b, param);
     SysFreeString(b);
     if (FAILED(hr))
-        snprintf(err, errlen, "--fault: unknown fault '%s' (see comstress list faults)", name);
+        fault_refused(name, err, errlen);
     return hr;
 }
 

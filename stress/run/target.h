@@ -58,8 +58,8 @@ HRESULT cs_target_create(cs_target *t, IDispatch **out);
 void cs_target_sample(cs_target *t, cs_sample *s);
 
 /* Selects a reference-server fault ("NAME" or "NAME:PARAM") through the
- * probe; fails with a message when the target has no probe or the fault is
- * unknown. */
+ * probe; fails with a message when the target has no probe, the fault is
+ * unknown, or it does not take that parameter (the probe's words). */
 HRESULT cs_target_set_fault(cs_target *t, const char *spec, char *err, size_t errlen);
 
 /* The probe's fault catalogue as text (caller frees with free()), or NULL. */

@@ -11,17 +11,16 @@
 #include "trace.h"
 #include "tracing.h"
 
-static int tracing;
-
 /* Snapshots after the first take at most this share of the run's time. */
 #define SNAPSHOT_SHARE 0.02
 
-/* The run going, between cs_tracing_begin_run and cs_tracing_end_run:
- * what its snapshots write (a record of its own, with the sites and
- * their findings), where, and what they have cost. Touched by the
- * sampling thread only while the run goes (under the run's lock). */
-static struct {
-    int on;
+/* A tracing session (tracing.h), and the run going in it, between
+ * cs_tracing_begin_run and cs_tracing_end_run: what its snapshots write
+ * (a record of its own, with the sites and their findings), where, and
+ * what they have cost. Touched by the sampling thread only while the run
+ * goes (under the run's lock). */
+struct cs_tracing {
+    int on;                             /* a run is going */
     cs_run rec;                         /* the provisional record */
     char path[CS_PATH_LEN];             /* DIR/traced.txt */
     long long base, warmup;             /* the tracer's numbering */
@@ -32,14 +31,9 @@ static struct {
     double last_cost;                   /* seconds, of the latest snapshot */
     cs_alloc_site sites[CS_MAX_ALLOCS];
     cs_release_store st;
-} going;
+};
 
-int cs_tracing_on(void)
-{
-    return tracing;
-}
-
-int cs_tracing_start(const cs_plan *o, const char *dll)
+int cs_tracing_start(const cs_plan *o, const char *dll, cs_tracing **out)
 {
     WCHAR *wdll = cs_wide(dll), *mods[CS_MAX_TRACE_MODULES + 1] = { 0 };
     cs_trace_config cfg = { 0 };
@@ -47,6 +41,7 @@ int cs_tracing_start(const cs_plan *o, const char *dll)
     size_t i;
     HRESULT hr = E_OUTOFMEMORY;
 
+    *out = NULL;
     for (i = 0; i < o->ntrace_modules; i++)
         if (!(mods[i] = cs_wide(o->trace_modules[i])))
             goto out_free;
@@ -64,8 +59,12 @@ out_free:
                 cs_hresult_text(hr, why, sizeof(why)));
         return hr == E_NOTIMPL ? CS_EXIT_INTERNAL : CS_EXIT_TARGET;
     }
+    if (!(*out = calloc(1, sizeof(**out)))) {
+        cs_trace_stop();
+        fprintf(stderr, "comstress: --trace: out of memory\n");
+        return CS_EXIT_INTERNAL;
+    }
     cs_samplers_exclude_heap(cs_trace_heap());   /* its records are not the target's */
-    tracing = 1;
     return CS_EXIT_OK;
 }
 
@@ -141,44 +140,44 @@ static BOOL collect(cs_run *r, cs_release_store *st, long long first, long long 
     return TRUE;
 }
 
-void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, size_t max,
+void cs_tracing_collect(cs_tracing *t, cs_run *r, cs_release_store *st, cs_alloc_site *sites, size_t max,
                         const char *const *calls, size_t ncalls)
 {
-    if (tracing)
+    if (t)
         collect(r, st, r->warmup + 1, r->iterations, TRUE, sites, max, calls, ncalls);
 }
 
-static double seconds_since(LARGE_INTEGER t0)
+static double seconds_since(const cs_tracing *t, LARGE_INTEGER t0)
 {
     LARGE_INTEGER now;
 
     QueryPerformanceCounter(&now);
-    return (double)(now.QuadPart - t0.QuadPart) / (double)going.freq.QuadPart;
+    return (double)(now.QuadPart - t0.QuadPart) / (double)t->freq.QuadPart;
 }
 
-void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base,
+void cs_tracing_begin_run(cs_tracing *t, const cs_run *r, const char *dir, long long trace_base,
                           const char *const *calls, size_t ncalls)
 {
-    memset(&going, 0, sizeof(going));
-    if (!tracing)
+    if (!t)
         return;
-    going.on = 1;
-    going.rec.name = r->name;
-    going.rec.target = r->target;
-    going.rec.calls = r->calls;
-    going.rec.cache = r->cache;
-    going.rec.apartment = r->apartment;
-    going.rec.activation = r->activation;
-    going.rec.scenario = r->scenario;
-    going.rec.threads = r->threads;
-    going.rec.fail_on = r->fail_on;
-    going.warmup = r->warmup;
-    going.base = trace_base;
-    going.calls = calls;
-    going.ncalls = ncalls;
-    snprintf(going.path, sizeof(going.path), "%s/%s", dir, CS_RUNINFO_TRACED_FILE);
-    QueryPerformanceFrequency(&going.freq);
-    QueryPerformanceCounter(&going.t0);
+    memset(t, 0, sizeof(*t));
+    t->on = 1;
+    t->rec.name = r->name;
+    t->rec.target = r->target;
+    t->rec.calls = r->calls;
+    t->rec.cache = r->cache;
+    t->rec.apartment = r->apartment;
+    t->rec.activation = r->activation;
+    t->rec.scenario = r->scenario;
+    t->rec.threads = r->threads;
+    t->rec.fail_on = r->fail_on;
+    t->warmup = r->warmup;
+    t->base = trace_base;
+    t->calls = calls;
+    t->ncalls = ncalls;
+    snprintf(t->path, sizeof(t->path), "%s/%s", dir, CS_RUNINFO_TRACED_FILE);
+    QueryPerformanceFrequency(&t->freq);
+    QueryPerformanceCounter(&t->t0);
 }
 
 /*
@@ -193,59 +192,61 @@ void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base
  * collect names them after the loop, or `report DIR` after a crash
  * (cs_tracing_name_sites).
  */
-static BOOL snapshot_due(long long done)
+static BOOL snapshot_due(const cs_tracing *t, long long done)
 {
-    const cs_tracing_costs *c = &going.costs;
+    const cs_tracing_costs *c = &t->costs;
 
-    if (done <= going.warmup)
+    if (done <= t->warmup)
         return FALSE;
     if (!c->snapshots)
         return TRUE;
-    return c->seconds + going.last_cost <= SNAPSHOT_SHARE * seconds_since(going.t0);
+    return c->seconds + t->last_cost <= SNAPSHOT_SHARE * seconds_since(t, t->t0);
 }
 
 /* The provisional record at done iterations: the run's description, its
  * sites so far and their findings, every other figure not measured. */
-static BOOL build_record(long long done)
+static BOOL build_record(cs_tracing *t, long long done)
 {
-    cs_run *r = &going.rec;
+    cs_run *r = &t->rec;
 
     r->iterations = done;
     r->seconds = r->calls_per_second = r->sampling_seconds = r->loop_seconds = NAN;
     r->binds = r->getidsofnames_calls = r->type_fallbacks = -1;
     r->cache_entries_end = r->cache_bytes_end = -1;
     cs_release_init(&r->release);
-    memset(&going.st, 0, sizeof(going.st));
+    memset(&t->st, 0, sizeof(t->st));
     r->allocs = NULL;
     r->nallocs = 0;
-    return collect(r, &going.st, going.base + going.warmup + 1, going.base + done, FALSE, going.sites,
-                   CS_MAX_ALLOCS, going.calls, going.ncalls);
+    return collect(r, &t->st, t->base + t->warmup + 1, t->base + done, FALSE, t->sites,
+                   CS_MAX_ALLOCS, t->calls, t->ncalls);
 }
 
-void cs_tracing_snapshot(long long done)
+void cs_tracing_snapshot(cs_tracing *t, long long done)
 {
     LARGE_INTEGER t0;
     char err[CS_ERR_LEN];
     FILE *f;
 
-    if (!going.on || !snapshot_due(done))
+    if (!t || !t->on || !snapshot_due(t, done))
         return;
     QueryPerformanceCounter(&t0);
-    if (build_record(done) && (f = cs_report_open(going.path, err, sizeof(err)))
-        && !cs_report_close(f, cs_runinfo_write(f, &going.rec), going.path, err, sizeof(err)))
-        going.costs.written = done;
-    going.last_cost = seconds_since(t0);
-    going.costs.snapshots++;
-    going.costs.seconds += going.last_cost;
+    if (build_record(t, done) && (f = cs_report_open(t->path, err, sizeof(err)))
+        && !cs_report_close(f, cs_runinfo_write(f, &t->rec), t->path, err, sizeof(err)))
+        t->costs.written = done;
+    t->last_cost = seconds_since(t, t0);
+    t->costs.snapshots++;
+    t->costs.seconds += t->last_cost;
 }
 
-void cs_tracing_end_run(cs_tracing_costs *costs)
+void cs_tracing_end_run(cs_tracing *t, cs_tracing_costs *costs)
 {
+    if (!t)
+        return;
     if (costs)
-        *costs = going.costs;
-    if (going.on && going.costs.written)
-        cs_delete_file(going.path);
-    going.on = 0;
+        *costs = t->costs;
+    if (t->on && t->costs.written)
+        cs_delete_file(t->path);
+    t->on = 0;
 }
 
 /*
@@ -300,9 +301,10 @@ void cs_tracing_name_sites(cs_run *r)
     free(t);
 }
 
-void cs_tracing_stop(void)
+void cs_tracing_stop(cs_tracing *t)
 {
-    if (tracing)
-        cs_trace_stop();
-    tracing = 0;
+    if (!t)
+        return;
+    cs_trace_stop();
+    free(t);
 }

@@ -14,17 +14,20 @@
 #include "plan.h"
 #include "release_rules.h"
 
-/* Starts tracing dll (a UTF-8 path or file name) and o's --trace-module
- * names. Returns CS_EXIT_OK, or an exit code after one line on stderr. */
-int cs_tracing_start(const cs_plan *o, const char *dll);
+/* A tracing session: the tracer started on a run's DLL, and the run
+ * going in it (its snapshots). A session's functions take it; NULL (a run
+ * without --trace) makes each of them do nothing. */
+typedef struct cs_tracing cs_tracing;
 
-/* Whether tracing is on (for the hot path, which sets the context). */
-int cs_tracing_on(void);
+/* Starts tracing dll (a UTF-8 path or file name) and o's --trace-module
+ * names into a new session *out. Returns CS_EXIT_OK, or an exit code
+ * after one line on stderr (*out NULL). */
+int cs_tracing_start(const cs_plan *o, const char *dll, cs_tracing **out);
 
 /* Collects the outstanding allocations of run r (iterations past its
  * warm-up), fills sites[0..max) and r->allocs, and adds a finding to r's
  * release checks for every site that leaks. calls name the statements. */
-void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, size_t max,
+void cs_tracing_collect(cs_tracing *t, cs_run *r, cs_release_store *st, cs_alloc_site *sites, size_t max,
                         const char *const *calls, size_t ncalls);
 
 /*
@@ -42,7 +45,7 @@ void cs_tracing_collect(cs_run *r, cs_release_store *st, cs_alloc_site *sites, s
  * calls the statements' names (the gate is r->fail_on). Does
  * nothing when tracing is off.
  */
-void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base,
+void cs_tracing_begin_run(cs_tracing *t, const cs_run *r, const char *dir, long long trace_base,
                           const char *const *calls, size_t ncalls);
 
 /*
@@ -55,7 +58,7 @@ void cs_tracing_begin_run(const cs_run *r, const char *dir, long long trace_base
  * them later): no dbghelp while the run goes. Its time is the caller's
  * to count as sampling time.
  */
-void cs_tracing_snapshot(long long done);
+void cs_tracing_snapshot(cs_tracing *t, long long done);
 
 /* What the snapshots of a run cost. */
 typedef struct cs_tracing_costs {
@@ -66,7 +69,7 @@ typedef struct cs_tracing_costs {
 
 /* After the run's final record is on disk: fills *costs (may be NULL)
  * and removes the provisional record, no longer needed. */
-void cs_tracing_end_run(cs_tracing_costs *costs);
+void cs_tracing_end_run(cs_tracing *t, cs_tracing_costs *costs);
 
 /*
  * Names the sites of r that a snapshot wrote unnamed (cs_alloc_site.raw),
@@ -77,7 +80,7 @@ void cs_tracing_end_run(cs_tracing_costs *costs);
  */
 void cs_tracing_name_sites(cs_run *r);
 
-/* Stops tracing (restores every patched import slot). */
-void cs_tracing_stop(void);
+/* Stops tracing (restores every patched import slot) and frees t. */
+void cs_tracing_stop(cs_tracing *t);
 
 #endif

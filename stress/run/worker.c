@@ -44,7 +44,7 @@ static BOOL run_statements(run_shared *sh, cs_exec *x, long long iteration)
 {
     const cs_run_config *cfg = sh->cfg;
     const cs_script *sc = cfg->script;
-    const int tracing = cs_tracing_on();
+    const int tracing = cfg->tracing != NULL;
     lb_error e;
     size_t i;
     HRESULT hr;

@@ -73,6 +73,25 @@ START_TEST(bad_input)
 }
 END_TEST
 
+/* A run whose first iteration fails says that failure first, and no
+ * verdict: the verdicts of no iteration say nothing. */
+START_TEST(a_failure_in_the_first_iteration_comes_first_without_verdicts)
+{
+    static const char first[] = "comstress: ComStress.Target: NoSuch(1): NoSuch: no such member "
+                                "(DISP_E_UNKNOWNNAME, 0x80020006)";
+    const char *dir = cs_temp_dir("cli-first-fails");
+    char args[1024];
+
+    snprintf(args, sizeof(args), "run --call \"NoSuch(1)\" --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_CALL);
+    ck_assert_msg(!strncmp(res.out, first, sizeof(first) - 1), "the failure is not first:\n%s", res.out);
+    ck_assert_msg(strstr(res.out, "inconclusive") == NULL && strstr(res.out, "iterations in") == NULL,
+                  "verdict lines after a failed first iteration:\n%s", res.out);
+    ck_assert_out_has("reports: ");
+}
+END_TEST
+
 START_TEST(unknown_member_keeps_report)
 {
     const char *dir = cs_temp_dir("cli-member");
@@ -460,6 +479,7 @@ int main(void)
     tcase_add_test(bad, version_and_help);
     tcase_add_loop_test(bad, bad_input, 0, sizeof(bad_inputs) / sizeof(bad_inputs[0]));
     tcase_add_test(bad, unknown_member_keeps_report);
+    tcase_add_test(bad, a_failure_in_the_first_iteration_comes_first_without_verdicts);
     tcase_add_test(bad, bad_iterations);
     tcase_add_test(bad, unwritable_out);
     tcase_add_test(good, run_20000);

@@ -60,6 +60,108 @@ START_TEST(a_malformed_call_is_refused_before_anything_is_created)
 }
 END_TEST
 
+/* A fault parameter is checked per fault before any work: one the fault
+ * does not take, one past its range and a 0 (which would silently mean
+ * the default) are each refused with exit 2 and one line, and --out is
+ * never created. */
+START_TEST(a_fault_parameter_the_fault_does_not_take_is_refused)
+{
+    static const struct { const char *fault, *says; } bad[] = {
+        { "cannot-unload:3", "--fault: cannot-unload takes no parameter (given 3)" },
+        { "leak-random:101", "--fault: leak-random: parameter 101 is a percentage, from 1 to 100" },
+        { "crash-call:0", "--fault: parameter '0' of crash-call is not a whole number from 1 to 2147483647" },
+    };
+    char dir[CS_PATH_LEN], args[CS_PATH_LEN + 200];
+    size_t i;
+
+    snprintf(dir, sizeof(dir), "%s\\never", cs_temp_dir("hard-fault-param"));
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(args, sizeof(args), "run --fault %s --call \"Add(1)\" --iterations 300 --out \"%s\"",
+                 bad[i].fault, dir);
+        cs_comstress(args, &res);
+        ck_assert_exit(CS_EXIT_USAGE);
+        ck_assert_out_has(bad[i].says);
+        ck_assert_int_eq(error_lines(), 1);
+        ck_assert_msg(cs_file_attributes(dir) == INVALID_FILE_ATTRIBUTES, "--out was created for %s", bad[i].fault);
+    }
+    snprintf(args, sizeof(args), "run --fault leak-random:100 --call \"Add(1)\" --iterations 300 --fail-on none "
+             "--out \"%s\"", dir);                       /* the edge of the range is taken */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+}
+END_TEST
+
+/* advise and unadvise are paired when the script is read, before any
+ * work: an unadvise with no advise before it, or a name advised twice
+ * without an unadvise between, is refused with exit 2 and one line
+ * naming the file and line (or the --call); --out is never created. */
+START_TEST(an_unpaired_advise_or_unadvise_is_refused_before_any_work)
+{
+    static const struct { const char *script, *says; } bad[] = {
+        { "unadvise @obj\n", "line 1: unadvise @obj: @obj is not advised before it" },
+        { "advise @obj\nFire(1)\nadvise @obj\n", "line 3: advise @obj: @obj is advised already (unadvise @obj "
+          "between the two)" },
+        { "advise @obj\nunadvise @obj\nunadvise @obj\n", "line 3: unadvise @obj: @obj is not advised before it" },
+    };
+    char dir[CS_PATH_LEN], args[CS_PATH_LEN + 400];
+    const char *base = cs_temp_dir("hard-advise-pairs");
+    size_t i;
+
+    snprintf(dir, sizeof(dir), "%s\\never", base);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(args, sizeof(args), "run --script \"%s\" --iterations 300 --out \"%s\"",
+                 write_script(base, "s.txt", bad[i].script), dir);
+        cs_comstress(args, &res);
+        ck_assert_exit(CS_EXIT_USAGE);
+        ck_assert_out_has(bad[i].says);
+        ck_assert_int_eq(error_lines(), 1);
+        ck_assert_msg(cs_file_attributes(dir) == INVALID_FILE_ATTRIBUTES, "--out was created for %s", bad[i].script);
+    }
+    snprintf(args, sizeof(args), "run --call \"unadvise @obj\" --iterations 300 --out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("comstress: --call 'unadvise @obj': @obj is not advised before it");
+    ck_assert_msg(cs_file_attributes(dir) == INVALID_FILE_ATTRIBUTES, "--out was created for --call");
+}
+END_TEST
+
+/* report names what it could not read and exits as the run did: a
+ * runs.txt that cannot be read (a directory in its place) is named, with
+ * what is lost; a missing phase.txt is said; a run that ended with a
+ * failed call (exit 4) is rebuilt with exit 4 and its status, not as an
+ * internal error. */
+START_TEST(report_names_what_it_could_not_read_and_exits_as_the_run_did)
+{
+    const char *dir = cs_temp_dir("hard-report-reads");
+    char out[CS_PATH_LEN], path[CS_PATH_LEN], args[CS_PATH_LEN + 200], *json;
+
+    snprintf(out, sizeof(out), "%s\\out", dir);
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --iterations 300 --fail-on none --out \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    snprintf(path, sizeof(path), "%s\\runs.txt", out);
+    ck_assert(DeleteFileA(path) && CreateDirectoryA(path, NULL));
+    snprintf(path, sizeof(path), "%s\\phase.txt", out);
+    ck_assert(DeleteFileA(path));
+    snprintf(args, sizeof(args), "report \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("runs.txt: it is a directory, not a file: its figures are left out");
+    ck_assert_out_has("has no phase.txt: how the run ended is not known");
+    snprintf(args, sizeof(args), "run --call \"NoSuch(1)\" --out \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_CALL);
+    snprintf(args, sizeof(args), "report \"%s\"", out);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_CALL);
+    ck_assert_out_has("comstress: report: the run ended: call failed");
+    json = cs_read_out(out, "run.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"status\": \"call failed\"") != NULL, "run.json's status:\n%s", json);
+    free(json);
+}
+END_TEST
+
 START_TEST(control_characters_in_echoed_text_are_escaped)
 {
     char args[256];
@@ -277,6 +379,9 @@ int main(void)
     const TTest *const tests[] = {
         CS_TEST(text_outside_the_bmp_reaches_com_and_every_report_exactly),
         CS_TEST(a_malformed_call_is_refused_before_anything_is_created),
+        CS_TEST(a_fault_parameter_the_fault_does_not_take_is_refused),
+        CS_TEST(an_unpaired_advise_or_unadvise_is_refused_before_any_work),
+        CS_TEST(report_names_what_it_could_not_read_and_exits_as_the_run_did),
         CS_TEST(control_characters_in_echoed_text_are_escaped),
         CS_TEST(a_directory_in_use_by_another_run_is_refused),
         CS_TEST(a_run_that_dies_leaves_no_older_passing_report_behind),

@@ -54,7 +54,7 @@ START_TEST(report_judges_a_run_under_the_gate_it_is_given_both_ways)
     json = cs_read_out(out, "run.json");
     ck_assert_ptr_nonnull(json);
     ck_assert_msg(strstr(json, "\"failed\": true") != NULL && strstr(json, "\"fail_on\": \"leak-any,refs,objects,"
-                  "blocks,unload\"") != NULL, "run.json does not fail under all:\n%s", json);
+                  "blocks,unload,regression\"") != NULL, "run.json does not fail under all:\n%s", json);
     free(json);
     snprintf(args, sizeof(args), "report \"%s\"", out);            /* the run's own gate again */
     cs_comstress(args, &res);
@@ -352,7 +352,7 @@ START_TEST(an_unload_failure_of_a_server_not_ours_says_how_to_leave_it_out)
     cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_VERDICT);
     ck_assert_out_has("  unload: DllCanUnloadNow says S_FALSE after every object was released (a server that never "
-                      "unloads by design: --fail-on leak,refs,objects,blocks)\r\n");
+                      "unloads by design: --fail-on leak,refs,objects,blocks,regression)\r\n");
     ck_assert_out_has("  unload: the server DLL is still loaded after CoFreeUnusedLibrariesEx(0, 0)\r\n");
     ck_assert_int_eq(junit_failures(dir), 1);
 }

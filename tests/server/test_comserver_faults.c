@@ -66,6 +66,14 @@ START_TEST(catalogue_lists_every_fault)
     ck_assert_int_eq(cs_fault_parse("leak-bytes:12x", &f, &param), -1);
     ck_assert_int_eq(cs_fault_parse("no-such-fault", &f, &param), -1);
     ck_assert_hr(set_fault(fault_probe, L"no-such-fault", 0), E_INVALIDARG);
+    /* a parameter is checked per fault: none for most, a percentage for
+     * leak-random, a positive count for the rest */
+    ck_assert_hr(set_fault(fault_probe, L"cannot-unload", 3), E_INVALIDARG);
+    ck_assert_hr(set_fault(fault_probe, L"leak-random", 101), E_INVALIDARG);
+    ck_assert_hr(set_fault(fault_probe, L"crash-call", -1), E_INVALIDARG);
+    ck_assert_ok(set_fault(fault_probe, L"leak-random", 100));
+    ck_assert_ok(set_fault(fault_probe, L"crash-call", 1));
+    ck_assert_ok(set_fault(fault_probe, L"cannot-unload", 0));
     ck_assert_ok(set_fault(fault_probe, L"lock-leak", 0));
     ck_assert_ok(IStressProbe_get_Fault(fault_probe, &name));
     ck_assert(!wcscmp(name, L"lock-leak"));

@@ -104,6 +104,11 @@ static const struct phase_end { const char *text; int code; const char *says; } 
     { "phase run/type: 100 iterations\nend hung\n", CS_EXIT_HANG, "hung: a call never returned" },
     { "phase writing reports\nend interrupted\n", CS_EXIT_INTERRUPTED, "interrupted" },
     { "phase opening target\nend error\n", CS_EXIT_INTERNAL, "ended with an error" },
+    /* an error end says which, by its status note, and exits as the run did */
+    { "note fail-on none\nphase writing reports\nnote status could not write\nend error\n", CS_EXIT_OUTPUT,
+      "ended: could not write, in phase 'writing reports'" },
+    { "phase run/type: 10 iterations\nnote status call failed\nend error\n", CS_EXIT_CALL,
+      "ended: call failed, in phase 'run/type: 10 iterations'" },
     { "phase writing reports\nend failed\n", CS_EXIT_OK, "" },
     { "phase writing reports\nend passed\n", CS_EXIT_OK, "" },
     { "", CS_EXIT_OK, "" },

@@ -109,7 +109,7 @@ START_TEST(an_unload_failure_of_a_foreign_server_says_how_to_leave_it_out)
     cs_judge(&r, CS_FAIL_DEFAULT, &j);
     ck_assert_str_eq(cs_judge_finding_line(&r, &j, 0, line, sizeof(line)),
                      "unload: DllCanUnloadNow says S_FALSE after every object was released "
-                     "(a server that never unloads by design: --fail-on leak,refs,objects,blocks)");
+                     "(a server that never unloads by design: --fail-on leak,refs,objects,blocks,regression)");
     ck_assert_str_eq(cs_judge_finding_line(&r, &j, 1, line, sizeof(line)),
                      "unload: the server DLL is still loaded after FreeLibrary");
     cs_judge(&r, CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_REFS | CS_FAIL_UNLOAD, &j);
@@ -166,7 +166,7 @@ START_TEST(an_old_finding_line_gives_its_category_and_loses_its_note)
 {
     char a[] = "unload: DllCanUnloadNow says S_FALSE after every object was released (left out by --fail-on)";
     char b[] = "unload: the server DLL is still loaded after FreeLibrary (a server that never unloads by "
-               "design: --fail-on leak,refs,objects,blocks)";
+               "design: --fail-on leak,refs,objects,blocks,regression)";
     char c[] = "object leak: server objects 1 never freed per iteration (server live-object counter)";
     char d[] = "sink cycle: never unadvised (advise @c), 2 held per iteration";
     char e[] = "heap leak: 24 B per call of Add(1), allocated in f (f.c:1)";

@@ -34,7 +34,8 @@ START_TEST(defaults)
     ck_int_eq(o.cache, CS_POLICY_TYPE);
     ck_assert_str_eq(cs_policy_names[o.cache], "type");
     ck_assert_int_eq(o.threads, 1);
-    ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD
+                      | CS_FAIL_REGRESSION);
     ck_assert_uint_eq(o.ncalls, 0);
 }
 END_TEST
@@ -105,7 +106,7 @@ START_TEST(bad_inputs)
     bad(parse("run", "--sink-apartment", "sta", NULL), "needs --scenario pass-instance");
     bad(parse("run", "--sink-apartment", "xyz", NULL), "'xyz' is not sta or same");
     bad(parse("run", "--plan", "fast", NULL), "'fast' is not vtable or invoke");
-    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any, refs, objects, blocks, unload, all or none");
+    bad(parse("run", "--fail-on", "memory", NULL), "'memory' is not leak, leak-any, refs, objects, blocks, unload, regression, all or none");
     bad(parse("run", "--timeout", "0", NULL), "--timeout: '0'");
 }
 END_TEST
@@ -153,6 +154,31 @@ START_TEST(parse_defaults_and_errors)
 }
 END_TEST
 
+START_TEST(pascal_tls_variants_and_libraries)
+{
+    char *ok[] = { "pascal-tls", "--library", "record", "--variant", "pool" };
+    char *dflt[] = { "pascal-tls" };
+    char *fixed[] = { "pascal-tls", "--variant", "fixed" };
+    char *ended_c[] = { "tls-unload", "--variant", "ended" };
+    char *bad_lib[] = { "pascal-tls", "--library", "delphi" };
+    cs_life_options o;
+    char err[300];
+
+    ck_int_eq(cs_life_parse(5, ok, &o, err, sizeof(err)), 0);
+    ck_assert_str_eq(o.library, "record");
+    ck_int_eq(o.fixed, CS_LIFE_POOL);
+    ck_int_eq(cs_life_parse(1, dflt, &o, err, sizeof(err)), 0);
+    ck_assert_str_eq(o.library, "seed");
+    ck_int_eq(o.fixed, CS_LIFE_LEAKY);
+    ck_int_eq(cs_life_parse(3, fixed, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "child pascal-tls: --variant fixed does not exist"));
+    ck_int_eq(cs_life_parse(3, ended_c, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "child tls-unload: --variant is leaky or fixed"));
+    ck_int_eq(cs_life_parse(3, bad_lib, &o, err, sizeof(err)), 2);
+    ck_assert_ptr_nonnull(strstr(err, "--library"));
+}
+END_TEST
+
 START_TEST(leak_threshold)
 {
     ck_int_eq(cs_tls_is_leak(4096.0 * 4, 4096), 1);
@@ -168,7 +194,9 @@ static const struct refused { const char *words[6]; const char *says; } refused[
     { { "run", "--fault", "leak-bytes:abc" }, "parameter 'abc' of leak-bytes" },
     { { "run", "--fault", ":5" }, "':5' has no fault name" },
     { { "run", "--fault", "Leak Bytes" }, "'Leak Bytes' is not a fault name" },
-    { { "run", "--fault", "leak-bytes:99999999999" }, "is not a whole number from 0 to 2147483647" },
+    { { "run", "--fault", "leak-bytes:99999999999" }, "is not a whole number from 1 to 2147483647" },
+    { { "run", "--fault", "crash-call:0" }, "--fault: parameter '0' of crash-call is not a whole number from 1 to "
+      "2147483647 (leave it out for the fault's default)" },
     { { "run", "--timeout", "4294968" }, "--timeout: '4294968' is not a whole number of seconds from 1 to 4294967" },
     { { "run", "--cycles", "5" }, "unknown option '--cycles' for run (it belongs to child" },
     { { "suite", "--iterations", "5" }, "unknown option '--iterations' for suite (it belongs to run" },
@@ -285,15 +313,23 @@ START_TEST(fail_on_takes_a_list_of_categories)
     ck_assert_uint_eq(o.fail_on, CS_FAIL_LEAK | CS_FAIL_LEAK_ANY | CS_FAIL_BLOCKS);
     ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,blocks");
     ck_assert_int_eq(parse("run", "--fail-on", "all", NULL), CS_EXIT_OK);
-    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,refs,objects,blocks,unload");
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak-any,refs,objects,blocks,unload,regression");
     /* the first version's words */
     ck_assert_int_eq(parse("run", "--fail-on", "leak", NULL), CS_EXIT_OK);
     ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT);
     ck_assert_int_eq(parse("run", "--fail-on", "leak-any", NULL), CS_EXIT_OK);
     ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT | CS_FAIL_LEAK_ANY);
     ck_assert_int_eq(parse("run", "--fail-on", "none", NULL), CS_EXIT_OK);
-    ck_assert_uint_eq(o.fail_on, CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_BLOCKS | CS_FAIL_UNLOAD
+                      | CS_FAIL_REGRESSION);
     ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "none");
+    /* regression: named, or kept by a list that names no release category */
+    ck_assert_int_eq(parse("run", "--fail-on", "leak,refs,objects,blocks", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on & CS_FAIL_REGRESSION, 0);
+    ck_assert_int_eq(parse("run", "--fail-on", "leak,refs,objects,blocks,regression", NULL), CS_EXIT_OK);
+    ck_assert_str_eq(cs_fail_on_words(o.fail_on, words, sizeof(words)), "leak,refs,objects,blocks,regression");
+    ck_assert_int_eq(parse("run", "--fail-on", "regression", NULL), CS_EXIT_OK);
+    ck_assert_uint_eq(o.fail_on, CS_FAIL_RELEASE | CS_FAIL_REGRESSION);
     ck_assert_ptr_null(cs_fail_on_words(CS_FAIL_LEAK, words, sizeof(words)));   /* no value says it */
     /* report: not given is 0 (each run's own gate); given, the gate whole */
     ck_assert_int_eq(parse("report", "Z:/r", NULL), CS_EXIT_OK);
@@ -313,7 +349,8 @@ int main(void)
         CS_TEST(defaults), CS_TEST(all_options), CS_TEST(bad_inputs),
         CS_TEST(a_script_file_and_the_object_model_client_faults_are_taken),
         CS_TEST(fail_on_takes_a_list_of_categories),
-        CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors), CS_TEST(leak_threshold), NULL
+        CS_TEST(help_and_positionals), CS_TEST(parse_defaults_and_errors),
+        CS_TEST(pascal_tls_variants_and_libraries), CS_TEST(leak_threshold), NULL
     };
 
     Suite *s = suite_create("options");

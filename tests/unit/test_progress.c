@@ -68,11 +68,11 @@ END_TEST
 
 START_TEST(a_counted_run_says_how_far_how_fast_and_the_time_left)
 {
-    cs_progress p = { .done = 120000, .total = 1000000, .elapsed_s = 12,
+    cs_progress p = { .name = "run/type", .done = 120000, .total = 1000000, .elapsed_s = 12,
                       .calls_per_second = 95000, .heap_bytes = 1.2 * 1048576 };
 
     ck_assert_str_eq(cs_progress_line(&p, buf, sizeof(buf)),
-                     "progress: 120000/1000000 iterations (12%), 95000 calls/s, heap 1.20 MB, "
+                     "progress: run/type, 120000/1000000 iterations (12%), 95000 calls/s, heap 1.20 MB, "
                      "0:12 elapsed, 1:28 left");
 }
 END_TEST

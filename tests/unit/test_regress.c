@@ -2,6 +2,7 @@
  * what counts as a regression, what as fixed, and what as no change. */
 #include "cs_unit.h"
 #include <string.h>
+#include "judge.h"
 #include "regress.h"
 
 static cs_run base, now;
@@ -176,6 +177,51 @@ START_TEST(changes_past_the_room_are_counted_not_written)
 }
 END_TEST
 
+START_TEST(a_regression_fails_the_run_only_when_the_gate_holds_regression)
+{
+    cs_judgement j;
+
+    verdict(&base, CS_M_HEAP_BYTES, CS_V_CLEAN, 0, -1, 1);
+    verdict(&now, CS_M_HEAP_BYTES, CS_V_CLEAN, 0, -1, 1);
+    base.release.findings[0] = "unload: the DLL is still loaded";
+    base.release.nfindings = 1;
+    now.release.findings[0] = "refcount leak: 1 outstanding per iteration (created)";
+    now.release.categories[0] = CS_FAIL_REFS;
+    now.release.nfindings = 1;
+    n = 0;
+    cs_regress_run(&base, &now, CS_FAIL_DEFAULT, ch, &n, 16);
+    cs_regress_attach(&now, "Z:/base", ch, n, cs_regress_count(ch, n, CS_CHANGE_REGRESSION));
+    ck_assert_str_eq(now.baseline, "Z:/base");
+    ck_int_eq(now.nchanges, 2);
+    ck_int_eq(now.regressions, 1);
+    ck_int_eq(now.change_regression[0], 1);        /* regressions first */
+    ck_assert_str_eq(now.changes[1], "finding gone: unload: the DLL is still loaded");
+    /* the refcount finding is left out of the gate, its novelty is not */
+    ck_int_eq(cs_judge(&now, CS_FAIL_LEAK | CS_FAIL_REGRESSION | CS_FAIL_UNLOAD, &j), 1);
+    ck_assert_uint_eq(j.failed, CS_FAIL_REGRESSION);
+    ck_assert_str_eq(j.reasons[0], "regression against the baseline: new finding: refcount leak: "
+                     "1 outstanding per iteration (created)");
+    ck_int_eq(cs_judge(&now, CS_FAIL_LEAK | CS_FAIL_UNLOAD, &j), 0);
+    now.baseline = NULL;                            /* no baseline: nothing to regress from */
+    ck_int_eq(cs_judge(&now, CS_FAIL_LEAK | CS_FAIL_REGRESSION | CS_FAIL_UNLOAD, &j), 0);
+}
+END_TEST
+
+START_TEST(a_run_that_only_got_better_passes)
+{
+    cs_judgement j;
+
+    verdict(&base, CS_M_HEAP_BYTES, CS_V_LEAK, 24, 23, 25);
+    verdict(&now, CS_M_HEAP_BYTES, CS_V_CLEAN, 0, -1, 1);
+    n = 0;
+    cs_regress_run(&base, &now, CS_FAIL_DEFAULT, ch, &n, 16);
+    cs_regress_attach(&now, "Z:/base", ch, n, cs_regress_count(ch, n, CS_CHANGE_REGRESSION));
+    ck_int_eq(now.nchanges, 1);
+    ck_int_eq(now.change_regression[0], 0);
+    ck_int_eq(cs_judge(&now, CS_FAIL_ALL, &j), 0);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -192,7 +238,9 @@ int main(void)
         CS_TEST(a_new_finding_kind_is_a_regression_and_a_gone_one_is_fixed),
         CS_TEST(the_same_finding_kind_in_both_runs_is_no_change),
         CS_TEST(findings_are_compared_only_when_both_runs_made_release_checks),
-        CS_TEST(changes_past_the_room_are_counted_not_written), NULL
+        CS_TEST(changes_past_the_room_are_counted_not_written),
+        CS_TEST(a_regression_fails_the_run_only_when_the_gate_holds_regression),
+        CS_TEST(a_run_that_only_got_better_passes), NULL
     };
 
     return cs_run_tests("regress", setup, NULL, tests);

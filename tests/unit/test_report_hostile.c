@@ -177,6 +177,34 @@ START_TEST(an_overlong_line_is_skipped_and_reading_goes_on)
 }
 END_TEST
 
+/* Reading is bounded: a line of NUL bytes past any length a row has (a
+ * device such as /dev/zero gives no end) stops reading at once -- as the
+ * header, the file is refused; after rows, the rows before it are kept
+ * and what follows is never read. */
+START_TEST(a_line_of_nul_bytes_past_any_row_length_stops_reading)
+{
+    size_t hdr = strlen(HDR), big = CS_CSV_MAX_LINE + 100, row = strlen("r,0,1\n");
+    char *text = calloc(1, hdr + row + big + 32), err[256];
+    cs_csv_data d;
+
+    ck_assert_ptr_nonnull(text);
+    ck_assert_int_eq(read_text(text, big, &d, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "hostile.csv: not a text file"), "%s", err);
+    cs_csv_free(&d);
+    memcpy(text, HDR, hdr);
+    memcpy(text + hdr, "r,0,1\n", row);
+    strcpy(text + hdr + row + big, "\nr,10,2\n");             /* never reached */
+    ck_assert_int_eq(read_text(text, hdr + row + big + strlen("\nr,10,2\n"), &d, err, sizeof(err)), 0);
+    ck_assert_uint_eq(d.nruns, 1);
+    ck_assert_uint_eq(d.runs[0].n, 1);
+    ck_assert_uint_eq(d.skipped, 1);
+    ck_assert_uint_eq(d.first_skipped_line, 3);
+    ck_assert_str_eq(d.first_skipped_why, "NUL bytes past any length a row has: reading stopped there");
+    cs_csv_free(&d);
+    free(text);
+}
+END_TEST
+
 /* 5,000 runs, interleaved three rows each: every run read whole and
  * found by its name through the index (which holds every run). Time is
  * not asserted; the index is what keeps it linear. */
@@ -402,6 +430,7 @@ int main(void)
         CS_TEST(extreme_values_are_kept_exactly),
         CS_TEST(garbage_and_empty_files_are_refused_with_the_file_named),
         CS_TEST(an_overlong_line_is_skipped_and_reading_goes_on),
+        CS_TEST(a_line_of_nul_bytes_past_any_row_length_stops_reading),
         CS_TEST(five_thousand_runs_are_each_found),
         CS_TEST(chart_of_extreme_values_is_bounded_and_finite),
         CS_TEST(huge_figures_print_short),

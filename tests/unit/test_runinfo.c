@@ -314,7 +314,7 @@ START_TEST(a_run_read_back_is_judged_under_any_gate_as_the_live_run)
     ck_int_eq(cs_judge(&a, CS_FAIL_ALL, &live), 1);
     ck_assert_str_eq(cs_judge_finding_line(&a, &live, 0, want, sizeof(want)),
                      "unload: DllCanUnloadNow says S_FALSE after every object was released (a server that "
-                     "never unloads by design: --fail-on leak-any,refs,objects,blocks)");
+                     "never unloads by design: --fail-on leak-any,refs,objects,blocks,regression)");
 }
 END_TEST
 
@@ -346,6 +346,43 @@ START_TEST(a_record_of_the_first_format_is_judged_anew)
 }
 END_TEST
 
+START_TEST(a_run_set_beside_a_baseline_comes_back_with_its_changes)
+{
+    cs_run r, m;
+    const cs_run *runs[1] = { &r };
+    cs_runinfo ri;
+    cs_judgement j;
+    char *text;
+
+    sample_run(&r, "run/type");
+    r.baseline = "Z:/ci/main report";
+    r.changes[0] = "heap_bytes: clean then, leak now (+24.0 bytes/iteration)";
+    r.change_regression[0] = 1;
+    r.changes[1] = "finding gone: unload: the DLL is still loaded";
+    r.nchanges = 2;
+    r.regressions = 1;
+    text = written(runs, 1);
+    ck_assert_int_eq(cs_runinfo_parse(text, &ri), 0);
+    memset(&m, 0, sizeof(m));
+    m.name = "run/type";
+    cs_runinfo_merge(cs_runinfo_find(&ri, "run/type"), &m);
+    ck_assert_str_eq(m.baseline, "Z:/ci/main report");
+    ck_assert_uint_eq(m.nchanges, 2);
+    ck_assert_uint_eq(m.regressions, 1);
+    ck_assert_str_eq(m.changes[0], r.changes[0]);
+    ck_assert_int_eq(m.change_regression[0], 1);
+    ck_assert_str_eq(m.changes[1], r.changes[1]);
+    ck_assert_int_eq(m.change_regression[1], 0);
+    /* judged as the live run was, under its gate and under a narrower one */
+    ck_assert_int_eq(cs_judge(&m, CS_FAIL_ALL, &j), 1);
+    ck_assert_uint_eq(j.failed & CS_FAIL_REGRESSION, CS_FAIL_REGRESSION);
+    m.release.nfindings = 0;
+    ck_assert_int_eq(cs_judge(&m, CS_FAIL_LEAK | CS_FAIL_REFS, &j), 0);
+    cs_runinfo_free(&ri);
+    free(text);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -354,7 +391,8 @@ int main(void)
         CS_TEST(traced_allocation_sites_come_back_exact_with_their_frames),
         CS_TEST(an_untraced_record_has_no_sites_and_extra_sites_are_dropped),
         CS_TEST(a_run_read_back_is_judged_under_any_gate_as_the_live_run),
-        CS_TEST(a_record_of_the_first_format_is_judged_anew), NULL
+        CS_TEST(a_record_of_the_first_format_is_judged_anew),
+        CS_TEST(a_run_set_beside_a_baseline_comes_back_with_its_changes), NULL
     };
 
     return cs_run_tests("runinfo", NULL, NULL, tests);
