@@ -91,6 +91,29 @@ START_TEST(only_a_steady_loss_at_a_call_site_is_a_finding)
 }
 END_TEST
 
+/* Half a block per iteration is the line: 60 blocks left over 100
+ * iterations is a finding, 50 of 100 too, 49 is not; with no iteration
+ * counted nothing is judged. */
+START_TEST(a_call_site_losing_half_a_block_per_iteration_is_a_finding)
+{
+    fresh();
+    cs_release_judge_site(&r, &st, "Echo('x')", 60, 960, 100);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Echo('x'), 0.6 blocks (10 bytes) per call");
+    ck_assert_int_eq(r.failed, 1);
+    fresh();
+    cs_release_judge_site(&r, &st, "Echo('x')", 50, 800, 100);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Echo('x'), 0.5 blocks (8 bytes) per call");
+    fresh();
+    cs_release_judge_site(&r, &st, "Echo('x')", 49, 784, 100);
+    ck_assert_uint_eq(r.nfindings, 0);
+    ck_assert_int_eq(r.failed, 0);
+    cs_release_judge_site(&r, &st, "Echo('x')", 5, 80, 0);
+    ck_assert_uint_eq(r.nfindings, 0);
+}
+END_TEST
+
 START_TEST(a_server_that_stays_loaded_fails_the_unload_proof)
 {
     fresh();
@@ -254,6 +277,7 @@ int main(void)
         CS_TEST(ledger_references_and_use_after_release_are_findings),
         CS_TEST(server_objects_and_locks_left_are_findings),
         CS_TEST(only_a_steady_loss_at_a_call_site_is_a_finding),
+        CS_TEST(a_call_site_losing_half_a_block_per_iteration_is_a_finding),
         CS_TEST(a_server_that_stays_loaded_fails_the_unload_proof),
         CS_TEST(findings_past_the_limit_still_fail_the_run),
         CS_TEST(event_sinks_held_after_their_iteration_are_findings),

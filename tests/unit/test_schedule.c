@@ -123,6 +123,25 @@ START_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget)
 }
 END_TEST
 
+/* Grid point k of n iterations is k * n / 20 rounded up: with 30
+ * iterations, a sample at each, the points fall on 2, 3, 5, 6, 8, 9 ...
+ * (1.5 -> 2, 4.5 -> 5), never on 1, 3, 4, 6 ... as rounding down gives. */
+START_TEST(grid_points_that_fall_between_iterations_round_up)
+{
+    static const long long want[21] = { 0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24,
+                                         26, 27, 29, 30 };
+    sim p = { .n = 30, .every = 1, .sec_per_it = 1e-3, .base_s = 1e-6 };
+    long long at[32];
+    double share;
+    size_t k;
+
+    ck_int_eq(simulate(&p, at, 32, &share), 21);
+    for (k = 0; k < 21; k++)
+        ck_assert_msg(at[k] == want[k], "sample %lu taken at %lld, expected %lld", (unsigned long)k, at[k],
+                      want[k]);
+}
+END_TEST
+
 /* A part preempted once (10 ms instead of 0.13) is charged four times its
  * best cost, not the 10 ms: the next grid point is still served. The
  * baseline, taken before the loop, is not charged at all, even when it
@@ -170,6 +189,7 @@ int main(void)
         CS_TEST(the_baseline_and_every_sample_take_the_part_when_asked_for_every_sample),
         CS_TEST(a_cheap_part_is_taken_at_the_baseline_and_at_each_grid_point_only),
         CS_TEST(grid_points_round_up_to_the_next_sample_and_never_pass_the_end),
+        CS_TEST(grid_points_that_fall_between_iterations_round_up),
         CS_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget),
         CS_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost),
         CS_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point),

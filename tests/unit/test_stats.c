@@ -330,6 +330,38 @@ START_TEST(steady_staircase_is_leak)
 }
 END_TEST
 
+/* Working set rising by `step` bytes at every sample (every 100
+ * iterations), from 8 MiB. */
+static void make_steps(double step)
+{
+    int i;
+
+    for (i = 0; i < NPTS; i++) {
+        xs[i] = (double)i * STEP;
+        ys[i] = (8 << 20) + step * i;
+    }
+}
+
+/* A staircase counts steps of half a page or more: 3,000-byte steps (30
+ * bytes an iteration) are a leak; a step of exactly 2,048 bytes is a
+ * step, one of 2,047 is not (below that the rise is too smooth for
+ * page-granular memory and stays inconclusive). */
+START_TEST(a_staircase_of_steps_of_half_a_page_or_more_is_a_leak)
+{
+    cs_verdict v;
+
+    make_steps(3000);
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "leak");
+    ck_assert_double_eq_tol(v.per_iteration, 30, 1e-9);
+    make_steps(2048);
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "leak");
+    make_steps(2047);
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "inconclusive");
+    /* a byte metric has no quantum: the same smooth rise is a leak */
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "leak");
+}
+END_TEST
+
 /* One wild sample (either sign, anywhere) leaves the verdict alone. */
 START_TEST(single_spike_does_not_change_verdict)
 {
@@ -555,6 +587,7 @@ int main(void)
     tcase_add_test(verdict, few_page_jumps_are_not_leak);
     tcase_add_test(verdict, few_page_jumps_in_short_run_are_not_leak);
     tcase_add_test(verdict, steady_staircase_is_leak);
+    tcase_add_test(verdict, a_staircase_of_steps_of_half_a_page_or_more_is_a_leak);
     tcase_add_test(verdict, single_spike_does_not_change_verdict);
     tcase_add_test(verdict, too_few_samples_is_inconclusive);
     tcase_add_test(verdict, interval_straddling_threshold_is_inconclusive);
