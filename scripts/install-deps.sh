@@ -4,10 +4,10 @@
 # present. Adds a deb-src line (mirroring the existing deb lines) so the
 # build can fetch check's source package. clang and libclang-rt-14-dev
 # (libFuzzer and the sanitizer runtimes) serve the fuzz preset alone
-# (scripts/fuzz.sh).
+# (scripts/fuzz.sh); gcovr reports the coverage preset (scripts/coverage.sh).
 set -eu
 
-PKGS="gcc libc6-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev"
+PKGS="gcc libc6-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev gcovr"
 
 missing=""
 for p in $PKGS; do
