@@ -247,6 +247,107 @@ START_TEST(stack_hashes_follow_the_frames)
 }
 END_TEST
 
+/* The run's range 0..99 at its edges: blocks at 0 and 99 are in it, at
+ * -1 and 100 not (counted as blocks, never in the rates). */
+START_TEST(the_range_takes_its_first_and_last_iteration_and_nothing_beyond)
+{
+    reset();
+    add(stack_a, 3, -1, 0, 8);
+    add(stack_a, 3, 0, 0, 8);
+    add(stack_a, 3, 99, 0, 8);
+    add(stack_a, 3, 100, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].blocks, 4);
+    ck_assert_uint_eq(groups[0].blocks_in_range, 2);
+    ck_assert_int_eq(groups[0].first_iteration, 0);
+    ck_assert_int_eq(groups[0].last_iteration, 99);
+    ck_assert_uint_eq(groups[0].late_blocks, 1);          /* 99 only */
+    /* a range of one iteration: its one block is a one-off */
+    reset();
+    add(stack_a, 3, 7, 0, 8);
+    ck_assert_uint_eq(group(7, 7), 1);
+    ck_assert_uint_eq(groups[0].blocks_in_range, 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_ONE_OFF);
+}
+END_TEST
+
+/* The second half of 0..99 starts at 50: a block at 49 is early, one at
+ * 50 late. Two late iterations make a leak; one (even with two blocks)
+ * does not. */
+START_TEST(the_second_half_starts_at_its_middle_and_needs_two_iterations)
+{
+    reset();
+    add(stack_a, 3, 49, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_blocks, 0);
+    reset();
+    add(stack_a, 3, 50, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_blocks, 1);
+    ck_assert_uint_eq(groups[0].late_iterations, 1);
+    reset();
+    add(stack_a, 3, 50, 0, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_iterations, 2);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    ck_assert_double_eq(groups[0].blocks_per_iteration, 2.0 / 50);
+    reset();
+    add(stack_a, 3, 99, 0, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_iterations, 1);
+    ck_assert_int_ne(groups[0].cls, CS_TRACE_LEAK);
+}
+END_TEST
+
+/* A leak's second half must keep at least half the first half's rate:
+ * 20 blocks early and 10 late (all in the last quarter) is exactly half,
+ * a leak; 21 early is more than twice, a plateau. */
+START_TEST(a_leak_keeps_at_least_half_its_early_rate)
+{
+    reset();
+    add_run(stack_a, 0, 19, 1, 8);
+    add_run(stack_a, 75, 84, 1, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    reset();
+    add_run(stack_a, 0, 20, 1, 8);
+    add_run(stack_a, 75, 84, 1, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_PLATEAU);
+}
+END_TEST
+
+/* The last quarter of 0..99 starts at 75, and must hold at least half
+ * its share of the blocks: one block at 99 against 7 at 50..56 is just
+ * that (2/25 = 8/100), a leak; against 8 at 50..57 a plateau; a block
+ * at 74 instead of 99 is outside the quarter. */
+START_TEST(a_leak_still_grows_in_the_last_quarter)
+{
+    reset();
+    add_run(stack_a, 50, 56, 1, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    reset();
+    add_run(stack_a, 50, 57, 1, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_PLATEAU);
+    reset();
+    add_run(stack_a, 50, 56, 1, 8);
+    add(stack_a, 3, 75, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    reset();
+    add_run(stack_a, 50, 56, 1, 8);
+    add(stack_a, 3, 74, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_PLATEAU);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -263,6 +364,10 @@ int main(void)
         CS_TEST(different_stacks_with_the_same_hash_make_two_groups),
         CS_TEST(leaks_come_first_then_plateaus_then_one_offs),
         CS_TEST(stack_hashes_follow_the_frames),
+        CS_TEST(the_range_takes_its_first_and_last_iteration_and_nothing_beyond),
+        CS_TEST(the_second_half_starts_at_its_middle_and_needs_two_iterations),
+        CS_TEST(a_leak_keeps_at_least_half_its_early_rate),
+        CS_TEST(a_leak_still_grows_in_the_last_quarter),
         NULL
     };
 
