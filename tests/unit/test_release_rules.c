@@ -46,6 +46,25 @@ START_TEST(counts_that_divide_by_the_iterations_are_said_per_iteration)
 }
 END_TEST
 
+/* "per iteration" needs a whole multiple of at least one per iteration:
+ * 300 of 300 is 1 per iteration, 299 and 0 are plain counts, 900 is 3. */
+START_TEST(per_iteration_starts_at_one_per_iteration)
+{
+    char buf[96];
+
+    cs_per_iteration(buf, sizeof(buf), 300, 300, "held");
+    ck_assert_str_eq(buf, "1 held per iteration");
+    cs_per_iteration(buf, sizeof(buf), 299, 300, "held");
+    ck_assert_str_eq(buf, "299 held");
+    cs_per_iteration(buf, sizeof(buf), 0, 300, "held");
+    ck_assert_str_eq(buf, "0 held");
+    cs_per_iteration(buf, sizeof(buf), 900, 300, "held");
+    ck_assert_str_eq(buf, "3 held per iteration");
+    cs_per_iteration(buf, sizeof(buf), 1, 1, "held");
+    ck_assert_str_eq(buf, "1 held per iteration");
+}
+END_TEST
+
 START_TEST(ledger_references_and_use_after_release_are_findings)
 {
     fresh();
@@ -274,6 +293,7 @@ int main(void)
     const TTest *const tests[] = {
         CS_TEST(a_fresh_record_measures_nothing_and_passes),
         CS_TEST(counts_that_divide_by_the_iterations_are_said_per_iteration),
+        CS_TEST(per_iteration_starts_at_one_per_iteration),
         CS_TEST(ledger_references_and_use_after_release_are_findings),
         CS_TEST(server_objects_and_locks_left_are_findings),
         CS_TEST(only_a_steady_loss_at_a_call_site_is_a_finding),
