@@ -565,6 +565,8 @@ START_TEST(junit_reports_errors_and_release)
 }
 END_TEST
 
+TCase *reports_edges_tcase(void);
+
 int main(void)
 {
     Suite *s = suite_create("reports");
@@ -586,5 +588,6 @@ int main(void)
     suite_add_tcase(s, json);
     suite_add_tcase(s, csv);
     suite_add_tcase(s, docs);
+    suite_add_tcase(s, reports_edges_tcase());
     return cs_run_suite(s);
 }

@@ -1,0 +1,207 @@
+/*
+ * Suite "reports", test case "edges": the report writers at their edges
+ * (core/report): text escaped byte by byte, figures at their unit
+ * boundaries, every list of a run.json with more than one element, and a
+ * stream or a path that cannot be written. Pure; part of test_reports.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cs_unit.h"
+#include "release_rules.h"
+#include "report_html.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_svg.h"
+#include "report_util.h"
+
+TCase *reports_edges_tcase(void);
+
+/* What put(f, s) writes, read back (malloc'd). */
+static char *written(void (*put)(FILE *, const char *), const char *s)
+{
+    FILE *f = fopen("reports-edges.txt", "wb");
+    char *text;
+
+    ck_assert_ptr_nonnull(f);
+    put(f, s);
+    fclose(f);
+    text = cs_read_file("reports-edges.txt");
+    ck_assert_ptr_nonnull(text);
+    return text;
+}
+
+/* Every escape of each writer, a control byte, DEL, UTF-8 kept and a
+ * byte that is not UTF-8 replaced (XML 1.0 has no escape for a control
+ * byte other than tab and line ends: they are replaced too). */
+START_TEST(text_is_escaped_byte_by_byte_for_json_and_xml)
+{
+    static const char in[] = "a\"\\\n\r\t\b\f\x01\x7f caf\xc3\xa9 \xff <&>'";
+    char *j = written(cs_put_json_string, in), *x = written(cs_put_xml, in);
+
+    ck_assert_str_eq(j, "\"a\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u007f caf\xc3\xa9 \\ufffd <&>'\"");
+    ck_assert_str_eq(x, "a&quot;\\\n\r\t&#xFFFD;&#xFFFD;&#xFFFD;\x7f caf\xc3\xa9 &#xFFFD; &lt;&amp;&gt;&#39;");
+    free(j);
+    free(x);
+    j = written(cs_put_json_string, NULL);
+    x = written(cs_put_xml, NULL);
+    ck_assert_str_eq(j, "null");
+    ck_assert_str_eq(x, "");
+    free(j);
+    free(x);
+}
+END_TEST
+
+START_TEST(figures_change_unit_at_1024_and_precision_at_10_and_100)
+{
+    char b[32];
+
+    ck_assert_str_eq(cs_format_bytes(1023, b, sizeof(b)), "1023 B");
+    ck_assert_str_eq(cs_format_bytes(1024, b, sizeof(b)), "1.00 KB");
+    ck_assert_str_eq(cs_format_bytes(10 * 1024 - 1, b, sizeof(b)), "10.00 KB");
+    ck_assert_str_eq(cs_format_bytes(10 * 1024, b, sizeof(b)), "10.0 KB");
+    ck_assert_str_eq(cs_format_bytes(100 * 1024, b, sizeof(b)), "100 KB");
+    ck_assert_str_eq(cs_format_bytes(-2048, b, sizeof(b)), "-2.00 KB");
+    ck_assert_str_eq(cs_format_bytes(-0.4, b, sizeof(b)), "0 B");
+    ck_assert_str_eq(cs_format_bytes(1099511627776.0, b, sizeof(b)), "1.00 TB");
+    ck_assert_str_eq(cs_format_bytes(1024 * 1099511627776.0 - 1e6, b, sizeof(b)), "1024 TB");
+    ck_assert_ptr_nonnull(strstr(cs_format_bytes(1024 * 1099511627776.0, b, sizeof(b)), " B"));
+    ck_assert_str_eq(cs_format_bytes(NAN, b, sizeof(b)), "n/a");
+    ck_assert_str_eq(cs_format_count(999999999999999.0, b, sizeof(b)), "999999999999999");
+    ck_assert_ptr_nonnull(strstr(cs_format_count(1e15, b, sizeof(b)), "e+"));
+    ck_assert_str_eq(cs_format_count(INFINITY, b, sizeof(b)), "n/a");
+    ck_assert_str_eq(cs_format_figure(1.234, b, sizeof(b)), "1.23");
+    ck_assert_ptr_nonnull(strstr(cs_format_figure(-2e15, b, sizeof(b)), "e+"));
+    ck_assert_str_eq(cs_format_figure(NAN, b, sizeof(b)), "n/a");
+}
+END_TEST
+
+static cs_alloc_site sites[2];
+static cs_run run;
+
+/* A traced run with two sites of two frames, two findings, a verdict
+ * standing in for the heap, and a failed release. */
+static void make_run(void)
+{
+    int i;
+
+    memset(&run, 0, sizeof(run));
+    cs_release_init(&run.release);
+    run.name = "run";
+    run.target = "ComStress.Target";
+    run.calls = "Add(1)";
+    run.iterations = 100;
+    run.seconds = NAN;
+    run.gate = 1;
+    run.nverdicts = 1;
+    run.verdicts[0].metric = CS_M_WORKING_SET;
+    run.verdicts[0].kind = CS_V_LEAK;
+    run.verdicts[0].stands_in = 1;
+    run.verdicts[0].per_iteration = run.verdicts[0].ci_low = run.verdicts[0].ci_high = 40;
+    run.release.failed = 1;
+    run.release.nfindings = 2;
+    run.release.findings[0] = "first finding";
+    run.release.findings[1] = "second finding";
+    for (i = 0; i < 2; i++) {
+        sites[i].cls = "leak";
+        sites[i].kind = "heap";
+        sites[i].call = "Add(1)";
+        sites[i].nframes = 2;
+        snprintf(sites[i].site, sizeof(sites[i].site), "site %d", i);
+        snprintf(sites[i].frames[0], sizeof(sites[i].frames[0]), "inner %d", i);
+        snprintf(sites[i].frames[1], sizeof(sites[i].frames[1]), "outer %d", i);
+    }
+    run.allocs = sites;
+    run.nallocs = 2;
+}
+
+START_TEST(run_json_lists_every_finding_site_and_frame)
+{
+    cs_context ctx;
+    char err[256], *json;
+
+    make_run();
+    memset(&ctx, 0, sizeof(ctx));
+    ck_assert_int_eq(cs_json_write_path("reports-edges.json", &ctx, &run, 1, err, sizeof(err)), 0);
+    json = cs_read_file("reports-edges.json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"findings\": [\"first finding\", \"second finding\"]"), "%s", json);
+    ck_assert_msg(strstr(json, "\"frames\": [\"inner 0\", \"outer 0\"]"), "%s", json);
+    ck_assert_msg(strstr(json, "\"frames\": [\"inner 1\", \"outer 1\"]"), "%s", json);
+    ck_assert_msg(strstr(json, "\"stands_in_for_heap\": true"), "%s", json);
+    ck_assert_msg(strstr(json, "\"failed\": true"), "%s", json);
+    free(json);
+    /* no run at all, and a run without release checks or tracing */
+    ck_assert_int_eq(cs_json_write_path("reports-edges.json", &ctx, &run, 0, err, sizeof(err)), 0);
+    json = cs_read_file("reports-edges.json");
+    ck_assert_ptr_nonnull(strstr(json, "\"runs\": []"));
+    free(json);
+    run.release.measured = 0;
+    run.allocs = NULL;
+    run.nverdicts = 0;
+    ck_assert_int_eq(cs_json_write_path("reports-edges.json", &ctx, &run, 1, err, sizeof(err)), 0);
+    json = cs_read_file("reports-edges.json");
+    ck_assert_msg(strstr(json, "\"release\": null") && strstr(json, "\"allocations\": null")
+                  && strstr(json, "\"verdicts\": {}"), "%s", json);
+    free(json);
+}
+END_TEST
+
+/* A release that failed without a line still fails its junit case. */
+START_TEST(junit_says_a_release_failed_without_a_finding)
+{
+    char err[256], *xml;
+
+    make_run();
+    run.release.nfindings = 0;
+    ck_assert_int_eq(cs_junit_write_path("reports-edges.xml", &run, 1, err, sizeof(err)), 0);
+    xml = cs_read_file("reports-edges.xml");
+    ck_assert_ptr_nonnull(xml);
+    ck_assert_msg(strstr(xml, "release checks failed"), "%s", xml);
+    free(xml);
+}
+END_TEST
+
+/* Writing to a stream open for reading fails every writer; a path in a
+ * folder that does not exist fails naming the path. */
+START_TEST(writers_fail_on_a_stream_or_path_that_cannot_be_written)
+{
+    cs_chart_run chart = { &run, NULL, 0 };
+    cs_context ctx;
+    char err[256];
+    FILE *ro;
+
+    make_run();
+    memset(&ctx, 0, sizeof(ctx));
+    ck_assert_ptr_nonnull(ro = fopen("reports-edges-ro.txt", "wb"));
+    fclose(ro);
+    ck_assert_ptr_nonnull(ro = fopen("reports-edges-ro.txt", "rb"));
+    ck_assert_int_eq(cs_json_write(ro, &ctx, &run, 1), -1);
+    clearerr(ro);
+    ck_assert_int_eq(cs_junit_write(ro, &run, 1), -1);
+    clearerr(ro);
+    ck_assert_int_eq(cs_svg_write(ro, &chart, 1), -1);
+    clearerr(ro);
+    ck_assert_int_eq(cs_html_write(ro, &ctx, &chart, 1), -1);
+    fclose(ro);
+    ck_assert_int_eq(cs_svg_write_path("no-such-dir/memory.svg", &chart, 1, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "no-such-dir/memory.svg") != NULL, "%s", err);
+    ck_assert_int_eq(cs_html_write_path("no-such-dir/report.html", &ctx, &chart, 1, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "no-such-dir/report.html") != NULL, "%s", err);
+    ck_assert_int_eq(cs_junit_write_path("no-such-dir/junit.xml", &run, 1, err, sizeof(err)), -1);
+    ck_assert_msg(strstr(err, "no-such-dir/junit.xml") != NULL, "%s", err);
+}
+END_TEST
+
+TCase *reports_edges_tcase(void)
+{
+    TCase *tc = tcase_create("edges");
+
+    tcase_add_test(tc, text_is_escaped_byte_by_byte_for_json_and_xml);
+    tcase_add_test(tc, figures_change_unit_at_1024_and_precision_at_10_and_100);
+    tcase_add_test(tc, run_json_lists_every_finding_site_and_frame);
+    tcase_add_test(tc, junit_says_a_release_failed_without_a_finding);
+    tcase_add_test(tc, writers_fail_on_a_stream_or_path_that_cannot_be_written);
+    return tc;
+}
