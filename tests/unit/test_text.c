@@ -105,6 +105,54 @@ START_TEST(a_long_text_is_shortened_around_the_named_column)
 }
 END_TEST
 
+/* The edges of the escapes: \r, DEL and the C1 controls U+0080 and
+ * U+009F are escaped, U+00A0 (the first after them) is kept; a text cut
+ * keeps whole characters and its "..." within the size: "abcdef" needs 9
+ * bytes whole (the mark is kept room for while more follows), 8 give
+ * "abcd...", 4 give "...", 3 or fewer give "". */
+START_TEST(escapes_and_cuts_at_their_edges)
+{
+    char out[128];
+
+    ck_assert_str_eq(cs_say_escaped("\r\x7f\xc2\x80\xc2\x9f\xc2\xa0\x1f ", out, sizeof(out)),
+                     "\\r\\x7F\\x80\\x9F\xc2\xa0\\x1F ");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 9), "abcdef");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 8), "abcd...");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 4), "...");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 3), "");
+    out[0] = 'z';
+    cs_say_escaped("abcdef", out, 0);
+    ck_int_eq(out[0], 'z');                       /* no room: nothing written */
+    ck_assert_str_eq(cs_say_escaped("\xc3\xa9\xc3\xa9\xc3\xa9", out, 8), "\xc3\xa9\xc3\xa9\xc3\xa9");
+    ck_assert_str_eq(cs_say_escaped("\xc3\xa9\xc3\xa9\xc3\xa9", out, 7), "\xc3\xa9...");
+    ck_assert_str_eq(cs_say_escaped("\n\n\n\n", out, 8), "\\n\\n...");
+}
+END_TEST
+
+/* An excerpt around a column: cut on the left only when the column is
+ * far from the start, on the right only when the text goes on; a column
+ * of 0 or past the end looks at the start; a size under 8 gives "". */
+START_TEST(excerpts_cut_only_the_sides_that_go_on)
+{
+    char text[200], out[128];
+
+    memset(text, 'a', sizeof(text) - 1);
+    text[sizeof(text) - 1] = 0;
+    text[5] = 'X';
+    text[190] = 'Y';
+    cs_say_excerpt(text, 6, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "aaaaaX", 6) && !strcmp(out + strlen(out) - 3, "..."), "%s", out);
+    cs_say_excerpt(text, 191, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "...", 3) && strchr(out, 'Y') && strcmp(out + strlen(out) - 3, "..."), "%s", out);
+    cs_say_excerpt(text, 0, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "aaaaaX", 6), "%s", out);
+    cs_say_excerpt(text, 500, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "aaaaaX", 6), "%s", out);
+    ck_assert_str_eq(cs_say_excerpt(text, 6, 20, out, 7), "");
+    ck_assert_str_eq(cs_say_excerpt(NULL, 1, 20, out, sizeof(out)), "");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -113,7 +161,8 @@ int main(void)
         CS_TEST(a_lone_surrogate_from_com_is_reported_as_the_replacement_character),
         CS_TEST(a_file_named_in_utf8_is_written_and_read_back),
         CS_TEST(control_characters_and_escapes_are_made_visible),
-        CS_TEST(a_long_text_is_shortened_around_the_named_column), NULL
+        CS_TEST(a_long_text_is_shortened_around_the_named_column),
+        CS_TEST(escapes_and_cuts_at_their_edges), CS_TEST(excerpts_cut_only_the_sides_that_go_on), NULL
     };
 
     return cs_run_tests("text", NULL, NULL, tests);
