@@ -169,11 +169,40 @@ START_TEST(a_rebuilt_run_says_how_it_ended)
 }
 END_TEST
 
+/* The phase file's edges: a line longer than its field is cut, trailing
+ * blanks and CR dropped, notes past 1 KB cut off, a second
+ * exception line does not replace the first. */
+START_TEST(phase_lines_at_their_edges)
+{
+    char text[4096];
+    cs_phase_info pi;
+    size_t k = 0;
+    int i;
+
+    k += (size_t)snprintf(text + k, sizeof(text) - k, "phase ");
+    memset(text + k, 'p', 300);
+    k += 300;
+    k += (size_t)snprintf(text + k, sizeof(text) - k, "\nsummary s  \r\n");
+    for (i = 0; i < 200; i++)
+        k += (size_t)snprintf(text + k, sizeof(text) - k, "note n%03d\n", i);
+    snprintf(text + k, sizeof(text) - k, "exception 0xc0000005 first\nexception 0xc00000fd second\n");
+    cs_phase_parse(text, &pi);
+    ck_int_eq(strlen(pi.phase), sizeof(pi.phase) - 1);
+    ck_assert_str_eq(pi.summary, "s");
+    ck_int_eq(strlen(pi.notes) < sizeof(pi.notes), 1);
+    ck_assert_msg(!strncmp(pi.notes, "n000; n001", 10), "%s", pi.notes);
+    ck_assert_ptr_null(strstr(pi.notes, "n199"));
+    ck_int_eq(pi.exception_code, 0xc0000005);
+    ck_assert_str_eq(pi.exception, "0xc0000005 first");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(exception_names), CS_TEST(parse_phase_file), CS_TEST(classify_ends),
-        CS_TEST(classify_hangs), CS_TEST(each_end_has_its_exact_text), NULL
+        CS_TEST(classify_hangs), CS_TEST(each_end_has_its_exact_text), CS_TEST(phase_lines_at_their_edges),
+        NULL
     };
 
     Suite *s = suite_create("ends");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "cs_unit.h"
 #include "release_rules.h"
+#include "report_csv.h"
 #include "report_html.h"
 #include "report_json.h"
 #include "report_junit.h"
@@ -194,6 +195,104 @@ START_TEST(writers_fail_on_a_stream_or_path_that_cannot_be_written)
 }
 END_TEST
 
+/* The writer's edges: no writer, no sample, a folder that does not
+ * exist; a run name missing; whole figures printed whole, others to 17
+ * digits; an elapsed time not measured written as 0. */
+START_TEST(the_samples_writer_at_its_edges)
+{
+    cs_csv_writer *w;
+    cs_sample smp;
+    char *text;
+    int m;
+
+    ck_assert_ptr_null(cs_csv_open("no-such-dir/samples.csv"));
+    ck_int_eq(cs_csv_write(NULL, "r", &smp), -1);
+    ck_int_eq(cs_csv_rows(NULL), 0);
+    ck_int_eq(cs_csv_close(NULL), 0);
+    ck_assert_ptr_nonnull(w = cs_csv_open("reports-edges.csv"));
+    ck_int_eq(cs_csv_write(w, "r", NULL), -1);
+    for (m = 0; m < CS_M_COUNT; m++)
+        smp.v[m] = NAN;
+    smp.iteration = 7;
+    smp.elapsed_s = NAN;
+    smp.v[CS_M_HEAP_BYTES] = 9007199254740992.0;       /* 2^53: still whole */
+    smp.v[CS_M_HEAP_BLOCKS] = 0.5;
+    smp.v[CS_M_THREADS] = 18014398509481984.0;         /* 2^54: past whole */
+    ck_int_eq(cs_csv_write(w, NULL, &smp), 0);
+    ck_int_eq(cs_csv_rows(w), 1);
+    ck_int_eq(cs_csv_close(w), 0);
+    text = cs_read_file("reports-edges.csv");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "\n,7,0.000000,9007199254740992,0.5,") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, ",18014398509481984,") != NULL, "%s", text);
+    free(text);
+}
+END_TEST
+
+/* Why the first bad row of a samples.csv ("run,iteration,heap_bytes")
+ * whose one row is `row` (len bytes) is left out. */
+static const char *skipped_why(const char *row, size_t len)
+{
+    static cs_csv_data d;
+    static char why[256];
+    char err[256];
+    FILE *f = fopen("reports-edges.csv", "wb");
+
+    ck_assert_ptr_nonnull(f);
+    fputs("run,iteration,heap_bytes\n", f);
+    fwrite(row, 1, len, f);
+    fclose(f);
+    ck_assert_int_eq(cs_csv_read("reports-edges.csv", &d, err, sizeof(err)), 0);
+    ck_assert_msg(d.skipped == 1 && d.first_skipped_line == 2, "'%.*s': %lu skipped, the first on line %lu: %s",
+                  (int)len, row, (unsigned long)d.skipped, (unsigned long)d.first_skipped_line,
+                  d.first_skipped_why);
+    snprintf(why, sizeof(why), "%s", d.first_skipped_why);
+    cs_csv_free(&d);
+    return why;
+}
+
+START_TEST(bad_rows_are_left_out_with_their_reason)
+{
+    char row[512], field[64];
+    size_t k = 0;
+    int i;
+
+    for (i = 0; i < 65; i++)
+        k += (size_t)snprintf(row + k, sizeof(row) - k, "%s1", i ? "," : "");
+    row[k++] = '\n';
+    ck_assert_str_eq(skipped_why(row, k), "malformed quotes or more than 64 fields");
+    ck_assert_str_eq(skipped_why("\"r\"x,1,0\n", 9), "malformed quotes or more than 64 fields");
+    ck_assert_str_eq(skipped_why("\"r,1,0\n", 7), "malformed quotes or more than 64 fields");
+    ck_assert_str_eq(skipped_why("r,,0\n", 5), "iteration '' is not a whole number from 0 up");
+    ck_assert_str_eq(skipped_why("r,-1,0\n", 7), "iteration '-1' is not a whole number from 0 up");
+    ck_assert_str_eq(skipped_why("r,1\n", 4), "2 fields where the header has 3");
+    ck_assert_str_eq(skipped_why("r,1,0\0\n", 7), "holds a NUL byte");
+    memset(field, 'b', sizeof(field));
+    field[0] = 'a';
+    field[1] = '\x01';
+    snprintf(row, sizeof(row), "r,1,%.*s\n", 50, field);
+    ck_assert_str_eq(skipped_why(row, strlen(row)),
+                     "heap_bytes 'a?bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb...' is not a number");
+}
+END_TEST
+
+/* Runs looked up in data built by hand (no index): a scan. */
+START_TEST(runs_are_found_in_data_built_by_hand)
+{
+    cs_csv_run runs[2];
+    cs_csv_data d;
+
+    memset(&d, 0, sizeof(d));
+    memset(runs, 0, sizeof(runs));
+    runs[0].name = "compare/type";
+    runs[1].name = "compare/none";
+    d.runs = runs;
+    d.nruns = 2;
+    ck_assert_ptr_eq(cs_csv_find(&d, "compare/none"), &runs[1]);
+    ck_assert_ptr_null(cs_csv_find(&d, "compare/instance"));
+}
+END_TEST
+
 TCase *reports_edges_tcase(void)
 {
     TCase *tc = tcase_create("edges");
@@ -203,5 +302,8 @@ TCase *reports_edges_tcase(void)
     tcase_add_test(tc, run_json_lists_every_finding_site_and_frame);
     tcase_add_test(tc, junit_says_a_release_failed_without_a_finding);
     tcase_add_test(tc, writers_fail_on_a_stream_or_path_that_cannot_be_written);
+    tcase_add_test(tc, the_samples_writer_at_its_edges);
+    tcase_add_test(tc, bad_rows_are_left_out_with_their_reason);
+    tcase_add_test(tc, runs_are_found_in_data_built_by_hand);
     return tc;
 }

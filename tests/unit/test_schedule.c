@@ -183,6 +183,36 @@ START_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point)
 }
 END_TEST
 
+/* The budget's edges: asked for every sample, every iteration is due;
+ * nothing is due before its grid point, at it it is, and past the last
+ * point (20) nothing more; a time below 0 is charged as 0, a unit count
+ * below 1 as 1; progress past the end counts as the end. */
+START_TEST(the_budget_at_its_edges)
+{
+    cs_schedule s, every;
+    cs_part_budget b;
+
+    memset(&b, 0, sizeof(b));
+    cs_schedule_walks(&every, 100, 1);
+    ck_assert(cs_part_due(&every, &b, 37, 0));
+    cs_schedule_walks(&s, 100, 0);
+    ck_assert(cs_part_due(&s, &b, 0, 0));                  /* the baseline */
+    cs_part_charge(&s, &b, 0, -1, 0);
+    ck_assert_double_eq(b.unit_s, 0);
+    ck_int_eq(b.next_point, 1);
+    ck_assert(!cs_part_due(&s, &b, 4, 1));                 /* point 1 is iteration 5 */
+    ck_assert(cs_part_due(&s, &b, 5, 1));
+    cs_part_charge(&s, &b, 100, 1e-3, 0.5);                /* past every point */
+    ck_int_eq(b.next_point, 21);
+    ck_assert_double_eq_tol(b.last_s, 0, 1e-12);           /* 4 x the best (0) */
+    ck_assert(!cs_part_due(&s, &b, 100, 100));
+    b.next_point = 20;
+    ck_assert(cs_part_due(&s, &b, 150, 100));              /* progress capped at 1 */
+    cs_schedule_counters(&s, 0, 0);                        /* no iteration: one */
+    ck_int_eq(s.iterations, 1);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -190,6 +220,7 @@ int main(void)
         CS_TEST(a_cheap_part_is_taken_at_the_baseline_and_at_each_grid_point_only),
         CS_TEST(grid_points_round_up_to_the_next_sample_and_never_pass_the_end),
         CS_TEST(grid_points_that_fall_between_iterations_round_up),
+        CS_TEST(the_budget_at_its_edges),
         CS_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget),
         CS_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost),
         CS_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point),

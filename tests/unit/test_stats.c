@@ -638,6 +638,10 @@ START_TEST(model_names_round_trip)
     ck_assert_str_eq(cs_verdict_name(CS_V_PLATEAU), "plateau");
     ck_assert_str_eq(cs_verdict_name(CS_V_INCONCLUSIVE), "inconclusive");
     ck_assert_str_eq(cs_verdict_name((cs_verdict_kind)42), "unknown");
+    /* a metric out of range has a name and a unit that say so */
+    ck_assert_str_eq(cs_metric_name((cs_metric)CS_M_COUNT), "unknown");
+    ck_assert_str_eq(cs_metric_unit((cs_metric)-1), "units");
+    ck_assert_int_eq(cs_metric_page_granular((cs_metric)CS_M_COUNT), 0);
 }
 END_TEST
 
