@@ -293,6 +293,59 @@ START_TEST(runs_are_found_in_data_built_by_hand)
 }
 END_TEST
 
+/* report.html for runs sharing a target or calls (said once above the
+ * table, NULL as "n/a"), a run whose release was not checked, and more
+ * findings than the page shows, the traced one naming its site. */
+static char *html_of(const cs_run *a, const cs_run *b, size_t copies_of_b)
+{
+    cs_chart_run charts[4] = { { a, NULL, 0 }, { b, NULL, 0 }, { b, NULL, 0 }, { b, NULL, 0 } };
+    cs_context ctx;
+    char err[256], *html;
+
+    memset(&ctx, 0, sizeof(ctx));
+    ck_assert_int_eq(cs_html_write_path("reports-edges.html", &ctx, charts, 1 + copies_of_b, err, sizeof(err)),
+                     0);
+    html = cs_read_file("reports-edges.html");
+    ck_assert_ptr_nonnull(html);
+    return html;
+}
+
+START_TEST(html_says_once_what_every_run_shares)
+{
+    cs_run b;
+    char *html;
+    int i;
+
+    make_run();
+    run.release.findings[0] = "BSTR leak: 16 B per call of Add(1), allocated in site 0";
+    b = run;
+    b.name = "other";
+    b.release.measured = 0;
+    html = html_of(&run, &b, 1);
+    ck_assert_msg(strstr(html, "Every run: target <b>ComStress.Target</b>; calls <b>Add(1)</b>."), "not in reports-edges.html");
+    ck_assert_msg(strstr(html, "<b>other</b>: not checked"), "not in reports-edges.html");
+    ck_assert_msg(strstr(html, "<dt>allocated in</dt><dd>site 0</dd>"), "not in reports-edges.html");
+    free(html);
+    b.calls = "Echo('x')";
+    html = html_of(&run, &b, 1);
+    ck_assert_msg(strstr(html, "Every run: target <b>ComStress.Target</b>.</p>"), "not in reports-edges.html");
+    free(html);
+    b.target = NULL;
+    b.calls = run.calls;
+    html = html_of(&run, &b, 1);
+    ck_assert_msg(strstr(html, "Every run: calls <b>Add(1)</b>."), "not in reports-edges.html");
+    free(html);
+    run.target = b.target = NULL;
+    run.release.nfindings = b.release.nfindings = CS_MAX_FINDINGS;
+    for (i = 2; i < CS_MAX_FINDINGS; i++)
+        run.release.findings[i] = b.release.findings[i] = "a finding";
+    html = html_of(&run, &b, 3);      /* 4 runs of 17 findings: 64 shown */
+    ck_assert_msg(strstr(html, "Every run: target <b>n/a</b>; calls <b>Add(1)</b>."), "not in reports-edges.html");
+    ck_assert_msg(strstr(html, "<p>4 more findings: see the release checks and run.json."), "not in reports-edges.html");
+    free(html);
+}
+END_TEST
+
 TCase *reports_edges_tcase(void)
 {
     TCase *tc = tcase_create("edges");
@@ -305,5 +358,6 @@ TCase *reports_edges_tcase(void)
     tcase_add_test(tc, the_samples_writer_at_its_edges);
     tcase_add_test(tc, bad_rows_are_left_out_with_their_reason);
     tcase_add_test(tc, runs_are_found_in_data_built_by_hand);
+    tcase_add_test(tc, html_says_once_what_every_run_shares);
     return tc;
 }
