@@ -346,6 +346,44 @@ START_TEST(html_says_once_what_every_run_shares)
 }
 END_TEST
 
+/* memory.svg of a run without a warm-up and one with (the band drawn),
+ * one named without a slash; samples not measured left out of the line;
+ * a panel with nothing measured says so; a value far off the scale is
+ * drawn at the panel's edge, never at an unbounded coordinate. */
+START_TEST(charts_draw_what_is_measured_and_say_what_is_not)
+{
+    static cs_sample smp[2][30];
+    cs_run a, b;
+    cs_chart_run charts[2] = { { &a, smp[0], 30 }, { &b, smp[1], 30 } };
+    char err[256], *svg;
+    int i, m, r;
+
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    a.name = "plain";
+    b.name = "compare/type";
+    b.warmup = 300;
+    for (r = 0; r < 2; r++)
+        for (i = 0; i < 30; i++) {
+            smp[r][i].iteration = 100 * i;
+            for (m = 0; m < CS_M_COUNT; m++)
+                smp[r][i].v[m] = NAN;
+            smp[r][i].v[CS_M_HEAP_BYTES] = i == 7 ? NAN : 1e6 + 24.0 * smp[r][i].iteration * (r + 1);
+            smp[r][i].v[CS_M_THREADS] = r ? 1 + (i % 3) : 3;
+        }
+    smp[1][29].v[CS_M_HEAP_BYTES] = 1e300;
+    ck_assert_int_eq(cs_svg_write_path("reports-edges.svg", charts, 2, err, sizeof(err)), 0);
+    svg = cs_read_file("reports-edges.svg");
+    ck_assert_ptr_nonnull(svg);
+    ck_assert_msg(strstr(svg, ">warm-up</text>"), "no warm-up band");
+    ck_assert_msg(strstr(svg, ">type</text>") && strstr(svg, ">plain</text>"), "series names");
+    ck_assert_msg(strstr(svg, ">not measured</text>"), "an empty panel says nothing");
+    ck_assert_msg(!strstr(svg, "nan") && !strstr(svg, "inf"), "a coordinate off the scale");
+    ck_assert_msg(strstr(svg, "e+299 B</text>"), "the scale reaches the far value");
+    free(svg);
+}
+END_TEST
+
 TCase *reports_edges_tcase(void)
 {
     TCase *tc = tcase_create("edges");
@@ -359,5 +397,6 @@ TCase *reports_edges_tcase(void)
     tcase_add_test(tc, bad_rows_are_left_out_with_their_reason);
     tcase_add_test(tc, runs_are_found_in_data_built_by_hand);
     tcase_add_test(tc, html_says_once_what_every_run_shares);
+    tcase_add_test(tc, charts_draw_what_is_measured_and_say_what_is_not);
     return tc;
 }
