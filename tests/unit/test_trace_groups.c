@@ -348,6 +348,65 @@ START_TEST(a_leak_still_grows_in_the_last_quarter)
 }
 END_TEST
 
+/* Stacks that share a hash told apart by their depth or by a frame
+ * past the first, and records of one group sorted by iteration then
+ * size (the group's first record is the smallest of its first
+ * iteration). */
+START_TEST(stacks_sharing_a_hash_are_told_apart_by_depth_and_frames)
+{
+    static const uintptr_t stack_c[] = { 0x10001000, 0x10009000, 0x7ff00010 };
+    size_t i;
+
+    reset();
+    add(stack_a, 3, 5, 0, 32);
+    add(stack_a, 2, 5, 0, 24);
+    add(stack_a, 3, 5, 0, 16);
+    add(stack_c, 3, 5, 0, 8);
+    add(stack_a, 2, 5, 0, 8);
+    for (i = 0; i < nrecords; i++)
+        records[i].stack_hash = 7;
+    ck_assert_uint_eq(group(0, 9), 3);
+    for (i = 0; i < 3; i++) {
+        if (groups[i].nframes == 2) {
+            ck_assert_uint_eq(groups[i].blocks, 2);
+            ck_assert_uint_eq(groups[i].bytes, 32);
+        } else if (groups[i].frames == stack_c) {
+            ck_assert_uint_eq(groups[i].blocks, 1);
+        } else {
+            ck_assert_ptr_eq(groups[i].frames, stack_a);
+            ck_assert_uint_eq(groups[i].blocks, 2);
+            ck_assert_uint_eq(records[groups[i].first].size, 16);
+        }
+    }
+    ck_assert_str_eq(cs_trace_class_name((cs_trace_class)99), "");
+}
+END_TEST
+
+/* Groups of one class are ordered by bytes per iteration, then bytes
+ * (both largest first), then stack hash, then statement. */
+START_TEST(groups_of_one_class_are_ordered_by_rate_bytes_hash_and_statement)
+{
+    size_t i;
+
+    reset();
+    add(stack_a, 3, 10, 2, 8);                   /* one-offs: 8 B, hash 5, statement 2 */
+    add(stack_a, 3, 11, 1, 8);                   /* 8 B, hash 5, statement 1 */
+    add(stack_b, 3, 12, 0, 8);                   /* 8 B, hash 3 */
+    add(stack_b, 3, 60, 4, 64);                  /* 64 B, late */
+    add(stack_b, 3, 13, 5, 64);                  /* 64 B, early */
+    for (i = 0; i < nrecords; i++)
+        records[i].stack_hash = records[i].frames == stack_a ? 5 : 3;
+    ck_assert_uint_eq(group(0, 99), 5);
+    for (i = 0; i < 5; i++)
+        ck_assert_int_eq(groups[i].cls, CS_TRACE_ONE_OFF);
+    ck_assert_int_eq(groups[0].statement, 4);    /* late bytes count per iteration */
+    ck_assert_int_eq(groups[1].statement, 5);    /* then the most bytes */
+    ck_assert_int_eq(groups[2].statement, 0);    /* then the lower hash */
+    ck_assert_int_eq(groups[3].statement, 1);    /* then the lower statement */
+    ck_assert_int_eq(groups[4].statement, 2);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -368,6 +427,8 @@ int main(void)
         CS_TEST(the_second_half_starts_at_its_middle_and_needs_two_iterations),
         CS_TEST(a_leak_keeps_at_least_half_its_early_rate),
         CS_TEST(a_leak_still_grows_in_the_last_quarter),
+        CS_TEST(stacks_sharing_a_hash_are_told_apart_by_depth_and_frames),
+        CS_TEST(groups_of_one_class_are_ordered_by_rate_bytes_hash_and_statement),
         NULL
     };
 
