@@ -504,6 +504,10 @@ START_TEST(threshold_is_a_parameter)
     cs_leak_params_default(CS_M_PAGEFILE, -1, &p);
     ck_assert_double_eq(p.threshold, CS_DEFAULT_MAX_LEAK_BYTES);
     ck_assert_double_eq(p.quantum, 4096);
+    cs_leak_params_default(CS_M_HEAP_BYTES, NAN, &p);          /* not a number: the default */
+    ck_assert_double_eq(p.threshold, CS_DEFAULT_MAX_LEAK_BYTES);
+    cs_leak_params_default(CS_M_HEAP_BYTES, 0, &p);            /* 0 is a threshold */
+    ck_assert_double_eq(p.threshold, 0);
 }
 END_TEST
 

@@ -153,6 +153,35 @@ START_TEST(excerpts_cut_only_the_sides_that_go_on)
 }
 END_TEST
 
+/* The converters at their edges: a high surrogate last, or followed by
+ * anything but a low one, and a low one alone each become U+FFFD; a
+ * U+FFFD written in the text is valid UTF-8, a byte that is not UTF-8
+ * is not; the unit count is optional; a file that does not exist reads
+ * as NULL. */
+START_TEST(surrogates_and_replacement_characters_at_their_edges)
+{
+    static const uint16_t high_last[] = { 0x41, 0xD83D, 0 }, high_then_a[] = { 0xD83D, 0x41, 0 };
+    static const uint16_t low_alone[] = { 0xDC00, 0x42, 0 };
+    uint16_t *w;
+    char *u;
+
+    ck_assert_str_eq(u = cs_utf16_to_utf8(high_last), "A\xEF\xBF\xBD");
+    free(u);
+    ck_assert_str_eq(u = cs_utf16_to_utf8(high_then_a), "\xEF\xBF\xBD" "A");
+    free(u);
+    ck_assert_str_eq(u = cs_utf16_to_utf8(low_alone), "\xEF\xBF\xBD" "B");
+    free(u);
+    ck_int_eq(cs_utf8_valid("\xEF\xBF\xBD", 3), 1);
+    ck_int_eq(cs_utf8_valid("a\xFF", 2), 0);
+    ck_assert_ptr_nonnull(w = cs_utf8_to_utf16("ab", NULL));
+    ck_int_eq(w[0], 'a');
+    ck_int_eq(w[2], 0);
+    free(w);
+    ck_assert_ptr_null(cs_utf8_to_utf16("a\xFF", NULL));
+    ck_assert_ptr_null(cs_read_whole("no-such-dir/no-such-file"));
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -162,7 +191,8 @@ int main(void)
         CS_TEST(a_file_named_in_utf8_is_written_and_read_back),
         CS_TEST(control_characters_and_escapes_are_made_visible),
         CS_TEST(a_long_text_is_shortened_around_the_named_column),
-        CS_TEST(escapes_and_cuts_at_their_edges), CS_TEST(excerpts_cut_only_the_sides_that_go_on), NULL
+        CS_TEST(escapes_and_cuts_at_their_edges), CS_TEST(excerpts_cut_only_the_sides_that_go_on),
+        CS_TEST(surrogates_and_replacement_characters_at_their_edges), NULL
     };
 
     return cs_run_tests("text", NULL, NULL, tests);
