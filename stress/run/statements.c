@@ -44,7 +44,14 @@ static int read_script(const char *path, char **text)
     FILE *f = cs_fopen(path, "rb");
     size_t n;
 
+    DWORD attr = cs_file_attributes(path);
+
     *text = NULL;
+    if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+        if (f)
+            fclose(f);
+        return script_error(path, "is a directory, not a script file");
+    }
     if (!f) {
         snprintf(why, sizeof(why), "cannot read it (%s)", strerror(errno));
         return script_error(path, why);
