@@ -1,6 +1,8 @@
 /* A server DLL used without registration; see dll.h. */
 #include "dll.h"
 #include "paths.h"
+#include "phase_text.h"
+#include "options.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,12 +129,68 @@ HRESULT cs_dll_class_info(const cs_dll *d, const CLSID *clsid, ITypeInfo **out)
     return hr;
 }
 
+#define CRASH_LINE_LEN (CS_PATH_LEN + 160)
+
+/* The line told when a DllGetClassObject call crashes: built before the
+ * call, per thread, finished by the filter without the C runtime. */
+static __thread char *crash_line;
+static LPTOP_LEVEL_EXCEPTION_FILTER previous_filter;
+static LONG filter_set;
+
+/* Appends s at p, at most up to end; returns the new end. */
+static char *append(char *p, const char *s, const char *end)
+{
+    while (*s && p < end)
+        *p++ = *s++;
+    return p;
+}
+
+/*
+ * A crash inside a DllGetClassObject call of this thread: one line
+ * naming the DLL and the exception, and the process ends with
+ * CS_EXIT_CRASH (Wine would keep only the NTSTATUS's low byte, 5 for an
+ * access violation: "output not writable"). Any other crash goes to the
+ * filter set before (the phase recorder's, or the system's).
+ */
+static LONG WINAPI dll_filter(EXCEPTION_POINTERS *ep)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *line = crash_line, *p, *end;
+    DWORD code = ep->ExceptionRecord->ExceptionCode, done;
+    int i;
+
+    if (!line)
+        return previous_filter ? previous_filter(ep) : EXCEPTION_CONTINUE_SEARCH;
+    end = line + CRASH_LINE_LEN - 2;
+    p = line + strlen(line);
+    p = append(p, "0x", end);
+    for (i = 7; i >= 0 && p < end; i--)
+        *p++ = hex[(code >> (i * 4)) & 0xf];
+    p = append(p, " ", end);
+    p = append(p, cs_exception_name(code), end);
+    *p++ = '\n';
+    WriteFile(GetStdHandle(STD_ERROR_HANDLE), line, (DWORD)(p - line), &done, NULL);
+    TerminateProcess(GetCurrentProcess(), CS_EXIT_CRASH);
+    return EXCEPTION_EXECUTE_HANDLER;
+}
+
 HRESULT cs_dll_factory(const cs_dll *d, const CLSID *clsid, IClassFactory **out)
 {
+    char line[CRASH_LINE_LEN];
+    HRESULT hr;
+
     *out = NULL;
     if (!d->module)
         return CO_E_DLLNOTFOUND;
-    return d->get_class_object(clsid, &IID_IClassFactory, (void **)out);
+    if (!InterlockedExchange(&filter_set, 1)) {
+        previous_filter = SetUnhandledExceptionFilter(dll_filter);
+        SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+    }
+    snprintf(line, sizeof(line), "comstress: --dll '%s': crashed in its DllGetClassObject: ", d->path);
+    crash_line = line;
+    hr = d->get_class_object(clsid, &IID_IClassFactory, (void **)out);
+    crash_line = NULL;
+    return hr;
 }
 
 void cs_dll_class_list(const cs_dll_class *c, size_t n, char *buf, size_t len)
