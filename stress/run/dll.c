@@ -39,16 +39,26 @@ int cs_dll_load(const char *path, cs_dll *d, char *err, size_t errlen)
     return CS_EXIT_OK;
 }
 
-/* The type library embedded in the DLL (resource 1), not registered. */
+/* The type library embedded in the DLL (resource 1), not registered.
+ * oleaut32 looks a path up in a buffer of the classic 260 characters
+ * (Wine's LoadTypeLibEx fails on a longer one, "\\?\" or not): a longer
+ * path is given in its short form, whose components are 8.3 names. */
 static HRESULT dll_typelib(const cs_dll *d, ITypeLib **out)
 {
-    WCHAR *wpath = cs_wide_path(d->path);
+    WCHAR *wpath = cs_wide_path(d->path), shortp[CS_PATH_LEN], *use;
     HRESULT hr;
+    DWORD n;
 
     *out = NULL;
     if (!wpath)
         return E_OUTOFMEMORY;
-    hr = LoadTypeLibEx(wpath, REGKIND_NONE, out);
+    use = wpath;
+    if (wcslen(wpath) >= MAX_PATH && (n = GetShortPathNameW(wpath, shortp, CS_PATH_LEN)) && n < CS_PATH_LEN) {
+        use = shortp;
+        if (!wcsncmp(use, L"\\\\?\\", 4) && n - 4 < MAX_PATH)
+            use += 4;                    /* short enough without the long-path prefix */
+    }
+    hr = LoadTypeLibEx(use, REGKIND_NONE, out);
     free(wpath);
     return hr;
 }

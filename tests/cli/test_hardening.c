@@ -263,6 +263,42 @@ START_TEST(an_output_path_past_260_characters_is_used_whole)
 }
 END_TEST
 
+/* --dll at a path past 260 characters: the DLL, its type library (read
+ * by comstress for its classes, and by the server itself) and its class
+ * factory are used whole, as --out and --script are. */
+START_TEST(a_dll_path_past_260_characters_is_used_whole)
+{
+    char dir[CS_PATH_LEN], dll[CS_PATH_LEN], args[2 * CS_PATH_LEN];
+    WCHAR *from, *to;
+    size_t n;
+
+    snprintf(dir, sizeof(dir), "%s\\", cs_temp_dir("hard-long-dll"));
+    n = strlen(dir);
+    while (n < 300) {                          /* folders of 50 characters */
+        memset(dir + n, 'e', 50);
+        n += 50;
+        dir[n++] = '\\';
+    }
+    dir[n - 1] = 0;
+    ck_assert_int_eq(cs_make_dirs(dir), 0);
+    snprintf(dll, sizeof(dll), "%s\\long_server.dll", dir);
+    from = cs_wide_path(cs_env("COMSTRESS_SERVER_DLL"));
+    to = cs_wide_path(dll);
+    ck_assert_msg(from && to && CopyFileW(from, to, FALSE), "cannot copy the server to %s", dll);
+    free(from);
+    free(to);
+    snprintf(args, sizeof(args), "list classes --dll \"%s\"", dll);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("StressTarget");
+    snprintf(args, sizeof(args), "run --dll \"%s\" --target StressTarget --call \"Add(1)\" --iterations 100 "
+             "--out \"%s\\out\"", dll, cs_temp_dir("hard-long-dll-out"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("run/type: 100 iterations");
+}
+END_TEST
+
 START_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call)
 {
     const char *dir = cs_temp_dir("hard-sink-crash");
@@ -387,6 +423,7 @@ int main(void)
         CS_TEST(a_run_that_dies_leaves_no_older_passing_report_behind),
         CS_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file),
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
+        CS_TEST(a_dll_path_past_260_characters_is_used_whole),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
         CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
         CS_TEST(the_console_says_what_is_not_clean_and_the_table),
