@@ -134,8 +134,45 @@ int cs_self_path(char *buf, size_t n)
     return rc;
 }
 
+/* text into buf with the inserts FormatMessage leaves ("%1", ...: the
+ * system's texts expect a caller to name the file) said in words. */
+static void fill_inserts(const char *text, char *buf, size_t n)
+{
+    size_t used = 0;
+
+    while (*text && used + 1 < n) {
+        if (text[0] == '%' && text[1] >= '1' && text[1] <= '9') {
+            used += (size_t)snprintf(buf + used, n - used, "the file");
+            text += 2;
+            continue;
+        }
+        buf[used++] = *text++;
+    }
+    if (used >= n)
+        used = n - 1;
+    buf[used] = 0;
+}
+
+/* Words for the COM codes Wine's system has no text for. */
+static const char *com_text(DWORD code)
+{
+    static const struct { DWORD code; const char *text; } texts[] = {
+        { 0x80029c4aUL, "the type library cannot be loaded (TYPE_E_CANTLOADLIBRARY)" },
+        { 0x8002802bUL, "no such element in the type library (TYPE_E_ELEMENTNOTFOUND)" },
+        { 0x80040154UL, "the class is not registered (REGDB_E_CLASSNOTREG)" },
+        { 0x80040111UL, "the DLL has no such class (CLASS_E_CLASSNOTAVAILABLE)" },
+        { 0x8004015aUL, "the server DLL cannot be found (CO_E_DLLNOTFOUND)" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if (texts[i].code == code)
+            return texts[i].text;
+    return NULL;
+}
+
 /* FormatMessageW's text for code, trimmed of its line end and full stop,
- * into buf; 0 when Windows has none. */
+ * its inserts in words, into buf; 0 when Windows has none. */
 static int system_text(DWORD code, char *buf, size_t n)
 {
     WCHAR *w = NULL;
@@ -152,7 +189,7 @@ static int system_text(DWORD code, char *buf, size_t n)
     len = strlen(s);
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '.'))
         s[--len] = 0;
-    snprintf(buf, n, "%s", s);
+    fill_inserts(s, buf, n);
     free(s);
     return len > 0;
 }
@@ -172,7 +209,9 @@ char *cs_hresult_text(HRESULT hr, char *buf, size_t n)
 {
     char text[512];
 
-    if (system_text((DWORD)hr, text, sizeof(text)))
+    if (com_text((DWORD)hr))
+        snprintf(buf, n, "%s, 0x%08lx", com_text((DWORD)hr), (unsigned long)hr);
+    else if (system_text((DWORD)hr, text, sizeof(text)))
         snprintf(buf, n, "%s (0x%08lx)", text, (unsigned long)hr);
     else
         snprintf(buf, n, "0x%08lx", (unsigned long)hr);

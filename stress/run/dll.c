@@ -21,8 +21,12 @@ int cs_dll_load(const char *path, cs_dll *d, char *err, size_t errlen)
         return CS_EXIT_TARGET;
     }
     if (!(d->module = LoadLibraryExW(full, NULL, LOAD_WITH_ALTERED_SEARCH_PATH))) {
-        snprintf(err, errlen, "--dll '%s': cannot load it: %s", path,
-                 cs_win32_text(GetLastError(), why, sizeof(why)));
+        DWORD code = GetLastError();
+
+        snprintf(err, errlen, "--dll '%s': cannot load it: %s%s", path, cs_win32_text(code, why, sizeof(why)),
+                 code != ERROR_BAD_EXE_FORMAT ? "" : sizeof(void *) == 8
+                 ? ": not a 64-bit DLL (a 32-bit server needs a 32-bit comstress), or no DLL at all"
+                 : ": not a 32-bit DLL (a 64-bit server needs a 64-bit comstress), or no DLL at all");
         return CS_EXIT_TARGET;
     }
     d->get_class_object = (cs_get_class_object_fn)(void *)GetProcAddress(d->module, "DllGetClassObject");

@@ -299,6 +299,24 @@ START_TEST(a_dll_path_past_260_characters_is_used_whole)
 }
 END_TEST
 
+/* Messages in words: a file that is no DLL of this build says so, with
+ * no FormatMessage insert ("%1") left in it, and names the 32/64-bit
+ * mismatch it may be. */
+START_TEST(a_dll_of_the_wrong_kind_is_said_in_words)
+{
+    const char *dir = cs_temp_dir("hard-bad-dll");
+    char args[CS_PATH_LEN + 100];
+
+    snprintf(args, sizeof(args), "run --dll \"%s\" --iterations 100", write_script(dir, "bad.dll", "MZ junk"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("bad.dll': cannot load it: Bad EXE format for the file (error 193): not a 64-bit DLL "
+                      "(a 32-bit server needs a 32-bit comstress), or no DLL at all");
+    ck_assert_msg(strstr(res.out, "%1") == NULL, "an insert left in:\n%s", res.out);
+    ck_assert_int_eq(error_lines(), 1);
+}
+END_TEST
+
 START_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call)
 {
     const char *dir = cs_temp_dir("hard-sink-crash");
@@ -424,6 +442,7 @@ int main(void)
         CS_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file),
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
         CS_TEST(a_dll_path_past_260_characters_is_used_whole),
+        CS_TEST(a_dll_of_the_wrong_kind_is_said_in_words),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
         CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
         CS_TEST(the_console_says_what_is_not_clean_and_the_table),
