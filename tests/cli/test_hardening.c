@@ -314,6 +314,11 @@ START_TEST(a_dll_of_the_wrong_kind_is_said_in_words)
                       "(a 32-bit server needs a 32-bit comstress), or no DLL at all");
     ck_assert_msg(strstr(res.out, "%1") == NULL, "an insert left in:\n%s", res.out);
     ck_assert_int_eq(error_lines(), 1);
+    snprintf(args, sizeof(args), "run --script \"%s\" --iterations 100", dir);   /* a directory */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("': is a directory, not a file");
+    ck_assert_msg(strstr(res.out, "Permission denied") == NULL, "errno's words for a directory:\n%s", res.out);
 }
 END_TEST
 
