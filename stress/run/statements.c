@@ -49,7 +49,7 @@ static int read_script(const char *path, char **text)
     if (!f && attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY))
         return script_error(path, "is a directory, not a file");
     if (!f) {
-        snprintf(why, sizeof(why), "cannot read it (%s)", errno == ENOENT ? "no such file" : strerror(errno));
+        snprintf(why, sizeof(why), "cannot read it (%s)", strerror(errno));
         return script_error(path, why);
     }
     buf = malloc(SCRIPT_MAX_BYTES + 1);
