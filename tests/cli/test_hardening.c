@@ -314,6 +314,10 @@ START_TEST(a_dll_of_the_wrong_kind_is_said_in_words)
                       "(a 32-bit server needs a 32-bit comstress), or no DLL at all");
     ck_assert_msg(strstr(res.out, "%1") == NULL, "an insert left in:\n%s", res.out);
     ck_assert_int_eq(error_lines(), 1);
+    cs_comstress("list classes --dll C:\\windows\\system32\\ole32.dll", &res);   /* no type library */
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("ole32.dll': no type library names its classes (the type library cannot be loaded "
+                      "(TYPE_E_CANTLOADLIBRARY), 0x80029c4a)");
     snprintf(args, sizeof(args), "run --script \"%s\" --iterations 100", dir);   /* a directory */
     cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_USAGE);
