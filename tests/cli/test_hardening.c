@@ -326,6 +326,25 @@ START_TEST(a_dll_of_the_wrong_kind_is_said_in_words)
 }
 END_TEST
 
+/* A --trace-module that never loads is said, not silently empty. */
+START_TEST(a_trace_module_that_never_loaded_is_noted)
+{
+    const char *dir = cs_temp_dir("hard-trace-module");
+    char args[CS_PATH_LEN + 200];
+
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --iterations 300 --fail-on none --trace-module notloaded.dll "
+             "--out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("note: --trace-module notloaded.dll never loaded during the run: nothing of it was traced");
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --iterations 300 --fail-on none --trace-module oleaut32.dll "
+             "--out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_msg(strstr(res.out, "never loaded") == NULL, "a loaded module noted:\n%s", res.out);
+}
+END_TEST
+
 START_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call)
 {
     const char *dir = cs_temp_dir("hard-sink-crash");
@@ -452,6 +471,7 @@ int main(void)
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
         CS_TEST(a_dll_path_past_260_characters_is_used_whole),
         CS_TEST(a_dll_of_the_wrong_kind_is_said_in_words),
+        CS_TEST(a_trace_module_that_never_loaded_is_noted),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
         CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
         CS_TEST(the_console_says_what_is_not_clean_and_the_table),
