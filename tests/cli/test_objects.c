@@ -97,7 +97,7 @@ START_TEST(a_script_that_cannot_be_used_is_refused_with_one_line)
     snprintf(args, sizeof(args), "run --script \"%s\" --out \"%s\\o\"", dir, dir);
     cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_USAGE);
-    ck_assert_out_has("': is a directory, not a script file");
+    ck_assert_out_has("': is a directory, not a file");
     snprintf(args, sizeof(args), "run --script \"%s\" --out \"%s\\o\"",
              write_script(dir, "latin1.txt", "Echo('caf\xe9')\n"), dir);
     cs_comstress(args, &res);
