@@ -300,23 +300,6 @@ static void stop_sink(run_shared *sh)
     sh->sink_thread = NULL;
 }
 
-/* The loop's time (sh->loop_s): from the start line to the end of the
- * last worker's last iteration, the samples taken in between left out.
- * Set-up (apartments, factories, the first binds: tens of milliseconds
- * under Wine, more with more threads) and teardown are not calls: counted
- * in, they made a short run's calls per second read low, and lower with
- * two threads than with one. 0 when no worker got to iterate. */
-static void loop_time(run_shared *sh)
-{
-    double end = 0;
-    int i;
-
-    for (i = 0; i < sh->nthreads; i++)
-        if (sh->slots[i].loop_end_s > end)
-            end = sh->slots[i].loop_end_s;
-    sh->loop_s = end > sh->go_s ? end - sh->go_s - (sh->sampling_s - sh->go_sampling_s) : 0;
-}
-
 /* Starts the workers, waits for them (up to --timeout, watching the run:
  * rs_watch), fills r. On a timeout the run is stopped as hung
  * (CS_ST_HUNG); workers stuck inside the target are left as they are
@@ -365,7 +348,7 @@ static void run_threads(run_shared *sh, cs_run *r)
         WaitForMultipleObjects(t, th, TRUE, 2000);   /* the healthy ones stop */
     }
     r->seconds = rs_elapsed(sh);
-    loop_time(sh);
+    rs_loop_time(sh);
     while (t > 0)
         CloseHandle(th[--t]);
 }

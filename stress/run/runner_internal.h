@@ -128,6 +128,11 @@ void rs_row_written(run_shared *sh);
  * the start line (its grid is laid over its time); 0 for the baseline. */
 long long rs_grid_position(run_shared *sh, long long iteration, double now_s);
 
+/* The loop's time into sh->loop_s: from the start line to the end of the
+ * last worker's last iteration, the samples taken in between left out
+ * (watch.c). */
+void rs_loop_time(run_shared *sh);
+
 /* Creates one instance of the target as IDispatch: through the kept
  * factory cf, else as the target makes one (CoCreateInstance, or --dll's
  * factory). */

@@ -147,7 +147,8 @@ static int session_open(session *s, int argc, char **argv)
     return CS_EXIT_OK;
 }
 
-/* The run record of policy i, before its workload: names and settings. */
+/* The run record of policy i, before its workload: names and settings;
+ * the phase file says which run goes. */
 static void describe_run(session *s, size_t i)
 {
     const cs_plan *o = s->p;
@@ -168,6 +169,10 @@ static void describe_run(session *s, size_t i)
     r->activation = o->activation == CS_ACT_FACTORY ? "factory" : "cocreate";
     r->scenario = o->scenario == CS_SCEN_PASS_INSTANCE ? "pass-instance"
                 : o->scenario == CS_SCEN_CALLS_SAME ? "calls-same" : "calls";
+    if (o->duration_s > 0)
+        cs_phase_set("%s: for %.0f s, %d thread(s)", r->name, o->duration_s, o->threads);
+    else
+        cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
 }
 
 /* Appends r's record to DIR/runs.txt, so `report DIR` knows what only
@@ -283,10 +288,6 @@ static cs_status run_policy(session *s, size_t i)
     describe_run(s, i);
     if (s->spy_on)
         cs_spy_mark();
-    if (o->duration_s > 0)
-        cs_phase_set("%s: for %.0f s, %d thread(s)", r->name, o->duration_s, o->threads);
-    else
-        cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
     cs_tracing_begin_run(s->tracing, r, o->out_dir, s->trace_base, (const char *const *)s->st.labels,
                          s->st.script->count);
     stage = "the loop";

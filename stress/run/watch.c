@@ -1,6 +1,7 @@
 /*
  * The run's watch and its clock (runner_internal.h): the end of a
- * --duration run, a soak's warm-up mark and row budget, the progress line.
+ * --duration run, a soak's warm-up mark and row budget, the progress line,
+ * the loop's own time.
  * The watch runs on the run's own thread, which only waits while the
  * workers iterate: nothing here slows an iteration.
  */
@@ -119,4 +120,21 @@ long long rs_grid_position(run_shared *sh, long long iteration, double now_s)
         return iteration;
     ms = (long long)((now_s - sh->go_s) * 1000);
     return ms > 0 ? ms : 1;
+}
+
+/* The loop's time (sh->loop_s): from the start line to the end of the
+ * last worker's last iteration, the samples taken in between left out.
+ * Set-up (apartments, factories, the first binds: tens of milliseconds
+ * under Wine, more with more threads) and teardown are not calls: counted
+ * in, they made a short run's calls per second read low, and lower with
+ * two threads than with one. 0 when no worker got to iterate. */
+void rs_loop_time(run_shared *sh)
+{
+    double end = 0;
+    int i;
+
+    for (i = 0; i < sh->nthreads; i++)
+        if (sh->slots[i].loop_end_s > end)
+            end = sh->slots[i].loop_end_s;
+    sh->loop_s = end > sh->go_s ? end - sh->go_s - (sh->sampling_s - sh->go_sampling_s) : 0;
 }
