@@ -1,8 +1,10 @@
 #!/bin/sh
 # A suite stopped by Ctrl-C (SIGINT, as a terminal sends it to the Wine
 # process) while a child is deadlocked in FreeLibrary ends that child,
-# exits 9 with one line saying it was interrupted, and leaves suite.json
-# and junit.xml saying so; a suite nobody stops says it completed. Usage: suite_interrupt.sh WINE_RUN COMSTRESS_EXE OUT_DIR
+# starts no further scenario (unload-deadlock/fixed comes next), exits 9
+# with one line saying it was interrupted, and leaves suite.json and
+# junit.xml saying so; a suite nobody stops says it completed.
+# Usage: suite_interrupt.sh WINE_RUN COMSTRESS_EXE OUT_DIR
 set -u
 run=$1 exe=$2 out=$3
 rm -rf "$out" "$out-clean"
@@ -23,7 +25,7 @@ children() {
 }
 
 # The timeout is far past the test's own waits: only Ctrl-C ends the child.
-"$run" "$exe" suite --only unload-deadlock/leaky --timeout 600 --out "Z:$out" >"$out.log" 2>&1 &
+"$run" "$exe" suite --only unload-deadlock --timeout 600 --out "Z:$out" >"$out.log" 2>&1 &
 pid=$!
 # Wait until the child is inside the deadlock, at most 60 s.
 n=0
@@ -47,9 +49,10 @@ if [ -n "$left" ]; then
     fail "the deadlocked child (pid $left) still ran 5 s after the suite ended (exit $rc)"
 fi
 [ $rc -eq 9 ] || fail "exit $rc after Ctrl-C, expected 9"
-grep -q "^comstress suite: interrupted: Ctrl-C during unload-deadlock/leaky; 0 of 1 scenarios ran to their end$cr\{0,1\}$" \
+grep -q "^comstress suite: interrupted: Ctrl-C during unload-deadlock/leaky; 0 of 2 scenarios ran to their end$cr\{0,1\}$" \
     "$out.log" || fail "no interrupted line"
 [ "$(grep -c "interrupted: Ctrl-C" "$out.log")" -eq 1 ] || fail "the interrupted line is not said exactly once"
+[ ! -e "$out/unload-deadlock-fixed" ] || fail "the next scenario started after Ctrl-C"
 grep -q '"complete": false' "$out/suite.json" || fail "suite.json does not say incomplete"
 grep -q '"status": "interrupted"' "$out/suite.json" || fail "suite.json does not say interrupted"
 grep -q '"error": "interrupted: Ctrl-C during unload-deadlock/leaky' "$out/suite.json" \
