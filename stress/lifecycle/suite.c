@@ -232,14 +232,14 @@ static int write_reports(const suite *s, int complete)
 
 static void print_row(const outcome *o)
 {
-    printf("%-22s %-8s %-3s %7.1f  %s\n", o->e->name,
+    printf("%-22s %-11s %-3s %7.1f  %s\n", o->e->name,
            o->interrupted ? cs_status_word(CS_ST_INTERRUPTED) : cs_end_name(o->r.end), o->ok ? "yes" : "NO",
            o->r.seconds, o->r.text);
 }
 
 static void print_header(void)
 {
-    printf("%-22s %-8s %-3s %7s  %s\n", "scenario", "end", "ok", "seconds", "classification");
+    printf("%-22s %-11s %-3s %7s  %s\n", "scenario", "end", "ok", "seconds", "classification");
 }
 
 /* A child that exits 0 without its report did not run what was asked
