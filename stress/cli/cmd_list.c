@@ -51,9 +51,9 @@ static int list_classes(const cs_options *o)
         return rc;
     }
     if (FAILED(hr = cs_dll_classes(&d, classes, CS_DLL_MAX_CLASSES, &n))) {
-        fprintf(stderr, "comstress: --dll '%s': no type library names its classes (%s)\n", d.path,
-                cs_hresult_text(hr, err, sizeof(err)));
-        return CS_EXIT_TARGET;
+        rc = cs_target_dll_no_class(&d, hr, err, sizeof(err));   /* as run and list members say it */
+        fprintf(stderr, "comstress: %s\n", err);
+        return rc;
     }
     if (!n)
         printf("(no creatable class in the type library of %s)\n", d.path);

@@ -46,6 +46,7 @@ static int run_child(const cs_child_spec *spec, const char *exe, cs_proc_result 
     ps.timeout_ms = (DWORD)(spec->timeout_s * 1000.0);
     ps.attempts = 3;
     ps.count_threads = 1;
+    ps.cancel = spec->cancel;
     rc = cs_proc_run(&ps, pr);
     CloseHandle(ps.std_in);
     CloseHandle(ps.std_out);
@@ -83,6 +84,11 @@ int cs_isolate_run(const cs_child_spec *spec, cs_child_result *r)
     text = cs_read_whole(path);
     cs_phase_parse(text, &r->phase);
     free(text);
+    if (pr.cancelled) {
+        snprintf(r->text, sizeof(r->text), "interrupted: child ended after %.1f s in phase '%s'",
+                 r->seconds, r->phase.phase[0] ? r->phase.phase : "no phase recorded");
+        return 1;
+    }
     cs_classify(r->timed_out, r->exit_code, r->threads_at_kill, spec->timeout_s, &r->phase, r);
     if (r->end == CS_END_ERROR)
         add_stderr_line(spec->out_dir, r);

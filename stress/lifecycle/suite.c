@@ -8,6 +8,7 @@
 #include "lifecycle.h"
 #include "pascal.h"
 #include "report_util.h"
+#include "status.h"
 
 /* What a scenario is meant to show. */
 typedef enum expect {
@@ -31,6 +32,7 @@ typedef struct outcome {
     cs_child_result r;
     char out_dir[CS_PATH_LEN];
     int ok;               /* ended as expected */
+    int interrupted;      /* its child was ended by Ctrl-C (never ok) */
 } outcome;
 
 #define MAX_ENTRIES 24
@@ -44,7 +46,15 @@ typedef struct suite {
     size_t nentries;
     outcome done[MAX_ENTRIES];
     size_t ndone;
+    size_t nselected;       /* entries --only selects */
+    cs_status status;       /* completed or interrupted */
+    char error[320];        /* how it was interrupted, "" when it was not */
 } suite;
+
+/* Set by the console handler; the suite stops at the first look, and a
+ * child running is ended through the event (cs_child_spec.cancel). */
+static HANDLE stop_event, reports_done;
+static const char *volatile stop_by;
 
 static entry *add(suite *s, const char *name, const char *args, expect want)
 {
@@ -113,7 +123,7 @@ static void write_json_entry(FILE *f, const outcome *o)
     fputs("    {\"name\":", f);
     cs_put_json_string(f, o->e->name);
     JSON_FIELD(f, "command", o->e->args);
-    JSON_FIELD(f, "end", cs_end_name(o->r.end));
+    JSON_FIELD(f, "end", o->interrupted ? cs_status_word(CS_ST_INTERRUPTED) : cs_end_name(o->r.end));
     JSON_FIELD(f, "expected", expect_names[o->e->want]);
     fprintf(f, ",\"as_expected\":%s,\"exit_code\":%lu,\"timed_out\":%s,\"seconds\":%.2f,\"threads_at_kill\":%d",
             o->ok ? "true" : "false", o->r.exit_code, o->r.timed_out ? "true" : "false",
@@ -144,8 +154,16 @@ static void suite_json(FILE *f, const suite *s, int complete)
 {
     size_t i;
 
-    fprintf(f, "{\n  \"suite\": \"comstress lifecycle\",\n  \"timeout_s\": %.1f,\n  \"complete\": %s,\n  \"entries\": [\n",
+    fprintf(f, "{\n  \"suite\": \"comstress lifecycle\",\n  \"timeout_s\": %.1f,\n  \"complete\": %s,\n",
             s->timeout_s, complete ? "true" : "false");
+    fputs("  \"status\": ", f);
+    cs_put_json_string(f, complete || s->status != CS_ST_COMPLETED ? cs_status_word(s->status) : "running");
+    fputs(",\n  \"error\": ", f);
+    if (s->error[0])
+        cs_put_json_string(f, s->error);
+    else
+        fputs("null", f);
+    fputs(",\n  \"entries\": [\n", f);
     for (i = 0; i < s->ndone; i++) {
         write_json_entry(f, &s->done[i]);
         fputs(i + 1 < s->ndone ? ",\n" : "\n", f);
@@ -153,33 +171,47 @@ static void suite_json(FILE *f, const suite *s, int complete)
     fputs("  ]\n}\n", f);
 }
 
+/* The testcase of o: a failure when it ended otherwise than expected, an
+ * error of type "interrupted" (the status word) when Ctrl-C ended it. */
+static void junit_case(FILE *f, const suite *s, const outcome *o)
+{
+    fputs("  <testcase classname=\"comstress.suite\" name=\"", f);
+    cs_put_xml(f, o->e->name);
+    fprintf(f, "\" time=\"%.2f\">\n", o->r.seconds);
+    if (o->interrupted) {
+        fputs("    <error type=\"", f);
+        cs_put_xml(f, cs_status_word(CS_ST_INTERRUPTED));
+        fputs("\" message=\"", f);
+        cs_put_xml(f, s->error);
+        fputs("\">", f);
+        cs_put_xml(f, o->r.text);
+        fputs("</error>\n", f);
+    } else if (!o->ok) {
+        fprintf(f, "    <failure message=\"expected %s, ended %s\">", expect_names[o->e->want],
+                cs_end_name(o->r.end));
+        cs_put_xml(f, o->r.text);
+        fputs("</failure>\n", f);
+    }
+    fputs("    <system-out>", f);
+    cs_put_xml(f, o->r.text);
+    fputs("</system-out>\n  </testcase>\n", f);
+}
+
 static void suite_junit(FILE *f, const suite *s, int complete)
 {
-    size_t i, failures = 0;
+    size_t i, failures = 0, errors = 0;
     double total = 0;
 
     for (i = 0; i < s->ndone; i++) {
-        failures += !s->done[i].ok;
+        errors += s->done[i].interrupted;
+        failures += !s->done[i].ok && !s->done[i].interrupted;
         total += s->done[i].r.seconds;
     }
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<testsuite name=\"comstress.lifecycle\" tests=\"%u\" failures=\"%u\" time=\"%.2f\">\n",
-            (unsigned)s->ndone, (unsigned)failures, total);
-    for (i = 0; i < s->ndone; i++) {
-        const outcome *o = &s->done[i];
-        fputs("  <testcase classname=\"comstress.suite\" name=\"", f);
-        cs_put_xml(f, o->e->name);
-        fprintf(f, "\" time=\"%.2f\">\n", o->r.seconds);
-        if (!o->ok) {
-            fprintf(f, "    <failure message=\"expected %s, ended %s\">", expect_names[o->e->want],
-                    cs_end_name(o->r.end));
-            cs_put_xml(f, o->r.text);
-            fputs("</failure>\n", f);
-        }
-        fputs("    <system-out>", f);
-        cs_put_xml(f, o->r.text);
-        fputs("</system-out>\n  </testcase>\n", f);
-    }
+               "<testsuite name=\"comstress.lifecycle\" tests=\"%u\" failures=\"%u\" errors=\"%u\" time=\"%.2f\">\n",
+            (unsigned)s->ndone, (unsigned)failures, (unsigned)errors, total);
+    for (i = 0; i < s->ndone; i++)
+        junit_case(f, s, &s->done[i]);
     fputs("</testsuite>\n", f);
     (void)complete;
 }
@@ -200,13 +232,14 @@ static int write_reports(const suite *s, int complete)
 
 static void print_row(const outcome *o)
 {
-    printf("%-22s %-8s %-3s %7.1f  %s\n", o->e->name, cs_end_name(o->r.end), o->ok ? "yes" : "NO",
+    printf("%-22s %-11s %-3s %7.1f  %s\n", o->e->name,
+           o->interrupted ? cs_status_word(CS_ST_INTERRUPTED) : cs_end_name(o->r.end), o->ok ? "yes" : "NO",
            o->r.seconds, o->r.text);
 }
 
 static void print_header(void)
 {
-    printf("%-22s %-8s %-3s %7s  %s\n", "scenario", "end", "ok", "seconds", "classification");
+    printf("%-22s %-11s %-3s %7s  %s\n", "scenario", "end", "ok", "seconds", "classification");
 }
 
 /* A child that exits 0 without its report did not run what was asked
@@ -223,27 +256,78 @@ static void check_needed_file(outcome *o)
     snprintf(o->r.text + used, sizeof(o->r.text) - used, " (but %s was not written)", o->e->needs);
 }
 
-/* Runs one entry in its child and records the outcome. */
+static int stop_requested(void)
+{
+    return stop_event && WaitForSingleObject(stop_event, 0) == WAIT_OBJECT_0;
+}
+
+/*
+ * Ctrl-C, Ctrl-Break and close/logoff/shutdown: the child running is
+ * ended (its wait watches stop_event), no further scenario starts, and the
+ * reports say the suite was interrupted (exit 9). A close request ends the
+ * process when this handler returns, so it waits (5 s at most) for the
+ * reports first.
+ */
+static BOOL WINAPI on_console_event(DWORD event)
+{
+    stop_by = event == CTRL_C_EVENT ? "Ctrl-C" : event == CTRL_BREAK_EVENT ? "Ctrl-Break"
+              : "a termination request";
+    SetEvent(stop_event);
+    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && reports_done)
+        WaitForSingleObject(reports_done, 5000);
+    return TRUE;
+}
+
+/* Marks the suite interrupted at o (ended by the stop, or never started),
+ * with the one line its reports and the console give. */
+static void mark_interrupted(suite *s, outcome *o, int started)
+{
+    o->interrupted = 1;
+    o->ok = 0;
+    s->status = CS_ST_INTERRUPTED;
+    snprintf(s->error, sizeof(s->error), "interrupted: %s %s %s; %u of %u scenarios ran to their end",
+             stop_by ? stop_by : "a signal", started ? "during" : "before", o->e->name,
+             (unsigned)s->ndone, (unsigned)s->nselected);
+}
+
+/* Runs one entry in its child and records the outcome. A stop asked
+ * before the start records it as interrupted, not started; one during it
+ * ends the child (cs_isolate_run returns 1). A child that ended otherwise
+ * than expected while a stop was asked counts as interrupted too: on a
+ * Windows console, Ctrl-C reaches it as well as us. */
 static void run_entry(suite *s, const entry *e)
 {
     outcome *o = &s->done[s->ndone];
     char args[CS_PATH_LEN + 200], *p;
-    cs_child_spec spec;
+    cs_child_spec spec = { 0 };
+    int rc;
 
     o->e = e;
     snprintf(o->out_dir, sizeof(o->out_dir), "%s\\%s", s->out_dir, e->name);
     for (p = o->out_dir + strlen(s->out_dir) + 1; *p; p++)
         if (*p == '/')
             *p = '-';
+    if (stop_requested()) {
+        memset(&o->r, 0, sizeof(o->r));
+        o->r.end = CS_END_ERROR;
+        o->r.threads_at_kill = -1;
+        snprintf(o->r.text, sizeof(o->r.text), "interrupted: not started");
+        mark_interrupted(s, o, 0);
+        s->ndone++;
+        return;
+    }
     snprintf(args, sizeof(args), "%s --out \"%s\"", e->args, o->out_dir);
     spec.exe = s->exe;
     spec.args = args;
     spec.out_dir = o->out_dir;
     spec.timeout_s = s->timeout_s;
-    cs_isolate_run(&spec, &o->r);
-    o->ok = ended_as_expected(e->want, &o->r);
+    spec.cancel = stop_event;
+    rc = cs_isolate_run(&spec, &o->r);
+    o->ok = rc == 0 && ended_as_expected(e->want, &o->r);
     if (o->ok && e->needs)
         check_needed_file(o);
+    if (rc == 1 || (!o->ok && stop_requested()))
+        mark_interrupted(s, o, 1);
     s->ndone++;
 }
 
@@ -262,10 +346,38 @@ static int check_only(const suite *s)
     return CS_EXIT_USAGE;
 }
 
+/* Writes the final reports, prints the table again and the count; an
+ * interrupted suite ends with its one line. Returns the suite's exit code:
+ * the status's (cs_status_exit) when interrupted, else 1 when a scenario
+ * ended otherwise than expected, else 0. */
+static int finish(suite *s)
+{
+    int complete = s->status == CS_ST_COMPLETED;
+    size_t i, bad = 0;
+
+    write_reports(s, complete);
+    SetEvent(reports_done);
+    printf("\n");
+    print_header();
+    for (i = 0; i < s->ndone; i++) {
+        print_row(&s->done[i]);
+        bad += !s->done[i].ok;
+    }
+    printf("\n%u of %u scenarios ended as expected; reports: %s\\suite.json, %s\\junit.xml\n",
+           (unsigned)(s->ndone - bad), (unsigned)s->nselected, s->out_dir, s->out_dir);
+    if (!complete) {
+        fflush(stdout);
+        fprintf(stderr, "comstress suite: %s\n", s->error);
+        fflush(stderr);
+        return cs_status_exit(s->status);
+    }
+    return bad ? CS_EXIT_VERDICT : CS_EXIT_OK;
+}
+
 int cs_suite_main(const cs_suite_options *opt)
 {
     static suite s;
-    size_t i, bad = 0;
+    size_t i;
     int rc;
 
     memset(&s, 0, sizeof(s));
@@ -273,30 +385,29 @@ int cs_suite_main(const cs_suite_options *opt)
     s.out_dir = opt->out_dir;
     s.only = opt->only;
     s.exe = opt->exe;
+    s.status = CS_ST_COMPLETED;
     build_entries(&s);
     if ((rc = check_only(&s)))
         return rc;
+    for (i = 0; i < s.nentries; i++)
+        s.nselected += selected(&s, &s.entries[i]);
+    if (!stop_event)
+        stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!reports_done)
+        reports_done = CreateEventW(NULL, TRUE, FALSE, NULL);
+    SetConsoleCtrlHandler(on_console_event, TRUE);
     cs_make_dirs(s.out_dir);
     if (write_reports(&s, 0)) {
         fprintf(stderr, "comstress suite: --out '%s': cannot write suite.json / junit.xml there\n", s.out_dir);
         return CS_EXIT_OUTPUT;
     }
     print_header();
-    for (i = 0; i < s.nentries; i++) {
+    for (i = 0; i < s.nentries && s.status == CS_ST_COMPLETED; i++) {
         if (!selected(&s, &s.entries[i]))
             continue;
         run_entry(&s, &s.entries[i]);
         print_row(&s.done[s.ndone - 1]);
         write_reports(&s, 0);
     }
-    write_reports(&s, 1);
-    printf("\n");
-    print_header();
-    for (i = 0; i < s.ndone; i++) {
-        print_row(&s.done[i]);
-        bad += !s.done[i].ok;
-    }
-    printf("\n%u of %u scenarios ended as expected; reports: %s\\suite.json, %s\\junit.xml\n",
-           (unsigned)(s.ndone - bad), (unsigned)s.ndone, s.out_dir, s.out_dir);
-    return bad ? CS_EXIT_VERDICT : CS_EXIT_OK;
+    return finish(&s);
 }

@@ -128,6 +128,34 @@ out_free:
     return ok;
 }
 
+/*
+ * Waits for the started child pi until it ends, the timeout passes or
+ * spec->cancel is signalled; the last two terminate it (a timed-out one
+ * after its threads are counted, when asked) and wait for its end, so
+ * a child killed here is gone when this returns (10 s at most: a process
+ * Wine cannot end in that time is left, rather than hanging the caller).
+ */
+static void wait_child(const cs_proc_spec *spec, const PROCESS_INFORMATION *pi, cs_proc_result *r)
+{
+    HANDLE waits[2] = { pi->hProcess, spec->cancel };
+    DWORD w = WaitForMultipleObjects(spec->cancel ? 2 : 1, waits, FALSE, spec->timeout_ms);
+
+    if (w != WAIT_OBJECT_0 + 1 && w != WAIT_TIMEOUT) {
+        GetExitCodeProcess(pi->hProcess, &r->exit_code);   /* ended (or the wait failed) */
+        return;
+    }
+    if (w == WAIT_OBJECT_0 + 1) {
+        r->cancelled = 1;
+        TerminateProcess(pi->hProcess, ERROR_CANCELLED);
+    } else {
+        r->timed_out = 1;
+        if (spec->count_threads)
+            r->threads_at_kill = count_threads(pi->dwProcessId);
+        TerminateProcess(pi->hProcess, WAIT_TIMEOUT);
+    }
+    WaitForSingleObject(pi->hProcess, 10000);
+}
+
 int cs_proc_run(const cs_proc_spec *spec, cs_proc_result *r)
 {
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
@@ -162,15 +190,7 @@ int cs_proc_run(const cs_proc_spec *spec, cs_proc_result *r)
         d.len = spec->capture_len;
         reader = CreateThread(NULL, 0, drain_pipe, &d, 0, NULL);
     }
-    if (WaitForSingleObject(pi.hProcess, spec->timeout_ms) == WAIT_TIMEOUT) {
-        r->timed_out = 1;
-        if (spec->count_threads)
-            r->threads_at_kill = count_threads(pi.dwProcessId);
-        TerminateProcess(pi.hProcess, WAIT_TIMEOUT);
-        WaitForSingleObject(pi.hProcess, 10000);
-    } else {
-        GetExitCodeProcess(pi.hProcess, &r->exit_code);
-    }
+    wait_child(spec, &pi, r);
     r->seconds = (GetTickCount() - t0) / 1000.0;
     if (reader) {
         WaitForSingleObject(reader, 10000);

@@ -28,18 +28,24 @@ typedef struct cs_proc_spec {
     DWORD timeout_ms;               /* INFINITE: wait for ever */
     int attempts;                   /* CreateProcess tries (0 counts as 1) */
     int count_threads;              /* count a hung child's threads before the kill */
+    HANDLE cancel;                  /* an event: once it is signalled, the
+                                     * child is terminated at once (Ctrl-C
+                                     * of the parent); NULL: none */
 } cs_proc_spec;
 
 typedef struct cs_proc_result {
     DWORD exit_code;                /* the child's code; 0 when it was killed */
     int timed_out;                  /* killed after the timeout */
+    int cancelled;                  /* killed because spec->cancel was signalled */
     int threads_at_kill;            /* with count_threads, else -1 */
     double seconds;                 /* wall time until its end or the kill */
     DWORD error;                    /* GetLastError of a failed start */
 } cs_proc_result;
 
-/* Runs spec's child to its end (or the timeout). Returns 0 when the child
- * was started (r complete), -1 when it could not be (r->error says why). */
+/* Runs spec's child to its end (or the timeout, or spec->cancel). A child
+ * killed either way has been waited for (up to 10 s) when this returns, so
+ * it does not outlive the caller. Returns 0 when the child was started (r
+ * complete), -1 when it could not be (r->error says why). */
 int cs_proc_run(const cs_proc_spec *spec, cs_proc_result *r);
 
 /* An inheritable handle on dir\name (dir NULL: name alone, e.g. "NUL"),

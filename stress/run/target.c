@@ -126,12 +126,13 @@ static int check_creatable(cs_target *t, char *err, size_t errlen)
 /*
  * The class of --dll the user means: --target {CLSID}, a coclass name of
  * its type library or a registered ProgID; with no --target, its only
- * creatable class (several, or none: exit 2 naming them).
+ * creatable class (several: exit 2 naming them; none named: exit 3,
+ * cs_target_dll_no_class).
  */
 static int choose_dll_class(const char *name, cs_target *t, char *err, size_t errlen)
 {
     cs_dll_class classes[CS_DLL_MAX_CLASSES];
-    char list[1024], clsid[40], why[300];
+    char list[1024], clsid[40];
     WCHAR wclsid[40];
     size_t n = 0, i;
     HRESULT tl = cs_dll_classes(&t->dll, classes, CS_DLL_MAX_CLASSES, &n);
@@ -145,17 +146,13 @@ static int choose_dll_class(const char *name, cs_target *t, char *err, size_t er
         t->name = t->label;
         return CS_EXIT_OK;
     }
-    if (!name && FAILED(tl))
-        snprintf(err, errlen, "--dll '%s': no type library names its classes (%s): give --target {CLSID}",
-                 t->dll.path, cs_hresult_text(tl, why, sizeof(why)));
-    else if (!name && !n)
-        snprintf(err, errlen, "--dll '%s': its type library names no creatable class: give --target {CLSID}",
-                 t->dll.path);
-    else if (!name)
+    if (!name && (FAILED(tl) || !n))
+        return cs_target_dll_no_class(&t->dll, tl, err, errlen);
+    if (!name) {
         snprintf(err, errlen, "--dll '%s': %u creatable classes, choose one with --target: %s", t->dll.path,
                  (unsigned)n, list);
-    if (!name)
         return CS_EXIT_USAGE;
+    }
     for (i = 0; i < n; i++) {
         if (!_stricmp(classes[i].name, name) || (classes[i].progid[0] && !_stricmp(classes[i].progid, name))) {
             t->clsid = classes[i].clsid;
@@ -166,6 +163,21 @@ static int choose_dll_class(const char *name, cs_target *t, char *err, size_t er
         return CS_EXIT_OK;
     snprintf(err, errlen, "target '%s' is not a class of --dll '%s' (its classes: %s)", name, t->dll.path,
              n ? list : "none named by a type library");
+    return CS_EXIT_TARGET;
+}
+
+int cs_target_dll_no_class(const cs_dll *d, HRESULT tl, char *err, size_t errlen)
+{
+    char hrs[300];
+
+    if (FAILED(tl)) {
+        hr_text(tl, hrs, sizeof(hrs));
+        snprintf(err, errlen, "--dll '%s': no type library names its classes: %s; use one by its CLSID "
+                 "with --target {CLSID}", d->path, hrs);
+    } else {
+        snprintf(err, errlen, "--dll '%s': its type library names no creatable class; use one by its CLSID "
+                 "with --target {CLSID}", d->path);
+    }
     return CS_EXIT_TARGET;
 }
 

@@ -32,10 +32,17 @@ typedef struct cs_target {
  * is NULL, the only creatable class of its type library. Checks an
  * instance can be made, and looks for ComStress.Probe in the same DLL.
  * Returns CS_EXIT_OK; CS_EXIT_TARGET (not registered, not loadable, not
- * creatable) or CS_EXIT_USAGE (the DLL has several classes or none named
- * and no --target) with a one-line message in err.
+ * creatable, or no --target and no class named by the DLL's type library)
+ * or CS_EXIT_USAGE (no --target and several classes to choose from) with
+ * a one-line message in err.
  */
 int cs_target_open(const char *name, const char *dll, cs_target *t, char *err, size_t errlen);
+
+/* The one line for a --dll of which no class can be chosen by name: tl is
+ * cs_dll_classes's failure (no type library: its code in words) or S_OK
+ * (a type library naming no creatable class). The same words for run,
+ * list members and list classes. Returns CS_EXIT_TARGET. */
+int cs_target_dll_no_class(const cs_dll *d, HRESULT tl, char *err, size_t errlen);
 
 /* The registered in-process server DLL of name (ProgID or {CLSID}) into
  * path, without loading it (for tracing, which must be on before the DLL

@@ -316,8 +316,8 @@ START_TEST(a_dll_of_the_wrong_kind_is_said_in_words)
     ck_assert_int_eq(error_lines(), 1);
     cs_comstress("list classes --dll C:\\windows\\system32\\ole32.dll", &res);   /* no type library */
     ck_assert_exit(CS_EXIT_TARGET);
-    ck_assert_out_has("ole32.dll': no type library names its classes (the type library cannot be loaded "
-                      "(TYPE_E_CANTLOADLIBRARY), 0x80029c4a)");
+    ck_assert_out_has("ole32.dll': no type library names its classes: the type library cannot be loaded "
+                      "(TYPE_E_CANTLOADLIBRARY), 0x80029c4a; use one by its CLSID with --target {CLSID}");
     snprintf(args, sizeof(args), "run --script \"%s\" --iterations 100", dir);   /* a directory */
     cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_USAGE);

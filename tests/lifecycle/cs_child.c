@@ -7,7 +7,7 @@ const char *cs_run_child(const char *tag, const char *args, double timeout, cs_c
 {
     static char dir[MAX_PATH];
     char full[MAX_PATH + 200];
-    cs_child_spec spec;
+    cs_child_spec spec = { 0 };
 
     snprintf(dir, sizeof(dir), "%s", cs_temp_dir(tag));
     snprintf(full, sizeof(full), "%s --out \"%s\"", args, dir);
