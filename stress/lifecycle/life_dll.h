@@ -18,4 +18,9 @@ HMODULE cs_life_load_dll(const char *path, const char *what);
  * after a one-line message. */
 int cs_life_trace_start(const char *path);
 
+/* The unload-race scenario (unload_race.c): results to res; returns the
+ * child's exit code. */
+typedef struct cs_stream cs_stream;
+int cs_life_run_unload_race(const cs_life_options *o, cs_stream *res);
+
 #endif
