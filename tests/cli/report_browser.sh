@@ -7,7 +7,8 @@
 # the banner's class and how many elements are drawn red (#b00, as text
 # or as a border): a page looks like its exit code, so a passing run
 # (also one whose findings are all left out by --fail-on) has a pass
-# banner and nothing red, a failing one a fail banner.
+# banner and nothing red, a failing one a fail banner; and its console
+# prints no bare "leak" for a metric that does not gate.
 # Usage: report_browser.sh WINE_RUN COMSTRESS_EXE CHROMIUM OUT_DIR
 set -u
 run=$1 exe=$2 chromium=$3 out=$4
@@ -68,6 +69,12 @@ rc=$?
 [ $rc -eq 0 ] || fail "the run with its leak left out: exit $rc"
 dir=$out/leftout; fits "$dir" status-pass
 grep -q '<h2>Not counted</h2>' "$dir/report.html" || fail "the left-out leak is not shown apart"
+# the console says the same: a leak that does not gate is never a bare "leak"
+tr -d '\r' <"$out/log" >"$out/console"
+grep -qxF '  heap_bytes         leak             +24.00 bytes/iteration  [24.00, 24.00] (left out by --fail-on)' \
+    "$out/console" || fail "the console does not say the heap leak is left out"
+bare=$(grep -E '^  [a-z_]+ +leak ' "$out/console" | grep -vF -e '(left out by --fail-on)' -e '(not gating: ')
+[ -z "$bare" ] || fail "a bare leak on the console of a passing run: $bare"
 
 cs run --iterations 300 --call "Add(1)" --call "NoSuch('$long')" --out "Z:$out/callfail"
 rc=$?
