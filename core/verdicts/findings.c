@@ -112,16 +112,18 @@ static int heap_group(cs_metric m)
 }
 
 /* Appends one verdict's figure to f->amount ("+24.00 bytes (heap_bytes,
- * 95% interval 23.90 to 24.10)"), after a "; " when it is not the first. */
-static void add_figure(cs_finding *f, const cs_verdict *v, int named)
+ * 95% interval 23.90 to 24.10)"), after a "; " when it is not the first;
+ * note, when not NULL, says why that figure does not count. */
+static void add_figure(cs_finding *f, const cs_verdict *v, int named, const char *note)
 {
     size_t len = strlen(f->amount);
     char name[64] = "";
 
     if (named)
         snprintf(name, sizeof(name), "%s, ", cs_metric_name(v->metric));
-    snprintf(f->amount + len, sizeof(f->amount) - len, "%s%+.2f %s (%s95%% interval %.2f to %.2f)",
-             len ? "; " : "", v->per_iteration, cs_metric_unit(v->metric), name, v->ci_low, v->ci_high);
+    snprintf(f->amount + len, sizeof(f->amount) - len, "%s%+.2f %s (%s95%% interval %.2f to %.2f%s%s)",
+             len ? "; " : "", v->per_iteration, cs_metric_unit(v->metric), name, v->ci_low, v->ci_high,
+             note ? "; not gating: " : "", note ? note : "");
 }
 
 /* The gating of f from one of its verdicts judged g: it gates when any
@@ -135,40 +137,65 @@ static void judge_into(cs_finding *f, const cs_judgement *j, size_t k)
         f->why_not = cs_judge_verdict_why(j, k);
 }
 
-/* The leaks of the heap and binding-cache metrics of r as one finding:
- * when a cache metric is among them, the cache is the cause, said first
- * with its fix (tracing cannot name a site for it: the growth is the
- * harness's own binding cache). */
+/* Does a heap or binding-cache metric of r leak? */
+static int heap_leaks(const cs_run *r)
+{
+    size_t k;
+
+    for (k = 0; k < r->nverdicts && k < CS_M_COUNT; k++)
+        if (r->verdicts[k].kind == CS_V_LEAK && heap_group(r->verdicts[k].metric))
+            return 1;
+    return 0;
+}
+
+/* Is verdict v of r part of r's heap finding? A leak of the heap or the
+ * binding cache, and, when one of those leaks, a page-granular memory
+ * counter's leak (the same growth seen in pages). */
+static int in_heap_finding(const cs_run *r, const cs_verdict *v)
+{
+    if (v->kind != CS_V_LEAK)
+        return 0;
+    return heap_group(v->metric) || (cs_metric_page_granular(v->metric) && !v->stands_in && heap_leaks(r));
+}
+
+/* The leaks of the heap and binding-cache metrics of r (with the memory
+ * counters that grow with them) as one finding: when a cache metric is
+ * among them, the cache is the cause, said first with its fix (tracing
+ * cannot name a site for it: the growth is the harness's own binding
+ * cache). A figure that does not gate in a finding that does says so. */
 static void heap_finding(const cs_run *r, const cs_judgement *j, cs_finding *out, size_t max, size_t *count)
 {
-    const char *names[CS_M_COUNT];
-    size_t k, n = 0, len;
+    size_t k, n = 0, i = 0, len;
     int cache = 0;
     cs_finding *f;
 
     for (k = 0; k < r->nverdicts && k < CS_M_COUNT; k++)
-        if (r->verdicts[k].kind == CS_V_LEAK && heap_group(r->verdicts[k].metric)) {
-            names[n++] = cs_metric_name(r->verdicts[k].metric);
+        if (in_heap_finding(r, &r->verdicts[k])) {
+            n++;
             cache |= r->verdicts[k].metric == CS_M_CACHE_ENTRIES || r->verdicts[k].metric == CS_M_CACHE_BYTES;
         }
     if (!n || !(f = add(out, max, count, r)))
         return;
-    f->what[0] = 0;
     if (cache)
         snprintf(f->what, sizeof(f->what), "%s: ",
                  r->cache && !strcmp(r->cache, "instance-unbounded") ? CAUSE_UNBOUNDED : CAUSE_CACHE);
-    for (k = 0; k < n; k++) {
-        len = strlen(f->what);
-        snprintf(f->what + len, sizeof(f->what) - len, "%s%s", k ? (k + 1 < n ? ", " : " and ") : "", names[k]);
-    }
+    for (k = 0; k < r->nverdicts && k < CS_M_COUNT; k++)
+        if (in_heap_finding(r, &r->verdicts[k])) {
+            len = strlen(f->what);
+            snprintf(f->what + len, sizeof(f->what) - len, "%s%s", i ? (i + 1 < n ? ", " : " and ") : "",
+                     cs_metric_name(r->verdicts[k].metric));
+            i++;
+            judge_into(f, j, k);
+        }
     len = strlen(f->what);
     snprintf(f->what + len, sizeof(f->what) - len, n > 1 ? " grow together: leak" : " grows: leak");
     for (k = 0; k < r->nverdicts && k < CS_M_COUNT; k++)
-        if (r->verdicts[k].kind == CS_V_LEAK && heap_group(r->verdicts[k].metric)) {
-            add_figure(f, &r->verdicts[k], n > 1);
-            judge_into(f, j, k);
-        }
+        if (in_heap_finding(r, &r->verdicts[k]))
+            add_figure(f, &r->verdicts[k], n > 1, f->gates ? cs_judge_verdict_why(j, k) : NULL);
     f->call = r->calls;
+    if (cache)
+        f->where = "comstress's own binding cache, not the target: no site in the target to name "
+                   "(the cache is the finding)";
     f->advice = cs_finding_advice(cache ? "cache_" : "heap_", r->cache, cs_finding_sites(r));
 }
 
@@ -181,12 +208,12 @@ static void other_findings(const cs_run *r, const cs_judgement *j, cs_finding *o
     for (k = 0; k < r->nverdicts && k < CS_M_COUNT; k++) {
         const cs_verdict *v = &r->verdicts[k];
 
-        if (v->kind != CS_V_LEAK || heap_group(v->metric) || !(f = add(out, max, count, r)))
+        if (v->kind != CS_V_LEAK || in_heap_finding(r, v) || !(f = add(out, max, count, r)))
             continue;
         snprintf(f->what, sizeof(f->what), "%s grows: leak%s", cs_metric_name(v->metric),
                  v->stands_in ? " (standing in for the heap, whose walks the sampler spaced out: "
                  "--heap-walk every for the heap's own figure)" : "");
-        add_figure(f, v, 0);
+        add_figure(f, v, 0, NULL);
         judge_into(f, j, k);
         f->call = r->calls;
         f->advice = cs_finding_advice(cs_metric_name(v->metric), r->cache, cs_finding_sites(r));

@@ -13,6 +13,7 @@
 #include "stats.h"
 #include "options.h"
 #include "judge.h"
+#include "findings.h"
 #include "release_rules.h"
 #include "callspec.h"
 
@@ -245,9 +246,13 @@ void cs_reports_print_run(const cs_run *r, int verbose, const cs_script *sc, con
     cs_reports_print_findings(r);
 }
 
-/* The compare table: one row per policy. */
+/* The compare table: one row per policy, a heap leak that does not gate
+ * marked so; then the sentence report.html opens with (which policy
+ * leaks, how much per object, why, and that the others are clean). */
 void cs_reports_print_compare(const cs_run *runs, size_t n)
 {
+    const cs_run *flat[64];
+    char sentence[2048];
     size_t i;
 
     printf("\n%-19s %10s %9s %13s %9s %11s %12s  %s\n", "policy", "iterations", "binds",
@@ -268,4 +273,7 @@ void cs_reports_print_compare(const cs_run *runs, size_t n)
                r->binds, r->getidsofnames_calls, r->cache_entries_end, r->calls_per_second,
                r->heap_bytes_per_iteration, verdict, note, r->error ? "  (error)" : "");
     }
+    for (i = 0; i < n && i < 64; i++)
+        flat[i] = &runs[i];
+    printf("%s\n", cs_findings_compare_sentence(flat, i, sentence, sizeof(sentence)));
 }
