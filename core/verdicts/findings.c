@@ -199,7 +199,14 @@ static void heap_finding(const cs_run *r, const cs_judgement *j, cs_finding *out
     f->advice = cs_finding_advice(cache ? "cache_" : "heap_", r->cache, cs_finding_sites(r));
 }
 
-/* Every other leak verdict of r, one finding each. */
+/* A memory counter that grows in pages while the heap does not: a trace
+ * follows the heap's allocations, so it has no site to name. */
+#define PAGES "memory that grows in whole pages while the heap does not: pages mapped outside the heaps " \
+    "(a file mapping, thread stacks, an allocator's reserve); a trace follows heap allocations and " \
+    "has no site to name for it"
+
+/* Every other leak verdict of r, one finding each (a page-granular one
+ * when the heap does not leak: see PAGES). */
 static void other_findings(const cs_run *r, const cs_judgement *j, cs_finding *out, size_t max, size_t *count)
 {
     size_t k;
@@ -216,7 +223,8 @@ static void other_findings(const cs_run *r, const cs_judgement *j, cs_finding *o
         add_figure(f, v, 0, NULL);
         judge_into(f, j, k);
         f->call = r->calls;
-        f->advice = cs_finding_advice(cs_metric_name(v->metric), r->cache, cs_finding_sites(r));
+        f->advice = cs_metric_page_granular(v->metric) && !v->stands_in ? PAGES
+                    : cs_finding_advice(cs_metric_name(v->metric), r->cache, cs_finding_sites(r));
     }
 }
 
