@@ -210,4 +210,17 @@ char *bench_child_run(const bench_opts *o, const char *tag, const char *args, ch
  * occurrence of after (NULL: from the start). FALSE when absent. */
 BOOL bench_json_number(const char *json, const char *after, const char *key, double *out);
 
+/* explore of the reference Target at depth 1, whole (bench_explore.c). */
+#define BENCH_EXPLORE_ROUNDS 3
+typedef struct bench_explore_results {
+    double seconds;                /* median of the rounds, the whole map */
+    double members_per_second;     /* members called / seconds */
+    int members;                   /* members called (not skipped) */
+    int rounds;                    /* rounds that completed */
+    char error[256];               /* empty when every round worked */
+} bench_explore_results;
+
+void bench_explore(const bench_opts *o, bench_explore_results *r);
+void bench_print_explore(const bench_explore_results *r);
+
 #endif

@@ -298,6 +298,7 @@ int main(int argc, char **argv)
     bench_trace_results tr;
     bench_scale_results sc;
     bench_tally t = { 0, 0, 0, 0 };
+    bench_explore_results ex;
     bench_opts o;
     int rc;
 
@@ -331,6 +332,7 @@ int main(int argc, char **argv)
         bench_trace(&o, &tr);
     if (!o.skip_scaling)
         bench_scaling(&o, &sc);
+    bench_explore(&o, &ex);
     printf("comstress bench\n");
     print_calls(&o, &cr);
     if (!o.skip_runs) {
@@ -344,6 +346,7 @@ int main(int argc, char **argv)
         bench_print_trace(&o, &tr);
     if (!o.skip_scaling)
         bench_print_scaling(&o, &sc);
+    bench_print_explore(&ex);
     printf("\ntargets: medians of the per-round ratios, spread: smallest-largest round\n");
     printf("  %-52s %8s %15s   %8s   %s\n", "", "median", "spread", "target", "verdict");
     call_targets(&o, &cr, &t);
@@ -354,6 +357,11 @@ int main(int argc, char **argv)
     instrument_targets(&o, &sh, &tr, &t);
     if (!o.skip_scaling)
         scaling_targets(&sc, &t);
+    {
+        /* the map's time: the median of its rounds (no spread kept) */
+        bench_ratio map = { ex.seconds, ex.seconds, ex.seconds, ex.rounds };
+        bench_target(&t, "explore, reference Target at depth 1: seconds", ex.rounds ? &map : NULL, "<=", 30.0);
+    }
     printf("  %d PASS, %d noisy, %d MISS, %d skipped\n", t.pass, t.noisy, t.miss, t.skipped);
     CoUninitialize();
     return t.noisy || t.miss ? 1 : 0;

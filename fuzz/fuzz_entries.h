@@ -63,6 +63,11 @@ typedef struct cs_fuzz_section {
  * image's length and *out (malloc'd), or 0 when out of memory. */
 size_t cs_fuzz_pe_image(const cs_fuzz_section *sections, size_t n, unsigned char **out);
 
+/* The bytes before the first NUL as a child's run.json: parsed by
+ * explore's JSON reader, read into a member's result (figures,
+ * categories, site, unload, error), and the member's map line made. */
+const char *cs_fuzz_explore(const unsigned char *data, size_t size);
+
 /* Checks memory.svg text: tags closed in order, and inside every tag no
  * "inf" or "nan" and no number longer than 12 digits (a coordinate is a
  * pixel position, never a data value). Returns NULL or the problem. */

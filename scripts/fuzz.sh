@@ -4,7 +4,7 @@
 # runs each target for SECONDS (default 600), one after another, then
 # prints the executions and findings of each.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: callspec options csv stats debuginfo
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: callspec options csv stats debuginfo explore
 #
 # Each target starts from its committed seeds (fuzz/corpus/TARGET) plus
 # what earlier runs added (build-fuzz/corpus/TARGET, never committed by
@@ -21,7 +21,7 @@ case $seconds in
     ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 2 ;;
 esac
 [ $# -gt 0 ] && shift
-targets=${*:-callspec options csv stats debuginfo}
+targets=${*:-callspec options csv stats debuginfo explore}
 for t in $targets; do
     [ -d "$root/fuzz/corpus/$t" ] || { echo "fuzz.sh: unknown target '$t' (no fuzz/corpus/$t)" >&2; exit 2; }
 done

@@ -4,14 +4,15 @@
 # present. Adds a deb-src line (mirroring the existing deb lines) so the
 # build can fetch check's source package. clang and libclang-rt-14-dev
 # (libFuzzer and the sanitizer runtimes) serve the fuzz preset alone
-# (scripts/fuzz.sh); chromium renders report.html in the browser test.
+# (scripts/fuzz.sh); chromium renders report.html in the browser test;
+# gcovr reports the coverage preset (scripts/coverage.sh).
 # fp-compiler, fp-utils (fpcmake) and fpc-source give the Free Pascal
 # compiler and the runtime source the build compiles for win64
 # (cmake/BuildFreePascal.cmake).
 set -eu
 . "$(dirname "$0")/ticker.sh"
 
-PKGS="gcc libc6-dev chromium gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev fp-compiler fp-utils fpc-source"
+PKGS="gcc libc6-dev chromium gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 mingw-w64-tools wine wine64 wine64-tools libwine-dev cmake make dpkg-dev ca-certificates clang libclang-rt-14-dev fp-compiler fp-utils fpc-source gcovr"
 
 missing=""
 for p in $PKGS; do

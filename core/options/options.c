@@ -28,7 +28,7 @@ const char *const cs_life_scenarios[] = {
 };
 
 #define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang, pascal-tls"
-#define COMMAND_LIST "run, compare, report, list, suite"
+#define COMMAND_LIST "run, compare, report, list, suite, explore"
 #define LIST_WORDS "faults, policies, classes, members"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -72,6 +72,7 @@ typedef struct choice { const char *word; int value; } choice;
 #define CHILD BIT(CS_CMD_CHILD)
 #define SUITE BIT(CS_CMD_SUITE)
 #define LIST BIT(CS_CMD_LIST)
+#define EXPLORE BIT(CS_CMD_EXPLORE)
 #define F(member) offsetof(cs_options, member)
 #define NO_MAX 9.2e18
 
@@ -154,6 +155,22 @@ static const optdef opt_table[] = {
     { "--library", CHILD, K_WORD, F(life.library), .words = { { "seed" }, { "record" }, { "empty" } } },
     { "--kind", CHILD, K_WORD, F(life.kind),
       .words = { { "av" }, { "illegal" }, { "stack" }, { "divide" } } },
+    /* explore (a child `run` per member: its words are passed on) */
+    { "--target", EXPLORE, K_TEXT, F(target), .what = "empty ProgID/CLSID" },
+    { "--dll", EXPLORE, K_DIR, F(dll), .what = "empty DLL path" },
+    { "--fail-on", EXPLORE, K_FAIL_ON, F(fail_on) },
+    { "--ledger", EXPLORE, K_FLAG, F(ledger) },
+    { "--trace", EXPLORE, K_FLAG, F(trace) },
+    { "--fault", EXPLORE, K_FAULT, F(fault), .what = "empty fault name" },
+    { "--members", EXPLORE, K_TEXT, F(explore.members), .what = "empty member list" },
+    { "--skip", EXPLORE, K_TEXT, F(explore.skip), .what = "empty member list" },
+    { "--depth", EXPLORE, K_INT, F(explore.depth), 0, 4, 0, "a depth from 0 to 4" },
+    { "--dry-run", EXPLORE, K_FLAG, F(explore.dry_run) },
+    { "--emit-script", EXPLORE, K_DIR, F(explore.emit_script), .what = "empty script path" },
+    { "--iterations", EXPLORE, K_COUNT, F(explore.iterations), 20, 100000000, 0,
+      "a whole number from 20 to 100000000" },
+    { "--out", EXPLORE, K_DIR, F(explore.out_dir), .what = "empty directory name" },
+    { "--timeout", EXPLORE, K_REAL, F(explore.timeout_s), 1, 86400, 0, "a number of seconds from 1 to 86400" },
 };
 
 #define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -161,6 +178,7 @@ static const optdef opt_table[] = {
 static const char *const command_words[] = {
     [CS_CMD_RUN] = "run", [CS_CMD_COMPARE] = "compare", [CS_CMD_REPORT] = "report",
     [CS_CMD_LIST] = "list", [CS_CMD_SUITE] = "suite", [CS_CMD_CHILD] = "child",
+    [CS_CMD_EXPLORE] = "explore",
 };
 
 /* Parses a whole non-negative decimal integer; rejects signs, spaces,
@@ -366,6 +384,10 @@ static void set_defaults(cs_options *o)
     o->life.target = "ComStress.Target";
     o->life.kind = "av";
     o->life.library = "seed";
+    o->explore.depth = 1;
+    o->explore.iterations = 300;
+    o->explore.out_dir = "comstress-explore";
+    o->explore.timeout_s = 60;
 }
 
 static int parse_command(const char *word, cs_options *o, char *err, size_t errlen)
@@ -498,6 +520,12 @@ static int check_whole(cs_options *o, char *err, size_t errlen)
         if (o->warmup >= o->iterations)
             return fail(err, errlen, "--warmup: %lld is not below --iterations %lld",
                         o->warmup, o->iterations);
+        break;
+    case CS_CMD_EXPLORE:
+        if (!o->fail_on)
+            o->fail_on = CS_FAIL_DEFAULT;
+        if (!o->target && !o->dll)
+            o->target = "ComStress.Target";
         break;
     default:
         break;

@@ -99,7 +99,8 @@ extern const char *const cs_policy_names[CS_NPOLICIES];
 
 typedef enum cs_command {
     CS_CMD_NONE, CS_CMD_RUN, CS_CMD_COMPARE, CS_CMD_REPORT, CS_CMD_LIST,
-    CS_CMD_SUITE, CS_CMD_CHILD, CS_CMD_HELP, CS_CMD_VERSION
+    CS_CMD_SUITE, CS_CMD_CHILD, CS_CMD_HELP, CS_CMD_VERSION,
+    CS_CMD_EXPLORE
 } cs_command;
 
 typedef enum cs_scenario {
@@ -163,6 +164,20 @@ typedef struct cs_suite_options {
     const char *exe;          /* --exe PATH: the comstress for the run scenarios */
 } cs_suite_options;
 
+/* `comstress explore`: what it alone takes (docs/explore.md); --target,
+ * --dll, --fail-on, --ledger, --trace and --fault are cs_options' own. */
+typedef struct cs_explore_options {
+    const char *members;      /* --members GLOB[,GLOB]: only these */
+    const char *skip;         /* --skip GLOB[,GLOB]: not these */
+    int depth;                /* --depth N (0..4, default 1): objects
+                               * returned explored N levels deep */
+    int dry_run;              /* --dry-run: print the plan, exit 0 */
+    const char *emit_script;  /* --emit-script FILE: write the plan */
+    long long iterations;     /* --iterations per member (default 300) */
+    const char *out_dir;      /* --out (default comstress-explore) */
+    double timeout_s;         /* --timeout: watchdog per member (60) */
+} cs_explore_options;
+
 typedef struct cs_options {
     cs_command command;
     const char *target;               /* ProgID or {CLSID} (with --dll also a
@@ -223,6 +238,7 @@ typedef struct cs_options {
     const char *report_dir;           /* for `report DIR` */
     cs_suite_options suite;           /* for `suite` */
     cs_life_options life;             /* for `child` */
+    cs_explore_options explore;       /* for `explore` */
 } cs_options;
 
 /* Parses argv (argv[0] is the program, argv[1] the command). On success

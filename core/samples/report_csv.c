@@ -126,8 +126,9 @@ static int has_heap(const char *p)
 }
 
 /* Writes text's lines to out, thinning run's rows (head: its first field
- * as written, with the comma). Returns the rows of run kept. */
-static long thin_text(const char *text, const char *head, FILE *out)
+ * as written, with the comma; keep_walked: see cs_csv_thin). Returns the
+ * rows of run kept. */
+static long thin_text(const char *text, const char *head, int keep_walked, FILE *out)
 {
     size_t hn = strlen(head), k = 0;
     const char *line = text, *end;
@@ -138,7 +139,7 @@ static long thin_text(const char *text, const char *head, FILE *out)
         end = strchr(line, '\n');
         end = end ? end + 1 : line + strlen(line);
         if (!first && row_of(line, head, hn)) {
-            if (k++ % 2 && !has_heap(line + hn))
+            if (k++ % 2 && !(keep_walked && has_heap(line + hn)))
                 continue;
             kept++;
         }
@@ -148,7 +149,7 @@ static long thin_text(const char *text, const char *head, FILE *out)
     return kept;
 }
 
-long cs_csv_thin(cs_csv_writer *w, const char *run)
+long cs_csv_thin(cs_csv_writer *w, const char *run, int keep_walked)
 {
     char head[512], *text, *tmp;
     FILE *out;
@@ -168,7 +169,7 @@ long cs_csv_thin(cs_csv_writer *w, const char *run)
     fclose(w->f);                     /* Windows replaces no open file */
     w->f = NULL;
     if ((text = cs_read_whole(w->path)) && (out = cs_fopen(tmp, "wb"))) {
-        kept = thin_text(text, head, out);
+        kept = thin_text(text, head, keep_walked, out);
         if (fflush(out) || ferror(out))
             kept = -1;
         if (fclose(out) || kept < 0 || cs_replace_file(tmp, w->path)) {

@@ -33,16 +33,17 @@ int cs_csv_close(cs_csv_writer *w);
 
 /*
  * Thins the rows of run in the file to half, evenly: its first row (the
- * baseline) and every second one after it are kept, and so is every row
- * with a heap figure (the heap walks are few, and each one counts for the
- * heap's verdict); other runs' rows are kept whole. The file is written
+ * baseline) and every second one after it are kept, and, with
+ * keep_walked, so is every row with a heap figure (when the heap walks
+ * are few, each one counts for the heap's verdict); other runs' rows are
+ * kept whole. The file is written
  * anew under a temporary name that then replaces it, so a crash leaves
  * the old file or the new one, never half of one; the writer appends to
  * it afterwards. This is how a soak run keeps a fixed budget of rows
  * whatever its length. Returns the rows of run left, or -1 when the file
  * could not be thinned (it is then as it was).
  */
-long cs_csv_thin(cs_csv_writer *w, const char *run);
+long cs_csv_thin(cs_csv_writer *w, const char *run, int keep_walked);
 
 /* The samples of one run, in file order. */
 typedef struct cs_csv_run {

@@ -6,6 +6,7 @@
  */
 #include <windows.h>
 #include <stdio.h>
+#include "cmd_explore.h"
 #include "commands.h"
 #include "lifecycle.h"
 #include "options.h"
@@ -23,7 +24,8 @@ static int run_with_com(cs_options *o, int argc, char **argv)
         fprintf(stderr, "comstress: CoInitializeEx failed: %s\n", cs_hresult_text(hr, why, sizeof(why)));
         return CS_EXIT_INTERNAL;
     }
-    rc = o->command == CS_CMD_LIST ? cs_cmd_list(o) : cs_cmd_run(o, argc, argv);
+    rc = o->command == CS_CMD_LIST ? cs_cmd_list(o)
+       : o->command == CS_CMD_EXPLORE ? cs_cmd_explore(o, argc, argv) : cs_cmd_run(o, argc, argv);
     CoUninitialize();
     return rc;
 }

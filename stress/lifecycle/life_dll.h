@@ -13,4 +13,9 @@ void cs_life_dll_path(const cs_life_options *o, const char *name, char *buf, siz
  * first; NULL after a one-line error naming the file and the reason. */
 HMODULE cs_life_load_dll(const char *path, const char *what);
 
+/* --trace: the tracer on the lifecycle DLL at path before its first
+ * load, its private heap left out of the heap figures. Returns 0, or -1
+ * after a one-line message. */
+int cs_life_trace_start(const char *path);
+
 #endif

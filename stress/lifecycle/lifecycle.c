@@ -215,9 +215,7 @@ static int tls_verdict(const cs_life_options *o, cs_stream *res, const char *var
     return leak;
 }
 
-/* --trace: the tracer on the TLS DLL before its first load, its private
- * heap left out of the heap figures. Returns 0, or -1 after a message. */
-static int tls_trace_start(const char *path)
+int cs_life_trace_start(const char *path)
 {
     cs_trace_config cfg = { 0 };
     WCHAR *w = cs_wide(path);
@@ -278,7 +276,7 @@ static int run_tls_unload(const cs_life_options *o, cs_stream *res)
     int k, rc = CS_EXIT_INTERNAL;
 
     dll_path(o, CS_TLS_DLL, path, sizeof(path));
-    if (o->trace && tls_trace_start(path))
+    if (o->trace && cs_life_trace_start(path))
         return CS_EXIT_INTERNAL;
     cs_phase_set("starting %d live worker threads", o->threads);
     if (pool_start(&pool, o->threads, args)) {

@@ -400,29 +400,6 @@ static int pas_verdict(struct pas_run *r, double before, double after)
     return leak;
 }
 
-/* --trace: the tracer on the selected DLL before its first load, its
- * private heap left out of the heap figures. 0, or -1 after a message. */
-static int pas_trace_start(const char *path)
-{
-    cs_trace_config cfg = { 0 };
-    WCHAR *w = cs_wide(path);
-    char why[300];
-    HRESULT hr = E_OUTOFMEMORY;
-
-    if (w) {
-        cfg.target = w;
-        hr = cs_trace_start(&cfg);
-        free(w);
-    }
-    if (FAILED(hr)) {
-        fprintf(stderr, "comstress child: --trace: cannot trace %s: %s\n", path,
-                cs_hresult_text(hr, why, sizeof(why)));
-        return -1;
-    }
-    cs_samplers_exclude_heap(cs_trace_heap());
-    return 0;
-}
-
 /* --trace: where the stranded blocks were allocated, per cycle and per
  * thread, streamed as "traced" lines (module+offset as the innermost
  * frame, named where the runtime's debug information is read). */
@@ -495,7 +472,7 @@ int cs_pascal_tls_run(const cs_life_options *o, cs_stream *res)
     r.variant = variant_name(o);
     snprintf(r.dll, sizeof(r.dll), "cs_pas_%s.dll", o->library);
     cs_life_dll_path(o, r.dll, r.path, sizeof(r.path));
-    if (o->trace && pas_trace_start(r.path))
+    if (o->trace && cs_life_trace_start(r.path))
         return CS_EXIT_INTERNAL;
     if (measure_blocks(&r))
         goto out_trace;

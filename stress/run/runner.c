@@ -88,11 +88,12 @@ static void take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget *b
                       void (*part)(cs_sample *), double (*units)(const cs_sample *), cs_sample *s)
 {
     double t0 = rs_elapsed(sh);
+    long long at = rs_grid_position(sh, s->iteration, t0);
 
-    if (!cs_part_due(plan, b, s->iteration, t0))
+    if (!cs_part_due(plan, b, at, t0))
         return;
     part(s);
-    cs_part_charge(plan, b, s->iteration, rs_elapsed(sh) - t0, units(s));
+    cs_part_charge(plan, b, at, rs_elapsed(sh) - t0, units(s));
 }
 
 /* Takes one sample now and streams it: the in-process figures always, the
@@ -128,8 +129,10 @@ static void take_sample(run_shared *sh, long long iteration)
     }
     s.v[CS_M_CACHE_ENTRIES] = entries;
     s.v[CS_M_CACHE_BYTES] = bytes;
-    if (sh->cfg->csv)
-        cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s);
+    if (isfinite(s.v[CS_M_HEAP_BYTES]))
+        sh->last_heap = s.v[CS_M_HEAP_BYTES];
+    if (sh->cfg->csv && !cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s))
+        rs_row_written(sh);
     cs_tracing_snapshot(sh->cfg->tracing, iteration);  /* --trace: the sites so far, to disk */
     sh->sampling_s += rs_elapsed(sh) - t0;
     sh->samples++;
@@ -183,7 +186,7 @@ static void maybe_mark_spy(run_shared *sh, long long done)
     cs_run_extra *x = sh->cfg->extra;
     int i;
 
-    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->cfg->plan->warmup <= 0 || done < sh->cfg->plan->warmup)
+    if (!x || sh->spy_marked || !sh->cfg->spy_on || sh->warmup <= 0 || done < sh->warmup)
         return;
     EnterCriticalSection(&sh->lock);
     if (!sh->spy_marked) {
@@ -203,9 +206,9 @@ static long long countdown(run_shared *sh, long long done)
 {
     long long dist = sh->next_sample - done;
 
-    if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->cfg->plan->warmup > done
-        && sh->cfg->plan->warmup - done < dist)
-        dist = sh->cfg->plan->warmup - done;
+    if (!sh->spy_marked && sh->cfg->extra && sh->cfg->spy_on && sh->warmup > done
+        && sh->warmup - done < dist)
+        dist = sh->warmup - done;
     return cs_worker_countdown(dist, sh->nthreads);
 }
 
@@ -297,9 +300,10 @@ static void loop_time(run_shared *sh)
     sh->loop_s = end > sh->go_s ? end - sh->go_s - (sh->sampling_s - sh->go_sampling_s) : 0;
 }
 
-/* Starts the workers, waits for them (up to --timeout), fills r. On a
- * timeout the run is stopped as hung (CS_ST_HUNG); workers stuck inside the
- * target are left as they are (they cannot be unwound safely). */
+/* Starts the workers, waits for them (up to --timeout, watching the run:
+ * rs_watch), fills r. On a timeout the run is stopped as hung
+ * (CS_ST_HUNG); workers stuck inside the target are left as they are
+ * (they cannot be unwound safely). */
 static void run_threads(run_shared *sh, cs_run *r)
 {
     const cs_plan *o = sh->cfg->plan;
@@ -335,7 +339,7 @@ static void run_threads(run_shared *sh, cs_run *r)
     sh->go_s = rs_elapsed(sh);
     sh->go_sampling_s = sh->sampling_s;
     SetEvent(sh->go);
-    if (WaitForMultipleObjects(t, th, TRUE, wait) == WAIT_TIMEOUT) {
+    if (!rs_watch(sh, th, t)) {
         snprintf(msg, sizeof(msg), "hang: the workload did not finish within %lld s "
                  "(%lld iterations done; a call into the target never returned)",
                  o->timeout_s, rs_done(sh));
@@ -402,6 +406,7 @@ static void fill_result(run_shared *sh, cs_run *r)
  * the first sample point, the workers' countdowns, the lock and clock. */
 static void shared_init(run_shared *sh, const cs_run_config *cfg)
 {
+    long long grid;
     int i;
 
     memset(sh, 0, sizeof(*sh));
@@ -409,9 +414,13 @@ static void shared_init(run_shared *sh, const cs_run_config *cfg)
     if (cfg->extra)
         memset(cfg->extra, 0, sizeof(*cfg->extra));
     sh->nthreads = cfg->plan->threads;
-    cs_schedule_walks(&sh->walk_plan, cfg->plan->iterations, cfg->plan->walk_every);
-    cs_schedule_counters(&sh->counter_plan, cfg->plan->iterations, cfg->plan->walk_every);
+    /* a soak's grid is laid over its time, in milliseconds */
+    grid = cfg->plan->duration_s > 0 ? (long long)(cfg->plan->duration_s * 1000) : cfg->plan->iterations;
+    cs_schedule_walks(&sh->walk_plan, grid, cfg->plan->walk_every);
+    cs_schedule_counters(&sh->counter_plan, grid, cfg->plan->walk_every);
     sh->every = cfg->plan->sample_every;
+    sh->warmup = cfg->plan->warmup;
+    sh->last_heap = NAN;
     sh->next_sample = cfg->plan->sample_every;
     for (i = 0; i < sh->nthreads; i++)
         sh->slots[i].countdown = countdown(sh, 0);

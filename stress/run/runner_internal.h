@@ -56,6 +56,14 @@ typedef struct run_shared {
                                   * last worker's last iteration, without the
                                   * samples taken in between */
     long long every;             /* current interval (adapts) */
+    long long warmup;            /* the warm-up's end, iterations: the plan's,
+                                  * or for a soak the iteration at a tenth of
+                                  * its time (marked by the watch) */
+    long rows;                   /* rows of this run in samples.csv now */
+    int thin_failed;             /* the row budget could not be kept */
+    double last_heap;            /* the latest heap figure, NaN: none yet */
+    double last_progress_s;      /* when the last progress line went, <0: none */
+    int terminal, drawn;         /* progress on a terminal; a line is drawn */
     lb_dispatcher *live[CS_MAX_THREADS]; /* per-thread dispatchers, for cache figures */
     int hung;                    /* --timeout expired */
     volatile LONG spy_marked;    /* cfg->extra's spy mark taken */
@@ -98,6 +106,27 @@ long long rs_calls(run_shared *sh);
  * at most a few iterations late.
  */
 void rs_checkpoint(run_shared *sh, rs_slot *slot);
+
+/*
+ * The run's watch, on the run's own thread while the workers iterate
+ * (watch.c): waits for the t workers th[], and every tick (a tenth of a
+ * second) ends a --duration run at its time (the workers stop after their
+ * iteration: a normal end), marks a soak's warm-up at a tenth of its time,
+ * and writes the progress line when due. Returns 1 when the workers ended,
+ * 0 when --timeout passed first (the caller stops the run as hung).
+ */
+int rs_watch(run_shared *sh, HANDLE *th, int t);
+
+/* After a row of this run went to samples.csv: past the plan's row budget
+ * (a soak), thins the run's rows to half (cs_csv_thin) and doubles the
+ * sampling interval, so the rows stay within the budget, evenly spread.
+ * Caller holds sh->lock. */
+void rs_row_written(run_shared *sh);
+
+/* Where a sample at iteration, taken at now_s, stands on the heap walks'
+ * and counters' grid: the iteration, or for a soak the milliseconds since
+ * the start line (its grid is laid over its time); 0 for the baseline. */
+long long rs_grid_position(run_shared *sh, long long iteration, double now_s);
 
 /* Creates one instance of the target as IDispatch: through the kept
  * factory cf, else as the target makes one (CoCreateInstance, or --dll's

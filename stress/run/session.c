@@ -283,7 +283,10 @@ static cs_status run_policy(session *s, size_t i)
     describe_run(s, i);
     if (s->spy_on)
         cs_spy_mark();
-    cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
+    if (o->duration_s > 0)
+        cs_phase_set("%s: for %.0f s, %d thread(s)", r->name, o->duration_s, o->threads);
+    else
+        cs_phase_set("%s: %lld iterations, %d thread(s)", r->name, o->iterations, o->threads);
     cs_tracing_begin_run(s->tracing, r, o->out_dir, s->trace_base, (const char *const *)s->st.labels,
                          s->st.script->count);
     stage = "the loop";

@@ -321,6 +321,9 @@ static void stress_wine_class(const char *tag, const char *target, const char *s
     ck_assert_ptr_nonnull(json);
     ck_assert_double_eq(cs_json_number(json, "iterations", 0), iterations);
     ck_assert_double_eq(cs_json_number(json, "outstanding_refs", 0), 0);
+    /* a server that said S_FALSE is never freed, so never said unloaded */
+    ck_assert_msg(strstr(json, "\"can_unload\": false") != NULL, "%s", json);
+    ck_assert_msg(strstr(json, "\"unloaded\": true") == NULL, "unloaded after S_FALSE:\n%s", json);
     free(json);
 }
 

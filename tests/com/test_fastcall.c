@@ -322,6 +322,110 @@ START_TEST(type_information_is_read_once_per_class)
 }
 END_TEST
 
+/*
+ * An untyped object whose "Echo" returns a copy of its string argument and
+ * then writes '#' over the caller's string, as a block freed and reused
+ * would read: a call that passed a string of an earlier call (freed since)
+ * would echo "#", never the text of the site.
+ */
+typedef struct scribbler {
+    IDispatch IDispatch_iface;
+    LONG ref;
+    LONG calls;
+} scribbler;
+
+static inline scribbler *scribbler_from(IDispatch *iface)
+{
+    return CONTAINING_RECORD(iface, scribbler, IDispatch_iface);
+}
+
+static HRESULT WINAPI scribbler_QueryInterface(IDispatch *iface, REFIID riid, void **out)
+{
+    *out = NULL;
+    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IDispatch))
+        return E_NOINTERFACE;
+    *out = iface;
+    IDispatch_AddRef(iface);
+    return S_OK;
+}
+
+static ULONG WINAPI scribbler_AddRef(IDispatch *iface) { return InterlockedIncrement(&scribbler_from(iface)->ref); }
+static ULONG WINAPI scribbler_Release(IDispatch *iface) { return InterlockedDecrement(&scribbler_from(iface)->ref); }
+static HRESULT WINAPI scribbler_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 0; return S_OK; }
+
+static HRESULT WINAPI scribbler_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
+{
+    *ti = NULL;
+    return DISP_E_BADINDEX;
+}
+
+static HRESULT WINAPI scribbler_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
+                                              DISPID *ids)
+{
+    if (lstrcmpiW(names[0], L"Echo"))
+        return DISP_E_UNKNOWNNAME;
+    ids[0] = 3;
+    return S_OK;
+}
+
+static HRESULT WINAPI scribbler_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
+                                       VARIANT *res, EXCEPINFO *ei, UINT *ae)
+{
+    BSTR in;
+    UINT i;
+
+    if (id != 3)
+        return DISP_E_MEMBERNOTFOUND;
+    if (p->cArgs != 1 || V_VT(&p->rgvarg[0]) != VT_BSTR || !res)
+        return DISP_E_TYPEMISMATCH;
+    scribbler_from(iface)->calls++;
+    in = V_BSTR(&p->rgvarg[0]);
+    V_VT(res) = VT_BSTR;
+    if (!(V_BSTR(res) = SysAllocStringLen(in, SysStringLen(in))))
+        return E_OUTOFMEMORY;
+    for (i = 0; i < SysStringLen(in); i++)
+        in[i] = L'#';
+    return S_OK;
+}
+
+static const IDispatchVtbl scribbler_vtbl = {
+    .QueryInterface = scribbler_QueryInterface, .AddRef = scribbler_AddRef, .Release = scribbler_Release,
+    .GetTypeInfoCount = scribbler_GetTypeInfoCount, .GetTypeInfo = scribbler_GetTypeInfo,
+    .GetIDsOfNames = scribbler_GetIDsOfNames, .Invoke = scribbler_Invoke,
+};
+
+/* Echo('x') called again and again on one object, under every caching
+ * policy: each call passes a string made for it, so each echoes "x"
+ * (a repeat of the first call's freed string would echo "#"); the calls
+ * are still L0 hits after the first. */
+START_TEST(a_repeated_call_with_a_string_argument_passes_a_fresh_string)
+{
+    lb_dispatcher *d = lb_dispatcher_new(cached[_i]);
+    lb_site *echo = site("Echo('x')");
+    scribbler obj = { { &scribbler_vtbl }, 1, 0 };
+    IDispatch *p = &obj.IDispatch_iface;
+    lb_stats st;
+    VARIANT v;
+    int k;
+
+    for (k = 0; k < 5; k++) {
+        ck_assert_msg(SUCCEEDED(lb_call(d, echo, p, NULL, &v, &err)), "%s", err.message);
+        ck_assert_int_eq(V_VT(&v), VT_BSTR);
+        ck_assert_msg(!lstrcmpW(V_BSTR(&v), L"x"), "call %d echoed \"%ls\"", k + 1, V_BSTR(&v));
+        VariantClear(&v);
+    }
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(obj.calls, 5);
+    ck_assert_int_eq(st.calls, 5);
+    ck_assert_int_eq(st.binds, 1);
+    ck_assert_int_eq(st.hits_l0, 4);
+    lb_dispatcher_forget(d, (IUnknown *)p);
+    lb_site_free(echo);
+    lb_dispatcher_free(d);
+    ck_assert_int_eq(obj.ref, 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fastcall");
@@ -333,6 +437,7 @@ int main(void)
     tcase_add_loop_test(tc, a_repeat_never_outlives_a_forgotten_object, 0, 3);
     tcase_add_test(tc, switching_the_plan_stops_a_repeat);
     tcase_add_test(tc, type_information_is_read_once_per_class);
+    tcase_add_loop_test(tc, a_repeated_call_with_a_string_argument_passes_a_fresh_string, 0, 3);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }

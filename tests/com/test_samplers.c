@@ -3,12 +3,30 @@
 #include "cs_check.h"
 #include "samplers.h"
 
-static HANDLE stop_event;
+static HANDLE stop_event, started;
 
+/* Says it runs (it has passed every attach by then), then waits. */
 static DWORD WINAPI parked(void *arg)
 {
+    ReleaseSemaphore(started, 1, NULL);
     WaitForSingleObject(stop_event, INFINITE);
     return 0;
+}
+
+/* Holds the lock of every heap of the process (up to 64) or gives them
+ * back: another thread's allocation waits while they are held, so two
+ * walks taken in between differ by this thread's work only. */
+static void hold_heaps(BOOL hold)
+{
+    HANDLE heaps[64];
+    DWORD n = GetProcessHeaps(64, heaps), i;
+
+    for (i = 0; i < n && i < 64; i++) {
+        if (hold)
+            HeapLock(heaps[i]);
+        else
+            HeapUnlock(heaps[i]);
+    }
 }
 
 START_TEST(thread_count_follows_threads)
@@ -19,9 +37,11 @@ START_TEST(thread_count_follows_threads)
 
     ck_assert_double_eq(before, cs_thread_count_snapshot());
     stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    started = CreateSemaphoreW(NULL, 0, 3, NULL);
     for (i = 0; i < 3; i++)
         th[i] = CreateThread(NULL, 0, parked, NULL, 0, NULL);
-    Sleep(50);                      /* let them pass their attach */
+    for (i = 0; i < 3; i++)         /* each has passed its attach */
+        ck_assert_uint_eq(WaitForSingleObject(started, 60000), WAIT_OBJECT_0);
     during = cs_thread_count();
     ck_assert_double_eq(during, before + 3);
     ck_assert_double_eq(during, cs_thread_count_snapshot());
@@ -30,6 +50,7 @@ START_TEST(thread_count_follows_threads)
     for (i = 0; i < 3; i++)
         CloseHandle(th[i]);
     CloseHandle(stop_event);
+    CloseHandle(started);
     ck_assert_double_eq(cs_thread_count(), before);
 }
 END_TEST
@@ -37,11 +58,15 @@ END_TEST
 START_TEST(heap_walk_sees_a_block)
 {
     double b0, k0, b1, k1;
+    BOOL ok0, ok1;
     void *p;
 
-    ck_assert(cs_heap_totals(&b0, &k0));
+    hold_heaps(TRUE);
+    ok0 = cs_heap_totals(&b0, &k0);
     p = HeapAlloc(GetProcessHeap(), 0, 100000);
-    ck_assert(cs_heap_totals(&b1, &k1));
+    ok1 = cs_heap_totals(&b1, &k1);
+    hold_heaps(FALSE);
+    ck_assert(ok0 && ok1);
     ck_assert_double_eq(b1 - b0, 100000);
     ck_assert_double_eq(k1 - k0, 1);
     HeapFree(GetProcessHeap(), 0, p);
@@ -51,15 +76,19 @@ END_TEST
 START_TEST(excluded_heap_is_left_out)
 {
     HANDLE h = HeapCreate(0, 0, 0);
-    double b0, k0, b1, k1;
+    double b0, k0, b1, k1, b2, k2;
+    BOOL ok;
 
-    ck_assert(cs_heap_totals(&b0, &k0));
+    hold_heaps(TRUE);
+    ok = cs_heap_totals(&b0, &k0);
     HeapAlloc(h, 0, 5000);
-    ck_assert(cs_heap_totals(&b1, &k1));
-    ck_assert_double_eq(b1 - b0, 5000);         /* seen while included */
+    ok = ok && cs_heap_totals(&b1, &k1);
     cs_samplers_exclude_heap(h);
-    ck_assert(cs_heap_totals(&b1, &k1));
-    ck_assert_double_eq(b1, b0);                /* then left out */
+    ok = ok && cs_heap_totals(&b2, &k2);
+    hold_heaps(FALSE);
+    ck_assert(ok);
+    ck_assert_double_eq(b1 - b0, 5000);         /* seen while included */
+    ck_assert_double_eq(b2, b0);                /* then left out */
     HeapDestroy(h);
 }
 END_TEST

@@ -32,6 +32,13 @@ LONG call_long(IDispatch *disp, const WCHAR *name, VARIANT *args, UINT nargs);
 /* Live bytes and blocks of the process heap, by walking it (exact under
  * Wine); either pointer may be NULL. */
 void heap_usage(SIZE_T *bytes, SIZE_T *blocks);
+/* A window in which the process heap changes by this thread's work only:
+ * the heap's lock is held from heap_window_open to heap_window_close, so
+ * an allocation by another thread of the process (Wine's RPC runtime keeps
+ * one, and under load it runs late) waits until the window closes. What
+ * runs inside must not wait for another thread. */
+void heap_window_open(void);
+void heap_window_close(void);
 /* Fixture: STA plus the loaded server. */
 void setup(void);
 

@@ -391,6 +391,83 @@ START_TEST(events_advise_fire_unadvise_keep_the_sinks_exact)
 }
 END_TEST
 
+/* Skip at the edge of what is left: exactly the items left is S_OK and
+ * leaves the enumerator at the end; one more is S_FALSE and stops at the
+ * end too; Skip(0) is S_OK anywhere, the end included. */
+START_TEST(enumerator_skips_exactly_the_items_left_with_s_ok)
+{
+    static const WCHAR *const none[] = { NULL }, *const three[] = { L"Item 3", NULL };
+    IStressTarget *t = create_direct(&CLSID_StressTarget, &IID_IStressTarget);
+    IStressItems *items = target_items(t);
+    IEnumVARIANT *e = new_enum((IDispatch *)items);
+
+    ck_assert_hr(IEnumVARIANT_Skip(e, 3), S_OK);           /* all three */
+    check_next(e, 1, S_FALSE, none);
+    ck_assert_hr(IEnumVARIANT_Skip(e, 0), S_OK);           /* at the end */
+    ck_assert_hr(IEnumVARIANT_Skip(e, 1), S_FALSE);
+    ck_assert_ok(IEnumVARIANT_Reset(e));
+    ck_assert_hr(IEnumVARIANT_Skip(e, 1), S_OK);
+    ck_assert_hr(IEnumVARIANT_Skip(e, 2), S_OK);           /* the two left */
+    check_next(e, 1, S_FALSE, none);
+    ck_assert_ok(IEnumVARIANT_Reset(e));
+    ck_assert_hr(IEnumVARIANT_Skip(e, 2), S_OK);           /* one short of the end */
+    check_next(e, 1, S_OK, three);
+    ck_assert_ok(IEnumVARIANT_Reset(e));
+    ck_assert_hr(IEnumVARIANT_Skip(e, 1), S_OK);
+    ck_assert_hr(IEnumVARIANT_Skip(e, 3), S_FALSE);        /* one past: stops at the end */
+    check_next(e, 1, S_FALSE, none);
+    ck_assert_uint_eq(IEnumVARIANT_Release(e), 0);
+    IStressItems_Release(items);
+    ck_assert_uint_eq(IStressTarget_Release(t), 0);
+    ck_assert_int_eq(live(model_probe, L""), model_base);
+}
+END_TEST
+
+/* The connection point's slots at their edges: four sinks fill the first
+ * four slots (cookies 1..4); the last slot's cookie unadvises and its sink
+ * is released; cookie 0 and the cookie one past the slots are
+ * CONNECT_E_NOCONNECTION; a fifth sink grows the slots and gets cookie 5,
+ * the freed slot 4 is reused first. */
+START_TEST(events_unadvise_the_last_slot_and_refuse_cookies_past_it)
+{
+    IStressTarget *t = create_direct(&CLSID_StressTarget, &IID_IStressTarget);
+    IConnectionPoint *cp = target_connection_point(t);
+    test_sink s[6];
+    DWORD c[6];
+    LONG sinks;
+    int i;
+
+    for (i = 0; i < 6; i++)
+        test_sink_init(&s[i]);
+    for (i = 0; i < 4; i++) {
+        ck_assert_ok(IConnectionPoint_Advise(cp, (IUnknown *)&s[i].IDispatch_iface, &c[i]));
+        ck_assert_uint_eq(c[i], (DWORD)i + 1);
+    }
+    ck_assert_hr(IConnectionPoint_Unadvise(cp, 0), CONNECT_E_NOCONNECTION);
+    ck_assert_hr(IConnectionPoint_Unadvise(cp, 5), CONNECT_E_NOCONNECTION);
+    ck_assert_ok(IConnectionPoint_Unadvise(cp, 4));
+    ck_assert_int_eq(s[3].ref, 1);
+    ck_assert_hr(IConnectionPoint_Unadvise(cp, 4), CONNECT_E_NOCONNECTION);
+    ck_assert_ok(IStressTarget_Fire(t, 1, &sinks));
+    ck_assert_int_eq(sinks, 3);
+    ck_assert_int_eq(s[3].fired, 0);
+    ck_assert_ok(IConnectionPoint_Advise(cp, (IUnknown *)&s[4].IDispatch_iface, &c[4]));
+    ck_assert_uint_eq(c[4], 4);                              /* the freed slot */
+    ck_assert_ok(IConnectionPoint_Advise(cp, (IUnknown *)&s[5].IDispatch_iface, &c[5]));
+    ck_assert_uint_eq(c[5], 5);                              /* grown */
+    ck_assert_ok(IConnectionPoint_Unadvise(cp, 5));
+    ck_assert_int_eq(s[5].ref, 1);
+    for (i = 0; i < 3; i++)
+        ck_assert_ok(IConnectionPoint_Unadvise(cp, c[i]));
+    ck_assert_ok(IConnectionPoint_Unadvise(cp, 4));
+    for (i = 0; i < 6; i++)
+        ck_assert_int_eq(s[i].ref, 1);
+    IConnectionPoint_Release(cp);
+    ck_assert_uint_eq(IStressTarget_Release(t), 0);
+    ck_assert_int_eq(live(model_probe, L""), model_base);
+}
+END_TEST
+
 TCase *comserver_model_tcase(void)
 {
     TCase *tc = tcase_create("model");
@@ -400,5 +477,7 @@ TCase *comserver_model_tcase(void)
     tcase_add_test(tc, enumerator_walks_skips_resets_and_clones_exactly);
     tcase_add_test(tc, out_optional_and_array_arguments_keep_every_reference);
     tcase_add_test(tc, events_advise_fire_unadvise_keep_the_sinks_exact);
+    tcase_add_test(tc, enumerator_skips_exactly_the_items_left_with_s_ok);
+    tcase_add_test(tc, events_unadvise_the_last_slot_and_refuse_cookies_past_it);
     return tc;
 }

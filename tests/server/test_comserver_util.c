@@ -120,3 +120,13 @@ void heap_usage(SIZE_T *bytes, SIZE_T *blocks)
     if (blocks)
         *blocks = count;
 }
+
+void heap_window_open(void)
+{
+    HeapLock(GetProcessHeap());
+}
+
+void heap_window_close(void)
+{
+    HeapUnlock(GetProcessHeap());
+}

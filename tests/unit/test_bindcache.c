@@ -116,6 +116,115 @@ START_TEST(l2_inserts_midway_and_drops_tail)
 }
 END_TEST
 
+/* L1 at its size: ten rules fill it and the oldest, in the last slot,
+ * is still found there (moved to the front, nothing dropped); the
+ * eleventh pushes the oldest out (l1_keeps_last_ten_newest_first). */
+START_TEST(l1_holds_exactly_its_size_and_finds_its_last_slot)
+{
+    bc_site *a = bc_site_new(cache);
+    int i;
+
+    for (i = 0; i < BC_L1_SIZE - 1; i++)
+        add(a, BC_STORE_DLR, i);
+    ck_assert_uint_eq(a->nl1, BC_L1_SIZE - 1);
+    add(a, BC_STORE_DLR, BC_L1_SIZE - 1);
+    ck_assert_uint_eq(a->nl1, BC_L1_SIZE);
+    ck_assert_mem_eq(a->l1[BC_L1_SIZE - 1]->key, "k0", 2);
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 0), BC_HIT_L1);          /* the last slot */
+    ck_assert_uint_eq(a->nl1, BC_L1_SIZE);
+    ck_assert_mem_eq(a->l1[0]->key, "k0", 2);
+    ck_assert_int_eq(look(a, BC_STORE_DLR, 1), BC_HIT_L1);          /* now last */
+    ck_assert_mem_eq(a->l1[BC_L1_SIZE - 1]->key, "k2", 2);
+}
+END_TEST
+
+/* Rules added, looked up from a new site (so only L2 can answer). */
+static bc_level look_l2(int n)
+{
+    return look(bc_site_new(cache), BC_STORE_DLR, n);
+}
+
+/* L2 at its size: 128 rules are all held; rule 129 drops exactly the
+ * tail (the oldest of the second half, k64), rule 130 the next (k65);
+ * the search reaches the new tail (k66) in the last slot; the first half
+ * (k0..k63) stays. */
+START_TEST(l2_holds_exactly_its_size_and_drops_the_tail_first)
+{
+    bc_site *a = bc_site_new(cache);
+    bc_counters n;
+    int i;
+
+    for (i = 0; i < BC_L2_SIZE; i++)
+        add(a, BC_STORE_DLR, i);
+    bc_counters_get(cache, &n);
+    ck_int_eq(n.evictions, 0);
+    ck_int_eq(n.entries, BC_L2_SIZE);
+    add(a, BC_STORE_DLR, BC_L2_SIZE);
+    bc_counters_get(cache, &n);
+    ck_int_eq(n.evictions, 1);
+    ck_int_eq(bindings_freed, 1);
+    ck_assert_int_eq(look_l2(BC_L2_INSERT), BC_MISS);
+    add(a, BC_STORE_DLR, BC_L2_SIZE + 1);
+    bc_counters_get(cache, &n);
+    ck_int_eq(n.evictions, 2);
+    ck_assert_int_eq(look_l2(BC_L2_INSERT + 1), BC_MISS);
+    /* k66 is the tail now, the last slot the search reaches */
+    ck_assert_int_eq(look_l2(BC_L2_INSERT + 2), BC_HIT_L2);
+    ck_assert_int_eq(look_l2(BC_L2_SIZE + 1), BC_HIT_L2);          /* the newest, mid-way */
+    ck_assert_int_eq(look_l2(BC_L2_INSERT - 1), BC_HIT_L2);        /* the first half stays */
+    ck_assert_int_eq(look_l2(0), BC_HIT_L2);
+}
+END_TEST
+
+/* While L2 is less than half full a new rule goes at the end: after 64
+ * rules (k0..k63 in order) rule 65 goes at position 64, and the rules
+ * after it in front of it, so k64 is the first the tail gives up. */
+START_TEST(l2_appends_until_half_full_then_inserts_mid_way)
+{
+    bc_site *a = bc_site_new(cache);
+    bc_counters n;
+    int i;
+
+    for (i = 0; i < BC_L2_SIZE + BC_L2_INSERT; i++)
+        add(a, BC_STORE_DLR, i);
+    bc_counters_get(cache, &n);
+    ck_int_eq(n.evictions, BC_L2_INSERT);        /* k64..k127, oldest first */
+    for (i = 0; i < BC_L2_INSERT; i++)
+        ck_assert_msg(look_l2(i) == BC_HIT_L2, "k%d of the first half was dropped", i);
+    for (i = BC_L2_INSERT; i < BC_L2_SIZE; i++)
+        ck_assert_msg(look_l2(i) == BC_MISS, "k%d is still held", i);
+    ck_assert_int_eq(look_l2(BC_L2_SIZE), BC_HIT_L2);
+}
+END_TEST
+
+/* The map stores grow their buckets when 3/4 full: 64 buckets take 48
+ * rules; the 49th doubles them (64 more bucket pointers counted in the
+ * bytes), the 50th does not. */
+START_TEST(map_buckets_double_when_three_quarters_full)
+{
+    bc_site *a = bc_site_new(cache);
+    bc_counters n0, n;
+    long long rule = 0, step[51];
+    int i;
+
+    bc_counters_get(cache, &n0);
+    for (i = 1; i <= 50; i++) {                  /* keys k10..k59: one size */
+        ck_assert_ptr_nonnull(add(a, BC_STORE_INSTANCE_MAP, 9 + i));
+        bc_counters_get(cache, &n);
+        step[i] = n.bytes - n0.bytes;
+        n0 = n;
+    }
+    rule = (long long)(sizeof(bc_rule) + 3 + 16);
+    ck_assert_int_eq(step[1], rule + 64 * (long long)sizeof(void *));   /* the first 64 */
+    ck_assert_int_eq(step[2], rule);
+    ck_assert_int_eq(step[48], rule);
+    ck_assert_int_eq(step[49], rule + 64 * (long long)sizeof(void *));
+    ck_assert_int_eq(step[50], rule);
+    for (i = 1; i <= 50; i++)
+        ck_assert_int_ne(look(a, BC_STORE_INSTANCE_MAP, 9 + i), BC_MISS);
+}
+END_TEST
+
 START_TEST(instance_map_never_evicts)
 {
     bc_site *a = bc_site_new(cache);
@@ -173,6 +282,7 @@ START_TEST(identities_get_fresh_serials)
     uintptr_t p;
 
     ck_assert_ptr_null(bc_ident_find(cache, 0x1000));
+    ck_int_eq(bc_ident_forget(cache, 0x1000), 0);        /* nothing known: nothing to forget */
     a = bc_ident_add(cache, 0x1000);
     ck_assert_ptr_nonnull(a);
     ck_assert_int_eq(a->has_type, -1);
@@ -239,6 +349,10 @@ int main(void)
     const TTest *const tests[] = {
         CS_TEST(levels_l0_l1_l2), CS_TEST(l1_keeps_last_ten_newest_first),
         CS_TEST(l2_inserts_midway_and_drops_tail), CS_TEST(instance_map_never_evicts),
+        CS_TEST(l1_holds_exactly_its_size_and_finds_its_last_slot),
+        CS_TEST(l2_holds_exactly_its_size_and_drops_the_tail_first),
+        CS_TEST(l2_appends_until_half_full_then_inserts_mid_way),
+        CS_TEST(map_buckets_double_when_three_quarters_full),
         CS_TEST(type_map_and_bytes_return), CS_TEST(free_releases_every_binding),
         CS_TEST(identities_get_fresh_serials), CS_TEST(forgotten_identities_are_reused_with_fresh_serials),
         NULL

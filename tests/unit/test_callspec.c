@@ -145,6 +145,40 @@ START_TEST(bad_text_names_the_column)
 }
 END_TEST
 
+/* Numbers and dates at their limits: the largest and smallest 64-bit
+ * integers and one past, in decimal and hex; a double past the range;
+ * February 29th of leap and common years (the century rule both ways),
+ * year 100 and 99, month, day, hour, minute and second one past. */
+START_TEST(numbers_and_dates_at_their_limits)
+{
+    ok("F(9223372036854775807, -9223372036854775807, 0x7FFFFFFFFFFFFFFF, -0x1)");
+    ck_assert(spec->args[0].i == 9223372036854775807LL);
+    ck_assert(spec->args[1].i == -9223372036854775807LL);
+    ck_assert(spec->args[2].i == 9223372036854775807LL);
+    ck_assert(spec->args[3].i == -1);
+    bad("F(9223372036854775808)", "F(9223372036854775808): integer out of range at column 3");
+    bad("F(0x8000000000000000)", "F(0x8000000000000000): integer out of range at column 3");
+    bad("F(1e999)", "F(1e999): number out of range at column 3");
+    ok("F(#2024-02-29#, #2000-02-29#, #0100-01-01#, #2023-12-31 23:59:59#)");
+    bad("F(#2023-02-29#)", "F(#2023-02-29#): date out of range at column 3");
+    bad("F(#1900-02-29#)", "F(#1900-02-29#): date out of range at column 3");
+    bad("F(#0099-12-31#)", "F(#0099-12-31#): date out of range at column 3");
+    bad("F(#2024-13-01#)", "F(#2024-13-01#): date out of range at column 3");
+    bad("F(#2024-00-01#)", "F(#2024-00-01#): date out of range at column 3");
+    bad("F(#2024-04-31#)", "F(#2024-04-31#): date out of range at column 3");
+    bad("F(#2024-04-00#)", "F(#2024-04-00#): date out of range at column 3");
+    bad("F(#2024-01-01 24:00#)", "F(#2024-01-01 24:00#): date out of range at column 3");
+    bad("F(#2024-01-01 23:60#)", "F(#2024-01-01 23:60#): date out of range at column 3");
+    bad("F(#2024-01-01 23:59:60#)", "F(#2024-01-01 23:59:60#): date out of range at column 3");
+    bad("F(#2024-01-01 1:5#)", "F(#2024-01-01 1:5#): malformed date (expected #yyyy-mm-dd# or "
+        "#yyyy-mm-dd hh:mm:ss#) at column 3");
+    bad("F(#2024-01-01 10:05:1#)", "F(#2024-01-01 10:05:1#): malformed date (expected #yyyy-mm-dd# or "
+        "#yyyy-mm-dd hh:mm:ss#) at column 3");
+    bad("F(#2024-01-01x#)", "F(#2024-01-01x#): malformed date (expected #yyyy-mm-dd# or "
+        "#yyyy-mm-dd hh:mm:ss#) at column 3");
+}
+END_TEST
+
 /* ---- second version: statements and scripts ------------------------ */
 
 static cs_script *script;
@@ -533,6 +567,7 @@ int main(void)
     tcase_add_test(tc, keywords_and_refs);
     tcase_add_test(tc, puts);
     tcase_add_test(tc, bad_text_names_the_column);
+    tcase_add_test(tc, numbers_and_dates_at_their_limits);
     tcase_add_test(tc, first_version_entry_stays_strict);
     suite_add_tcase(s, tc);
     tc = tcase_create("statements");

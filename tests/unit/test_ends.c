@@ -77,6 +77,52 @@ START_TEST(classify_ends)
 }
 END_TEST
 
+/* Every way cs_classify ends, with its exact text: the watchdog's kill
+ * with and without a thread count, each error exit code, an exit code
+ * that is none of them, "passed" and "failed" with and without a
+ * summary. */
+START_TEST(each_end_has_its_exact_text)
+{
+    static const struct { const char *phase_text; int timed_out, threads; unsigned long code; cs_end end;
+                          const char *text; } cases[] = {
+        { "", 1, -1, 0, CS_END_HUNG, "hung: killed after 5 s in phase 'no phase recorded'" },
+        { "phase p\n", 1, 2, 0, CS_END_HUNG, "hung: killed after 5 s in phase 'p'; 2 threads alive at the kill" },
+        { "", 0, 0, 0, CS_END_PASSED, "passed" },
+        { "summary clean\n", 0, 0, 0, CS_END_PASSED, "passed: clean" },
+        { "", 0, 0, 1, CS_END_FAILED, "failed: a verdict failed (exit 1)" },
+        { "", 0, 0, CS_EXIT_USAGE, CS_END_ERROR, "error: exit 2 (usage error)" },
+        { "", 0, 0, CS_EXIT_TARGET, CS_END_ERROR, "error: exit 3 (target not registered or not creatable)" },
+        { "", 0, 0, CS_EXIT_CALL, CS_END_ERROR, "error: exit 4 (a call failed)" },
+        { "", 0, 0, CS_EXIT_OUTPUT, CS_END_ERROR, "error: exit 5 (output directory not writable)" },
+        { "", 0, 0, CS_EXIT_INTERNAL, CS_END_ERROR, "error: exit 6 (internal error)" },
+        { "phase p\nend hung\n", 0, 0, 3, CS_END_HUNG, "hung: stopped by its own --timeout in phase 'p'" },
+        { "phase p\nsummary 4 calls\n", 0, 0, CS_EXIT_HANG, CS_END_HUNG,
+          "hung: stopped by its own --timeout in phase 'p': 4 calls" },
+        { "phase p\nend error\n", 0, 0, 8, CS_END_CRASHED, "crashed: exit code 8 (0x8), no exception recorded "
+          "(Wine keeps only the low byte of the NTSTATUS), in phase 'p'" },
+    };
+    cs_child_result r;
+    cs_phase_info pi;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&r, 0, sizeof(r));
+        cs_phase_parse(cases[i].phase_text, &pi);
+        cs_classify(cases[i].timed_out, cases[i].code, cases[i].threads, 5.0, &pi, &r);
+        ck_assert_msg(r.end == cases[i].end && !strcmp(r.text, cases[i].text), "case %lu: %s, '%s'",
+                      (unsigned long)i, cs_end_name(r.end), r.text);
+    }
+    ck_assert_str_eq(cs_end_name(CS_END_ERROR), "error");
+    ck_assert_str_eq(cs_end_name(CS_END_COUNT), "?");
+    ck_assert_str_eq(cs_end_name((cs_end)-1), "?");
+    ck_int_eq(cs_is_exception_code(0xc0000005UL), 1);
+    ck_int_eq(cs_is_exception_code(0x80010105UL), 1);      /* RPC_E_SERVERFAULT */
+    ck_int_eq(cs_is_exception_code(0x80010106UL), 0);
+    ck_int_eq(cs_is_exception_code(0xbfffffffUL), 0);
+    ck_int_eq(cs_is_exception_code(0xd0000000UL), 0);
+}
+END_TEST
+
 START_TEST(classify_hangs)
 {
     cs_child_result r;
@@ -128,11 +174,40 @@ START_TEST(a_rebuilt_run_says_how_it_ended)
 }
 END_TEST
 
+/* The phase file's edges: a line longer than its field is cut, trailing
+ * blanks and CR dropped, notes past 1 KB cut off, a second
+ * exception line does not replace the first. */
+START_TEST(phase_lines_at_their_edges)
+{
+    char text[4096];
+    cs_phase_info pi;
+    size_t k = 0;
+    int i;
+
+    k += (size_t)snprintf(text + k, sizeof(text) - k, "phase ");
+    memset(text + k, 'p', 300);
+    k += 300;
+    k += (size_t)snprintf(text + k, sizeof(text) - k, "\nsummary s  \r\n");
+    for (i = 0; i < 200; i++)
+        k += (size_t)snprintf(text + k, sizeof(text) - k, "note n%03d\n", i);
+    snprintf(text + k, sizeof(text) - k, "exception 0xc0000005 first\nexception 0xc00000fd second\n");
+    cs_phase_parse(text, &pi);
+    ck_int_eq(strlen(pi.phase), sizeof(pi.phase) - 1);
+    ck_assert_str_eq(pi.summary, "s");
+    ck_int_eq(strlen(pi.notes) < sizeof(pi.notes), 1);
+    ck_assert_msg(!strncmp(pi.notes, "n000; n001", 10), "%s", pi.notes);
+    ck_assert_ptr_null(strstr(pi.notes, "n199"));
+    ck_int_eq(pi.exception_code, 0xc0000005);
+    ck_assert_str_eq(pi.exception, "0xc0000005 first");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(exception_names), CS_TEST(parse_phase_file), CS_TEST(classify_ends),
-        CS_TEST(classify_hangs), NULL
+        CS_TEST(classify_hangs), CS_TEST(each_end_has_its_exact_text), CS_TEST(phase_lines_at_their_edges),
+        NULL
     };
 
     Suite *s = suite_create("ends");

@@ -101,6 +101,12 @@ START_TEST(every_debug_information_seed_replays_clean)
 }
 END_TEST
 
+START_TEST(every_run_json_seed_replays_clean)
+{
+    replay("explore", cs_fuzz_explore, 5);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -109,6 +115,7 @@ int main(void)
         CS_TEST(every_samples_csv_seed_replays_clean),
         CS_TEST(every_number_series_seed_replays_clean),
         CS_TEST(every_debug_information_seed_replays_clean),
+        CS_TEST(every_run_json_seed_replays_clean),
         NULL
     };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cs_unit.h"
+#include "findings.h"
 #include "release_rules.h"
 
 static cs_release r;
@@ -42,6 +43,120 @@ START_TEST(counts_that_divide_by_the_iterations_are_said_per_iteration)
     ck_assert_str_eq(buf, "301 never freed");
     cs_per_iteration(buf, sizeof(buf), 5, 0, "never freed");
     ck_assert_str_eq(buf, "5 never freed");
+}
+END_TEST
+
+/* "per iteration" needs a whole multiple of at least one per iteration:
+ * 300 of 300 is 1 per iteration, 299 and 0 are plain counts, 900 is 3. */
+START_TEST(per_iteration_starts_at_one_per_iteration)
+{
+    char buf[96];
+
+    cs_per_iteration(buf, sizeof(buf), 300, 300, "held");
+    ck_assert_str_eq(buf, "1 held per iteration");
+    cs_per_iteration(buf, sizeof(buf), 299, 300, "held");
+    ck_assert_str_eq(buf, "299 held");
+    cs_per_iteration(buf, sizeof(buf), 0, 300, "held");
+    ck_assert_str_eq(buf, "0 held");
+    cs_per_iteration(buf, sizeof(buf), 900, 300, "held");
+    ck_assert_str_eq(buf, "3 held per iteration");
+    cs_per_iteration(buf, sizeof(buf), 1, 1, "held");
+    ck_assert_str_eq(buf, "1 held per iteration");
+}
+END_TEST
+
+/* Each class of finding gets the advice of its class: release lines by
+ * their prefix (the longer "BSTR/CoTaskMem leak" before "BSTR leak"),
+ * leaking metrics by name, the cache's by policy, memory by whether the
+ * run was traced. */
+START_TEST(each_finding_gets_the_advice_of_its_class)
+{
+    static const struct { const char *line, *policy; int traced; const char *says; } cases[] = {
+        { "refcount leak: IDispatch from Add(1)", "type", 0, "release what that call returned" },
+        { "use after release: IDispatch from Add(1)", "type", 0, "keep the reference until the last use" },
+        { "object leak: server objects 1 never freed", "type", 0, "server objects never destroyed" },
+        { "live_objects", "type", 0, "server objects never destroyed" },
+        { "server_locks", "type", 0, "server objects never destroyed" },
+        { "lock leak: 3 server locks", "type", 0, "a lock never released" },
+        { "unload: the server DLL is still loaded", "type", 0, "refuses to unload" },
+        { "BSTR/CoTaskMem leak: Echo('x')", "type", 0, "a BSTR or CoTaskMem block never freed" },
+        { "cotaskmem_bytes", "type", 0, "a BSTR or CoTaskMem block never freed" },
+        { "BSTR leak: 16 B per call of Echo('x')", "type", 1, "[retval] or [out] string" },
+        { "CoTaskMem leak: 16 B per call", "type", 1, "CoTaskMemFree where it is done with" },
+        { "heap leak: 24 B per call", "type", 1, "memory allocated at the named site" },
+        { "crashed: access violation", "type", 0, "phase.txt names it" },
+        { "hang: Add(1) never returned", "type", 0, "a deadlock or an endless wait" },
+        { "hung", "type", 0, "a deadlock or an endless wait" },
+        { "interrupted", "type", 0, "stopped before its end" },
+        { "threads", "type", 0, "threads started and never ended" },
+        { "cache_entries", "instance-unbounded", 0, "per-instance binding" },
+        { "cache_bytes", "type", 0, "the binding cache grows with the objects" },
+        { "cache_bytes", NULL, 0, "the binding cache grows with the objects" },
+        { "heap_bytes", "type", 0, "run again with --trace" },
+        { "working_set_bytes", "type", 1, "the allocation findings name the site" },
+        { "pagefile_bytes", "type", 0, "run again with --trace" },
+        { "sink leak: something", "type", 0, "see the release checks below" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *a = cs_finding_advice(cases[i].line, cases[i].policy, cases[i].traced);
+
+        ck_assert_msg(a && strstr(a, cases[i].says), "'%s': '%s'", cases[i].line, a ? a : "(null)");
+    }
+}
+END_TEST
+
+/* Findings run by run (error, gating verdicts, release lines), all
+ * counted though only max are filled; a traced site named in a release
+ * line is attributed to it. */
+START_TEST(findings_are_collected_run_by_run_and_counted_past_the_room)
+{
+    static cs_alloc_site site;
+    cs_run a, b;
+    const cs_run *runs[2] = { &a, &b };
+    cs_finding out[3];
+
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    a.name = "compare/type";
+    a.cache = "type";
+    a.fail_on = CS_FAIL_DEFAULT;
+    a.error = "crashed: access violation in Add(1)";
+    a.nverdicts = 2;
+    a.verdicts[0].metric = CS_M_HEAP_BYTES;
+    a.verdicts[0].kind = CS_V_LEAK;
+    a.verdicts[0].per_iteration = 24;
+    a.verdicts[0].stands_in = 0;
+    a.verdicts[1].metric = CS_M_WORKING_SET;
+    a.verdicts[1].kind = CS_V_LEAK;
+    a.verdicts[1].stands_in = 1;
+    a.release.nfindings = 1;
+    a.release.findings[0] = "BSTR leak: 16 B per call of Echo('x'), allocated in target_Echo (target.c:90)";
+    snprintf(site.site, sizeof(site.site), "target_Echo (target.c:90)");
+    site.call = "Echo('x')";
+    site.bytes_per_iteration = 16;
+    site.blocks_per_iteration = 1;
+    a.allocs = &site;
+    a.nallocs = 1;
+    b = a;
+    b.name = "compare/none";
+    b.error = NULL;
+    b.nverdicts = 0;
+    ck_int_eq(cs_findings_collect(runs, 2, out, 3), 5);
+    ck_assert_str_eq(out[0].what, "crashed: access violation in Add(1)");
+    ck_assert_ptr_eq(out[0].run, &a);
+    ck_assert_str_eq(out[1].what, "heap_bytes grows: leak");
+    ck_assert_str_eq(out[1].amount, "+24.00 bytes per iteration (95% interval 0.00 to 0.00)");
+    ck_assert_str_eq(out[2].what, "working_set_bytes grows: leak (standing in for the heap, whose walks the "
+                     "sampler spaced out: --heap-walk every for the heap's own figure)");
+    ck_int_eq(cs_findings_collect(runs + 1, 1, out, 3), 1);
+    ck_assert_ptr_eq(out[0].run, &b);
+    ck_assert_str_eq(out[0].where, "target_Echo (target.c:90)");
+    ck_assert_str_eq(out[0].call, "Echo('x')");
+    ck_assert_str_eq(out[0].amount, "16.00 B (1.00 blocks) per iteration");
+    ck_assert_ptr_nonnull(strstr(out[0].advice, "[retval]"));
+    ck_int_eq(cs_findings_collect(runs, 2, out, 0), 5);
 }
 END_TEST
 
@@ -103,6 +218,28 @@ START_TEST(nothing_left_at_a_call_site_is_never_a_finding_however_short_the_run)
     cs_release_judge_site(&r, &st, "Add(1)", 1, 16, 1);
     ck_assert_uint_eq(r.nfindings, 1);
     ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Add(1), 1.0 blocks (16 bytes) per call");
+}
+END_TEST
+
+/* Half a block per iteration is the line: 60 blocks left over 100
+ * iterations is a finding, 50 of 100 too, 49 is not; with no iteration
+ * counted nothing is judged. */
+START_TEST(a_call_site_losing_half_a_block_per_iteration_is_a_finding)
+{
+    fresh();
+    cs_release_judge_site(&r, &st, "Echo('x')", 60, 960, 100);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Echo('x'), 0.6 blocks (10 bytes) per call");
+    ck_assert_uint_eq(r.categories[0], CS_FAIL_BLOCKS);
+    fresh();
+    cs_release_judge_site(&r, &st, "Echo('x')", 50, 800, 100);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_str_eq(r.findings[0], "BSTR/CoTaskMem leak: Echo('x'), 0.5 blocks (8 bytes) per call");
+    fresh();
+    cs_release_judge_site(&r, &st, "Echo('x')", 49, 784, 100);
+    ck_assert_uint_eq(r.nfindings, 0);
+    cs_release_judge_site(&r, &st, "Echo('x')", 5, 80, 0);
+    ck_assert_uint_eq(r.nfindings, 0);
 }
 END_TEST
 
@@ -205,10 +342,14 @@ int main(void)
     const TTest *const tests[] = {
         CS_TEST(a_fresh_record_measures_nothing_and_passes),
         CS_TEST(counts_that_divide_by_the_iterations_are_said_per_iteration),
+        CS_TEST(per_iteration_starts_at_one_per_iteration),
+        CS_TEST(each_finding_gets_the_advice_of_its_class),
+        CS_TEST(findings_are_collected_run_by_run_and_counted_past_the_room),
         CS_TEST(ledger_references_and_use_after_release_are_findings),
         CS_TEST(server_objects_and_locks_left_are_findings),
         CS_TEST(only_a_steady_loss_at_a_call_site_is_a_finding),
         CS_TEST(nothing_left_at_a_call_site_is_never_a_finding_however_short_the_run),
+        CS_TEST(a_call_site_losing_half_a_block_per_iteration_is_a_finding),
         CS_TEST(a_server_that_stays_loaded_fails_the_unload_proof),
         CS_TEST(findings_past_the_limit_keep_their_categories),
         CS_TEST(event_sinks_held_after_their_iteration_are_findings),

@@ -356,6 +356,31 @@ START_TEST(csv_round_trip_keeps_complete_rows)
 }
 END_TEST
 
+/* Each row is on disk once written, before the file is closed: what
+ * `report DIR` reads after a run killed outright (no close, no exit
+ * handler). The file is read back through a second handle while the
+ * writer still holds it open. */
+START_TEST(each_samples_row_is_on_disk_as_soon_as_it_is_written)
+{
+    cs_csv_writer *w = cs_csv_open("reports-flush.csv");
+    cs_csv_data d;
+    char err[256], *text;
+
+    ck_assert_ptr_nonnull(w);
+    ck_assert_int_eq(cs_csv_write(w, "flush/run", &samples[0][0]), 0);
+    text = cs_read_file("reports-flush.csv");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "\nflush/run,0,") != NULL, "the first row is not on disk yet:\n%s", text);
+    free(text);
+    ck_assert_int_eq(cs_csv_write(w, "flush/run", &samples[0][1]), 0);
+    ck_assert_int_eq(cs_csv_read("reports-flush.csv", &d, err, sizeof(err)), 0);
+    ck_assert_ptr_nonnull(cs_csv_find(&d, "flush/run"));
+    ck_int_eq(cs_csv_find(&d, "flush/run")->n, 2);
+    cs_csv_free(&d);
+    ck_assert_int_eq(cs_csv_close(w), 0);
+}
+END_TEST
+
 START_TEST(csv_reader_matches_columns_by_name)
 {
     FILE *f = fopen("reports-cols.csv", "wb");
@@ -762,6 +787,8 @@ START_TEST(junit_reports_errors_and_release)
 }
 END_TEST
 
+TCase *reports_edges_tcase(void);
+
 int main(void)
 {
     Suite *s = suite_create("reports");
@@ -774,6 +801,7 @@ int main(void)
     tcase_add_test(json, json_writes_nan_as_null_and_release);
     tcase_add_test(csv, csv_round_trip_keeps_complete_rows);
     tcase_add_test(csv, csv_reader_matches_columns_by_name);
+    tcase_add_test(csv, each_samples_row_is_on_disk_as_soon_as_it_is_written);
     tcase_add_test(docs, svg_is_escaped_and_complete);
     tcase_add_test(docs, html_is_escaped_and_offline);
     tcase_add_test(docs, html_puts_the_findings_first_naming_the_leaking_policy);
@@ -785,5 +813,6 @@ int main(void)
     suite_add_tcase(s, json);
     suite_add_tcase(s, csv);
     suite_add_tcase(s, docs);
+    suite_add_tcase(s, reports_edges_tcase());
     return cs_run_suite(s);
 }

@@ -383,6 +383,64 @@ START_TEST(a_run_set_beside_a_baseline_comes_back_with_its_changes)
 }
 END_TEST
 
+/* Hand-written records at the parser's edges: CRLF line ends, a number
+ * that is not one (the field's default: -1 for counts, 1 for the gate, 0
+ * for threads), a value ending in a lone backslash (kept), a \r escape,
+ * findings past CS_MAX_FINDINGS (dropped), "alloc" lines before any
+ * "allocations" line and frames past CS_ALLOC_FRAMES (dropped), an error
+ * carried over by the merge. */
+START_TEST(hand_written_records_are_read_at_the_parsers_edges)
+{
+    char text[8192];
+    const cs_run *rec;
+    cs_runinfo ri;
+    cs_run rebuilt;
+    size_t k, used;
+    int i;
+
+    used = (size_t)snprintf(text, sizeof(text), "run r\r\ntarget T\r\niterations x12\ngate many\nthreads ?\n"
+                            "sampling_seconds 0.25\nunloaded 0\nfinding a\\rb\\\n");
+    for (i = 1; i <= CS_MAX_FINDINGS; i++)
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "finding %d\n", i);
+    used += (size_t)snprintf(text + used, sizeof(text) - used, "alloc leak\nalloc_raw 1 0x10 Z:\\\\a.dll\n");
+    for (i = 0; i <= CS_ALLOC_FRAMES; i++)
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "alloc_frame f%d\n", i);
+    snprintf(text + used, sizeof(text) - used, "error it broke\nend\n");
+    ck_assert_int_eq(cs_runinfo_parse(text, &ri), 0);
+    ck_assert_uint_eq(ri.n, 1);
+    ck_assert_ptr_nonnull(rec = cs_runinfo_find(&ri, "r"));
+    ck_assert_str_eq(rec->target, "T");
+    ck_int_eq(rec->iterations, -1);
+    ck_assert_uint_eq(rec->fail_on, CS_FAIL_DEFAULT);     /* "gate many": the default level */
+    ck_int_eq(rec->threads, 0);
+    ck_int_eq(rec->release.unloaded, 0);
+    ck_assert(rec->sampling_seconds == 0.25);
+    ck_int_eq(rec->release.nfindings, CS_MAX_FINDINGS);
+    ck_assert_str_eq(rec->release.findings[0], "a\rb\\");
+    ck_assert_str_eq(rec->release.findings[CS_MAX_FINDINGS - 1], "15");
+    ck_int_eq(rec->nallocs, 1);
+    ck_assert_str_eq(rec->allocs[0].cls, "leak");
+    ck_int_eq(rec->allocs[0].nframes, CS_ALLOC_FRAMES);
+    for (k = 0; k < CS_ALLOC_FRAMES; k++) {
+        char want[16];
+
+        snprintf(want, sizeof(want), "f%lu", (unsigned long)k);
+        ck_assert_str_eq(rec->allocs[0].frames[k], want);
+    }
+    ck_int_eq(rec->allocs[0].nraw, 1);
+    ck_int_eq(rec->allocs[0].raw[0].traced, 1);
+    ck_int_eq(rec->allocs[0].raw[0].offset, 0x10);
+    ck_assert_str_eq(rec->allocs[0].raw[0].path, "Z:\\a.dll");
+    memset(&rebuilt, 0, sizeof(rebuilt));
+    rebuilt.seconds = 2;
+    cs_runinfo_merge(rec, &rebuilt);
+    ck_assert_str_eq(rebuilt.error, "it broke");
+    ck_assert(rebuilt.seconds == 2);                /* the record has none */
+    ck_assert(rebuilt.sampling_seconds == 0.25);
+    cs_runinfo_free(&ri);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -392,7 +450,8 @@ int main(void)
         CS_TEST(an_untraced_record_has_no_sites_and_extra_sites_are_dropped),
         CS_TEST(a_run_read_back_is_judged_under_any_gate_as_the_live_run),
         CS_TEST(a_record_of_the_first_format_is_judged_anew),
-        CS_TEST(a_run_set_beside_a_baseline_comes_back_with_its_changes), NULL
+        CS_TEST(a_run_set_beside_a_baseline_comes_back_with_its_changes),
+        CS_TEST(hand_written_records_are_read_at_the_parsers_edges), NULL
     };
 
     return cs_run_tests("runinfo", NULL, NULL, tests);

@@ -123,6 +123,25 @@ START_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget)
 }
 END_TEST
 
+/* Grid point k of n iterations is k * n / 20 rounded up: with 30
+ * iterations, a sample at each, the points fall on 2, 3, 5, 6, 8, 9 ...
+ * (1.5 -> 2, 4.5 -> 5), never on 1, 3, 4, 6 ... as rounding down gives. */
+START_TEST(grid_points_that_fall_between_iterations_round_up)
+{
+    static const long long want[21] = { 0, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24,
+                                         26, 27, 29, 30 };
+    sim p = { .n = 30, .every = 1, .sec_per_it = 1e-3, .base_s = 1e-6 };
+    long long at[32];
+    double share;
+    size_t k;
+
+    ck_int_eq(simulate(&p, at, 32, &share), 21);
+    for (k = 0; k < 21; k++)
+        ck_assert_msg(at[k] == want[k], "sample %lu taken at %lld, expected %lld", (unsigned long)k, at[k],
+                      want[k]);
+}
+END_TEST
+
 /* A part preempted once (10 ms instead of 0.13) is charged four times its
  * best cost, not the 10 ms: the next grid point is still served. The
  * baseline, taken before the loop, is not charged at all, even when it
@@ -164,12 +183,44 @@ START_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point)
 }
 END_TEST
 
+/* The budget's edges: asked for every sample, every iteration is due;
+ * nothing is due before its grid point, at it it is, and past the last
+ * point (20) nothing more; a time below 0 is charged as 0, a unit count
+ * below 1 as 1; progress past the end counts as the end. */
+START_TEST(the_budget_at_its_edges)
+{
+    cs_schedule s, every;
+    cs_part_budget b;
+
+    memset(&b, 0, sizeof(b));
+    cs_schedule_walks(&every, 100, 1);
+    ck_assert(cs_part_due(&every, &b, 37, 0));
+    cs_schedule_walks(&s, 100, 0);
+    ck_assert(cs_part_due(&s, &b, 0, 0));                  /* the baseline */
+    cs_part_charge(&s, &b, 0, -1, 0);
+    ck_assert_double_eq(b.unit_s, 0);
+    ck_int_eq(b.next_point, 1);
+    ck_assert(!cs_part_due(&s, &b, 4, 1));                 /* point 1 is iteration 5 */
+    ck_assert(cs_part_due(&s, &b, 5, 1));
+    cs_part_charge(&s, &b, 100, 1e-3, 0.5);                /* past every point */
+    ck_int_eq(b.next_point, 21);
+    ck_assert_double_eq_tol(b.last_s, 0, 1e-12);           /* 4 x the best (0) */
+    ck_assert(!cs_part_due(&s, &b, 100, 100));
+    b.next_point = 20;
+    ck_assert(cs_part_due(&s, &b, 150, 100));              /* progress capped at 1 */
+    cs_schedule_counters(&s, 0, 0);                        /* no iteration: one */
+    ck_int_eq(s.iterations, 1);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(the_baseline_and_every_sample_take_the_part_when_asked_for_every_sample),
         CS_TEST(a_cheap_part_is_taken_at_the_baseline_and_at_each_grid_point_only),
         CS_TEST(grid_points_round_up_to_the_next_sample_and_never_pass_the_end),
+        CS_TEST(grid_points_that_fall_between_iterations_round_up),
+        CS_TEST(the_budget_at_its_edges),
         CS_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget),
         CS_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost),
         CS_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point),

@@ -59,7 +59,7 @@ START_TEST(thinning_keeps_the_first_row_and_every_second_one)
 
     for (i = 0; i <= 8; i++)
         row("run/type", i * 10, i == 0);
-    ck_assert_int_eq(cs_csv_thin(w, "run/type"), 5);
+    ck_assert_int_eq(cs_csv_thin(w, "run/type", 1), 5);
     ck_assert_uint_eq(read_back("run/type", its, 32), 5);
     ck_assert_int_eq(its[0], 0);
     ck_assert_int_eq(its[1], 20);
@@ -76,12 +76,25 @@ START_TEST(rows_with_a_heap_walk_are_never_thinned_out)
 
     for (i = 0; i <= 8; i++)
         row("run/type", i * 10, i == 3 || i == 7);
-    ck_assert_int_eq(cs_csv_thin(w, "run/type"), 7);
+    ck_assert_int_eq(cs_csv_thin(w, "run/type", 1), 7);
     ck_assert_uint_eq(read_back("run/type", its, 32), 7);
     ck_assert_int_eq(its[1], 20);
     ck_assert_int_eq(its[2], 30);      /* walked: kept though odd */
     ck_assert_int_eq(its[5], 70);      /* walked */
     ck_assert_int_eq(its[6], 80);
+}
+END_TEST
+
+START_TEST(when_every_sample_walks_the_heap_walked_rows_are_thinned_too)
+{
+    long long its[32];
+    int i;
+
+    for (i = 0; i <= 8; i++)
+        row("run/type", i * 10, 1);
+    ck_assert_int_eq(cs_csv_thin(w, "run/type", 0), 5);
+    ck_assert_uint_eq(read_back("run/type", its, 32), 5);
+    ck_assert_int_eq(its[4], 80);
 }
 END_TEST
 
@@ -94,7 +107,7 @@ START_TEST(other_runs_rows_are_kept_and_writing_goes_on_after)
         row("compare/none", i, 1);
     for (i = 0; i < 6; i++)
         row("compare/type", i, 0);
-    ck_assert_int_eq(cs_csv_thin(w, "compare/type"), 3);
+    ck_assert_int_eq(cs_csv_thin(w, "compare/type", 1), 3);
     row("compare/type", 100, 0);
     ck_assert_uint_eq(read_back("compare/none", its, 32), 4);
     ck_assert_uint_eq(read_back("compare/type", its, 32), 4);
@@ -113,7 +126,7 @@ START_TEST(a_run_thinned_again_and_again_stays_within_its_budget)
     for (i = 0; i < 100000; i++) {
         row("run/type", i, i == 0);
         if (++kept >= 64)
-            kept = cs_csv_thin(w, "run/type");
+            kept = cs_csv_thin(w, "run/type", 1);
         ck_assert_int_ge(kept, 0);
     }
     ck_assert_uint_le(read_back("run/type", its, 8192), 64);
@@ -124,7 +137,7 @@ END_TEST
 START_TEST(a_run_name_that_needs_quotes_is_not_thinned)
 {
     row("a,b", 1, 0);
-    ck_assert_int_eq(cs_csv_thin(w, "a,b"), -1);
+    ck_assert_int_eq(cs_csv_thin(w, "a,b", 1), -1);
     row("a,b", 2, 0);                  /* the writer still works */
 }
 END_TEST
@@ -134,6 +147,7 @@ int main(void)
     const TTest *const tests[] = {
         CS_TEST(thinning_keeps_the_first_row_and_every_second_one),
         CS_TEST(rows_with_a_heap_walk_are_never_thinned_out),
+        CS_TEST(when_every_sample_walks_the_heap_walked_rows_are_thinned_too),
         CS_TEST(other_runs_rows_are_kept_and_writing_goes_on_after),
         CS_TEST(a_run_thinned_again_and_again_stays_within_its_budget),
         CS_TEST(a_run_name_that_needs_quotes_is_not_thinned), NULL

@@ -401,6 +401,10 @@ START_TEST(threshold_is_a_parameter)
     cs_leak_params_default(CS_M_PAGEFILE, -1, &p);
     ck_assert_double_eq(p.threshold, CS_DEFAULT_MAX_LEAK_BYTES);
     ck_assert_double_eq(p.quantum, 4096);
+    cs_leak_params_default(CS_M_HEAP_BYTES, NAN, &p);          /* not a number: the default */
+    ck_assert_double_eq(p.threshold, CS_DEFAULT_MAX_LEAK_BYTES);
+    cs_leak_params_default(CS_M_HEAP_BYTES, 0, &p);            /* 0 is a threshold */
+    ck_assert_double_eq(p.threshold, 0);
 }
 END_TEST
 
@@ -535,8 +539,14 @@ START_TEST(model_names_round_trip)
     ck_assert_str_eq(cs_verdict_name(CS_V_PLATEAU), "plateau");
     ck_assert_str_eq(cs_verdict_name(CS_V_INCONCLUSIVE), "inconclusive");
     ck_assert_str_eq(cs_verdict_name((cs_verdict_kind)42), "unknown");
+    /* a metric out of range has a name and a unit that say so */
+    ck_assert_str_eq(cs_metric_name((cs_metric)CS_M_COUNT), "unknown");
+    ck_assert_str_eq(cs_metric_unit((cs_metric)-1), "units");
+    ck_assert_int_eq(cs_metric_page_granular((cs_metric)CS_M_COUNT), 0);
 }
 END_TEST
+
+TCase *stats_edges_tcase(void);
 
 int main(void)
 {
@@ -566,5 +576,6 @@ int main(void)
     tcase_add_test(verdict, model_names_round_trip);
     suite_add_tcase(s, fit);
     suite_add_tcase(s, verdict);
+    suite_add_tcase(s, stats_edges_tcase());
     return cs_run_suite(s);
 }

@@ -129,6 +129,83 @@ START_TEST(insert_placeholders_are_removed_with_the_word_before_them)
 }
 END_TEST
 
+/* The edges of the escapes: \r, DEL and the C1 controls U+0080 and
+ * U+009F are escaped, U+00A0 (the first after them) is kept; a text cut
+ * keeps whole characters and its "..." within the size: "abcdef" needs 9
+ * bytes whole (the mark is kept room for while more follows), 8 give
+ * "abcd...", 4 give "...", 3 or fewer give "". */
+START_TEST(escapes_and_cuts_at_their_edges)
+{
+    char out[128];
+
+    ck_assert_str_eq(cs_say_escaped("\r\x7f\xc2\x80\xc2\x9f\xc2\xa0\x1f ", out, sizeof(out)),
+                     "\\r\\x7F\\x80\\x9F\xc2\xa0\\x1F ");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 9), "abcdef");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 8), "abcd...");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 4), "...");
+    ck_assert_str_eq(cs_say_escaped("abcdef", out, 3), "");
+    out[0] = 'z';
+    cs_say_escaped("abcdef", out, 0);
+    ck_int_eq(out[0], 'z');                       /* no room: nothing written */
+    ck_assert_str_eq(cs_say_escaped("\xc3\xa9\xc3\xa9\xc3\xa9", out, 8), "\xc3\xa9\xc3\xa9\xc3\xa9");
+    ck_assert_str_eq(cs_say_escaped("\xc3\xa9\xc3\xa9\xc3\xa9", out, 7), "\xc3\xa9...");
+    ck_assert_str_eq(cs_say_escaped("\n\n\n\n", out, 8), "\\n\\n...");
+}
+END_TEST
+
+/* An excerpt around a column: cut on the left only when the column is
+ * far from the start, on the right only when the text goes on; a column
+ * of 0 or past the end looks at the start; a size under 8 gives "". */
+START_TEST(excerpts_cut_only_the_sides_that_go_on)
+{
+    char text[200], out[128];
+
+    memset(text, 'a', sizeof(text) - 1);
+    text[sizeof(text) - 1] = 0;
+    text[5] = 'X';
+    text[190] = 'Y';
+    cs_say_excerpt(text, 6, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "aaaaaX", 6) && !strcmp(out + strlen(out) - 3, "..."), "%s", out);
+    cs_say_excerpt(text, 191, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "...", 3) && strchr(out, 'Y') && strcmp(out + strlen(out) - 3, "..."), "%s", out);
+    cs_say_excerpt(text, 0, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "aaaaaX", 6), "%s", out);
+    cs_say_excerpt(text, 500, 20, out, sizeof(out));
+    ck_assert_msg(!strncmp(out, "aaaaaX", 6), "%s", out);
+    ck_assert_str_eq(cs_say_excerpt(text, 6, 20, out, 7), "");
+    ck_assert_str_eq(cs_say_excerpt(NULL, 1, 20, out, sizeof(out)), "");
+}
+END_TEST
+
+/* The converters at their edges: a high surrogate last, or followed by
+ * anything but a low one, and a low one alone each become U+FFFD; a
+ * U+FFFD written in the text is valid UTF-8, a byte that is not UTF-8
+ * is not; the unit count is optional; a file that does not exist reads
+ * as NULL. */
+START_TEST(surrogates_and_replacement_characters_at_their_edges)
+{
+    static const uint16_t high_last[] = { 0x41, 0xD83D, 0 }, high_then_a[] = { 0xD83D, 0x41, 0 };
+    static const uint16_t low_alone[] = { 0xDC00, 0x42, 0 };
+    uint16_t *w;
+    char *u;
+
+    ck_assert_str_eq(u = cs_utf16_to_utf8(high_last), "A\xEF\xBF\xBD");
+    free(u);
+    ck_assert_str_eq(u = cs_utf16_to_utf8(high_then_a), "\xEF\xBF\xBD" "A");
+    free(u);
+    ck_assert_str_eq(u = cs_utf16_to_utf8(low_alone), "\xEF\xBF\xBD" "B");
+    free(u);
+    ck_int_eq(cs_utf8_valid("\xEF\xBF\xBD", 3), 1);
+    ck_int_eq(cs_utf8_valid("a\xFF", 2), 0);
+    ck_assert_ptr_nonnull(w = cs_utf8_to_utf16("ab", NULL));
+    ck_int_eq(w[0], 'a');
+    ck_int_eq(w[2], 0);
+    free(w);
+    ck_assert_ptr_null(cs_utf8_to_utf16("a\xFF", NULL));
+    ck_assert_ptr_null(cs_read_whole("no-such-dir/no-such-file"));
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -139,7 +216,9 @@ int main(void)
         CS_TEST(control_characters_and_escapes_are_made_visible),
         CS_TEST(a_long_text_is_shortened_around_the_named_column),
         CS_TEST(com_and_type_library_codes_are_said_in_words),
-        CS_TEST(insert_placeholders_are_removed_with_the_word_before_them), NULL
+        CS_TEST(insert_placeholders_are_removed_with_the_word_before_them),
+        CS_TEST(escapes_and_cuts_at_their_edges), CS_TEST(excerpts_cut_only_the_sides_that_go_on),
+        CS_TEST(surrogates_and_replacement_characters_at_their_edges), NULL
     };
 
     return cs_run_tests("text", NULL, NULL, tests);

@@ -247,6 +247,166 @@ START_TEST(stack_hashes_follow_the_frames)
 }
 END_TEST
 
+/* The run's range 0..99 at its edges: blocks at 0 and 99 are in it, at
+ * -1 and 100 not (counted as blocks, never in the rates). */
+START_TEST(the_range_takes_its_first_and_last_iteration_and_nothing_beyond)
+{
+    reset();
+    add(stack_a, 3, -1, 0, 8);
+    add(stack_a, 3, 0, 0, 8);
+    add(stack_a, 3, 99, 0, 8);
+    add(stack_a, 3, 100, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].blocks, 4);
+    ck_assert_uint_eq(groups[0].blocks_in_range, 2);
+    ck_assert_int_eq(groups[0].first_iteration, 0);
+    ck_assert_int_eq(groups[0].last_iteration, 99);
+    ck_assert_uint_eq(groups[0].late_blocks, 1);          /* 99 only */
+    /* a range of one iteration: its one block is a one-off */
+    reset();
+    add(stack_a, 3, 7, 0, 8);
+    ck_assert_uint_eq(group(7, 7), 1);
+    ck_assert_uint_eq(groups[0].blocks_in_range, 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_ONE_OFF);
+}
+END_TEST
+
+/* The second half of 0..99 starts at 50: a block at 49 is early, one at
+ * 50 late. Two late iterations make a leak; one (even with two blocks)
+ * does not. */
+START_TEST(the_second_half_starts_at_its_middle_and_needs_two_iterations)
+{
+    reset();
+    add(stack_a, 3, 49, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_blocks, 0);
+    reset();
+    add(stack_a, 3, 50, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_blocks, 1);
+    ck_assert_uint_eq(groups[0].late_iterations, 1);
+    reset();
+    add(stack_a, 3, 50, 0, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_iterations, 2);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    ck_assert_double_eq(groups[0].blocks_per_iteration, 2.0 / 50);
+    reset();
+    add(stack_a, 3, 99, 0, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_uint_eq(groups[0].late_iterations, 1);
+    ck_assert_int_ne(groups[0].cls, CS_TRACE_LEAK);
+}
+END_TEST
+
+/* A leak's second half must keep at least half the first half's rate:
+ * 20 blocks early and 10 late (all in the last quarter) is exactly half,
+ * a leak; 21 early is more than twice, a plateau. */
+START_TEST(a_leak_keeps_at_least_half_its_early_rate)
+{
+    reset();
+    add_run(stack_a, 0, 19, 1, 8);
+    add_run(stack_a, 75, 84, 1, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    reset();
+    add_run(stack_a, 0, 20, 1, 8);
+    add_run(stack_a, 75, 84, 1, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_PLATEAU);
+}
+END_TEST
+
+/* The last quarter of 0..99 starts at 75, and must hold at least half
+ * its share of the blocks: one block at 99 against 7 at 50..56 is just
+ * that (2/25 = 8/100), a leak; against 8 at 50..57 a plateau; a block
+ * at 74 instead of 99 is outside the quarter. */
+START_TEST(a_leak_still_grows_in_the_last_quarter)
+{
+    reset();
+    add_run(stack_a, 50, 56, 1, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    reset();
+    add_run(stack_a, 50, 57, 1, 8);
+    add(stack_a, 3, 99, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_PLATEAU);
+    reset();
+    add_run(stack_a, 50, 56, 1, 8);
+    add(stack_a, 3, 75, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_LEAK);
+    reset();
+    add_run(stack_a, 50, 56, 1, 8);
+    add(stack_a, 3, 74, 0, 8);
+    ck_assert_uint_eq(group(0, 99), 1);
+    ck_assert_int_eq(groups[0].cls, CS_TRACE_PLATEAU);
+}
+END_TEST
+
+/* Stacks that share a hash told apart by their depth or by a frame
+ * past the first, and records of one group sorted by iteration then
+ * size (the group's first record is the smallest of its first
+ * iteration). */
+START_TEST(stacks_sharing_a_hash_are_told_apart_by_depth_and_frames)
+{
+    static const uintptr_t stack_c[] = { 0x10001000, 0x10009000, 0x7ff00010 };
+    size_t i;
+
+    reset();
+    add(stack_a, 3, 5, 0, 32);
+    add(stack_a, 2, 5, 0, 24);
+    add(stack_a, 3, 5, 0, 16);
+    add(stack_c, 3, 5, 0, 8);
+    add(stack_a, 2, 5, 0, 8);
+    for (i = 0; i < nrecords; i++)
+        records[i].stack_hash = 7;
+    ck_assert_uint_eq(group(0, 9), 3);
+    for (i = 0; i < 3; i++) {
+        if (groups[i].nframes == 2) {
+            ck_assert_uint_eq(groups[i].blocks, 2);
+            ck_assert_uint_eq(groups[i].bytes, 32);
+        } else if (groups[i].frames == stack_c) {
+            ck_assert_uint_eq(groups[i].blocks, 1);
+        } else {
+            ck_assert_ptr_eq(groups[i].frames, stack_a);
+            ck_assert_uint_eq(groups[i].blocks, 2);
+            ck_assert_uint_eq(records[groups[i].first].size, 16);
+        }
+    }
+    ck_assert_str_eq(cs_trace_class_name((cs_trace_class)99), "");
+}
+END_TEST
+
+/* Groups of one class are ordered by bytes per iteration, then bytes
+ * (both largest first), then stack hash, then statement. */
+START_TEST(groups_of_one_class_are_ordered_by_rate_bytes_hash_and_statement)
+{
+    size_t i;
+
+    reset();
+    add(stack_a, 3, 10, 2, 8);                   /* one-offs: 8 B, hash 5, statement 2 */
+    add(stack_a, 3, 11, 1, 8);                   /* 8 B, hash 5, statement 1 */
+    add(stack_b, 3, 12, 0, 8);                   /* 8 B, hash 3 */
+    add(stack_b, 3, 60, 4, 64);                  /* 64 B, late */
+    add(stack_b, 3, 13, 5, 64);                  /* 64 B, early */
+    for (i = 0; i < nrecords; i++)
+        records[i].stack_hash = records[i].frames == stack_a ? 5 : 3;
+    ck_assert_uint_eq(group(0, 99), 5);
+    for (i = 0; i < 5; i++)
+        ck_assert_int_eq(groups[i].cls, CS_TRACE_ONE_OFF);
+    ck_assert_int_eq(groups[0].statement, 4);    /* late bytes count per iteration */
+    ck_assert_int_eq(groups[1].statement, 5);    /* then the most bytes */
+    ck_assert_int_eq(groups[2].statement, 0);    /* then the lower hash */
+    ck_assert_int_eq(groups[3].statement, 1);    /* then the lower statement */
+    ck_assert_int_eq(groups[4].statement, 2);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -263,6 +423,12 @@ int main(void)
         CS_TEST(different_stacks_with_the_same_hash_make_two_groups),
         CS_TEST(leaks_come_first_then_plateaus_then_one_offs),
         CS_TEST(stack_hashes_follow_the_frames),
+        CS_TEST(the_range_takes_its_first_and_last_iteration_and_nothing_beyond),
+        CS_TEST(the_second_half_starts_at_its_middle_and_needs_two_iterations),
+        CS_TEST(a_leak_keeps_at_least_half_its_early_rate),
+        CS_TEST(a_leak_still_grows_in_the_last_quarter),
+        CS_TEST(stacks_sharing_a_hash_are_told_apart_by_depth_and_frames),
+        CS_TEST(groups_of_one_class_are_ordered_by_rate_bytes_hash_and_statement),
         NULL
     };
 
