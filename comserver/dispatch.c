@@ -18,16 +18,27 @@ static const GUID *const tid_guids[CS_TID_COUNT] = {
     [CS_TID_STRESS_TARGET_CLASS] = &CLSID_StressTarget,
 };
 
-/* Loads the embedded type library; the caller holds cache_lock. */
+/* Loads the embedded type library; the caller holds cache_lock. The
+ * module's path may be longer than the classic 260 characters (a DLL
+ * loaded by a long path): oleaut32 looks a path up in a buffer of that
+ * size, so a longer one is given in its short (8.3) form. */
 static HRESULT load_typelib(void)
 {
-    WCHAR path[MAX_PATH];
+    static WCHAR path[32768], shortp[32768];
+    const WCHAR *use = path;
+    DWORD n;
 
     if (typelib)
         return S_OK;
     if (!cs_module_path(path, ARRAY_SIZE(path)))
         return HRESULT_FROM_WIN32(GetLastError());
-    return LoadTypeLibEx(path, REGKIND_NONE, &typelib);
+    if (wcslen(path) >= MAX_PATH && (n = GetShortPathNameW(path, shortp, ARRAY_SIZE(shortp)))
+        && n < ARRAY_SIZE(shortp)) {
+        use = shortp;
+        if (!wcsncmp(use, L"\\\\?\\", 4) && n - 4 < MAX_PATH)
+            use += 4;
+    }
+    return LoadTypeLibEx(use, REGKIND_NONE, &typelib);
 }
 
 HRESULT cs_get_typeinfo(cs_tid tid, ITypeInfo **out)

@@ -61,6 +61,9 @@ static const struct {
     [CS_FAULT_TEMP_ALLOCS] = { "temp-allocs",
         "each method call allocates 1 to 4 blocks of 1 to param bytes (default 4096) and"
         " frees them before it returns (not a leak); seed as leak-random" },
+    [CS_FAULT_CRASH_GETCLASSOBJECT] = { "crash-getclassobject",
+        "DllGetClassObject reads address 0 (select it with COMSTRESS_FAULT: the process crashes before any"
+        " probe exists)" },
 };
 
 int cs_fault_is_noise(cs_fault f)

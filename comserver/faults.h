@@ -37,6 +37,7 @@ typedef enum cs_fault {
     CS_FAULT_LEAK_RANDOM,
     CS_FAULT_PLATEAU_CACHE,
     CS_FAULT_TEMP_ALLOCS,
+    CS_FAULT_CRASH_GETCLASSOBJECT,
     CS_FAULT_COUNT
 } cs_fault;
 

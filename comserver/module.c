@@ -243,6 +243,10 @@ HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out)
                 "(see IStressProbe::FaultCatalogue)\n", bad_env_fault);
         return E_INVALIDARG;
     }
+    if (cs_current_fault(NULL) == CS_FAULT_CRASH_GETCLASSOBJECT) {
+        volatile HRESULT *nowhere = NULL;
+        return *nowhere;                 /* the fault: read address 0 */
+    }
     if (!info)
         return CLASS_E_CLASSNOTAVAILABLE;
     return cs_class_factory_create(info->create, riid, out);

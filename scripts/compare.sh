@@ -2,16 +2,12 @@
 # Sets everything up and runs the main job: the same create / pass-instance
 # / release workload against the reference server under every binding-cache
 # policy, side by side, writing the report to build/report (or $1).
+# It runs through build/comstress, the build tree's comstress command
+# (docs/install.md): the reference server registered in the build's Wine
+# prefix, Unix paths in and out.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/build/report}
 sh "$root/scripts/setup.sh"
-cd "$root/build"
-./wine-run --boot
-./wine-run regsvr32 /s "Z:$root/build/comserver/comstress_server.dll"
-set +e
-./wine-run stress/comstress.exe compare --scenario pass-instance --iterations 20000 \
-    --fail-on none --out "Z:$out"
-rc=$?
-./wine-run --stop
-exit $rc
+exec "$root/build/comstress" compare --scenario pass-instance --iterations 20000 \
+    --fail-on none --out "$out"

@@ -267,7 +267,7 @@ int cs_script_add(cs_script *script, const char *text, int line, char *err, size
         goto out_fail;
     cs_skip_space(&p);
     if (!cs_at_end(&p, p.pos)) {
-        cs_fail_at(&p, p.pos, "unexpected '%c'", p.text[p.pos]);
+        cs_fail_unexpected(&p);
         goto out_fail;
     }
     if (keep_text(&p, &st, start))

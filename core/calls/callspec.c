@@ -28,6 +28,22 @@ int cs_fail_at(cs_parser *p, size_t pos, const char *fmt, ...)
     return -1;
 }
 
+int cs_fail_unexpected(cs_parser *p)
+{
+    const unsigned char *s = (const unsigned char *)p->text + p->pos;
+    size_t n = *s < 0xC0 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : *s < 0xF8 ? 4 : 1, i;
+    char ch[8];
+
+    for (i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            n = 1;                       /* not a whole UTF-8 character */
+    if (n == 1 && (*s < 0x20 || *s >= 0x7f))
+        return cs_fail_at(p, p->pos, "unexpected byte 0x%02X", *s);
+    memcpy(ch, s, n);
+    ch[n] = 0;
+    return cs_fail_at(p, p->pos, "unexpected '%s'", ch);
+}
+
 int cs_oom(cs_parser *p)
 {
     if (p->errlen)
@@ -323,7 +339,7 @@ int cs_callspec_parse(const char *text, cs_callspec **out, char *err, size_t err
         cs_skip_space(&p);
     }
     if (p.text[p.pos]) {
-        cs_fail_at(&p, p.pos, "unexpected '%c'", p.text[p.pos]);
+        cs_fail_unexpected(&p);
         goto out_free;
     }
     free(spec->text);

@@ -29,6 +29,11 @@ int cs_fail_at(cs_parser *p, size_t pos, const char *fmt, ...)
 #endif
     ;
 
+/* cs_fail_at for the character at p->pos, said whole: "unexpected 'é'"
+ * for a UTF-8 character (never half of one), "unexpected byte 0x01" for
+ * a control byte or a byte that starts no character. */
+int cs_fail_unexpected(cs_parser *p);
+
 /* Records "out of memory" and returns -1. */
 int cs_oom(cs_parser *p);
 

@@ -276,6 +276,10 @@ static int take(const optdef *d, cs_options *o, const char *val, char *err, size
         *(int *)field = 1;
         return CS_EXIT_OK;
     case K_COUNT: case K_INT: case K_UINT:
+        if (val[0] >= '0' && val[0] <= '9' && strspn(val, "0123456789") == strlen(val)
+            && (!parse_count(val, &n) || n > d->hi))
+            return fail(err, errlen, "%s: '%.40s%s' is too large: %s", d->name, val, strlen(val) > 40 ? "..." : "",
+                        d->what);
         if (!parse_count(val, &n) || n < d->lo || n > d->hi)
             return fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
         if (d->field == F(iterations))

@@ -1,5 +1,5 @@
 /*
- * HRESULTs and Win32 error codes in words (hresult.h).
+ * HRESULTs in words (hresult.h).
  */
 #include "hresult.h"
 #include <string.h>
@@ -24,10 +24,10 @@ static const code_words hresults[] = {
     { 0x80070003UL, "path not found" },
     { 0x8007007EUL, "a DLL it needs was not found (the module or one it imports)" },
     { 0x8007007FUL, "an export it needs was not found in the DLL" },
-    { 0x800700C1UL, "not a 64-bit Windows DLL: a 32-bit DLL, or not a DLL at all" },
     { 0x80040110UL, "the class does not support aggregation (CLASS_E_NOAGGREGATION)" },
-    { 0x80040111UL, "the DLL does not make this class (CLASS_E_CLASSNOTAVAILABLE)" },
-    { 0x80040154UL, "class not registered (REGDB_E_CLASSNOTREG)" },
+    { 0x80040111UL, "the DLL has no such class (CLASS_E_CLASSNOTAVAILABLE)" },
+    { 0x8004015AUL, "the server DLL cannot be found (CO_E_DLLNOTFOUND)" },
+    { 0x80040154UL, "the class is not registered (REGDB_E_CLASSNOTREG)" },
     { 0x800401F3UL, "invalid class string: no such ProgID (CO_E_CLASSSTRING)" },
     { 0x800401F0UL, "COM is not initialized on this thread (CO_E_NOTINITIALIZED)" },
     { 0x800401FDUL, "the object is not connected to its server (CO_E_OBJNOTCONNECTED)" },
@@ -56,26 +56,14 @@ static const code_words hresults[] = {
     { 0x80028027UL, "a type the type library names is not defined (TYPE_E_UNDEFINEDTYPE)" },
     { 0x80028029UL, "the type information is in an invalid state (TYPE_E_INVALIDSTATE)" },
     { 0x8002802AUL, "wrong type kind in the type library (TYPE_E_WRONGTYPEKIND)" },
-    { 0x8002802BUL, "the type library's element was not found (TYPE_E_ELEMENTNOTFOUND)" },
+    { 0x8002802BUL, "no such element in the type library (TYPE_E_ELEMENTNOTFOUND)" },
     { 0x80028CA0UL, "type mismatch (TYPE_E_TYPEMISMATCH)" },
     { 0x8002802FUL, "the DLL function was not found (TYPE_E_DLLFUNCTIONNOTFOUND)" },
-    { 0x80029C4AUL, "the type library could not be loaded (TYPE_E_CANTLOADLIBRARY)" },
+    { 0x80029C4AUL, "the type library cannot be loaded (TYPE_E_CANTLOADLIBRARY)" },
     { 0x80029C83UL, "property functions of different types (TYPE_E_INCONSISTENTPROPFUNCS)" },
     { 0x80029C84UL, "a circular type dependency (TYPE_E_CIRCULARTYPE)" },
     { 0x80040112UL, "the class is not licensed (CLASS_E_NOTLICENSED)" },
     { 0x800A01A8UL, "object required (a script error: the value is not an object)" },
-};
-
-/* Win32 codes whose system text is missing or has placeholders. */
-static const code_words win32[] = {
-    { 2, "file not found" },
-    { 3, "path not found" },
-    { 5, "access denied" },
-    { 126, "the module or a DLL it imports was not found" },
-    { 127, "a procedure it needs was not found in the DLL" },
-    { 193, "not a 64-bit Windows DLL: a 32-bit DLL, or not a DLL at all" },
-    { 206, "the file name or extension is too long" },
-    { 216, "not a program for this machine (a DLL for another processor)" },
 };
 
 static const char *lookup(const code_words *t, size_t n, unsigned long code)
@@ -91,37 +79,4 @@ static const char *lookup(const code_words *t, size_t n, unsigned long code)
 const char *cs_hresult_words(unsigned long hr)
 {
     return lookup(hresults, sizeof(hresults) / sizeof(hresults[0]), hr & 0xFFFFFFFFUL);
-}
-
-const char *cs_win32_words(unsigned long code)
-{
-    return lookup(win32, sizeof(win32) / sizeof(win32[0]), code);
-}
-
-/* Is p at a placeholder "%1" ... "%9"? */
-static int at_insert(const char *p)
-{
-    return p[0] == '%' && p[1] >= '1' && p[1] <= '9';
-}
-
-char *cs_strip_inserts(char *s)
-{
-    char *r = s, *w = s;
-
-    while (*r) {
-        if (!at_insert(r)) {
-            *w++ = *r++;
-            continue;
-        }
-        r += 2;
-        /* drop the space and a "for" or "of" just before it */
-        while (w > s && w[-1] == ' ')
-            w--;
-        if (w - s >= 4 && !strncmp(w - 4, " for", 4))
-            w -= 4;
-        else if (w - s >= 3 && !strncmp(w - 3, " of", 3))
-            w -= 3;
-    }
-    *w = '\0';
-    return s;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "commands.h"
 #include "target.h"
+#include "paths.h"
 
 /* The reference server's fault catalogue, through its probe. */
 static int list_faults(const cs_options *o)
@@ -50,8 +51,8 @@ static int list_classes(const cs_options *o)
         return rc;
     }
     if (FAILED(hr = cs_dll_classes(&d, classes, CS_DLL_MAX_CLASSES, &n))) {
-        fprintf(stderr, "comstress: --dll '%s': no type library names its classes (0x%08lx)\n", d.path,
-                (unsigned long)hr);
+        fprintf(stderr, "comstress: --dll '%s': no type library names its classes (%s)\n", d.path,
+                cs_hresult_text(hr, err, sizeof(err)));
         return CS_EXIT_TARGET;
     }
     if (!n)

@@ -135,8 +135,33 @@ int cs_self_path(char *buf, size_t n)
     return rc;
 }
 
+/* text into buf with the inserts FormatMessage leaves ("%1", ...: the
+ * system's texts expect a caller to name the file) said in words. */
+static void fill_inserts(const char *text, char *buf, size_t n)
+{
+    size_t used = 0;
+
+    while (*text && used + 1 < n) {
+        if (text[0] == '%' && text[1] >= '1' && text[1] <= '9') {
+            used += (size_t)snprintf(buf + used, n - used, "the file");
+            text += 2;
+            continue;
+        }
+        buf[used++] = *text++;
+    }
+    if (used >= n)
+        used = n - 1;
+    buf[used] = 0;
+}
+
+/* Words for the COM codes Wine's system has no text for (hresult.h). */
+static const char *com_text(DWORD code)
+{
+    return cs_hresult_words((unsigned long)code);
+}
+
 /* FormatMessageW's text for code, trimmed of its line end and full stop,
- * into buf; 0 when Windows has none. */
+ * its inserts in words, into buf; 0 when Windows has none. */
 static int system_text(DWORD code, char *buf, size_t n)
 {
     WCHAR *w = NULL;
@@ -150,11 +175,10 @@ static int system_text(DWORD code, char *buf, size_t n)
     LocalFree(w);
     if (!s)
         return 0;
-    cs_strip_inserts(s);
     len = strlen(s);
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '.'))
         s[--len] = 0;
-    snprintf(buf, n, "%s", s);
+    fill_inserts(s, buf, n);
     free(s);
     return len > 0;
 }
@@ -162,11 +186,8 @@ static int system_text(DWORD code, char *buf, size_t n)
 char *cs_win32_text(DWORD code, char *buf, size_t n)
 {
     char text[512];
-    const char *words = cs_win32_words(code);
 
-    if (words)
-        snprintf(buf, n, "%s (error %lu)", words, (unsigned long)code);
-    else if (system_text(code, text, sizeof(text)))
+    if (system_text(code, text, sizeof(text)))
         snprintf(buf, n, "%s (error %lu)", text, (unsigned long)code);
     else
         snprintf(buf, n, "error %lu", (unsigned long)code);
@@ -176,10 +197,9 @@ char *cs_win32_text(DWORD code, char *buf, size_t n)
 char *cs_hresult_text(HRESULT hr, char *buf, size_t n)
 {
     char text[512];
-    const char *words = cs_hresult_words((unsigned long)hr);
 
-    if (words)
-        snprintf(buf, n, "%s (0x%08lx)", words, (unsigned long)hr);
+    if (com_text((DWORD)hr))
+        snprintf(buf, n, "%s, 0x%08lx", com_text((DWORD)hr), (unsigned long)hr);
     else if (system_text((DWORD)hr, text, sizeof(text)))
         snprintf(buf, n, "%s (0x%08lx)", text, (unsigned long)hr);
     else

@@ -1,6 +1,8 @@
 /* A server DLL used without registration; see dll.h. */
 #include "dll.h"
 #include "paths.h"
+#include "phase_text.h"
+#include "options.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +21,12 @@ int cs_dll_load(const char *path, cs_dll *d, char *err, size_t errlen)
         return CS_EXIT_TARGET;
     }
     if (!(d->module = LoadLibraryExW(full, NULL, LOAD_WITH_ALTERED_SEARCH_PATH))) {
-        snprintf(err, errlen, "--dll '%s': cannot load it: %s", path,
-                 cs_win32_text(GetLastError(), why, sizeof(why)));
+        DWORD code = GetLastError();
+
+        snprintf(err, errlen, "--dll '%s': cannot load it: %s%s", path, cs_win32_text(code, why, sizeof(why)),
+                 code != ERROR_BAD_EXE_FORMAT ? "" : sizeof(void *) == 8
+                 ? ": not a 64-bit DLL (a 32-bit server needs a 32-bit comstress), or no DLL at all"
+                 : ": not a 32-bit DLL (a 64-bit server needs a 64-bit comstress), or no DLL at all");
         return CS_EXIT_TARGET;
     }
     d->get_class_object = (cs_get_class_object_fn)(void *)GetProcAddress(d->module, "DllGetClassObject");
@@ -37,16 +43,26 @@ int cs_dll_load(const char *path, cs_dll *d, char *err, size_t errlen)
     return CS_EXIT_OK;
 }
 
-/* The type library embedded in the DLL (resource 1), not registered. */
+/* The type library embedded in the DLL (resource 1), not registered.
+ * oleaut32 looks a path up in a buffer of the classic 260 characters
+ * (Wine's LoadTypeLibEx fails on a longer one, "\\?\" or not): a longer
+ * path is given in its short form, whose components are 8.3 names. */
 static HRESULT dll_typelib(const cs_dll *d, ITypeLib **out)
 {
-    WCHAR *wpath = cs_wide_path(d->path);
+    WCHAR *wpath = cs_wide_path(d->path), shortp[CS_PATH_LEN], *use;
     HRESULT hr;
+    DWORD n;
 
     *out = NULL;
     if (!wpath)
         return E_OUTOFMEMORY;
-    hr = LoadTypeLibEx(wpath, REGKIND_NONE, out);
+    use = wpath;
+    if (wcslen(wpath) >= MAX_PATH && (n = GetShortPathNameW(wpath, shortp, CS_PATH_LEN)) && n < CS_PATH_LEN) {
+        use = shortp;
+        if (!wcsncmp(use, L"\\\\?\\", 4) && n - 4 < MAX_PATH)
+            use += 4;                    /* short enough without the long-path prefix */
+    }
+    hr = LoadTypeLibEx(use, REGKIND_NONE, out);
     free(wpath);
     return hr;
 }
@@ -127,12 +143,68 @@ HRESULT cs_dll_class_info(const cs_dll *d, const CLSID *clsid, ITypeInfo **out)
     return hr;
 }
 
+#define CRASH_LINE_LEN (CS_PATH_LEN + 160)
+
+/* The line told when a DllGetClassObject call crashes: built before the
+ * call, per thread, finished by the filter without the C runtime. */
+static __thread char *crash_line;
+static LPTOP_LEVEL_EXCEPTION_FILTER previous_filter;
+static LONG filter_set;
+
+/* Appends s at p, at most up to end; returns the new end. */
+static char *append(char *p, const char *s, const char *end)
+{
+    while (*s && p < end)
+        *p++ = *s++;
+    return p;
+}
+
+/*
+ * A crash inside a DllGetClassObject call of this thread: one line
+ * naming the DLL and the exception, and the process ends with
+ * CS_EXIT_CRASH (Wine would keep only the NTSTATUS's low byte, 5 for an
+ * access violation: "output not writable"). Any other crash goes to the
+ * filter set before (the phase recorder's, or the system's).
+ */
+static LONG WINAPI dll_filter(EXCEPTION_POINTERS *ep)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *line = crash_line, *p, *end;
+    DWORD code = ep->ExceptionRecord->ExceptionCode, done;
+    int i;
+
+    if (!line)
+        return previous_filter ? previous_filter(ep) : EXCEPTION_CONTINUE_SEARCH;
+    end = line + CRASH_LINE_LEN - 2;
+    p = line + strlen(line);
+    p = append(p, "0x", end);
+    for (i = 7; i >= 0 && p < end; i--)
+        *p++ = hex[(code >> (i * 4)) & 0xf];
+    p = append(p, " ", end);
+    p = append(p, cs_exception_name(code), end);
+    *p++ = '\n';
+    WriteFile(GetStdHandle(STD_ERROR_HANDLE), line, (DWORD)(p - line), &done, NULL);
+    TerminateProcess(GetCurrentProcess(), CS_EXIT_CRASH);
+    return EXCEPTION_EXECUTE_HANDLER;
+}
+
 HRESULT cs_dll_factory(const cs_dll *d, const CLSID *clsid, IClassFactory **out)
 {
+    char line[CRASH_LINE_LEN];
+    HRESULT hr;
+
     *out = NULL;
     if (!d->module)
         return CO_E_DLLNOTFOUND;
-    return d->get_class_object(clsid, &IID_IClassFactory, (void **)out);
+    if (!InterlockedExchange(&filter_set, 1)) {
+        previous_filter = SetUnhandledExceptionFilter(dll_filter);
+        SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+    }
+    snprintf(line, sizeof(line), "comstress: --dll '%s': crashed in its DllGetClassObject: ", d->path);
+    crash_line = line;
+    hr = d->get_class_object(clsid, &IID_IClassFactory, (void **)out);
+    crash_line = NULL;
+    return hr;
 }
 
 void cs_dll_class_list(const cs_dll_class *c, size_t n, char *buf, size_t len)

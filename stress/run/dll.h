@@ -50,7 +50,11 @@ HRESULT cs_dll_classes(const cs_dll *d, cs_dll_class *out, size_t max, size_t *n
  * reference), or a failure. */
 HRESULT cs_dll_class_info(const cs_dll *d, const CLSID *clsid, ITypeInfo **out);
 
-/* The DLL's class factory for clsid (DllGetClassObject). */
+/* The DLL's class factory for clsid (DllGetClassObject). A crash inside
+ * that call ends the process with CS_EXIT_CRASH after one line naming the
+ * DLL and the exception ("comstress: --dll 'PATH': crashed in its
+ * DllGetClassObject: 0xc0000005 access violation"), unless a crash
+ * recorder set since (the phase file's) tells it. */
 HRESULT cs_dll_factory(const cs_dll *d, const CLSID *clsid, IClassFactory **out);
 
 /* "StressTarget {a121fc24-...}, StressProbe {1506b9d1-...}" into buf. */

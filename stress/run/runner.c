@@ -22,17 +22,34 @@ double rs_elapsed(run_shared *sh)
     return (double)(now.QuadPart - sh->t0.QuadPart) / (double)sh->freq.QuadPart;
 }
 
-/* The run now going (one at a time), for cs_run_interrupt. */
+/* The run now going (one at a time), for cs_run_interrupt; and an
+ * interruption that came while none was going (the session's start-up),
+ * which stops the next run before its first iteration. */
 static run_shared *volatile current_run;
+static const char *volatile pending_why;
 
 void cs_run_interrupt(const char *why)
 {
     run_shared *sh = current_run;
     char msg[CS_ERR_LEN];
 
-    if (!sh)
+    if (!sh) {
+        pending_why = why;
         return;
+    }
     snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, rs_done(sh));
+    rs_fail(sh, CS_ST_INTERRUPTED, msg);
+}
+
+/* The run sh now going, stopped at once if an interruption came before. */
+static void begin_current(run_shared *sh)
+{
+    char msg[CS_ERR_LEN];
+
+    current_run = sh;
+    if (!pending_why)
+        return;
+    snprintf(msg, sizeof(msg), "interrupted: %s before the first iteration", pending_why);
     rs_fail(sh, CS_ST_INTERRUPTED, msg);
 }
 
@@ -459,7 +476,7 @@ cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, si
         r->status = CS_ST_INTERNAL;
         goto out_free;
     }
-    current_run = sh;
+    begin_current(sh);
     run_threads(sh, r);
     current_run = NULL;
     if (!sh->hung)

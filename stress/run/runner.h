@@ -74,9 +74,11 @@ typedef struct cs_run_config {
  * code and to words. */
 cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, size_t errlen);
 
-/* Stops the run now going (if any) as interrupted, with why in its error
+/* Stops the run now going as interrupted, with why in its error
  * ("Ctrl-C"); safe from a console control handler's thread. The workers
- * finish their iteration, the run ends with CS_ST_INTERRUPTED. */
+ * finish their iteration, the run ends with CS_ST_INTERRUPTED. With no
+ * run going (start-up, between runs) the next run stops before its first
+ * iteration. */
 void cs_run_interrupt(const char *why);
 
 #endif

@@ -349,6 +349,24 @@ static cs_status write_reports(session *s, cs_status st)
     return st;
 }
 
+/* A --trace-module that never loaded during the runs: nothing of it
+ * was traced, which an empty attribution must not hide. One note line
+ * for each. */
+static void note_unloaded_modules(const cs_plan *p)
+{
+    WCHAR *w;
+    size_t i;
+
+    for (i = 0; p->trace && i < p->ntrace_modules; i++) {
+        if (!(w = cs_wide(p->trace_modules[i])))
+            continue;
+        if (!GetModuleHandleW(w))
+            printf("note: --trace-module %s never loaded during the run: nothing of it was traced\n",
+                   p->trace_modules[i]);
+        free(w);
+    }
+}
+
 /*
  * After the last policy (or the one that failed, st its status): the
  * compare table, the report files, the exit code (status.h: the status's,
@@ -361,6 +379,7 @@ static int session_finish(session *s, cs_status st)
 
     if (s->p->compare)
         cs_reports_print_compare(s->runs, s->npol);
+    note_unloaded_modules(s->p);
     cs_phase_set("writing reports");
     stage = "writing the reports";
     st = write_reports(s, st);

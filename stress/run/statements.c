@@ -35,16 +35,22 @@ static int script_error(const char *path, const char *why)
 /*
  * Reads the --script file whole into *text (malloc'd, NUL-terminated, a
  * UTF-8 byte order mark removed). Refused with one line (CS_EXIT_USAGE):
- * a file that cannot be read, over SCRIPT_MAX_BYTES, holding a NUL byte or
+ * a directory, a file that cannot be read, over SCRIPT_MAX_BYTES, holding a NUL byte or
  * text that is not UTF-8.
  */
 static int read_script(const char *path, char **text)
 {
     char why[CS_ERR_LEN], *buf;
     FILE *f = cs_fopen(path, "rb");
+    DWORD attr = cs_file_attributes(path);
     size_t n;
 
     *text = NULL;
+    if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY)) {
+        if (f)
+            fclose(f);
+        return script_error(path, "is a directory, not a file");
+    }
     if (!f) {
         snprintf(why, sizeof(why), "cannot read it (%s)", strerror(errno));
         return script_error(path, why);

@@ -131,7 +131,7 @@ static int check_creatable(cs_target *t, char *err, size_t errlen)
 static int choose_dll_class(const char *name, cs_target *t, char *err, size_t errlen)
 {
     cs_dll_class classes[CS_DLL_MAX_CLASSES];
-    char list[1024], clsid[40];
+    char list[1024], clsid[40], why[300];
     WCHAR wclsid[40];
     size_t n = 0, i;
     HRESULT tl = cs_dll_classes(&t->dll, classes, CS_DLL_MAX_CLASSES, &n);
@@ -146,8 +146,8 @@ static int choose_dll_class(const char *name, cs_target *t, char *err, size_t er
         return CS_EXIT_OK;
     }
     if (!name && FAILED(tl))
-        snprintf(err, errlen, "--dll '%s': no type library names its classes (0x%08lx): give --target {CLSID}",
-                 t->dll.path, (unsigned long)tl);
+        snprintf(err, errlen, "--dll '%s': no type library names its classes (%s): give --target {CLSID}",
+                 t->dll.path, cs_hresult_text(tl, why, sizeof(why)));
     else if (!name && !n)
         snprintf(err, errlen, "--dll '%s': its type library names no creatable class: give --target {CLSID}",
                  t->dll.path);

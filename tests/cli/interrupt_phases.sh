@@ -1,8 +1,9 @@
 #!/bin/sh
 # Ctrl-C (SIGINT) that lands after the run loop -- in the release checks,
 # the traced allocations, the unload check or while the reports are
-# written -- is told as one in the loop is: exit 9, one "interrupted"
-# line naming where, run.json's "error" and "status" saying interrupted.
+# written -- or before it (the session's start-up) is told as one in the
+# loop is: exit 9, one "interrupted" line naming where, run.json's
+# "error" and "status" saying interrupted.
 # The signal is sent as soon as the phase file shows the loop over; a run
 # that ended before it arrived proves nothing and is tried again, and at
 # least one of the tries must land.
@@ -37,4 +38,27 @@ for try in 1 2 3 4 5 6; do
     landed=$((landed + 1))
 done
 [ $landed -gt 0 ] || fail "no Ctrl-C landed past the loop in 6 tries"
+
+# Ctrl-C as soon as the phase file exists (the session's start-up, or the
+# first iterations of the loop): a run of two billion iterations stops at
+# once and is told as interrupted, wherever the signal landed.
+for try in 1 2 3; do
+    out="$base/early$try"
+    "$run" "$exe" run --iterations 2000000000 --out "Z:$out" >"$out.log" 2>&1 &
+    pid=$!
+    n=0
+    until [ -f "$out/phase.txt" ]; do
+        n=$((n + 1)); [ $n -lt 6000 ] || { kill -KILL $pid; fail "early try $try: no phase file after 60 s"; }
+        sleep 0.01
+    done
+    kill -INT $pid
+    (sleep 60; kill -KILL $pid) >/dev/null 2>&1 &
+    dog=$!
+    wait $pid
+    rc=$?
+    kill $dog 2>/dev/null
+    [ $rc -eq 9 ] || fail "early try $try: exit $rc after an early Ctrl-C, expected 9 (within 60 s)"
+    grep -q "^comstress: interrupted: Ctrl-C" "$out.log" || fail "early try $try: no interrupted line"
+    grep -q '"status": "interrupted"' "$out/run.json" || fail "early try $try: run.json's status is not interrupted"
+done
 echo "interrupt_phases.sh: all checks passed ($landed of 6 landed past the loop)"

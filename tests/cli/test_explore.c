@@ -300,7 +300,7 @@ START_TEST(bad_input_is_one_line_exit_2_and_nothing_created)
     expect_refused("explore-untyped", "--target ComStress.Untyped",
                    "comstress: ComStress.Untyped offers no type information: explore needs type information; "
                    "use run --call\r\n");
-    expect_refused("explore-depth", "--depth 5", "comstress: --depth: '5' is not a depth from 0 to 4\r\n");
+    expect_refused("explore-depth", "--depth 5", "comstress: --depth: '5' is too large: a depth from 0 to 4\r\n");
     expect_refused("explore-empty-skip", "--skip Add,,Echo", "comstress: --skip: 'Add,,Echo' has an empty pattern\r\n");
 }
 END_TEST

@@ -263,6 +263,88 @@ START_TEST(an_output_path_past_260_characters_is_used_whole)
 }
 END_TEST
 
+/* --dll at a path past 260 characters: the DLL, its type library (read
+ * by comstress for its classes, and by the server itself) and its class
+ * factory are used whole, as --out and --script are. */
+START_TEST(a_dll_path_past_260_characters_is_used_whole)
+{
+    char dir[CS_PATH_LEN], dll[CS_PATH_LEN], args[2 * CS_PATH_LEN];
+    WCHAR *from, *to;
+    size_t n;
+
+    snprintf(dir, sizeof(dir), "%s\\", cs_temp_dir("hard-long-dll"));
+    n = strlen(dir);
+    while (n < 300) {                          /* folders of 50 characters */
+        memset(dir + n, 'e', 50);
+        n += 50;
+        dir[n++] = '\\';
+    }
+    dir[n - 1] = 0;
+    ck_assert_int_eq(cs_make_dirs(dir), 0);
+    snprintf(dll, sizeof(dll), "%s\\long_server.dll", dir);
+    from = cs_wide_path(cs_env("COMSTRESS_SERVER_DLL"));
+    to = cs_wide_path(dll);
+    ck_assert_msg(from && to && CopyFileW(from, to, FALSE), "cannot copy the server to %s", dll);
+    free(from);
+    free(to);
+    snprintf(args, sizeof(args), "list classes --dll \"%s\"", dll);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("StressTarget");
+    snprintf(args, sizeof(args), "run --dll \"%s\" --target StressTarget --call \"Add(1)\" --iterations 100 "
+             "--out \"%s\\out\"", dll, cs_temp_dir("hard-long-dll-out"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("run/type: 100 iterations");
+}
+END_TEST
+
+/* Messages in words: a file that is no DLL of this build says so, with
+ * no FormatMessage insert ("%1") left in it, and names the 32/64-bit
+ * mismatch it may be. */
+START_TEST(a_dll_of_the_wrong_kind_is_said_in_words)
+{
+    const char *dir = cs_temp_dir("hard-bad-dll");
+    char args[CS_PATH_LEN + 100];
+
+    snprintf(args, sizeof(args), "run --dll \"%s\" --iterations 100", write_script(dir, "bad.dll", "MZ junk"));
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("bad.dll': cannot load it: Bad EXE format for the file (error 193): not a 64-bit DLL "
+                      "(a 32-bit server needs a 32-bit comstress), or no DLL at all");
+    ck_assert_msg(strstr(res.out, "%1") == NULL, "an insert left in:\n%s", res.out);
+    ck_assert_int_eq(error_lines(), 1);
+    cs_comstress("list classes --dll C:\\windows\\system32\\ole32.dll", &res);   /* no type library */
+    ck_assert_exit(CS_EXIT_TARGET);
+    ck_assert_out_has("ole32.dll': no type library names its classes (the type library cannot be loaded "
+                      "(TYPE_E_CANTLOADLIBRARY), 0x80029c4a)");
+    snprintf(args, sizeof(args), "run --script \"%s\" --iterations 100", dir);   /* a directory */
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("': is a directory, not a file");
+    ck_assert_msg(strstr(res.out, "Permission denied") == NULL, "errno's words for a directory:\n%s", res.out);
+}
+END_TEST
+
+/* A --trace-module that never loads is said, not silently empty. */
+START_TEST(a_trace_module_that_never_loaded_is_noted)
+{
+    const char *dir = cs_temp_dir("hard-trace-module");
+    char args[CS_PATH_LEN + 200];
+
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --iterations 300 --fail-on none --trace-module notloaded.dll "
+             "--out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_out_has("note: --trace-module notloaded.dll never loaded during the run: nothing of it was traced");
+    snprintf(args, sizeof(args), "run --call \"Add(1)\" --iterations 300 --fail-on none --trace-module oleaut32.dll "
+             "--out \"%s\"", dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_OK);
+    ck_assert_msg(strstr(res.out, "never loaded") == NULL, "a loaded module noted:\n%s", res.out);
+}
+END_TEST
+
 START_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call)
 {
     const char *dir = cs_temp_dir("hard-sink-crash");
@@ -388,6 +470,9 @@ int main(void)
         CS_TEST(a_run_that_dies_leaves_no_older_passing_report_behind),
         CS_TEST(a_report_that_cannot_be_written_fails_the_run_in_every_file),
         CS_TEST(an_output_path_past_260_characters_is_used_whole),
+        CS_TEST(a_dll_path_past_260_characters_is_used_whole),
+        CS_TEST(a_dll_of_the_wrong_kind_is_said_in_words),
+        CS_TEST(a_trace_module_that_never_loaded_is_noted),
         CS_TEST(a_crash_on_the_sinks_thread_is_a_crash_not_a_failed_call),
         CS_TEST(report_exits_like_the_run_on_the_same_verdicts),
         CS_TEST(the_console_says_what_is_not_clean_and_the_table),

@@ -82,7 +82,8 @@ START_TEST(a_malformed_script_line_is_refused_before_anything_is_created)
 }
 END_TEST
 
-/* A file that is not there, not UTF-8, or holds only comments. */
+/* A file that is not there, a directory, not UTF-8, or holds only
+ * comments. */
 START_TEST(a_script_that_cannot_be_used_is_refused_with_one_line)
 {
     const char *dir = cs_temp_dir("obj-bad-files");
@@ -93,6 +94,10 @@ START_TEST(a_script_that_cannot_be_used_is_refused_with_one_line)
     cs_comstress(args, &res);
     ck_assert_exit(CS_EXIT_USAGE);
     ck_assert_out_has("missing.txt': cannot read it (No such file or directory)");
+    snprintf(args, sizeof(args), "run --script \"%s\" --out \"%s\\o\"", dir, dir);
+    cs_comstress(args, &res);
+    ck_assert_exit(CS_EXIT_USAGE);
+    ck_assert_out_has("': is a directory, not a file");
     snprintf(args, sizeof(args), "run --script \"%s\" --out \"%s\\o\"",
              write_script(dir, "latin1.txt", "Echo('caf\xe9')\n"), dir);
     cs_comstress(args, &res);

@@ -122,6 +122,35 @@ START_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare)
 }
 END_TEST
 
+/* A server that crashes inside DllGetClassObject, loaded with --dll: exit
+ * 8 and one line naming the DLL and the exception, for run and for list
+ * members (not Wine's debugger, not exit 5). */
+START_TEST(a_crash_in_dllgetclassobject_is_exit_8_naming_the_dll)
+{
+    static const char want[] = "renamed_server.dll': crashed in its DllGetClassObject: 0xc0000005 access "
+                               "violation\n";
+    const char *dir = cs_temp_dir("obj-dll-crash");
+    const char *dll = server_copy(dir);
+    char args[2048];
+
+    SetEnvironmentVariableA("COMSTRESS_FAULT", "crash-getclassobject");
+    snprintf(args, sizeof(args), "run --dll \"%s\" --target StressTarget --call \"Add(1)\" --iterations 100 "
+             "--out \"%s\\out\"", dll, dir);
+    cs_comstress(args, &res);
+    SetEnvironmentVariableA("COMSTRESS_FAULT", NULL);
+    ck_assert_exit(CS_EXIT_CRASH);
+    ck_assert_out_has("comstress: --dll '");
+    ck_assert_out_has(want);
+    ck_assert_int_eq(error_lines(), 1);
+    SetEnvironmentVariableA("COMSTRESS_FAULT", "crash-getclassobject");
+    snprintf(args, sizeof(args), "list members --dll \"%s\" --target StressTarget", dll);
+    cs_comstress(args, &res);
+    SetEnvironmentVariableA("COMSTRESS_FAULT", NULL);
+    ck_assert_exit(CS_EXIT_CRASH);
+    ck_assert_out_has(want);
+}
+END_TEST
+
 /* --dll: the copy's own class factory makes the objects (its probe counts
  * them: a fault selected in the copy is caught; --trace traces the copy),
  * and the unload proof frees our reference once DllCanUnloadNow agrees. */
@@ -367,6 +396,7 @@ int main(void)
         CS_TEST(fail_on_leaves_a_category_out_of_the_exit_code_and_junit),
         CS_TEST(fail_on_leaves_leak_verdicts_out_in_run_and_compare),
         CS_TEST(report_judges_a_run_under_the_gate_it_is_given_both_ways),
+        CS_TEST(a_crash_in_dllgetclassobject_is_exit_8_naming_the_dll),
         CS_TEST(a_dll_is_stressed_through_its_own_class_factory_and_unloads),
         CS_TEST(a_dll_class_must_be_named_when_there_are_several),
         CS_TEST(list_classes_names_the_creatable_classes_of_a_dll),

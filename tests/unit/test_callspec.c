@@ -135,6 +135,10 @@ START_TEST(bad_text_names_the_column)
     bad("F(@)", "F(@): expected a reference name after '@' at column 4");
     bad("F(abc)", "F(abc): unknown word 'abc' (strings need quotes) at column 3");
     bad("Add(1) x", "Add(1) x: unexpected 'x' at column 8");
+    /* said whole: a UTF-8 character never cut in half, a control byte by its value */
+    bad("Add(1) \xc3\xa9", "Add(1) \xc3\xa9: unexpected '\xc3\xa9' at column 8");
+    bad("Add(1) \x01", "Add(1) \\x01: unexpected byte 0x01 at column 8");
+    bad("Add(1) \xff", "Add(1) \\xFF: unexpected byte 0xFF at column 8");
     bad("Value=", "Value=: expected an argument at column 7");
     bad("F(1e)", "F(1e): malformed number at column 3");
     bad("F(1.2.3)", "F(1.2.3): malformed number at column 3");

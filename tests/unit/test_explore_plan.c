@@ -344,7 +344,7 @@ START_TEST(explore_options_have_their_defaults_and_bounds)
     ck_assert_str_eq(o.explore.out_dir, "comstress-explore");
     ck_assert_uint_eq(o.fail_on, CS_FAIL_DEFAULT);
     ck_int_eq(cs_options_parse(4, deep, &o, buf, sizeof(buf)), CS_EXIT_USAGE);
-    ck_assert_str_eq(buf, "--depth: '5' is not a depth from 0 to 4");
+    ck_assert_str_eq(buf, "--depth: '5' is too large: a depth from 0 to 4");
     ck_int_eq(cs_options_parse(4, fast, &o, buf, sizeof(buf)), CS_EXIT_USAGE);
     ck_assert_str_eq(buf, "--iterations: '19' is not a whole number from 20 to 100000000");
     ck_int_eq(cs_options_parse(4, other, &o, buf, sizeof(buf)), CS_EXIT_USAGE);

@@ -88,7 +88,7 @@ START_TEST(bad_inputs)
     bad(parse("run", "--iterations", "-5", NULL), "'-5'");
     bad(parse("run", "--iterations", "0", NULL), "'0'");
     bad(parse("run", "--iterations", "12x", NULL), "'12x'");
-    bad(parse("run", "--iterations", "99999999999999999999999", NULL), "is not a positive");
+    bad(parse("run", "--iterations", "99999999999999999999999", NULL), "is too large: a positive whole number");
     bad(parse("run", "--cache", "lru", NULL), "unknown policy 'lru'");
     bad(parse("run", "--threads", "0", NULL), "--threads");
     bad(parse("run", "--apartment", "both", NULL), "'both' is not sta or mta");
@@ -195,9 +195,12 @@ static const struct refused { const char *words[6]; const char *says; } refused[
     { { "run", "--fault", ":5" }, "':5' has no fault name" },
     { { "run", "--fault", "Leak Bytes" }, "'Leak Bytes' is not a fault name" },
     { { "run", "--fault", "leak-bytes:99999999999" }, "is not a whole number from 1 to 2147483647" },
+    { { "run", "--iterations", "99999999999999999999" }, "--iterations: '99999999999999999999' is too large: a "
+      "positive whole number" },
+    { { "run", "--threads", "65" }, "--threads: '65' is too large: a number from 1 to 64" },
     { { "run", "--fault", "crash-call:0" }, "--fault: parameter '0' of crash-call is not a whole number from 1 to "
       "2147483647 (leave it out for the fault's default)" },
-    { { "run", "--timeout", "4294968" }, "--timeout: '4294968' is not a whole number of seconds from 1 to 4294967" },
+    { { "run", "--timeout", "4294968" }, "--timeout: '4294968' is too large: a whole number of seconds from 1 to 4294967" },
     { { "run", "--cycles", "5" }, "unknown option '--cycles' for run (it belongs to child" },
     { { "suite", "--iterations", "5" }, "unknown option '--iterations' for suite (it belongs to run" },
     { { "child", "tls-unload", "--call", "Add(1)" }, "unknown option '--call' for child" },
