@@ -25,9 +25,11 @@ static const char style[] =
     ".inconclusive{color:#666}tr.verdicts td{font-size:90%;border-top:none}"
     "span.v{white-space:nowrap;margin-right:1.5em;display:inline-block}"
     "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}"
-    "p.status{font-size:120%;padding:8px;border-left:6px solid #b00;background:#fbeaea}"
-    "p.status.ok{border-color:#070;background:#eaf6ea}"
+    "p.status{font-size:120%;padding:8px;border-left:6px solid #999;background:#f4f4f4}"
+    "p.status.fail{border-color:#b00;background:#fbeaea}p.status.pass{border-color:#070;background:#eaf6ea}"
+    "p.lead{font-size:110%}.apart{color:#666}"
     "div.finding{border:1px solid #ddd;border-left:6px solid #b00;padding:4px 12px;margin:8px 0}"
+    "div.finding.apart{border-left-color:#999;color:#555}"
     "div.finding h3{margin:6px 0;font-size:105%}div.finding dl{margin:4px 0}"
     "div.finding dt{font-weight:bold;float:left;width:11em;clear:left}div.finding dd{margin-left:11em}"
     "p.same{color:#444}svg{width:100%;height:auto}body{max-width:1240px}";
@@ -60,60 +62,116 @@ static void td_figure(FILE *f, double v, int whole)
             whole ? cs_format_count(v, buf, sizeof(buf)) : cs_format_figure(v, buf, sizeof(buf)));
 }
 
-/* The findings first: one line of status, then one box per finding with
- * what leaks, how much, where it was allocated, which call, and what
- * usually fixes it. A set of runs without findings says so in one line. */
+/* A <dt>/<dd> pair with escaped text, when text is not NULL or "". */
+static void card_row(FILE *f, const char *term, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    fprintf(f, "<dt>%s</dt><dd>", term);
+    cs_put_xml(f, text);
+    fputs("</dd>", f);
+}
+
+/* One box per finding: the cause or what leaks, then what usually fixes
+ * it, then why it does not count (when it does not), how much, where it
+ * was allocated and which call. A finding that does not gate is grey. */
+static void write_card(FILE *f, const cs_finding *x)
+{
+    fputs(x->gates ? "<div class=\"finding\"><h3>" : "<div class=\"finding apart\"><h3>", f);
+    cs_put_xml(f, x->run->name);
+    fputs(": ", f);
+    cs_put_xml(f, x->what);
+    fputs("</h3><dl>", f);
+    card_row(f, "what usually fixes it", x->advice);
+    card_row(f, "not counted", x->why_not);
+    card_row(f, "per iteration", x->amount);
+    card_row(f, "allocated in", x->where);
+    card_row(f, "call", x->call);
+    fputs("</dl></div>\n", f);
+}
+
+/* The banner, as the exit code says it: fail, with what fails each run
+ * (the judge's reasons), or pass, with how many findings do not count. */
+static void write_banner(FILE *f, const cs_run *const *runs, size_t m, size_t apart)
+{
+    cs_judgement j;
+    size_t i, k, failing = 0;
+
+    for (i = 0; i < m; i++)
+        failing += cs_judge(runs[i], runs[i]->fail_on, &j) != 0;
+    if (!failing) {
+        if (apart)
+            fprintf(f, "<p class=\"status pass\"><b>pass</b>: %s its --fail-on gate; %zu finding%s that do%s "
+                    "not count under it %s shown apart below.</p>\n", m == 1 ? "the run passes" : "every run passes",
+                    apart, apart == 1 ? "" : "s", apart == 1 ? "es" : "", apart == 1 ? "is" : "are");
+        else
+            fprintf(f, "<p class=\"status pass\"><b>pass</b>: no findings: %s passed its leak verdicts and "
+                    "release checks.</p>\n", m == 1 ? "the run" : "every run");
+        return;
+    }
+    fprintf(f, "<p class=\"status fail\"><b>fail</b>: %zu of %zu run%s fail%s under %s --fail-on gate.", failing, m,
+            m == 1 ? "" : "s", failing == 1 ? "s" : "", failing == 1 ? "its" : "their");
+    for (i = 0; i < m; i++) {
+        if (!cs_judge(runs[i], runs[i]->fail_on, &j))
+            continue;
+        fputs(" <b>", f);
+        cs_put_xml(f, runs[i]->name);
+        fputs("</b>: ", f);
+        for (k = 0; k < j.nreasons && k < CS_JUDGE_REASONS; k++) {
+            fputs(k ? "; " : "", f);
+            cs_put_xml(f, j.reasons[k]);
+        }
+        if (j.nreasons > CS_JUDGE_REASONS)
+            fprintf(f, "; and %zu more", j.nreasons - CS_JUDGE_REASONS);
+        fputs(".", f);
+    }
+    fputs("</p>\n", f);
+}
+
+/* Is this set of runs a compare (every run named compare/...)? */
+static int is_compare(const cs_run *const *runs, size_t m)
+{
+    size_t i;
+
+    for (i = 0; i < m; i++)
+        if (!runs[i]->name || strncmp(runs[i]->name, "compare/", 8))
+            return 0;
+    return m > 0;
+}
+
+/* The findings first: a compare's one sentence, the banner, then one box
+ * per finding that fails its run, then those that do not count, apart
+ * and grey, each saying why. */
 static void write_findings(FILE *f, const cs_chart_run *runs, size_t n)
 {
     static cs_finding found[CS_MAX_REPORT_FINDINGS];
     const cs_run *flat[CS_MAX_REPORT_RUNS] = { 0 };
-    size_t i, total, shown, bad, m = n < CS_MAX_REPORT_RUNS ? n : CS_MAX_REPORT_RUNS;
+    char sentence[2048];
+    size_t i, total, shown, gating = 0, m = n < CS_MAX_REPORT_RUNS ? n : CS_MAX_REPORT_RUNS;
 
     for (i = 0; i < m; i++)
         flat[i] = runs[i].run;
+    if (is_compare(flat, m)) {
+        fputs("<p class=\"lead\">", f);
+        cs_put_xml(f, cs_findings_compare_sentence(flat, m, sentence, sizeof(sentence)));
+        fputs("</p>\n", f);
+    }
     total = cs_findings_collect(flat, m, found, CS_MAX_REPORT_FINDINGS);
-    if (!total) {
-        fprintf(f, "<p class=\"status ok\">No findings: %s passed its leak verdicts and release checks.</p>\n",
-                m == 1 ? "the run" : "every run");
-        return;
-    }
     shown = total < CS_MAX_REPORT_FINDINGS ? total : CS_MAX_REPORT_FINDINGS;
-    for (i = 0, bad = 0; i < m; i++) {
-        size_t k;
-        for (k = 0; k < shown && found[k].run != flat[i]; k++)
-            ;
-        bad += k < shown;
-    }
-    fprintf(f, "<p class=\"status\">%zu finding%s in %zu of %zu run%s: what leaks first, then the "
-            "summary and the charts.</p>\n<h2>Findings</h2>\n", total, total == 1 ? "" : "s", bad, m,
-            m == 1 ? "" : "s");
-    for (i = 0; i < shown; i++) {
-        const cs_finding *x = &found[i];
-
-        fputs("<div class=\"finding\"><h3>", f);
-        cs_put_xml(f, x->run->name);
-        fputs(": ", f);
-        cs_put_xml(f, x->what);
-        fputs("</h3><dl>", f);
-        if (x->amount[0]) {
-            fputs("<dt>per iteration</dt><dd>", f);
-            cs_put_xml(f, x->amount);
-            fputs("</dd>", f);
-        }
-        if (x->where) {
-            fputs("<dt>allocated in</dt><dd>", f);
-            cs_put_xml(f, x->where);
-            fputs("</dd>", f);
-        }
-        if (x->call) {
-            fputs("<dt>call</dt><dd>", f);
-            cs_put_xml(f, x->call);
-            fputs("</dd>", f);
-        }
-        fputs("<dt>what usually fixes it</dt><dd>", f);
-        cs_put_xml(f, x->advice);
-        fputs("</dd></dl></div>\n", f);
-    }
+    for (i = 0; i < shown; i++)
+        gating += found[i].gates != 0;
+    write_banner(f, flat, m, shown - gating);
+    if (gating)
+        fputs("<h2>Findings</h2>\n", f);
+    for (i = 0; i < shown; i++)
+        if (found[i].gates)
+            write_card(f, &found[i]);
+    if (shown > gating)
+        fputs("<h2>Not counted</h2>\n<p class=\"apart\">Findings that do not fail their run under its "
+              "--fail-on gate, each with why:</p>\n", f);
+    for (i = 0; i < shown; i++)
+        if (!found[i].gates)
+            write_card(f, &found[i]);
     if (shown < total)
         fprintf(f, "<p>%zu more findings: see the release checks and run.json.</p>\n", total - shown);
 }
@@ -132,10 +190,15 @@ static int same_text(const cs_chart_run *runs, size_t n, size_t offset)
     return 1;
 }
 
-/* The verdicts of r that are not clean, then how many are. */
+/* The verdicts of r that are not clean, then how many are: a leak that
+ * does not gate under the run's gate is grey, with why. */
 static void verdict_row(FILE *f, const cs_run *r, int columns)
 {
     size_t i, clean = 0;
+    cs_judgement j;
+    const char *why;
+
+    cs_judge(r, r->fail_on, &j);
 
     fprintf(f, "<tr class=\"verdicts\"><td colspan=\"%d\">", columns);
     for (i = 0; i < r->nverdicts && i < CS_M_COUNT; i++) {
@@ -146,11 +209,13 @@ static void verdict_row(FILE *f, const cs_run *r, int columns)
             clean++;
             continue;
         }
-        fprintf(f, "<span class=\"v\">%s: <span class=\"%s\">%s</span> %s %s/iteration [%s, %s]</span>\n",
-                cs_metric_name(v->metric), cs_verdict_name(v->kind),
+        why = cs_judge_verdict_why(&j, i);
+        fprintf(f, "<span class=\"v\">%s: <span class=\"%s\">%s</span> %s %s/iteration [%s, %s]",
+                cs_metric_name(v->metric), why ? "apart" : cs_verdict_name(v->kind),
                 cs_verdict_name(v->kind), cs_format_figure(v->per_iteration, a, sizeof(a)),
                 cs_metric_unit(v->metric), cs_format_figure(v->ci_low, b, sizeof(b)),
                 cs_format_figure(v->ci_high, c, sizeof(c)));
+        fprintf(f, "%s%s%s</span>\n", why ? " (not gating: " : "", why ? why : "", why ? ")" : "");
     }
     fprintf(f, "<span class=\"v clean\">%zu metric%s clean</span></td></tr>\n", clean, clean == 1 ? "" : "s");
 }

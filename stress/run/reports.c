@@ -13,6 +13,7 @@
 #include "stats.h"
 #include "options.h"
 #include "judge.h"
+#include "findings.h"
 #include "release_rules.h"
 #include "callspec.h"
 
@@ -68,12 +69,28 @@ static void print_want(const cs_run *r, const cs_verdict *v, int *explained)
     printf("\n");
 }
 
+/* What the console says after a leak verdict that does not gate (as the
+ * judge j has it), "" for one that gates or is no leak: a metric that
+ * does not gate is never a bare "leak". */
+static const char *not_gating(const cs_judgement *j, size_t i)
+{
+    if (i >= CS_M_COUNT)
+        return "";
+    if (j->verdict[i] == CS_G_PAGE_GRANULAR)
+        return " (not gating: page-granular, --fail-on leak-any gates it)";
+    if (j->verdict[i] == CS_G_LEFT_OUT)
+        return " (left out by --fail-on)";
+    return "";
+}
+
 void cs_reports_print_verdicts(const cs_run *r, int verbose)
 {
     char a[48], b[40], c[40];
     size_t i, clean = 0;
     int explained = 0;
+    cs_judgement j;
 
+    cs_judge(r, r->fail_on, &j);
     for (i = 0; i < r->nverdicts; i++) {
         const cs_verdict *v = &r->verdicts[i];
 
@@ -82,13 +99,13 @@ void cs_reports_print_verdicts(const cs_run *r, int verbose)
             continue;
         }
         if (isnan(v->per_iteration))
-            printf("  %-18s %-12s (not enough samples after the warm-up)\n", cs_metric_name(v->metric),
-                   cs_verdict_name(v->kind));
+            printf("  %-18s %-12s (not enough samples after the warm-up)%s\n", cs_metric_name(v->metric),
+                   cs_verdict_name(v->kind), not_gating(&j, i));
         else
-            printf("  %-18s %-12s %10s %s/iteration  [%s, %s]\n", cs_metric_name(v->metric),
+            printf("  %-18s %-12s %10s %s/iteration  [%s, %s]%s\n", cs_metric_name(v->metric),
                    cs_verdict_name(v->kind), signed_figure(v->per_iteration, a, sizeof(a)),
                    cs_metric_unit(v->metric), cs_format_figure(v->ci_low, b, sizeof(b)),
-                   cs_format_figure(v->ci_high, c, sizeof(c)));
+                   cs_format_figure(v->ci_high, c, sizeof(c)), not_gating(&j, i));
         print_want(r, v, &explained);
     }
     if (clean)
@@ -229,23 +246,34 @@ void cs_reports_print_run(const cs_run *r, int verbose, const cs_script *sc, con
     cs_reports_print_findings(r);
 }
 
-/* The compare table: one row per policy. */
+/* The compare table: one row per policy, a heap leak that does not gate
+ * marked so; then the sentence report.html opens with (which policy
+ * leaks, how much per object, why, and that the others are clean). */
 void cs_reports_print_compare(const cs_run *runs, size_t n)
 {
+    const cs_run *flat[64];
+    char sentence[2048];
     size_t i;
 
     printf("\n%-19s %10s %9s %13s %9s %11s %12s  %s\n", "policy", "iterations", "binds",
            "GetIDsOfNames", "entries", "calls/s", "heap B/iter", "heap verdict");
     for (i = 0; i < n; i++) {
         const cs_run *r = &runs[i];
-        const char *verdict = "-";
+        const char *verdict = "-", *note = "";
+        cs_judgement j;
         size_t k;
 
-        for (k = 0; k < r->nverdicts; k++)
-            if (r->verdicts[k].metric == CS_M_HEAP_BYTES)
+        cs_judge(r, r->fail_on, &j);
+        for (k = 0; k < r->nverdicts && k < CS_M_COUNT; k++)
+            if (r->verdicts[k].metric == CS_M_HEAP_BYTES) {
                 verdict = cs_verdict_name(r->verdicts[k].kind);
-        printf("%-19s %10lld %9lld %13lld %9lld %11.0f %12.1f  %s%s\n", r->cache, r->iterations,
+                note = not_gating(&j, k);
+            }
+        printf("%-19s %10lld %9lld %13lld %9lld %11.0f %12.1f  %s%s%s\n", r->cache, r->iterations,
                r->binds, r->getidsofnames_calls, r->cache_entries_end, r->calls_per_second,
-               r->heap_bytes_per_iteration, verdict, r->error ? "  (error)" : "");
+               r->heap_bytes_per_iteration, verdict, note, r->error ? "  (error)" : "");
     }
+    for (i = 0; i < n && i < 64; i++)
+        flat[i] = &runs[i];
+    printf("%s\n", cs_findings_compare_sentence(flat, i, sentence, sizeof(sentence)));
 }

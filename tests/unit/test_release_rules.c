@@ -68,7 +68,7 @@ END_TEST
 /* Each class of finding gets the advice of its class: release lines by
  * their prefix (the longer "BSTR/CoTaskMem leak" before "BSTR leak"),
  * leaking metrics by name, the cache's by policy, memory by whether the
- * run was traced. */
+ * run was traced and has sites that leak (-1 untraced, 0 none, 1 some). */
 START_TEST(each_finding_gets_the_advice_of_its_class)
 {
     static const struct { const char *line, *policy; int traced; const char *says; } cases[] = {
@@ -89,12 +89,13 @@ START_TEST(each_finding_gets_the_advice_of_its_class)
         { "hung", "type", 0, "a deadlock or an endless wait" },
         { "interrupted", "type", 0, "stopped before its end" },
         { "threads", "type", 0, "threads started and never ended" },
-        { "cache_entries", "instance-unbounded", 0, "per-instance binding" },
-        { "cache_bytes", "type", 0, "the binding cache grows with the objects" },
-        { "cache_bytes", NULL, 0, "the binding cache grows with the objects" },
-        { "heap_bytes", "type", 0, "run again with --trace" },
+        { "cache_entries", "instance-unbounded", 0, "or bound it (instance policy)" },
+        { "cache_bytes", "type", 0, "key the binding cache on type identity" },
+        { "cache_bytes", NULL, 0, "key the binding cache on type identity" },
+        { "heap_bytes", "type", -1, "run again with --trace" },
+        { "heap_bytes", "type", 0, "the trace found no allocation site" },
         { "working_set_bytes", "type", 1, "the allocation findings name the site" },
-        { "pagefile_bytes", "type", 0, "run again with --trace" },
+        { "pagefile_bytes", "type", -1, "run again with --trace" },
         { "sink leak: something", "type", 0, "see the release checks below" },
     };
     size_t i;
@@ -147,7 +148,7 @@ START_TEST(findings_are_collected_run_by_run_and_counted_past_the_room)
     ck_assert_str_eq(out[0].what, "crashed: access violation in Add(1)");
     ck_assert_ptr_eq(out[0].run, &a);
     ck_assert_str_eq(out[1].what, "heap_bytes grows: leak");
-    ck_assert_str_eq(out[1].amount, "+24.00 bytes per iteration (95% interval 0.00 to 0.00)");
+    ck_assert_str_eq(out[1].amount, "+24.00 bytes (95% interval 0.00 to 0.00)");
     ck_assert_str_eq(out[2].what, "working_set_bytes grows: leak (standing in for the heap, whose walks the "
                      "sampler spaced out: --heap-walk every for the heap's own figure)");
     ck_int_eq(cs_findings_collect(runs + 1, 1, out, 3), 1);

@@ -12,6 +12,7 @@
 #include "report_html.h"
 #include "report_junit.h"
 #include "options.h"
+#include "findings.h"
 
 #define NS 121   /* samples per run: 0..12,000 iterations, every 100 */
 
@@ -464,11 +465,12 @@ START_TEST(html_puts_the_findings_first_naming_the_leaking_policy)
     memory = strstr(html, "<h2>Memory</h2>");
     ck_assert_msg(findings && summary && memory, "a section is missing");
     ck_assert_msg(findings < summary && summary < memory, "findings must come before the table and charts");
-    ck_assert_msg(strstr(findings, "heap_bytes grows: leak") && strstr(findings, "heap_bytes grows: leak") < summary,
+    ck_assert_msg(strstr(findings, "heap_bytes and working_set_bytes grow together: leak")
+                  && strstr(findings, "heap_bytes and working_set_bytes grow together: leak") < summary,
                   "the heap leak is not among the findings");
     /* the leaking run is the instance-unbounded one, named in its finding */
     ck_assert_msg(strstr(findings, "what usually fixes it") != NULL, "no advice");
-    ck_assert_msg(strstr(html, "class=\"status\">") != NULL, "no status line");
+    ck_assert_msg(strstr(html, "class=\"status fail\"><b>fail</b>: 1 of 2 runs fails") != NULL, "no status line");
     free(html);
     /* a run without findings says so in one line at the top */
     make_model();
@@ -478,7 +480,8 @@ START_TEST(html_puts_the_findings_first_naming_the_leaking_policy)
     ck_assert_int_eq(cs_html_write_path("reports-nofindings.html", &ctx, charts, 2, err, sizeof(err)), 0);
     html = cs_read_file("reports-nofindings.html");
     ck_assert_ptr_nonnull(html);
-    ck_assert_msg(strstr(html, "No findings: every run passed") != NULL, "no all-clear line");
+    ck_assert_msg(strstr(html, "<p class=\"status pass\"><b>pass</b>: no findings: every run passed") != NULL,
+                  "no all-clear line");
     ck_assert_ptr_null(strstr(html, "<h2>Findings</h2>"));
     free(html);
 }
@@ -489,6 +492,7 @@ START_TEST(html_is_escaped_and_offline)
     char err[256], *html;
 
     make_model();
+    runs[0].fail_on = runs[1].fail_on = CS_FAIL_DEFAULT;
     ck_assert_int_eq(cs_html_write_path("reports-report.html", &ctx, charts, 2, err, sizeof(err)), 0);
     html = cs_read_file("reports-report.html");
     ck_assert_ptr_nonnull(html);
@@ -504,6 +508,225 @@ START_TEST(html_is_escaped_and_offline)
     ck_assert_uint_eq(count(html, "http"), 1);
     ck_assert(!strstr(html, "src=\"") && !strstr(html, "href=\"") && !strstr(html, "@import"));
     free(html);
+}
+END_TEST
+
+/* A leak verdict of metric m, per iteration v (interval v +- 0.1). */
+static cs_verdict leak_of(cs_metric m, double v)
+{
+    cs_verdict x;
+
+    memset(&x, 0, sizeof(x));
+    x.metric = m;
+    x.kind = CS_V_LEAK;
+    x.per_iteration = v;
+    x.ci_low = v - 0.1;
+    x.ci_high = v + 0.1;
+    x.samples = 20;
+    return x;
+}
+
+/* A clean verdict of metric m. */
+static cs_verdict clean_of(cs_metric m)
+{
+    cs_verdict x = leak_of(m, 0);
+
+    x.kind = CS_V_CLEAN;
+    return x;
+}
+
+/* A run of policy cache under the default gate, with no verdict yet. */
+static void plain_run(cs_run *r, const char *name, const char *cache)
+{
+    memset(r, 0, sizeof(*r));
+    r->name = name;
+    r->target = "ComStress.Target";
+    r->calls = "Add(1)";
+    r->cache = cache;
+    r->iterations = 2000;
+    r->live_objects_end = -1;
+    r->server_locks_end = -1;
+    r->fail_on = CS_FAIL_DEFAULT;
+}
+
+/* Writes report.html of runs[0..n) (no samples) and reads it back. */
+static char *html_of(cs_run *rs, size_t n, const char *path)
+{
+    cs_chart_run c[4];
+    char err[256];
+    size_t i;
+
+    memset(c, 0, sizeof(c));
+    for (i = 0; i < n; i++)
+        c[i].run = &rs[i];
+    ck_assert_int_eq(cs_html_write_path(path, &ctx, c, n, err, sizeof(err)), 0);
+    return cs_read_file(path);
+}
+
+START_TEST(html_clean_run_with_only_a_page_granular_leak_reads_as_passing)
+{
+    cs_run r;
+    char *html, *apart;
+
+    make_model();
+    plain_run(&r, "run", "type");
+    r.verdicts[0] = clean_of(CS_M_HEAP_BYTES);
+    r.verdicts[1] = clean_of(CS_M_HEAP_BLOCKS);
+    r.verdicts[2] = leak_of(CS_M_WORKING_SET, 80);
+    r.nverdicts = 3;
+    html = html_of(&r, 1, "reports-pass.html");
+    ck_assert_ptr_nonnull(html);
+    ck_assert_msg(strstr(html, "<p class=\"status pass\"><b>pass</b>: the run passes its --fail-on gate; 1 finding "
+                          "that does not count under it is shown apart below.</p>") != NULL, "no pass banner:\n%.3000s", html);
+    ck_assert_msg(!strstr(html, "class=\"status fail\"") && !strstr(html, "class=\"leak\"")
+                  && !strstr(html, "<div class=\"finding\">") && !strstr(html, "<h2>Findings</h2>"),
+                  "red in a passing page:\n%.3000s", html);
+    apart = strstr(html, "<h2>Not counted</h2>");
+    ck_assert_msg(apart != NULL, "the working set is not shown apart");
+    ck_assert(strstr(apart, "<div class=\"finding apart\"><h3>run: working_set_bytes grows: leak</h3>"));
+    ck_assert(strstr(apart, "<dt>what usually fixes it</dt><dd>memory that grows in whole pages while the heap does "
+                            "not: pages mapped outside the heaps (a file mapping, thread stacks, an allocator&#39;s "
+                            "reserve); a trace follows heap allocations and has no site to name for it</dd>"
+                            "<dt>not counted</dt><dd>page-granular: gates only with --fail-on leak-any</dd>"));
+    ck_assert_msg(!strstr(html, "--trace"), "advice to trace a growth no trace can name");
+    ck_assert(strstr(html, "working_set_bytes: <span class=\"apart\">leak</span> 80.00 bytes/iteration [79.90, 80.10]"
+                           " (not gating: page-granular: gates only with --fail-on leak-any)</span>"));
+    free(html);
+    /* a heap leak left out by --fail-on: still a pass, grey, saying why */
+    r.verdicts[0] = leak_of(CS_M_HEAP_BYTES, 24);
+    r.fail_on = CS_FAIL_RELEASE;
+    html = html_of(&r, 1, "reports-pass-left-out.html");
+    ck_assert_ptr_nonnull(html);
+    ck_assert_msg(strstr(html, "<p class=\"status pass\"><b>pass</b>: the run passes its --fail-on gate; 1 finding "
+                          "that does not count under it is shown apart below.</p>") != NULL, "no pass banner:\n%.3000s", html);
+    ck_assert_msg(!strstr(html, "class=\"status fail\"") && !strstr(html, "class=\"leak\"")
+                  && !strstr(html, "<div class=\"finding\">"), "red in a passing page:\n%.3000s", html);
+    ck_assert(strstr(html, "<div class=\"finding apart\"><h3>run: heap_bytes and working_set_bytes grow together: "
+                           "leak</h3><dl><dt>what usually "
+                           "fixes it</dt><dd>memory that grows with the iterations: run again with --trace to name "
+                           "the allocation site and the call</dd><dt>not counted</dt><dd>left out by --fail-on</dd>"));
+    free(html);
+    /* the same page under leak-any fails, in red, saying why */
+    r.verdicts[0] = clean_of(CS_M_HEAP_BYTES);
+    r.fail_on = CS_FAIL_DEFAULT | CS_FAIL_LEAK_ANY;
+    html = html_of(&r, 1, "reports-pass-any.html");
+    ck_assert_ptr_nonnull(html);
+    ck_assert_msg(strstr(html, "<p class=\"status fail\"><b>fail</b>: 1 of 1 run fails under its --fail-on gate. "
+                          "<b>run</b>: working_set_bytes grows: leak, +80.00 bytes per iteration.</p>") != NULL,
+                  "no fail banner:\n%.3000s", html);
+    ck_assert(strstr(html, "<div class=\"finding\"><h3>run: working_set_bytes grows: leak</h3>"));
+    ck_assert(strstr(html, "working_set_bytes: <span class=\"leak\">leak</span> 80.00"));
+    free(html);
+}
+END_TEST
+
+/* The four policies of a compare; instance-unbounded grows its heap and
+ * its binding cache by one rule per object. */
+static void compare_runs(cs_run *rs)
+{
+    static const char *const names[4][2] = {
+        { "compare/none", "none" }, { "compare/type", "type" },
+        { "compare/instance", "instance" }, { "compare/instance-unbounded", "instance-unbounded" },
+    };
+    size_t i;
+
+    for (i = 0; i < 4; i++) {
+        plain_run(&rs[i], names[i][0], names[i][1]);
+        rs[i].verdicts[0] = clean_of(CS_M_HEAP_BYTES);
+        rs[i].verdicts[1] = clean_of(CS_M_HEAP_BLOCKS);
+        rs[i].verdicts[2] = clean_of(CS_M_CACHE_ENTRIES);
+        rs[i].verdicts[3] = clean_of(CS_M_CACHE_BYTES);
+        rs[i].nverdicts = 4;
+    }
+    rs[3].verdicts[0] = leak_of(CS_M_HEAP_BYTES, 312);
+    rs[3].verdicts[1] = leak_of(CS_M_HEAP_BLOCKS, 3);
+    rs[3].verdicts[2] = leak_of(CS_M_CACHE_ENTRIES, 1);
+    rs[3].verdicts[3] = leak_of(CS_M_CACHE_BYTES, 96);
+    rs[3].verdicts[4] = leak_of(CS_M_WORKING_SET, 256);   /* the same growth, in pages */
+    rs[3].nverdicts = 5;
+}
+
+START_TEST(html_compare_opens_with_the_leaking_policy_and_one_card_per_cause)
+{
+    cs_run rs[4];
+    char *html, *card;
+
+    make_model();
+    compare_runs(rs);
+    html = html_of(rs, 4, "reports-compare.html");
+    ck_assert_ptr_nonnull(html);
+    ck_assert_msg(strstr(html, "<h1>comstress report</h1>\n<p class=\"lead\">Policy instance-unbounded leaks 312.00 "
+                          "bytes per object (heap_bytes per iteration): the binding cache keeps a rule per object "
+                          "(per-instance binding, never bounded); none, type and instance are clean.</p>") != NULL,
+                  "no first sentence:\n%.1500s", html);
+    ck_assert_uint_eq(count(html, "<div class=\"finding"), 1);
+    card = strstr(html, "<div class=\"finding\"><h3>compare/instance-unbounded: the binding cache keeps a rule per "
+                        "object: per-instance binding (policy instance-unbounded) rebinds every new object and never "
+                        "drops its rule: heap_bytes, heap_blocks, cache_entries, cache_bytes and working_set_bytes grow "
+                        "together: "
+                        "leak</h3><dl><dt>what usually fixes it</dt><dd>key the cache on type identity (type policy) "
+                        "or bound it (instance policy)</dd><dt>per iteration</dt><dd>+312.00 bytes (heap_bytes, 95% "
+                        "interval 311.90 to 312.10); +3.00 blocks (heap_blocks, 95% interval 2.90 to 3.10); +1.00 "
+                        "entries (cache_entries");
+    ck_assert_msg(card != NULL, "not one card for the heap and the cache:\n%.3000s", html);
+    ck_assert(strstr(card, "+256.00 bytes (working_set_bytes, 95% interval 255.90 to 256.10; not gating: "
+                           "page-granular: gates only with --fail-on leak-any)</dd>"));
+    ck_assert_msg(!strstr(html, "--trace") && !strstr(html, "allocation findings"), "advice to trace the cache");
+    ck_assert(strstr(html, "<p class=\"status fail\"><b>fail</b>: 1 of 4 runs fails under its --fail-on gate."));
+    free(html);
+    /* traced, with no allocation site: still no word of allocation findings */
+    rs[3].allocs = (const cs_alloc_site *)rs;
+    rs[3].nallocs = 0;
+    html = html_of(rs, 4, "reports-compare-traced.html");
+    ck_assert_ptr_nonnull(html);
+    ck_assert_msg(!strstr(html, "allocation findings"), "allocation findings named without any");
+    ck_assert(strstr(html, "<dt>allocated in</dt><dd>comstress&#39;s own binding cache, not the target: no site in "
+                           "the target to name (the cache is the finding)</dd>"));
+    free(html);
+    /* all clean */
+    compare_runs(rs);
+    rs[3].verdicts[0] = clean_of(CS_M_HEAP_BYTES);
+    rs[3].verdicts[1] = clean_of(CS_M_HEAP_BLOCKS);
+    rs[3].verdicts[2] = clean_of(CS_M_CACHE_ENTRIES);
+    rs[3].verdicts[3] = clean_of(CS_M_CACHE_BYTES);
+    rs[3].nverdicts = 4;
+    html = html_of(rs, 4, "reports-compare-clean.html");
+    ck_assert_ptr_nonnull(html);
+    ck_assert(strstr(html, "<p class=\"lead\">Every policy is clean: none, type, instance and instance-unbounded.</p>"));
+    ck_assert(strstr(html, "<p class=\"status pass\"><b>pass</b>: no findings: every run passed its leak verdicts "
+                           "and release checks.</p>"));
+    free(html);
+}
+END_TEST
+
+START_TEST(findings_advise_tracing_only_where_a_trace_can_name_a_site)
+{
+    static cs_alloc_site site;
+    cs_run r;
+    const cs_run *one = &r;
+    cs_finding f[4];
+
+    plain_run(&r, "run", "type");
+    r.verdicts[0] = leak_of(CS_M_HEAP_BYTES, 24);
+    r.verdicts[1] = leak_of(CS_M_HEAP_BLOCKS, 1);
+    r.nverdicts = 2;
+    ck_assert_uint_eq(cs_findings_collect(&one, 1, f, 4), 1);     /* one cause, two figures */
+    ck_assert_str_eq(f[0].what, "heap_bytes and heap_blocks grow together: leak");
+    ck_assert_int_eq(f[0].gates, 1);
+    ck_assert_str_eq(f[0].advice, "memory that grows with the iterations: run again with --trace to name the "
+                                  "allocation site and the call");
+    r.allocs = &site;                                             /* traced, no site */
+    ck_assert_uint_eq(cs_findings_collect(&one, 1, f, 4), 1);
+    ck_assert_str_eq(f[0].advice, "memory that grows with the iterations: the trace found no allocation site "
+                                  "that grows with them (the growth is outside the allocators it follows)");
+    site.cls = "leak";                                            /* traced, a site */
+    r.nallocs = 1;
+    ck_assert_uint_eq(cs_findings_collect(&one, 1, f, 4), 1);
+    ck_assert_str_eq(f[0].advice, "memory that grows with the iterations: the allocation findings name the site");
+    r.fail_on = CS_FAIL_RELEASE;                                  /* left out */
+    ck_assert_uint_eq(cs_findings_collect(&one, 1, f, 4), 1);
+    ck_assert_int_eq(f[0].gates, 0);
+    ck_assert_str_eq(f[0].why_not, "left out by --fail-on");
 }
 END_TEST
 
@@ -582,6 +805,9 @@ int main(void)
     tcase_add_test(docs, svg_is_escaped_and_complete);
     tcase_add_test(docs, html_is_escaped_and_offline);
     tcase_add_test(docs, html_puts_the_findings_first_naming_the_leaking_policy);
+    tcase_add_test(docs, html_clean_run_with_only_a_page_granular_leak_reads_as_passing);
+    tcase_add_test(docs, html_compare_opens_with_the_leaking_policy_and_one_card_per_cause);
+    tcase_add_test(docs, findings_advise_tracing_only_where_a_trace_can_name_a_site);
     tcase_add_test(docs, junit_has_case_per_run_and_metric);
     tcase_add_test(docs, junit_reports_errors_and_release);
     suite_add_tcase(s, json);
