@@ -1,0 +1,293 @@
+/*
+ * Suite "debuginfo_edges": the debug information reader's smallest parts
+ * (core/debuginfo/di_internal.h) on hand-made bytes: every DWARF form
+ * di_form_read knows, with the value it gives and the bytes it uses; the
+ * indexes into .debug_str_offsets and .debug_addr at and past their ends;
+ * the cursor's LEB128 numbers past 64 bits and cut short; a table that
+ * cannot grow.
+ */
+#include "cs_unit.h"
+#include "di_internal.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* .debug_str: "alpha" at 1, "beta" at 7; .debug_line_str: "gamma" at 1. */
+static const uint8_t str[] = "\0alpha\0beta";
+static const uint8_t line_str[] = "\0gamma";
+/* .debug_str_offsets: entries 0 and 1 (alpha, beta), then 2 stray bytes:
+ * entry 2 is cut short, entry 3 past the end. */
+static const uint8_t str_offsets[] = { 1, 0, 0, 0, 7, 0, 0, 0, 0xee, 0xee };
+/* .debug_addr: two addresses, then 4 stray bytes. */
+static const uint8_t addr[] = {
+    0x00, 0x10, 0x00, 0x80, 0x01, 0, 0, 0,
+    0x00, 0x20, 0x00, 0x80, 0x01, 0, 0, 0,
+    0xee, 0xee, 0xee, 0xee
+};
+
+static di_dwarf dwarf;
+static di_unitctx v5, v2, bare;
+
+static void setup(void)
+{
+    memset(&dwarf, 0, sizeof(dwarf));
+    dwarf.str.p = str;
+    dwarf.str.len = sizeof(str);
+    dwarf.line_str.p = line_str;
+    dwarf.line_str.len = sizeof(line_str);
+    dwarf.str_offsets.p = str_offsets;
+    dwarf.str_offsets.len = sizeof(str_offsets);
+    dwarf.addr.p = addr;
+    dwarf.addr.len = sizeof(addr);
+    v5 = (di_unitctx){ &dwarf, 5, 4, 8, 0x100, 0, 0, 0 };
+    v2 = (di_unitctx){ &dwarf, 2, 4, 8, 0x100, 0, 0, 0 };
+    bare = (di_unitctx){ NULL, 5, 4, 8, 0, 0, 0, 0 };
+}
+
+/* One form read: its bytes, what it gives, how many bytes it uses. */
+typedef struct form_case {
+    const char *what;
+    unsigned form;
+    uint8_t bytes[20];
+    size_t len;
+    int rc, cls;
+    uint64_t u;
+    const char *s;              /* NULL: the string is not checked */
+    size_t used;
+    int v2;                     /* read in the DWARF 2 unit */
+} form_case;
+
+#define B(...) { __VA_ARGS__ }, sizeof((uint8_t[]){ __VA_ARGS__ })
+
+static const form_case forms[] = {
+    { "string", 0x08, B('h', 'i', 0, 9), 0, DI_V_STR, 0, "hi", 3 },
+    { "strp", 0x0e, B(7, 0, 0, 0), 0, DI_V_STR, 0, "beta", 4 },
+    { "strp past the end", 0x0e, B(99, 0, 0, 0), 0, DI_V_STR, 0, "", 4 },
+    { "line_strp", 0x1f, B(1, 0, 0, 0), 0, DI_V_STR, 0, "gamma", 4 },
+    { "strx", 0x1a, B(1), 0, DI_V_STR, 0, "beta", 1 },
+    { "GNU_str_index", 0x1f02, B(0), 0, DI_V_STR, 0, "alpha", 1 },
+    { "strx1", 0x25, B(1), 0, DI_V_STR, 0, "beta", 1 },
+    { "strx2", 0x26, B(0, 0), 0, DI_V_STR, 0, "alpha", 2 },
+    { "strx3", 0x27, B(1, 0, 0), 0, DI_V_STR, 0, "beta", 3 },
+    { "strx4", 0x28, B(1, 0, 0, 0), 0, DI_V_STR, 0, "beta", 4 },
+    { "strx1 of an entry cut short", 0x25, B(2), 0, DI_V_STR, 0, "", 1 },
+    { "strx1 past the end", 0x25, B(3), 0, DI_V_STR, 0, "", 1 },
+    { "strp_sup", 0x1d, B(1, 2, 3, 4), 0, DI_V_OTHER, 0, "", 4 },
+    { "GNU_strp_alt", 0x1f21, B(1, 2, 3, 4), 0, DI_V_OTHER, 0, "", 4 },
+    { "addr", 0x01, B(8, 7, 6, 5, 4, 3, 2, 1), 0, DI_V_ADDR, 0x0102030405060708ull, NULL, 8 },
+    { "addrx", 0x1b, B(1), 0, DI_V_ADDR, 0x180002000ull, NULL, 1 },
+    { "GNU_addr_index", 0x1f01, B(0), 0, DI_V_ADDR, 0x180001000ull, NULL, 1 },
+    { "addrx1", 0x29, B(1), 0, DI_V_ADDR, 0x180002000ull, NULL, 1 },
+    { "addrx2", 0x2a, B(0, 0), 0, DI_V_ADDR, 0x180001000ull, NULL, 2 },
+    { "addrx3", 0x2b, B(1, 0, 0), 0, DI_V_ADDR, 0x180002000ull, NULL, 3 },
+    { "addrx4", 0x2c, B(1, 0, 0, 0), 0, DI_V_ADDR, 0x180002000ull, NULL, 4 },
+    { "addrx1 of an entry cut short", 0x29, B(2), 0, DI_V_ADDR, 0, NULL, 1 },
+    { "addrx1 past the end", 0x29, B(9), 0, DI_V_ADDR, 0, NULL, 1 },
+    { "ref1", 0x11, B(5), 0, DI_V_REF, 0x105, NULL, 1 },
+    { "ref2", 0x12, B(0, 1), 0, DI_V_REF, 0x200, NULL, 2 },
+    { "ref4", 0x13, B(0, 0, 1, 0), 0, DI_V_REF, 0x10100, NULL, 4 },
+    { "ref8", 0x14, B(0, 0, 0, 0, 1, 0, 0, 0), 0, DI_V_REF, 0x100000100ull, NULL, 8 },
+    { "ref_udata", 0x15, B(0x85, 0x01), 0, DI_V_REF, 0x185, NULL, 2 },
+    { "ref_addr, DWARF 5: offset-sized", 0x10, B(0x34, 0x12, 0, 0, 9, 9, 9, 9), 0, DI_V_REF, 0x1234, NULL, 4 },
+    { "ref_addr, DWARF 2: address-sized", 0x10, B(0x34, 0x12, 0, 0, 1, 0, 0, 0), 0, DI_V_REF,
+      0x100001234ull, NULL, 8, 1 },
+    { "ref_sig8", 0x20, B(1, 2, 3, 4, 5, 6, 7, 8), 0, DI_V_OTHER, 0, NULL, 8 },
+    { "ref_sup4", 0x1c, B(1, 2, 3, 4), 0, DI_V_OTHER, 0, NULL, 4 },
+    { "ref_sup8", 0x24, B(1, 2, 3, 4, 5, 6, 7, 8), 0, DI_V_OTHER, 0, NULL, 8 },
+    { "GNU_ref_alt", 0x1f20, B(1, 2, 3, 4), 0, DI_V_OTHER, 0, NULL, 4 },
+    { "data1", 0x0b, B(0xfe), 0, DI_V_CONST, 0xfe, NULL, 1 },
+    { "data2", 0x05, B(0x34, 0x12), 0, DI_V_CONST, 0x1234, NULL, 2 },
+    { "data4", 0x06, B(0x78, 0x56, 0x34, 0x12), 0, DI_V_CONST, 0x12345678, NULL, 4 },
+    { "data8", 0x07, B(1, 0, 0, 0, 0, 0, 0, 0x80), 0, DI_V_CONST, 0x8000000000000001ull, NULL, 8 },
+    { "data16", 0x1e, B(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17), 0, DI_V_OTHER, 0, NULL, 16 },
+    { "sdata -1", 0x0d, B(0x7f), 0, DI_V_CONST, UINT64_MAX, NULL, 1 },
+    { "sdata -129", 0x0d, B(0xff, 0x7e), 0, DI_V_CONST, (uint64_t)-129, NULL, 2 },
+    { "udata", 0x0f, B(0xe5, 0x8e, 0x26), 0, DI_V_CONST, 624485, NULL, 3 },
+    { "implicit_const", 0x21, B(0), 0, DI_V_CONST, (uint64_t)-7, NULL, 0 },
+    { "flag", 0x0c, B(1), 0, DI_V_FLAG, 1, NULL, 1 },
+    { "flag_present", 0x19, B(0), 0, DI_V_FLAG, 1, NULL, 0 },
+    { "sec_offset", 0x17, B(0x10, 0, 0, 0), 0, DI_V_SECOFF, 0x10, NULL, 4 },
+    { "rnglistx", 0x23, B(0x81, 0x01), 0, DI_V_RNGLISTX, 129, NULL, 2 },
+    { "loclistx", 0x22, B(0x81, 0x01), 0, DI_V_OTHER, 0, NULL, 2 },
+    { "block1", 0x0a, B(2, 0xaa, 0xbb, 0xcc), 0, DI_V_OTHER, 0, NULL, 3 },
+    { "block2", 0x03, B(1, 0, 0xaa, 0xcc), 0, DI_V_OTHER, 0, NULL, 3 },
+    { "block4", 0x04, B(1, 0, 0, 0, 0xaa, 0xcc), 0, DI_V_OTHER, 0, NULL, 5 },
+    { "block", 0x09, B(3, 1, 2, 3, 4), 0, DI_V_OTHER, 0, NULL, 4 },
+    { "exprloc", 0x18, B(1, 0x9c, 4), 0, DI_V_OTHER, 0, NULL, 2 },
+    { "indirect data1", 0x16, B(0x0b, 0x2a), 0, DI_V_CONST, 42, NULL, 2 },
+    { "indirect to a string", 0x16, B(0x16, 0x08, 'x', 0), 0, DI_V_STR, 0, "x", 4 },
+    /* what cannot be read */
+    { "indirect five deep", 0x16, B(0x16, 0x16, 0x16, 0x16, 0x0b, 1), -1, DI_V_NONE, 0, "", 4 },
+    { "an unknown form", 0x99, B(1, 2), -1, DI_V_NONE, 0, "", 0 },
+    { "data4 cut short", 0x06, B(1, 2), -1, DI_V_CONST, 0, NULL, 0 },
+    { "strp cut short", 0x0e, B(1, 2), -1, DI_V_STR, 0, "", 0 },
+    { "string unterminated", 0x08, B('a', 'b'), -1, DI_V_STR, 0, "", 0 },
+    { "block1 longer than the bytes", 0x0a, B(5, 1, 2), -1, DI_V_OTHER, 0, NULL, 1 },
+};
+
+START_TEST(every_form_gives_its_value_and_uses_its_bytes)
+{
+    const form_case *f = &forms[_i];
+    di_cur c = di_cursor(f->bytes, f->len);
+    di_val v;
+    int rc = di_form_read(&c, f->v2 ? &v2 : &v5, f->form, -7, &v);
+
+    ck_assert_msg(rc == f->rc, "%s: rc %d, expected %d", f->what, rc, f->rc);
+    ck_assert_msg(v.cls == f->cls, "%s: class %d, expected %d", f->what, v.cls, f->cls);
+    ck_assert_msg(v.u == f->u, "%s: value %#llx, expected %#llx", f->what,
+                  (unsigned long long)v.u, (unsigned long long)f->u);
+    if (f->s)
+        ck_assert_msg(!strcmp(v.s, f->s), "%s: string '%s', expected '%s'", f->what, v.s, f->s);
+    if (!f->rc)
+        ck_assert_msg((size_t)(c.p - f->bytes) == f->used, "%s: used %d bytes, expected %d", f->what,
+                      (int)(c.p - f->bytes), (int)f->used);
+}
+END_TEST
+
+START_TEST(indexes_into_absent_sections_give_nothing)
+{
+    di_dwarf none;
+    di_unitctx u = v5;
+    uint8_t one[] = { 0 };
+    di_cur c = di_cursor(one, 1);
+    di_val v;
+
+    memset(&none, 0, sizeof(none));
+    u.d = &none;
+    ck_int_eq(di_form_read(&c, &u, 0x25, 0, &v), 0);         /* strx1 0 */
+    ck_int_eq(v.cls, DI_V_STR);
+    ck_assert_str_eq(v.s, "");
+    c = di_cursor(one, 1);
+    ck_int_eq(di_form_read(&c, &u, 0x29, 0, &v), 0);         /* addrx1 0 */
+    ck_int_eq(v.cls, DI_V_ADDR);
+    ck_assert(v.u == 0);
+    /* a base that moves the index: str_offsets_base 4 makes entry 0 "beta" */
+    u = v5;
+    u.str_offsets_base = 4;
+    u.addr_base = 8;
+    c = di_cursor(one, 1);
+    ck_int_eq(di_form_read(&c, &u, 0x25, 0, &v), 0);
+    ck_assert_str_eq(v.s, "beta");
+    c = di_cursor(one, 1);
+    ck_int_eq(di_form_read(&c, &u, 0x29, 0, &v), 0);
+    ck_assert(v.u == 0x180002000ull);
+    (void)bare;
+}
+END_TEST
+
+START_TEST(leb128_numbers_past_64_bits_keep_their_low_bits)
+{
+    /* 11 bytes: 7 * 11 = 77 bits; the bits past 64 are dropped */
+    static const uint8_t big[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x33 };
+    /* -2 in 11 bytes: sign bits past 64 */
+    static const uint8_t neg[] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f };
+    /* a positive number of 10 bytes whose last byte has bit 6 set: no
+     * sign extension once 64 bits are read */
+    static const uint8_t wide[] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40 };
+    di_cur c = di_cursor(big, sizeof(big));
+
+    ck_assert(di_uleb(&c) == UINT64_MAX);
+    ck_int_eq(c.err, 0);
+    ck_int_eq(c.p - big, 11);
+    ck_assert(di_uint(&c, 1) == 0x33);
+    c = di_cursor(neg, sizeof(neg));
+    ck_assert(di_sleb(&c) == -2);
+    ck_int_eq(c.err, 0);
+    ck_int_eq(c.p - neg, 11);
+    c = di_cursor(wide, sizeof(wide));
+    ck_assert(di_sleb(&c) == 0);            /* 0x40 << 63 is past the top bit */
+    ck_int_eq(c.err, 0);
+    ck_int_eq(di_left(&c), 0);
+}
+END_TEST
+
+START_TEST(leb128_numbers_cut_short_set_the_error_and_read_as_zero)
+{
+    static const uint8_t cut[] = { 0x80, 0x80 };
+    di_cur c = di_cursor(cut, sizeof(cut));
+
+    ck_assert(di_sleb(&c) == 0);
+    ck_int_eq(c.err, 1);
+    ck_int_eq(di_left(&c), 0);                /* an error leaves nothing */
+    ck_assert(di_sleb(&c) == 0);              /* and stays */
+    c = di_cursor(cut, sizeof(cut));
+    ck_assert(di_uleb(&c) == 0);
+    ck_int_eq(c.err, 1);
+    c = di_cursor(cut, sizeof(cut));
+    di_skip(&c, 3);
+    ck_int_eq(c.err, 1);
+    c = di_cursor(cut, sizeof(cut));
+    di_skip(&c, 2);
+    ck_int_eq(c.err, 0);
+    ck_int_eq(di_left(&c), 0);
+    ck_assert_str_eq(di_cstr(&c), "");
+    ck_int_eq(c.err, 1);
+}
+END_TEST
+
+START_TEST(a_string_offset_is_read_only_when_terminated_within_the_section)
+{
+    static const uint8_t sec[] = { 'a', 0, 'b', 'c' };
+
+    ck_assert_str_eq(di_str_at(sec, sizeof(sec), 0), "a");
+    ck_assert_ptr_null(di_str_at(sec, sizeof(sec), 2));      /* "bc" unterminated */
+    ck_assert_ptr_null(di_str_at(sec, sizeof(sec), 4));      /* at the end */
+    ck_assert_ptr_null(di_str_at(sec, sizeof(sec), UINT64_MAX));
+    ck_assert_ptr_null(di_str_at(NULL, 0, 0));
+}
+END_TEST
+
+static int allocations;
+
+static void *count_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    allocations++;
+    return malloc(size);
+}
+
+static void just_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+START_TEST(a_table_that_would_pass_the_address_space_is_refused_without_allocating)
+{
+    di_mem m = { { count_alloc, just_free, NULL }, 0 };
+    void *items = NULL;
+    size_t cap = 0;
+
+    allocations = 0;
+    ck_int_eq(di_grow(&m, &items, &cap, SIZE_MAX / 8, 16), -1);
+    ck_int_eq(m.failed, 1);
+    ck_int_eq(allocations, 0);
+    ck_assert_ptr_null(items);
+    ck_int_eq(cap, 0);
+    m.failed = 0;
+    ck_int_eq(di_grow(&m, &items, &cap, 17, 4), 0);          /* 16, doubled once */
+    ck_int_eq(cap, 32);
+    ck_int_eq(allocations, 1);
+    ck_int_eq(di_grow(&m, &items, &cap, 32, 4), 0);          /* room enough */
+    ck_int_eq(allocations, 1);
+    ck_int_eq(m.failed, 0);
+    di_free(&m, items);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("debuginfo_edges");
+    TCase *tc = tcase_create("edges");
+
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_loop_test(tc, every_form_gives_its_value_and_uses_its_bytes, 0,
+                        (int)(sizeof(forms) / sizeof(forms[0])));
+    tcase_add_test(tc, indexes_into_absent_sections_give_nothing);
+    tcase_add_test(tc, leb128_numbers_past_64_bits_keep_their_low_bits);
+    tcase_add_test(tc, leb128_numbers_cut_short_set_the_error_and_read_as_zero);
+    tcase_add_test(tc, a_string_offset_is_read_only_when_terminated_within_the_section);
+    tcase_add_test(tc, a_table_that_would_pass_the_address_space_is_refused_without_allocating);
+    suite_add_tcase(s, tc);
+    return cs_run_suite(s);
+}
