@@ -12,6 +12,7 @@
 #include "cs_unit.h"
 #include "runinfo.h"
 #include "options.h"
+#include "report_csv.h"
 
 static cs_runinfo ri;
 
@@ -334,6 +335,137 @@ START_TEST(a_record_that_cannot_be_written_says_so)
 }
 END_TEST
 
+START_TEST(the_csv_writer_refuses_what_it_cannot_write)
+{
+    cs_sample smp;
+    cs_csv_writer *w;
+    char name[600];
+
+    ck_assert_ptr_null(cs_csv_open("records-edges-no-such-dir/samples.csv"));
+    ck_int_eq(cs_csv_close(NULL), 0);
+    ck_int_eq(cs_csv_rows(NULL), 0);
+    cs_sample_clear(&smp);
+    ck_int_eq(cs_csv_write(NULL, "r", &smp), -1);
+    ck_int_eq(cs_csv_thin(NULL, "r", 0), -1);
+    w = cs_csv_open("records_edges.csv");
+    ck_assert_ptr_nonnull(w);
+    ck_int_eq(cs_csv_write(w, "r", NULL), -1);
+    ck_int_eq(cs_csv_rows(w), 0);
+    ck_int_eq(cs_csv_thin(w, "a,b", 0), -1);                  /* names are plain */
+    ck_int_eq(cs_csv_thin(w, "a\"b", 0), -1);
+    memset(name, 'n', 510);
+    name[510] = 0;                                           /* 510 + ",": fits */
+    ck_int_eq(cs_csv_thin(w, name, 0), 0);
+    name[510] = 'n';
+    name[511] = 0;
+    ck_int_eq(cs_csv_thin(w, name, 0), -1);
+    ck_int_eq(cs_csv_close(w), 0);
+    remove("records_edges.csv");
+}
+END_TEST
+
+START_TEST(thinning_with_walks_kept_drops_rows_without_a_heap_figure)
+{
+    cs_csv_writer *w = cs_csv_open("records_edges.csv");
+    cs_csv_data d;
+    char err[256];
+    cs_sample smp;
+    int i;
+
+    ck_assert_ptr_nonnull(w);
+    for (i = 0; i < 6; i++) {
+        cs_sample_clear(&smp);
+        smp.iteration = i;
+        if (i == 3)
+            smp.v[CS_M_HEAP_BYTES] = 64;      /* the one walk: kept though second */
+        ck_int_eq(cs_csv_write(w, "r", &smp), 0);
+        ck_int_eq(cs_csv_write(w, "other", &smp), 0);
+    }
+    ck_int_eq(cs_csv_thin(w, "r", 1), 4);      /* rows 0, 2, 4 and the walk at 3 */
+    ck_int_eq(cs_csv_close(w), 0);
+    ck_int_eq(cs_csv_read("records_edges.csv", &d, err, sizeof(err)), 0);
+    ck_int_eq(cs_csv_find(&d, "r")->n, 4);
+    ck_int_eq(cs_csv_find(&d, "r")->samples[2].iteration, 3);
+    ck_assert(cs_csv_find(&d, "r")->samples[2].v[CS_M_HEAP_BYTES] == 64);
+    ck_int_eq(cs_csv_find(&d, "r")->samples[3].iteration, 4);
+    ck_int_eq(cs_csv_find(&d, "other")->n, 6);
+    ck_int_eq(d.skipped, 0);
+    cs_csv_free(&d);
+    remove("records_edges.csv");
+}
+END_TEST
+
+/* text read as a samples.csv from a stream; 0 or -1. */
+static int read_text(const char *text, cs_csv_data *d, char *err, size_t errlen)
+{
+    FILE *f = tmpfile();
+    int rc;
+
+    ck_assert_ptr_nonnull(f);
+    fwrite(text, 1, strlen(text), f);
+    rewind(f);
+    rc = cs_csv_read_stream(f, "s.csv", d, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+START_TEST(a_quote_closed_before_the_end_of_its_field_skips_the_row)
+{
+    cs_csv_data d;
+    char err[256];
+
+    ck_int_eq(read_text("run,iteration,heap_bytes\n\"a\"b,1,2\n\"a\"\"q\",2,3\n", &d, err, sizeof(err)), 0);
+    ck_int_eq(d.skipped, 1);
+    ck_int_eq(d.first_skipped_line, 2);
+    ck_assert_str_eq(d.first_skipped_why, "malformed quotes or more than 64 fields");
+    ck_int_eq(d.nruns, 1);
+    ck_assert_str_eq(d.runs[0].name, "a\"q");
+    ck_int_eq(d.runs[0].samples[0].iteration, 2);
+    cs_csv_free(&d);
+}
+END_TEST
+
+START_TEST(a_long_field_that_is_no_number_is_quoted_cut_short)
+{
+    cs_csv_data d;
+    char err[256];
+
+    ck_int_eq(read_text("run,iteration,heap_bytes\n"
+                        "r,1,0123456789abcdefghijklmnopqrstuvwxyzABCDEF\n"
+                        "r,2,0123456789abcdefghijklmnopqrstuvwxyzABC\n", &d, err, sizeof(err)), 0);
+    ck_int_eq(d.skipped, 2);
+    ck_int_eq(d.first_skipped_line, 2);
+    ck_assert_str_eq(d.first_skipped_why, "heap_bytes '0123456789abcdefghijklmnopqrstuvwxyz...' is not a number");
+    cs_csv_free(&d);
+    /* 39 characters: shown whole */
+    ck_int_eq(read_text("run,iteration,heap_bytes\nr,2,0123456789abcdefghijklmnopqrstuvwxyzABC\n",
+                        &d, err, sizeof(err)), 0);
+    ck_assert_str_eq(d.first_skipped_why, "heap_bytes '0123456789abcdefghijklmnopqrstuvwxyzABC' is not a number");
+    cs_csv_free(&d);
+}
+END_TEST
+
+START_TEST(a_row_holding_a_nul_byte_is_skipped_and_named)
+{
+    static const char text[] = "run,iteration,heap_bytes\nr,1,2\nr,2\0,3\nr,3,4\n";
+    cs_csv_data d;
+    char err[256];
+    FILE *f = tmpfile();
+
+    ck_assert_ptr_nonnull(f);
+    fwrite(text, 1, sizeof(text) - 1, f);
+    rewind(f);
+    ck_int_eq(cs_csv_read_stream(f, "s.csv", &d, err, sizeof(err)), 0);
+    fclose(f);
+    ck_int_eq(d.skipped, 1);
+    ck_int_eq(d.first_skipped_line, 3);
+    ck_assert_str_eq(d.first_skipped_why, "holds a NUL byte");
+    ck_int_eq(cs_csv_find(&d, "r")->n, 2);
+    ck_int_eq(cs_csv_find(&d, "r")->samples[1].iteration, 3);
+    cs_csv_free(&d);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -348,6 +480,11 @@ int main(void)
         CS_TEST(merging_a_record_takes_its_status_error_and_gate),
         CS_TEST(a_record_is_written_with_its_carriage_returns_escaped_and_unknown_figures_left_out),
         CS_TEST(a_record_that_cannot_be_written_says_so),
+        CS_TEST(the_csv_writer_refuses_what_it_cannot_write),
+        CS_TEST(thinning_with_walks_kept_drops_rows_without_a_heap_figure),
+        CS_TEST(a_quote_closed_before_the_end_of_its_field_skips_the_row),
+        CS_TEST(a_long_field_that_is_no_number_is_quoted_cut_short),
+        CS_TEST(a_row_holding_a_nul_byte_is_skipped_and_named),
         NULL
     };
 
