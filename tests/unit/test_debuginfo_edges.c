@@ -275,6 +275,138 @@ START_TEST(a_table_that_would_pass_the_address_space_is_refused_without_allocati
 }
 END_TEST
 
+/* ---- a PE32 image made by hand: one section at RVA 0x1000 (file 0x200,
+ * 0x100 bytes on file, 0x200 in memory) holding the debug directory, whose
+ * CodeView entry points at an RSDS record at file 0x240 ---- */
+
+#define IMG_LEN 0x300
+#define OPT 0x58                /* the optional header */
+#define SECT (OPT + 224)        /* the section table */
+
+static uint8_t img[IMG_LEN];
+
+static void put32(size_t at, uint32_t v)
+{
+    img[at] = (uint8_t)v;
+    img[at + 1] = (uint8_t)(v >> 8);
+    img[at + 2] = (uint8_t)(v >> 16);
+    img[at + 3] = (uint8_t)(v >> 24);
+}
+
+static void put16(size_t at, unsigned v)
+{
+    img[at] = (uint8_t)v;
+    img[at + 1] = (uint8_t)(v >> 8);
+}
+
+static void make_pe32(void)
+{
+    unsigned k;
+
+    memset(img, 0, sizeof(img));
+    img[0] = 'M';
+    img[1] = 'Z';
+    put32(0x3c, 0x40);
+    memcpy(img + 0x40, "PE\0\0", 4);
+    put16(0x44, 0x14c);                  /* i386 */
+    put16(0x46, 1);                      /* one section */
+    put16(0x54, 224);                    /* optional header size */
+    put16(OPT, 0x10b);                   /* PE32 */
+    put32(OPT + 28, 0x10000000);         /* image base */
+    put32(OPT + 92, 16);                 /* data directories */
+    put32(OPT + 96 + 6 * 8, 0x1000);     /* the debug directory: RVA, size */
+    put32(OPT + 96 + 6 * 8 + 4, 28);
+    memcpy(img + SECT, ".rdata", 6);
+    put32(SECT + 8, 0x200);              /* virtual size */
+    put32(SECT + 12, 0x1000);            /* RVA */
+    put32(SECT + 16, 0x100);             /* size on file */
+    put32(SECT + 20, 0x200);             /* file offset */
+    put32(0x200 + 12, 2);                /* CodeView */
+    put32(0x200 + 16, 24);
+    put32(0x200 + 20, 0x1040);
+    put32(0x200 + 24, 0x240);
+    memcpy(img + 0x240, "RSDS", 4);
+    for (k = 0; k < 16; k++)
+        img[0x244 + k] = (uint8_t)k;
+}
+
+START_TEST(a_pe32_image_gives_its_base_and_its_build_id)
+{
+    static const uint8_t id[16] = { 3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15 };
+    di_pe pe;
+
+    make_pe32();
+    ck_int_eq(di_pe_parse(img, IMG_LEN, &pe), 0);
+    ck_assert(pe.image_base == 0x10000000);
+    ck_int_eq(pe.nsections, 1);
+    ck_int_eq(pe.has_build_id, 1);
+    ck_assert(!memcmp(pe.build_id, id, 16));
+    ck_assert_ptr_null(pe.symbols);
+}
+END_TEST
+
+/* The image with one change: a field of 4 bytes at at set to v. */
+static int parse_with(size_t at, uint32_t v, di_pe *pe)
+{
+    make_pe32();
+    put32(at, v);
+    return di_pe_parse(img, IMG_LEN, pe);
+}
+
+START_TEST(a_debug_directory_that_leads_nowhere_gives_no_build_id)
+{
+    static const struct { size_t at; uint32_t v; const char *what; } cases[] = {
+        { OPT + 96 + 6 * 8, 0x1180, "in the section, past its bytes on file" },
+        { OPT + 96 + 6 * 8, 0x5000, "outside every section" },
+        { OPT + 96 + 6 * 8 + 4, 27, "shorter than one entry" },
+        { OPT + 92, 6, "no debug directory among the directories" },
+        { 0x200 + 12, 1, "an entry that is not CodeView" },
+        { 0x200 + 16, 19, "a CodeView record too short for a GUID" },
+        { 0x200 + 24, 0x2f0, "a record running past the file" },
+        { 0x200 + 24, 0x400, "a record past the file" },
+        { 0x240, 0x58445352, "a record that is not RSDS" },
+        { SECT + 12, 0x2000, "a section moved away from the directory" },
+    };
+    di_pe pe;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ck_assert_msg(parse_with(cases[i].at, cases[i].v, &pe) == 0, "%s: not read", cases[i].what);
+        ck_assert_msg(pe.has_build_id == 0, "%s: a build id", cases[i].what);
+        ck_assert_msg(pe.image_base == 0x10000000, "%s: base", cases[i].what);
+    }
+}
+END_TEST
+
+START_TEST(bytes_that_are_no_pe_image_at_each_header_are_refused)
+{
+    static const struct { size_t at; uint32_t v; const char *what; } cases[] = {
+        { 0, 0x00005a4e, "no MZ" },
+        { 0, 0x0000414d, "MA" },
+        { 0x3c, IMG_LEN + 1, "the PE header past the end" },
+        { 0x3c, IMG_LEN - 23, "the PE header cut short" },
+        { 0x40, 0x00005850, "PX in place of PE" },
+        { 0x54, 0x1000, "an optional header past the end" },
+        { 0x46, 100, "sections past the end" },
+        { OPT, 0x999, "an optional header of no known kind" },
+        { 0x54, 50, "an optional header too short for its directories" },
+    };
+    di_pe pe;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        ck_assert_msg(parse_with(cases[i].at, cases[i].v, &pe) == -1, "%s: read", cases[i].what);
+    make_pe32();
+    ck_int_eq(di_pe_parse(img, 0x3f, &pe), -1);
+    ck_int_eq(di_pe_parse(NULL, IMG_LEN, &pe), -1);
+    /* a PE32+ optional header too short for its directories */
+    make_pe32();
+    put16(OPT, 0x20b);
+    put16(0x54, 100);
+    ck_int_eq(di_pe_parse(img, IMG_LEN, &pe), -1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("debuginfo_edges");
@@ -288,6 +420,9 @@ int main(void)
     tcase_add_test(tc, leb128_numbers_cut_short_set_the_error_and_read_as_zero);
     tcase_add_test(tc, a_string_offset_is_read_only_when_terminated_within_the_section);
     tcase_add_test(tc, a_table_that_would_pass_the_address_space_is_refused_without_allocating);
+    tcase_add_test(tc, a_pe32_image_gives_its_base_and_its_build_id);
+    tcase_add_test(tc, a_debug_directory_that_leads_nowhere_gives_no_build_id);
+    tcase_add_test(tc, bytes_that_are_no_pe_image_at_each_header_are_refused);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }

@@ -466,6 +466,77 @@ START_TEST(a_row_holding_a_nul_byte_is_skipped_and_named)
 }
 END_TEST
 
+START_TEST(keys_one_letter_off_the_known_ones_are_skipped)
+{
+    const cs_run *r = only("run a\n"
+                           "\n"
+                           "statuz crashed\ngatz 2\nregressionz 4\nbaselinz Z:/b\nregressioz x\nfixez y\n"
+                           "findinz f\nalloc_raw_x 1\nallocations 1\nalloc leak\n"
+                           "alloc_allocatoX heap\nalloc_blockz 2\nalloc_bytes_per_iteratioN 1\n"
+                           "alloc_blocks_per_iteratioN 1\nalloc_sitz s\nalloc_rax 1 2 m\nalloc_framX f\n"
+                           "end\n", "a");
+
+    ck_int_eq(r->status, CS_ST_COMPLETED);
+    ck_int_eq(r->fail_on, 0);
+    ck_int_eq(r->regressions, 0);
+    ck_assert_ptr_null(r->baseline);
+    ck_int_eq(r->nchanges, 0);
+    ck_int_eq(r->release.nfindings, 0);
+    ck_int_eq(r->nallocs, 1);
+    ck_assert_str_eq(r->allocs[0].cls, "leak");
+    ck_assert_ptr_null(r->allocs[0].kind);
+    ck_assert(r->allocs[0].blocks == 0 && r->allocs[0].bytes_per_iteration == 0);
+    ck_assert(r->allocs[0].blocks_per_iteration == 0);
+    ck_assert_str_eq(r->allocs[0].site, "");
+    ck_int_eq(r->allocs[0].nraw, 0);
+    ck_int_eq(r->allocs[0].nframes, 0);
+}
+END_TEST
+
+START_TEST(a_record_writes_no_more_changes_or_raw_frames_than_it_holds)
+{
+    static cs_alloc_site site;
+    cs_run r;
+    char *text, *p;
+    int n;
+
+    memset(&r, 0, sizeof(r));
+    memset(&site, 0, sizeof(site));
+    r.name = "a";
+    r.baseline = "Z:/old";
+    r.nchanges = CS_MAX_CHANGES + 1;
+    for (n = 0; n < CS_MAX_CHANGES; n++)
+        r.changes[n] = "c";
+    r.regressions = 17;
+    r.allocs = &site;
+    r.nallocs = 1;
+    site.nraw = CS_ALLOC_FRAMES + 1;
+    text = written(&r);
+    for (n = 0, p = text; (p = strstr(p, "\nfixed c\n")); p++)
+        n++;
+    ck_int_eq(n, CS_MAX_CHANGES);
+    for (n = 0, p = text; (p = strstr(p, "\nalloc_raw 0 0x0 \n")); p++)
+        n++;
+    ck_int_eq(n, CS_ALLOC_FRAMES);
+    ck_assert_ptr_nonnull(strstr(text, "\nregressions 17\n"));
+    free(text);
+}
+END_TEST
+
+START_TEST(a_quoted_last_field_is_read_unquoted)
+{
+    cs_csv_data d;
+    char err[256];
+
+    ck_int_eq(read_text("run,iteration,heap_bytes\n\"r\",\"1\",\"2.5\"\n", &d, err, sizeof(err)), 0);
+    ck_int_eq(d.skipped, 0);
+    ck_int_eq(cs_csv_find(&d, "r")->n, 1);
+    ck_int_eq(cs_csv_find(&d, "r")->samples[0].iteration, 1);
+    ck_assert(cs_csv_find(&d, "r")->samples[0].v[CS_M_HEAP_BYTES] == 2.5);
+    cs_csv_free(&d);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -485,6 +556,9 @@ int main(void)
         CS_TEST(a_quote_closed_before_the_end_of_its_field_skips_the_row),
         CS_TEST(a_long_field_that_is_no_number_is_quoted_cut_short),
         CS_TEST(a_row_holding_a_nul_byte_is_skipped_and_named),
+        CS_TEST(keys_one_letter_off_the_known_ones_are_skipped),
+        CS_TEST(a_record_writes_no_more_changes_or_raw_frames_than_it_holds),
+        CS_TEST(a_quoted_last_field_is_read_unquoted),
         NULL
     };
 
