@@ -407,6 +407,188 @@ START_TEST(bytes_that_are_no_pe_image_at_each_header_are_refused)
 }
 END_TEST
 
+/* ---- line programs made by hand, read by di_line_read ---- */
+
+static uint8_t prog[1024];
+static size_t plen;
+
+static void emit_bytes(const void *b, size_t n)
+{
+    ck_assert_uint_le(plen + n, sizeof(prog));
+    memcpy(prog + plen, b, n);
+    plen += n;
+}
+
+#define BYTES(...) emit_bytes((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
+
+static void emit_le(uint64_t v, unsigned n)
+{
+    while (n--) {
+        prog[plen++] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+static void patch_le(size_t at, uint64_t v, unsigned n)
+{
+    while (n--) {
+        prog[at++] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+/* Every block of the test's allocator, freed at its end (di_free is a
+ * no-op: the tables are not freed one by one here). */
+static void *blocks[4096];
+static size_t nblocks;
+
+static void *arena_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    ck_assert_uint_lt(nblocks, 4096);
+    return blocks[nblocks++] = malloc(size);
+}
+
+static void arena_free(void *ctx, void *p)
+{
+    (void)ctx;
+    (void)p;
+}
+
+static void arena_release(void)
+{
+    while (nblocks)
+        free(blocks[--nblocks]);
+}
+
+/* A DWARF 5 unit header up to the directory formats: its length and
+ * header length patched by end_v5. */
+static size_t start_v5(unsigned line_range, unsigned opcode_base, size_t *hlen_at)
+{
+    size_t at = plen;
+
+    emit_le(0, 4);
+    BYTES(5, 0, 8, 0);
+    *hlen_at = plen;
+    emit_le(0, 4);
+    BYTES(1, 1, 1, 0, (uint8_t)line_range, (uint8_t)opcode_base);
+    return at;
+}
+
+static void end_header(size_t hlen_at, unsigned size)
+{
+    patch_le(hlen_at, plen - hlen_at - size, size);
+}
+
+static void end_unit(size_t at)
+{
+    patch_le(at, plen - at - 4, 4);
+}
+
+START_TEST(line_programs_of_every_version_give_their_files_rows_and_units)
+{
+    di_mem m = { { arena_alloc, arena_free, NULL }, 0 };
+    di_dwarf d;
+    di_tables t;
+    size_t u1, hl, u2, u3, u4, u5, u6;
+
+    plen = 0;
+    /* unit 1: DWARF 3 in the 64-bit format */
+    u1 = plen;
+    BYTES(0xff, 0xff, 0xff, 0xff);
+    emit_le(0, 8);
+    BYTES(3, 0);
+    hl = plen;
+    emit_le(0, 8);
+    BYTES(1, 1, 0xfb, 14, 13, 0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1);
+    BYTES('/', 's', 'r', 'c', 0, 'C', ':', '\\', 'w', 0, 0);
+    BYTES('a', '.', 'c', 0, 1, 0, 0, '/', 'a', 'b', 's', '/', 'b', '.', 'c', 0, 1, 0, 0,
+          'D', ':', 'x', '.', 'c', 0, 1, 0, 0, '\\', 'w', '\\', 'c', '.', 'c', 0, 2, 0, 0,
+          'd', '.', 'c', 0, 9, 0, 0, 0);
+    end_header(hl, 8);
+    BYTES(0, 9, 2);
+    emit_le(0x1000, 8);                                  /* set_address */
+    BYTES(3, 4, 1);                                      /* line 5, copy */
+    BYTES(8);                                            /* const_add_pc: +17 */
+    BYTES(9, 0x0f, 0x00);                                /* fixed_advance_pc +15: 0x1020 */
+    BYTES(4, 2, 10, 12, 0x81, 0x01);                     /* file 2, prologue_end, isa 129 */
+    BYTES(46);                                           /* special: +2, line +0 */
+    BYTES(0, 3, 0x80, 1, 2);                             /* an extended opcode unknown here */
+    BYTES(0, 10, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9);          /* an address of 9 bytes: ignored */
+    BYTES(0, 7, 3, 'e', '.', 'c', 0, 2, 0);              /* define_file e.c in directory 2 */
+    BYTES(2, 0x10, 0, 1, 1);                             /* +16, end_sequence */
+    BYTES(0, 1, 1);                                      /* an end alone: no sequence */
+    patch_le(u1 + 4, plen - u1 - 12, 8);
+    /* unit 2: DWARF 6 (none yet) */
+    u2 = plen;
+    BYTES(2, 0, 0, 0, 6, 0);
+    /* unit 3: 17 directory entry formats */
+    u3 = start_v5(14, 13, &hl);
+    emit_le(0, 12);
+    BYTES(17);
+    end_header(hl, 4);
+    end_unit(u3);
+    /* unit 4: a line range of 0 */
+    u4 = start_v5(0, 1, &hl);
+    BYTES(0, 0, 0, 0);
+    end_header(hl, 4);
+    end_unit(u4);
+    /* unit 5: directory entries of no bytes (flag_present) */
+    u5 = start_v5(1, 1, &hl);
+    BYTES(1, 1, 0x19, 0xff, 0xff, 0x03);
+    end_header(hl, 4);
+    end_unit(u5);
+    /* unit 6: DWARF 5, directories and files with a timestamp column */
+    u6 = start_v5(1, 1, &hl);
+    BYTES(1, 1, 0x08, 2, '/', 'd', '0', 0, '/', 'd', '1', 0);
+    BYTES(3, 1, 0x08, 2, 0x0b, 3, 0x0f, 2, 'x', '.', 'c', 0, 1, 0x85, 0x01, 'y', '.', 'c', 0, 0, 7);
+    end_header(hl, 4);
+    BYTES(0, 9, 2);
+    emit_le(0x2000, 8);
+    BYTES(1, 2, 0, 1, 1);                                /* special 1: a row; special 2: +1; end */
+    end_unit(u6);
+    /* unit 7: longer than what is left */
+    BYTES(0x40, 0, 0, 0, 5, 0);
+
+    memset(&d, 0, sizeof(d));
+    memset(&t, 0, sizeof(t));
+    d.line.p = prog;
+    d.line.len = plen;
+    di_line_read(&m, &d, &t);
+    ck_int_eq(m.failed, 0);
+    ck_int_eq(t.nunits, 6);
+    ck_int_eq(di_line_unit(&t, u1), 0);
+    ck_int_eq(di_line_unit(&t, u2), 7);
+    ck_int_eq(di_line_unit(&t, u3), 7);
+    ck_int_eq(di_line_unit(&t, u6), 7);
+    ck_int_eq(di_line_unit(&t, 1), UINT32_MAX);
+    ck_int_eq(t.nfiles, 9);
+    ck_assert_str_eq(t.files[0], "");
+    ck_assert_str_eq(t.files[1], "/src/a.c");
+    ck_assert_str_eq(t.files[2], "/abs/b.c");
+    ck_assert_str_eq(t.files[3], "D:x.c");
+    ck_assert_str_eq(t.files[4], "\\w\\c.c");
+    ck_assert_str_eq(t.files[5], "d.c");
+    ck_assert_str_eq(t.files[6], "C:\\w/e.c");
+    ck_assert_str_eq(t.files[7], "/d1/x.c");
+    ck_assert_str_eq(t.files[8], "/d0/y.c");
+    ck_int_eq(t.file_owned[1], 1);
+    ck_int_eq(t.file_owned[2], 0);
+    ck_int_eq(t.nrows, 7);
+    ck_assert(t.rows[0].addr == 0x1000 && t.rows[0].file == 1 && t.rows[0].line == 5 && !t.rows[0].end);
+    ck_assert(t.rows[1].addr == 0x1022 && t.rows[1].file == 2 && t.rows[1].line == 5 && !t.rows[1].end);
+    ck_assert(t.rows[2].addr == 0x1032 && t.rows[2].file == 2 && t.rows[2].end);
+    ck_assert(t.rows[3].addr == 0 && t.rows[3].file == 1 && t.rows[3].line == 1 && t.rows[3].end);
+    ck_assert(t.rows[4].addr == 0x2000 && t.rows[4].file == 8 && t.rows[4].line == 1 && !t.rows[4].end);
+    ck_assert(t.rows[5].addr == 0x2001 && t.rows[5].file == 8 && !t.rows[5].end);
+    ck_assert(t.rows[6].addr == 0x2001 && t.rows[6].end);
+    ck_int_eq(t.nseqs, 2);
+    ck_assert(t.seqs[0].lo == 0x1000 && t.seqs[0].hi == 0x1032 && t.seqs[0].first == 0 && t.seqs[0].n == 3);
+    ck_assert(t.seqs[1].lo == 0x2000 && t.seqs[1].hi == 0x2001 && t.seqs[1].first == 4 && t.seqs[1].n == 3);
+    arena_release();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("debuginfo_edges");
@@ -423,6 +605,7 @@ int main(void)
     tcase_add_test(tc, a_pe32_image_gives_its_base_and_its_build_id);
     tcase_add_test(tc, a_debug_directory_that_leads_nowhere_gives_no_build_id);
     tcase_add_test(tc, bytes_that_are_no_pe_image_at_each_header_are_refused);
+    tcase_add_test(tc, line_programs_of_every_version_give_their_files_rows_and_units);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
