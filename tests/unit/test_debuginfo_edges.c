@@ -589,6 +589,158 @@ START_TEST(line_programs_of_every_version_give_their_files_rows_and_units)
 }
 END_TEST
 
+/* prog[0..plen) read alone into t (arena blocks: arena_release). */
+static void read_prog(di_tables *t, di_mem *m)
+{
+    static di_dwarf d;
+
+    memset(&d, 0, sizeof(d));
+    memset(t, 0, sizeof(*t));
+    d.line.p = prog;
+    d.line.len = plen;
+    di_line_read(m, &d, t);
+}
+
+/* A DWARF 2 unit: header (opcode base 4, lines 0..) then program. */
+static size_t start_v2(unsigned opcode_base, size_t *hlen_at)
+{
+    size_t at = plen;
+
+    emit_le(0, 4);
+    BYTES(2, 0);
+    *hlen_at = plen;
+    emit_le(0, 4);
+    BYTES(1, 1, 0, 1, (uint8_t)opcode_base);
+    if (opcode_base > 1)
+        emit_le(0, opcode_base - 1);
+    return at;
+}
+
+START_TEST(line_headers_and_opcodes_cut_short_are_read_no_further)
+{
+    di_mem m = { { arena_alloc, arena_free, NULL }, 0 };
+    di_tables t;
+    size_t u, hl;
+
+    /* directories unterminated within the header: the unit has no program */
+    plen = 0;
+    u = start_v2(4, &hl);
+    BYTES('/', 'd');
+    end_header(hl, 4);
+    BYTES(1);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nunits, 1);
+    ck_int_eq(t.nrows, 0);
+    ck_int_eq(t.nfiles, 1);                          /* file 0 placeholder only */
+    /* a file name unterminated within the header */
+    plen = 0;
+    u = start_v2(4, &hl);
+    BYTES(0, 'a', '.', 'c');
+    end_header(hl, 4);
+    BYTES(1);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nrows, 0);
+    ck_int_eq(t.nfiles, 1);
+    /* a header length past the unit */
+    plen = 0;
+    u = plen;
+    emit_le(0, 4);
+    BYTES(2, 0, 0x50, 0, 0, 0, 1, 1, 0, 1, 4);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nunits, 1);
+    ck_int_eq(t.nfiles, 0);
+    /* an opcode base of 0 */
+    plen = 0;
+    u = start_v2(0, &hl);
+    BYTES(0, 0);
+    end_header(hl, 4);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nfiles, 0);
+    /* the 64-bit marker with no length after it */
+    plen = 0;
+    BYTES(0xff, 0xff, 0xff, 0xff, 1, 2);
+    read_prog(&t, &m);
+    ck_int_eq(t.nunits, 0);
+    arena_release();
+}
+END_TEST
+
+START_TEST(extended_opcodes_of_no_length_or_past_the_end_stop_the_program)
+{
+    di_mem m = { { arena_alloc, arena_free, NULL }, 0 };
+    di_tables t;
+    size_t u, hl;
+
+    /* a row, then an extended opcode of length 0: nothing after it is read */
+    plen = 0;
+    u = start_v2(4, &hl);
+    BYTES(0, 0);
+    end_header(hl, 4);
+    BYTES(1, 0, 0, 1, 1);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nrows, 1);
+    ck_int_eq(t.rows[0].line, 1);
+    /* an extended opcode longer than the unit */
+    plen = 0;
+    u = start_v2(4, &hl);
+    BYTES(0, 0);
+    end_header(hl, 4);
+    BYTES(1, 0, 9, 1);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nrows, 1);
+    /* define_file with its name unterminated: no file */
+    plen = 0;
+    u = start_v2(4, &hl);
+    BYTES(0, 0);
+    end_header(hl, 4);
+    BYTES(0, 3, 3, 'z', 'z', 1);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nfiles, 1);
+    ck_int_eq(t.nrows, 1);
+    arena_release();
+}
+END_TEST
+
+START_TEST(dwarf5_tables_ignore_define_file_and_a_directory_index_of_no_number)
+{
+    di_mem m = { { arena_alloc, arena_free, NULL }, 0 };
+    di_tables t;
+    size_t u, hl;
+
+    plen = 0;
+    u = start_v5(1, 1, &hl);
+    BYTES(1, 1, 0x08, 1, '/', 'd', 0);
+    BYTES(2, 1, 0x08, 2, 0x08, 1, 'f', '.', 'c', 0, '0', 0);   /* a directory index as a string */
+    end_header(hl, 4);
+    BYTES(0, 5, 3, 'g', '.', 'c', 0, 1);                           /* define_file: not in DWARF 5 */
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nfiles, 1);
+    ck_assert_str_eq(t.files[0], "/d/f.c");
+    ck_int_eq(t.nrows, 1);
+    ck_int_eq(t.rows[0].file, 1);
+    /* a file table cut short: the unit is not run */
+    plen = 0;
+    u = start_v5(1, 1, &hl);
+    BYTES(1, 1, 0x08, 1, '/', 'd', 0);
+    BYTES(1, 1, 0x08, 3, 'a', 0);
+    end_header(hl, 4);
+    BYTES(1);
+    end_unit(u);
+    read_prog(&t, &m);
+    ck_int_eq(t.nrows, 0);
+    ck_int_eq(t.nfiles, 1);
+    arena_release();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("debuginfo_edges");
@@ -606,6 +758,9 @@ int main(void)
     tcase_add_test(tc, a_debug_directory_that_leads_nowhere_gives_no_build_id);
     tcase_add_test(tc, bytes_that_are_no_pe_image_at_each_header_are_refused);
     tcase_add_test(tc, line_programs_of_every_version_give_their_files_rows_and_units);
+    tcase_add_test(tc, line_headers_and_opcodes_cut_short_are_read_no_further);
+    tcase_add_test(tc, extended_opcodes_of_no_length_or_past_the_end_stop_the_program);
+    tcase_add_test(tc, dwarf5_tables_ignore_define_file_and_a_directory_index_of_no_number);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
