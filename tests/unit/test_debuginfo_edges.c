@@ -741,6 +741,168 @@ START_TEST(dwarf5_tables_ignore_define_file_and_a_directory_index_of_no_number)
 }
 END_TEST
 
+/* ---- .debug_info made by hand, read by di_info_read ---- */
+
+typedef struct buf { uint8_t b[512]; size_t n; } buf;
+
+static void put_bytes(buf *o, const void *p, size_t n)
+{
+    ck_assert_uint_le(o->n + n, sizeof(o->b));
+    memcpy(o->b + o->n, p, n);
+    o->n += n;
+}
+
+#define PUT(o, ...) put_bytes(o, (const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ }))
+
+static void put_le(buf *o, uint64_t v, unsigned n)
+{
+    while (n--) {
+        PUT(o, (uint8_t)v);
+        v >>= 8;
+    }
+}
+
+static void set_le(buf *o, size_t at, uint64_t v, unsigned n)
+{
+    while (n--) {
+        o->b[at++] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+static buf info, abbrev, ranges, rnglists, addrs;
+
+START_TEST(functions_and_inlined_calls_are_read_from_ranges_of_every_kind)
+{
+    di_mem m = { { arena_alloc, arena_free, NULL }, 0 };
+    di_dwarf d;
+    di_tables t;
+    size_t a, inl, g;
+
+    memset(&info, 0, sizeof(info));
+    memset(&abbrev, 0, sizeof(abbrev));
+    memset(&ranges, 0, sizeof(ranges));
+    memset(&rnglists, 0, sizeof(rnglists));
+    memset(&addrs, 0, sizeof(addrs));
+    PUT(&abbrev, 1, 0x11, 1, 0x11, 0x01, 0, 0);                            /* CU: low_pc */
+    PUT(&abbrev, 2, 0x2e, 1, 0x03, 0x08, 0x55, 0x17, 0, 0);                /* function: name, ranges */
+    PUT(&abbrev, 3, 0x1d, 0, 0x31, 0x13, 0x11, 0x01, 0x12, 0x0b, 0x58, 0x0b, 0x59, 0x0b, 0, 0);
+    PUT(&abbrev, 4, 0x2e, 0, 0x03, 0x08, 0, 0);                            /* a name alone */
+    PUT(&abbrev, 5, 0x2e, 0, 0x55, 0x23, 0x31, 0x13, 0, 0);                /* rnglistx, origin */
+    PUT(&abbrev, 6, 0x2e, 0, 0x55, 0x17, 0x03, 0x08, 0, 0);
+    PUT(&abbrev, 7, 0x11, 1, 0x11, 0x01, 0x74, 0x17, 0x73, 0x17, 0, 0);    /* CU with bases */
+    PUT(&abbrev, 0);
+
+    /* unit A: DWARF 4, 4-byte addresses, .debug_ranges with a base selection */
+    a = info.n;
+    put_le(&info, 0, 4);
+    PUT(&info, 4, 0, 0, 0, 0, 0, 4);
+    PUT(&info, 1);
+    put_le(&info, 0x1000, 4);
+    PUT(&info, 3, 0, 0, 0, 0, 0, 0x10, 0, 0, 8, 1, 1);      /* an inlined call outside a function */
+    inl = info.n;
+    PUT(&info, 4, 'i', 'n', 'l', 0);
+    PUT(&info, 2, 'f', 0, 0, 0, 0, 0);
+    PUT(&info, 3);
+    put_le(&info, inl - a, 4);
+    put_le(&info, 0x2012, 4);
+    PUT(&info, 4, 1, 7);
+    PUT(&info, 0, 0);
+    set_le(&info, a, info.n - a - 4, 4);
+    put_le(&ranges, 0xffffffffu, 4);
+    put_le(&ranges, 0x2000, 4);
+    put_le(&ranges, 0x10, 4);
+    put_le(&ranges, 0x20, 4);
+    put_le(&ranges, 0x30, 4);                                /* empty: left out */
+    put_le(&ranges, 0x30, 4);
+    put_le(&ranges, 0, 8);
+
+    /* unit B: DWARF 5, .debug_rnglists through an index and an offset */
+    a = info.n;
+    put_le(&info, 0, 4);
+    PUT(&info, 5, 0, 1, 8, 0, 0, 0, 0);
+    PUT(&info, 7);
+    put_le(&info, 0, 8);
+    put_le(&info, 12, 4);                                    /* rnglists_base */
+    put_le(&info, 8, 4);                                     /* addr_base */
+    g = info.n;
+    PUT(&info, 4, 'g', 0);
+    PUT(&info, 5, 0);
+    put_le(&info, g - a, 4);
+    PUT(&info, 6);
+    put_le(&info, 67, 4);
+    PUT(&info, 'h', 0);
+    PUT(&info, 0);
+    set_le(&info, a, info.n - a - 4, 4);
+    put_le(&rnglists, 0, 12);                                /* the header: not read */
+    put_le(&rnglists, 4, 4);                                 /* list 0 at base + 4 */
+    PUT(&rnglists, 1, 0, 4, 0x10, 0x20, 2, 0, 1, 3, 1, 0x10, 5);
+    put_le(&rnglists, 0x4000, 8);
+    PUT(&rnglists, 4, 0, 8, 6);
+    put_le(&rnglists, 0x5000, 8);
+    put_le(&rnglists, 0x5010, 8);
+    PUT(&rnglists, 7);
+    put_le(&rnglists, 0x6000, 8);
+    PUT(&rnglists, 0x10, 0);
+    ck_int_eq(rnglists.n, 67);
+    PUT(&rnglists, 7);                                       /* list at 67 */
+    put_le(&rnglists, 0x7000, 8);
+    PUT(&rnglists, 4, 9, 7);                                 /* 9: no such entry, the list ends */
+    put_le(&rnglists, 0x8000, 8);
+    PUT(&rnglists, 4);
+    put_le(&addrs, 0, 8);
+    put_le(&addrs, 0x3000, 8);
+    put_le(&addrs, 0x3100, 8);
+
+    /* units skipped: a type unit, DWARF 7, 3-byte addresses; a skeleton unit read */
+    PUT(&info, 8, 0, 0, 0, 5, 0, 2, 8, 0, 0, 0, 0);
+    PUT(&info, 8, 0, 0, 0, 7, 0, 0, 0, 0, 0, 4, 0);
+    PUT(&info, 8, 0, 0, 0, 4, 0, 0, 0, 0, 0, 3, 0);
+    a = info.n;
+    put_le(&info, 0, 4);
+    PUT(&info, 5, 0, 4, 8, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 1);
+    put_le(&info, 0x9000, 8);
+    PUT(&info, 2, 's', 0);
+    put_le(&info, 100, 4);                                   /* past the lists: no scope */
+    PUT(&info, 0, 0);
+    set_le(&info, a, info.n - a - 4, 4);
+
+    memset(&d, 0, sizeof(d));
+    memset(&t, 0, sizeof(t));
+    d.info.p = info.b;
+    d.info.len = info.n;
+    d.abbrev.p = abbrev.b;
+    d.abbrev.len = abbrev.n;
+    d.ranges.p = ranges.b;
+    d.ranges.len = ranges.n;
+    d.rnglists.p = rnglists.b;
+    d.rnglists.len = rnglists.n;
+    d.addr.p = addrs.b;
+    d.addr.len = addrs.n;
+    di_info_read(&m, &d, &t);
+    ck_int_eq(m.failed, 0);
+    ck_int_eq(t.nscopes, 9);
+    ck_assert(t.scopes[0].lo == 0x2010 && t.scopes[0].hi == 0x2020 && t.scopes[0].depth == 0);
+    ck_assert_str_eq(t.scopes[0].name, "f");
+    ck_assert(t.scopes[1].lo == 0x2012 && t.scopes[1].hi == 0x2016 && t.scopes[1].depth == 1);
+    ck_assert_str_eq(t.scopes[1].name, "inl");
+    ck_int_eq(t.scopes[1].call_line, 0);                     /* no line table: no call site */
+    ck_int_eq(t.scopes[1].call_file, UINT32_MAX);
+    ck_assert(t.scopes[2].lo == 0x3010 && t.scopes[2].hi == 0x3020);
+    ck_assert(t.scopes[3].lo == 0x3000 && t.scopes[3].hi == 0x3100);
+    ck_assert(t.scopes[4].lo == 0x3100 && t.scopes[4].hi == 0x3110);
+    ck_assert(t.scopes[5].lo == 0x4000 && t.scopes[5].hi == 0x4008);
+    ck_assert(t.scopes[6].lo == 0x5000 && t.scopes[6].hi == 0x5010);
+    ck_assert(t.scopes[7].lo == 0x6000 && t.scopes[7].hi == 0x6010);
+    ck_assert_str_eq(t.scopes[2].name, "g");
+    ck_assert_str_eq(t.scopes[7].name, "g");
+    ck_assert(t.scopes[7].entry == 0x3010);
+    ck_assert(t.scopes[8].lo == 0x7000 && t.scopes[8].hi == 0x7004);
+    ck_assert_str_eq(t.scopes[8].name, "h");
+    arena_release();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("debuginfo_edges");
@@ -761,6 +923,7 @@ int main(void)
     tcase_add_test(tc, line_headers_and_opcodes_cut_short_are_read_no_further);
     tcase_add_test(tc, extended_opcodes_of_no_length_or_past_the_end_stop_the_program);
     tcase_add_test(tc, dwarf5_tables_ignore_define_file_and_a_directory_index_of_no_number);
+    tcase_add_test(tc, functions_and_inlined_calls_are_read_from_ranges_of_every_kind);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
