@@ -903,6 +903,96 @@ START_TEST(functions_and_inlined_calls_are_read_from_ranges_of_every_kind)
 }
 END_TEST
 
+START_TEST(units_of_every_shape_and_names_through_two_origins_are_read)
+{
+    static const uint8_t str_sec[] = "\0two";
+    static const uint8_t stroff[] = { 1, 0, 0, 0, 0, 0, 0, 0 };
+    di_mem m = { { arena_alloc, arena_free, NULL }, 0 };
+    di_dwarf d;
+    di_tables t;
+    size_t a, spec, deep, at3;
+
+    memset(&info, 0, sizeof(info));
+    memset(&abbrev, 0, sizeof(abbrev));
+    memset(&ranges, 0, sizeof(ranges));
+    /* codes out of order: found by a search, not by their place */
+    PUT(&abbrev, 5, 0x11, 1, 0x11, 0x01, 0x72, 0x17, 0xb3, 0x42, 0x17, 0, 0);   /* CU, bases */
+    PUT(&abbrev, 2, 0x2e, 0, 0x11, 0x01, 0x12, 0x01, 0x31, 0x0b, 0x03, 0x25, 0, 0);
+    PUT(&abbrev, 9, 0x2e, 0, 0x55, 0x0b, 0x03, 0x08, 0, 0);                  /* ranges as a constant */
+    PUT(&abbrev, 3, 0x2e, 0, 0x31, 0x13, 0x11, 0x01, 0x12, 0x0b, 0, 0);
+    PUT(&abbrev, 4, 0x2e, 0, 0x47, 0x13, 0, 0);
+    PUT(&abbrev, 7, 0x2e, 0, 0x03, 0x08, 0, 0);
+    PUT(&abbrev, 6, 0x2e, 0, 0x03, 0x08, 0x11, 0x01, 0, 0);                  /* low_pc alone */
+    PUT(&abbrev, 8, 0x11, 0, 0, 0);                                          /* a CU without children */
+    PUT(&abbrev, 0);
+
+    /* DWARF 4 in the 64-bit format */
+    a = info.n;
+    PUT(&info, 0xff, 0xff, 0xff, 0xff);
+    put_le(&info, 0, 8);
+    PUT(&info, 4, 0);
+    put_le(&info, 0, 8);
+    PUT(&info, 8);
+    PUT(&info, 5);
+    put_le(&info, 0, 8);
+    put_le(&info, 0, 8);
+    put_le(&info, 0, 8);
+    PUT(&info, 2);
+    put_le(&info, 0x100, 8);
+    put_le(&info, 0x180, 8);
+    PUT(&info, 5, 0);                                        /* origin as a constant: none */
+    PUT(&info, 9, 0, 'n', 'i', 'n', 'e', 0);
+    PUT(&info, 6, 'l', 'o', 'w', 0);
+    put_le(&info, 0x300, 8);
+    at3 = info.n;
+    PUT(&info, 3, 0, 0, 0, 0);
+    put_le(&info, 0x400, 8);
+    PUT(&info, 0x10);
+    spec = info.n;
+    PUT(&info, 4, 0, 0, 0, 0);
+    deep = info.n;
+    PUT(&info, 7, 'd', 'e', 'e', 'p', 0);
+    PUT(&info, 0);
+    set_le(&info, a + 4, info.n - a - 12, 8);
+    set_le(&info, at3 + 1, spec - a, 4);
+    set_le(&info, spec + 1, deep - a, 4);
+    put_le(&ranges, 0x200, 8);
+    put_le(&ranges, 0x210, 8);
+    put_le(&ranges, 0, 16);
+
+    /* units skipped or empty */
+    PUT(&info, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 8);                      /* DWARF 1 */
+    PUT(&info, 8, 0, 0, 0, 5, 0, 6, 8, 0, 0, 0, 0);                   /* a type unit */
+    PUT(&info, 18, 0, 0, 0, 5, 0, 5, 8, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 0);   /* split: no children */
+    PUT(&info, 10, 0, 0, 0, 4, 0, 0, 0, 0, 0, 8, 7, 'x', 0);           /* a function first: no CU */
+    PUT(&info, 8, 0, 0, 0, 4, 0, 0, 0, 0, 0, 8, 1);                   /* an abbreviation not there */
+    PUT(&info, 0x30, 0, 0, 0, 4, 0);                                   /* longer than what is left */
+
+    memset(&d, 0, sizeof(d));
+    memset(&t, 0, sizeof(t));
+    d.info.p = info.b;
+    d.info.len = info.n;
+    d.abbrev.p = abbrev.b;
+    d.abbrev.len = abbrev.n;
+    d.ranges.p = ranges.b;
+    d.ranges.len = ranges.n;
+    d.str.p = str_sec;
+    d.str.len = sizeof(str_sec);
+    d.str_offsets.p = stroff;
+    d.str_offsets.len = sizeof(stroff);
+    di_info_read(&m, &d, &t);
+    ck_int_eq(m.failed, 0);
+    ck_int_eq(t.nscopes, 3);
+    ck_assert(t.scopes[0].lo == 0x100 && t.scopes[0].hi == 0x180);
+    ck_assert_str_eq(t.scopes[0].name, "two");
+    ck_assert(t.scopes[1].lo == 0x200 && t.scopes[1].hi == 0x210);
+    ck_assert_str_eq(t.scopes[1].name, "nine");
+    ck_assert(t.scopes[2].lo == 0x400 && t.scopes[2].hi == 0x410);
+    ck_assert_str_eq(t.scopes[2].name, "deep");
+    arena_release();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("debuginfo_edges");
@@ -924,6 +1014,7 @@ int main(void)
     tcase_add_test(tc, extended_opcodes_of_no_length_or_past_the_end_stop_the_program);
     tcase_add_test(tc, dwarf5_tables_ignore_define_file_and_a_directory_index_of_no_number);
     tcase_add_test(tc, functions_and_inlined_calls_are_read_from_ranges_of_every_kind);
+    tcase_add_test(tc, units_of_every_shape_and_names_through_two_origins_are_read);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
