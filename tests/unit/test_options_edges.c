@@ -243,7 +243,7 @@ START_TEST(explore_keeps_a_given_gate_and_target)
     ck_assert_ptr_null(o.target);
     ck_int_eq(o.explore.depth, 4);
     ck_int_eq(o.explore.dry_run, 1);
-    refused(parse("explore", "--depth", "5", NULL), "--depth: '5' is not a depth from 0 to 4");
+    refused(parse("explore", "--depth", "5", NULL), "--depth: '5' is too large: a depth from 0 to 4");
     refused(parse("explore", "--iterations", "19", NULL),
             "--iterations: '19' is not a whole number from 20 to 100000000");
 }
