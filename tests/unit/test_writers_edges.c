@@ -1,0 +1,257 @@
+/*
+ * The report writers of core/report at the edges their other suite does
+ * not reach: junit.xml's regression testcase and a release failure whose
+ * first gating finding is not the first finding, a run that ended in an
+ * error, run.json's "baseline", report.html's regression section, the
+ * charts' axes on odd figures, and streams that cannot be written.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cs_unit.h"
+#include "options.h"
+#include "release_rules.h"
+#include "report_html.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_svg.h"
+
+static cs_run run;
+
+#define ck_has(text, part) ck_assert_msg(strstr((text), (part)) != NULL, "no\n%s\nin\n%s", (part), (text))
+
+/* A run against a baseline: a heap leak that gates, two release findings
+ * (the first of a category left out by the default gate, the second
+ * gating), a fixed change and a regression. */
+static void make_run(void)
+{
+    memset(&run, 0, sizeof(run));
+    cs_release_init(&run.release);
+    run.name = "run";
+    run.target = "ComStress.Target";
+    run.calls = "Add(1)";
+    run.iterations = 100;
+    run.seconds = 2.5;
+    run.fail_on = CS_FAIL_DEFAULT;
+    run.nverdicts = 1;
+    run.verdicts[0].metric = CS_M_HEAP_BYTES;
+    run.verdicts[0].kind = CS_V_LEAK;
+    run.verdicts[0].per_iteration = 16;
+    run.verdicts[0].ci_low = 15;
+    run.verdicts[0].ci_high = 17;
+    run.verdicts[0].samples = 40;
+    run.verdicts[0].warmup = 10;
+    run.release.measured = 1;
+    run.release.nfindings = 2;
+    run.release.findings[0] = "heap grows a little";
+    run.release.categories[0] = CS_FAIL_LEAK_ANY;
+    run.release.findings[1] = "refcount leak: 1 outstanding";
+    run.release.categories[1] = CS_FAIL_REFS;
+    run.baseline = "old<run>";
+    run.nchanges = 2;
+    run.changes[0] = "threads: fixed";
+    run.changes[1] = "heap_bytes: clean -> leak";
+    run.change_regression[1] = 1;
+    run.regressions = 1;
+}
+
+/* What writer makes of the runs, read back (malloc'd). */
+static char *junit_of(const cs_run *runs, size_t n)
+{
+    FILE *f = fopen("writers-edges.xml", "wb");
+    char *text;
+
+    ck_assert_ptr_nonnull(f);
+    ck_int_eq(cs_junit_write(f, runs, n), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(text = cs_read_file("writers-edges.xml"));
+    remove("writers-edges.xml");
+    return text;
+}
+
+START_TEST(junit_lists_the_regressions_and_the_release_finding_that_gates_first)
+{
+    char *xml;
+
+    make_run();
+    xml = junit_of(&run, 1);
+    ck_assert_str_eq(xml,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"comstress\" tests=\"3\" failures=\"3\" errors=\"0\">\n"
+        "  <testsuite name=\"run\" tests=\"3\" failures=\"3\" errors=\"0\" time=\"2.500\">\n"
+        "    <testcase classname=\"comstress.run\" name=\"heap_bytes\">\n"
+        "      <failure type=\"leak\" message=\"heap_bytes: leak 16.0 bytes/iteration, 95% CI [15.0, 17.0]\">"
+        "heap_bytes: leak 16.0 bytes/iteration, 95% CI [15.0, 17.0] (40 samples after 10 warm-up iterations)"
+        "</failure>\n    </testcase>\n"
+        "    <testcase classname=\"comstress.run\" name=\"release\">\n"
+        "      <failure type=\"release\" message=\"refcount leak: 1 outstanding\">"
+        "heap grows a little (left out by --fail-on)\nrefcount leak: 1 outstanding\n</failure>\n    </testcase>\n"
+        "    <testcase classname=\"comstress.run\" name=\"regression\">\n"
+        "      <failure type=\"regression\" message=\"heap_bytes: clean -&gt; leak\">against old&lt;run&gt;:\n"
+        "fixed: threads: fixed\nregression: heap_bytes: clean -&gt; leak\n</failure>\n    </testcase>\n"
+        "  </testsuite>\n</testsuites>\n");
+    free(xml);
+}
+END_TEST
+
+/* The second run: no release checks, a baseline with nothing changed, an
+ * error; the third: regressions none of them listed, completed with an
+ * error. */
+static cs_run more[2];
+
+static void make_more(void)
+{
+    memset(more, 0, sizeof(more));
+    more[0].name = "two";
+    more[0].seconds = NAN;
+    more[0].fail_on = CS_FAIL_DEFAULT;
+    more[0].baseline = "b";
+    more[0].error = "Add: unknown name";
+    more[0].status = CS_ST_CALL_FAILED;
+    more[1].name = "three";
+    more[1].seconds = 1;
+    more[1].fail_on = CS_FAIL_DEFAULT;
+    more[1].baseline = "c";
+    more[1].regressions = 3;
+    more[1].error = "stopped";
+    more[1].status = CS_ST_COMPLETED;
+}
+
+START_TEST(junit_says_an_unchanged_baseline_unlisted_regressions_and_how_a_run_ended)
+{
+    char *xml;
+
+    make_more();
+    xml = junit_of(more, 2);
+    ck_has(xml, "<testsuites name=\"comstress\" tests=\"4\" failures=\"1\" errors=\"2\">\n"
+                "  <testsuite name=\"two\" tests=\"2\" failures=\"0\" errors=\"1\" time=\"0.000\">\n"
+                "    <testcase classname=\"comstress.two\" name=\"regression\"><system-out>against b: "
+                "no regression, nothing fixed</system-out></testcase>\n"
+                "    <testcase classname=\"comstress.two\" name=\"run\">\n"
+                "      <error type=\"call failed\" message=\"Add: unknown name\"/>\n    </testcase>\n"
+                "  </testsuite>\n"
+                "  <testsuite name=\"three\" tests=\"2\" failures=\"1\" errors=\"1\" time=\"1.000\">\n"
+                "    <testcase classname=\"comstress.three\" name=\"regression\">\n"
+                "      <failure type=\"regression\" message=\"regressions against the baseline\">against c");
+    ck_has(xml, "    <testcase classname=\"comstress.three\" name=\"run\">\n"
+                "      <error type=\"error\" message=\"stopped\"/>\n    </testcase>\n  </testsuite>\n</testsuites>\n");
+    free(xml);
+}
+END_TEST
+
+static char *json_of(const cs_run *runs, size_t n)
+{
+    FILE *f = fopen("writers-edges.json", "wb");
+    char *text;
+
+    ck_assert_ptr_nonnull(f);
+    ck_int_eq(cs_json_write(f, NULL, runs, n), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(text = cs_read_file("writers-edges.json"));
+    remove("writers-edges.json");
+    return text;
+}
+
+START_TEST(run_json_has_the_baseline_its_changes_and_a_release_that_passed)
+{
+    char *json;
+
+    make_run();
+    json = json_of(&run, 1);
+    ck_has(json, "      \"release\": {\n        \"failed\": true,\n");
+    ck_has(json, "        \"findings\": [\"heap grows a little (left out by --fail-on)\", "
+                 "\"refcount leak: 1 outstanding\"]\n      },\n");
+    ck_has(json, "      \"baseline\": {\n        \"dir\": \"old<run>\",\n        \"regressions\": 1,\n"
+                 "        \"changes\": [\n          {\n            \"kind\": \"fixed\",\n"
+                 "            \"text\": \"threads: fixed\"},\n          {\n            \"kind\": \"regression\",\n"
+                 "            \"text\": \"heap_bytes: clean -> leak\"}\n        ]\n      }\n    }\n  ]\n}\n");
+    free(json);
+    make_more();
+    json = json_of(more, 1);
+    ck_has(json, "      \"error\": \"Add: unknown name\",\n      \"status\": \"call failed\",\n");
+    ck_has(json, "      \"verdicts\": {},\n      \"release\": null,\n      \"allocations\": null,\n"
+                 "      \"baseline\": {\n        \"dir\": \"b\",\n        \"regressions\": 0,\n"
+                 "        \"changes\": []\n      }\n    }\n  ]\n}\n");
+    free(json);
+    /* the gating finding's category left out: the release passes */
+    run.release.categories[1] = CS_FAIL_BLOCKS;
+    run.fail_on = CS_FAIL_LEAK | CS_FAIL_REFS | CS_FAIL_OBJECTS | CS_FAIL_UNLOAD;
+    json = json_of(&run, 1);
+    ck_has(json, "      \"fail_on\": \"leak,refs,objects,unload\",\n");
+    ck_has(json, "      \"release\": {\n        \"failed\": false,\n");
+    ck_has(json, "        \"findings\": [\"heap grows a little (left out by --fail-on)\", "
+                 "\"refcount leak: 1 outstanding (left out by --fail-on)\"]\n      },\n");
+    free(json);
+}
+END_TEST
+
+static char *html_of(const cs_run *runs, size_t n)
+{
+    cs_chart_run charts[5];
+    FILE *f = fopen("writers-edges.html", "wb");
+    char *text;
+    size_t i;
+
+    ck_assert_ptr_nonnull(f);
+    memset(charts, 0, sizeof(charts));
+    for (i = 0; i < n; i++)
+        charts[i].run = &runs[i];
+    ck_int_eq(cs_html_write(f, NULL, charts, n), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(text = cs_read_file("writers-edges.html"));
+    remove("writers-edges.html");
+    return text;
+}
+
+START_TEST(report_html_says_against_the_baseline_what_regressed_and_whether_it_gates)
+{
+    cs_run runs[5];
+    char *html;
+
+    make_run();
+    make_more();
+    runs[0] = run;
+    runs[1] = more[0];
+    runs[2] = run;
+    runs[2].name = "fixed only";
+    runs[2].nchanges = 1;
+    runs[2].regressions = 0;
+    runs[3] = run;
+    runs[3].name = "not gated";
+    runs[3].fail_on = CS_FAIL_LEAK | CS_FAIL_RELEASE;
+    runs[4] = more[0];
+    runs[4].name = "no baseline";
+    runs[4].baseline = NULL;
+    html = html_of(runs, 5);
+    ck_has(html, "<h2>Against the baseline</h2>\n"
+        "<p><b>run</b> against <code>old&lt;run&gt;</code>: <span class=\"leak\">regressed</span></p>\n"
+        "<ul><li><span class=\"clean\">fixed</span>: threads: fixed</li><li><span class=\"leak\">regression</span>: "
+        "heap_bytes: clean -&gt; leak</li></ul>\n"
+        "<p><b>two</b> against <code>b</code>: no regression, nothing fixed</p>\n"
+        "<p><b>fixed only</b> against <code>old&lt;run&gt;</code>: <span class=\"clean\">nothing regressed</span></p>\n"
+        "<ul><li><span class=\"clean\">fixed</span>: threads: fixed</li></ul>\n"
+        "<p><b>not gated</b> against <code>old&lt;run&gt;</code>: regressed (left out by --fail-on)</p>\n"
+        "<ul><li><span class=\"clean\">fixed</span>: threads: fixed</li><li><span class=\"inconclusive\">regression"
+        "</span>: heap_bytes: clean -&gt; leak</li></ul>\n<h2>Summary</h2>\n");
+    ck_has(html, "<p><b>two</b>: not checked</p>\n");
+    free(html);
+    html = html_of(&runs[4], 1);
+    ck_assert_ptr_null(strstr(html, "Against the baseline"));
+    ck_has(html, "<h2>Summary</h2>\n");
+    free(html);
+}
+END_TEST
+
+int main(void)
+{
+    const TTest *const tests[] = {
+        CS_TEST(junit_lists_the_regressions_and_the_release_finding_that_gates_first),
+        CS_TEST(junit_says_an_unchanged_baseline_unlisted_regressions_and_how_a_run_ended),
+        CS_TEST(run_json_has_the_baseline_its_changes_and_a_release_that_passed),
+        CS_TEST(report_html_says_against_the_baseline_what_regressed_and_whether_it_gates),
+        NULL
+    };
+
+    return cs_run_tests("writers_edges", NULL, NULL, tests);
+}
