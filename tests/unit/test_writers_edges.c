@@ -243,6 +243,87 @@ START_TEST(report_html_says_against_the_baseline_what_regressed_and_whether_it_g
 }
 END_TEST
 
+static char *svg_of(const cs_chart_run *charts, size_t n)
+{
+    FILE *f = fopen("writers-edges.svg", "wb");
+    char *text;
+
+    ck_assert_ptr_nonnull(f);
+    ck_int_eq(cs_svg_write(f, charts, n), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(text = cs_read_file("writers-edges.svg"));
+    remove("writers-edges.svg");
+    return text;
+}
+
+static size_t count_of(const char *text, const char *part)
+{
+    size_t n = 0;
+
+    for (; (text = strstr(text, part)); text++)
+        n++;
+    return n;
+}
+
+/* Two runs: "compare/type" with a warm-up and a steady heap leak after
+ * it (a fit drawn), and one without a name whose one sample is before
+ * the warm-up ends (no fit); the working set never measured. */
+START_TEST(charts_label_a_series_by_its_last_name_part_and_fit_only_after_warm_up)
+{
+    static cs_sample a[5], b[2];
+    cs_run ra, rb;
+    cs_chart_run charts[2];
+    char *svg;
+    int i;
+
+    memset(&ra, 0, sizeof(ra));
+    memset(&rb, 0, sizeof(rb));
+    ra.name = "compare/type";
+    ra.warmup = 100;
+    ra.heap_bytes_per_iteration = 16;
+    rb.name = NULL;
+    rb.heap_bytes_per_iteration = NAN;
+    for (i = 0; i < 5; i++) {
+        cs_sample_clear(&a[i]);
+        a[i].iteration = 100 * i;
+        a[i].v[CS_M_HEAP_BYTES] = i == 0 ? 0 : 16000 + 1600 * i;
+    }
+    for (i = 0; i < 2; i++)
+        cs_sample_clear(&b[i]);
+    b[0].iteration = 50;
+    b[0].v[CS_M_HEAP_BYTES] = 20000;
+    b[1].iteration = 400;
+    charts[0].run = &ra, charts[0].samples = a, charts[0].n = 5;
+    charts[1].run = &rb, charts[1].samples = b, charts[1].n = 2;
+    svg = svg_of(charts, 2);
+    ck_has(svg, "<rect x=\"90.0\" y=\"36.0\" width=\"272.5\" height=\"200.0\" fill=\"#eee\"/>"
+                "<text x=\"94.0\" y=\"50.0\" fill=\"#888\">warm-up</text>\n");
+    ck_has(svg, "<text x=\"84.0\" y=\"191.7\" text-anchor=\"end\">5.00 KB</text>\n");
+    ck_has(svg, "<text x=\"1043.8\" y=\"252.0\" text-anchor=\"middle\">350</text>\n");
+    ck_has(svg, "<text class=\"series\" x=\"1176.0\" y=\"48.0\" text-anchor=\"end\" fill=\"#1f77b4\">type</text>\n"
+                "<line x1=\"362.5\" y1=\"81.6\" x2=\"1180.0\" y2=\"40.8\" stroke=\"#1f77b4\" stroke-width=\"1.5\" "
+                "stroke-dasharray=\"6 4\" opacity=\"0.8\"/>\n");
+    ck_has(svg, "<polyline fill=\"none\" stroke-width=\"2\" points=\"226.2,61.2\" stroke=\"#d62728\" "
+                "stroke-dasharray=\"10 4\"/>\n<text class=\"series\" x=\"222.2\" y=\"48.0\" text-anchor=\"end\" "
+                "fill=\"#d62728\"></text>\n<text x=\"90\" y=\"300.0\" font-weight=\"bold\" font-size=\"14\">"
+                "Working set</text>\n<text x=\"635.0\" y=\"416.0\" text-anchor=\"middle\" fill=\"#888\">"
+                "not measured</text>\n");
+    ck_int_eq(count_of(svg, "stroke-dasharray=\"6 4\""), 1);
+    free(svg);
+    /* two figures so far apart after warm-up that the fit's slope overflows: no fit */
+    a[1].v[CS_M_HEAP_BYTES] = -1.7e308;
+    a[2].v[CS_M_HEAP_BYTES] = 1.7e308;
+    a[3].v[CS_M_HEAP_BYTES] = NAN;
+    a[4].v[CS_M_HEAP_BYTES] = NAN;
+    svg = svg_of(charts, 1);
+    ck_has(svg, "<polyline fill=\"none\" stroke-width=\"2\" points=\"90.0,136.0 635.0,231.2 1180.0,40.8\" "
+                "stroke=\"#1f77b4\" stroke-dasharray=\"none\"/>\n<text class=\"series\" x=\"1176.0\" y=\"48.0\" "
+                "text-anchor=\"end\" fill=\"#1f77b4\">type</text>\n<text x=\"90\" y=\"300.0\"");
+    ck_int_eq(count_of(svg, "stroke-dasharray=\"6 4\""), 0);
+    free(svg);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -250,6 +331,7 @@ int main(void)
         CS_TEST(junit_says_an_unchanged_baseline_unlisted_regressions_and_how_a_run_ended),
         CS_TEST(run_json_has_the_baseline_its_changes_and_a_release_that_passed),
         CS_TEST(report_html_says_against_the_baseline_what_regressed_and_whether_it_gates),
+        CS_TEST(charts_label_a_series_by_its_last_name_part_and_fit_only_after_warm_up),
         NULL
     };
 
