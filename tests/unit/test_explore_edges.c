@@ -659,6 +659,41 @@ START_TEST(json_containers_literals_and_numbers_parse_and_malformed_ones_do_not)
 }
 END_TEST
 
+START_TEST(run_json_keeps_the_first_site_and_a_whole_unload_and_lone_surrogates_stand_alone)
+{
+    cs_xmember m = member("Store", CS_XK_METHOD, "");
+    cs_xresult r;
+    cs_xreport x = context(NULL, 0);
+    cs_jvalue v;
+    char *text;
+
+    cs_xresult_init(&r);
+    ck_int_eq(cs_xresult_from_json("{\"runs\": [{\"release\": {\"findings\": [\"unload: the DLL stays loaded after "
+                                   "CoFreeUnusedLibrariesEx\", \"a allocated in f (a.c:1)\", "
+                                   "\"b allocated in g (b.c:2)\"]}}]}", &r), 0);
+    ck_assert_str_eq(r.unload, "the DLL stays loaded after CoFreeUnusedLibrariesEx");
+    ck_assert_str_eq(r.site, "a allocated in f (a.c:1)");
+    ck_assert_str_eq(r.categories, "blocks");
+    /* a member that cannot be called: no statements in run.json */
+    param(&m, CS_XT_UNSUPPORTED, 1, 1, 0);
+    snprintf(m.params[0].type_text, sizeof(m.params[0].type_text), "POINT*");
+    ck_int_eq(cs_xmember_statements(&m, buf, sizeof(buf), why, sizeof(why)), -1);
+    ck_assert_str_eq(why, "argument 1 is of a type the call language cannot pass (POINT*)");
+    cs_xresult_init(&r);
+    r.state = CS_XS_NOT_CALLED;
+    text = report(cs_xreport_json, &x, &m, &r, 1);
+    ck_has(text, "\"state\": \"not called\", \"statements\": null, ");
+    free(text);
+    /* \u escapes: a low surrogate alone, a high one before a non-low one */
+    ck_int_eq(cs_json_parse("\"\\udc00\\ud83d\\ue000\"", &v), 0);
+    ck_assert_str_eq(v.string, "\xed\xb0\x80\xed\xa0\xbd\xee\x80\x80");
+    cs_json_free(&v);
+    ck_int_eq(cs_json_parse("\"\\ud83d\\uzzzz\"", &v), -1);
+    ck_int_eq(cs_json_parse("\"\\u00g0\"", &v), -1);
+    ck_int_eq(cs_json_parse("{\"a\\q\": 1}", &v), -1);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -684,6 +719,7 @@ int main(void)
         CS_TEST(a_map_line_says_n_a_for_what_was_not_measured),
         CS_TEST(json_strings_unescape_every_escape_to_utf8),
         CS_TEST(json_containers_literals_and_numbers_parse_and_malformed_ones_do_not),
+        CS_TEST(run_json_keeps_the_first_site_and_a_whole_unload_and_lone_surrogates_stand_alone),
         NULL
     };
 
