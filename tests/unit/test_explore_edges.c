@@ -117,7 +117,8 @@ static char *report(int (*writer)(const char *, const cs_xreport *, const cs_xme
     return text;
 }
 
-#define ck_has(text, part) ck_assert_msg(strstr((text), (part)) != NULL, "no\n%s\nin\n%s", (part), (text))
+/* check carries a message of a few kilobytes at most: the text is cut. */
+#define ck_has(text, part) ck_assert_msg(strstr((text), (part)) != NULL, "no\n%.1500s\nin\n%.2000s", (part), (text))
 
 START_TEST(explore_run_json_has_the_context_and_one_entry_a_member)
 {
@@ -606,9 +607,9 @@ START_TEST(json_strings_unescape_every_escape_to_utf8)
 {
     cs_jvalue v;
 
-    ck_int_eq(cs_json_parse("\t\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00E9\\u20aC\\uD83D\\uDE00\"\r\n", &v), 0);
+    ck_int_eq(cs_json_parse("\t\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00E9\\u20aC\\u00FF\\uD83D\\uDE00\"\r\n", &v), 0);
     ck_int_eq(v.type, CS_J_STRING);
-    ck_assert_str_eq(v.string, "\"\\/\b\f\n\r\tA\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+    ck_assert_str_eq(v.string, "\"\\/\b\f\n\r\tA\xc3\xa9\xe2\x82\xac\xc3\xbf\xf0\x9f\x98\x80");
     cs_json_free(&v);
     /* a high surrogate not followed by a low one stands alone */
     ck_int_eq(cs_json_parse("\"\\ud83dx\\ud83d\\u0041\\ud83d\\n\"", &v), 0);
