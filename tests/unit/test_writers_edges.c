@@ -16,6 +16,8 @@
 #include "report_json.h"
 #include "report_junit.h"
 #include "report_svg.h"
+#include "report_util.h"
+#include "progress.h"
 
 static cs_run run;
 
@@ -325,6 +327,62 @@ START_TEST(charts_label_a_series_by_its_last_name_part_and_fit_only_after_warm_u
 }
 END_TEST
 
+START_TEST(figures_in_terabytes_and_a_literal_u_fffd_are_written_as_they_are)
+{
+    char b[32];
+    FILE *f = fopen("writers-edges.txt", "wb");
+    char *text;
+
+    ck_assert_str_eq(cs_format_bytes(2.0 * 1024 * 1024 * 1024 * 1024, b, sizeof(b)), "2.00 TB");
+    ck_assert_str_eq(cs_format_bytes(5000.0 * 1024 * 1024 * 1024, b, sizeof(b)), "4.88 TB");
+    ck_assert_ptr_nonnull(f);
+    cs_put_json_string(f, "a\xEF\xBF\xBD\xff");
+    cs_put_xml(f, "b\xEF\xBF\xBD\xff");
+    fclose(f);
+    ck_assert_ptr_nonnull(text = cs_read_file("writers-edges.txt"));
+    remove("writers-edges.txt");
+    ck_assert_str_eq(text, "\"a\xEF\xBF\xBD\\ufffd\"b\xEF\xBF\xBD&#xFFFD;");
+    free(text);
+}
+END_TEST
+
+START_TEST(a_report_whose_writer_failed_is_not_left_under_either_name)
+{
+    char err[256];
+    FILE *f = cs_report_open("writers-edges.out", err, sizeof(err));
+    FILE *probe;
+
+    remove("writers-edges.out");
+    ck_assert_ptr_nonnull(f);
+    fputs("half", f);
+    ck_int_eq(cs_report_close(f, -1, "writers-edges.out", err, sizeof(err)), -1);
+    ck_assert_str_eq(err, "cannot write writers-edges.out: write error (disk full?)");
+    ck_assert_ptr_null(probe = fopen("writers-edges.out", "rb"));
+    ck_assert_ptr_null(probe = fopen("writers-edges.out" CS_REPORT_PART, "rb"));
+}
+END_TEST
+
+START_TEST(a_progress_line_says_no_time_left_until_time_has_passed)
+{
+    cs_progress p;
+    char b[200];
+
+    memset(&p, 0, sizeof(p));
+    p.calls_per_second = NAN;
+    p.heap_bytes = NAN;
+    p.done = 5;
+    p.total = 10;
+    ck_assert_str_eq(cs_progress_line(&p, b, sizeof(b)), "progress: 5/10 iterations (50%), 0:00 elapsed");
+    p.elapsed_s = 4;
+    p.calls_per_second = 0;
+    ck_assert_str_eq(cs_progress_line(&p, b, sizeof(b)), "progress: 5/10 iterations (50%), 0:04 elapsed, 0:04 left");
+    ck_assert_str_eq(cs_progress_line(&p, b, 12), "progress: 5");
+    b[0] = 'x';
+    ck_assert_ptr_eq(cs_progress_line(&p, b, 0), b);
+    ck_int_eq(b[0], 'x');
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -333,6 +391,9 @@ int main(void)
         CS_TEST(run_json_has_the_baseline_its_changes_and_a_release_that_passed),
         CS_TEST(report_html_says_against_the_baseline_what_regressed_and_whether_it_gates),
         CS_TEST(charts_label_a_series_by_its_last_name_part_and_fit_only_after_warm_up),
+        CS_TEST(figures_in_terabytes_and_a_literal_u_fffd_are_written_as_they_are),
+        CS_TEST(a_report_whose_writer_failed_is_not_left_under_either_name),
+        CS_TEST(a_progress_line_says_no_time_left_until_time_has_passed),
         NULL
     };
 
