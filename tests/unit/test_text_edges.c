@@ -6,6 +6,7 @@
  */
 #include "cs_unit.h"
 #include "hresult.h"
+#include "say.h"
 #include "status.h"
 #include "utf8.h"
 #include <stdlib.h>
@@ -61,6 +62,23 @@ START_TEST(a_status_out_of_range_reads_as_an_internal_error)
 }
 END_TEST
 
+START_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character)
+{
+    /* 30 letters, then "é" (2 bytes) at 30..31, then 30 more letters */
+    char text[64], out[64];
+
+    memset(text, 'a', 30);
+    memcpy(text + 30, "\xc3\xa9", 2);
+    memset(text + 32, 'b', 30);
+    text[62] = 0;
+    /* column 42: at 41, from 41 - 10 = 31 (inside the é: moved back to
+     * 30), to 30 + 20 = 50: the é and 18 letters */
+    ck_assert_str_eq(cs_say_excerpt(text, 42, 20, out, sizeof(out)), "...\xc3\xa9" "bbbbbbbbbbbbbbbbbb...");
+    ck_assert_str_eq(cs_say_excerpt(text, 42, 20, out, 7), "");
+    ck_assert_str_eq(cs_say_escaped("a\xff\\", out, sizeof(out)), "a\\xFF\\\\");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -69,6 +87,7 @@ int main(void)
         CS_TEST(files_that_are_not_there_cannot_be_read_replaced_or_removed),
         CS_TEST(inserts_go_with_the_of_before_them_and_at_the_start_alone),
         CS_TEST(a_status_out_of_range_reads_as_an_internal_error),
+        CS_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character),
         NULL
     };
 
