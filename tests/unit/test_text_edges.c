@@ -14,11 +14,11 @@
 
 START_TEST(a_surrogate_pair_joins_and_a_lone_surrogate_becomes_u_fffd)
 {
-    static const uint16_t w[] = { 0xD83D, 0xDE00, 0xD800, 'a', 0xDC00, 0xD800, 0 };
+    static const uint16_t w[] = { 0xD83D, 0xDE00, 0xD800, 'a', 0xDC00, 0xD800, 0xE000, 0xD800, 0 };
     char *u = cs_utf16_to_utf8(w);
 
     ck_assert_ptr_nonnull(u);
-    ck_assert_str_eq(u, "\xf0\x9f\x98\x80\xef\xbf\xbd" "a\xef\xbf\xbd\xef\xbf\xbd");
+    ck_assert_str_eq(u, "\xf0\x9f\x98\x80\xef\xbf\xbd" "a\xef\xbf\xbd\xef\xbf\xbd\xee\x80\x80\xef\xbf\xbd");
     free(u);
 }
 END_TEST
