@@ -81,12 +81,53 @@ START_TEST(the_gate_is_fail_on_whole)
 }
 END_TEST
 
+/* A soak (--duration): the clock ends it, a warm-up the runner marks,
+ * samples from the first iteration, a row budget; what is given stays. */
+START_TEST(a_soak_starts_sampling_at_once_and_keeps_what_is_given)
+{
+    plan_of("run", "--duration", "90", NULL);
+    ck_assert(p.duration_s == 90);
+    ck_assert(p.warmup == CS_SOAK_ITERATIONS);
+    ck_int_eq(p.warmup_given, 0);
+    ck_int_eq(p.sample_every, 1);
+    ck_int_eq(p.sample_every_given, 0);
+    ck_int_eq(p.row_budget, CS_SOAK_ROW_BUDGET);
+    ck_int_eq(p.walk_every, 0);
+    plan_of("run", "--duration", "90", "--warmup", "50", "--sample-every", "9", NULL);
+    ck_int_eq(p.warmup, 50);
+    ck_int_eq(p.sample_every, 9);
+    ck_int_eq(p.row_budget, CS_SOAK_ROW_BUDGET);
+    ck_int_eq(p.walk_every, 1);
+    plan_of("run", NULL);
+    ck_int_eq(p.row_budget, 0);
+}
+END_TEST
+
+/* A progress line every 10 s unless --progress says otherwise; options
+ * made without the parser (no gate at all) gate as the default does. */
+START_TEST(progress_defaults_to_ten_seconds_and_a_missing_gate_to_the_default)
+{
+    plan_of("run", NULL);
+    ck_assert(p.progress_s == 10);
+    plan_of("run", "--progress", "3", NULL);
+    ck_assert(p.progress_s == 3);
+    memset(&o, 0, sizeof(o));
+    o.iterations = 1000;
+    cs_plan_resolve(&o, &p);
+    ck_assert_uint_eq(p.gate, CS_FAIL_DEFAULT);
+    ck_assert(p.progress_s == 10);
+    ck_int_eq(p.iterations, 1000);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
         CS_TEST(run_plans_its_policy_and_compare_every_policy_in_order),
         CS_TEST(the_schedule_is_derived_once_from_the_iterations),
-        CS_TEST(the_gate_is_fail_on_whole), NULL
+        CS_TEST(the_gate_is_fail_on_whole),
+        CS_TEST(a_soak_starts_sampling_at_once_and_keeps_what_is_given),
+        CS_TEST(progress_defaults_to_ten_seconds_and_a_missing_gate_to_the_default), NULL
     };
 
     return cs_run_tests("plan", NULL, NULL, tests);

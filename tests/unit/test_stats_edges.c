@@ -13,6 +13,21 @@
 #define STEP 100
 #define WARMUP 2000
 
+/* The median leaves NaN out, is NaN for nothing, and takes the mean of
+ * two values near the largest double through their halves. */
+START_TEST(a_median_leaves_nan_out_and_does_not_overflow)
+{
+    const double none[] = { NAN, NAN }, some[] = { NAN, 3, 1, NAN }, big[] = { 1.5e308, 1.7e308 };
+    const double inf[] = { INFINITY, INFINITY };
+
+    ck_assert(isnan(cs_median(none, 0)));
+    ck_assert(isnan(cs_median(none, 2)));
+    ck_assert(cs_median(some, 4) == 2);
+    ck_assert(cs_median(big, 2) == 1.6e308);
+    ck_assert(cs_median(inf, 2) == INFINITY);
+}
+END_TEST
+
 TCase *stats_edges_tcase(void);
 
 static double xs[NPTS], ys[NPTS];
@@ -153,5 +168,6 @@ TCase *stats_edges_tcase(void)
     tcase_add_test(tc, a_slope_exactly_at_the_threshold_is_neither_leak_nor_clean);
     tcase_add_test(tc, a_staircase_needs_at_least_min_steps_steps);
     tcase_add_test(tc, a_tail_at_exactly_half_the_threshold_is_not_flat);
+    tcase_add_test(tc, a_median_leaves_nan_out_and_does_not_overflow);
     return tc;
 }

@@ -1,0 +1,84 @@
+/*
+ * The text helpers at their edges (core/text): UTF-16 surrogates to
+ * UTF-8, a literal U+FFFD that is valid, files that are not there, and
+ * FormatMessage inserts at the start of a text or after "of"; the
+ * status words of a status out of range (core/verdicts/status.c).
+ */
+#include "cs_unit.h"
+#include "hresult.h"
+#include "say.h"
+#include "status.h"
+#include "utf8.h"
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(a_surrogate_pair_joins_and_a_lone_surrogate_becomes_u_fffd)
+{
+    static const uint16_t w[] = { 0xD83D, 0xDE00, 0xD800, 'a', 0xDC00, 0xD800, 0xE000, 0xD800, 0 };
+    char *u = cs_utf16_to_utf8(w);
+
+    ck_assert_ptr_nonnull(u);
+    ck_assert_str_eq(u, "\xf0\x9f\x98\x80\xef\xbf\xbd" "a\xef\xbf\xbd\xef\xbf\xbd\xee\x80\x80\xef\xbf\xbd");
+    free(u);
+}
+END_TEST
+
+START_TEST(a_literal_u_fffd_is_valid_utf8_and_a_cut_sequence_is_not)
+{
+    size_t n = 7;
+
+    ck_int_eq(cs_utf8_valid("\xEF\xBF\xBD", 3), 1);
+    ck_int_eq(cs_utf8_valid("a\xEF\xBF", 3), 0);
+    ck_assert_ptr_null(cs_utf8_to_utf16("\xff", &n));
+}
+END_TEST
+
+START_TEST(files_that_are_not_there_cannot_be_read_replaced_or_removed)
+{
+    remove("text-edges-none");
+    ck_assert_ptr_null(cs_read_whole("text-edges-none"));
+    ck_int_eq(cs_replace_file("text-edges-none", "text-edges-to"), -1);
+    ck_int_eq(cs_remove_file("text-edges-none"), -1);
+}
+END_TEST
+
+START_TEST(a_status_out_of_range_reads_as_an_internal_error)
+{
+    ck_int_eq(cs_status_exit((cs_status)99), 6);
+    ck_assert_str_eq(cs_status_word((cs_status)99), "internal error");
+    ck_int_eq(cs_status_from_word(NULL), CS_ST_COUNT);
+    ck_int_eq(cs_status_from_word("no such word"), CS_ST_COUNT);
+    ck_assert_str_eq(cs_status_phase_end((cs_status)99, 0), "error");
+}
+END_TEST
+
+START_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character)
+{
+    /* 30 letters, then "é" (2 bytes) at 30..31, then 30 more letters */
+    char text[64], out[64];
+
+    memset(text, 'a', 30);
+    memcpy(text + 30, "\xc3\xa9", 2);
+    memset(text + 32, 'b', 30);
+    text[62] = 0;
+    /* column 42: at 41, from 41 - 10 = 31 (inside the é: moved back to
+     * 30), to 30 + 20 = 50: the é and 18 letters */
+    ck_assert_str_eq(cs_say_excerpt(text, 42, 20, out, sizeof(out)), "...\xc3\xa9" "bbbbbbbbbbbbbbbbbb...");
+    ck_assert_str_eq(cs_say_excerpt(text, 42, 20, out, 7), "");
+    ck_assert_str_eq(cs_say_escaped("a\xff\\", out, sizeof(out)), "a\\xFF\\\\");
+}
+END_TEST
+
+int main(void)
+{
+    const TTest *const tests[] = {
+        CS_TEST(a_surrogate_pair_joins_and_a_lone_surrogate_becomes_u_fffd),
+        CS_TEST(a_literal_u_fffd_is_valid_utf8_and_a_cut_sequence_is_not),
+        CS_TEST(files_that_are_not_there_cannot_be_read_replaced_or_removed),
+        CS_TEST(a_status_out_of_range_reads_as_an_internal_error),
+        CS_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character),
+        NULL
+    };
+
+    return cs_run_tests("text_edges", NULL, NULL, tests);
+}
