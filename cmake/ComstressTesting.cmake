@@ -42,3 +42,26 @@ function(comstress_add_check_test name)
       WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
   endif()
 endfunction()
+
+# comstress_add_shell_test(NAME SCRIPT LABEL label TIMEOUT seconds [BARE]
+#                          ARGS arg...)
+# A test written as a shell script (tests/*/NAME.sh): it passes when it
+# prints "SCRIPT: all checks passed" and fails on any line with "FAIL ".
+# It runs after the wine_setup fixture unless BARE (a script that makes a
+# prefix of its own). A missing script is a configure error.
+function(comstress_add_shell_test name script)
+  cmake_parse_arguments(T "BARE" "LABEL;TIMEOUT" "ARGS" ${ARGN})
+  if(NOT T_LABEL IN_LIST COMSTRESS_TEST_LABELS)
+    message(FATAL_ERROR "${name}: LABEL must be one of ${COMSTRESS_TEST_LABELS}, not '${T_LABEL}'")
+  endif()
+  if(NOT EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${script})
+    message(FATAL_ERROR "${name}: script ${CMAKE_CURRENT_SOURCE_DIR}/${script} is missing")
+  endif()
+  string(REPLACE "." "\\." pass "${script}")
+  add_test(NAME ${name} COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/${script} ${T_ARGS})
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS ${T_LABEL}
+    PASS_REGULAR_EXPRESSION "${pass}: all checks passed" FAIL_REGULAR_EXPRESSION "FAIL ")
+  if(NOT T_BARE)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED wine)
+  endif()
+endfunction()
