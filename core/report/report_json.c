@@ -82,6 +82,8 @@ static void write_verdicts(FILE *f, const cs_run *r)
         kv_num(f, 10, "ci_high", v->ci_high);
         kv_num(f, 10, "warmup", (double)v->warmup);
         kv_num(f, 10, "samples", (double)v->samples);
+        kv_num(f, 10, "from_iteration", v->from);
+        kv_num(f, 10, "to_iteration", v->to);
         key(f, 10, 0, "stands_in_for_heap");
         fputs(v->stands_in ? "true" : "false", f);
         fputs("\n        }", f);

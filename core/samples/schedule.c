@@ -18,6 +18,14 @@
 #define WALK_ALLOWANCE_S 0.010
 #define COUNTERS_SHARE 0.01
 #define COUNTERS_ALLOWANCE_S 0.002
+/* The verdict window may take 6% of the run (7.5% with its slack): with
+ * the light samples (at most 1%), the counters (1%) and the walks before
+ * the warm-up the sampler stays under its 10% target. */
+#define WINDOW_SHARE 0.06
+/* An open window may overrun its prediction by a quarter: its takes are worth
+ * something only all together (a verdict), so stopping one short would
+ * waste what the others cost. */
+#define WINDOW_SLACK 1.25
 
 static void fill(cs_schedule *s, long long iterations, int every, double share, double allowance)
 {
@@ -26,6 +34,9 @@ static void fill(cs_schedule *s, long long iterations, int every, double share, 
     s->grid = GRID;
     s->share = share;
     s->allowance_s = allowance;
+    s->warmup = 0;
+    s->verdict = 0;
+    s->window_share = 0;
 }
 
 void cs_schedule_walks(cs_schedule *s, long long iterations, int every)
@@ -47,17 +58,105 @@ static long long point_at(const cs_schedule *s, size_t k)
     return q * (long long)k + (r * (long long)k + g - 1) / g;
 }
 
+void cs_schedule_window(cs_schedule *s, long long warmup, size_t verdict)
+{
+    s->warmup = warmup > 0 ? warmup : 0;
+    s->verdict = verdict;
+    s->window_share = WINDOW_SHARE;
+}
+
+/* A part that grows: unit_s a unit, units at iteration at, per_it units
+ * more each iteration. */
+typedef struct growth {
+    double unit_s, units, per_it;
+    long long at;
+} growth;
+
+static double cost_at(const growth *g, long long iteration)
+{
+    return g->unit_s * (g->units + g->per_it * (double)(iteration - g->at));
+}
+
+/* The takes the grid's rule (cs_part_due) is predicted to give from
+ * iteration on, the run's clock at sec_per_it seconds an iteration. */
+static size_t grid_predicts(const cs_schedule *s, const cs_part_budget *b, const growth *g,
+                            long long iteration, double sec_per_it)
+{
+    double spent = b->spent_s;
+    size_t k, n = 0;
+
+    for (k = b->next_point > 0 ? b->next_point : 1; k <= s->grid; k++) {
+        long long at = point_at(s, k);
+        double progress = (double)at / (double)s->iterations;
+
+        if (at < iteration || spent + cost_at(g, at) > s->share * sec_per_it * (double)at
+                                                       + s->allowance_s * progress)
+            continue;
+        spent += cost_at(g, at);
+        n++;
+    }
+    return n;
+}
+
+void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration, double now_s,
+                    long long spacing)
+{
+    growth g;
+    size_t need, i;
+    double per_it, budget, cost = 0;
+
+    if (b->window || !s->verdict || s->every || iteration <= 0 || iteration < s->warmup)
+        return;
+    b->window = -1;
+    need = s->verdict > b->after_warmup ? s->verdict - b->after_warmup : 0;
+    if (!need || b->last_at <= 0 || b->last_units <= b->base_units || now_s <= b->spent_s)
+        return;                 /* enough, nothing to predict from, or no growth */
+    per_it = (now_s - b->spent_s) / (double)iteration;     /* the walks' own time left out */
+    g.unit_s = b->unit_s;           /* the best seen: a preempted take says nothing */
+    g.per_it = (b->last_units - b->base_units) / (double)b->last_at;
+    g.units = b->last_units;
+    g.at = b->last_at;
+    if (grid_predicts(s, b, &g, iteration, per_it) >= need)
+        return;
+    if (spacing < 1)
+        spacing = 1;
+    if (iteration + (long long)(need - 1) * spacing > s->iterations)
+        return;                 /* the run ends first */
+    for (i = 0; i < need; i++)
+        cost += cost_at(&g, iteration + (long long)i * spacing);
+    budget = s->window_share * per_it * (double)s->iterations - b->spent_s;
+    if (cost <= budget)
+        b->window = 1;
+}
+
+/* What the next take at iteration is expected to cost: the last one's
+ * cost, grown as the units are predicted to have grown since (a leaking
+ * heap: the last walk's cost is far below the next one's). */
+static double next_cost(const cs_part_budget *b, long long iteration)
+{
+    double growth, units;
+
+    if (b->last_at <= 0 || b->last_units <= b->base_units || iteration <= b->last_at)
+        return b->last_s;
+    growth = (b->last_units - b->base_units) / (double)b->last_at;
+    units = b->last_units + growth * (double)(iteration - b->last_at);
+    return b->last_s * units / b->last_units;
+}
+
 int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iteration, double now_s)
 {
     double progress;
 
     if (iteration <= 0 || s->every)
         return 1;
-    if (b->next_point < 1 || b->next_point > s->grid || iteration < point_at(s, b->next_point))
-        return 0;
     progress = (double)iteration / (double)s->iterations;
     if (progress > 1)
         progress = 1;
+    if (b->window == 1 && iteration >= s->warmup && now_s > 0)   /* see WINDOW_SLACK */
+        return b->spent_s + next_cost(b, iteration)
+               <= WINDOW_SLACK * s->window_share * (now_s - b->spent_s) / progress;
+    if (b->next_point < 1 || b->next_point > s->grid || iteration < point_at(s, b->next_point))
+        return 0;
     return b->spent_s + b->last_s <= s->share * now_s + s->allowance_s * progress;
 }
 
@@ -82,6 +181,15 @@ void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration
     if (!b->taken || took_s / units < b->unit_s)
         b->unit_s = took_s / units;
     b->taken++;
+    if (iteration <= 0)
+        b->base_units = units;
+    b->last_units = units;
+    b->last_at = iteration;
+    if (iteration > 0 && s->verdict && iteration >= s->warmup && ++b->after_warmup >= s->verdict
+        && b->window == 1) {
+        b->window = -1;         /* the verdict has its takes, and the run's budget is spent */
+        b->next_point = s->grid + 1;
+    }
     if (b->next_point < 1)
         b->next_point = 1;
     while (b->next_point <= s->grid && point_at(s, b->next_point) <= iteration)

@@ -18,6 +18,22 @@
  *    done. When it gets dearer (a leaking heap), later points wait until
  *    the budget allows: the walks space themselves out.
  *
+ * A walk's cost grows with the heap, and a leaking heap grows with the
+ * run, so a budget that grows with the run's time cannot keep up: on a
+ * million-iteration leak the walks fell at doubling distances, four after
+ * the warm-up, too few for a verdict. Hence the verdict window of the
+ * heap walks: at the first sample after the warm-up the schedule
+ * predicts, from the walks so far (the heap's growth per iteration, the
+ * cost per block, the time per iteration), whether the grid will give the
+ * walks a verdict needs. When it will not, and the walks a verdict needs,
+ * taken at the samples from there on while the heap is still small, fit
+ * in window_share of the run's predicted time, it takes them there: the
+ * figure is then exact (the bytes a call keeps), measured over a part of
+ * the run rather than guessed from the working set. The window spends
+ * the run's budget: no grid point is walked after it (one walk late in
+ * the run, alone in the series' last third, would leave the verdict
+ * unable to say whether the tail still grows).
+ *
  * With `every` set (--heap-walk every, or an explicit --sample-every) every
  * sample takes every part, as the sampler once did. Every figure taken is
  * exact; a sample without it has NaN there (not measured), which the
@@ -34,6 +50,9 @@ typedef struct cs_schedule {
     size_t grid;              /* points over the run (> 0) */
     double share;             /* of the run's time so far */
     double allowance_s;       /* seconds, spread over the run's progress */
+    long long warmup;         /* the verdict window opens at or after it */
+    size_t verdict;           /* takes after the warm-up a verdict needs (0: no window) */
+    double window_share;      /* what the window may spend, of the run's predicted time */
 } cs_schedule;
 
 /* One costly part's account. Zero it before the run. */
@@ -43,12 +62,34 @@ typedef struct cs_part_budget {
     double unit_s;            /* best cost per unit seen (per block walked) */
     size_t taken;             /* samples that had the part */
     size_t next_point;        /* the grid point (1-based) still to serve */
+    double base_units;        /* units at the baseline */
+    double last_units;        /* units of the last take */
+    long long last_at;        /* iteration of the last take */
+    size_t after_warmup;      /* takes at or after the warm-up's end */
+    int window;               /* 0 undecided, 1 open, -1 closed or not needed */
 } cs_part_budget;
 
 /* The grid the run uses for its heap walks and memory counters, and their
  * budgets (docs/performance.md says why these figures). */
 void cs_schedule_walks(cs_schedule *s, long long iterations, int every);
 void cs_schedule_counters(cs_schedule *s, long long iterations, int every);
+
+/* Gives a walk schedule its verdict window: the warm-up's last iteration
+ * and the takes after it a verdict needs. Without it (or with `every`, or
+ * verdict 0) the grid alone decides. */
+void cs_schedule_window(cs_schedule *s, long long warmup, size_t verdict);
+
+/*
+ * Decides b's verdict window, once, at the first sample at or after the
+ * warm-up (iteration, now_s seconds into the run; spacing: the iterations
+ * between samples now). It stays closed when the grid is predicted to
+ * give the takes a verdict needs within its own budget, when the part
+ * does not grow, when nothing was taken since the baseline to predict
+ * from, and when the takes would not fit in the window's share. A no-op
+ * before the warm-up and after the decision.
+ */
+void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration, double now_s,
+                    long long spacing);
 
 /* Whether the sample at iteration, taken now_s seconds into the run, takes
  * the part accounted in b. */

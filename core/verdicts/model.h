@@ -74,6 +74,7 @@ typedef struct cs_verdict {
     double ci_low, ci_high;   /* 95% confidence interval of the slope */
     long long warmup;         /* iterations excluded as warm-up */
     size_t samples;           /* samples the verdict used */
+    double from, to;          /* the iterations of its first and last (NaN: none) */
     int stands_in;            /* a memory counter standing in for the heap
                                * metrics, which had too few walks (see
                                * cs_run_verdicts): gates as an exact metric */

@@ -334,9 +334,14 @@ cs_verdict_kind cs_leak_verdict(const double *x, const double *y, size_t n,
     v->per_iteration = v->ci_low = v->ci_high = NAN;
     v->warmup = warmup;
     v->samples = 0;
+    v->from = v->to = NAN;
     if (series_build(x, y, n, warmup, &s))
         return v->kind;
     v->samples = s.n;
+    if (s.n) {
+        v->from = s.x[0];
+        v->to = s.x[s.n - 1];
+    }
     if (s.n >= 2 && !cs_theil_sen(s.x, s.y, s.n, &e.all)) {
         v->per_iteration = e.all.slope;
         v->ci_low = e.all.ci_low;

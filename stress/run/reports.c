@@ -69,6 +69,18 @@ static void print_want(const cs_run *r, const cs_verdict *v, int *explained)
     printf("\n");
 }
 
+/* For the heap's verdict on walks taken only early in the run (the verdict
+ * window of schedule.h), where they were and why. */
+static void print_window(const cs_run *r, const cs_verdict *v)
+{
+    if (v->metric != CS_M_HEAP_BYTES || r->heap_walks >= r->samples || v->samples < CS_DEFAULT_MIN_SAMPLES
+        || !(v->to < 0.5 * (double)r->iterations))
+        return;
+    printf("    walked at %zu points after the warm-up, iterations %.0f to %.0f: a growing heap costs more "
+           "to walk the larger it gets, so it was walked while small, within the sampler's time budget "
+           "(--heap-walk every walks at every sample)\n", v->samples, v->from, v->to);
+}
+
 /* What the console says after a leak verdict that does not gate (as the
  * judge j has it), "" for one that gates or is no leak: a metric that
  * does not gate is never a bare "leak". */
@@ -107,6 +119,7 @@ void cs_reports_print_verdicts(const cs_run *r, int verbose)
                    cs_metric_unit(v->metric), cs_format_figure(v->ci_low, b, sizeof(b)),
                    cs_format_figure(v->ci_high, c, sizeof(c)), not_gating(&j, i));
         print_want(r, v, &explained);
+        print_window(r, v);
     }
     if (clean)
         printf("  %zu metric%s clean (--verbose lists every metric)\n", clean, clean == 1 ? "" : "s");

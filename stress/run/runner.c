@@ -7,6 +7,7 @@
 #include "samplers.h"
 #include "report_csv.h"
 #include "schedule.h"
+#include "stats.h"
 #include "mallocspy.h"
 #include "tracing.h"
 #include <stdio.h>
@@ -107,10 +108,13 @@ static void take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget *b
     double t0 = rs_elapsed(sh);
     long long at = rs_grid_position(sh, s->iteration, t0);
 
+    cs_part_window(plan, b, at, t0, sh->every);
     if (!cs_part_due(plan, b, at, t0))
         return;
     part(s);
-    cs_part_charge(plan, b, at, rs_elapsed(sh) - t0, units(s));
+    t0 = rs_elapsed(sh) - t0;
+    cs_part_charge(plan, b, at, t0, units(s));
+    sh->parts_s += t0;
 }
 
 /* Takes one sample now and streams it: the in-process figures always, the
@@ -123,7 +127,7 @@ static void take_sample(run_shared *sh, long long iteration)
     double entries = 0, bytes = 0;
     int i;
 
-    double t0 = rs_elapsed(sh);
+    double t0 = rs_elapsed(sh), parts0 = sh->parts_s;
 
     cs_sample_clear(&s);
     s.iteration = iteration;
@@ -151,23 +155,32 @@ static void take_sample(run_shared *sh, long long iteration)
     if (sh->cfg->csv && !cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s))
         rs_row_written(sh);
     cs_tracing_snapshot(sh->cfg->tracing, iteration);  /* --trace: the sites so far, to disk */
-    sh->sampling_s += rs_elapsed(sh) - t0;
+    t0 = rs_elapsed(sh) - t0;
+    sh->sampling_s += t0;
+    if (iteration > 0)
+        sh->light_s += t0 - (sh->parts_s - parts0);
     sh->samples++;
     sh->last_sampled = iteration;
 }
 
-/* Doubles the sampling interval while the sampler costs more than 2.5%
- * of the run, as long as the run still gets about 50 samples: a stress
- * tester must not mostly measure itself. The costly parts of a sample
- * keep to schedules of their own (schedule.h); what is left is each
- * sample's row (written and flushed, so that a crash keeps it) and the
- * in-process figures, about 13 us here. An interval given with
- * --sample-every is kept as given. */
+/* Doubles the sampling interval while the light part of the samples costs
+ * more than 2.5% of the loop's time, as long as the run still gets about
+ * 50 samples: a stress tester must not mostly measure itself. What is
+ * left out: the costly parts, which keep to budgets of their own
+ * (schedule.h), and the baseline, taken before the loop (its first reads
+ * cost milliseconds). Counted in, a leaking heap's walks doubled the
+ * interval. The interval is also kept until the heap walks' verdict
+ * window is decided, and while it is open: its walks are at the samples,
+ * and it was predicted at this interval. What is left is each sample's
+ * row (written and flushed, so that a crash keeps it) and the in-process
+ * figures, about 13 us here. An interval given with --sample-every is
+ * kept as given. */
 static void adapt_interval(run_shared *sh)
 {
-    double el = rs_elapsed(sh);
+    double el = rs_elapsed(sh) - sh->go_s;
 
-    if (sh->cfg->plan->sample_every_given || el <= 0 || sh->sampling_s <= 0.025 * el)
+    if (sh->cfg->plan->sample_every_given || el <= 0 || sh->light_s <= 0.025 * el
+        || sh->walks.window >= 0)
         return;
     if (sh->cfg->plan->iterations / (sh->every * 2) >= 50)
         sh->every *= 2;
@@ -418,6 +431,8 @@ static void shared_init(run_shared *sh, const cs_run_config *cfg)
     grid = cfg->plan->duration_s > 0 ? (long long)(cfg->plan->duration_s * 1000) : cfg->plan->iterations;
     cs_schedule_walks(&sh->walk_plan, grid, cfg->plan->walk_every);
     cs_schedule_counters(&sh->counter_plan, grid, cfg->plan->walk_every);
+    if (cfg->plan->duration_s <= 0)
+        cs_schedule_window(&sh->walk_plan, cfg->plan->warmup, CS_DEFAULT_MIN_SAMPLES);
     sh->every = cfg->plan->sample_every;
     sh->warmup = cfg->plan->warmup;
     sh->last_heap = NAN;

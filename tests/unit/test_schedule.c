@@ -20,6 +20,9 @@ typedef struct sim {
     long long n, every;
     double sec_per_it, base_s, per_it_s;
     int every_sample;
+    long long warmup;         /* with verdict: the walks' verdict window */
+    size_t verdict;
+    double slow;              /* from the warm-up on, each take costs this many times more */
 } sim;
 
 static size_t simulate(const sim *p, long long *at, size_t max, double *share)
@@ -32,11 +35,14 @@ static size_t simulate(const sim *p, long long *at, size_t max, double *share)
 
     memset(&b, 0, sizeof(b));
     cs_schedule_walks(&s, p->n, p->every_sample);
+    if (p->verdict)
+        cs_schedule_window(&s, p->warmup, p->verdict);
     for (;;) {
+        cs_part_window(&s, &b, i, now, p->every);
         if (cs_part_due(&s, &b, i, now)) {
-            double cost = p->base_s + p->per_it_s * (double)i;
+            double cost = (p->base_s + p->per_it_s * (double)i) * (p->slow > 0 && i >= p->warmup ? p->slow : 1);
 
-            if (i > 0 && !p->every_sample)
+            if (i > 0 && !p->every_sample && b.window != 1)
                 ck_assert_msg(b.spent_s + b.last_s <= s.share * now + s.allowance_s * (double)i / (double)p->n
                               + 1e-12, "taken at %lld beyond the budget", i);
             cs_part_charge(&s, &b, i, cost, 1 + (double)i);
@@ -120,6 +126,57 @@ START_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget)
     ck_assert_msg(n >= 4 && n < 21, "%lu walks", (unsigned long)n);
     ck_assert_msg(share <= 0.06, "the walks took %.1f%% of the run", 100 * share);
     ck_assert_msg(share_all > 0.4, "walking every sample took only %.1f%%", 100 * share_all);
+}
+END_TEST
+
+/* A leak with the verdict window (a million iterations at 1.2 us, a walk
+ * at 25 ns a block, as measured on the reference server; a warm-up of a
+ * tenth, 12 walks needed, a sample every 5,000): the grid would give a
+ * handful after the warm-up, so the window takes the twelve at the samples from the
+ * warm-up on, 100,000 to 155,000, and nothing is walked after them; the
+ * sampler's walks stay within the window's 6% (7.5% with its slack). */
+START_TEST(a_growing_heap_is_walked_twelve_times_from_the_warm_up_for_an_exact_verdict)
+{
+    sim p = { .n = 1000000, .every = 5000, .sec_per_it = 1.2e-6, .base_s = 1.3e-4, .per_it_s = 2.5e-8,
+              .warmup = 100000, .verdict = 12 };
+    long long at[32];
+    double share;
+    size_t n = simulate(&p, at, 32, &share), k;
+
+    ck_int_eq(n, 14);                                  /* 0, 50000, then the window */
+    ck_int_eq(at[0], 0);
+    ck_int_eq(at[1], 50000);
+    for (k = 0; k < 12; k++)
+        ck_assert_msg(at[2 + k] == 100000 + 5000 * (long long)k, "walk %lu at %lld", (unsigned long)k,
+                      at[2 + k]);
+    ck_assert_msg(share <= 0.075, "the walks took %.1f%% of the run", 100 * share);
+}
+END_TEST
+
+/* The window stays closed when the grid will do (a clean heap: the twenty
+ * points as without it), when the twelve would not fit in its share (a
+ * walk ten times dearer than a call's worth of time), and when it was
+ * opened but the walks cost more than predicted: it stops at its slack,
+ * short of twelve, rather than take the run. */
+START_TEST(the_window_stays_closed_when_the_grid_will_do_or_the_walks_cannot_fit)
+{
+    sim clean = { .n = 100000, .every = 500, .sec_per_it = 1.3e-6, .base_s = 1.3e-4, .warmup = 10000,
+                  .verdict = 12 };
+    sim dear = { .n = 1000000, .every = 5000, .sec_per_it = 1.2e-6, .base_s = 1.3e-4, .per_it_s = 5e-8,
+                 .warmup = 100000, .verdict = 12 };
+    sim slower = { .n = 1000000, .every = 5000, .sec_per_it = 1.2e-6, .base_s = 1.3e-4, .per_it_s = 2.5e-8,
+                   .warmup = 100000, .verdict = 12, .slow = 3 };
+    long long at[32];
+    double share;
+    size_t k;
+
+    ck_int_eq(simulate(&clean, at, 32, &share), 21);
+    for (k = 1; k <= 20; k++)
+        ck_int_eq(at[k], (long long)k * 5000);
+    ck_assert_msg(simulate(&dear, at, 32, &share) < 8, "a walk too dear for the window was taken often");
+    ck_assert_msg(share <= 0.06, "the walks took %.1f%% of the run", 100 * share);
+    ck_assert_msg(simulate(&slower, at, 32, &share) < 14, "the window overran its slack");
+    ck_assert_msg(share <= 0.076, "the walks took %.1f%% of the run", 100 * share);
 }
 END_TEST
 
@@ -222,6 +279,8 @@ int main(void)
         CS_TEST(grid_points_that_fall_between_iterations_round_up),
         CS_TEST(the_budget_at_its_edges),
         CS_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget),
+        CS_TEST(a_growing_heap_is_walked_twelve_times_from_the_warm_up_for_an_exact_verdict),
+        CS_TEST(the_window_stays_closed_when_the_grid_will_do_or_the_walks_cannot_fit),
         CS_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost),
         CS_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point),
         NULL
