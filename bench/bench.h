@@ -76,6 +76,7 @@ typedef struct bench_share_side {
     double cps;                    /* calls per second, wall-clock (sampler included) */
     double samples;                /* samples taken */
     double heap_walks;             /* heap walks; -1 when run.json has no such field */
+    int exact;                     /* runs whose heap verdict was the leak's exact +24.00 */
     int runs;                      /* runs that completed */
     char error[256];               /* empty when every run worked */
 } bench_share_side;

@@ -15,7 +15,20 @@
 /* The figures of one run, read from its run.json. */
 typedef struct share_run {
     double share, cps, samples, heap_walks;
+    int exact;                /* the heap's verdict: leak, +24.00 bytes an iteration */
 } share_run;
+
+/* Whether run.json's heap_bytes verdict is a leak of exactly 24 bytes an
+ * iteration (the walks', not a stand-in's). */
+static int exact_verdict(const char *json)
+{
+    const char *h = strstr(json, "\"heap_bytes\": {"), *v;
+    double per = 0;
+
+    if (!h || !(v = strstr(h, "\"verdict\": ")) || strncmp(v + 11, "\"leak\"", 6))
+        return 0;
+    return bench_json_number(h, "\"heap_bytes\"", "per_iteration", &per) && per > 23.995 && per < 24.005;
+}
 
 /*
  * One leaking run with extra options; FALSE with err filled (naming the
@@ -38,6 +51,7 @@ static BOOL leak_run(const bench_opts *o, const char *tag, const char *extra, sh
       && bench_json_number(json, "\"runs\"", "samples", &s->samples) && seconds > 0;
     if (!bench_json_number(json, "\"runs\"", "heap_walks", &s->heap_walks))
         s->heap_walks = -1;
+    s->exact = exact_verdict(json);
     free(json);
     if (!ok) {
         snprintf(err, errlen, "%s: run.json has no seconds / sampling_seconds / samples", tag);
@@ -59,6 +73,7 @@ static void side_medians(const share_run *v, int n, bench_share_side *side)
         cps[i] = v[i].cps;
         samples[i] = v[i].samples;
         walks[i] = v[i].heap_walks;
+        side->exact += v[i].exact;
     }
     side->runs = n;
     side->share = bench_ratio_of(share, n);
@@ -110,8 +125,8 @@ static void print_side(const char *what, const bench_share_side *s)
         snprintf(walks, sizeof(walks), "%8.0f", s->heap_walks);
     else
         snprintf(walks, sizeof(walks), "%8s", "-");
-    printf("  %-34s %5d %7.1f%% %8.0f %s %12.0f\n", what, s->runs, 100.0 * s->share.median, s->samples, walks,
-           s->cps);
+    printf("  %-34s %5d %7.1f%% %8.0f %s %12.0f %6d/%d\n", what, s->runs, 100.0 * s->share.median, s->samples,
+           walks, s->cps, s->exact, s->runs);
 }
 
 void bench_print_share(const bench_opts *o, const bench_share_results *r)
@@ -119,9 +134,11 @@ void bench_print_share(const bench_opts *o, const bench_share_results *r)
     printf("\nthe sampler's share of a leaking run: `comstress run --call \"Add(1)\" --fault leak-bytes:24\n"
            "--iterations %ld`, one thread, the two sides alternating, medians of each side's runs.\n"
            "share: run.json's sampling_seconds / seconds; samples, heap walks: run.json's samples and\n"
-           "heap_walks (- when absent); calls/s: iterations / seconds (wall-clock, sampler included)\n\n",
+           "heap_walks (- when absent); calls/s: iterations / seconds (wall-clock, sampler included);\n"
+           "exact: runs whose heap_bytes verdict is \"leak\", +24.00 bytes an iteration (walked, no stand-in)\n\n",
            o->leak_iterations);
-    printf("  %-34s %5s %8s %8s %8s %12s\n", "sampler", "runs", "share", "samples", "walks", "calls/s");
+    printf("  %-34s %5s %8s %8s %8s %12s %8s\n", "sampler", "runs", "share", "samples", "walks", "calls/s",
+           "exact");
     print_side("--heap-walk every (each sample)", &r->every);
     print_side("default", &r->dflt);
 }

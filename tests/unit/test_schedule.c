@@ -134,7 +134,7 @@ END_TEST
  * tenth, 12 walks needed, a sample every 5,000): the grid would give a
  * handful after the warm-up, so the window takes the twelve at the samples from the
  * warm-up on, 100,000 to 155,000, and nothing is walked after them; the
- * sampler's walks stay within the window's 6% (7.5% with its slack). */
+ * sampler's walks stay within the window's 7% (8.4% with its slack). */
 START_TEST(a_growing_heap_is_walked_twelve_times_from_the_warm_up_for_an_exact_verdict)
 {
     sim p = { .n = 1000000, .every = 5000, .sec_per_it = 1.2e-6, .base_s = 1.3e-4, .per_it_s = 2.5e-8,
@@ -149,20 +149,20 @@ START_TEST(a_growing_heap_is_walked_twelve_times_from_the_warm_up_for_an_exact_v
     for (k = 0; k < 12; k++)
         ck_assert_msg(at[2 + k] == 100000 + 5000 * (long long)k, "walk %lu at %lld", (unsigned long)k,
                       at[2 + k]);
-    ck_assert_msg(share <= 0.075, "the walks took %.1f%% of the run", 100 * share);
+    ck_assert_msg(share <= 0.084, "the walks took %.1f%% of the run", 100 * share);
 }
 END_TEST
 
 /* The window stays closed when the grid will do (a clean heap: the twenty
  * points as without it), when the twelve would not fit in its share (a
- * walk ten times dearer than a call's worth of time), and when it was
+ * walk of a block a fifteenth of an iteration's time), and when it was
  * opened but the walks cost more than predicted: it stops at its slack,
  * short of twelve, rather than take the run. */
 START_TEST(the_window_stays_closed_when_the_grid_will_do_or_the_walks_cannot_fit)
 {
     sim clean = { .n = 100000, .every = 500, .sec_per_it = 1.3e-6, .base_s = 1.3e-4, .warmup = 10000,
                   .verdict = 12 };
-    sim dear = { .n = 1000000, .every = 5000, .sec_per_it = 1.2e-6, .base_s = 1.3e-4, .per_it_s = 5e-8,
+    sim dear = { .n = 1000000, .every = 5000, .sec_per_it = 1.2e-6, .base_s = 1.3e-4, .per_it_s = 8e-8,
                  .warmup = 100000, .verdict = 12 };
     sim slower = { .n = 1000000, .every = 5000, .sec_per_it = 1.2e-6, .base_s = 1.3e-4, .per_it_s = 2.5e-8,
                    .warmup = 100000, .verdict = 12, .slow = 3 };
@@ -176,7 +176,7 @@ START_TEST(the_window_stays_closed_when_the_grid_will_do_or_the_walks_cannot_fit
     ck_assert_msg(simulate(&dear, at, 32, &share) < 8, "a walk too dear for the window was taken often");
     ck_assert_msg(share <= 0.06, "the walks took %.1f%% of the run", 100 * share);
     ck_assert_msg(simulate(&slower, at, 32, &share) < 14, "the window overran its slack");
-    ck_assert_msg(share <= 0.076, "the walks took %.1f%% of the run", 100 * share);
+    ck_assert_msg(share <= 0.085, "the walks took %.1f%% of the run", 100 * share);
 }
 END_TEST
 
