@@ -5,6 +5,7 @@
 #include "status.h"
 #include "release_rules.h"
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 /* One `"key": ` at the given indent, preceded by a comma unless first. */
@@ -59,6 +60,7 @@ static void write_context(FILE *f, const cs_context *c)
     kv_str(f, 4, "command_line", c->command_line);
     kv_str(f, 4, "heap_mode", c->heap_mode);
     kv_str(f, 4, "heap_walk", c->heap_walk);
+    kv_num(f, 4, "harness_heap_bytes", c->harness_heap_bytes < 0 ? NAN : c->harness_heap_bytes);
     fputs("\n  }", f);
 }
 

@@ -221,6 +221,9 @@ typedef struct cs_context {
     const char *command_line;
     const char *heap_mode;    /* the process heap: "lfh" or "default" (--heap) */
     const char *heap_walk;    /* "budget" or "every" (--heap-walk, --sample-every) */
+    double harness_heap_bytes; /* the harness's own private heaps (left out of
+                               * every heap figure) when the reports were
+                               * written; negative: not known (report DIR) */
 } cs_context;
 
 #endif

@@ -84,4 +84,5 @@ void cs_context_fill(cs_context_store *st, int argc, char **argv)
     st->ctx.command_line = st->cmdline;
     st->ctx.heap_mode = cs_heap_mode_name();
     st->ctx.heap_walk = NULL;                /* the run sets it; unknown to report DIR */
+    st->ctx.harness_heap_bytes = -1;         /* likewise */
 }

@@ -342,6 +342,7 @@ static cs_status write_reports(session *s, cs_status st)
 {
     char err[CS_ERR_LEN];
 
+    s->ctx.ctx.harness_heap_bytes = cs_harness_heap_bytes();
     if (cs_reports_write(s->p->out_dir, &s->ctx.ctx, s->runs, s->npol, err, sizeof(err))) {
         fprintf(stderr, "comstress: %s\n", err);
         return st ? st : CS_ST_CANNOT_WRITE;

@@ -49,6 +49,16 @@ static BOOL is_excluded(HANDLE heap)
     return FALSE;
 }
 
+double cs_harness_heap_bytes(void)
+{
+    double bytes = 0, blocks = 0;
+    LONG i;
+
+    for (i = 0; i < nexcluded; i++)
+        walk_heap(excluded[i], &bytes, &blocks);
+    return bytes;
+}
+
 /* Heaps walked at most: a process with more has bigger problems than its
  * sampler's coverage (GetProcessHeaps says how many there are). */
 #define MAX_HEAPS 64

@@ -18,6 +18,10 @@ BOOL cs_heap_totals(double *bytes, double *blocks);
  * as the refcount ledger's private heap). At most 8; NULL is ignored. */
 void cs_samplers_exclude_heap(HANDLE heap);
 
+/* The busy bytes of the heaps left out (the harness's own: the ledger's
+ * wrappers, the malloc spy's tables), walked now; 0 when there are none. */
+double cs_harness_heap_bytes(void);
+
 /* Live threads of this process from the executable's TLS callback: free,
  * so it is read on every sample. Threads created with
  * THREAD_CREATE_FLAGS_SKIP_THREAD_ATTACH are not seen. Valid only in a

@@ -46,4 +46,14 @@ rc=$?
 [ $rc -eq 1 ] || fail "one iteration leaking a BSTR: exit $rc, expected 1"
 grep -q "BSTR/CoTaskMem leak: in the harness outside calls, 1.0 blocks (112 bytes) per iteration" \
     "$out/log" || fail "one iteration leaking a BSTR: no finding"
+# What the harness holds itself is said in run.json's context: its private
+# heaps (the ledger's wrappers, the malloc spy's tables), larger with the
+# ledger than without; `report DIR` cannot know it afterwards (null).
+held() { sed -n 's/.*"harness_heap_bytes": \([0-9nul]*\).*/\1/p' "$1/run.json"; }
+with=$(held "$out/Scripting.Dictionary-500") without=$(held "$out/short-1")
+case "$with$without" in *[!0-9]*|"") fail "harness_heap_bytes: '$with' with the ledger, '$without' without";; esac
+[ "$with" -gt "$without" ] && [ "$without" -gt 0 ] ||
+    fail "harness_heap_bytes: $with with the ledger, not above $without without"
+cs report "Z:$out/short-1"
+[ "$(held "$out/short-1")" = null ] || fail "report DIR claims to know harness_heap_bytes"
 echo "harness_memory.sh: all checks passed"
