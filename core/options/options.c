@@ -171,6 +171,7 @@ static const optdef opt_table[] = {
       "a whole number from 20 to 100000000" },
     { "--out", EXPLORE, K_DIR, F(explore.out_dir), .what = "empty directory name" },
     { "--timeout", EXPLORE, K_REAL, F(explore.timeout_s), 1, 86400, 0, "a number of seconds from 1 to 86400" },
+    { "--jobs", EXPLORE, K_INT, F(explore.jobs), 1, CS_XMAX_JOBS, 0, "a number from 1 to 16" },
 };
 
 #define NOPTS (sizeof(opt_table) / sizeof(opt_table[0]))
@@ -392,6 +393,7 @@ static void set_defaults(cs_options *o)
     o->explore.iterations = 300;
     o->explore.out_dir = "comstress-explore";
     o->explore.timeout_s = 60;
+    o->explore.jobs = 1;
 }
 
 static int parse_command(const char *word, cs_options *o, char *err, size_t errlen)

@@ -176,7 +176,10 @@ typedef struct cs_explore_options {
     long long iterations;     /* --iterations per member (default 300) */
     const char *out_dir;      /* --out (default comstress-explore) */
     double timeout_s;         /* --timeout: watchdog per member (60) */
+    int jobs;                 /* --jobs N: members run at once (1..16, default 1) */
 } cs_explore_options;
+
+#define CS_XMAX_JOBS 16
 
 typedef struct cs_options {
     cs_command command;

@@ -126,6 +126,8 @@ static const char usage_text[] =
 "  --emit-script FILE       write the plan to FILE\n"
 "  --timeout SECONDS        watchdog per member (default 60): a hung member\n"
 "                           is killed, named, and the map goes on\n"
+"  --jobs N                 members run at once, each in its own process\n"
+"                           (1-16, default 1)\n"
 "  --fail-on, --ledger, --trace, --fault   as for run\n"
 "  --out DIR                run.json, report.html, junit.xml and members/NNN\n"
 "                           (default comstress-explore)\n"

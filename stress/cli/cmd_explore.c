@@ -12,6 +12,7 @@
  * it would).
  */
 #include <windows.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,10 @@ typedef struct xsession {
     char child_fail_on[96];        /* ... without unload, for the members */
     const char *unload;            /* the server's unload finding, or NULL */
     double started;
+    size_t *ordinal;               /* each member's place in the run order (0: left out) */
+    size_t total;                  /* members run */
+    volatile LONG next;            /* --jobs: the next member a worker takes */
+    CRITICAL_SECTION say_lock;     /* --jobs: one progress line at a time */
 } xsession;
 
 static double now_s(void)
@@ -208,14 +213,28 @@ static void take_end(const xsession *x, const cs_child_result *c, const char *di
     cut_prefix(r, x->target);
 }
 
+/* One progress line of the map, whole, whichever worker prints it. */
+static void say(xsession *x, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    EnterCriticalSection(&x->say_lock);
+    vprintf(fmt, ap);
+    fflush(stdout);
+    LeaveCriticalSection(&x->say_lock);
+    va_end(ap);
+}
+
 /*
  * Runs member i in a child of its own: its statements into
  * OUT/members/NNN/member.txt (the call language checks them first: a
  * member whose text it refuses is "not called"), then `comstress run` on
  * them under the watchdog. Fills x->r[i].
  */
-static void run_member(xsession *x, size_t i, size_t ordinal, size_t total)
+static void run_member(xsession *x, size_t i)
 {
+    size_t ordinal = x->ordinal[i], total = x->total;
     char text[2 * CS_XTEXT_LEN], why[CS_XWHY_LEN], dir[CS_PATH_LEN], path[CS_PATH_LEN];
     char cmd[3 * CS_PATH_LEN], label[CS_XTEXT_LEN + 8], err[CS_ERR_LEN];
     cs_xresult *r = &x->r[i];
@@ -229,7 +248,7 @@ static void run_member(xsession *x, size_t i, size_t ordinal, size_t total)
         || cs_script_parse(text, &script, why, sizeof(why))) {
         r->state = CS_XS_NOT_CALLED;
         snprintf(r->why, sizeof(r->why), "%s", why);
-        printf("  [%u/%u] %s: not called: %s\n", (unsigned)ordinal, (unsigned)total, label, why);
+        say(x, "  [%u/%u] %s: not called: %s\n", (unsigned)ordinal, (unsigned)total, label, why);
         return;
     }
     cs_script_free(script);
@@ -238,7 +257,7 @@ static void run_member(xsession *x, size_t i, size_t ordinal, size_t total)
     snprintf(path, sizeof(path), "%s/member.txt", dir);
     if (cs_make_dirs(dir) || !(f = cs_fopen(path, "wb")) || (fputs(text, f), fclose(f))) {
         snprintf(r->why, sizeof(r->why), "cannot write %s", path);
-        printf("  [%u/%u] %s: error: %s\n", (unsigned)ordinal, (unsigned)total, label, r->why);
+        say(x, "  [%u/%u] %s: error: %s\n", (unsigned)ordinal, (unsigned)total, label, r->why);
         return;
     }
     child_args(x, dir, cmd, sizeof(cmd));
@@ -248,13 +267,33 @@ static void run_member(xsession *x, size_t i, size_t ordinal, size_t total)
     cs_isolate_run(&spec, &c);
     take_end(x, &c, dir, r);
     cs_xmap_line(&x->m[i], r, err, sizeof(err));
-    printf("  [%u/%u]%s\n", (unsigned)ordinal, (unsigned)total, err + 1);
+    say(x, "  [%u/%u]%s\n", (unsigned)ordinal, (unsigned)total, err + 1);
 }
 
-/* Every member not left out, in the order they were read. */
+/* A --jobs worker: takes the next member not left out until none is left. */
+static DWORD WINAPI member_worker(void *arg)
+{
+    xsession *x = arg;
+    LONG i;
+
+    while ((size_t)(i = InterlockedIncrement(&x->next) - 1) < x->n)
+        if (!x->m[i].skipped)
+            run_member(x, (size_t)i);
+    return 0;
+}
+
+/*
+ * Every member not left out, numbered in the order they were read, and run
+ * --jobs at a time: workers that each take the next member. Each member is
+ * a process of its own, so running several at once changes no figure; a
+ * worker that cannot be started leaves its members to the others (this
+ * thread is one of them).
+ */
 static void run_members(xsession *x)
 {
-    size_t i, total = 0, k = 0;
+    HANDLE workers[CS_XMAX_JOBS];
+    int jobs = x->o->explore.jobs, started = 0, k;
+    size_t i;
 
     for (i = 0; i < x->n; i++) {
         cs_xresult_init(&x->r[i]);
@@ -262,12 +301,18 @@ static void run_members(xsession *x)
             x->r[i].state = CS_XS_SKIPPED;
             snprintf(x->r[i].why, sizeof(x->r[i].why), "%s", x->m[i].skip_why);
         } else {
-            total++;
+            x->ordinal[i] = ++x->total;
         }
     }
-    for (i = 0; i < x->n; i++)
-        if (!x->m[i].skipped)
-            run_member(x, i, ++k, total);
+    InitializeCriticalSection(&x->say_lock);
+    for (k = 1; k < jobs && (size_t)k < x->total; k++)
+        if ((workers[started] = CreateThread(NULL, 0, member_worker, x, 0, NULL)))
+            started++;
+    member_worker(x);
+    WaitForMultipleObjects((DWORD)started, workers, TRUE, INFINITE);
+    for (k = 0; k < started; k++)
+        CloseHandle(workers[k]);
+    DeleteCriticalSection(&x->say_lock);
 }
 
 /* The exit code of the map: a crash (8), else a hang (7), else a member
@@ -397,7 +442,8 @@ static int explore_all(xsession *x, int argc, char **argv)
     printf("explore %s: %u members (%u left out), %lld iterations each, objects returned followed %d deep\n",
            x->target, (unsigned)x->n, (unsigned)left, x->o->explore.iterations, x->o->explore.depth);
     printf("default skip list (name a member in --members to explore it): %s\n", cs_xdefault_skip_text());
-    if (!(x->r = calloc(x->n, sizeof(*x->r))) || !(x->order = calloc(x->n, sizeof(*x->order)))) {
+    if (!(x->r = calloc(x->n, sizeof(*x->r))) || !(x->order = calloc(x->n, sizeof(*x->order)))
+        || !(x->ordinal = calloc(x->n, sizeof(*x->ordinal)))) {
         fprintf(stderr, "comstress: out of memory\n");
         return CS_EXIT_INTERNAL;
     }
@@ -435,5 +481,6 @@ out:
     free(x.m);
     free(x.r);
     free(x.order);
+    free(x.ordinal);
     return rc;
 }

@@ -77,15 +77,24 @@ static const char *members_in(const char *state)
 }
 
 /* Explores the reference server's Target with the ledger and extra
- * arguments into a fresh directory; returns it. */
-static const char *explore_with(const char *tag, const char *extra)
+ * arguments into a fresh directory, `jobs` members at a time; returns
+ * the directory. */
+static const char *explore_jobs(const char *tag, int jobs, const char *extra)
 {
     const char *dir = cs_temp_dir(tag);
     char args[2048];
 
-    snprintf(args, sizeof(args), "explore --ledger --out \"%s\\out\" %s", dir, extra);
+    snprintf(args, sizeof(args), "explore --ledger --jobs %d --out \"%s\\out\" %s", jobs, dir, extra);
     explore_cmd(args);
     return dir;
+}
+
+/* The same two members at a time: each member is a process of its own,
+ * so the map is the one of one at a time (the clean map is made one at a
+ * time, the default, and the faults' maps two at a time). */
+static const char *explore_with(const char *tag, const char *extra)
+{
+    return explore_jobs(tag, 2, extra);
 }
 
 /* A fault flags exactly the members in want; every other member called is
@@ -109,7 +118,7 @@ static void expect_flagged(const char *fault, const char *want, int clean)
 
 START_TEST(the_clean_server_maps_clean_and_the_reports_hold_the_map)
 {
-    const char *dir = explore_with("explore-clean", "");
+    const char *dir = explore_jobs("explore-clean", 1, "");
     char out[MAX_PATH], *json, *html, *xml;
 
     ck_assert_exit(CS_EXIT_OK);
@@ -254,10 +263,10 @@ END_TEST
 
 START_TEST(a_member_that_hangs_is_killed_named_and_the_map_goes_on)
 {
-    explore_with("explore-hang", "--fault hang-call:450 --timeout 20");
+    explore_with("explore-hang", "--fault hang-call:450 --timeout 8");
     ck_assert_exit(CS_EXIT_HANG);
     ck_assert_str_eq(members_in("HUNG:"), "Value (put)");
-    ck_assert_out_has("  Value (put)                  HUNG: killed after 20 s in phase 'run/type: 300 iterations");
+    ck_assert_out_has("  Value (put)                  HUNG: killed after 8 s in phase 'run/type: 300 iterations");
     ck_assert_out_has("explore: 23 members: 0 failed, 0 crashed, 1 hung, 20 clean, 1 not called, 0 errors, 1 skipped;");
 }
 END_TEST
@@ -302,6 +311,8 @@ START_TEST(bad_input_is_one_line_exit_2_and_nothing_created)
                    "use run --call\r\n");
     expect_refused("explore-depth", "--depth 5", "comstress: --depth: '5' is too large: a depth from 0 to 4\r\n");
     expect_refused("explore-empty-skip", "--skip Add,,Echo", "comstress: --skip: 'Add,,Echo' has an empty pattern\r\n");
+    expect_refused("explore-jobs-0", "--jobs 0", "comstress: --jobs: '0' is not a number from 1 to 16\r\n");
+    expect_refused("explore-jobs-17", "--jobs 17", "comstress: --jobs: '17' is too large: a number from 1 to 16\r\n");
 }
 END_TEST
 
