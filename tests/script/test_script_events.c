@@ -10,9 +10,9 @@
 /* Runs text with @src = a new event source, ends the iteration, releases
  * the source as the harness releases its own objects, then sweeps. With
  * the ledger on, @src is a ledger wrapper. */
-static void run_events(const char *text, so_source_info info, so_source_fault sfault, cs_exec_fault cfault)
+static void run_events(const char *text, cs_source_info info, cs_source_fault sfault, cs_exec_fault cfault)
 {
-    IDispatch *src = so_source_new(info, sfault);
+    IDispatch *src = cs_double_source_new(info, sfault, &so_live_sources);
 
     if (ledger)
         src = cs_ledger_wrap(ledger, src, "src", 1);
@@ -34,13 +34,13 @@ static const char events_script[] =
 
 START_TEST(advise_counts_events_and_unadvise_lets_the_sink_go)
 {
-    static const so_source_info infos[] = { SO_INFO_CLASSINFO2, SO_INFO_CLASSINFO };
+    static const cs_source_info infos[] = { CS_SOURCE_CLASSINFO2, CS_SOURCE_CLASSINFO };
     LONG sources = so_live_sources;
     cs_sink_finding f;
     size_t i;
 
     for (i = 0; i < 2; i++) {
-        run_events(events_script, infos[i], SO_FAULT_NONE, CS_XF_NONE);
+        run_events(events_script, infos[i], CS_SOURCE_FAULT_NONE, CS_XF_NONE);
         ck_assert_int_eq(V_I4(&rec.args[1]), 1);   /* connected while advised */
         ck_assert_int_eq(V_I4(&rec.args[0]), 0);   /* and not after */
         ck_assert_int_eq(totals().advises, 1);
@@ -59,7 +59,7 @@ END_TEST
 
 START_TEST(the_sink_holds_its_source_only_while_advised)
 {
-    IDispatch *src = so_source_new(SO_INFO_CLASSINFO2, SO_FAULT_NONE);
+    IDispatch *src = cs_double_source_new(CS_SOURCE_CLASSINFO2, CS_SOURCE_FAULT_NONE, &so_live_sources);
     ULONG before = cs_refcount((IUnknown *)src);
 
     prepare_with("advise @src\nunadvise @src\nadvise weak @src", CS_XF_NONE, target, src);
@@ -81,7 +81,7 @@ START_TEST(events_through_the_ledger_reach_the_wrapped_source)
     cs_ledger_totals lt;
 
     ck_assert_ptr_nonnull(ledger = cs_ledger_new());
-    run_events(events_script, SO_INFO_CLASSINFO2, SO_FAULT_NONE, CS_XF_NONE);
+    run_events(events_script, CS_SOURCE_CLASSINFO2, CS_SOURCE_FAULT_NONE, CS_XF_NONE);
     ck_assert_int_eq(totals().events, 2);
     ck_assert_int_eq(totals().unadvises, 1);
     cs_ledger_totals_get(ledger, &lt);
@@ -106,7 +106,7 @@ static void one_finding(cs_sink_verdict verdict)
 
 START_TEST(a_server_keeping_the_sink_after_unadvise_is_found)
 {
-    run_events(events_script, SO_INFO_CLASSINFO2, SO_FAULT_UNADVISE_KEEPS, CS_XF_NONE);
+    run_events(events_script, CS_SOURCE_CLASSINFO2, CS_SOURCE_UNADVISE_KEEPS, CS_XF_NONE);
     ck_assert_int_eq(totals().kept_after_unadvise, 1);
     one_finding(CS_SINK_KEPT_AFTER_UNADVISE);
     ck_assert_str_eq(cs_sink_verdict_text(CS_SINK_KEPT_AFTER_UNADVISE),
@@ -119,10 +119,10 @@ START_TEST(a_destroyed_source_keeping_a_weak_sink_is_found)
     LONG sources = so_live_sources;
     cs_sink_finding f;
 
-    run_events("advise weak @src\n@src.Fire()", SO_INFO_CLASSINFO2, SO_FAULT_NONE, CS_XF_NONE);
+    run_events("advise weak @src\n@src.Fire()", CS_SOURCE_CLASSINFO2, CS_SOURCE_FAULT_NONE, CS_XF_NONE);
     ck_assert_uint_eq(cs_exec_sink_findings(ex, &f, 1), 0);      /* the source let it go */
     ck_assert_int_eq(so_live_sources, sources);
-    run_events("advise weak @src\n@src.Fire()", SO_INFO_CLASSINFO2, SO_FAULT_DESTROY_KEEPS, CS_XF_NONE);
+    run_events("advise weak @src\n@src.Fire()", CS_SOURCE_CLASSINFO2, CS_SOURCE_DESTROY_KEEPS, CS_XF_NONE);
     ck_assert_int_eq(so_live_sources, sources);                   /* destroyed, yet ... */
     ck_assert_int_eq(totals().kept_by_source, 1);
     one_finding(CS_SINK_KEPT_BY_SOURCE);
@@ -134,10 +134,10 @@ START_TEST(client_fault_missing_unadvise_is_a_cycle)
     LONG sources = so_live_sources;
     cs_sink_finding f;
 
-    run_events(events_script, SO_INFO_CLASSINFO2, SO_FAULT_NONE, CS_XF_NONE);
+    run_events(events_script, CS_SOURCE_CLASSINFO2, CS_SOURCE_FAULT_NONE, CS_XF_NONE);
     ck_assert_uint_eq(cs_exec_sink_findings(ex, &f, 1), 0);
     ck_assert_int_eq(so_live_sources, sources);
-    run_events(events_script, SO_INFO_CLASSINFO2, SO_FAULT_NONE, CS_XF_MISSING_UNADVISE);
+    run_events(events_script, CS_SOURCE_CLASSINFO2, CS_SOURCE_FAULT_NONE, CS_XF_MISSING_UNADVISE);
     ck_assert_int_eq(V_I4(&rec.args[0]), 1);        /* still connected after "unadvise" */
     ck_assert_int_eq(totals().unadvises, 0);
     ck_assert_int_eq(totals().cycles, 1);

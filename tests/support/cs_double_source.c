@@ -1,28 +1,30 @@
-/* The event source of the script executor's tests (see script_objects.h):
- * IDispatch, IConnectionPointContainer, one IConnectionPoint sharing the
- * object's reference count (as ATL's do), IProvideClassInfo2. */
-#include "script_objects.h"
+/* The event source double; see cs_double.h. Its IDispatch is a cs_double
+ * (Fire, Sinks); IConnectionPointContainer, the one IConnectionPoint and
+ * IProvideClassInfo2 share the double's reference count, as ATL's do. */
+#include "cs_double.h"
+#include "cs_check.h"
 #include <oleauto.h>
 #include <olectl.h>
 #include <stdlib.h>
-#include <string.h>
 
-#define SO_MAX_SINKS 8
+#define MAX_SINKS 8
+
+/* {6d1b2f4e-3a51-4c87-9e0a-5b7c2d81f0a3} */
+const IID cs_double_events_iid = { 0x6d1b2f4e, 0x3a51, 0x4c87, { 0x9e, 0x0a, 0x5b, 0x7c, 0x2d, 0x81, 0xf0, 0xa3 } };
 
 typedef struct source {
-    IDispatch IDispatch_iface;
+    cs_double base;            /* IDispatch_iface, ref */
     IConnectionPointContainer IConnectionPointContainer_iface;
     IConnectionPoint IConnectionPoint_iface;
     IProvideClassInfo2 IProvideClassInfo2_iface;
-    LONG ref;
-    so_source_info info;
-    so_source_fault fault;
-    IDispatch *sinks[SO_MAX_SINKS];   /* cookie: index + 1 */
+    cs_source_info info;
+    cs_source_fault fault;
+    IDispatch *sinks[MAX_SINKS];   /* cookie: index + 1 */
 } source;
 
-static inline source *impl_from_IDispatch(IDispatch *iface)
+static inline source *impl_from_cs_double(cs_double *d)
 {
-    return CONTAINING_RECORD(iface, source, IDispatch_iface);
+    return CONTAINING_RECORD(d, source, base);
 }
 
 static inline source *impl_from_IConnectionPointContainer(IConnectionPointContainer *iface)
@@ -40,97 +42,79 @@ static inline source *impl_from_IProvideClassInfo2(IProvideClassInfo2 *iface)
     return CONTAINING_RECORD(iface, source, IProvideClassInfo2_iface);
 }
 
-static HRESULT WINAPI source_QueryInterface(IDispatch *iface, REFIID riid, void **out)
+/* The source's other interfaces: the container always, class information
+ * as its info says. */
+static BOOL source_query(cs_double *d, REFIID riid, void **out)
 {
-    source *s = impl_from_IDispatch(iface);
+    source *s = impl_from_cs_double(d);
 
-    *out = NULL;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch))
-        *out = &s->IDispatch_iface;
-    else if (IsEqualIID(riid, &IID_IConnectionPointContainer))
+    if (IsEqualIID(riid, &IID_IConnectionPointContainer))
         *out = &s->IConnectionPointContainer_iface;
-    else if ((IsEqualIID(riid, &IID_IProvideClassInfo2) && s->info == SO_INFO_CLASSINFO2)
-             || (IsEqualIID(riid, &IID_IProvideClassInfo) && s->info != SO_INFO_NONE))
+    else if ((IsEqualIID(riid, &IID_IProvideClassInfo2) && s->info == CS_SOURCE_CLASSINFO2)
+             || (IsEqualIID(riid, &IID_IProvideClassInfo) && s->info != CS_SOURCE_NO_CLASSINFO))
         *out = &s->IProvideClassInfo2_iface;
-    if (!*out)
-        return E_NOINTERFACE;
+    else
+        return FALSE;
     IUnknown_AddRef((IUnknown *)*out);
+    return TRUE;
+}
+
+/* The last release: the connected sinks are released, unless the fault
+ * says the source forgets them. */
+static void source_destroy(cs_double *d)
+{
+    source *s = impl_from_cs_double(d);
+    int i;
+
+    for (i = 0; i < MAX_SINKS && s->fault != CS_SOURCE_DESTROY_KEEPS; i++)
+        if (s->sinks[i])
+            IDispatch_Release(s->sinks[i]);
+    free(s);
+}
+
+static const cs_double_ops source_ops = { .query = source_query, .destroy = source_destroy };
+
+/* Fire: DISPID 1 on every sink, with no arguments. */
+static HRESULT source_fire(cs_double *d, cs_double_member *m, WORD flags, DISPPARAMS *dp, VARIANT *result)
+{
+    source *s = impl_from_cs_double(d);
+    DISPPARAMS none = { NULL, NULL, 0, 0 };
+    int i;
+
+    for (i = 0; i < MAX_SINKS; i++)
+        if (s->sinks[i])
+            IDispatch_Invoke(s->sinks[i], 1, &IID_NULL, 0, DISPATCH_METHOD, &none, NULL, NULL, NULL);
     return S_OK;
 }
 
-static ULONG WINAPI source_AddRef(IDispatch *iface)
+/* Sinks: how many are connected (nothing when no result is wanted). */
+static HRESULT source_sinks(cs_double *d, cs_double_member *m, WORD flags, DISPPARAMS *dp, VARIANT *result)
 {
-    return InterlockedIncrement(&impl_from_IDispatch(iface)->ref);
-}
-
-static ULONG WINAPI source_Release(IDispatch *iface)
-{
-    source *s = impl_from_IDispatch(iface);
-    LONG ref = InterlockedDecrement(&s->ref);
-    int i;
-
-    if (!ref) {
-        for (i = 0; i < SO_MAX_SINKS && s->fault != SO_FAULT_DESTROY_KEEPS; i++)
-            if (s->sinks[i])
-                IDispatch_Release(s->sinks[i]);
-        InterlockedDecrement(&so_live_sources);
-        free(s);
-    }
-    return ref;
-}
-
-static HRESULT WINAPI source_GetIDsOfNames(IDispatch *iface, REFIID riid, LPOLESTR *names, UINT count,
-                                           LCID lcid, DISPID *ids)
-{
-    static const so_name table[] = { { L"Fire", 1 }, { L"Sinks", 2 } };
-    return so_names_lookup(table, 2, names, count, ids);
-}
-
-/* Fire: DISPID 1 on every sink; Sinks: how many are connected. */
-static HRESULT WINAPI source_Invoke(IDispatch *iface, DISPID id, REFIID riid, LCID lcid, WORD flags,
-                                    DISPPARAMS *dp, VARIANT *result, EXCEPINFO *ei, UINT *argerr)
-{
-    source *s = impl_from_IDispatch(iface);
-    DISPPARAMS none = { NULL, NULL, 0, 0 };
+    source *s = impl_from_cs_double(d);
     int i, n = 0;
 
-    for (i = 0; i < SO_MAX_SINKS; i++) {
-        if (!s->sinks[i])
-            continue;
-        n++;
-        if (id == 1)
-            IDispatch_Invoke(s->sinks[i], 1, &IID_NULL, 0, DISPATCH_METHOD, &none, NULL, NULL, NULL);
-    }
-    if (id == 2 && result) {
+    for (i = 0; i < MAX_SINKS; i++)
+        n += s->sinks[i] != NULL;
+    if (result) {
         V_VT(result) = VT_I4;
         V_I4(result) = n;
     }
-    return id == 1 || id == 2 ? S_OK : DISP_E_MEMBERNOTFOUND;
+    return S_OK;
 }
-
-static const IDispatchVtbl source_vtbl = {
-    .QueryInterface = source_QueryInterface,
-    .AddRef = source_AddRef,
-    .Release = source_Release,
-    .GetTypeInfoCount = so_no_typeinfo_count,
-    .GetTypeInfo = so_no_typeinfo,
-    .GetIDsOfNames = source_GetIDsOfNames,
-    .Invoke = source_Invoke,
-};
 
 static HRESULT WINAPI cpc_QueryInterface(IConnectionPointContainer *iface, REFIID riid, void **out)
 {
-    return source_QueryInterface(&impl_from_IConnectionPointContainer(iface)->IDispatch_iface, riid, out);
+    return IDispatch_QueryInterface(&impl_from_IConnectionPointContainer(iface)->base.IDispatch_iface, riid, out);
 }
 
 static ULONG WINAPI cpc_AddRef(IConnectionPointContainer *iface)
 {
-    return source_AddRef(&impl_from_IConnectionPointContainer(iface)->IDispatch_iface);
+    return IDispatch_AddRef(&impl_from_IConnectionPointContainer(iface)->base.IDispatch_iface);
 }
 
 static ULONG WINAPI cpc_Release(IConnectionPointContainer *iface)
 {
-    return source_Release(&impl_from_IConnectionPointContainer(iface)->IDispatch_iface);
+    return IDispatch_Release(&impl_from_IConnectionPointContainer(iface)->base.IDispatch_iface);
 }
 
 static HRESULT WINAPI cpc_EnumConnectionPoints(IConnectionPointContainer *iface, IEnumConnectionPoints **out)
@@ -145,7 +129,7 @@ static HRESULT WINAPI cpc_FindConnectionPoint(IConnectionPointContainer *iface, 
     source *s = impl_from_IConnectionPointContainer(iface);
 
     *cp = NULL;
-    if (!IsEqualIID(riid, &so_events_iid))
+    if (!IsEqualIID(riid, &cs_double_events_iid))
         return CONNECT_E_NOCONNECTION;
     *cp = &s->IConnectionPoint_iface;
     IConnectionPoint_AddRef(*cp);
@@ -173,17 +157,17 @@ static HRESULT WINAPI cp_QueryInterface(IConnectionPoint *iface, REFIID riid, vo
 
 static ULONG WINAPI cp_AddRef(IConnectionPoint *iface)
 {
-    return source_AddRef(&impl_from_IConnectionPoint(iface)->IDispatch_iface);
+    return IDispatch_AddRef(&impl_from_IConnectionPoint(iface)->base.IDispatch_iface);
 }
 
 static ULONG WINAPI cp_Release(IConnectionPoint *iface)
 {
-    return source_Release(&impl_from_IConnectionPoint(iface)->IDispatch_iface);
+    return IDispatch_Release(&impl_from_IConnectionPoint(iface)->base.IDispatch_iface);
 }
 
 static HRESULT WINAPI cp_GetConnectionInterface(IConnectionPoint *iface, IID *iid)
 {
-    *iid = so_events_iid;
+    *iid = cs_double_events_iid;
     return S_OK;
 }
 
@@ -202,11 +186,11 @@ static HRESULT WINAPI cp_Advise(IConnectionPoint *iface, IUnknown *sink, DWORD *
     int i;
 
     *cookie = 0;
-    for (i = 0; i < SO_MAX_SINKS && s->sinks[i]; i++)
+    for (i = 0; i < MAX_SINKS && s->sinks[i]; i++)
         ;
-    if (i == SO_MAX_SINKS)
+    if (i == MAX_SINKS)
         return CONNECT_E_ADVISELIMIT;
-    if (FAILED(IUnknown_QueryInterface(sink, &so_events_iid, (void **)&d)) || !d)
+    if (FAILED(IUnknown_QueryInterface(sink, &cs_double_events_iid, (void **)&d)) || !d)
         return CONNECT_E_CANNOTCONNECT;
     s->sinks[i] = d;
     *cookie = (DWORD)i + 1;
@@ -218,10 +202,10 @@ static HRESULT WINAPI cp_Unadvise(IConnectionPoint *iface, DWORD cookie)
     source *s = impl_from_IConnectionPoint(iface);
     IDispatch *d;
 
-    if (!cookie || cookie > SO_MAX_SINKS || !(d = s->sinks[cookie - 1]))
+    if (!cookie || cookie > MAX_SINKS || !(d = s->sinks[cookie - 1]))
         return CONNECT_E_NOCONNECTION;
     s->sinks[cookie - 1] = NULL;
-    if (s->fault != SO_FAULT_UNADVISE_KEEPS)
+    if (s->fault != CS_SOURCE_UNADVISE_KEEPS)
         IDispatch_Release(d);
     return S_OK;
 }
@@ -245,17 +229,17 @@ static const IConnectionPointVtbl cp_vtbl = {
 
 static HRESULT WINAPI pci_QueryInterface(IProvideClassInfo2 *iface, REFIID riid, void **out)
 {
-    return source_QueryInterface(&impl_from_IProvideClassInfo2(iface)->IDispatch_iface, riid, out);
+    return IDispatch_QueryInterface(&impl_from_IProvideClassInfo2(iface)->base.IDispatch_iface, riid, out);
 }
 
 static ULONG WINAPI pci_AddRef(IProvideClassInfo2 *iface)
 {
-    return source_AddRef(&impl_from_IProvideClassInfo2(iface)->IDispatch_iface);
+    return IDispatch_AddRef(&impl_from_IProvideClassInfo2(iface)->base.IDispatch_iface);
 }
 
 static ULONG WINAPI pci_Release(IProvideClassInfo2 *iface)
 {
-    return source_Release(&impl_from_IProvideClassInfo2(iface)->IDispatch_iface);
+    return IDispatch_Release(&impl_from_IProvideClassInfo2(iface)->base.IDispatch_iface);
 }
 
 /*
@@ -272,10 +256,10 @@ static HRESULT coclass_info(ITypeInfo **out)
     HRESULT hr;
 
     *out = NULL;
-    if (FAILED(hr = CreateTypeLib2(SYS_WIN64, L"so_events.tlb", &lib)))
+    if (FAILED(hr = CreateTypeLib2(SYS_WIN64, L"cs_double_events.tlb", &lib)))
         return hr;
     if (SUCCEEDED(hr = ICreateTypeLib2_CreateTypeInfo(lib, L"SoEvents", TKIND_DISPATCH, &events))
-        && SUCCEEDED(hr = ICreateTypeInfo_SetGuid(events, &so_events_iid))
+        && SUCCEEDED(hr = ICreateTypeInfo_SetGuid(events, &cs_double_events_iid))
         && SUCCEEDED(hr = ICreateTypeInfo_QueryInterface(events, &IID_ITypeInfo, (void **)&events_ti))
         && SUCCEEDED(hr = ICreateTypeLib2_CreateTypeInfo(lib, L"SoSource", TKIND_COCLASS, &cls))
         && SUCCEEDED(hr = ICreateTypeInfo_AddRefTypeInfo(cls, events_ti, &href))
@@ -294,7 +278,7 @@ static HRESULT coclass_info(ITypeInfo **out)
 
 static HRESULT WINAPI pci_GetClassInfo(IProvideClassInfo2 *iface, ITypeInfo **ti)
 {
-    if (impl_from_IProvideClassInfo2(iface)->info == SO_INFO_CLASSINFO2) {
+    if (impl_from_IProvideClassInfo2(iface)->info == CS_SOURCE_CLASSINFO2) {
         *ti = NULL;
         return E_NOTIMPL;     /* GetGUID is the way for this one */
     }
@@ -305,7 +289,7 @@ static HRESULT WINAPI pci_GetGUID(IProvideClassInfo2 *iface, DWORD kind, GUID *g
 {
     if (kind != GUIDKIND_DEFAULT_SOURCE_DISP_IID)
         return E_INVALIDARG;
-    *guid = so_events_iid;
+    *guid = cs_double_events_iid;
     return S_OK;
 }
 
@@ -317,17 +301,20 @@ static const IProvideClassInfo2Vtbl pci_vtbl = {
     .GetGUID = pci_GetGUID,
 };
 
-IDispatch *so_source_new(so_source_info info, so_source_fault fault)
+IDispatch *cs_double_source_new(cs_source_info info, cs_source_fault fault, volatile LONG *live)
 {
     source *s = calloc(1, sizeof(*s));
 
-    s->IDispatch_iface.lpVtbl = &source_vtbl;
+    ck_assert_ptr_nonnull(s);
+    cs_double_init(&s->base);
+    cs_double_add(&s->base, L"Fire", 1, source_fire);
+    cs_double_add(&s->base, L"Sinks", 2, source_sinks);
+    s->base.ops = &source_ops;
+    cs_double_own(&s->base, live);
     s->IConnectionPointContainer_iface.lpVtbl = &cpc_vtbl;
     s->IConnectionPoint_iface.lpVtbl = &cp_vtbl;
     s->IProvideClassInfo2_iface.lpVtbl = &pci_vtbl;
-    s->ref = 1;
     s->info = info;
     s->fault = fault;
-    InterlockedIncrement(&so_live_sources);
-    return &s->IDispatch_iface;
+    return &s->base.IDispatch_iface;
 }
