@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-volatile LONG so_live_recorders, so_live_owners, so_live_colls, so_live_items, so_live_enums, so_live_sources;
+volatile LONG so_live_recorders, so_live_owners, so_live_colls, so_live_items, so_live_enums;
 
 /* ---- recorder ---------------------------------------------------------- */
 

@@ -10,15 +10,14 @@
  *   (Count, Item(i) as the default member, _NewEnum returning an
  *   IEnumVARIANT), with items that have Name and Index.
  *
- * The event source is the shared cs_double_source.
+ * The event source is the reference server's Target (test_script_events.c).
  */
 #ifndef CS_SCRIPT_OBJECTS_H
 #define CS_SCRIPT_OBJECTS_H
 
 #include "cs_double.h"
 
-extern volatile LONG so_live_recorders, so_live_owners, so_live_colls, so_live_items, so_live_enums,
-                     so_live_sources;
+extern volatile LONG so_live_recorders, so_live_owners, so_live_colls, so_live_items, so_live_enums;
 
 /* Members: Call (DISPID 1, any arguments), GetPair (DISPID 2: writes 7
  * into its first argument and a new recorder into its second, both

@@ -19,9 +19,10 @@
  *   TYPEATTR (a class's identity) and E_NOTIMPL for the rest.
  * - cs_double_enum: an IEnumVARIANT over a borrowed array of objects,
  *   holding whatever owns that array.
- * - cs_double_source: an event source (IConnectionPointContainer, one
- *   IConnectionPoint, IProvideClassInfo2 or only IProvideClassInfo) with
- *   the two faults a server can have with its sinks.
+ *
+ * An object with type information, events or a server's faults is the
+ * reference server's own (ComStress.Target and its probe), seen through
+ * a spy when a test must count or hide what it is asked.
  */
 #ifndef CS_DOUBLE_H
 #define CS_DOUBLE_H
@@ -66,8 +67,8 @@ typedef struct cs_double_record {
     VARIANT args[CS_DOUBLE_MAX_ARGS];
 } cs_double_record;
 
-/* How an object built around a double (cs_double_source) adds its own
- * interfaces and lifetime. */
+/* How an object built around a double (a collection owning its items, a
+ * spy holding its real object) adds its own interfaces and lifetime. */
 typedef struct cs_double_ops {
     /* Another interface than IUnknown and IDispatch: TRUE with an
      * AddRef'd *out, or FALSE. */
@@ -184,27 +185,5 @@ ITypeInfo *cs_double_ti_spy(ITypeInfo *inner, cs_double_asked *tally);
  * its own reference. Skip and Clone are E_NOTIMPL. *live (may be NULL)
  * counts it while it lives. */
 IEnumVARIANT *cs_double_enum_new(IDispatch *const *items, int n, IUnknown *holder, volatile LONG *live);
-
-/* ---- cs_double_source ---- */
-
-/* The source dispinterface: Fire calls its DISPID 1 on every sink. */
-extern const IID cs_double_events_iid;
-
-typedef enum cs_source_info {
-    CS_SOURCE_CLASSINFO2,        /* IProvideClassInfo2::GetGUID names the source */
-    CS_SOURCE_CLASSINFO,         /* only IProvideClassInfo: a coclass type info */
-    CS_SOURCE_NO_CLASSINFO       /* neither */
-} cs_source_info;
-
-typedef enum cs_source_fault {
-    CS_SOURCE_FAULT_NONE,
-    CS_SOURCE_UNADVISE_KEEPS,    /* Unadvise forgets the sink without releasing it */
-    CS_SOURCE_DESTROY_KEEPS      /* the destructor never releases connected sinks */
-} cs_source_fault;
-
-/* A new event source (one reference) on the heap, counted in *live (may be
- * NULL). Members: Fire (DISPID 1), Sinks (DISPID 2, property: sinks
- * connected). Up to 8 sinks, kept as cs_double_events_iid. */
-IDispatch *cs_double_source_new(cs_source_info info, cs_source_fault fault, volatile LONG *live);
 
 #endif
