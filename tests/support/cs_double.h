@@ -57,9 +57,10 @@ typedef struct cs_double_asked {
 } cs_double_asked;
 
 /* The last Invoke, as it reached the double: rgvarg copied (DISPPARAMS
- * order, at most CS_DOUBLE_MAX_ARGS) with the named DISPIDs. */
+ * order, at most CS_DOUBLE_MAX_ARGS) with the named DISPIDs. Several
+ * doubles may share one record (the last Invoke of any of them). */
 typedef struct cs_double_record {
-    LONG invokes;
+    LONG invokes;                /* Invokes recorded since it was cleared */
     DISPID id;
     WORD flags;
     UINT cargs, cnamed;
@@ -87,11 +88,11 @@ struct cs_double {
     HRESULT typeinfo_hr;         /* GetTypeInfo's failure without typeinfo: DISP_E_BADINDEX */
     ITypeInfo *typeinfo;         /* borrowed; when set GetTypeInfo hands it out, AddRef'd */
     const IID *events_iid;       /* one more IID QueryInterface answers with IDispatch (a sink's) */
-    IDispatch *inner;            /* a spy's real object, borrowed */
+    IDispatch *inner;            /* a spy's real object: borrowed, unless ops->destroy
+                                  * releases it */
     cs_double_record *record;    /* borrowed; when set, receives every Invoke */
     cs_double_asked asked;
     const cs_double_ops *ops;
-    void *context;               /* the test's own */
     volatile LONG *live;         /* a heap double's live counter, or NULL */
     BOOL heap;                   /* freed at its last release */
 };
