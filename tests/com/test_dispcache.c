@@ -2,7 +2,7 @@
  * bind counts, bounded and unbounded growth, no stale DISPID with address
  * reuse, no reference kept on objects, vtable plan == Invoke plan. */
 #include "cs_check.h"
-#include "cs_stub.h"
+#include "cs_double.h"
 #include "lb.h"
 #include "bindcache.h"
 #include <stdio.h>
@@ -320,7 +320,7 @@ END_TEST
  * binding, says so (type_fallbacks), and never crashes. */
 START_TEST(broken_typeinfo_falls_back)
 {
-    cs_stub_disp objs[3];
+    cs_double objs[3];
     lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_TYPE);
     lb_site *site;
     lb_error e;
@@ -331,7 +331,10 @@ START_TEST(broken_typeinfo_falls_back)
     ck_assert_ok(lb_site_parse("Add(5)", &site, &e));
     for (i = 0; i < 3; i++) {
         /* type information that says it exists and cannot be read */
-        cs_stub_disp_init(&objs[i], 1, TYPE_E_CANTLOADLIBRARY, 7, FALSE);
+        cs_double_init(&objs[i]);
+        objs[i].typeinfo_count = 1;
+        objs[i].typeinfo_hr = TYPE_E_CANTLOADLIBRARY;
+        cs_double_add(&objs[i], L"Add", 7, cs_double_returns_arg);
         ck_assert_ok(lb_call(d, site, &objs[i].IDispatch_iface, NULL, &res, &e));
         ck_assert_int_eq(V_VT(&res), VT_I4);
         ck_assert_int_eq(V_I4(&res), 5);

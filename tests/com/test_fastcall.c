@@ -6,7 +6,7 @@
  * receiver, or after the plan was switched.
  */
 #include "cs_check.h"
-#include "cs_stub.h"
+#include "cs_double.h"
 #include "lb.h"
 #include <stdio.h>
 #include <string.h>
@@ -118,23 +118,25 @@ START_TEST(alternating_receivers_never_share_a_repeat)
 }
 END_TEST
 
-/* An untyped object (cs_stub.h) whose member "Add" has the DISPID it was
- * made with and refuses any other: a new object made at the same address
- * with another DISPID must be bound afresh, so a repeat that outlived the
- * forgotten object fails with DISP_E_MEMBERNOTFOUND. */
+/* An untyped object whose member "Add" returns the DISPID it has and
+ * refuses any other: a new object made at the same address with another
+ * DISPID must be bound afresh, so a repeat that outlived the forgotten
+ * object fails with DISP_E_MEMBERNOTFOUND. */
 START_TEST(a_repeat_never_outlives_a_forgotten_object)
 {
     lb_dispatcher *d = lb_dispatcher_new(cached[_i]);
     lb_site *add = site("Add(1)");
-    cs_stub_disp obj;
+    cs_double obj;
+    cs_double_member *add_member;
     IDispatch *p = &obj.IDispatch_iface;
     lb_stats st;
 
-    cs_stub_disp_init(&obj, 0, DISP_E_BADINDEX, 7, TRUE);
+    cs_double_init(&obj);
+    add_member = cs_double_add(&obj, L"Add", 7, cs_double_returns_id);
     ck_assert_int_eq(call_i4(d, add, p), 7);
     ck_assert_int_eq(call_i4(d, add, p), 7);     /* the repeat */
     lb_dispatcher_forget(d, (IUnknown *)p);
-    obj.add_id = 9;                               /* a new object, same address */
+    add_member->id = 9;                           /* a new object, same address */
     ck_assert_int_eq(call_i4(d, add, p), 9);
     ck_assert_int_eq(call_i4(d, add, p), 9);
     lb_dispatcher_stats(d, &st);
@@ -176,144 +178,42 @@ START_TEST(switching_the_plan_stops_a_repeat)
 }
 END_TEST
 
-/*
- * A class's type information as the type policy sees it: a stub ITypeInfo
- * that counts GetTypeAttr (Wine's allocates a TYPEATTR every time) and its
- * references, describing a dispinterface of no members (calls are then
- * bound untyped, by name). Objects of one "class" hand out one stub.
- */
-typedef struct stub_ti {
-    ITypeInfo ITypeInfo_iface;
-    LONG ref;
-    LONG attrs;                 /* GetTypeAttr calls */
-    TYPEATTR ta;
-} stub_ti;
-
-static inline stub_ti *stub_from(ITypeInfo *iface)
-{
-    return CONTAINING_RECORD(iface, stub_ti, ITypeInfo_iface);
-}
-
-static HRESULT WINAPI stub_QueryInterface(ITypeInfo *iface, REFIID riid, void **out)
-{
-    *out = NULL;
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_ITypeInfo))
-        return E_NOINTERFACE;
-    *out = iface;
-    ITypeInfo_AddRef(iface);
-    return S_OK;
-}
-
-static ULONG WINAPI stub_AddRef(ITypeInfo *iface) { return InterlockedIncrement(&stub_from(iface)->ref); }
-static ULONG WINAPI stub_Release(ITypeInfo *iface) { return InterlockedDecrement(&stub_from(iface)->ref); }
-
-static HRESULT WINAPI stub_GetTypeAttr(ITypeInfo *iface, TYPEATTR **ta)
-{
-    stub_ti *t = stub_from(iface);
-
-    t->attrs++;
-    *ta = &t->ta;
-    return S_OK;
-}
-
-static void WINAPI stub_ReleaseTypeAttr(ITypeInfo *iface, TYPEATTR *ta)
-{
-}
-
-static const ITypeInfoVtbl stub_vtbl = {
-    .QueryInterface = stub_QueryInterface, .AddRef = stub_AddRef, .Release = stub_Release,
-    .GetTypeAttr = stub_GetTypeAttr, .ReleaseTypeAttr = stub_ReleaseTypeAttr,
-};
-
-/* An object of a typed class: "Add" has DISPID 7 and returns its class's
- * number, GetTypeInfo(0) gives the class's stub. */
-typedef struct typed {
-    IDispatch IDispatch_iface;
-    LONG ref;
-    stub_ti *ti;
-    LONG number;
-} typed;
-
-static inline typed *typed_from(IDispatch *iface)
-{
-    return CONTAINING_RECORD(iface, typed, IDispatch_iface);
-}
-
-static ULONG WINAPI typed_AddRef(IDispatch *iface) { return InterlockedIncrement(&typed_from(iface)->ref); }
-static ULONG WINAPI typed_Release(IDispatch *iface) { return InterlockedDecrement(&typed_from(iface)->ref); }
-static HRESULT WINAPI typed_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 1; return S_OK; }
-
-static HRESULT WINAPI typed_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
-{
-    *ti = &typed_from(iface)->ti->ITypeInfo_iface;
-    ITypeInfo_AddRef(*ti);
-    return S_OK;
-}
-
-static HRESULT WINAPI typed_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
-                                          DISPID *ids)
-{
-    if (lstrcmpiW(names[0], L"Add"))
-        return DISP_E_UNKNOWNNAME;
-    ids[0] = 7;
-    return S_OK;
-}
-
-static HRESULT WINAPI typed_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
-                                   VARIANT *res, EXCEPINFO *ei, UINT *ae)
-{
-    if (id != 7)
-        return DISP_E_MEMBERNOTFOUND;
-    V_VT(res) = VT_I4;
-    V_I4(res) = typed_from(iface)->number;
-    return S_OK;
-}
-
-static HRESULT WINAPI typed_QueryInterface(IDispatch *iface, REFIID riid, void **out)
-{
-    *out = NULL;
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IDispatch))
-        return E_NOINTERFACE;
-    *out = iface;
-    IDispatch_AddRef(iface);
-    return S_OK;
-}
-
-static const IDispatchVtbl typed_vtbl = {
-    .QueryInterface = typed_QueryInterface, .AddRef = typed_AddRef, .Release = typed_Release,
-    .GetTypeInfoCount = typed_GetTypeInfoCount, .GetTypeInfo = typed_GetTypeInfo,
-    .GetIDsOfNames = typed_GetIDsOfNames, .Invoke = typed_Invoke,
-};
-
 /* The type policy on 50 new objects of one class, then of another: the
  * class's type identity is read once per class (GetTypeAttr once to
  * identify, twice to bind), not once per object; each class binds once;
- * and once the dispatcher is freed no reference to either stub is left. */
+ * and once the dispatcher is freed no reference to either class's type
+ * information is left. */
 START_TEST(type_information_is_read_once_per_class)
 {
     static const GUID guid_a = { 0xa1, 0, 0, { 0 } }, guid_b = { 0xb2, 0, 0, { 0 } };
-    stub_ti ta = { { &stub_vtbl }, 1, 0 }, tb = { { &stub_vtbl }, 1, 0 };
     lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_TYPE);
     lb_site *add = site("Add(1)");
-    typed obj = { { &typed_vtbl }, 1, NULL, 0 };
+    cs_double_ti ta, tb;
+    cs_double obj;
+    cs_double_member *add_member;
     IDispatch *p = &obj.IDispatch_iface;
     lb_stats st;
     int k;
 
-    ta.ta.guid = guid_a;
-    ta.ta.typekind = tb.ta.typekind = TKIND_DISPATCH;
-    tb.ta.guid = guid_b;
+    /* a class's type information, as a dispinterface of no members:
+     * calls are then bound untyped, by name */
+    cs_double_ti_init(&ta, &guid_a, TKIND_DISPATCH);
+    cs_double_ti_init(&tb, &guid_b, TKIND_DISPATCH);
+    /* an object of a typed class: "Add" returns its class's number */
+    cs_double_init(&obj);
+    obj.typeinfo_count = 1;
+    add_member = cs_double_add(&obj, L"Add", 7, cs_double_returns_value);
     for (k = 0; k < 100; k++) {                  /* a new object each time, same address */
-        obj.ti = k < 50 ? &ta : &tb;
-        obj.number = k < 50 ? 1 : 2;
-        ck_assert_int_eq(call_i4(d, add, p), obj.number);
+        obj.typeinfo = k < 50 ? &ta.ITypeInfo_iface : &tb.ITypeInfo_iface;
+        add_member->value = k < 50 ? 1 : 2;
+        ck_assert_int_eq(call_i4(d, add, p), add_member->value);
         lb_dispatcher_forget(d, (IUnknown *)p);
     }
     lb_dispatcher_stats(d, &st);
     ck_assert_int_eq(st.binds, 2);
     ck_assert_int_eq(st.type_fallbacks, 0);
-    ck_assert_int_eq(ta.attrs, 3);
-    ck_assert_int_eq(tb.attrs, 3);
+    ck_assert_int_eq(ta.asked.type_attr, 3);
+    ck_assert_int_eq(tb.asked.type_attr, 3);
     lb_site_free(add);
     lb_dispatcher_free(d);
     ck_assert_int_eq(ta.ref, 1);
@@ -323,62 +223,18 @@ START_TEST(type_information_is_read_once_per_class)
 END_TEST
 
 /*
- * An untyped object whose "Echo" returns a copy of its string argument and
- * then writes '#' over the caller's string, as a block freed and reused
- * would read: a call that passed a string of an earlier call (freed since)
- * would echo "#", never the text of the site.
+ * Echo: returns a copy of its string argument and then writes '#' over
+ * the caller's string, as a block freed and reused would read: a call
+ * that passed a string of an earlier call (freed since) would echo "#",
+ * never the text of the site.
  */
-typedef struct scribbler {
-    IDispatch IDispatch_iface;
-    LONG ref;
-    LONG calls;
-} scribbler;
-
-static inline scribbler *scribbler_from(IDispatch *iface)
-{
-    return CONTAINING_RECORD(iface, scribbler, IDispatch_iface);
-}
-
-static HRESULT WINAPI scribbler_QueryInterface(IDispatch *iface, REFIID riid, void **out)
-{
-    *out = NULL;
-    if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IDispatch))
-        return E_NOINTERFACE;
-    *out = iface;
-    IDispatch_AddRef(iface);
-    return S_OK;
-}
-
-static ULONG WINAPI scribbler_AddRef(IDispatch *iface) { return InterlockedIncrement(&scribbler_from(iface)->ref); }
-static ULONG WINAPI scribbler_Release(IDispatch *iface) { return InterlockedDecrement(&scribbler_from(iface)->ref); }
-static HRESULT WINAPI scribbler_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 0; return S_OK; }
-
-static HRESULT WINAPI scribbler_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti)
-{
-    *ti = NULL;
-    return DISP_E_BADINDEX;
-}
-
-static HRESULT WINAPI scribbler_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *names, UINT n, LCID l,
-                                              DISPID *ids)
-{
-    if (lstrcmpiW(names[0], L"Echo"))
-        return DISP_E_UNKNOWNNAME;
-    ids[0] = 3;
-    return S_OK;
-}
-
-static HRESULT WINAPI scribbler_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
-                                       VARIANT *res, EXCEPINFO *ei, UINT *ae)
+static HRESULT echo_then_scribble(cs_double *d, cs_double_member *m, WORD flags, DISPPARAMS *p, VARIANT *res)
 {
     BSTR in;
     UINT i;
 
-    if (id != 3)
-        return DISP_E_MEMBERNOTFOUND;
     if (p->cArgs != 1 || V_VT(&p->rgvarg[0]) != VT_BSTR || !res)
         return DISP_E_TYPEMISMATCH;
-    scribbler_from(iface)->calls++;
     in = V_BSTR(&p->rgvarg[0]);
     V_VT(res) = VT_BSTR;
     if (!(V_BSTR(res) = SysAllocStringLen(in, SysStringLen(in))))
@@ -388,12 +244,6 @@ static HRESULT WINAPI scribbler_Invoke(IDispatch *iface, DISPID id, REFIID r, LC
     return S_OK;
 }
 
-static const IDispatchVtbl scribbler_vtbl = {
-    .QueryInterface = scribbler_QueryInterface, .AddRef = scribbler_AddRef, .Release = scribbler_Release,
-    .GetTypeInfoCount = scribbler_GetTypeInfoCount, .GetTypeInfo = scribbler_GetTypeInfo,
-    .GetIDsOfNames = scribbler_GetIDsOfNames, .Invoke = scribbler_Invoke,
-};
-
 /* Echo('x') called again and again on one object, under every caching
  * policy: each call passes a string made for it, so each echoes "x"
  * (a repeat of the first call's freed string would echo "#"); the calls
@@ -402,12 +252,14 @@ START_TEST(a_repeated_call_with_a_string_argument_passes_a_fresh_string)
 {
     lb_dispatcher *d = lb_dispatcher_new(cached[_i]);
     lb_site *echo = site("Echo('x')");
-    scribbler obj = { { &scribbler_vtbl }, 1, 0 };
+    cs_double obj;
     IDispatch *p = &obj.IDispatch_iface;
     lb_stats st;
     VARIANT v;
     int k;
 
+    cs_double_init(&obj);
+    cs_double_add(&obj, L"Echo", 3, echo_then_scribble);
     for (k = 0; k < 5; k++) {
         ck_assert_msg(SUCCEEDED(lb_call(d, echo, p, NULL, &v, &err)), "%s", err.message);
         ck_assert_int_eq(V_VT(&v), VT_BSTR);
@@ -415,7 +267,7 @@ START_TEST(a_repeated_call_with_a_string_argument_passes_a_fresh_string)
         VariantClear(&v);
     }
     lb_dispatcher_stats(d, &st);
-    ck_assert_int_eq(obj.calls, 5);
+    ck_assert_int_eq(cs_double_calls(&obj, 3), 5);
     ck_assert_int_eq(st.calls, 5);
     ck_assert_int_eq(st.binds, 1);
     ck_assert_int_eq(st.hits_l0, 4);

@@ -1,57 +1,16 @@
-/* The refcount ledger (client/ledger.c) against a fake IDispatch whose own
- * count the test can read. */
+/* The refcount ledger (client/ledger.c) in front of an IDispatch double
+ * (cs_double.h) whose own count, and what it was asked, the test reads. */
 #include "cs_check.h"
+#include "cs_double.h"
 #include "ledger.h"
 
-typedef struct fake {
-    IDispatch IDispatch_iface;
-    LONG ref;
-} fake;
-
-static inline fake *fake_from(IDispatch *iface)
-{
-    return CONTAINING_RECORD(iface, fake, IDispatch_iface);
-}
-
-static HRESULT WINAPI fake_QueryInterface(IDispatch *iface, REFIID riid, void **out)
-{
-    *out = NULL;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)) {
-        *out = iface;
-        IDispatch_AddRef(iface);
-        return S_OK;
-    }
-    return E_NOINTERFACE;
-}
-
-static ULONG WINAPI fake_AddRef(IDispatch *iface) { return InterlockedIncrement(&fake_from(iface)->ref); }
-static ULONG WINAPI fake_Release(IDispatch *iface) { return InterlockedDecrement(&fake_from(iface)->ref); }
-static HRESULT WINAPI fake_GetTypeInfoCount(IDispatch *iface, UINT *n) { *n = 7; return S_OK; }
-static HRESULT WINAPI fake_GetTypeInfo(IDispatch *iface, UINT i, LCID l, ITypeInfo **ti) { *ti = NULL; return E_NOTIMPL; }
-static HRESULT WINAPI fake_GetIDsOfNames(IDispatch *iface, REFIID r, LPOLESTR *n, UINT c, LCID l, DISPID *id) { *id = 42; return S_OK; }
-static HRESULT WINAPI fake_Invoke(IDispatch *iface, DISPID id, REFIID r, LCID l, WORD f, DISPPARAMS *p,
-                                  VARIANT *res, EXCEPINFO *ei, UINT *ae)
-{
-    if (res) {
-        V_VT(res) = VT_I4;
-        V_I4(res) = id;
-    }
-    return S_OK;
-}
-
-static const IDispatchVtbl fake_vtbl = {
-    .QueryInterface = fake_QueryInterface, .AddRef = fake_AddRef, .Release = fake_Release,
-    .GetTypeInfoCount = fake_GetTypeInfoCount, .GetTypeInfo = fake_GetTypeInfo,
-    .GetIDsOfNames = fake_GetIDsOfNames, .Invoke = fake_Invoke,
-};
-
-static fake obj;
+static cs_double obj;
 static cs_ledger *ledger;
 
 static void setup(void)
 {
-    obj.IDispatch_iface.lpVtbl = &fake_vtbl;
-    obj.ref = 1;
+    cs_double_init(&obj);
+    obj.typeinfo_count = 7;                     /* a figure to see forwarded */
     ledger = cs_ledger_new();
     ck_assert_ptr_nonnull(ledger);
 }
@@ -70,6 +29,7 @@ START_TEST(balanced_references_leave_nothing)
     ck_assert_ptr_ne(w, &obj.IDispatch_iface);
     ck_assert_ok(IDispatch_GetTypeInfoCount(w, &n));
     ck_assert_uint_eq(n, 7);                    /* forwarded */
+    ck_assert_int_eq(obj.asked.typeinfo_count, 1);
     IDispatch_AddRef(w);
     IDispatch_Release(w);
     ck_assert_int_eq(obj.ref, 1);               /* the wrapper holds one */
@@ -113,6 +73,7 @@ START_TEST(use_after_release_is_caught_not_crashed)
 
     IDispatch_Release(w);
     ck_assert_hr(IDispatch_GetIDsOfNames(w, &IID_NULL, &name, 1, 0, &id), RPC_E_DISCONNECTED);
+    ck_assert_int_eq(obj.asked.ids_of_names, 0);   /* never reached the object */
     ck_assert_uint_eq(IDispatch_Release(w), 0);
     ck_assert_int_eq(obj.ref, 0);              /* not released twice */
     cs_ledger_totals_get(ledger, &t);

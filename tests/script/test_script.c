@@ -13,7 +13,7 @@ lb_dispatcher *disp, *probe_disp;
 cs_script *script;
 cs_exec *ex;
 lb_error err;
-so_record rec;
+cs_double_record rec;
 IDispatch *target, *probe, *recorder;
 cs_ledger *ledger;
 int tracked;
@@ -46,7 +46,7 @@ void teardown(void)
     cs_script_free(script);
     script = NULL;
     IDispatch_Release(recorder);
-    so_record_clear(&rec);
+    cs_double_record_clear(&rec);
     IDispatch_Release(probe);
     IDispatch_Release(target);
     lb_dispatcher_free(disp);
@@ -168,7 +168,7 @@ START_TEST(names_live_until_the_iteration_ends)
     ck_assert_int_eq(V_VT(&rec.args[1]), VT_I4);   /* rgvarg is in reverse order */
     ck_assert_int_eq(V_I4(&rec.args[1]), 5);
     ck_assert_int_eq(V_VT(&rec.args[0]), VT_DISPATCH);
-    so_record_clear(&rec);                          /* its copy of @d */
+    cs_double_record_clear(&rec);                          /* its copy of @d */
     cs_exec_end(ex);
     ck_assert_int_eq(live_targets(), base);
     /* a name bound again lets go of what it held */
@@ -313,7 +313,7 @@ START_TEST(objects_in_arrays_are_referenced_and_released)
     prepare("@rec.Call([@obj, [@obj]])", CS_XF_NONE, target);
     run_ok();
     ck_assert_uint_eq(cs_refcount((IUnknown *)target), before + 2);  /* the recorder's deep copy */
-    so_record_clear(&rec);
+    cs_double_record_clear(&rec);
     ck_assert_uint_eq(cs_refcount((IUnknown *)target), before);      /* ours was destroyed */
 }
 END_TEST
@@ -436,7 +436,7 @@ START_TEST(every_cache_policy_runs_the_same_iterations)
             lb_ref given[] = { { "obj", target }, { "rec", recorder } };
             ck_assert_ok(cs_exec_begin(ex, target, given, 2, it, &err));
             run_ok();
-            so_record_clear(&rec);
+            cs_double_record_clear(&rec);
             cs_exec_end(ex);
             ck_assert_msg(live_targets() == base, "%s: %ld targets left", lb_policy_name(p), live_targets() - base);
         }

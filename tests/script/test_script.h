@@ -17,7 +17,7 @@ extern lb_dispatcher *disp, *probe_disp;
 extern cs_script *script;
 extern cs_exec *ex;
 extern lb_error err;
-extern so_record rec;
+extern cs_double_record rec;
 extern IDispatch *target, *probe, *recorder;
 extern cs_ledger *ledger;
 extern int tracked;

@@ -4,6 +4,7 @@
 #define TEST_COMSERVER_H
 
 #include "cs_check.h"
+#include "cs_double.h"
 #include "comstress.h"
 #include <ocidl.h>
 #include <olectl.h>
@@ -42,16 +43,15 @@ void heap_window_close(void);
 /* Fixture: STA plus the loaded server. */
 void setup(void);
 
-/* A counting sink for DStressTargetEvents (test_comserver_sink.c), living
- * in the test's frame: ref starts at 1 (the test's own) and nothing is
- * freed at zero, so the count can be read after every release. */
-typedef struct test_sink {
-    IDispatch IDispatch_iface;
-    LONG ref;
-    LONG fired;                /* OnFired calls */
-    LONG last;                 /* their last argument */
-} test_sink;
+/* A sink for DStressTargetEvents: a cs_double set up by test_sink_init,
+ * living in the test's frame with ref 1 (the test's own) and never freed,
+ * so its count can be read after every release. sink_fired() counts its
+ * OnFired(n) calls with one VT_I4, sink_last() is the n of the last one. */
+typedef cs_double test_sink;
+enum { ONFIRED_DISPID = 1 };      /* [id(1)] in idl/comstress.idl */
 void test_sink_init(test_sink *sink);
+static inline LONG sink_fired(test_sink *sink) { return cs_double_calls(sink, ONFIRED_DISPID); }
+static inline LONG sink_last(test_sink *sink) { return cs_double_value(sink, ONFIRED_DISPID); }
 /* The Target's connection point for DStressTargetEvents. */
 IConnectionPoint *target_connection_point(IStressTarget *t);
 /* The Target's collection as IStressItems. */

@@ -118,7 +118,7 @@ START_TEST(fault_unadvise_keeps_sink_leaves_one_reference)
     IConnectionPoint_Release(cp);
     ck_assert_uint_eq(IStressTarget_Release(t), 0);
     ck_assert_int_eq(sink.ref, 2);
-    ck_assert_int_eq(sink.fired, 0);
+    ck_assert_int_eq(sink_fired(&sink), 0);
 }
 END_TEST
 
