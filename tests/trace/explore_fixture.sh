@@ -28,7 +28,7 @@ clean() {
     esac
 }
 
-"$run" "$exe" explore --dll "Z:$fixture/g/widgets.dll" --target WidgetBox --trace \
+"$run" "$exe" explore --dll "Z:$fixture/g/widgets.dll" --target WidgetBox --trace --jobs 2 \
     --out "Z:$out/map" >"$out/log" 2>&1
 rc=$?
 [ $rc -eq 1 ] || fail "explore of the fixture: exit $rc, expected 1"
