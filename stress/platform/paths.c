@@ -56,7 +56,7 @@ int cs_make_dirs(const char *path)
 {
     WCHAR *w = cs_wide_path(path);
     size_t i, n, first = 1;
-    DWORD attr;
+    DWORD attr, made = 0;       /* why the last CreateDirectory failed */
 
     if (!w) {
         SetLastError(ERROR_NO_UNICODE_TRANSLATION);
@@ -69,16 +69,18 @@ int cs_make_dirs(const char *path)
         if (w[i] == L'/' || w[i] == L'\\' || w[i] == 0) {
             WCHAR c = w[i];
             w[i] = 0;
-            if (i > 2 || w[1] != L':')
-                CreateDirectoryW(w, NULL);
+            if ((i > 2 || w[1] != L':') && !CreateDirectoryW(w, NULL)
+                && GetLastError() != ERROR_ALREADY_EXISTS)
+                made = GetLastError();
             w[i] = c;
         }
     }
     attr = GetFileAttributesW(w);
     free(w);
     if (attr == INVALID_FILE_ATTRIBUTES || !(attr & FILE_ATTRIBUTE_DIRECTORY)) {
-        if (attr != INVALID_FILE_ATTRIBUTES)
-            SetLastError(ERROR_DIRECTORY);
+        /* the reason is CreateDirectory's (a read-only place says so),
+         * not the "file not found" of looking for what it did not make */
+        SetLastError(attr != INVALID_FILE_ATTRIBUTES ? ERROR_DIRECTORY : made ? made : ERROR_PATH_NOT_FOUND);
         return -1;
     }
     return 0;
