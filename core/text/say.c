@@ -29,12 +29,15 @@ static size_t escape_one(const char *s, size_t n, char *buf)
 }
 
 /* Escapes text[from..to) into out (size len); "..." replaces what does
- * not fit. Returns the bytes written, not counting the NUL. */
-static size_t escape_range(const char *text, size_t from, size_t to, char *out, size_t len)
+ * not fit, and *cut (when given) says whether anything was left out.
+ * Returns the bytes written, not counting the NUL. */
+static size_t escape_range(const char *text, size_t from, size_t to, char *out, size_t len, int *cut)
 {
     size_t k = 0, i = from, piece;
     char buf[8];
 
+    if (cut)
+        *cut = 0;
     if (len == 0)
         return 0;
     while (i < to) {
@@ -45,6 +48,8 @@ static size_t escape_range(const char *text, size_t from, size_t to, char *out, 
                 memcpy(out + k, "...", 3);
                 k += 3;
             }
+            if (cut)
+                *cut = 1;
             break;
         }
         memcpy(out + k, buf, piece);
@@ -56,7 +61,7 @@ static size_t escape_range(const char *text, size_t from, size_t to, char *out, 
 
 char *cs_say_escaped(const char *text, char *out, size_t len)
 {
-    escape_range(text ? text : "", 0, text ? strlen(text) : 0, out, len);
+    escape_range(text ? text : "", 0, text ? strlen(text) : 0, out, len, NULL);
     return out;
 }
 
@@ -72,8 +77,9 @@ char *cs_say_excerpt(const char *text, size_t column, size_t width, char *out, s
 {
     size_t n = text ? strlen(text) : 0, at, from, to, k = 0;
     char probe[4096];
+    int cut;
 
-    if (escape_range(text ? text : "", 0, n, probe, sizeof(probe)) <= width && n < sizeof(probe) / 4)
+    if (escape_range(text ? text : "", 0, n, probe, sizeof(probe), NULL) <= width && n < sizeof(probe) / 4)
         return cs_say_escaped(text, out, len);
     at = column > 0 && column - 1 < n ? column - 1 : 0;
     from = at > width / 2 ? char_start(text, at - width / 2) : 0;
@@ -84,8 +90,8 @@ char *cs_say_excerpt(const char *text, size_t column, size_t width, char *out, s
         memcpy(out, "...", 3);
         k = 3;
     }
-    k += escape_range(text, from, to, out + k, len - k - (to < n ? 3 : 0));
-    if (to < n && k + 3 < len)
+    k += escape_range(text, from, to, out + k, len - k - (to < n ? 3 : 0), &cut);
+    if (to < n && !cut && k + 3 < len)     /* a window cut by out's size has its "..." */
         memcpy(out + k, "...", 4);
     return out;
 }

@@ -161,6 +161,8 @@ START_TEST(excerpts_cut_only_the_sides_that_go_on)
     ck_assert_msg(!strncmp(out, "aaaaaX", 6), "%s", out);
     ck_assert_str_eq(cs_say_excerpt(text, 6, 20, out, 7), "");
     ck_assert_str_eq(cs_say_excerpt(NULL, 1, 20, out, sizeof(out)), "");
+    /* out smaller than the window: one "..." at the cut, not two */
+    ck_assert_str_eq(cs_say_excerpt(text, 6, 20, out, 12), "aaaaa...");   /* was "aaaaa......" */
 }
 END_TEST
 
