@@ -303,7 +303,8 @@ static unsigned gate_words(const char *v, size_t vlen)
  * "findings_dropped WORDS". Returns 1 when the key was one of these,
  * else 0.
  */
-static int apply_gate(cs_run *r, const char *key, size_t klen, const char *v, size_t vlen)
+static int apply_gate(const cs_runinfo *ri, cs_run *r, const char *key, size_t klen, const char *v,
+                      size_t vlen)
 {
     size_t last = r->release.nfindings;
 
@@ -322,7 +323,7 @@ static int apply_gate(cs_run *r, const char *key, size_t klen, const char *v, si
             r->fail_on = CS_FAIL_RELEASE | CS_FAIL_REGRESSION | (level >= 2 ? CS_FAIL_LEAK | CS_FAIL_LEAK_ANY
                                             : level == 1 ? CS_FAIL_LEAK : 0);
     } else if (IS("finding_category")) {
-        if (last && last <= CS_MAX_FINDINGS)
+        if (last && last <= CS_MAX_FINDINGS && ri->finding_kept)
             r->release.categories[last - 1] = gate_words(v, vlen) & CS_FAIL_RELEASE;
     } else if (IS("findings_dropped")) {
         r->release.dropped = gate_words(v, vlen) & CS_FAIL_RELEASE;
@@ -391,7 +392,7 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
         }
     if ((got = apply_alloc(ri, r, cur, key, klen, v, vlen, num)))
         return got < 0 ? -1 : 0;
-    if ((got = apply_gate(r, key, klen, v, vlen)) || (got = apply_real(r, key, klen, num)))
+    if ((got = apply_gate(ri, r, key, klen, v, vlen)) || (got = apply_real(r, key, klen, num)))
         return got < 0 ? -1 : 0;
     if (IS("threads"))
         r->threads = (int)to_ll(num, 0);
@@ -413,7 +414,10 @@ static int apply(cs_runinfo *ri, cs_run *r, cs_alloc_site **cur, const char *key
             r->changes[r->nchanges++] = s;
         }
     }
-    else if (IS("finding") && r->release.nfindings < CS_MAX_FINDINGS) {
+    else if (IS("finding") && !(ri->finding_kept = r->release.nfindings < CS_MAX_FINDINGS)) {
+        ;                              /* past the most a run keeps: dropped */
+    }
+    else if (IS("finding")) {
         if (!(s = keep(ri, v, vlen)))
             return -1;
         r->release.categories[r->release.nfindings] = cs_judge_category_of(s);

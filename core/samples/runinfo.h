@@ -50,6 +50,8 @@ typedef struct cs_runinfo {
     size_t n;
     void **owned;             /* every string and site array the runs point to */
     size_t nowned;
+    int finding_kept;         /* while parsing: the last "finding" line was kept
+                               * (past CS_MAX_FINDINGS it is not, nor its category) */
 } cs_runinfo;
 
 /* Parses the text of a runs.txt (NULL or "": no runs). A truncated last
