@@ -136,7 +136,12 @@ static void write_baseline_case(FILE *f, const cs_run *r, const cs_judgement *j)
     }
     fputs("against ", f);
     cs_put_xml(f, r->baseline);
-    fputs(n ? ":\n" : ": no regression, nothing fixed", f);
+    if (n)
+        fputs(":\n", f);
+    else if (r->regressions)
+        fprintf(f, ": %zu regression%s, not listed in the record", r->regressions, r->regressions == 1 ? "" : "s");
+    else
+        fputs(": no regression, nothing fixed", f);
     for (i = 0; i < n; i++) {
         fputs(r->change_regression[i] ? "regression: " : "fixed: ", f);
         cs_put_xml(f, r->changes[i]);
