@@ -163,18 +163,14 @@ static void take_sample(run_shared *sh, long long iteration)
     sh->last_sampled = iteration;
 }
 
-/* Doubles the sampling interval while the light part of the samples costs
- * more than 2.5% of the loop's time, as long as the run still gets about
- * 50 samples: a stress tester must not mostly measure itself. What is
- * left out: the costly parts, which keep to budgets of their own
- * (schedule.h), and the baseline, taken before the loop (its first reads
- * cost milliseconds). Counted in, a leaking heap's walks doubled the
- * interval. The interval is also kept until the heap walks' verdict
- * window is decided, and while it is open: its walks are at the samples,
- * and it was predicted at this interval. What is left is each sample's
- * row (written and flushed, so that a crash keeps it) and the in-process
- * figures, about 13 us here. An interval given with --sample-every is
- * kept as given. */
+/* Doubles the sampling interval while the light part of the samples (each
+ * row, written and flushed so that a crash keeps it, and the in-process
+ * figures: about 13 us) costs more than 2.5% of the loop's time, as long
+ * as the run still gets about 50 samples. Left out: the baseline, and the
+ * costly parts, which keep to budgets of their own (schedule.h; counted
+ * in, a leaking heap's walks doubled the interval). Kept until the heap
+ * walks' verdict window is decided, and while it is open: its walks are
+ * at the samples. An interval given with --sample-every is kept. */
 static void adapt_interval(run_shared *sh)
 {
     double el = rs_elapsed(sh) - sh->go_s;
