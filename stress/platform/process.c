@@ -76,25 +76,44 @@ static int count_threads(DWORD pid)
     return n;
 }
 
-typedef struct drain { HANDLE rd; char *buf; size_t len; } drain;
+typedef struct drain { HANDLE rd; char *buf; size_t len; volatile size_t used; } drain;
 
 /* Reads the capture pipe until the child (and every inheritor) closes it. */
 static DWORD WINAPI drain_pipe(void *arg)
 {
     drain *d = arg;
-    size_t used = 0;
     char chunk[4096];
     DWORD n;
 
     while (ReadFile(d->rd, chunk, sizeof(chunk), &n, NULL) && n > 0) {
         size_t take = n;
-        if (used + take > d->len - 1)
-            take = d->len - 1 - used;
-        memcpy(d->buf + used, chunk, take);
-        used += take;
+        if (d->used + take > d->len - 1)
+            take = d->len - 1 - d->used;
+        memcpy(d->buf + d->used, chunk, take);
+        d->used += take;
     }
-    d->buf[used] = 0;
+    d->buf[d->used] = 0;
     return 0;
+}
+
+/*
+ * Ends the reader of d: it ends by itself when every holder of the pipe's
+ * other end has closed it, which a process the child started (and that
+ * inherited it) may never do. After 10 s its read is cancelled, and as a
+ * last resort the thread is ended: it writes into the caller's buffer and
+ * into d, on the caller's stack, so it must be gone before they are.
+ */
+static void end_reader(HANDLE reader, drain *d)
+{
+    if (WaitForSingleObject(reader, 10000) == WAIT_TIMEOUT) {
+        CancelSynchronousIo(reader);
+        if (WaitForSingleObject(reader, 1000) == WAIT_TIMEOUT) {
+            TerminateThread(reader, 1);
+            WaitForSingleObject(reader, INFINITE);
+        }
+        d->buf[d->used] = 0;
+    }
+    CloseHandle(reader);
 }
 
 /* CreateProcess with the spec's stdio and environment, tried
@@ -188,14 +207,13 @@ int cs_proc_run(const cs_proc_spec *spec, cs_proc_result *r)
         d.rd = rd;
         d.buf = spec->capture;
         d.len = spec->capture_len;
+        d.used = 0;
         reader = CreateThread(NULL, 0, drain_pipe, &d, 0, NULL);
     }
     wait_child(spec, &pi, r);
     r->seconds = (GetTickCount() - t0) / 1000.0;
-    if (reader) {
-        WaitForSingleObject(reader, 10000);
-        CloseHandle(reader);
-    }
+    if (reader)
+        end_reader(reader, &d);
     if (rd)
         CloseHandle(rd);
     CloseHandle(pi.hProcess);

@@ -118,8 +118,7 @@ static void take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget *b
 }
 
 /* Takes one sample now and streams it: the in-process figures always, the
- * heap walk and the memory counters when their schedules say so. Caller
- * holds sh->lock. */
+ * costly parts when their schedules say so. Caller holds sh->lock. */
 static void take_sample(run_shared *sh, long long iteration)
 {
     cs_sample s;
@@ -128,7 +127,6 @@ static void take_sample(run_shared *sh, long long iteration)
     int i;
 
     double t0 = rs_elapsed(sh), parts0 = sh->parts_s;
-
     cs_sample_clear(&s);
     s.iteration = iteration;
     s.elapsed_s = t0;
@@ -152,8 +150,11 @@ static void take_sample(run_shared *sh, long long iteration)
     s.v[CS_M_CACHE_BYTES] = bytes;
     if (isfinite(s.v[CS_M_HEAP_BYTES]))
         sh->last_heap = s.v[CS_M_HEAP_BYTES];
-    if (sh->cfg->csv && !cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s))
+    if (sh->cfg->csv && !(sh->cfg->plan->client_fault == CS_CF_SAMPLES_FULL && sh->samples >= 20)
+        && !cs_csv_write(sh->cfg->csv, sh->cfg->run_name, &s))
         rs_row_written(sh);
+    else if (sh->cfg->csv)
+        rs_row_lost(sh, iteration);
     cs_tracing_snapshot(sh->cfg->tracing, iteration);  /* --trace: the sites so far, to disk */
     t0 = rs_elapsed(sh) - t0;
     sh->sampling_s += t0;

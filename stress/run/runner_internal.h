@@ -125,6 +125,10 @@ int rs_watch(run_shared *sh, HANDLE *th, int t);
  * Caller holds sh->lock. */
 void rs_row_written(run_shared *sh);
 
+/* A row samples.csv could not take (a full disk): ends the run as one that
+ * could not write; the rows on disk stay for `report DIR`. */
+void rs_row_lost(run_shared *sh, long long iteration);
+
 /* Where a sample at iteration, taken at now_s, stands on the heap walks'
  * and counters' grid: the iteration, or for a soak the milliseconds since
  * the start line (its grid is laid over its time); 0 for the baseline. */

@@ -97,6 +97,18 @@ int rs_watch(run_shared *sh, HANDLE *th, int t)
     return ended;
 }
 
+/* A row samples.csv could not take (a full disk): the run ends now, as one
+ * that could not write, rather than go on sampling what it cannot keep;
+ * the rows already on disk stay for `report DIR`. */
+void rs_row_lost(run_shared *sh, long long iteration)
+{
+    char msg[160];
+
+    snprintf(msg, sizeof(msg), "samples.csv: the row of iteration %lld could not be written (disk full?): "
+             "the run stopped there", iteration);
+    rs_fail(sh, CS_ST_CANNOT_WRITE, msg);
+}
+
 void rs_row_written(run_shared *sh)
 {
     long kept;
