@@ -116,10 +116,11 @@ HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
 /*
  * Clears a result of lb_call as VariantClear does: S_OK and VT_EMPTY.
  * A result that owns nothing (a number, a boolean, empty...) is marked
- * empty here, without the call into oleaut32 (about 2 ns, a fifth of a
- * repeated vtable-plan call); everything else (a string is freed, an
- * object released, an array destroyed, and any type VariantClear refuses)
- * goes to VariantClear and returns what it returns.
+ * empty here, without the call into oleaut32 (a repeated vtable-plan call
+ * and its clearing measured 2.07 -> 1.72 times the direct call by that
+ * alone); everything else (a string is freed, an object released, an
+ * array destroyed, and any type VariantClear refuses) goes to
+ * VariantClear and returns what it returns.
  */
 static inline HRESULT lb_result_clear(VARIANT *v)
 {
