@@ -51,13 +51,18 @@ typedef struct __attribute__((aligned(64))) site_slot {
 _Static_assert(offsetof(site_slot, fast.pad_line) <= 64, "a repeated call's checks on one line");
 _Static_assert(offsetof(site_slot, fast.rgv) == 64, "a repeated Invoke's first argument starts a line");
 
+/* What d->last points at before a first slot (and after the slots
+ * moved): no site has serial 0 (lb.c counts from 1), so lb_call's check
+ * fails on it without a test for NULL first. Never written. */
+static site_slot no_slot;
+
 /* A worker thread writes its dispatcher's counters on every call; the
  * padding keeps another thread's allocation off their cache lines. */
 #define LINE_PAD 64
 
 struct lb_dispatcher {
     unsigned char pad_head[LINE_PAD];
-    site_slot *last;           /* the slot used last, NULL before the first */
+    site_slot *last;           /* the slot used last, &no_slot before the first */
     long long fast_native, fast_invoke;  /* L0 hits served by a fast call, by plan:
                                           * added to hits_l0 and the plan counts */
     lb_policy policy;
@@ -93,6 +98,7 @@ lb_dispatcher *lb_dispatcher_new(lb_policy policy)
     }
     d->policy = policy;
     d->use_vtable = TRUE;
+    d->last = &no_slot;
     return d;
 }
 
@@ -118,12 +124,13 @@ void lb_dispatcher_use_vtable(lb_dispatcher *d, BOOL enable)
 }
 
 /* The slot of site, or NULL when the dispatcher has none yet. The last
- * site used is checked first: a stress loop calls few sites. */
+ * site used is checked first: a stress loop calls few sites. A site's
+ * serial is unique in the process (lb.c), so it alone names the site. */
 static inline site_slot *find_slot(lb_dispatcher *d, const lb_site *site)
 {
     size_t i;
 
-    if (likely(d->last && d->last->site == site && d->last->serial == site->serial))
+    if (likely(d->last->serial == site->serial))
         return d->last;
     for (i = 0; i < d->nslots; i++) {
         if (d->slots[i].site == site && d->slots[i].serial == site->serial) {
@@ -148,7 +155,7 @@ static bc_site *site_levels(lb_dispatcher *d, const lb_site *site)
             return NULL;
         d->slots = slots;
         d->capslots = cap;
-        d->last = NULL;               /* it pointed into the old array */
+        d->last = &no_slot;           /* it pointed into the old array */
     }
     if (!(d->slots[d->nslots].levels = bc_site_new(d->cache)))
         return NULL;
@@ -371,7 +378,9 @@ static void remember_fast(lb_dispatcher *d, const lb_site *site, IDispatch *obj,
         s->fast.vslot = (SHORT)(b->ovft / (SHORT)sizeof(void *));
         s->fast.nargs = (unsigned char)spec->nargs;
         s->fast.nslots = (unsigned char)(spec->nargs + (b->retval != VT_EMPTY));
-        s->fast.retval = b->retval;
+        s->fast.retpos = b->retval != VT_EMPTY && s->fast.nslots <= 3 ? (unsigned char)spec->nargs : 3;
+        s->fast.resvt = b->retval == VT_VARIANT ? VT_EMPTY : b->retval;
+        s->fast.retoff = b->retval == VT_VARIANT ? 0 : (unsigned char)offsetof(VARIANT, llVal);
         s->fast.b = b;
         s->fast.dispid = b->dispid;
         s->fast.flags = b->flags;
@@ -447,7 +456,7 @@ static __attribute__((noinline)) HRESULT call_full(lb_dispatcher *d, lb_site *si
 }
 
 /* lb_call in general: every policy, plan and case. */
-static __attribute__((noinline)) HRESULT call_any(lb_dispatcher *d, lb_site *site, IDispatch *obj,
+static __attribute__((noinline, noclone)) HRESULT call_any(lb_dispatcher *d, lb_site *site, IDispatch *obj,
                                                   const lb_refs *refs, VARIANT *result, lb_error *err)
 {
     VARIANT local, *res = result ? result : &local;
@@ -469,45 +478,54 @@ static __attribute__((noinline)) HRESULT call_any(lb_dispatcher *d, lb_site *sit
     return hr;
 }
 
-/* The repeated call of the Invoke plan with a result given (checked by
- * lb_call): its own frame, with only what its error path needs kept
+/* The repeated call of the Invoke plan with a result given: lb_call's
+ * checks passed on d->last. lb_call's own parameters, so lb_call reaches
+ * it by a jump; its own frame, with only what its error path needs kept
  * across the call. */
-static __attribute__((noinline)) HRESULT call_repeat_invoke(lb_dispatcher *d, site_slot *s, IDispatch *obj,
-                                                            VARIANT *res, lb_error *err)
+static __attribute__((noinline, noclone)) HRESULT call_repeat_invoke(lb_dispatcher *d, lb_site *site,
+                                                                     IDispatch *obj, const lb_refs *refs,
+                                                                     VARIANT *res, lb_error *err)
 {
+    site_slot *s = d->last;
+
     V_VT(res) = VT_EMPTY;
     err->hr = S_OK;
     err->message[0] = 0;
     d->fast_invoke++;
-    return fast_invoke(obj, s->site, &s->fast, res, err);
+    return fast_invoke(obj, site, &s->fast, res, err);
 }
 
-/* The repeated call of the vtable plan with a result given (checked by
- * lb_call). */
-static __attribute__((noinline)) HRESULT call_repeat_native(lb_dispatcher *d, site_slot *s, IDispatch *obj,
-                                                            VARIANT *res, lb_error *err)
+/* The repeated call of the vtable plan with a result given (slot s passed
+ * lb_call's checks), inlined in lb_call: one frame between the caller and
+ * the slot, which saves one register (measured 1.82 -> 1.79 times the
+ * direct call against a jump to a function of its own). */
+static inline __attribute__((always_inline)) HRESULT call_repeat_native(lb_dispatcher *d, const lb_site *site,
+                                                                        site_slot *s, IDispatch *obj,
+                                                                        VARIANT *res, lb_error *err)
 {
     err->hr = S_OK;
     err->message[0] = 0;
     d->fast_native++;
-    return fast_native(obj, s->site, &s->fast, res, err);
+    return fast_native(obj, site, &s->fast, res, err);
 }
 
 /*
- * The most frequent case first, as a jump: the last site called again on
- * the same receiver with a result given (the checks of call_fast), by
- * the Invoke plan or the vtable plan. Every way is a tail call, so
- * lb_call adds no frame of its own between its caller and the callee.
+ * The most frequent case first: the last site called again on the same
+ * receiver with a result given (the checks of call_fast), by the vtable
+ * plan in place, or by the Invoke plan and every other case through a
+ * jump with lb_call's own parameters (no frame of lb_call's stays between
+ * the caller and IDispatch::Invoke). d->last is never NULL (no_slot) and
+ * a serial names its site, so the same site is one compare.
  */
 HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
                 const lb_refs *refs, VARIANT *result, lb_error *err)
 {
     site_slot *s = d->last;
 
-    if (likely(s && result && s->site == site && s->serial == site->serial && s->fast.obj == obj && obj)) {
+    if (likely(s->serial == site->serial && s->fast.obj == obj && obj && result)) {
         if (likely(!s->fast.native))
-            return call_repeat_invoke(d, s, obj, result, err);
-        return call_repeat_native(d, s, obj, result, err);
+            return call_repeat_invoke(d, site, obj, refs, result, err);
+        return call_repeat_native(d, site, s, obj, result, err);
     }
     return call_any(d, site, obj, refs, result, err);
 }

@@ -40,7 +40,9 @@ typedef struct fast_call {
     const lb_binding *b;       /* the site's L0 rule's binding */
     DISPID dispid;             /* b's, copied */
     WORD flags;
-    VARTYPE retval;            /* vtable plan: b's retval, copied (VT_EMPTY: none) */
+    VARTYPE resvt;             /* vtable plan: the result's type set before the call:
+                                * b's retval, VT_EMPTY without one or for a VARIANT
+                                * (which the callee types) */
     BOOL native;               /* vtable plan with a[], else Invoke with rgv */
     SHORT vslot;               /* vtable plan: the slot's index in the vtable */
     unsigned char nslots;      /* vtable plan: register slots, the retval's included */
@@ -49,7 +51,11 @@ typedef struct fast_call {
     UINT argerr;               /* a repeated Invoke's puArgErr: in the slot, not on the
                                 * stack (measured 1.08 -> 1.04 x raw Invoke in a
                                 * process where the stack's place was unlucky) */
-    unsigned char pad_line[12];    /* rgv[0] on a line of its own (dispcache.c checks) */
+    unsigned char retoff;      /* vtable plan: where the retval's pointer points in the
+                                * result, 0 for a VARIANT, else 8 (the value) */
+    unsigned char retpos;      /* vtable plan: the retval's register slot (nargs), 3
+                                * without a retval or for a wide call */
+    unsigned char pad_line[10];    /* rgv[0] on a line of its own (dispcache.c checks) */
     VARIANT rgv[FAST_MAX_ARGS];    /* the arguments in DISPPARAMS order */
     VARIANT args[FAST_MAX_ARGS];   /* the same in text order (error messages) */
     ULONG_PTR a[6];
@@ -114,33 +120,34 @@ static inline HRESULT fast_invoke(IDispatch *obj, const lb_site *site, fast_call
  * four-parameter call whatever the slot's own count: under the Windows
  * x64 convention the caller owns the argument area and the callee never
  * reads a register argument it does not declare. Wider calls and
- * failures are out of line.
+ * failures are out of line. remember_fast sets resvt, retoff and retpos
+ * so nothing is decided here that was known when the call was
+ * remembered.
  */
 static inline __attribute__((always_inline)) HRESULT fast_native(IDispatch *obj, const lb_site *site,
                                                                  const fast_call *f, VARIANT *res, lb_error *err)
 {
 #if defined(__x86_64__)
     typedef ULONG_PTR P;
-    void *fn = (*(void ***)obj)[f->vslot];
-    P ret = f->retval == VT_VARIANT ? (P)res : (P)&V_I8(res);
-    P a0 = f->a[0], a1 = f->a[1], a2 = f->a[2];
+    /* What the failure path needs, stored in the frame (volatile: not
+     * kept in callee-saved registers): the success path then restores
+     * nothing for it (four saved registers before). */
+    const lb_site *volatile fail_site = site;
+    VARIANT *volatile fail_res = res;
+    lb_error *volatile fail_err = err;
+    P ret = (P)res + f->retoff, a0, a1, a2;
     HRESULT hr;
 
     res->llVal = 0;
-    V_VT(res) = f->retval == VT_VARIANT ? VT_EMPTY : f->retval;   /* VT_EMPTY without a retval */
+    V_VT(res) = f->resvt;
     if (unlikely(f->nslots > 3))
         return lb_native_wide(obj, site, f, res, err, ret);
-    if (f->nslots > f->nargs) {
-        if (f->nargs == 0)
-            a0 = ret;
-        else if (f->nargs == 1)
-            a1 = ret;
-        else
-            a2 = ret;
-    }
-    hr = ((HRESULT (WINAPI *)(void *, P, P, P))fn)(obj, a0, a1, a2);
+    a0 = f->retpos == 0 ? ret : f->a[0];    /* the retval's pointer in its slot */
+    a1 = f->retpos == 1 ? ret : f->a[1];
+    a2 = f->retpos == 2 ? ret : f->a[2];
+    hr = ((HRESULT (WINAPI *)(void *, P, P, P))(*(void ***)obj)[f->vslot])(obj, a0, a1, a2);
     if (unlikely(FAILED(hr)))
-        return lb_native_failed(site, res, err, hr);
+        return lb_native_failed(fail_site, fail_res, fail_err, hr);
     return hr;
 #else
     return lb_invoke_native(obj, site, f->b, f->a, res, err);

@@ -26,7 +26,8 @@ const char *lb_policy_name(lb_policy p)
 }
 
 /* Site serials: unique per process, so a dispatcher never mistakes a new
- * site at a freed site's address for the old one. */
+ * site at a freed site's address for the old one, and a serial alone
+ * names its site. They start at 1: a dispatcher's empty slot has 0. */
 static volatile LONG64 site_serial;
 
 /* A new wide copy of UTF-8 text; NULL when out of memory. */

