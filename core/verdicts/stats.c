@@ -296,6 +296,11 @@ static int gather(const series *s, const cs_leak_params *p, evidence *e)
  *    last third's median level above the first third's by more than t
  *    per iteration) but the last third is flat (slope below t/2): a cache
  *    that filled up, a one-off step.
+ *  - a page-granular metric whose one rise is a single upward step is
+ *    clean: one step is one commit of memory by anyone in the process (Wine's
+ *    own runtime makes one, 64 KB, at a moment that moves with the
+ *    machine's load), neither a staircase nor a cache filling up; the
+ *    exact heap metrics say a target's one-off allocation.
  *  - clean: the interval's upper end is below t (this includes an
  *    interval straddling 0 narrower than t).
  *  - inconclusive: otherwise (the interval straddles t, growth only in
@@ -315,6 +320,8 @@ static cs_verdict_kind decide(const evidence *e, const cs_leak_params *p)
 
     if (grow && tail_grow)
         return CS_V_LEAK;
+    if (p->quantum > 0 && e->steps == 1)
+        return CS_V_CLEAN;
     if (rose && tail_flat)
         return CS_V_PLATEAU;
     if (e->all.ci_high < t)

@@ -295,7 +295,7 @@ START_TEST(a_script_file_and_the_object_model_client_faults_are_taken)
     bad(parse("report", "Z:/r", "--script", "a.txt", NULL), "unknown option '--script' for report");
     bad(parse("run", "--client-fault", "missing-unadvice", NULL),
         "--client-fault: unknown fault 'missing-unadvice' (missing-release, missing-variantclear, "
-        "missing-sysfreestring, missing-item-release, missing-enum-release, missing-unadvise)");
+        "missing-sysfreestring, missing-item-release, missing-enum-release, missing-unadvise, samples-full)");
 }
 END_TEST
 

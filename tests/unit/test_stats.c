@@ -328,6 +328,22 @@ START_TEST(steady_staircase_is_leak)
     for (i = 0; i < NPTS; i++)
         ys[i] = (8 << 20) + 4096 * floor(24 * (xs[i] < 10000 ? xs[i] : 10000) / 4096);
     ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "plateau");
+    /* one step of 64 KB after the warm-up, late or mid-run, is clean for a
+     * page-granular metric (one commit by anyone in the process); two
+     * steps are a plateau */
+    for (i = 0; i < NPTS; i++)
+        ys[i] = (8 << 20) + (i >= NPTS * 17 / 20 ? 65536 : 0);
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "clean");
+    for (i = 0; i < NPTS; i++)
+        ys[i] = (8 << 20) + (i >= NPTS * 3 / 5 ? 65536 : 0);
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "clean");
+    for (i = 0; i < NPTS; i++)
+        ys[i] = (8 << 20) + (i >= NPTS * 2 / 5 ? 32768 : 0) + (i >= NPTS * 3 / 5 ? 32768 : 0);
+    ck_assert_str_eq(kind(verdict_for(CS_M_WORKING_SET, &v)), "plateau");
+    /* the heap is exact: its one step is a plateau */
+    for (i = 0; i < NPTS; i++)
+        ys[i] = (8 << 20) + (i >= NPTS * 3 / 5 ? 65536 : 0);
+    ck_assert_str_eq(kind(verdict_for(CS_M_HEAP_BYTES, &v)), "plateau");
 }
 END_TEST
 
