@@ -307,7 +307,7 @@ static HRESULT run_chain_statement(cs_exec *x, size_t index, xs_temps *t, lb_err
     else if (x->fault == CS_XF_MISSING_VARIANTCLEAR)
         VariantInit(&last);       /* the client forgets the result: it leaks */
     else
-        VariantClear(&last);
+        lb_result_clear(&last);   /* as VariantClear, without the call for a number */
     return S_OK;
 }
 
