@@ -13,6 +13,9 @@
 #ifndef CS_EXPLORE_H
 #define CS_EXPLORE_H
 
+/* Why a member --members did not select is left out. */
+#define CS_XNOT_SELECTED "not selected by --members"
+
 #include <stdio.h>
 #include <stddef.h>
 
@@ -68,7 +71,7 @@ typedef struct cs_xmember {
     int returns_object;       /* its result is an object (explored deeper) */
     int depth;                /* 0: a member of the class itself */
     int skipped;              /* left out: skip_why says by what */
-    char skip_why[CS_XWHY_LEN];
+    char skip_why[CS_XWHY_LEN];   /* CS_XNOT_SELECTED: --members did not name it */
 } cs_xmember;
 
 /* ---- the argument table and the plan ---- */

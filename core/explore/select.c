@@ -58,7 +58,7 @@ static int choose(cs_xmember *m, const char *const *members, int nmembers, const
     for (k = 0; k < nmembers && !in; k++)
         in = matches(members[k], m);
     if (!in) {
-        snprintf(m->skip_why, sizeof(m->skip_why), "not selected by --members");
+        snprintf(m->skip_why, sizeof(m->skip_why), "%s", CS_XNOT_SELECTED);
         return 0;
     }
     for (k = 0; k < nskip; k++) {

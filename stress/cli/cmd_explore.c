@@ -346,15 +346,24 @@ static void server_unload(xsession *x)
 /* The sorted map and the summary line on the console. */
 static void print_map(const xsession *x, double seconds)
 {
-    size_t i, count[CS_XS_SKIPPED + 1] = { 0 }, called;
+    size_t i, count[CS_XS_SKIPPED + 1] = { 0 }, called, unselected = 0;
     char line[CS_ERR_LEN * 2];
 
     printf("map of %s (failing members first):\n", x->target);
     for (i = 0; i < x->n; i++) {
+        const cs_xmember *m = &x->m[x->order[i]];
+
         count[x->r[x->order[i]].state]++;
-        cs_xmap_line(&x->m[x->order[i]], &x->r[x->order[i]], line, sizeof(line));
+        if (m->skipped && !strcmp(m->skip_why, CS_XNOT_SELECTED)) {
+            unselected++;            /* one line for them all: --members chose */
+            continue;
+        }
+        cs_xmap_line(m, &x->r[x->order[i]], line, sizeof(line));
         printf("%s\n", line);
     }
+    if (unselected)
+        printf("  (%u members not selected by --members: run.json and report.html list them)\n",
+               (unsigned)unselected);
     called = x->n - count[CS_XS_SKIPPED];
     printf("explore: %u members: %u failed, %u crashed, %u hung, %u clean, %u not called, %u errors, "
            "%u skipped; %.1f s, %.2f members/s\n", (unsigned)x->n, (unsigned)count[CS_XS_FAILED],

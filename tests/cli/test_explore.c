@@ -284,6 +284,9 @@ START_TEST(a_dll_is_explored_without_registration)
     ck_assert_exit(CS_EXIT_VERDICT);
     ck_assert_str_eq(members_in("FAILED"), "Echo");
     ck_assert_str_eq(members_in("clean"), "Add, Items.Add");
+    /* the members --members left out are one line on the console */
+    ck_assert_str_eq(members_in("skipped:"), "");
+    ck_assert_out_has("  (20 members not selected by --members: run.json and report.html list them)\r\n");
     ck_assert_out_has("explore: 23 members: 1 failed, 0 crashed, 0 hung, 2 clean, 0 not called, 0 errors, 20 skipped;");
 }
 END_TEST
