@@ -19,31 +19,13 @@
 #include "cmd_explore.h"
 #include "context.h"
 #include "explore_members.h"
+#include "explore_run.h"
 #include "isolate.h"
 #include "paths.h"
 #include "target.h"
 #include "callspec.h"
 #include "utf8.h"
 
-typedef struct xsession {
-    cs_options *o;
-    const char *members[CS_XMAX_GLOBS], *skip[CS_XMAX_GLOBS];
-    int nmembers, nskip;
-    char members_buf[1024], skip_buf[1024];
-    cs_xmember *m;
-    size_t n;
-    cs_xresult *r;
-    size_t *order;
-    const char *target;            /* as the map names it */
-    char fail_on[96];              /* --fail-on as given (its words) */
-    char child_fail_on[96];        /* ... without unload, for the members */
-    const char *unload;            /* the server's unload finding, or NULL */
-    double started;
-    size_t *ordinal;               /* each member's place in the run order (0: left out) */
-    size_t total;                  /* members run */
-    volatile LONG next;            /* --jobs: the next member a worker takes */
-    CRITICAL_SECTION say_lock;     /* --jobs: one progress line at a time */
-} xsession;
 
 static double now_s(void)
 {
@@ -141,179 +123,6 @@ static int emit_plan(xsession *x)
     return CS_EXIT_OK;
 }
 
-/* Appends " WORD" or " WORD "VALUE"" to cmd. */
-static void arg(char *cmd, size_t len, const char *word, const char *value)
-{
-    size_t used = strlen(cmd);
-
-    if (value)
-        snprintf(cmd + used, len - used, " %s \"%s\"", word, value);
-    else
-        snprintf(cmd + used, len - used, " %s", word);
-}
-
-/* The child's command line: a run of the member's script in dir. */
-static void child_args(const xsession *x, const char *dir, char *cmd, size_t len)
-{
-    const cs_options *o = x->o;
-    char script[CS_PATH_LEN], n[32];
-
-    snprintf(script, sizeof(script), "%s/member.txt", dir);
-    snprintf(n, sizeof(n), "%lld", o->explore.iterations);
-    snprintf(cmd, len, "run");
-    if (o->target)
-        arg(cmd, len, "--target", o->target);
-    if (o->dll)
-        arg(cmd, len, "--dll", o->dll);
-    arg(cmd, len, "--script", script);
-    arg(cmd, len, "--iterations", n);
-    arg(cmd, len, "--out", dir);
-    arg(cmd, len, "--fail-on", x->child_fail_on);
-    if (o->ledger)
-        arg(cmd, len, "--ledger", NULL);
-    if (o->trace)
-        arg(cmd, len, "--trace", NULL);
-    if (o->fault)
-        arg(cmd, len, "--fault", o->fault);
-}
-
-/* Cuts a leading "WORD: " (the watchdog's "crashed: ", the run's
- * "TARGET: ") off r->why: the map's state says it already. */
-static void cut_prefix(cs_xresult *r, const char *word)
-{
-    size_t n = strlen(word);
-
-    if (!strncmp(r->why, word, n) && r->why[n] == ':' && r->why[n + 1] == ' ')
-        memmove(r->why, r->why + n + 2, strlen(r->why + n + 2) + 1);
-}
-
-/* How the child ended, as the member's state. */
-static void take_end(const xsession *x, const cs_child_result *c, const char *dir, cs_xresult *r)
-{
-    char path[CS_PATH_LEN], *json;
-
-    snprintf(path, sizeof(path), "%s/run.json", dir);
-    if ((json = cs_read_whole(path)))
-        cs_xresult_from_json(json, r);
-    free(json);
-    r->seconds = c->seconds;
-    switch (c->end) {
-    case CS_END_PASSED: r->state = CS_XS_CLEAN; break;
-    case CS_END_FAILED: r->state = CS_XS_FAILED; break;
-    case CS_END_CRASHED: r->state = CS_XS_CRASHED; break;
-    case CS_END_HUNG: r->state = CS_XS_HUNG; break;
-    default:
-        r->state = c->exit_code == CS_EXIT_CALL ? CS_XS_NOT_CALLED : CS_XS_ERROR;
-        break;
-    }
-    if (r->state == CS_XS_CRASHED || r->state == CS_XS_HUNG || r->state == CS_XS_ERROR || !r->why[0])
-        snprintf(r->why, sizeof(r->why), "%s", c->text);
-    cut_prefix(r, cs_end_name(c->end));
-    cut_prefix(r, "error");
-    cut_prefix(r, x->target);
-}
-
-/* One progress line of the map, whole, whichever worker prints it. */
-static void say(xsession *x, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    EnterCriticalSection(&x->say_lock);
-    vprintf(fmt, ap);
-    fflush(stdout);
-    LeaveCriticalSection(&x->say_lock);
-    va_end(ap);
-}
-
-/*
- * Runs member i in a child of its own: its statements into
- * OUT/members/NNN/member.txt (the call language checks them first: a
- * member whose text it refuses is "not called"), then `comstress run` on
- * them under the watchdog. Fills x->r[i].
- */
-static void run_member(xsession *x, size_t i)
-{
-    size_t ordinal = x->ordinal[i], total = x->total;
-    char text[2 * CS_XTEXT_LEN], why[CS_XWHY_LEN], dir[CS_PATH_LEN], path[CS_PATH_LEN];
-    char cmd[3 * CS_PATH_LEN], label[CS_XTEXT_LEN + 8], err[CS_ERR_LEN];
-    cs_xresult *r = &x->r[i];
-    cs_child_spec spec = { 0 };
-    cs_child_result c;
-    cs_script *script;
-    FILE *f;
-
-    cs_xmember_label(&x->m[i], label, sizeof(label));
-    if (cs_xmember_statements(&x->m[i], text, sizeof(text), why, sizeof(why))
-        || cs_script_parse(text, &script, why, sizeof(why))) {
-        r->state = CS_XS_NOT_CALLED;
-        snprintf(r->why, sizeof(r->why), "%s", why);
-        say(x, "  [%u/%u] %s: not called: %s\n", (unsigned)ordinal, (unsigned)total, label, why);
-        return;
-    }
-    cs_script_free(script);
-    snprintf(r->dir, sizeof(r->dir), "members/%03u", (unsigned)ordinal);
-    snprintf(dir, sizeof(dir), "%s/%s", x->o->explore.out_dir, r->dir);
-    snprintf(path, sizeof(path), "%s/member.txt", dir);
-    if (cs_make_dirs(dir) || !(f = cs_fopen(path, "wb")) || (fputs(text, f), fclose(f))) {
-        snprintf(r->why, sizeof(r->why), "cannot write %s", path);
-        say(x, "  [%u/%u] %s: error: %s\n", (unsigned)ordinal, (unsigned)total, label, r->why);
-        return;
-    }
-    child_args(x, dir, cmd, sizeof(cmd));
-    spec.args = cmd;
-    spec.out_dir = dir;
-    spec.timeout_s = x->o->explore.timeout_s;
-    cs_isolate_run(&spec, &c);
-    take_end(x, &c, dir, r);
-    cs_xmap_line(&x->m[i], r, err, sizeof(err));
-    say(x, "  [%u/%u]%s\n", (unsigned)ordinal, (unsigned)total, err + 1);
-}
-
-/* A --jobs worker: takes the next member not left out until none is left. */
-static DWORD WINAPI member_worker(void *arg)
-{
-    xsession *x = arg;
-    LONG i;
-
-    while ((size_t)(i = InterlockedIncrement(&x->next) - 1) < x->n)
-        if (!x->m[i].skipped)
-            run_member(x, (size_t)i);
-    return 0;
-}
-
-/*
- * Every member not left out, numbered in the order they were read, and run
- * --jobs at a time: workers that each take the next member. Each member is
- * a process of its own, so running several at once changes no figure; a
- * worker that cannot be started leaves its members to the others (this
- * thread is one of them).
- */
-static void run_members(xsession *x)
-{
-    HANDLE workers[CS_XMAX_JOBS];
-    int jobs = x->o->explore.jobs, started = 0, k;
-    size_t i;
-
-    for (i = 0; i < x->n; i++) {
-        cs_xresult_init(&x->r[i]);
-        if (x->m[i].skipped) {
-            x->r[i].state = CS_XS_SKIPPED;
-            snprintf(x->r[i].why, sizeof(x->r[i].why), "%s", x->m[i].skip_why);
-        } else {
-            x->ordinal[i] = ++x->total;
-        }
-    }
-    InitializeCriticalSection(&x->say_lock);
-    for (k = 1; k < jobs && (size_t)k < x->total; k++)
-        if ((workers[started] = CreateThread(NULL, 0, member_worker, x, 0, NULL)))
-            started++;
-    member_worker(x);
-    WaitForMultipleObjects((DWORD)started, workers, TRUE, INFINITE);
-    for (k = 0; k < started; k++)
-        CloseHandle(workers[k]);
-    DeleteCriticalSection(&x->say_lock);
-}
 
 /* The exit code of the map: a crash (8), else a hang (7), else a member
  * failed or the server did not unload with unload in --fail-on (1), else
@@ -456,12 +265,15 @@ static int explore_all(xsession *x, int argc, char **argv)
         fprintf(stderr, "comstress: out of memory\n");
         return CS_EXIT_INTERNAL;
     }
-    run_members(x);
+    cs_xrun_members(x);
     seconds = now_s() - x->started;
     cs_xmap_sort(x->m, x->r, x->order, x->n);
     print_map(x, seconds);
     server_unload(x);
-    code = map_exit(x);
+    code = x->stopped_by ? CS_EXIT_INTERRUPTED : map_exit(x);
+    if (x->stopped_by)   /* the map so far is printed and written below: nothing gathered is lost */
+        fprintf(stderr, "comstress: interrupted by %s: %u of %u members ran to their end; the map and its "
+                "reports hold them\n", x->stopped_by, (unsigned)x->ran, (unsigned)x->total);
     if ((rc = write_reports(x, argc, argv, seconds, code)))
         return rc;
     return code;
