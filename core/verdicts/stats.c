@@ -267,13 +267,20 @@ typedef struct evidence {
 
 /* Given the whole-series fit in e->all, fits the last third and measures
  * the level change between the first and last thirds and the page steps.
- * Returns 0 or -1. */
+ * The thirds are of the iterations; when the last one holds a single
+ * sample, the tail is that sample and the one before it: heap walks
+ * spaced out by their budget on a busy machine can leave one walk alone
+ * near the end, and a leak walked twelve times before it was then
+ * "inconclusive" for want of a tail, where the lone walk says whether the
+ * growth went on. Returns 0 or -1. */
 static int gather(const series *s, const cs_leak_params *p, evidence *e)
 {
     double x0 = s->x[0], span = s->x[s->n - 1] - x0;
     size_t a = first_at(s, x0 + span / 3), b = first_at(s, x0 + 2 * span / 3);
     double dx;
 
+    if (b + 1 == s->n && b >= 2)
+        b--;
     if (b + 2 > s->n || a < 1)
         return -1;
     if (cs_theil_sen(s->x + b, s->y + b, s->n - b, &e->tail))

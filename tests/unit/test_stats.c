@@ -241,6 +241,33 @@ START_TEST(growth_that_stops_is_plateau)
 }
 END_TEST
 
+/* Heap walks spaced out by their budget on a busy machine: twelve from the
+ * warm-up to 12,000 iterations, then one alone at 19,000. A 48-byte leak
+ * is a leak (the tail is then the lone walk and the one before it: alone
+ * it was "inconclusive"); the same walks of a cache that stopped at
+ * 12,500 are not. */
+START_TEST(a_late_walk_alone_leaves_a_leak_a_leak)
+{
+    static const double at[13] = { 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 11000, 12000,
+                                   12500, 19000 };
+    double x[13], y[13];
+    cs_leak_params p;
+    cs_verdict v;
+    int i;
+
+    cs_leak_params_default(CS_M_HEAP_BYTES, -1, &p);
+    for (i = 0; i < 13; i++) {
+        x[i] = at[i];
+        y[i] = 1e6 + 48 * at[i];
+    }
+    ck_assert_str_eq(kind(cs_leak_verdict(x, y, 13, 2000, &p, &v)), "leak");
+    ck_assert_double_eq_tol(v.per_iteration, 48, 1e-9);
+    for (i = 0; i < 13; i++)
+        y[i] = 1e6 + 48 * (at[i] < 12500 ? at[i] : 12500);
+    ck_assert_str_ne(kind(cs_leak_verdict(x, y, 13, 2000, &p, &v)), "leak");
+}
+END_TEST
+
 START_TEST(growth_inside_warmup_is_clean)
 {
     cs_verdict v;
@@ -578,6 +605,7 @@ int main(void)
     tcase_add_test(verdict, linear_growth_is_leak);
     tcase_add_test(verdict, noise_only_is_clean);
     tcase_add_test(verdict, growth_that_stops_is_plateau);
+    tcase_add_test(verdict, a_late_walk_alone_leaves_a_leak_a_leak);
     tcase_add_test(verdict, growth_inside_warmup_is_clean);
     tcase_add_test(verdict, few_page_jumps_are_not_leak);
     tcase_add_test(verdict, few_page_jumps_in_short_run_are_not_leak);
