@@ -4,12 +4,13 @@
 #include <string.h>
 #include "judge.h"
 #include "regress.h"
+#include "test_regress.h"
 
-static cs_run base, now;
-static cs_change ch[16];
-static size_t n;
+cs_run base, now;
+cs_change ch[24];
+size_t n;
 
-static void verdict(cs_run *r, cs_metric m, cs_verdict_kind k, double slope, double lo, double hi)
+void verdict(cs_run *r, cs_metric m, cs_verdict_kind k, double slope, double lo, double hi)
 {
     cs_verdict *v = &r->verdicts[r->nverdicts++];
 
@@ -224,24 +225,27 @@ END_TEST
 
 int main(void)
 {
-    const TTest *const tests[] = {
-        CS_TEST(two_clean_runs_have_no_change),
-        CS_TEST(clean_then_leak_now_is_a_regression),
-        CS_TEST(a_plateau_then_and_a_leak_now_is_a_regression),
-        CS_TEST(a_leak_whose_interval_rises_above_the_baseline_is_a_regression),
-        CS_TEST(intervals_that_touch_are_no_regression),
-        CS_TEST(a_leak_gone_is_fixed),
-        CS_TEST(an_inconclusive_side_is_no_change),
-        CS_TEST(a_metric_the_baseline_did_not_measure_is_no_change),
-        CS_TEST(the_working_set_compares_only_at_leak_any),
-        CS_TEST(a_counter_standing_in_for_the_heap_compares_at_leak),
-        CS_TEST(a_new_finding_kind_is_a_regression_and_a_gone_one_is_fixed),
-        CS_TEST(the_same_finding_kind_in_both_runs_is_no_change),
-        CS_TEST(findings_are_compared_only_when_both_runs_made_release_checks),
-        CS_TEST(changes_past_the_room_are_counted_not_written),
-        CS_TEST(a_regression_fails_the_run_only_when_the_gate_holds_regression),
-        CS_TEST(a_run_that_only_got_better_passes), NULL
-    };
+    Suite *s = suite_create("regress");
+    TCase *tc = tcase_create("regress");
 
-    return cs_run_tests("regress", setup, NULL, tests);
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, two_clean_runs_have_no_change);
+    tcase_add_test(tc, clean_then_leak_now_is_a_regression);
+    tcase_add_test(tc, a_plateau_then_and_a_leak_now_is_a_regression);
+    tcase_add_test(tc, a_leak_whose_interval_rises_above_the_baseline_is_a_regression);
+    tcase_add_test(tc, intervals_that_touch_are_no_regression);
+    tcase_add_test(tc, a_leak_gone_is_fixed);
+    tcase_add_test(tc, an_inconclusive_side_is_no_change);
+    tcase_add_test(tc, a_metric_the_baseline_did_not_measure_is_no_change);
+    tcase_add_test(tc, the_working_set_compares_only_at_leak_any);
+    tcase_add_test(tc, a_counter_standing_in_for_the_heap_compares_at_leak);
+    tcase_add_test(tc, a_new_finding_kind_is_a_regression_and_a_gone_one_is_fixed);
+    tcase_add_test(tc, the_same_finding_kind_in_both_runs_is_no_change);
+    tcase_add_test(tc, findings_are_compared_only_when_both_runs_made_release_checks);
+    tcase_add_test(tc, changes_past_the_room_are_counted_not_written);
+    tcase_add_test(tc, a_regression_fails_the_run_only_when_the_gate_holds_regression);
+    tcase_add_test(tc, a_run_that_only_got_better_passes);
+    suite_add_tcase(s, tc);
+    suite_add_tcase(s, regress_edges_tcase(setup));
+    return cs_run_suite(s);
 }

@@ -9,32 +9,7 @@
 #include <string.h>
 #include "options.h"
 #include "regress.h"
-
-static cs_run base, now;
-static cs_change ch[24];
-static size_t n;
-
-static void verdict(cs_run *r, cs_metric m, cs_verdict_kind k, double slope, double lo, double hi)
-{
-    cs_verdict *v = &r->verdicts[r->nverdicts++];
-
-    memset(v, 0, sizeof(*v));
-    v->metric = m;
-    v->kind = k;
-    v->per_iteration = slope;
-    v->ci_low = lo;
-    v->ci_high = hi;
-}
-
-static void setup(void)
-{
-    memset(&base, 0, sizeof(base));
-    memset(&now, 0, sizeof(now));
-    base.name = now.name = "run";
-    base.release.measured = now.release.measured = 1;
-    memset(ch, 0, sizeof(ch));
-    n = 0;
-}
+#include "test_regress.h"
 
 START_TEST(a_baseline_counter_that_stood_in_for_the_heap_compares_at_leak)
 {
@@ -110,15 +85,14 @@ START_TEST(a_run_lists_regressions_first_and_at_most_sixteen_changes)
 }
 END_TEST
 
-int main(void)
+TCase *regress_edges_tcase(void (*setup)(void))
 {
-    const TTest *const tests[] = {
-        CS_TEST(a_baseline_counter_that_stood_in_for_the_heap_compares_at_leak),
-        CS_TEST(a_side_not_measured_or_inconclusive_is_no_change),
-        CS_TEST(findings_are_matched_by_their_kind_whole_lines_and_long_kinds_cut),
-        CS_TEST(a_run_lists_regressions_first_and_at_most_sixteen_changes),
-        NULL
-    };
+    TCase *tc = tcase_create("edges");
 
-    return cs_run_tests("regress_edges", setup, NULL, tests);
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, a_baseline_counter_that_stood_in_for_the_heap_compares_at_leak);
+    tcase_add_test(tc, a_side_not_measured_or_inconclusive_is_no_change);
+    tcase_add_test(tc, findings_are_matched_by_their_kind_whole_lines_and_long_kinds_cut);
+    tcase_add_test(tc, a_run_lists_regressions_first_and_at_most_sixteen_changes);
+    return tc;
 }
