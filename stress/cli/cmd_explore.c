@@ -20,6 +20,7 @@
 #include "context.h"
 #include "explore_members.h"
 #include "explore_run.h"
+#include "stop.h"
 #include "isolate.h"
 #include "paths.h"
 #include "target.h"
@@ -274,7 +275,9 @@ static int explore_all(xsession *x, int argc, char **argv)
     if (x->stopped_by)   /* the map so far is printed and written below: nothing gathered is lost */
         fprintf(stderr, "comstress: interrupted by %s: %u of %u members ran to their end; the map and its "
                 "reports hold them\n", x->stopped_by, (unsigned)x->ran, (unsigned)x->total);
-    if ((rc = write_reports(x, argc, argv, seconds, code)))
+    rc = write_reports(x, argc, argv, seconds, code);
+    cs_stop_reports_done();
+    if (rc)
         return rc;
     return code;
 }

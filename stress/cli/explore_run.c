@@ -9,26 +9,8 @@
 #include "paths.h"
 #include "callspec.h"
 #include "utf8.h"
+#include "stop.h"
 
-static HANDLE stop_event;          /* set by Ctrl-C and the like */
-static const char *volatile stop_by;
-static volatile LONG ran_count;
-
-static int stopped(void)
-{
-    return stop_event && WaitForSingleObject(stop_event, 0) == WAIT_OBJECT_0;
-}
-
-/* Ctrl-C, Ctrl-Break and close/logoff/shutdown: the children running are
- * ended (their waits watch stop_event) and no other starts; the map so
- * far is printed and written (exit 9). */
-static BOOL WINAPI on_console_event(DWORD event)
-{
-    stop_by = event == CTRL_C_EVENT ? "Ctrl-C" : event == CTRL_BREAK_EVENT ? "Ctrl-Break"
-              : "a termination request";
-    SetEvent(stop_event);
-    return TRUE;
-}
 
 /* Appends " WORD" or " WORD "VALUE"" to cmd. */
 static void arg(char *cmd, size_t len, const char *word, const char *value)
@@ -153,7 +135,7 @@ static void run_member(xsession *x, size_t i)
     spec.args = cmd;
     spec.out_dir = dir;
     spec.timeout_s = x->o->explore.timeout_s;
-    spec.cancel = stop_event;
+    spec.cancel = cs_stop_event();
     if (cs_isolate_run(&spec, &c) == 1) {
         r->state = CS_XS_ERROR;
         snprintf(r->why, sizeof(r->why), "interrupted: the child was ended after %.1f s", c.seconds);
@@ -161,7 +143,7 @@ static void run_member(xsession *x, size_t i)
         return;
     }
     take_end(x, &c, dir, r);
-    InterlockedIncrement((LONG *)&ran_count);
+    InterlockedIncrement(&x->ran);
     cs_xmap_line(&x->m[i], r, err, sizeof(err));
     say(x, "  [%u/%u]%s\n", (unsigned)ordinal, (unsigned)total, err + 1);
 }
@@ -175,7 +157,7 @@ static DWORD WINAPI member_worker(void *arg)
     while ((size_t)(i = InterlockedIncrement(&x->next) - 1) < x->n) {
         if (x->m[i].skipped)
             continue;
-        if (stopped()) {
+        if (cs_stop_requested()) {
             x->r[i].state = CS_XS_SKIPPED;
             snprintf(x->r[i].why, sizeof(x->r[i].why), "interrupted before it ran");
         } else {
@@ -208,8 +190,7 @@ void cs_xrun_members(xsession *x)
         }
     }
     InitializeCriticalSection(&x->say_lock);
-    stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    SetConsoleCtrlHandler(on_console_event, TRUE);
+    cs_stop_catch(NULL);          /* children ended and no other started on a stop */
     for (k = 1; k < jobs && (size_t)k < x->total; k++)
         if ((workers[started] = CreateThread(NULL, 0, member_worker, x, 0, NULL)))
             started++;
@@ -217,8 +198,6 @@ void cs_xrun_members(xsession *x)
     WaitForMultipleObjects((DWORD)started, workers, TRUE, INFINITE);
     for (k = 0; k < started; k++)
         CloseHandle(workers[k]);
-    SetConsoleCtrlHandler(on_console_event, FALSE);
     DeleteCriticalSection(&x->say_lock);
-    x->ran = (size_t)ran_count;
-    x->stopped_by = stopped() ? stop_by : NULL;
+    x->stopped_by = cs_stop_by();
 }

@@ -29,7 +29,7 @@ typedef struct xsession {
     volatile LONG next;            /* --jobs: the next member a worker takes */
     CRITICAL_SECTION say_lock;     /* --jobs: one progress line at a time */
     const char *stopped_by;        /* "Ctrl-C" ... when the map was interrupted, else NULL */
-    size_t ran;                    /* members whose child ran to its end */
+    volatile LONG ran;             /* members whose child ran to its end */
 } xsession;
 
 /*

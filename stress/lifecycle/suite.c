@@ -5,6 +5,7 @@
 #include <string.h>
 #include "suite.h"
 #include "isolate.h"
+#include "stop.h"
 #include "lifecycle.h"
 #include "pascal.h"
 #include "report_util.h"
@@ -51,10 +52,6 @@ typedef struct suite {
     char error[320];        /* how it was interrupted, "" when it was not */
 } suite;
 
-/* Set by the console handler; the suite stops at the first look, and a
- * child running is ended through the event (cs_child_spec.cancel). */
-static HANDLE stop_event, reports_done;
-static const char *volatile stop_by;
 
 static entry *add(suite *s, const char *name, const char *args, expect want)
 {
@@ -256,28 +253,6 @@ static void check_needed_file(outcome *o)
     snprintf(o->r.text + used, sizeof(o->r.text) - used, " (but %s was not written)", o->e->needs);
 }
 
-static int stop_requested(void)
-{
-    return stop_event && WaitForSingleObject(stop_event, 0) == WAIT_OBJECT_0;
-}
-
-/*
- * Ctrl-C, Ctrl-Break and close/logoff/shutdown: the child running is
- * ended (its wait watches stop_event), no further scenario starts, and the
- * reports say the suite was interrupted (exit 9). A close request ends the
- * process when this handler returns, so it waits (5 s at most) for the
- * reports first.
- */
-static BOOL WINAPI on_console_event(DWORD event)
-{
-    stop_by = event == CTRL_C_EVENT ? "Ctrl-C" : event == CTRL_BREAK_EVENT ? "Ctrl-Break"
-              : "a termination request";
-    SetEvent(stop_event);
-    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && reports_done)
-        WaitForSingleObject(reports_done, 5000);
-    return TRUE;
-}
-
 /* Marks the suite interrupted at o (ended by the stop, or never started),
  * with the one line its reports and the console give. */
 static void mark_interrupted(suite *s, outcome *o, int started)
@@ -286,7 +261,7 @@ static void mark_interrupted(suite *s, outcome *o, int started)
     o->ok = 0;
     s->status = CS_ST_INTERRUPTED;
     snprintf(s->error, sizeof(s->error), "interrupted: %s %s %s; %u of %u scenarios ran to their end",
-             stop_by ? stop_by : "a signal", started ? "during" : "before", o->e->name,
+             cs_stop_by() ? cs_stop_by() : "a signal", started ? "during" : "before", o->e->name,
              (unsigned)s->ndone, (unsigned)s->nselected);
 }
 
@@ -307,7 +282,7 @@ static void run_entry(suite *s, const entry *e)
     for (p = o->out_dir + strlen(s->out_dir) + 1; *p; p++)
         if (*p == '/')
             *p = '-';
-    if (stop_requested()) {
+    if (cs_stop_requested()) {
         memset(&o->r, 0, sizeof(o->r));
         o->r.end = CS_END_ERROR;
         o->r.threads_at_kill = -1;
@@ -321,12 +296,12 @@ static void run_entry(suite *s, const entry *e)
     spec.args = args;
     spec.out_dir = o->out_dir;
     spec.timeout_s = s->timeout_s;
-    spec.cancel = stop_event;
+    spec.cancel = cs_stop_event();
     rc = cs_isolate_run(&spec, &o->r);
     o->ok = rc == 0 && ended_as_expected(e->want, &o->r);
     if (o->ok && e->needs)
         check_needed_file(o);
-    if (rc == 1 || (!o->ok && stop_requested()))
+    if (rc == 1 || (!o->ok && cs_stop_requested()))
         mark_interrupted(s, o, 1);
     s->ndone++;
 }
@@ -356,7 +331,7 @@ static int finish(suite *s)
     size_t i, bad = 0;
 
     write_reports(s, complete);
-    SetEvent(reports_done);
+    cs_stop_reports_done();
     printf("\n");
     print_header();
     for (i = 0; i < s->ndone; i++) {
@@ -391,11 +366,10 @@ int cs_suite_main(const cs_suite_options *opt)
         return rc;
     for (i = 0; i < s.nentries; i++)
         s.nselected += selected(&s, &s.entries[i]);
-    if (!stop_event)
-        stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!reports_done)
-        reports_done = CreateEventW(NULL, TRUE, FALSE, NULL);
-    SetConsoleCtrlHandler(on_console_event, TRUE);
+    /* on Ctrl-C and the like the child running is ended (its wait
+     * watches the stop's event), no further scenario starts, and the
+     * reports say the suite was interrupted (exit 9) */
+    cs_stop_catch(NULL);
     cs_make_dirs(s.out_dir);
     if (write_reports(&s, 0)) {
         fprintf(stderr, "comstress suite: --out '%s': cannot write suite.json / junit.xml there\n", s.out_dir);

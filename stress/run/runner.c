@@ -101,20 +101,20 @@ static double one_unit(const cs_sample *s)
 }
 
 /* Runs one costly part into s when its schedule says so (schedule.h), and
- * accounts for what it took. */
-static void take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget *b,
-                      void (*part)(cs_sample *), double (*units)(const cs_sample *), cs_sample *s)
+ * accounts for what it took; returns that time (0 when not due). */
+static double take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget *b,
+                        void (*part)(cs_sample *), double (*units)(const cs_sample *), cs_sample *s)
 {
     double t0 = rs_elapsed(sh);
     long long at = rs_grid_position(sh, s->iteration, t0);
 
     cs_part_window(plan, b, at, t0, sh->every);
     if (!cs_part_due(plan, b, at, t0))
-        return;
+        return 0;
     part(s);
     t0 = rs_elapsed(sh) - t0;
     cs_part_charge(plan, b, at, t0, units(s));
-    sh->parts_s += t0;
+    return t0;
 }
 
 /* Takes one sample now and streams it: the in-process figures always, the
@@ -126,12 +126,12 @@ static void take_sample(run_shared *sh, long long iteration)
     double entries = 0, bytes = 0;
     int i;
 
-    double t0 = rs_elapsed(sh), parts0 = sh->parts_s;
+    double t0 = rs_elapsed(sh), parts;
     cs_sample_clear(&s);
     s.iteration = iteration;
     s.elapsed_s = t0;
-    take_part(sh, &sh->walk_plan, &sh->walks, cs_sample_heap, walk_units, &s);
-    take_part(sh, &sh->counter_plan, &sh->counters, cs_sample_counters, one_unit, &s);
+    parts = take_part(sh, &sh->walk_plan, &sh->walks, cs_sample_heap, walk_units, &s)
+          + take_part(sh, &sh->counter_plan, &sh->counters, cs_sample_counters, one_unit, &s);
     cs_sample_process_light(&s);
     cs_target_sample(sh->cfg->target, &s);
     for (i = 0; i < sh->nthreads; i++) {
@@ -159,7 +159,7 @@ static void take_sample(run_shared *sh, long long iteration)
     t0 = rs_elapsed(sh) - t0;
     sh->sampling_s += t0;
     if (iteration > 0)
-        sh->light_s += t0 - (sh->parts_s - parts0);
+        sh->light_s += t0 - parts;
     sh->samples++;
     sh->last_sampled = iteration;
 }

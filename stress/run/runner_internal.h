@@ -45,8 +45,7 @@ typedef struct run_shared {
     LARGE_INTEGER t0, freq;
     size_t samples;
     double sampling_s;           /* time spent taking samples */
-    double parts_s;              /* of which in their costly parts */
-    double light_s;              /* of which the rest, after the baseline */
+    double light_s;              /* of which not in their costly parts, after the baseline */
     cs_schedule walk_plan;       /* the sampler's costly parts: when */
     cs_schedule counter_plan;    /* they are taken (schedule.h) and */
     cs_part_budget walks;        /* what they took */

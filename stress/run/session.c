@@ -31,13 +31,11 @@
 #include "target.h"
 #include "tracing.h"
 #include "utf8.h"
+#include "stop.h"
 
-/* Set once the reports are on disk: a close request waits for it. */
-static HANDLE reports_done;
-static volatile LONG interrupted;
-/* What stopped the session (Ctrl-C, ...) and the stage it landed in,
- * for a signal that comes between the loops. */
-static const char *volatile interrupted_by, *volatile interrupted_in;
+/* The stage a stop (Ctrl-C, ...) landed in, for one that comes between
+ * the loops. */
+static const char *volatile interrupted_in;
 static const char *volatile stage = "start-up";
 
 /* Everything one run or compare holds from start to end. */
@@ -215,10 +213,10 @@ static void mark_interrupted(session *s, size_t i)
 {
     cs_run *r = &s->runs[i];
 
-    if (!interrupted || r->status != CS_ST_COMPLETED)
+    if (!cs_stop_requested() || r->status != CS_ST_COMPLETED)
         return;
     snprintf(s->errs[i], sizeof(s->errs[i]), "interrupted: %s during %s after %lld iterations",
-             interrupted_by ? interrupted_by : "a signal", interrupted_in ? interrupted_in : stage,
+             cs_stop_by() ? cs_stop_by() : "a signal", interrupted_in ? interrupted_in : stage,
              r->iterations);
     r->error = s->errs[i];
     r->status = CS_ST_INTERRUPTED;
@@ -385,7 +383,7 @@ static int session_finish(session *s, cs_status st)
     cs_phase_set("writing reports");
     stage = "writing the reports";
     st = write_reports(s, st);
-    if (!st && interrupted && s->npol) {
+    if (!st && cs_stop_requested() && s->npol) {
         /* while the reports were written: they are written again, saying so */
         mark_interrupted(s, s->npol - 1);
         fprintf(stderr, "comstress: %s\n", s->runs[s->npol - 1].error);
@@ -395,7 +393,7 @@ static int session_finish(session *s, cs_status st)
     if (st != CS_ST_COMPLETED)
         cs_phase_note("%s%s", CS_NOTE_STATUS, cs_status_word(st));
     cs_phase_end(cs_status_phase_end(st, cs_judge_any(s->runs, s->npol)));
-    SetEvent(reports_done);
+    cs_stop_reports_done();
     if (st == CS_ST_HUNG || st == CS_ST_CRASHED) {
         /* A worker is stuck inside the target, or the target crashed:
          * unloading it or tearing COM down could hang or crash now.
@@ -408,23 +406,14 @@ static int session_finish(session *s, cs_status st)
 }
 
 /*
- * Ctrl-C, Ctrl-Break and close/logoff/shutdown: the run now going stops
- * after its iteration and the reports are written with what was gathered
- * (exit 9). A close request ends the process when this handler returns,
- * so it waits (a few seconds at most) for the reports first.
+ * Ctrl-C, Ctrl-Break and close/logoff/shutdown (stop.h): the run now going
+ * stops after its iteration and the reports are written with what was
+ * gathered (exit 9); the stage it landed in is kept for the reports.
  */
-static BOOL WINAPI on_console_event(DWORD event)
+static void on_stop(const char *by)
 {
-    const char *why = event == CTRL_C_EVENT ? "Ctrl-C" : event == CTRL_BREAK_EVENT ? "Ctrl-Break"
-                      : "a termination request";
-
-    interrupted_by = why;
     interrupted_in = stage;
-    InterlockedExchange(&interrupted, 1);
-    cs_run_interrupt(why);
-    if (event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT && reports_done)
-        WaitForSingleObject(reports_done, 5000);
-    return TRUE;
+    cs_run_interrupt(by);
 }
 
 static void session_close(session *s)
@@ -450,8 +439,7 @@ int cs_session_run(const cs_plan *p, int argc, char **argv)
     s.p = p;
     s.target = p->target;
     s.npol = p->npolicies;
-    reports_done = CreateEventW(NULL, TRUE, FALSE, NULL);
-    SetConsoleCtrlHandler(on_console_event, TRUE);
+    cs_stop_catch(on_stop);
     if ((rc = session_open(&s, argc, argv)))
         goto out_close;
     for (i = 0; i < s.npol; i++) {
@@ -462,7 +450,7 @@ int cs_session_run(const cs_plan *p, int argc, char **argv)
     }
     rc = session_finish(&s, st);
 out_close:
-    SetEvent(reports_done);
+    cs_stop_reports_done();
     session_close(&s);
     return rc;
 }
