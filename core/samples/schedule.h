@@ -30,9 +30,8 @@
  * in window_share of the run's predicted time, it takes them there: the
  * figure is then exact (the bytes a call keeps), measured over a part of
  * the run rather than guessed from the working set. The window spends
- * the run's budget: no grid point is walked after it (one walk late in
- * the run, alone in the series' last third, would leave the verdict
- * unable to say whether the tail still grows).
+ * the run's budget: no grid point is walked after it (a walk of the
+ * grown heap late in the run would cost what the window did).
  *
  * With `every` set (--heap-walk every, or an explicit --sample-every) every
  * sample takes every part, as the sampler once did. Every figure taken is
