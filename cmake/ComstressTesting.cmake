@@ -43,6 +43,30 @@ function(comstress_add_check_test name)
   endif()
 endfunction()
 
+# comstress_add_check_cases(RUNNER CASE name [CASE name...])
+# Splits the check runner RUNNER (made by comstress_add_check_test) into
+# one CTest entry per test case: RUNNER runs the first case, RUNNER_<name>
+# each further one, so that a long suite runs beside itself under ctest -j.
+# A case name that matches no test case fails its entry (cs_run_suite
+# fails when nothing ran), never passes empty.
+function(comstress_add_check_cases runner)
+  cmake_parse_arguments(T "" "" "CASE" ${ARGN})
+  list(POP_FRONT T_CASE first)
+  get_test_property(${runner} LABELS label)
+  get_test_property(${runner} TIMEOUT timeout)
+  get_test_property(${runner} ENVIRONMENT env)
+  get_test_property(${runner} FIXTURES_REQUIRED fixtures)
+  set_property(TEST ${runner} APPEND PROPERTY ENVIRONMENT "CK_RUN_CASE=${first}")
+  foreach(case ${T_CASE})
+    add_test(NAME ${runner}_${case} COMMAND ${runner})
+    set_tests_properties(${runner}_${case} PROPERTIES LABELS ${label} TIMEOUT ${timeout}
+      ENVIRONMENT "${env};CK_RUN_CASE=${case}")
+    if(fixtures)
+      set_tests_properties(${runner}_${case} PROPERTIES FIXTURES_REQUIRED ${fixtures})
+    endif()
+  endforeach()
+endfunction()
+
 # comstress_add_shell_test(NAME SCRIPT LABEL label TIMEOUT seconds [BARE]
 #                          ARGS arg...)
 # A test written as a shell script (tests/*/NAME.sh): it passes when it

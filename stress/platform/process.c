@@ -99,13 +99,13 @@ static DWORD WINAPI drain_pipe(void *arg)
 /*
  * Ends the reader of d: it ends by itself when every holder of the pipe's
  * other end has closed it, which a process the child started (and that
- * inherited it) may never do. After 10 s its read is cancelled, and as a
- * last resort the thread is ended: it writes into the caller's buffer and
- * into d, on the caller's stack, so it must be gone before they are.
+ * inherited it) may never do. After wait_ms its read is cancelled, and as
+ * a last resort the thread is ended: it writes into the caller's buffer
+ * and into d, on the caller's stack, so it must be gone before they are.
  */
-static void end_reader(HANDLE reader, drain *d)
+static void end_reader(HANDLE reader, drain *d, DWORD wait_ms)
 {
-    if (WaitForSingleObject(reader, 10000) == WAIT_TIMEOUT) {
+    if (WaitForSingleObject(reader, wait_ms) == WAIT_TIMEOUT) {
         CancelSynchronousIo(reader);
         if (WaitForSingleObject(reader, 1000) == WAIT_TIMEOUT) {
             TerminateThread(reader, 1);
@@ -213,7 +213,7 @@ int cs_proc_run(const cs_proc_spec *spec, cs_proc_result *r)
     wait_child(spec, &pi, r);
     r->seconds = (GetTickCount() - t0) / 1000.0;
     if (reader)
-        end_reader(reader, &d);
+        end_reader(reader, &d, spec->drain_ms ? spec->drain_ms : 10000);
     if (rd)
         CloseHandle(rd);
     CloseHandle(pi.hProcess);

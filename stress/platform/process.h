@@ -25,6 +25,9 @@ typedef struct cs_proc_spec {
                                      * to a pipe drained into this buffer */
     size_t capture_len;             /* its size; the text is NUL-terminated
                                      * and cut to fit */
+    DWORD drain_ms;                 /* how long the capture waits for the
+                                     * pipe's other holders once the child
+                                     * has ended; 0: 10 s */
     DWORD timeout_ms;               /* INFINITE: wait for ever */
     int attempts;                   /* CreateProcess tries (0 counts as 1) */
     int count_threads;              /* count a hung child's threads before the kill */

@@ -245,12 +245,12 @@ START_TEST(threads_and_apartments)
         snprintf(args, sizeof(args), "run --iterations 800 --call \"Add(1)\" --fail-on none --out \"%s\" %s",
                  dir, variants[i]);
         if (strstr(variants[i], "pass-instance"))
-            snprintf(args, sizeof(args), "run --iterations 400 --fail-on none --out \"%s\" %s", dir, variants[i]);
+            snprintf(args, sizeof(args), "run --iterations 100 --fail-on none --out \"%s\" %s", dir, variants[i]);
         cs_comstress(args, &res);
         ck_assert_exit(CS_EXIT_OK);
         json = cs_read_out(dir, "run.json");
         ck_assert_ptr_nonnull(json);
-        ck_assert_double_eq(cs_json_number(json, "iterations", 0), strstr(variants[i], "pass") ? 400 : 800);
+        ck_assert_double_eq(cs_json_number(json, "iterations", 0), strstr(variants[i], "pass") ? 100 : 800);
         ck_assert_double_eq(cs_json_number(json, "live_objects_end", 0), 0);
         ck_assert_double_eq(cs_json_number(json, "server_locks_end", 0), 0);
         free(json);
@@ -404,11 +404,11 @@ END_TEST
  * are written with the samples gathered, exit 7 names the hang. */
 START_TEST(hanging_server_times_out)
 {
-    const char *dir = run_with("rel-hang", "--fault hang-call:150 --call \"Add(1)\" --timeout 3");
+    const char *dir = run_with("rel-hang", "--fault hang-call:150 --call \"Add(1)\" --timeout 2");
     char *json;
 
     ck_assert_exit(CS_EXIT_HANG);
-    ck_assert_out_has("hang: the workload did not finish within 3 s (150 iterations done");
+    ck_assert_out_has("hang: the workload did not finish within 2 s (150 iterations done");
     json = cs_read_out(dir, "run.json");
     ck_assert_msg(json != NULL, "no run.json after the hang");
     ck_assert_msg(strstr(json, "hang: the workload") != NULL, "run.json lacks the hang:\n%s", json);

@@ -8,7 +8,7 @@
  *
  * The suite's own executable plays the children: "hold" starts "linger"
  * with every inheritable handle (the pipe among them), says "held" and
- * exits; "linger" waits 12 s, then writes "late" to the pipe.
+ * exits; "linger" waits 4 s, then writes "late" to the pipe.
  */
 #include <windows.h>
 #include <stdio.h>
@@ -41,17 +41,18 @@ static int child_main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "linger")) {
-        Sleep(12000);
+        Sleep(4000);
         WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "late\n", 5, &n, NULL);
         return 0;
     }
     return -1;
 }
 
-/* The child exits at once; its grandchild holds the pipe for 12 s: the
- * capture gives up after 10 s (about 11 with the cancelled read), keeps
- * "held", and the grandchild's "late", written after the return, lands
- * nowhere near the caller's buffer. */
+/* The child exits at once; its grandchild holds the pipe for 4 s: the
+ * capture, told to wait 1 s for the pipe (10 s by default), gives up then
+ * (about 2 s with the cancelled read), keeps "held", and the grandchild's
+ * "late", written after the return, lands nowhere near the caller's
+ * buffer. */
 START_TEST(a_grandchild_holding_the_pipe_ends_the_capture_within_its_bounds)
 {
     char buf[256], cmd[MAX_PATH + 16];
@@ -64,12 +65,13 @@ START_TEST(a_grandchild_holding_the_pipe_ends_the_capture_within_its_bounds)
     ps.capture = buf;
     ps.capture_len = sizeof(buf);
     ps.timeout_ms = 60000;
+    ps.drain_ms = 1000;
     ck_assert_int_eq(cs_proc_run(&ps, &pr), 0);
     took = GetTickCount64() - t0;
     ck_assert_int_eq(pr.exit_code, 0);
     ck_assert_str_eq(buf, "held\n");
-    ck_assert_msg(took >= 9000 && took < 12000, "the capture took %llu ms", (unsigned long long)took);
-    Sleep(3000);                        /* the grandchild writes "late" meanwhile */
+    ck_assert_msg(took >= 1000 && took < 3500, "the capture took %llu ms", (unsigned long long)took);
+    Sleep(3500);                        /* the grandchild writes "late" meanwhile */
     ck_assert_str_eq(buf, "held\n");
 }
 END_TEST

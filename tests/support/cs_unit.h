@@ -8,7 +8,8 @@
 
 #include <check.h>
 
-/* Runs the suite in CK_NOFORK mode and returns the process exit code. */
+/* Runs the suite in CK_NOFORK mode and returns the process exit code;
+ * a run in which no test ran (CK_RUN_CASE naming no case) fails. */
 int cs_run_suite(Suite *s);
 
 /* check's ck_assert_int_eq formats with %jd, which mingw's printf format
@@ -18,6 +19,10 @@ int cs_run_suite(Suite *s);
 
 /* A test defined with START_TEST(name), for a table of tests. */
 #define CS_TEST(name) (name)
+
+/* A test case called name holding every test of tests (NULL-terminated),
+ * for a suite of several cases. */
+TCase *cs_test_case(const char *name, const TTest *const *tests);
 
 /* Runs a suite of one test case: every test of tests (NULL-terminated),
  * each between setup and teardown (either may be NULL: a checked fixture,
