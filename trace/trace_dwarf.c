@@ -18,6 +18,7 @@
  * cannot be named, cs_dwarf_hint says in one line what would name it.
  */
 #include "trace_internal.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -249,8 +250,8 @@ unsigned cs_dwarf_expand(cs_dwarf *dw, const cs_trace_frame *f, cs_trace_frame *
     n = cs_debuginfo_lookup(mod->di, f->offset - 1, frames, max < CS_TRACE_MAX_FRAMES ? max : CS_TRACE_MAX_FRAMES);
     for (i = 0; i < n; i++) {
         out[i] = *f;
-        snprintf(out[i].function, sizeof(out[i].function), "%s", frames[i].function);
-        snprintf(out[i].file, sizeof(out[i].file), "%s", frames[i].file);
+        cs_utf8_cut(out[i].function, sizeof(out[i].function), frames[i].function);
+        cs_utf8_cut(out[i].file, sizeof(out[i].file), frames[i].file);
         out[i].line = frames[i].line;
         out[i].inlined = frames[i].inlined;
         out[i].offset = frames[i].function[0] ? frames[i].offset + 1 : f->offset;

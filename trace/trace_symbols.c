@@ -13,8 +13,10 @@
  * function or a line is attributed to it and not to what follows.
  */
 #include "trace_internal.h"
+#include "utf8.h"
 
 #include <dbghelp.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,11 +41,17 @@ struct cs_symbols {
     struct { char path[260]; uint64_t base; } loaded[32];
 };
 
+/* w in UTF-8 into out (size bytes): a name longer than out is cut at a
+ * character with "...", not lost (WideCharToMultiByte into too small a
+ * buffer fails and wrote nothing of it). "" when memory runs out. */
 static void to_utf8(const WCHAR *w, char *out, size_t size)
 {
-    if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)size, NULL, NULL))
-        out[0] = 0;
-    out[size - 1] = 0;
+    char *whole = cs_utf16_to_utf8((const uint16_t *)w);
+
+    out[0] = 0;
+    if (whole)
+        cs_utf8_cut(out, size, whole);
+    free(whole);
 }
 
 static const WCHAR *file_part(const WCHAR *path)

@@ -126,6 +126,8 @@ char *cs_format_count(double v, char *buf, size_t len)
 
 char *cs_format_figure(double v, char *buf, size_t len)
 {
+    if (v <= 0 && v > -0.005)
+        v = 0.0;                    /* -0.0 or a slope that rounds to it: "0.00", never "-0.00" */
     if (!isfinite(v))
         snprintf(buf, len, "n/a");
     else

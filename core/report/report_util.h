@@ -49,7 +49,9 @@ FILE *cs_report_open(const char *path, char *err, size_t errlen);
 int cs_report_close(FILE *f, int write_rc, const char *path, char *err, size_t errlen);
 
 /* A figure for tables: "%.2f", "%.3g" from 1e15 on (see
- * cs_format_count), or "n/a" for NaN or infinity. Returns buf. */
+ * cs_format_count), or "n/a" for NaN or infinity. A value that rounds to
+ * zero is "0.00", whatever its sign (an interval reads [0.00, 0.01], not
+ * [-0.00, 0.01]). Returns buf. */
 char *cs_format_figure(double v, char *buf, size_t len);
 
 #endif

@@ -51,6 +51,22 @@ int cs_utf8_valid(const char *s, size_t n)
     return 1;
 }
 
+int cs_utf8_cut(char *out, size_t len, const char *text)
+{
+    size_t n = strlen(text), keep = 0, step;
+    uint32_t cp;
+
+    if (n < len) {
+        memcpy(out, text, n + 1);
+        return 0;
+    }
+    while (keep < n && keep + (step = cs_utf8_next(text + keep, n - keep, &cp)) <= len - 4)
+        keep += step;
+    memcpy(out, text, keep);
+    memcpy(out + keep, "...", 4);
+    return 1;
+}
+
 uint16_t *cs_utf8_to_utf16(const char *s, size_t *units)
 {
     size_t n = strlen(s), k = 0, used;

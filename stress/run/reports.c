@@ -47,7 +47,7 @@ static const char *signed_figure(double v, char *buf, size_t len)
     char body[40];
 
     cs_format_figure(v, body, sizeof(body));
-    snprintf(buf, len, "%s%s", v >= 0 && isfinite(v) ? "+" : "", body);
+    snprintf(buf, len, "%s%s", body[0] != '-' && isfinite(v) ? "+" : "", body);
     return buf;
 }
 

@@ -75,6 +75,11 @@ START_TEST(figures_change_unit_at_1024_and_precision_at_10_and_100)
     ck_assert_str_eq(cs_format_figure(1.234, b, sizeof(b)), "1.23");
     ck_assert_ptr_nonnull(strstr(cs_format_figure(-2e15, b, sizeof(b)), "e+"));
     ck_assert_str_eq(cs_format_figure(NAN, b, sizeof(b)), "n/a");
+    /* zero has no sign, however it was reached; the first figure below it does */
+    ck_assert_str_eq(cs_format_figure(-0.0, b, sizeof(b)), "0.00");
+    ck_assert_str_eq(cs_format_figure(-0.0049, b, sizeof(b)), "0.00");
+    ck_assert_str_eq(cs_format_figure(-0.0051, b, sizeof(b)), "-0.01");
+    ck_assert_str_eq(cs_format_figure(0.0049, b, sizeof(b)), "0.00");
 }
 END_TEST
 

@@ -69,6 +69,25 @@ START_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character)
 }
 END_TEST
 
+/* A name too long for its field (a frame's function or file) is cut at a
+ * character, with "...", never inside one and never lost. */
+START_TEST(a_name_cut_to_its_field_ends_on_a_character_with_dots)
+{
+    char out[8];
+
+    ck_int_eq(cs_utf8_cut(out, sizeof(out), "abcdefg"), 0);           /* 7 bytes and the NUL: fits */
+    ck_assert_str_eq(out, "abcdefg");
+    ck_int_eq(cs_utf8_cut(out, sizeof(out), "abcdefgh"), 1);          /* one over */
+    ck_assert_str_eq(out, "abcd...");
+    ck_int_eq(cs_utf8_cut(out, sizeof(out), "abc\xc3\xa9xyz"), 1);   /* the é would end at byte 5 */
+    ck_assert_str_eq(out, "abc...");
+    ck_int_eq(cs_utf8_cut(out, sizeof(out), "ab\xc3\xa9wxyz"), 1);   /* it ends at byte 4: kept */
+    ck_assert_str_eq(out, "ab\xc3\xa9...");
+    ck_int_eq(cs_utf8_cut(out, 4, "\xf0\x9f\x98\x80!"), 1);         /* no room for any character */
+    ck_assert_str_eq(out, "...");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -77,6 +96,7 @@ int main(void)
         CS_TEST(files_that_are_not_there_cannot_be_read_replaced_or_removed),
         CS_TEST(a_status_out_of_range_reads_as_an_internal_error),
         CS_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character),
+        CS_TEST(a_name_cut_to_its_field_ends_on_a_character_with_dots),
         NULL
     };
 
