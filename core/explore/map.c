@@ -3,6 +3,7 @@
  * order of the map and its console line. See explore.h.
  */
 #include "explore.h"
+#include "say.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,7 @@ static void release_part(const cs_jvalue *run, cs_xresult *r)
         if (!sited && strstr(s, " allocated in "))
             sited = s;
     }
-    snprintf(r->site, sizeof(r->site), "%s", sited ? sited : first ? first : "");
+    cs_cut_frames(sited ? sited : first ? first : "", r->site, sizeof(r->site));
 }
 
 int cs_xresult_from_json(const char *json, cs_xresult *r)

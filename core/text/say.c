@@ -95,3 +95,28 @@ char *cs_say_excerpt(const char *text, size_t column, size_t width, char *out, s
         memcpy(out + k, "...", 4);
     return out;
 }
+
+#define FRAME_JOIN " <- "
+#define FRAMES_CUT " <- ..."
+
+char *cs_cut_frames(const char *text, char *out, size_t len)
+{
+    size_t n = strlen(text), keep = 0;
+    const char *at;
+
+    if (n < len || len < sizeof(FRAMES_CUT)) {
+        cs_utf8_cut(out, len, text);
+        return out;
+    }
+    /* the last join whose frames before it leave room for FRAMES_CUT */
+    for (at = strstr(text, FRAME_JOIN); at && (size_t)(at - text) + sizeof(FRAMES_CUT) <= len;
+         at = strstr(at + 1, FRAME_JOIN))
+        keep = (size_t)(at - text);
+    if (!keep) {
+        cs_utf8_cut(out, len, text);
+        return out;
+    }
+    memcpy(out, text, keep);
+    memcpy(out + keep, FRAMES_CUT, sizeof(FRAMES_CUT));
+    return out;
+}

@@ -28,4 +28,13 @@ char *cs_say_escaped(const char *text, char *out, size_t len);
  */
 char *cs_say_excerpt(const char *text, size_t column, size_t width, char *out, size_t len);
 
+/*
+ * A chain of frames ("f (a.c:12) <- g (b.c:40) <- ...", or a line ending
+ * in one) copied into out (size len): when it does not fit, the frames
+ * that fit whole are kept and " <- ..." ends it, so no frame is cut in
+ * the middle of a name; text with no frame boundary in reach is cut at a
+ * character with "..." (cs_utf8_cut). Returns out.
+ */
+char *cs_cut_frames(const char *text, char *out, size_t len);
+
 #endif

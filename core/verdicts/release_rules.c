@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "release_rules.h"
+#include "say.h"
 
 void cs_release_init(cs_release *r)
 {
@@ -123,7 +124,9 @@ void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_
 {
     const char *what = !strcmp(a->kind, "bstr") ? "BSTR leak"
                        : !strcmp(a->kind, "cotaskmem") ? "CoTaskMem leak" : "heap leak";
-    char amount[64];
+    char amount[64], head[CS_FINDING_LEN], site[CS_FINDING_LEN];
+    size_t room;
+    int n;
 
     if (strcmp(a->cls, "leak"))
         return;
@@ -133,8 +136,10 @@ void cs_release_judge_alloc(cs_release *r, cs_release_store *st, const cs_alloc_
     else
         snprintf(amount, sizeof(amount), "%.0f B", a->bytes_per_iteration);
     if (a->call)
-        cs_release_add(r, st, CS_FAIL_BLOCKS, "%s: %s per call of %s, allocated in %s", what, amount, a->call,
-                       a->site);
+        n = snprintf(head, sizeof(head), "%s: %s per call of %s, allocated in ", what, amount, a->call);
     else
-        cs_release_add(r, st, CS_FAIL_BLOCKS, "%s: %s per iteration, allocated in %s", what, amount, a->site);
+        n = snprintf(head, sizeof(head), "%s: %s per iteration, allocated in ", what, amount);
+    /* the site takes what the line has left, cut between frames */
+    room = n > 0 && (size_t)n < sizeof(head) - 16 ? sizeof(head) - (size_t)n : 16;
+    cs_release_add(r, st, CS_FAIL_BLOCKS, "%s%s", head, cs_cut_frames(a->site, site, room));
 }

@@ -12,7 +12,7 @@
 #include "model.h"
 #include "options.h"
 
-#define CS_FINDING_LEN 256
+#define CS_FINDING_LEN 640
 
 /* Storage for the finding lines a cs_release points to. Whether a
  * finding fails the run is not decided here: the judge (judge.h) applies

@@ -8,6 +8,7 @@
 #include "report_util.h"
 #include "runinfo.h"
 #include "samplers.h"
+#include "say.h"
 #include "trace.h"
 #include "tracing.h"
 
@@ -90,9 +91,11 @@ out_free:
 /* A site's line and frame texts from the tracer's frames t[0..n). */
 static void put_frames(const cs_trace_site *t, cs_alloc_site *a)
 {
+    char whole[4096];
     unsigned k;
 
-    cs_trace_format_site(t, a->site, sizeof(a->site));
+    cs_trace_format_site(t, whole, sizeof(whole));
+    cs_cut_frames(whole, a->site, sizeof(a->site));     /* whole frames, " <- ..." after */
     a->nframes = 0;
     for (k = 0; k < t->nframes && a->nframes < CS_ALLOC_FRAMES; k++) {
         const cs_trace_frame *f = &t->frames[k];

@@ -338,6 +338,41 @@ START_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call)
 }
 END_TEST
 
+/* A site of many frames (a deep C++ call chain) after a long call: the
+ * finding keeps the frames that fit whole and says the rest was cut,
+ * never a name in half. */
+START_TEST(a_site_too_long_for_a_finding_keeps_whole_frames)
+{
+    cs_alloc_site a;
+    char call[200];
+    size_t len = 0, k;
+    const char *end;
+
+    memset(&a, 0, sizeof(a));
+    memset(call, 'x', sizeof(call));
+    memcpy(call, "Format('", 8);
+    memcpy(call + sizeof(call) - 3, "')", 3);       /* a call of 199 bytes */
+    a.cls = "leak";
+    a.kind = "heap";
+    a.call = call;
+    a.bytes_per_iteration = 301;
+    a.blocks_per_iteration = 6;
+    for (k = 0; k < 14; k++)        /* 14 frames of 28 bytes and their joins: 444 bytes */
+        len += (size_t)snprintf(a.site + len, sizeof(a.site) - len, "%sframe_number_%02u (node.c:%03u)",
+                                k ? " <- " : "", (unsigned)k, (unsigned)(100 + k));
+    ck_assert_uint_eq(strlen(a.site), 444);
+    fresh();
+    cs_release_judge_alloc(&r, &st, &a);
+    ck_assert_uint_eq(r.nfindings, 1);
+    ck_assert_msg(strstr(r.findings[0], "')" ", allocated in frame_number_00 (node.c:100) <- frame_number_01 (node.c:101) <- ")
+                  != NULL, "%s", r.findings[0]);
+    ck_assert_msg(strlen(r.findings[0]) < CS_FINDING_LEN, "%lu bytes", (unsigned long)strlen(r.findings[0]));
+    end = r.findings[0] + strlen(r.findings[0]);
+    ck_assert_msg(!strcmp(end - 8, ") <- ..."), "not cut between frames: %s", r.findings[0]);
+    ck_assert_msg(!strncmp(end - 39, " <- frame_number_", 17), "not cut between frames: %s", r.findings[0]);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -354,7 +389,8 @@ int main(void)
         CS_TEST(a_server_that_stays_loaded_fails_the_unload_proof),
         CS_TEST(findings_past_the_limit_keep_their_categories),
         CS_TEST(event_sinks_held_after_their_iteration_are_findings),
-        CS_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call), NULL
+        CS_TEST(a_leaking_allocation_site_is_one_line_naming_site_and_call),
+        CS_TEST(a_site_too_long_for_a_finding_keeps_whole_frames), NULL
     };
 
     return cs_run_tests("release_rules", NULL, NULL, tests);

@@ -88,6 +88,24 @@ START_TEST(a_name_cut_to_its_field_ends_on_a_character_with_dots)
 }
 END_TEST
 
+/* A site too long for its field keeps the frames that fit whole. */
+START_TEST(a_chain_of_frames_is_cut_between_frames)
+{
+    const char *chain = "AllocNote (widgets.c:40) <- WidgetBox_Remember (widgets.c:88) <- DispCallFunc (typelib.c:7)";
+    char out[96];
+
+    ck_assert_str_eq(cs_cut_frames(chain, out, sizeof(out)), chain);                 /* fits */
+    /* the first two frames are 61 bytes: with " <- ..." and the NUL, 69 */
+    ck_assert_str_eq(cs_cut_frames(chain, out, 68), "AllocNote (widgets.c:40) <- ...");
+    ck_assert_str_eq(cs_cut_frames(chain, out, 69), "AllocNote (widgets.c:40) <- WidgetBox_Remember (widgets.c:88) <- ...");
+    /* no join within reach: cut at a character, as a name is */
+    ck_assert_str_eq(cs_cut_frames(chain, out, 20), "AllocNote (widge...");
+    ck_assert_str_eq(cs_cut_frames("heap leak: 24 B per call of Remember(1), allocated in "
+                                   "AllocNote (widgets.c:40) <- WidgetBox_Remember (widgets.c:88)", out, 90),
+                     "heap leak: 24 B per call of Remember(1), allocated in AllocNote (widgets.c:40) <- ...");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -97,6 +115,7 @@ int main(void)
         CS_TEST(a_status_out_of_range_reads_as_an_internal_error),
         CS_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character),
         CS_TEST(a_name_cut_to_its_field_ends_on_a_character_with_dots),
+        CS_TEST(a_chain_of_frames_is_cut_between_frames),
         NULL
     };
 
