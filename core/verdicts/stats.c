@@ -314,7 +314,11 @@ static int gather(const series *s, const cs_leak_params *p, evidence *e)
  *    the last third, a noisy tail), and always with fewer than
  *    min_samples samples.
  * Theil-Sen ignores up to 29% of wild points, so a single spike changes
- * neither slope nor verdict.
+ * neither slope nor verdict. A shift of level does move it (the pairs
+ * that straddle a shift in the middle are half of all), so an exact
+ * series that rises at one rate between all neighbouring points but one
+ * pair is given that rate, with no spread (one_shift_off): the figure of
+ * a leak stays exact when another thread frees a block once mid-run.
  */
 static cs_verdict_kind decide(const evidence *e, const cs_leak_params *p)
 {
@@ -334,6 +338,46 @@ static cs_verdict_kind decide(const evidence *e, const cs_leak_params *p)
     if (e->all.ci_high < t)
         return CS_V_CLEAN;
     return CS_V_INCONCLUSIVE;
+}
+
+/* Whether two rates are the same (exact counts give exact quotients; the
+ * tolerance is for the last bits of a division). */
+static int same_rate(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
+}
+
+/*
+ * An exact series that rises at one rate between every two neighbouring
+ * points but one pair: a level shift made once, by another thread of the
+ * process freeing or allocating a block that was there before, or by the
+ * target allocating once. Theil-Sen gives way to a shift in the middle of
+ * the series, where the pairs that straddle it are half of all: a 54-byte
+ * block freed by someone else once read as 47.77 bytes an iteration
+ * instead of 48. The rate, with no spread, is what the series says.
+ * Fills fit and returns 1 for such a series (at least 6 points, every
+ * neighbouring pair but at most one at the rate), else 0.
+ */
+static int one_shift_off(const series *s, cs_fit *fit)
+{
+    double d[3], rate, dx;
+    size_t k, off = 0;
+
+    if (s->n < 6)
+        return 0;
+    for (k = 0; k < 3; k++)
+        d[k] = (s->y[k + 1] - s->y[k]) / (s->x[k + 1] - s->x[k]);
+    rate = same_rate(d[0], d[1]) || same_rate(d[0], d[2]) ? d[0] : d[1];
+    for (k = 0; k + 1 < s->n && off <= 1; k++) {
+        dx = s->x[k + 1] - s->x[k];
+        off += !(dx > 0) || !same_rate((s->y[k + 1] - s->y[k]) / dx, rate);
+    }
+    if (off > 1)
+        return 0;
+    fit->slope = fit->ci_low = fit->ci_high = rate;
+    fit->intercept = s->y[0] - rate * s->x[0];
+    fit->n = s->n;
+    return 1;
 }
 
 cs_verdict_kind cs_leak_verdict(const double *x, const double *y, size_t n,
@@ -357,6 +401,8 @@ cs_verdict_kind cs_leak_verdict(const double *x, const double *y, size_t n,
         v->to = s.x[s.n - 1];
     }
     if (s.n >= 2 && !cs_theil_sen(s.x, s.y, s.n, &e.all)) {
+        if (p->quantum <= 0)            /* exact metrics; pages rise in steps of their own */
+            one_shift_off(&s, &e.all);
         v->per_iteration = e.all.slope;
         v->ci_low = e.all.ci_low;
         v->ci_high = e.all.ci_high;

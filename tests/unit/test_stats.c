@@ -268,6 +268,39 @@ START_TEST(a_late_walk_alone_leaves_a_leak_a_leak)
 }
 END_TEST
 
+/* An exact series shifted once in its middle, as a block someone else
+ * freed (or the target allocated once) shifts the heap walks of a short
+ * run: the rate between neighbours is the figure, exactly; a second
+ * shift leaves the series to Theil-Sen. */
+START_TEST(one_shift_in_an_exact_series_leaves_its_rate_exact)
+{
+    double x[19], y[19];
+    cs_leak_params p;
+    cs_verdict v;
+    int i;
+
+    cs_leak_params_default(CS_M_HEAP_BYTES, -1, &p);
+    for (i = 0; i < 19; i++) {
+        x[i] = 30 + 15 * i;                                     /* 30 .. 300 */
+        y[i] = 250000 + 48 * x[i] - (x[i] >= 150 ? 54 : 0);     /* 54 bytes freed by another */
+    }
+    ck_assert_str_eq(kind(cs_leak_verdict(x, y, 19, 30, &p, &v)), "leak");
+    ck_assert_double_eq(v.per_iteration, 48);
+    ck_assert_double_eq(v.ci_low, 48);
+    ck_assert_double_eq(v.ci_high, 48);
+    for (i = 0; i < 19; i++)                                    /* a clean heap, 54 bytes allocated once */
+        y[i] = 250000 + (x[i] >= 150 ? 54 : 0);
+    ck_assert_str_eq(kind(cs_leak_verdict(x, y, 19, 30, &p, &v)), "clean");
+    ck_assert_double_eq(v.per_iteration, 0);
+    ck_assert_double_eq(v.ci_high, 0);
+    for (i = 0; i < 19; i++)                                    /* two shifts: Theil-Sen's figure */
+        y[i] = 250000 + 48 * x[i] - (x[i] >= 120 ? 54 : 0) - (x[i] >= 210 ? 54 : 0);
+    ck_assert_str_eq(kind(cs_leak_verdict(x, y, 19, 30, &p, &v)), "leak");
+    ck_assert_double_lt(v.per_iteration, 48);
+    ck_assert_double_lt(v.ci_low, 48);
+}
+END_TEST
+
 START_TEST(growth_inside_warmup_is_clean)
 {
     cs_verdict v;
@@ -606,6 +639,7 @@ int main(void)
     tcase_add_test(verdict, noise_only_is_clean);
     tcase_add_test(verdict, growth_that_stops_is_plateau);
     tcase_add_test(verdict, a_late_walk_alone_leaves_a_leak_a_leak);
+    tcase_add_test(verdict, one_shift_in_an_exact_series_leaves_its_rate_exact);
     tcase_add_test(verdict, growth_inside_warmup_is_clean);
     tcase_add_test(verdict, few_page_jumps_are_not_leak);
     tcase_add_test(verdict, few_page_jumps_in_short_run_are_not_leak);
