@@ -60,6 +60,11 @@ int cs_utf8_cut(char *out, size_t len, const char *text)
         memcpy(out, text, n + 1);
         return 0;
     }
+    if (len < 4) {                  /* no room for "...": as much as is room for nothing */
+        if (len)
+            out[0] = 0;
+        return 1;
+    }
     while (keep < n && keep + (step = cs_utf8_next(text + keep, n - keep, &cp)) <= len - 4)
         keep += step;
     memcpy(out, text, keep);

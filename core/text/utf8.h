@@ -27,10 +27,11 @@ size_t cs_utf8_next(const char *s, size_t n, uint32_t *cp);
 int cs_utf8_valid(const char *s, size_t n);
 
 /*
- * Copies text into out (size len, at least 4, always NUL-terminated); when
+ * Copies text into out (size len, always NUL-terminated); when
  * it does not fit, the longest start of it that ends on a character
  * boundary and leaves room for "..." is kept, then "..." (a name cut short
- * says so, and is never cut inside a character). Returns 1 when cut, else 0.
+ * says so, and is never cut inside a character); an out of fewer than 4
+ * bytes that text does not fit is left empty. Returns 1 when cut, else 0.
  */
 int cs_utf8_cut(char *out, size_t len, const char *text);
 

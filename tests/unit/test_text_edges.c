@@ -85,6 +85,9 @@ START_TEST(a_name_cut_to_its_field_ends_on_a_character_with_dots)
     ck_assert_str_eq(out, "ab\xc3\xa9...");
     ck_int_eq(cs_utf8_cut(out, 4, "\xf0\x9f\x98\x80!"), 1);         /* no room for any character */
     ck_assert_str_eq(out, "...");
+    ck_int_eq(cs_utf8_cut(out, 3, "abc"), 1);                         /* no room even for the dots */
+    ck_assert_str_eq(out, "");
+    ck_assert_str_eq(cs_cut_frames("a (a.c:1) <- b (b.c:2)", out, 2), "");
 }
 END_TEST
 
