@@ -10,23 +10,16 @@ rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 fail() { echo "FAIL $*"; cat "$out.log" 2>/dev/null; exit 1; }
 
-# Unix processes that are member children of this map: their arguments
-# (Wine shows a Windows process's command line) name our directory.
-children() {
-    for p in /proc/[0-9]*; do
-        args=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
-        case "$args" in
-        *"comstress.exe run "*"$out"*) echo "${p#/proc/}" ;;
-        esac
-    done
-}
+. "$(dirname "$0")/../support/children.sh"
+# The member children of this map: their arguments name our directory.
+pattern="*comstress.exe run *$out*"
 
 # Value (put), the third member, hangs at its 450th call; the watchdog's
 # 600 s is far past the test's waits: only Ctrl-C ends it.
 "$run" "$exe" explore --fault hang-call:450 --timeout 600 --out "Z:$out" >"$out.log" 2>&1 &
 pid=$!
 n=0
-until grep -q '^  \[2/22\]' "$out.log" 2>/dev/null && [ -n "$(children)" ]; do
+until grep -q '^  \[2/22\]' "$out.log" 2>/dev/null && [ -n "$(children_matching "$pattern")" ]; do
     n=$((n + 1)); [ $n -lt 600 ] || { kill -KILL $pid; fail "the third member never started in 60 s"; }
     sleep 0.1
 done
@@ -34,15 +27,7 @@ sleep 2                                  # inside its hang by now
 kill -INT $pid
 wait $pid
 rc=$?
-n=0
-while [ -n "$(children)" ] && [ $n -lt 50 ]; do
-    n=$((n + 1)); sleep 0.1
-done
-left=$(children)
-if [ -n "$left" ]; then
-    kill -KILL $left   # this test's own children, by their PIDs
-    fail "a member's child (pid $left) still ran 5 s after the map ended (exit $rc)"
-fi
+expect_children_gone "$pattern" "a member's child" "the map ended (exit $rc)"
 [ $rc -eq 9 ] || fail "explore interrupted: exit $rc, expected 9"
 grep -q "^comstress: interrupted by Ctrl-C: 2 of 22 members ran to their end; the map and its reports hold them" \
     "$out.log" || fail "no line saying the map was interrupted"

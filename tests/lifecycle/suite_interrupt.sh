@@ -13,16 +13,9 @@ phase="$out/unload-deadlock-leaky/phase.txt"
 cr=$(printf '\r')   # Wine's console ends a line with CR LF
 fail() { echo "FAIL $*"; cat "$out.log" 2>/dev/null; exit 1; }
 
-# Unix processes (Wine shows a Windows process's command line there) that
-# are the deadlock child of this suite: its arguments name our directory.
-children() {
-    for p in /proc/[0-9]*; do
-        args=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
-        case "$args" in
-        *"child unload-deadlock"*"$out"*) echo "${p#/proc/}" ;;
-        esac
-    done
-}
+. "$(dirname "$0")/../support/children.sh"
+# The deadlock child of this suite: its arguments name our directory.
+pattern="*child unload-deadlock*$out*"
 
 # The timeout is far past the test's own waits: only Ctrl-C ends the child.
 "$run" "$exe" suite --only unload-deadlock --timeout 600 --out "Z:$out" >"$out.log" 2>&1 &
@@ -33,21 +26,11 @@ until grep -q "worker thread returned from its thread function" "$phase" 2>/dev/
     n=$((n + 1)); [ $n -lt 600 ] || { kill -KILL $pid; fail "the child never reached the deadlock in 60 s"; }
     sleep 0.1
 done
-[ -n "$(children)" ] || { kill -KILL $pid; fail "no child process seen before Ctrl-C (the check below would prove nothing)"; }
+[ -n "$(children_matching "$pattern")" ] || { kill -KILL $pid; fail "no child process seen before Ctrl-C (the check below would prove nothing)"; }
 kill -INT $pid
 wait $pid
 rc=$?
-# The child must be gone; allow the Unix side a moment to follow the
-# Windows process's end.
-n=0
-while [ -n "$(children)" ] && [ $n -lt 50 ]; do
-    n=$((n + 1)); sleep 0.1
-done
-left=$(children)
-if [ -n "$left" ]; then
-    kill -KILL $left   # this test's own child, by its PID
-    fail "the deadlocked child (pid $left) still ran 5 s after the suite ended (exit $rc)"
-fi
+expect_children_gone "$pattern" "the deadlocked child" "the suite ended (exit $rc)"
 [ $rc -eq 9 ] || fail "exit $rc after Ctrl-C, expected 9"
 grep -q "^comstress suite: interrupted: Ctrl-C during unload-deadlock/leaky; 0 of 2 scenarios ran to their end$cr\{0,1\}$" \
     "$out.log" || fail "no interrupted line"
