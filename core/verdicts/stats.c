@@ -354,25 +354,37 @@ static int same_rate(double a, double b)
  * target allocating once. Theil-Sen gives way to a shift in the middle of
  * the series, where the pairs that straddle it are half of all: a 54-byte
  * block freed by someone else once read as 47.77 bytes an iteration
- * instead of 48. The rate, with no spread, is what the series says.
- * Fills fit and returns 1 for such a series (at least 6 points, every
- * neighbouring pair but at most one at the rate), else 0.
+ * instead of 48. The rate is what the series says. Of the first three
+ * neighbouring rates at least two are the rate when at most one pair is
+ * off, so one of them is the candidate.
  */
-static int one_shift_off(const series *s, cs_fit *fit)
+int cs_steady_rate(const double *x, const double *y, size_t n, double *rate)
 {
-    double d[3], rate, dx;
+    double d[3], r, dx;
     size_t k, off = 0;
 
-    if (s->n < 6)
+    if (n < 6)
         return 0;
     for (k = 0; k < 3; k++)
-        d[k] = (s->y[k + 1] - s->y[k]) / (s->x[k + 1] - s->x[k]);
-    rate = same_rate(d[0], d[1]) || same_rate(d[0], d[2]) ? d[0] : d[1];
-    for (k = 0; k + 1 < s->n && off <= 1; k++) {
-        dx = s->x[k + 1] - s->x[k];
-        off += !(dx > 0) || !same_rate((s->y[k + 1] - s->y[k]) / dx, rate);
+        d[k] = (y[k + 1] - y[k]) / (x[k + 1] - x[k]);
+    r = same_rate(d[0], d[1]) || same_rate(d[0], d[2]) ? d[0] : d[1];
+    for (k = 0; k + 1 < n && off <= 1; k++) {
+        dx = x[k + 1] - x[k];
+        off += !(dx > 0) || !same_rate((y[k + 1] - y[k]) / dx, r);
     }
-    if (off > 1)
+    if (off > 1 || !isfinite(r))
+        return 0;
+    *rate = r;
+    return 1;
+}
+
+/* The steady rate of an exact series as its fit, with no spread: fills
+ * fit and returns 1, or 0 (fit untouched) when the series has none. */
+static int one_shift_off(const series *s, cs_fit *fit)
+{
+    double rate;
+
+    if (!cs_steady_rate(s->x, s->y, s->n, &rate))
         return 0;
     fit->slope = fit->ci_low = fit->ci_high = rate;
     fit->intercept = s->y[0] - rate * s->x[0];

@@ -50,6 +50,14 @@ int cs_theil_sen(const double *x, const double *y, size_t n, cs_fit *fit);
 /* Median of v[0..n) (v is not modified; NaN skipped). NaN when empty. */
 double cs_median(const double *v, size_t n);
 
+/* The one rate of an exact series (counts, bytes of a heap walk) that
+ * rises at that rate between every two neighbouring points but at most
+ * one pair: a level shift made once by someone else (a block another
+ * thread frees mid-run) leaves the rate as it is, where a mean or a
+ * Theil-Sen fit would move. Needs at least 6 points with x rising.
+ * Returns 1 and sets *rate, or 0 when the series has no such rate. */
+int cs_steady_rate(const double *x, const double *y, size_t n, double *rate);
+
 /* What a verdict is measured against. */
 typedef struct cs_leak_params {
     double threshold;     /* tolerated growth, metric unit per iteration */

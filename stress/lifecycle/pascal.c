@@ -9,6 +9,7 @@
 #include "lifecycle.h"
 #include "paths.h"
 #include "samplers.h"
+#include "stats.h"
 #include "trace.h"
 
 const cs_pascal_entry cs_pascal_suite[] = {
@@ -374,10 +375,10 @@ static int stranding_threads(const cs_life_options *o)
  * part beyond the blocks is what a cycle loses besides one thread's block
  * (measured before the cycles) per stranding thread: the runtime's heap
  * lock, when threads live (docs/lifecycle.md). */
-static int pas_verdict(struct pas_run *r, double before, double after)
+static int pas_verdict(struct pas_run *r, double before, double after, double per_cycle, int steady)
 {
     const cs_life_options *o = r->o;
-    double per_cycle = (after - before) / o->cycles, per_thread = per_cycle / o->threads;
+    double per_thread = per_cycle / o->threads;
     double beyond = per_cycle - stranding_threads(o) * r->block;
     int leak = cs_tls_is_leak(per_cycle, r->block > 16 ? (unsigned)r->block : 16);
 
@@ -386,10 +387,11 @@ static int pas_verdict(struct pas_run *r, double before, double after)
                      "\"heap_bytes_before\":%.0f,\"heap_bytes_after\":%.0f,"
                      "\"bytes_per_cycle\":%.1f,\"bytes_per_thread\":%.1f,"
                      "\"thread_block_bytes\":%.0f,\"runtime_block_bytes\":%.0f,\"own_block_bytes\":%.0f,"
-                     "\"first_call_bytes\":%.1f,\"bytes_per_cycle_beyond_blocks\":%.1f,\"calls\":%ld}",
+                     "\"first_call_bytes\":%.1f,\"bytes_per_cycle_beyond_blocks\":%.1f,\"calls\":%ld,"
+                     "\"steady\":%s}",
                      r->variant, o->library, leak ? "leak" : "clean", o->cycles, o->threads, before, after,
                      per_cycle, per_thread, r->block, r->runtime_block, r->block - r->runtime_block,
-                     r->first_call, beyond, (long)r->calls);
+                     r->first_call, beyond, (long)r->calls, steady ? "true" : "false");
     cs_phase_summary("%s: %.0f B/cycle, %.0f B/thread/cycle over %d cycles (%s %s, %d threads; "
                      "a thread's block %.0f B, the runtime's %.0f B)", leak ? "leak" : "clean", per_cycle,
                      per_thread, o->cycles, o->library, r->variant, o->threads, r->block, r->runtime_block);
@@ -434,29 +436,62 @@ static void pas_traced(struct pas_run *r)
     cs_trace_report_free(rep);
 }
 
-/* Warm-up cycle, then C measured cycles with a heap sample after each. */
+/*
+ * The heap's growth a cycle over the walks after each cycle (heap[0] the
+ * one before the first). When every cycle but at most one grew it by the
+ * same bytes, that is the figure (*steady set): a block of the process
+ * freed or allocated by another thread once during the cycles (Wine's own
+ * threads do) moves the mean of ten cycles by a tenth of its size, and
+ * the growth of one cycle is the quantity of interest. Otherwise, the
+ * mean growth over the cycles.
+ */
+static double per_cycle_growth(const double *heap, int cycles, int *steady)
+{
+    double *x = malloc(sizeof(*x) * (size_t)(cycles + 1)), rate = 0;
+    int k;
+
+    *steady = 0;
+    if (x) {
+        for (k = 0; k <= cycles; k++)
+            x[k] = k;
+        *steady = cs_steady_rate(x, heap, (size_t)cycles + 1, &rate);
+        free(x);
+    }
+    return *steady ? rate : (heap[cycles] - heap[0]) / cycles;
+}
+
+/* Warm-up cycle, then C measured cycles with a heap sample after each.
+ * The samples' array is allocated before the first walk, so the
+ * harness's own block is in every walk alike. */
 static int run_cycles(struct pas_run *r)
 {
-    double before, after;
-    int k, rc;
+    double *heap, per_cycle;
+    int k, rc, steady;
 
+    if (!(heap = malloc(sizeof(*heap) * ((size_t)r->o->cycles + 1)))) {
+        fprintf(stderr, "comstress child: pascal-tls: out of memory for %d cycles' samples\n", r->o->cycles);
+        return CS_EXIT_INTERNAL;
+    }
     if ((rc = pas_cycle(r, 0)))
-        return rc;
+        goto out_free;
     cs_stream_printf(r->res, "{\"scenario\":\"pascal-tls\",\"variant\":\"%s\",\"library\":\"%s\",\"type\":\"warmup\","
                      "\"heap_bytes\":%.0f,\"first_call_bytes\":%.1f}", r->variant, r->o->library, heap_now(),
                      r->first_call);
-    before = heap_now();
+    heap[0] = heap_now();
     for (k = 1; k <= r->o->cycles; k++) {
         r->cycle = k;
         if ((rc = pas_cycle(r, k)))
-            return rc;
+            goto out_free;
+        heap[k] = heap_now();
         cs_stream_printf(r->res, "{\"scenario\":\"pascal-tls\",\"variant\":\"%s\",\"library\":\"%s\",\"type\":\"cycle\","
-                         "\"cycle\":%d,\"heap_bytes\":%.0f}", r->variant, r->o->library, k, heap_now());
+                         "\"cycle\":%d,\"heap_bytes\":%.0f}", r->variant, r->o->library, k, heap[k]);
     }
-    after = heap_now();
-    rc = pas_verdict(r, before, after);
+    per_cycle = per_cycle_growth(heap, r->o->cycles, &steady);
+    rc = pas_verdict(r, heap[0], heap[r->o->cycles], per_cycle, steady);
     if (r->o->trace)
         pas_traced(r);
+out_free:
+    free(heap);
     return rc;
 }
 

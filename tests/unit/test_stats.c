@@ -301,6 +301,36 @@ START_TEST(one_shift_in_an_exact_series_leaves_its_rate_exact)
 }
 END_TEST
 
+START_TEST(a_steady_rate_survives_one_shift_and_only_one)
+{
+    double x[11], y[11], rate = -1;
+    int i;
+
+    for (i = 0; i <= 10; i++) {                                 /* ten unload cycles */
+        x[i] = i;
+        y[i] = 300000 + 19128.0 * i - (i >= 4 ? 248 : 0);       /* 248 bytes freed by another in cycle 4 */
+    }
+    ck_assert_int_eq(cs_steady_rate(x, y, 11, &rate), 1);
+    ck_assert_double_eq(rate, 19128);
+    y[0] -= 248;                                                /* the shift in the first pair: still found */
+    for (i = 1; i <= 10; i++)
+        y[i] = 300000 + 19128.0 * i;
+    ck_assert_int_eq(cs_steady_rate(x, y, 11, &rate), 1);
+    ck_assert_double_eq(rate, 19128);
+    y[7] += 16;                                                 /* a second pair off: no steady rate */
+    rate = -1;
+    ck_assert_int_eq(cs_steady_rate(x, y, 11, &rate), 0);
+    ck_assert_double_eq(rate, -1);
+    ck_assert_int_eq(cs_steady_rate(x, y, 5, &rate), 0);        /* five points are too few */
+    x[3] = x[2];                                                /* x not rising */
+    for (i = 0; i <= 10; i++)
+        y[i] = 19128.0 * x[i];
+    ck_assert_int_eq(cs_steady_rate(x, y, 11, &rate), 1);       /* one pair off still allowed... */
+    x[6] = x[5];
+    ck_assert_int_eq(cs_steady_rate(x, y, 11, &rate), 0);       /* ...not two */
+}
+END_TEST
+
 START_TEST(growth_inside_warmup_is_clean)
 {
     cs_verdict v;
@@ -640,6 +670,7 @@ int main(void)
     tcase_add_test(verdict, growth_that_stops_is_plateau);
     tcase_add_test(verdict, a_late_walk_alone_leaves_a_leak_a_leak);
     tcase_add_test(verdict, one_shift_in_an_exact_series_leaves_its_rate_exact);
+    tcase_add_test(verdict, a_steady_rate_survives_one_shift_and_only_one);
     tcase_add_test(verdict, growth_inside_warmup_is_clean);
     tcase_add_test(verdict, few_page_jumps_are_not_leak);
     tcase_add_test(verdict, few_page_jumps_in_short_run_are_not_leak);
