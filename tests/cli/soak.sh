@@ -13,21 +13,21 @@ cs() { "$run" "$exe" "$@" >"$out/log" 2>&1; }
 seconds() { sed -n 's/^ *"seconds": \([0-9.]*\),*$/\1/p' "$1/run.json" | head -1; }
 rows() { echo $(( $(wc -l <"$1/samples.csv") - 1 )); }
 
-cs run --call "Add(1)" --duration 3s --progress 1 --out "Z:$out/soak"
+cs run --call "Add(1)" --duration 2s --progress 0.5 --out "Z:$out/soak"
 rc=$?
-[ $rc -eq 0 ] || fail "--duration 3s: exit $rc, expected 0"
+[ $rc -eq 0 ] || fail "--duration 2s: exit $rc, expected 0"
 s=$(seconds "$out/soak")
-awk -v s="$s" 'BEGIN { exit !(s >= 3.0 && s < 4.0) }' || fail "--duration 3s ran $s s"
-n=$(grep -c '^progress: run/type, [0-9]* iterations, .* of 0:03 ([0-9]*%), [0-9:]* left.\{0,1\}$' "$out/log")
-[ "$n" -ge 2 ] || fail "--progress 1 over 3 s: $n progress lines"
+awk -v s="$s" 'BEGIN { exit !(s >= 2.0 && s < 3.0) }' || fail "--duration 2s ran $s s"
+n=$(grep -c '^progress: run/type, [0-9]* iterations, .* of 0:02 ([0-9]*%), [0-9:]* left.\{0,1\}$' "$out/log")
+[ "$n" -ge 2 ] || fail "--progress 0.5 over 2 s: $n progress lines"
 grep -q "metrics clean" "$out/log" || fail "no verdict after the soak"
 [ "$(rows "$out/soak")" -le 4096 ] || fail "samples.csv has $(rows "$out/soak") rows, over its budget"
 
 # a sample at every iteration (each with a heap walk: about 0.3 ms under
-# load): past the budget in 4 s even on a loaded machine, thinned to it
-cs run --call "Add(1)" --duration 4s --sample-every 1 --progress off --out "Z:$out/dense"
+# load): past the budget in 3 s even on a loaded machine, thinned to it
+cs run --call "Add(1)" --duration 3s --sample-every 1 --progress off --out "Z:$out/dense"
 rc=$?
-[ $rc -eq 0 ] || fail "--duration 4s --sample-every 1: exit $rc, expected 0"
+[ $rc -eq 0 ] || fail "--duration 3s --sample-every 1: exit $rc, expected 0"
 grep -q '^progress:' "$out/log" && fail "--progress off wrote a progress line"
 r=$(rows "$out/dense")
 [ "$r" -le 4096 ] || fail "dense samples.csv has $r rows, over its budget of 4096"
