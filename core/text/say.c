@@ -120,3 +120,21 @@ char *cs_cut_frames(const char *text, char *out, size_t len)
     memcpy(out + keep, FRAMES_CUT, sizeof(FRAMES_CUT));
     return out;
 }
+
+char *cs_replace_frames(const char *text, const char *old, const char *chain, char *out, size_t len)
+{
+    const char *at = *old ? strstr(text, old) : NULL;
+    char cut[CS_FRAMES_MAX];
+    size_t head, tail, room;
+
+    head = at ? (size_t)(at - text) : 0;
+    tail = at ? strlen(at + strlen(old)) : 0;
+    if (!at || head + tail + 16 >= len) {      /* the words alone barely fit */
+        cs_utf8_cut(out, len, text);
+        return out;
+    }
+    room = len - head - tail;                  /* what the words leave the chain */
+    cs_cut_frames(chain, cut, room < sizeof(cut) ? room : sizeof(cut));
+    snprintf(out, len, "%.*s%s%s", (int)head, text, cut, at + strlen(old));
+    return out;
+}

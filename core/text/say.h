@@ -37,4 +37,17 @@ char *cs_say_excerpt(const char *text, size_t column, size_t width, char *out, s
  */
 char *cs_cut_frames(const char *text, char *out, size_t len);
 
+/*
+ * text with its first occurrence of old replaced by chain, a chain of
+ * frames, into out (size len): the text around old is kept whole and the
+ * chain takes the room left, cut between frames (cs_cut_frames). text
+ * with no old (or an empty old), or whose words around old leave the
+ * chain fewer than 16 bytes, is copied as it is, cut at a character if
+ * it does not fit. The chain keeps at most CS_FRAMES_MAX bytes; out
+ * must not overlap text.
+ * Returns out.
+ */
+#define CS_FRAMES_MAX 1024
+char *cs_replace_frames(const char *text, const char *old, const char *chain, char *out, size_t len);
+
 #endif

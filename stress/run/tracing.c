@@ -273,7 +273,8 @@ void cs_tracing_end_run(cs_tracing *t, cs_tracing_costs *costs)
 
 /*
  * Replaces, in every finding of r, the site line old by new: a finding
- * names its site ("allocated in ..."). The texts live in a store of this
+ * names its site ("allocated in ..."); a new site too long for the
+ * finding keeps the frames that fit whole. The texts live in a store of this
  * file (report DIR names one run's sites once, at most CS_MAX_FINDINGS
  * lines in all).
  */
@@ -281,14 +282,12 @@ static void rename_site(cs_run *r, const char *old, const char *new)
 {
     static char store[CS_MAX_FINDINGS][CS_FINDING_LEN];
     static size_t used;
-    const char *at;
     size_t i;
 
     for (i = 0; i < r->release.nfindings && used < CS_MAX_FINDINGS; i++) {
-        if (!old[0] || !(at = strstr(r->release.findings[i], old)))
+        if (!old[0] || !strstr(r->release.findings[i], old))
             continue;
-        snprintf(store[used], CS_FINDING_LEN, "%.*s%s%s", (int)(at - r->release.findings[i]),
-                 r->release.findings[i], new, at + strlen(old));
+        cs_replace_frames(r->release.findings[i], old, new, store[used], CS_FINDING_LEN);
         r->release.findings[i] = store[used++];
     }
 }

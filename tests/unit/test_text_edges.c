@@ -109,6 +109,32 @@ START_TEST(a_chain_of_frames_is_cut_between_frames)
 }
 END_TEST
 
+/* A finding's site renamed in place (report DIR names the sites of a
+ * run it rebuilds): the finding's words stay whole, the new chain takes
+ * the room left and is cut between frames. */
+START_TEST(a_site_renamed_in_a_finding_keeps_the_words_and_whole_frames)
+{
+    const char *finding = "heap leak: 24 B per call of Remember(1), allocated in widgets.dll+0x1a2b (raw)";
+    const char *named = "AllocNote (widgets.c:40) <- WidgetBox_Remember (widgets.c:88) <- DispCallFunc (typelib.c:7)";
+    char out[128];
+
+    /* fits: replaced as it is, the words after it kept */
+    ck_assert_str_eq(cs_replace_frames(finding, "widgets.dll+0x1a2b", "AllocNote (widgets.c:40)", out, sizeof(out)),
+                     "heap leak: 24 B per call of Remember(1), allocated in AllocNote (widgets.c:40) (raw)");
+    /* 54 bytes before, 6 after: 68 left, two frames and " <- ..." need 69 */
+    ck_assert_str_eq(cs_replace_frames(finding, "widgets.dll+0x1a2b", named, out, 128),
+                     "heap leak: 24 B per call of Remember(1), allocated in AllocNote (widgets.c:40) <- ... (raw)");
+    ck_assert_str_eq(cs_replace_frames(finding, "widgets.dll+0x1a2b", named, out, 129),
+                     "heap leak: 24 B per call of Remember(1), allocated in AllocNote (widgets.c:40) <- "
+                     "WidgetBox_Remember (widgets.c:88) <- ... (raw)");
+    /* no such site, or none named: the finding as it is */
+    ck_assert_str_eq(cs_replace_frames(finding, "other.dll+0x10", named, out, sizeof(out)), finding);
+    ck_assert_str_eq(cs_replace_frames(finding, "", named, out, sizeof(out)), finding);
+    /* a field too small for the words: cut at a character, never past it */
+    ck_assert_str_eq(cs_replace_frames(finding, "widgets.dll+0x1a2b", named, out, 24), "heap leak: 24 B per ...");
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -119,6 +145,7 @@ int main(void)
         CS_TEST(an_excerpt_cut_inside_a_character_starts_at_that_character),
         CS_TEST(a_name_cut_to_its_field_ends_on_a_character_with_dots),
         CS_TEST(a_chain_of_frames_is_cut_between_frames),
+        CS_TEST(a_site_renamed_in_a_finding_keeps_the_words_and_whole_frames),
         NULL
     };
 
