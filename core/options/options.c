@@ -9,6 +9,7 @@
  */
 #include "options.h"
 #include "duration.h"
+#include "options_internal.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -27,14 +28,9 @@ const char *const cs_life_scenarios[] = {
     "tls-unload", "unload-deadlock", "unload-race", "crash", "hang", "pascal-tls", NULL
 };
 
-#define LIFE_SCENARIO_LIST "tls-unload, unload-deadlock, unload-race, crash, hang, pascal-tls"
 #define COMMAND_LIST "run, compare, report, list, suite, explore"
-#define LIST_WORDS "faults, policies, classes, members"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int cs_opt_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
 
@@ -243,8 +239,8 @@ static int take_word(const optdef *d, void *field, const char *val, char *err, s
     }
     list_words(d, !d->noun, words, sizeof(words));
     if (d->noun)
-        return fail(err, errlen, "%s: unknown %s '%s' (%s)", d->name, d->noun, val, words);
-    return fail(err, errlen, "%s: '%s' is not %s", d->name, val, words);
+        return cs_opt_fail(err, errlen, "%s: unknown %s '%s' (%s)", d->name, d->noun, val, words);
+    return cs_opt_fail(err, errlen, "%s: '%s' is not %s", d->name, val, words);
 }
 
 /* Appends val to the list row d fills (--trace-module, --call), up to
@@ -252,17 +248,79 @@ static int take_word(const optdef *d, void *field, const char *val, char *err, s
 static int take_listed(const optdef *d, cs_options *o, const char *val, char *err, size_t errlen)
 {
     if (!*val)
-        return fail(err, errlen, "%s: %s", d->name, d->what);
+        return cs_opt_fail(err, errlen, "%s: %s", d->name, d->what);
     if (d->kind == K_MODULE) {
         if (o->ntrace_modules == CS_MAX_TRACE_MODULES)
-            return fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
+            return cs_opt_fail(err, errlen, "%s: at most %d modules", d->name, CS_MAX_TRACE_MODULES);
         o->trace_modules[o->ntrace_modules++] = val;
         o->trace = 1;                 /* naming a module asks for tracing */
         return CS_EXIT_OK;
     }
     if (o->ncalls == CS_MAX_CALLS)
-        return fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);
+        return cs_opt_fail(err, errlen, "%s: at most %d calls", d->name, CS_MAX_CALLS);
     o->calls[o->ncalls++] = val;
+    return CS_EXIT_OK;
+}
+
+/* A whole number (K_COUNT, K_INT, K_UINT) or a real (K_REAL) within the
+ * row's bounds into field. A run of digits too long to be a number is
+ * "too large", not "not a number". Returns CS_EXIT_OK or CS_EXIT_USAGE. */
+static int take_number(const optdef *d, cs_options *o, void *field, const char *val, char *err, size_t errlen)
+{
+    long long n;
+    double r;
+
+    if (d->kind == K_REAL) {
+        if (!parse_real(val, &r) || r < d->lo || (d->lo_open && r == d->lo) || r > d->hi)
+            return cs_opt_fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
+        *(double *)field = r;
+        return CS_EXIT_OK;
+    }
+    if (val[0] >= '0' && val[0] <= '9' && strspn(val, "0123456789") == strlen(val)
+        && (!parse_count(val, &n) || n > d->hi))
+        return cs_opt_fail(err, errlen, "%s: '%.40s%s' is too large: %s", d->name, val, strlen(val) > 40 ? "..." : "",
+                           d->what);
+    if (!parse_count(val, &n) || n < d->lo || n > d->hi)
+        return cs_opt_fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
+    if (d->field == F(iterations))
+        o->iterations_given = 1;
+    if (d->kind == K_COUNT)
+        *(long long *)field = n;
+    else if (d->kind == K_INT)
+        *(int *)field = (int)n;
+    else
+        *(unsigned *)field = (unsigned)n;
+    return CS_EXIT_OK;
+}
+
+/* Text (K_TEXT) or a folder (K_DIR, at most the paths' room) into field:
+ * never empty. --debug-dir turns tracing on. Returns CS_EXIT_OK or
+ * CS_EXIT_USAGE. */
+static int take_text(const optdef *d, cs_options *o, void *field, const char *val, char *err, size_t errlen)
+{
+    if (!*val)
+        return cs_opt_fail(err, errlen, "%s: %s", d->name, d->what);
+    if (d->kind == K_DIR && strlen(val) > CS_PATH_LEN - CS_PATH_ROOM)
+        return cs_opt_fail(err, errlen, "%s: a path of %u bytes is longer than the %u this option takes",
+                           d->name, (unsigned)strlen(val), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
+    *(const char **)field = val;
+    if (field == (void *)&o->debug_dir)
+        o->trace = 1;             /* debug files are for naming traced sites */
+    return CS_EXIT_OK;
+}
+
+/* --progress: off (-1) or seconds from 0.1 to 3600 into field. */
+static int take_progress(const optdef *d, void *field, const char *val, char *err, size_t errlen)
+{
+    double r;
+
+    if (!strcmp(val, "off")) {
+        *(double *)field = -1;
+        return CS_EXIT_OK;
+    }
+    if (!parse_real(val, &r) || r < 0.1 || r > 3600)
+        return cs_opt_fail(err, errlen, "%s: '%s' is not off or a number of seconds from 0.1 to 3600", d->name, val);
+    *(double *)field = r;
     return CS_EXIT_OK;
 }
 
@@ -270,73 +328,34 @@ static int take_listed(const optdef *d, cs_options *o, const char *val, char *er
 static int take(const optdef *d, cs_options *o, const char *val, char *err, size_t errlen)
 {
     void *field = (char *)o + d->field;
-    long long n;
-    double r;
+    char name[64];
+    long param;
 
     switch (d->kind) {
     case K_FLAG:
         *(int *)field = 1;
         return CS_EXIT_OK;
-    case K_COUNT: case K_INT: case K_UINT:
-        if (val[0] >= '0' && val[0] <= '9' && strspn(val, "0123456789") == strlen(val)
-            && (!parse_count(val, &n) || n > d->hi))
-            return fail(err, errlen, "%s: '%.40s%s' is too large: %s", d->name, val, strlen(val) > 40 ? "..." : "",
-                        d->what);
-        if (!parse_count(val, &n) || n < d->lo || n > d->hi)
-            return fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
-        if (d->field == F(iterations))
-            o->iterations_given = 1;
-        if (d->kind == K_COUNT)
-            *(long long *)field = n;
-        else if (d->kind == K_INT)
-            *(int *)field = (int)n;
-        else
-            *(unsigned *)field = (unsigned)n;
-        return CS_EXIT_OK;
-    case K_REAL:
-        if (!parse_real(val, &r) || r < d->lo || (d->lo_open && r == d->lo) || r > d->hi)
-            return fail(err, errlen, "%s: '%s' is not %s", d->name, val, d->what);
-        *(double *)field = r;
-        return CS_EXIT_OK;
+    case K_COUNT: case K_INT: case K_UINT: case K_REAL:
+        return take_number(d, o, field, val, err, errlen);
     case K_CHOICE: case K_WORD:
         return take_word(d, field, val, err, errlen);
     case K_TEXT: case K_DIR:
-        if (!*val)
-            return fail(err, errlen, "%s: %s", d->name, d->what);
-        if (d->kind == K_DIR && strlen(val) > CS_PATH_LEN - CS_PATH_ROOM)
-            return fail(err, errlen, "%s: a path of %u bytes is longer than the %u this option takes",
-                        d->name, (unsigned)strlen(val), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
-        *(const char **)field = val;
-        if (field == (void *)&o->debug_dir)
-            o->trace = 1;             /* debug files are for naming traced sites */
-        return CS_EXIT_OK;
-    case K_FAULT: {
-        char name[64];
-        long param;
-
+        return take_text(d, o, field, val, err, errlen);
+    case K_FAULT:
         if (cs_fault_split(val, name, sizeof(name), &param, err, errlen))
             return CS_EXIT_USAGE;
         *(const char **)field = val;
         return CS_EXIT_OK;
-    }
     case K_FAIL_ON:
         return cs_fail_on_parse(val, (unsigned *)field, err, errlen);
     case K_DURATION:
         return cs_duration_parse(val, (double *)field, err, errlen) ? CS_EXIT_USAGE : CS_EXIT_OK;
     case K_PROGRESS:
-        if (!strcmp(val, "off")) {
-            *(double *)field = -1;
-            return CS_EXIT_OK;
-        }
-        if (!parse_real(val, &r) || r < 0.1 || r > 3600)
-            return fail(err, errlen, "%s: '%s' is not off or a number of seconds from 0.1 to 3600",
-                        d->name, val);
-        *(double *)field = r;
-        return CS_EXIT_OK;
+        return take_progress(d, field, val, err, errlen);
     case K_MODULE: case K_CALL:
         return take_listed(d, o, val, err, errlen);
     }
-    return fail(err, errlen, "%s: internal error (kind %d)", d->name, (int)d->kind);
+    return cs_opt_fail(err, errlen, "%s: internal error (kind %d)", d->name, (int)d->kind);
 }
 
 /* The row of option name for command cmd; NULL when there is none. With
@@ -364,9 +383,9 @@ static const optdef *find(const char *name, cs_command cmd, const char **other)
 static int unknown(const char *name, cs_command cmd, const char *other, char *err, size_t errlen)
 {
     if (other)
-        return fail(err, errlen, "unknown option '%s' for %s (it belongs to %s; see --help)",
-                    name, command_words[cmd], other);
-    return fail(err, errlen, "unknown option '%s' (see --help)", name);
+        return cs_opt_fail(err, errlen, "unknown option '%s' for %s (it belongs to %s; see --help)",
+                           name, command_words[cmd], other);
+    return cs_opt_fail(err, errlen, "unknown option '%s' (see --help)", name);
 }
 
 /* Every field's default, for every command (each reads only its own). */
@@ -412,7 +431,7 @@ static int parse_command(const char *word, cs_options *o, char *err, size_t errl
     else if (!strcmp(word, "--version"))
         o->command = CS_CMD_VERSION;
     else
-        return fail(err, errlen, "unknown command '%s' (" COMMAND_LIST "; see --help)", word);
+        return cs_opt_fail(err, errlen, "unknown command '%s' (" COMMAND_LIST "; see --help)", word);
     return CS_EXIT_OK;
 }
 
@@ -424,7 +443,7 @@ static int take_scenario(cs_options *o, const char *arg, char *err, size_t errle
     for (i = 0; cs_life_scenarios[i] && strcmp(cs_life_scenarios[i], arg); i++)
         ;
     if (!cs_life_scenarios[i])
-        return fail(err, errlen, "child: unknown scenario '%s' (" LIFE_SCENARIO_LIST ")", arg);
+        return cs_opt_fail(err, errlen, "child: unknown scenario '%s' (" LIFE_SCENARIO_LIST ")", arg);
     o->life.scenario = cs_life_scenarios[i];
     return CS_EXIT_OK;
 }
@@ -434,19 +453,19 @@ static int take_positional(cs_options *o, const char *arg, char *err, size_t err
 {
     if (o->command == CS_CMD_REPORT && !o->report_dir) {
         if (strlen(arg) > CS_PATH_LEN - CS_PATH_ROOM)
-            return fail(err, errlen, "report: a path of %u bytes is longer than the %u it takes",
-                        (unsigned)strlen(arg), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
+            return cs_opt_fail(err, errlen, "report: a path of %u bytes is longer than the %u it takes",
+                               (unsigned)strlen(arg), (unsigned)(CS_PATH_LEN - CS_PATH_ROOM));
         o->report_dir = arg;
     } else if (o->command == CS_CMD_LIST && !o->list_what) {
         if (strcmp(arg, "faults") && strcmp(arg, "policies") && strcmp(arg, "classes") && strcmp(arg, "members"))
-            return fail(err, errlen, "list: unknown list '%s' (" LIST_WORDS ")", arg);
+            return cs_opt_fail(err, errlen, "list: unknown list '%s' (" LIST_WORDS ")", arg);
         o->list_what = arg;
     } else if (o->command == CS_CMD_CHILD && !o->life.scenario) {
         return take_scenario(o, arg, err, errlen);
     } else if (o->command == CS_CMD_CHILD) {
-        return fail(err, errlen, "child %s: unexpected argument '%s'", o->life.scenario, arg);
+        return cs_opt_fail(err, errlen, "child %s: unexpected argument '%s'", o->life.scenario, arg);
     } else {
-        return fail(err, errlen, "unexpected argument '%s' (see --help)", arg);
+        return cs_opt_fail(err, errlen, "unexpected argument '%s' (see --help)", arg);
     }
     return CS_EXIT_OK;
 }
@@ -469,75 +488,12 @@ static int take_option(cs_options *o, int argc, char **argv, int *i, char *err, 
     if (!(d = find(name, o->command, &other)))
         return unknown(eq ? name : a, o->command, other, err, errlen);
     if (d->kind == K_FLAG)
-        return eq ? fail(err, errlen, "%s: takes no value", d->name) : take(d, o, NULL, err, errlen);
+        return eq ? cs_opt_fail(err, errlen, "%s: takes no value", d->name) : take(d, o, NULL, err, errlen);
     if (eq)
         return take(d, o, eq + 1, err, errlen);
     if (*i + 1 >= argc)
-        return fail(err, errlen, "%s: missing value", a);
+        return cs_opt_fail(err, errlen, "%s: missing value", a);
     return take(d, o, argv[++*i], err, errlen);
-}
-
-/* --variant words each scenario has: leaky and fixed for the C DLLs,
- * everything but fixed for pascal-tls. */
-static int check_variant(const cs_life_options *l, char *err, size_t errlen)
-{
-    if (!strcmp(l->scenario, "pascal-tls") && l->fixed == CS_LIFE_FIXED)
-        return fail(err, errlen, "child pascal-tls: --variant fixed does not exist (leaky, ended, pool, dll-threads)");
-    if (strcmp(l->scenario, "pascal-tls") && l->fixed > CS_LIFE_FIXED)
-        return fail(err, errlen, "child %s: --variant is leaky or fixed", l->scenario);
-    return CS_EXIT_OK;
-}
-
-/* What must hold once every word is read; the defaults that depend on
- * the command are settled here. */
-static int check_whole(cs_options *o, char *err, size_t errlen)
-{
-    switch (o->command) {
-    case CS_CMD_REPORT:
-        if (!o->report_dir)
-            return fail(err, errlen, "report: missing DIR (comstress report DIR)");
-        break;                        /* fail_on 0: the run's own gate */
-    case CS_CMD_LIST:
-        if (!o->list_what)
-            return fail(err, errlen, "list: say what to list (" LIST_WORDS ")");
-        if (!strcmp(o->list_what, "classes") && !o->dll)
-            return fail(err, errlen, "list classes: give the server's --dll PATH");
-        if (!o->target && !o->dll)
-            o->target = "ComStress.Target";
-        break;
-    case CS_CMD_CHILD:
-        if (!o->life.scenario)
-            return fail(err, errlen, "child: missing scenario name (" LIFE_SCENARIO_LIST ")");
-        return check_variant(&o->life, err, errlen);
-    case CS_CMD_RUN: case CS_CMD_COMPARE:
-        if (!o->fail_on)
-            o->fail_on = CS_FAIL_DEFAULT;
-        if (!o->target && !o->dll)
-            o->target = "ComStress.Target";
-        if (o->dll && o->activation == CS_ACT_COCREATE)
-            return fail(err, errlen, "--activation cocreate needs a registered target: --dll makes objects "
-                        "through the DLL's own class factory");
-        if (o->sink_sta && o->scenario != CS_SCEN_PASS_INSTANCE)
-            return fail(err, errlen, "--sink-apartment sta needs --scenario pass-instance");
-        if (o->duration_s > 0 && o->iterations_given)
-            return fail(err, errlen, "--duration and --iterations: give one (a soak run lasts --duration, "
-                        "a counted run --iterations)");
-        if (o->duration_s > 0)
-            o->iterations = CS_SOAK_ITERATIONS;
-        if (o->warmup >= o->iterations)
-            return fail(err, errlen, "--warmup: %lld is not below --iterations %lld",
-                        o->warmup, o->iterations);
-        break;
-    case CS_CMD_EXPLORE:
-        if (!o->fail_on)
-            o->fail_on = CS_FAIL_DEFAULT;
-        if (!o->target && !o->dll)
-            o->target = "ComStress.Target";
-        break;
-    default:
-        break;
-    }
-    return CS_EXIT_OK;
 }
 
 /* Parses argv[first..argc) for o->command (already set). */
@@ -559,7 +515,7 @@ static int parse_words(int argc, char **argv, int first, cs_options *o, char *er
         if (rc)
             return rc;
     }
-    return check_whole(o, err, errlen);
+    return cs_options_check(o, err, errlen);
 }
 
 int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t errlen)
@@ -569,14 +525,14 @@ int cs_options_parse(int argc, char **argv, cs_options *o, char *err, size_t err
     set_defaults(o);
     err[0] = 0;
     if (argc < 2)
-        return fail(err, errlen, "no command given (" COMMAND_LIST "; see --help)");
+        return cs_opt_fail(err, errlen, "no command given (" COMMAND_LIST "; see --help)");
     if ((rc = parse_command(argv[1], o, err, errlen)))
         return rc;
     /* help and --version are whole commands: they take no options. */
     if (o->command == CS_CMD_HELP)
         return CS_EXIT_OK;
     if (o->command == CS_CMD_VERSION && argc > 2)
-        return fail(err, errlen, "--version takes nothing after it (see --help)");
+        return cs_opt_fail(err, errlen, "--version takes nothing after it (see --help)");
     return parse_words(argc, argv, 2, o, err, errlen);
 }
 
@@ -608,20 +564,21 @@ int cs_fault_split(const char *fault, char *name, size_t namelen, long *param,
 
     *param = -1;
     if (n == 0)
-        return fail(err, errlen, "--fault: '%s' has no fault name (NAME or NAME:PARAM; see list faults)", fault);
+        return cs_opt_fail(err, errlen, "--fault: '%s' has no fault name (NAME or NAME:PARAM; see list faults)", fault);
     if (n >= namelen)
-        return fail(err, errlen, "--fault: the name in '%s' is longer than %u characters", fault,
-                    (unsigned)namelen - 1);
+        return cs_opt_fail(err, errlen, "--fault: the name in '%s' is longer than %u characters", fault,
+                           (unsigned)namelen - 1);
     for (p = fault; p < fault + n; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
-            return fail(err, errlen, "--fault: '%s' is not a fault name (lower-case letters, digits, '-')", fault);
+            return cs_opt_fail(err, errlen, "--fault: '%s' is not a fault name (lower-case letters, digits, '-')",
+                               fault);
     memcpy(name, fault, n);
     name[n] = 0;
     if (!colon)
         return CS_EXIT_OK;
     if (!parse_count(colon + 1, &v) || v < 1 || v > 2147483647)
-        return fail(err, errlen, "--fault: parameter '%s' of %s is not a whole number from 1 to 2147483647 "
-                    "(leave it out for the fault's default)", colon + 1, name);
+        return cs_opt_fail(err, errlen, "--fault: parameter '%s' of %s is not a whole number from 1 to 2147483647 "
+                           "(leave it out for the fault's default)", colon + 1, name);
     *param = (long)v;
     return CS_EXIT_OK;
 }
