@@ -125,7 +125,8 @@ typedef enum cs_client_fault {
     CS_CF_MISSING_ITEM_RELEASE,   /* each: enumerated items are never cleared */
     CS_CF_MISSING_ENUM_RELEASE,   /* each: the enumerator is never released */
     CS_CF_MISSING_UNADVISE,       /* unadvise does nothing: the sink keeps its source */
-    CS_CF_SAMPLES_FULL            /* samples.csv takes 20 rows, then none (a full disk) */
+    CS_CF_SAMPLES_FULL,           /* samples.csv takes 20 rows, then none (a full disk) */
+    CS_CF_SLOW_WALKS              /* each heap walk takes a fiftieth of the run so far more */
 } cs_client_fault;
 
 /* `comstress child SCENARIO [options]`: one lifecycle scenario. */

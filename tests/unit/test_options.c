@@ -278,6 +278,7 @@ START_TEST(a_script_file_and_the_object_model_client_faults_are_taken)
         { "missing-enum-release", CS_CF_MISSING_ENUM_RELEASE },
         { "missing-unadvise", CS_CF_MISSING_UNADVISE },
         { "missing-variantclear", CS_CF_MISSING_VARIANTCLEAR },
+        { "slow-walks", CS_CF_SLOW_WALKS },
     };
     size_t i;
 
@@ -295,7 +296,8 @@ START_TEST(a_script_file_and_the_object_model_client_faults_are_taken)
     bad(parse("report", "Z:/r", "--script", "a.txt", NULL), "unknown option '--script' for report");
     bad(parse("run", "--client-fault", "missing-unadvice", NULL),
         "--client-fault: unknown fault 'missing-unadvice' (missing-release, missing-variantclear, "
-        "missing-sysfreestring, missing-item-release, missing-enum-release, missing-unadvise, samples-full)");
+        "missing-sysfreestring, missing-item-release, missing-enum-release, missing-unadvise, samples-full, "
+        "slow-walks)");
 }
 END_TEST
 
