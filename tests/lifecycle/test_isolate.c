@@ -48,11 +48,11 @@ END_TEST
 START_TEST(hung_child_is_killed_and_keeps_phase_and_results)
 {
     cs_child_result r;
-    const char *dir = cs_run_child("hang", "child hang", 2, &r);
+    const char *dir = cs_run_child("hang", "child hang", 4, &r);
 
     ck_assert_msg(r.end == CS_END_HUNG, "ended %s: %s", cs_end_name(r.end), r.text);
     ck_int_eq(r.timed_out, 1);
-    ck_assert_msg(r.seconds >= 1.9 && r.seconds < 15, "killed after %.1f s", r.seconds);
+    ck_assert_msg(r.seconds >= 3.9 && r.seconds < 15, "killed after %.1f s", r.seconds);
     ck_assert_ptr_nonnull(strstr(r.text, "hang: sleeping forever"));
     assert_file_has(dir, CS_PHASE_FILE, "phase hang: sleeping forever");
     assert_file_has(dir, CS_RESULTS_FILE, "before-hang");

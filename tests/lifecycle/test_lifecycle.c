@@ -112,7 +112,9 @@ END_TEST
 START_TEST(unload_deadlock_is_classified_within_the_timeout)
 {
     cs_child_result r;
-    const char *dir = cs_run_child("deadlock", "child unload-deadlock --variant leaky", 3, &r);
+    /* 6 s: a child on a loaded machine took over 3 s to reach the
+     * deadlock (killed while its DLL's worker thread was still starting) */
+    const char *dir = cs_run_child("deadlock", "child unload-deadlock --variant leaky", 6, &r);
     char *results;
 
     ck_assert_msg(r.end == CS_END_HUNG, "ended %s: %s", cs_end_name(r.end), r.text);
@@ -173,7 +175,7 @@ START_TEST(suite_runs_selected_scenarios_and_writes_reports)
     char cmd[2 * MAX_PATH], *json, *junit;
     cs_run_result *res = malloc(sizeof(*res));
 
-    snprintf(cmd, sizeof(cmd), "\"%s\" suite --only unload-deadlock --timeout 3 --out \"%s\"",
+    snprintf(cmd, sizeof(cmd), "\"%s\" suite --only unload-deadlock --timeout 6 --out \"%s\"",
              cs_env("COMSTRESS_LIFECYCLE_EXE"), dir);
     ck_assert(cs_spawn(cmd, NULL, 60000, res));
     ck_assert_msg(res->exit_code == 0, "suite exit %lu:\n%s", res->exit_code, res->out);
