@@ -218,10 +218,16 @@ START_TEST(a_leak_too_large_to_walk_often_still_fails_the_run)
     char args[1024], kind[32], *json;
     double walks, samples;
 
-    snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 300000 "
+    /* a million iterations: the memory counters keep to a budget of
+     * their own (1% of the run), and on a loaded machine (a round trip to
+     * a busy wineserver each) 300,000 iterations once left them too few
+     * samples to stand in, and the run passed */
+    snprintf(args, sizeof(args), "run --fault leak-bytes:24 --call \"Add(1)\" --iterations 1000000 "
              "--client-fault slow-walks --out \"%s\"", dir);
     cs_comstress(args, &res);
-    ck_assert_exit(CS_EXIT_VERDICT);
+    ck_assert_msg(res.exit_code == CS_EXIT_VERDICT, "exit %lu, expected %d; the stand-ins:\n%s",
+                  (unsigned long)res.exit_code, CS_EXIT_VERDICT,
+                  strstr(res.out, "  working_set_bytes") ? strstr(res.out, "  working_set_bytes") : res.out);
     ck_assert_msg(strstr(res.out, "stand in for it (--heap-walk every walks at every sample)") != NULL,
                   "no word on what stands in:\n%s", res.out);
     json = cs_read_out(dir, "run.json");
@@ -278,11 +284,16 @@ START_TEST(a_long_leak_is_walked_while_small_for_an_exact_verdict)
     if (!strcmp(kind, "leak")) {
         ck_assert_double_eq_tol(per, 24, 1e-9);
         ck_assert_double_eq(cs_json_number(json, "from_iteration", 0), 100000);
-        ck_assert_double_eq(cs_json_number(json, "to_iteration", 0), 155000);
+        /* the twelve at the samples from the warm-up on (100,000 to
+         * 155,000), or a few samples later when a walk preempted on a
+         * loaded machine left the next one over the window's slack */
+        ck_assert_msg(cs_json_number(json, "to_iteration", 0) >= 155000
+                      && cs_json_number(json, "to_iteration", 0) <= 200000, "walked to iteration %.0f",
+                      cs_json_number(json, "to_iteration", 0));
         ck_assert_double_eq(cs_json_number(json, "heap_walks", 0), 14);
         ck_assert_int_eq(pagefile_stands_in(json), 0);
         ck_assert_msg(strstr(res.out, "  heap_bytes         leak             +24.00 bytes/iteration  [24.00, "
-                             "24.00]\r\n    walked at 12 points after the warm-up, iterations 100000 to 155000: ")
+                             "24.00]\r\n    walked at 12 points after the warm-up, iterations 100000 to ")
                       != NULL, "the exact verdict is not told:\n%s", res.out);
         fprintf(stderr, "note: the leaking run's heap was walked in its verdict window\n");
     } else {
