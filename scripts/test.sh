@@ -10,5 +10,5 @@ echo "test: the portable core's unit suites, natively (seconds)" >&2
 cmake --preset host >/dev/null
 cmake --build --preset host >build/build-host.log 2>&1 || { cat build/build-host.log >&2; exit 1; }
 ctest --preset host
-echo "test: every suite under Wine (about a minute and a half; the first boots Wine's prefix, 10 to 30 s)" >&2
+echo "test: every suite under Wine (about a minute; the first boots Wine's prefix, 10 to 30 s)" >&2
 ctest --preset default "$@"
