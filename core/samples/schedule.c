@@ -106,29 +106,19 @@ void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration
     size_t need, i;
     double per_it, budget, cost = 0;
 
-    if (b->window == 1 || b->window == -1 || !s->verdict || s->every || iteration <= 0
-        || iteration < s->warmup)
+    if (b->window || !s->verdict || s->every || iteration <= 0 || iteration < s->warmup)
         return;
+    b->window = -1;
     need = s->verdict > b->after_warmup ? s->verdict - b->after_warmup : 0;
-    if (!need) {
-        b->window = -1;         /* the grid gave the verdict its takes */
-        return;
-    }
-    b->window = -2;             /* not open now: asked again at the next sample */
-    if (b->last_at <= 0 || b->last_units <= b->base_units || now_s <= b->spent_s)
-        return;                 /* nothing to predict from, or no growth */
+    if (!need || b->last_at <= 0 || b->last_units <= b->base_units || now_s <= b->spent_s)
+        return;                 /* enough, nothing to predict from, or no growth */
     per_it = (now_s - b->spent_s) / (double)iteration;     /* the walks' own time left out */
-    /* The grid is predicted at what its takes are charged now (the last
-     * charge a unit: a loaded machine's takes cost more than the best
-     * seen, and the grid's rule pays that), the window at the best seen:
-     * its rule has its own slack, and a preempted take says nothing. */
-    g.unit_s = b->last_units > 0 && b->last_s / b->last_units > b->unit_s ? b->last_s / b->last_units : b->unit_s;
+    g.unit_s = b->unit_s;           /* the best seen: a preempted take says nothing */
     g.per_it = (b->last_units - b->base_units) / (double)b->last_at;
     g.units = b->last_units;
     g.at = b->last_at;
     if (grid_predicts(s, b, &g, iteration, per_it) >= need)
         return;
-    g.unit_s = b->unit_s;
     if (spacing < 1)
         spacing = 1;
     if (iteration + (long long)(need - 1) * spacing > s->iterations)

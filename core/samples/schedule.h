@@ -65,7 +65,7 @@ typedef struct cs_part_budget {
     double last_units;        /* units of the last take */
     long long last_at;        /* iteration of the last take */
     size_t after_warmup;      /* takes at or after the warm-up's end */
-    int window;               /* 0 not asked yet, -2 not open (asked again), 1 open, -1 closed */
+    int window;               /* 0 undecided, 1 open, -1 closed or not needed */
 } cs_part_budget;
 
 /* The grid the run uses for its heap walks and memory counters, and their
@@ -79,18 +79,13 @@ void cs_schedule_counters(cs_schedule *s, long long iterations, int every);
 void cs_schedule_window(cs_schedule *s, long long warmup, size_t verdict);
 
 /*
- * Decides b's verdict window at each sample from the warm-up on
- * (iteration, now_s seconds into the run; spacing: the iterations
- * between samples now) until it opens or the verdict has its takes. It
- * does not open while the grid is predicted to give the takes a verdict
- * still needs within its own budget, while the part does not grow, while
- * nothing was taken since the baseline to predict from, and while the
- * takes would not fit in the window's share. Asked again at every sample,
- * not once at the warm-up: a grid predicted to do at the warm-up can fall
- * short later (walks that cost more than their first ones, preempted on a
- * loaded machine, left a verdict one walk short), and the window then
- * opens for the takes still missing. A no-op before the warm-up, while
- * open, and once closed (window -1).
+ * Decides b's verdict window, once, at the first sample at or after the
+ * warm-up (iteration, now_s seconds into the run; spacing: the iterations
+ * between samples now). It stays closed when the grid is predicted to
+ * give the takes a verdict needs within its own budget, when the part
+ * does not grow, when nothing was taken since the baseline to predict
+ * from, and when the takes would not fit in the window's share. A no-op
+ * before the warm-up and after the decision.
  */
 void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration, double now_s,
                     long long spacing);

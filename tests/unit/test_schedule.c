@@ -180,36 +180,6 @@ START_TEST(the_window_stays_closed_when_the_grid_will_do_or_the_walks_cannot_fit
 }
 END_TEST
 
-/* A grid predicted at the warm-up to give the twelve, whose walks then
- * cost three times their first ones (a loaded machine: preempted walks):
- * the grid gave ten after the warm-up and the verdict was inconclusive.
- * Asked again at each sample, the window opens once the grid is seen to
- * fall short, and the verdict gets its twelve, the sampler's walks within
- * 10% of the run. The same run with its walks at their first cost takes
- * the grid's twenty points (the first sample at or after each) and no
- * window. */
-START_TEST(a_grid_that_falls_short_after_the_warm_up_opens_the_window_then)
-{
-    sim loaded = { .n = 20000, .every = 400, .sec_per_it = 1e-5, .base_s = 1e-4, .per_it_s = 6e-8,
-                   .warmup = 2000, .verdict = 12, .slow = 3 };
-    sim quiet = loaded;
-    long long at[32];
-    double share;
-    size_t n, k, after = 0;
-
-    n = simulate(&loaded, at, 32, &share);
-    for (k = 0; k < n && k < 32; k++)
-        after += at[k] >= 2000;
-    ck_int_eq(after, 12);
-    ck_assert_msg(share <= 0.10, "the walks took %.1f%% of the run", 100 * share);
-    quiet.slow = 0;
-    n = simulate(&quiet, at, 32, &share);
-    ck_int_eq(n, 21);
-    for (k = 1; k <= 20; k++)
-        ck_int_eq(at[k], ((long long)k * 1000 + 399) / 400 * 400);
-}
-END_TEST
-
 /* Grid point k of n iterations is k * n / 20 rounded up: with 30
  * iterations, a sample at each, the points fall on 2, 3, 5, 6, 8, 9 ...
  * (1.5 -> 2, 4.5 -> 5), never on 1, 3, 4, 6 ... as rounding down gives. */
@@ -311,7 +281,6 @@ int main(void)
         CS_TEST(a_part_that_grows_with_the_heap_is_spaced_out_within_its_budget),
         CS_TEST(a_growing_heap_is_walked_twelve_times_from_the_warm_up_for_an_exact_verdict),
         CS_TEST(the_window_stays_closed_when_the_grid_will_do_or_the_walks_cannot_fit),
-        CS_TEST(a_grid_that_falls_short_after_the_warm_up_opens_the_window_then),
         CS_TEST(a_preempted_part_is_charged_at_most_four_times_its_best_cost),
         CS_TEST(each_worker_counts_down_its_share_of_the_distance_to_the_next_point),
         NULL
