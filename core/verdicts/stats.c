@@ -378,6 +378,36 @@ int cs_steady_rate(const double *x, const double *y, size_t n, double *rate)
     return 1;
 }
 
+double cs_cycle_growth(const double *y, size_t n, int *common)
+{
+    size_t k, m = n > 1 ? n - 1 : 0, count = 0;
+    double mean, cand = 0;
+
+    *common = 0;
+    if (!m)
+        return NAN;
+    mean = (y[m] - y[0]) / (double)m;
+    /* the majority's candidate (Boyer-Moore), then its count */
+    for (k = 0; k < m; k++) {
+        double d = y[k + 1] - y[k];
+
+        if (!count) {
+            cand = d;
+            count = 1;
+        } else if (same_rate(d, cand)) {
+            count++;
+        } else {
+            count--;
+        }
+    }
+    for (count = 0, k = 0; k < m; k++)
+        count += same_rate(y[k + 1] - y[k], cand);
+    if (2 * count <= m || !(cand >= mean || same_rate(cand, mean)))
+        return mean;
+    *common = 1;
+    return cand;
+}
+
 /* The steady rate of an exact series as its fit, with no spread: fills
  * fit and returns 1, or 0 (fit untouched) when the series has none. */
 static int one_shift_off(const series *s, cs_fit *fit)

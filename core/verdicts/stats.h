@@ -58,6 +58,15 @@ double cs_median(const double *v, size_t n);
  * Returns 1 and sets *rate, or 0 when the series has no such rate. */
 int cs_steady_rate(const double *x, const double *y, size_t n, double *rate);
 
+/* The growth a cycle from walks taken after each cycle (y[0] before the
+ * first, n >= 2): the larger of the mean growth and the growth that more
+ * than half of the cycles share exactly. A block that was there before
+ * the cycles, freed by another thread during them, lowers the mean and
+ * one cycle's growth, never the growth the cycles share; growth that only
+ * some cycles show (a block stranded every third cycle) stays in the
+ * mean. *common is 1 when the shared growth is the figure. NaN for n < 2. */
+double cs_cycle_growth(const double *y, size_t n, int *common);
+
 /* What a verdict is measured against. */
 typedef struct cs_leak_params {
     double threshold;     /* tolerated growth, metric unit per iteration */

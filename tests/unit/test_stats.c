@@ -331,6 +331,39 @@ START_TEST(a_steady_rate_survives_one_shift_and_only_one)
 }
 END_TEST
 
+/* The pool variant's ten unload cycles (4 x 4,770 + 48 = 19,128 bytes
+ * each): a block freed by another thread once, several times, or freed
+ * and made again leaves the figure at what the cycles share; growth that
+ * only some cycles show is the mean, never hidden. */
+START_TEST(a_cycles_growth_is_what_most_cycles_share_unless_that_hides_growth)
+{
+    double y[11];
+    int common = -1, i;
+
+#define WALKS(expr) for (i = 0; i <= 10; i++) y[i] = 300000 + (expr)
+    WALKS(19128.0 * i - (i >= 4 ? 248 : 0));                    /* 248 bytes freed in cycle 4 */
+    ck_assert_double_eq(cs_cycle_growth(y, 11, &common), 19128);
+    ck_int_eq(common, 1);
+    WALKS(19128.0 * i - (i >= 1 ? 248 : 0) - (i >= 5 ? 96 : 0) - (i >= 9 ? 32 : 0));   /* three frees */
+    ck_assert_double_eq(cs_cycle_growth(y, 11, &common), 19128);
+    WALKS(19128.0 * i - (i == 6 ? 496 : 0));                    /* freed and made again */
+    ck_assert_double_eq(cs_cycle_growth(y, 11, &common), 19128);
+    ck_int_eq(common, 1);
+    WALKS(4770.0 * (i / 3));                                    /* a block stranded every third cycle */
+    ck_assert_double_eq_tol(cs_cycle_growth(y, 11, &common), 4770.0 * 3 / 10, 1e-9);
+    ck_int_eq(common, 0);
+    WALKS(19128.0 * i + (i >= 4 ? 248 : 0));                    /* one more block, kept: the mean */
+    ck_assert_double_eq_tol(cs_cycle_growth(y, 11, &common), 19128 + 24.8, 1e-9);
+    ck_int_eq(common, 0);
+    WALKS(1000.0 * i * i);                                      /* no two cycles alike */
+    ck_assert_double_eq_tol(cs_cycle_growth(y, 11, &common), 10000, 1e-9);
+    ck_int_eq(common, 0);
+    ck_assert(isnan(cs_cycle_growth(y, 1, &common)));           /* no cycle */
+    ck_assert_double_eq(cs_cycle_growth(y, 2, &common), 1000);  /* one cycle */
+#undef WALKS
+}
+END_TEST
+
 START_TEST(growth_inside_warmup_is_clean)
 {
     cs_verdict v;
@@ -671,6 +704,7 @@ int main(void)
     tcase_add_test(verdict, a_late_walk_alone_leaves_a_leak_a_leak);
     tcase_add_test(verdict, one_shift_in_an_exact_series_leaves_its_rate_exact);
     tcase_add_test(verdict, a_steady_rate_survives_one_shift_and_only_one);
+    tcase_add_test(verdict, a_cycles_growth_is_what_most_cycles_share_unless_that_hides_growth);
     tcase_add_test(verdict, growth_inside_warmup_is_clean);
     tcase_add_test(verdict, few_page_jumps_are_not_leak);
     tcase_add_test(verdict, few_page_jumps_in_short_run_are_not_leak);
