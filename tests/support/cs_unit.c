@@ -89,3 +89,17 @@ char *cs_read_file(const char *path)
 {
     return cs_read_whole(path);
 }
+
+FILE *cs_scratch_open(const char *name)
+{
+    FILE *f = fopen(name, "w+b");
+
+    ck_assert_msg(f != NULL, "cannot open the scratch file %s", name);
+    return f;
+}
+
+void cs_scratch_close(FILE *f, const char *name)
+{
+    fclose(f);
+    remove(name);
+}

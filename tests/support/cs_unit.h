@@ -7,6 +7,7 @@
 #define CS_UNIT_H
 
 #include <check.h>
+#include <stdio.h>
 
 /* Runs the suite in CK_NOFORK mode and returns the process exit code;
  * a run in which no test ran (CK_RUN_CASE naming no case) fails. */
@@ -32,5 +33,13 @@ int cs_run_tests(const char *suite, void (*setup)(void), void (*teardown)(void),
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer, or NULL. */
 char *cs_read_file(const char *path);
+
+/* A scratch stream, open to write and read back, in the file name of the
+ * suite's folder (each suite names its own). Not tmpfile(): Wine's names
+ * its file after the clock and opens it after deleting it, and two suites
+ * at once once collided (tmpfile returned NULL). cs_scratch_close closes
+ * and removes it. */
+FILE *cs_scratch_open(const char *name);
+void cs_scratch_close(FILE *f, const char *name);
 
 #endif

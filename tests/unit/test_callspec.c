@@ -108,7 +108,7 @@ START_TEST(keywords_and_refs)
 }
 END_TEST
 
-START_TEST(puts)
+START_TEST(property_puts_parse)
 {
     ok("Value=5");
     ck_assert_int_eq(spec->kind, CS_CALL_PUT);
@@ -524,7 +524,7 @@ START_TEST(limits_are_errors_not_work)
     script_teardown();
     script = cs_script_new();
     for (i = 0; i < CS_MAX_NAMES; i++) {
-        /* "@nI = 1" (no stdio here: a test of this file is named puts) */
+        /* "@nI = 1" */
         strcpy(line, "@n");
         line[2] = (char)('0' + i / 10);
         line[3] = (char)('0' + i % 10);
@@ -569,7 +569,7 @@ int main(void)
     tcase_add_test(tc, doubles);
     tcase_add_test(tc, strings);
     tcase_add_test(tc, keywords_and_refs);
-    tcase_add_test(tc, puts);
+    tcase_add_test(tc, property_puts_parse);
     tcase_add_test(tc, bad_text_names_the_column);
     tcase_add_test(tc, numbers_and_dates_at_their_limits);
     tcase_add_test(tc, first_version_entry_stays_strict);

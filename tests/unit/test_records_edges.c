@@ -256,17 +256,16 @@ END_TEST
 /* r written to a temporary file and read back whole (freed by the caller). */
 static char *written(const cs_run *r)
 {
-    FILE *f = tmpfile();
+    FILE *f = cs_scratch_open("records_edges.scratch");
     char *text;
     long len;
 
-    ck_assert_ptr_nonnull(f);
     ck_int_eq(cs_runinfo_write(f, r), 0);
     len = ftell(f);
     rewind(f);
     text = calloc(1, (size_t)len + 1);
     ck_int_eq(fread(text, 1, (size_t)len, f), len);
-    fclose(f);
+    cs_scratch_close(f, "records_edges.scratch");
     return text;
 }
 
@@ -397,14 +396,13 @@ END_TEST
 /* text read as a samples.csv from a stream; 0 or -1. */
 static int read_text(const char *text, cs_csv_data *d, char *err, size_t errlen)
 {
-    FILE *f = tmpfile();
+    FILE *f = cs_scratch_open("records_edges.scratch");
     int rc;
 
-    ck_assert_ptr_nonnull(f);
     fwrite(text, 1, strlen(text), f);
     rewind(f);
     rc = cs_csv_read_stream(f, "s.csv", d, err, errlen);
-    fclose(f);
+    cs_scratch_close(f, "records_edges.scratch");
     return rc;
 }
 
@@ -449,13 +447,12 @@ START_TEST(a_row_holding_a_nul_byte_is_skipped_and_named)
     static const char text[] = "run,iteration,heap_bytes\nr,1,2\nr,2\0,3\nr,3,4\n";
     cs_csv_data d;
     char err[256];
-    FILE *f = tmpfile();
+    FILE *f = cs_scratch_open("records_edges.scratch");
 
-    ck_assert_ptr_nonnull(f);
     fwrite(text, 1, sizeof(text) - 1, f);
     rewind(f);
     ck_int_eq(cs_csv_read_stream(f, "s.csv", &d, err, sizeof(err)), 0);
-    fclose(f);
+    cs_scratch_close(f, "records_edges.scratch");
     ck_int_eq(d.skipped, 1);
     ck_int_eq(d.first_skipped_line, 3);
     ck_assert_str_eq(d.first_skipped_why, "holds a NUL byte");

@@ -14,19 +14,18 @@
 /* r written to a temporary file and read back whole. */
 static char *written(const cs_run *const *runs, size_t n)
 {
-    FILE *f = tmpfile();
+    FILE *f = cs_scratch_open("runinfo.scratch");
     char *text;
     long len;
     size_t i;
 
-    ck_assert_ptr_nonnull(f);
     for (i = 0; i < n; i++)
         ck_assert_int_eq(cs_runinfo_write(f, runs[i]), 0);
     len = ftell(f);
     rewind(f);
     text = calloc(1, (size_t)len + 1);
     ck_assert_uint_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
+    cs_scratch_close(f, "runinfo.scratch");
     return text;
 }
 
