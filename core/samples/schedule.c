@@ -144,6 +144,19 @@ static double next_cost(const cs_part_budget *b, long long iteration)
     return b->last_s * units / b->last_units;
 }
 
+/* What the charged takes cost over their cost at the best cost per unit:
+ * 1 on a quiet machine, more when the takes were slowed (preempted); 1
+ * before any was charged, at most 4 (a charge's own cap). */
+static double slowdown(const cs_part_budget *b)
+{
+    double best = b->unit_s * b->units_charged, r;
+
+    if (best <= 0 || b->spent_s <= best)
+        return 1;
+    r = b->spent_s / best;
+    return r < 4 ? r : 4;
+}
+
 int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iteration, double now_s)
 {
     double progress;
@@ -158,7 +171,7 @@ int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iterati
                <= WINDOW_SLACK * s->window_share * (now_s - b->spent_s) / progress;
     if (b->next_point < 1 || b->next_point > s->grid || iteration < point_at(s, b->next_point))
         return 0;
-    return b->spent_s + b->last_s <= s->share * now_s + s->allowance_s * progress;
+    return b->spent_s + b->last_s <= s->share * now_s + s->allowance_s * progress * slowdown(b);
 }
 
 long long cs_worker_countdown(long long dist, int workers)
@@ -200,4 +213,5 @@ void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration
     cap = 4 * b->unit_s * units;
     b->last_s = took_s < cap ? took_s : cap;
     b->spent_s += b->last_s;
+    b->units_charged += units;
 }

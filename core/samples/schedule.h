@@ -65,6 +65,7 @@ typedef struct cs_part_budget {
     double last_units;        /* units of the last take */
     long long last_at;        /* iteration of the last take */
     size_t after_warmup;      /* takes at or after the warm-up's end */
+    double units_charged;     /* units of the charged takes (the baseline's not) */
     int window;               /* 0 undecided, 1 open, -1 closed or not needed */
 } cs_part_budget;
 
@@ -90,8 +91,17 @@ void cs_schedule_window(cs_schedule *s, long long warmup, size_t verdict);
 void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration, double now_s,
                     long long spacing);
 
-/* Whether the sample at iteration, taken now_s seconds into the run, takes
- * the part accounted in b. */
+/*
+ * Whether the sample at iteration, taken now_s seconds into the run, takes
+ * the part accounted in b. The allowance is spent at the rate the takes
+ * are slowed: on a busy machine a take costs several times its best cost
+ * per unit, and so does the run's own time, which the share follows; the
+ * allowance, a fixed number of seconds, would not, and a short run (where
+ * the allowance is most of the budget) would lose grid points to a
+ * neighbour's load. So the allowance is multiplied by what the charged
+ * takes cost over their best cost (1 to 4): the takes it pays for are the
+ * same on a busy machine as on a quiet one.
+ */
 int cs_part_due(const cs_schedule *s, const cs_part_budget *b, long long iteration, double now_s);
 
 /*

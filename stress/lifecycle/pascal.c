@@ -44,9 +44,13 @@ struct pas_run {
     HANDLE live[CS_MAX_THREADS], go[CS_MAX_THREADS], done;
     volatile LONG quit;
     struct pas_arg args[CS_MAX_THREADS];
-    /* pool: a Windows thread pool of exactly N threads */
+    /* pool: a Windows thread pool of exactly N threads, and one work
+     * object submitted N times a round (a callback of its own per round,
+     * TrySubmitThreadpoolCallback, is freed by the pool thread after it
+     * returns: sometimes after the heap walk, which then counted it) */
     PTP_POOL pool;
     TP_CALLBACK_ENVIRON env;
+    PTP_WORK work;
     volatile LONG arrived;
     HANDLE all_here;
     /* figures */
@@ -185,7 +189,7 @@ static DWORD WINAPI ended_worker(void *p)
     return 0;
 }
 
-static void CALLBACK pool_item(PTP_CALLBACK_INSTANCE inst, void *p)
+static void CALLBACK pool_item(PTP_CALLBACK_INSTANCE inst, void *p, PTP_WORK work)
 {
     struct pas_run *r = p;
 
@@ -231,6 +235,8 @@ static int threads_start(struct pas_run *r)
             return -1;
         InitializeThreadpoolEnvironment(&r->env);
         SetThreadpoolCallbackPool(&r->env, r->pool);
+        if (!(r->work = CreateThreadpoolWork(pool_item, r, &r->env)))
+            return -1;
         return act(r, NULL);        /* a round with no DLL: all N threads run */
     }
     if (r->o->fixed != CS_LIFE_LEAKY)
@@ -260,6 +266,10 @@ static void threads_stop(struct pas_run *r)
     for (i = 0; i < r->nlive; i++) {
         CloseHandle(r->live[i]);
         CloseHandle(r->go[i]);
+    }
+    if (r->work) {
+        WaitForThreadpoolWorkCallbacks(r->work, TRUE);
+        CloseThreadpoolWork(r->work);
     }
     if (r->pool) {
         DestroyThreadpoolEnvironment(&r->env);
@@ -307,11 +317,13 @@ static int act(struct pas_run *r, pas_threads_fn run_threads)
         r->arrived = 0;
         ResetEvent(r->all_here);
         for (i = 0; i < n; i++)
-            if (!TrySubmitThreadpoolCallback(pool_item, r, &r->env)) {
-                fprintf(stderr, "comstress child: pascal-tls: cannot submit to the thread pool\n");
-                return -1;
-            }
-        return wait_done(r, n);
+            SubmitThreadpoolWork(r->work);
+        if (wait_done(r, n))
+            return -1;
+        /* the callbacks signalled; now they have returned, and the pool
+         * holds nothing of this round when the heap is walked */
+        WaitForThreadpoolWorkCallbacks(r->work, FALSE);
+        return 0;
     default:
         for (i = 0; i < n; i++)
             SetEvent(r->go[i]);
@@ -463,8 +475,9 @@ static int run_cycles(struct pas_run *r)
                          "\"cycle\":%d,\"heap_bytes\":%.0f}", r->variant, r->o->library, k, heap[k]);
     }
     /* a block of the process freed by another thread during the cycles
-     * (Wine's own threads do) moves the mean of ten cycles by a tenth of
-     * its size: the figure is what the cycles share (stats.h) */
+     * moves the mean of ten cycles by a tenth of its size: the figure is
+     * what the cycles share, unless growth only some cycles show would be
+     * hidden (stats.h) */
     per_cycle = cs_cycle_growth(heap, (size_t)r->o->cycles + 1, &steady);
     rc = pas_verdict(r, heap[0], heap[r->o->cycles], per_cycle, steady);
     if (r->o->trace)
