@@ -100,13 +100,19 @@ static double one_unit(const cs_sample *s)
     return 1;
 }
 
+/* The heap walk under --client-fault slow-walks: it takes a fiftieth of
+ * the run so far more (s->elapsed_s), as the walk of a heap too large to
+ * walk often does, whatever the machine's load: the grid spaces the walks
+ * out and the verdict window's twelve never fit in its share (the
+ * known-bad case of the memory counters standing in). */
+static void slow_heap_walk(cs_sample *s)
+{
+    cs_sample_heap(s);
+    Sleep((DWORD)(s->elapsed_s * 1000 / 50) + 1);
+}
+
 /* Runs one costly part into s when its schedule says so (schedule.h), and
- * accounts for what it took; returns that time (0 when not due). With
- * --client-fault slow-walks a heap walk takes a fiftieth of the run so
- * far more, as the walk of a heap too large to walk often does, whatever
- * the machine's load: the grid spaces the walks out and the verdict
- * window's twelve never fit in its share (the known-bad case of the
- * memory counters standing in). */
+ * accounts for what it took; returns that time (0 when not due). */
 static double take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget *b,
                         void (*part)(cs_sample *), double (*units)(const cs_sample *), cs_sample *s)
 {
@@ -117,8 +123,6 @@ static double take_part(run_shared *sh, const cs_schedule *plan, cs_part_budget 
     if (!cs_part_due(plan, b, at, t0))
         return 0;
     part(s);
-    if (part == cs_sample_heap && sh->cfg->plan->client_fault == CS_CF_SLOW_WALKS)
-        Sleep((DWORD)(t0 * 1000 / 50) + 1);
     t0 = rs_elapsed(sh) - t0;
     cs_part_charge(plan, b, at, t0, units(s));
     return t0;
@@ -137,7 +141,9 @@ static void take_sample(run_shared *sh, long long iteration)
     cs_sample_clear(&s);
     s.iteration = iteration;
     s.elapsed_s = t0;
-    parts = take_part(sh, &sh->walk_plan, &sh->walks, cs_sample_heap, walk_units, &s)
+    parts = take_part(sh, &sh->walk_plan, &sh->walks,
+                      sh->cfg->plan->client_fault == CS_CF_SLOW_WALKS ? slow_heap_walk : cs_sample_heap,
+                      walk_units, &s)
           + take_part(sh, &sh->counter_plan, &sh->counters, cs_sample_counters, one_unit, &s);
     cs_sample_process_light(&s);
     cs_target_sample(sh->cfg->target, &s);

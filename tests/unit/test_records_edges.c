@@ -14,6 +14,9 @@
 #include "options.h"
 #include "report_csv.h"
 
+/* The scratch file the stream tests write and read back (cs_scratch_open). */
+#define SCRATCH "records_edges.scratch"
+
 static cs_runinfo ri;
 
 static void teardown(void)
@@ -256,7 +259,7 @@ END_TEST
 /* r written to a temporary file and read back whole (freed by the caller). */
 static char *written(const cs_run *r)
 {
-    FILE *f = cs_scratch_open("records_edges.scratch");
+    FILE *f = cs_scratch_open(SCRATCH);
     char *text;
     long len;
 
@@ -265,7 +268,7 @@ static char *written(const cs_run *r)
     rewind(f);
     text = calloc(1, (size_t)len + 1);
     ck_int_eq(fread(text, 1, (size_t)len, f), len);
-    cs_scratch_close(f, "records_edges.scratch");
+    cs_scratch_close(f, SCRATCH);
     return text;
 }
 
@@ -396,13 +399,13 @@ END_TEST
 /* text read as a samples.csv from a stream; 0 or -1. */
 static int read_text(const char *text, cs_csv_data *d, char *err, size_t errlen)
 {
-    FILE *f = cs_scratch_open("records_edges.scratch");
+    FILE *f = cs_scratch_open(SCRATCH);
     int rc;
 
     fwrite(text, 1, strlen(text), f);
     rewind(f);
     rc = cs_csv_read_stream(f, "s.csv", d, err, errlen);
-    cs_scratch_close(f, "records_edges.scratch");
+    cs_scratch_close(f, SCRATCH);
     return rc;
 }
 
@@ -447,12 +450,12 @@ START_TEST(a_row_holding_a_nul_byte_is_skipped_and_named)
     static const char text[] = "run,iteration,heap_bytes\nr,1,2\nr,2\0,3\nr,3,4\n";
     cs_csv_data d;
     char err[256];
-    FILE *f = cs_scratch_open("records_edges.scratch");
+    FILE *f = cs_scratch_open(SCRATCH);
 
     fwrite(text, 1, sizeof(text) - 1, f);
     rewind(f);
     ck_int_eq(cs_csv_read_stream(f, "s.csv", &d, err, sizeof(err)), 0);
-    cs_scratch_close(f, "records_edges.scratch");
+    cs_scratch_close(f, SCRATCH);
     ck_int_eq(d.skipped, 1);
     ck_int_eq(d.first_skipped_line, 3);
     ck_assert_str_eq(d.first_skipped_why, "holds a NUL byte");
