@@ -24,6 +24,7 @@ typedef void (WINAPI *cs_worker_notify)(const char *event);
 
 static HANDLE stop_event, worker;
 static cs_worker_notify volatile notify;
+static volatile LONG ran, told;         /* the worker ran; its running was told */
 
 static void say(const char *event)
 {
@@ -33,9 +34,24 @@ static void say(const char *event)
         cb(event);
 }
 
+/*
+ * Tells "worker thread running" once, when both the worker has run and a
+ * callback is set, whichever comes second: the worker may run before the
+ * host has registered its callback (LoadLibrary has returned, the host
+ * not yet called CsWorkerSetNotify), and a host waiting to hear it would
+ * otherwise wait in vain. The interlocked writes order each side's store
+ * before its load, so one of the two sees both.
+ */
+static void tell_running(void)
+{
+    if (ran && notify && !InterlockedExchange(&told, 1))
+        say("worker thread running");
+}
+
 static DWORD WINAPI worker_main(void *arg)
 {
-    say("worker thread running");
+    InterlockedExchange(&ran, 1);
+    tell_running();
     WaitForSingleObject(stop_event, INFINITE);
     say("worker thread returned from its thread function");
     return 0;
@@ -43,11 +59,13 @@ static DWORD WINAPI worker_main(void *arg)
 
 /*
  * Registers the host's callback (NULL removes it). It is called from the
- * worker thread and from DllMain, with a short constant event text.
+ * worker thread and from DllMain, with a short constant event text; a
+ * worker that ran before the callback was set is told of at once.
  */
 __declspec(dllexport) void WINAPI CsWorkerSetNotify(cs_worker_notify cb)
 {
-    notify = cb;
+    InterlockedExchangePointer((void *volatile *)&notify, (void *)cb);
+    tell_running();
 }
 
 /*
