@@ -130,18 +130,27 @@ void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration
         b->window = 1;
 }
 
-/* What the next take at iteration is expected to cost: the last one's
- * cost, grown as the units are predicted to have grown since (a leaking
- * heap: the last walk's cost is far below the next one's). */
+/* What the next take at iteration is expected to cost: the units
+ * predicted for it (a leaking heap grows between takes) at the cheaper of
+ * the last two charges' cost a unit. One take preempted by another process
+ * costs up to four times the others; taken as the next one's cost, it
+ * would defer the walks after it, though the time it lost is already
+ * charged. A take slowed for good (every take since) still predicts the
+ * slower cost, as both charges show it. */
 static double next_cost(const cs_part_budget *b, long long iteration)
 {
-    double growth, units;
+    double growth, units = b->last_units, per_unit;
 
-    if (b->last_at <= 0 || b->last_units <= b->base_units || iteration <= b->last_at)
+    if (units <= 0)
         return b->last_s;
-    growth = (b->last_units - b->base_units) / (double)b->last_at;
-    units = b->last_units + growth * (double)(iteration - b->last_at);
-    return b->last_s * units / b->last_units;
+    per_unit = b->last_s / units;
+    if (b->prev_unit_s > 0 && b->prev_unit_s < per_unit)
+        per_unit = b->prev_unit_s;
+    if (b->last_at > 0 && b->last_units > b->base_units && iteration > b->last_at) {
+        growth = (b->last_units - b->base_units) / (double)b->last_at;
+        units += growth * (double)(iteration - b->last_at);
+    }
+    return per_unit * units;
 }
 
 /* What the charged takes cost over their cost at the best cost per unit:
@@ -186,7 +195,7 @@ long long cs_worker_countdown(long long dist, int workers)
 void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration, double took_s,
                     double units)
 {
-    double cap;
+    double cap, last_unit_s = b->last_units > 0 ? b->last_s / b->last_units : 0;
 
     if (units < 1)
         units = 1;
@@ -211,6 +220,7 @@ void cs_part_charge(const cs_schedule *s, cs_part_budget *b, long long iteration
     if (iteration <= 0)
         return;                 /* the baseline is taken before the loop starts */
     cap = 4 * b->unit_s * units;
+    b->prev_unit_s = last_unit_s;
     b->last_s = took_s < cap ? took_s : cap;
     b->spent_s += b->last_s;
     b->units_charged += units;

@@ -57,7 +57,7 @@ typedef struct cs_schedule {
 /* One costly part's account. Zero it before the run. */
 typedef struct cs_part_budget {
     double spent_s;           /* charged so far */
-    double last_s;            /* the last charge: the next one's estimate */
+    double last_s;            /* the last charge */
     double unit_s;            /* best cost per unit seen (per block walked) */
     size_t taken;             /* samples that had the part */
     size_t next_point;        /* the grid point (1-based) still to serve */
@@ -66,6 +66,7 @@ typedef struct cs_part_budget {
     long long last_at;        /* iteration of the last take */
     size_t after_warmup;      /* takes at or after the warm-up's end */
     double units_charged;     /* units of the charged takes (the baseline's not) */
+    double prev_unit_s;       /* the charge before the last, a unit (0: none) */
     int window;               /* 0 undecided, 1 open, -1 closed or not needed */
 } cs_part_budget;
 
