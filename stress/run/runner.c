@@ -25,33 +25,42 @@ double rs_elapsed(run_shared *sh)
 
 /* The run now going (one at a time), for cs_run_interrupt; and an
  * interruption that came while none was going (the session's start-up),
- * which stops the next run before its first iteration. */
-static run_shared *volatile current_run;
-static const char *volatile pending_why;
+ * which stops the next run before its first iteration. Both under
+ * current_lock: the console's handler runs on a thread of its own, and
+ * without the lock it could take the run just as the run ends and fail it
+ * after its shared state was freed, or leave its word in pending_why just
+ * after the next run looked there and so never stop that run. */
+static SRWLOCK current_lock = SRWLOCK_INIT;
+static run_shared *current_run;
+static const char *pending_why;
 
 void cs_run_interrupt(const char *why)
 {
-    run_shared *sh = current_run;
     char msg[CS_ERR_LEN];
 
-    if (!sh) {
+    AcquireSRWLockExclusive(&current_lock);
+    if (current_run) {
+        snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, rs_done(current_run));
+        rs_fail(current_run, CS_ST_INTERRUPTED, msg);
+    } else {
         pending_why = why;
-        return;
     }
-    snprintf(msg, sizeof(msg), "interrupted: %s after %lld iterations", why, rs_done(sh));
-    rs_fail(sh, CS_ST_INTERRUPTED, msg);
+    ReleaseSRWLockExclusive(&current_lock);
 }
 
-/* The run sh now going, stopped at once if an interruption came before. */
-static void begin_current(run_shared *sh)
+/* Makes sh the run now going (NULL: none), stopped at once if an
+ * interruption came while none was. */
+static void set_current(run_shared *sh)
 {
     char msg[CS_ERR_LEN];
 
+    AcquireSRWLockExclusive(&current_lock);
     current_run = sh;
-    if (!pending_why)
-        return;
-    snprintf(msg, sizeof(msg), "interrupted: %s before the first iteration", pending_why);
-    rs_fail(sh, CS_ST_INTERRUPTED, msg);
+    if (sh && pending_why) {
+        snprintf(msg, sizeof(msg), "interrupted: %s before the first iteration", pending_why);
+        rs_fail(sh, CS_ST_INTERRUPTED, msg);
+    }
+    ReleaseSRWLockExclusive(&current_lock);
 }
 
 long long rs_done(run_shared *sh)
@@ -484,9 +493,9 @@ cs_status cs_run_workload(const cs_run_config *cfg, cs_run *r, char *err_buf, si
         r->status = CS_ST_INTERNAL;
         goto out_free;
     }
-    begin_current(sh);
+    set_current(sh);
     run_threads(sh, r);
-    current_run = NULL;
+    set_current(NULL);
     if (!sh->hung)
         stop_sink(sh);
     EnterCriticalSection(&sh->lock);
