@@ -12,7 +12,34 @@ set -u
 run=$1 exe=$2 base=$3
 rm -rf "$base"
 mkdir -p "$base"
-fail() { echo "FAIL $*"; cat "$out.log" 2>/dev/null; exit 1; }
+fail() {
+    echo "FAIL $*"
+    echo "--- the run's output:"; cat "$out.log" 2>/dev/null
+    echo "--- its phase file:"; cat "$out/phase.txt" 2>/dev/null
+    exit 1
+}
+
+# Waits for the Ctrl-C'd run (pid $1) to end, 30 s at most (it ends in a
+# second or two): a run that has not ended by then is killed and the try
+# fails, with its output and its phase file (what it was doing), instead
+# of hanging the suite until CTest's timeout. Sets rc to its exit code.
+wait_for_stop() {
+    (sleep 30; kill -KILL "$1") >/dev/null 2>&1 &
+    dog=$!
+    wait "$1"
+    rc=$?
+    kill $dog 2>/dev/null
+    [ $rc -ne 137 ] || fail "$2: the run had not ended 30 s after its Ctrl-C (killed)"
+}
+
+# A run (pid $1) that has not got as far as the test waits for (what $2
+# names) in 30 s or more (3,000 polls; 3,000 iterations take a second) is
+# killed and fails the test, saying so.
+too_slow() {
+    kill -KILL "$1" 2>/dev/null
+    wait "$1"
+    fail "$2"
+}
 
 landed=0
 for try in 1 2 3 4 5 6; do
@@ -22,12 +49,12 @@ for try in 1 2 3 4 5 6; do
     n=0
     until grep -q "release checks" "$out/phase.txt" 2>/dev/null; do
         n=$((n + 1))
-        if [ $n -ge 6000 ] || ! kill -0 $pid 2>/dev/null; then break; fi
+        kill -0 $pid 2>/dev/null || break
+        [ $n -lt 3000 ] || too_slow $pid "try $try: no release checks after 3,000 polls (30 s or more)"
         sleep 0.01
     done
     kill -INT $pid 2>/dev/null || { wait $pid; continue; }
-    wait $pid
-    rc=$?
+    wait_for_stop $pid "try $try"
     if [ $rc -eq 0 ] && ! grep -q "interrupted" "$out.log"; then
         continue                        # ended before the signal was seen
     fi
@@ -48,16 +75,12 @@ for try in 1 2 3; do
     pid=$!
     n=0
     until [ -f "$out/phase.txt" ]; do
-        n=$((n + 1)); [ $n -lt 6000 ] || { kill -KILL $pid; fail "early try $try: no phase file after 60 s"; }
+        n=$((n + 1)); [ $n -lt 3000 ] || too_slow $pid "early try $try: no phase file after 3,000 polls (30 s or more)"
         sleep 0.01
     done
     kill -INT $pid
-    (sleep 60; kill -KILL $pid) >/dev/null 2>&1 &
-    dog=$!
-    wait $pid
-    rc=$?
-    kill $dog 2>/dev/null
-    [ $rc -eq 9 ] || fail "early try $try: exit $rc after an early Ctrl-C, expected 9 (within 60 s)"
+    wait_for_stop $pid "early try $try"
+    [ $rc -eq 9 ] || fail "early try $try: exit $rc after an early Ctrl-C, expected 9"
     grep -q "^comstress: interrupted: Ctrl-C" "$out.log" || fail "early try $try: no interrupted line"
     grep -q '"status": "interrupted"' "$out/run.json" || fail "early try $try: run.json's status is not interrupted"
 done
