@@ -78,6 +78,17 @@ static double cost_at(const growth *g, long long iteration)
     return g->unit_s * (g->units + g->per_it * (double)(iteration - g->at));
 }
 
+/* b's part as it has grown since the baseline (per_it 0 when it has not,
+ * or nothing was taken since), at unit_s a unit from its last take on. */
+static growth growth_of(const cs_part_budget *b, double unit_s)
+{
+    growth g = { .unit_s = unit_s, .units = b->last_units, .at = b->last_at };
+
+    if (b->last_at > 0 && b->last_units > b->base_units)
+        g.per_it = (b->last_units - b->base_units) / (double)b->last_at;
+    return g;
+}
+
 /* The takes the grid's rule (cs_part_due) is predicted to give from
  * iteration on, the run's clock at sec_per_it seconds an iteration. */
 static size_t grid_predicts(const cs_schedule *s, const cs_part_budget *b, const growth *g,
@@ -113,10 +124,7 @@ void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration
     if (!need || b->last_at <= 0 || b->last_units <= b->base_units || now_s <= b->spent_s)
         return;                 /* enough, nothing to predict from, or no growth */
     per_it = (now_s - b->spent_s) / (double)iteration;     /* the walks' own time left out */
-    g.unit_s = b->unit_s;           /* the best seen: a preempted take says nothing */
-    g.per_it = (b->last_units - b->base_units) / (double)b->last_at;
-    g.units = b->last_units;
-    g.at = b->last_at;
+    g = growth_of(b, b->unit_s);    /* the best seen: a preempted take says nothing */
     if (grid_predicts(s, b, &g, iteration, per_it) >= need)
         return;
     if (spacing < 1)
@@ -139,18 +147,16 @@ void cs_part_window(const cs_schedule *s, cs_part_budget *b, long long iteration
  * slower cost, as both charges show it. */
 static double next_cost(const cs_part_budget *b, long long iteration)
 {
-    double growth, units = b->last_units, per_unit;
+    double per_unit;
+    growth g;
 
-    if (units <= 0)
+    if (b->last_units <= 0)
         return b->last_s;
-    per_unit = b->last_s / units;
+    per_unit = b->last_s / b->last_units;
     if (b->prev_unit_s > 0 && b->prev_unit_s < per_unit)
         per_unit = b->prev_unit_s;
-    if (b->last_at > 0 && b->last_units > b->base_units && iteration > b->last_at) {
-        growth = (b->last_units - b->base_units) / (double)b->last_at;
-        units += growth * (double)(iteration - b->last_at);
-    }
-    return per_unit * units;
+    g = growth_of(b, per_unit);
+    return cost_at(&g, iteration > b->last_at ? iteration : b->last_at);
 }
 
 /* What the charged takes cost over their cost at the best cost per unit:
